@@ -1,0 +1,33 @@
+/* Bounded growable byte buffer (curl's dynbuf idea): every buffer that is
+ * filled from evidence has a maximum size, and growing past it fails with
+ * RS_E_LIMIT instead of exhausting memory. */
+#ifndef REDSLEUTH_BUF_H
+#define REDSLEUTH_BUF_H
+
+#include <stddef.h>
+#include "diag.h"
+
+struct rs_buf {
+  char *data;   /* always NUL-terminated when non-NULL */
+  size_t len;
+  size_t cap;
+  size_t max;   /* hard limit on len */
+};
+
+void rs_buf_init(struct rs_buf *b, size_t max);
+void rs_buf_free(struct rs_buf *b);          /* accepts NULL; leaves b empty */
+void rs_buf_reset(struct rs_buf *b);         /* len = 0, keeps memory */
+enum rs_err rs_buf_add(struct rs_buf *b, const void *p, size_t n);
+enum rs_err rs_buf_adds(struct rs_buf *b, const char *s);
+enum rs_err rs_buf_addf(struct rs_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Hands the data to the caller (free() it) and leaves b empty. */
+char *rs_buf_steal(struct rs_buf *b);
+
+/* snprintf that always terminates and reports truncation (returns 0 when the
+ * whole string fit, -1 when it was cut). */
+int rs_strlcpy(char *dst, const char *src, size_t size);
+int rs_snprintf(char *dst, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

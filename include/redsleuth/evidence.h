@@ -1,0 +1,38 @@
+/* Media hashing (one pass, three digests) and EWF stored metadata. */
+#ifndef REDSLEUTH_EVIDENCE_H
+#define REDSLEUTH_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "diag.h"
+#include "image.h"
+
+struct rs_media_hashes {
+  bool done;
+  char md5[33], sha1[41], sha256[65];  /* lower-case hex */
+  uint64_t bytes;
+};
+
+/* Reads the whole media through TSK (so EWF/split are hashed as the media,
+ * not the container) and computes MD5, SHA-1 and SHA-256 in one pass.
+ * Safe to run in its own thread beside the analysis: it uses its own
+ * TSK_IMG_INFO opened from img->segments. */
+enum rs_err rs_media_hash(const struct rs_image *img, struct rs_media_hashes *out,
+                          struct rs_diag *d);
+
+struct rs_ewf_meta {
+  bool is_ewf;
+  bool has_md5, has_sha1;
+  char md5[33], sha1[41];              /* stored hashes, lower-case hex */
+  /* header values as stored (UTF-8), "" when absent */
+  char case_number[256], evidence_number[256], examiner[256], description[256],
+       notes[512], acquiry_date[64], system_date[64], acquiry_os[128],
+       acquiry_software[128], acquiry_software_version[64];
+};
+
+/* Reads stored hashes and header values with libewf. Not EWF: is_ewf false,
+ * RS_OK. */
+enum rs_err rs_ewf_read_meta(const struct rs_image *img, struct rs_ewf_meta *out,
+                             struct rs_diag *d);
+
+#endif

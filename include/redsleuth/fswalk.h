@@ -1,0 +1,80 @@
+/* One linear pass over a file system's metadata (tsk_fs_meta_walk), with
+ * full paths rebuilt from parent references. Every check that looks at files
+ * is served from this one pass: no walk per check. */
+#ifndef REDSLEUTH_FSWALK_H
+#define REDSLEUTH_FSWALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tsk/libtsk.h>
+#include "diag.h"
+#include "rtime.h"
+
+/* DOS attribute bits as on NTFS $STANDARD_INFORMATION / FAT dir entries */
+#define RS_ATTR_READONLY 0x01u
+#define RS_ATTR_HIDDEN   0x02u
+#define RS_ATTR_SYSTEM   0x04u
+#define RS_ATTR_ARCHIVE  0x20u
+
+struct rs_fsentry {
+  uint64_t inum;            /* MFT entry (NTFS) or TSK's FAT inode address */
+  uint32_t seq;             /* NTFS sequence number, 0 on FAT */
+  const char *path;         /* full path, TSK form: "/Inetpub/scripts/root.exe".
+                               Deleted entries whose parent was reused or lost:
+                               "/$OrphanFiles/name". Case as stored. Borrowed. */
+  const char *name;         /* last component; for deleted FAT names the first
+                               character is TSK's placeholder ('_') */
+  const char *short_name;   /* 8.3 name if the entry has one (NTFS DOS name), else NULL */
+  bool allocated;           /* name and metadata both allocated */
+  bool is_dir;
+  bool orphan;
+  uint64_t size;
+  uint32_t dos_attrs;       /* RS_ATTR_*, 0 if unknown */
+  bool attrs_known;
+  /* NTFS: $STANDARD_INFORMATION (si_*) and $FILE_NAME (fn_*) times, 100 ns.
+   * FAT: si_* hold the stored times as TSK gives them (see fat_local). */
+  struct rs_time si_crtime, si_mtime, si_atime, si_ctime;
+  struct rs_time fn_crtime, fn_mtime, fn_atime, fn_ctime;
+  bool fat_local;           /* FAT: times are local clock times read as UTC */
+};
+
+/* Called once per file-system entry (each name of an entry with several
+ * hard links / names is reported once per name). Return 0 to go on, non-zero
+ * to stop the walk. The entry and its strings are valid only during the call. */
+typedef int (*rs_fsentry_cb)(const struct rs_fsentry *e, void *arg);
+
+struct rs_fswalk_stats {
+  uint64_t entries, allocated, deleted, orphans, dirs;
+  uint64_t unreadable;      /* metadata records TSK could not parse */
+};
+
+/* Walks every metadata entry of fs (allocated and unallocated), rebuilding
+ * paths. Damaged records are counted in stats->unreadable and skipped; the
+ * walk goes on. Parent loops are detected and broken. */
+enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
+                      struct rs_fswalk_stats *stats, struct rs_diag *d);
+
+struct rs_file_digest {
+  bool done;                /* false: content not readable (reason in d) */
+  uint64_t bytes;           /* bytes actually hashed */
+  char md5[33], sha1[41], sha256[65];
+};
+
+/* Hashes the default data stream of entry inum (deleted files too, as far as
+ * TSK can recover them). Reads in large runs. */
+enum rs_err rs_file_digest(TSK_FS_INFO *fs, uint64_t inum, struct rs_file_digest *out,
+                           struct rs_diag *d);
+
+/* Reads at most max bytes of entry inum's default data stream into a malloc'd
+ * buffer. RS_E_LIMIT if the file is larger than max (unless truncate_ok, in
+ * which case the first max bytes are returned). */
+enum rs_err rs_file_read(TSK_FS_INFO *fs, uint64_t inum, size_t max, bool truncate_ok,
+                         uint8_t **data, size_t *len, struct rs_diag *d);
+
+/* Streams entry inum's default data stream to cb in runs of up to chunk bytes
+ * (large runs, not cluster by cluster). cb returns 0 to go on. */
+typedef int (*rs_data_cb)(const uint8_t *p, size_t n, void *arg);
+enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk,
+                           rs_data_cb cb, void *arg, struct rs_diag *d);
+
+#endif

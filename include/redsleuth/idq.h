@@ -1,0 +1,33 @@
+/* idq.dll patch state from its version, size, dates and hash: the data of
+ * codered-artifacts.md section 5 as a table (src/lib/analysis/idq_table.c). */
+#ifndef REDSLEUTH_IDQ_H
+#define REDSLEUTH_IDQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "rtime.h"
+
+enum rs_patch_state { RS_PATCH_UNKNOWN = 0, RS_PATCH_VULNERABLE, RS_PATCH_FIXED };
+const char *rs_patch_state_name(enum rs_patch_state s); /* "unknown","vulnerable","fixed" */
+
+struct rs_idq_input {
+  uint16_t version[4];       /* file version; all 0 if unknown */
+  bool has_version;
+  uint64_t size;
+  struct rs_time file_date;  /* best file date available ($SI mtime), may be unset */
+  uint32_t pe_timestamp;     /* 0 if unknown */
+  int os_major;              /* 4 = NT4, 5 = Windows 2000, 0 unknown */
+  int service_pack;          /* -1 unknown */
+  const char *language;      /* "en", "ja", NULL unknown */
+};
+
+struct rs_idq_result {
+  enum rs_patch_state state;
+  const char *rule;          /* id of the table row or rule that decided, e.g. "IDQ-NT4-1782" */
+  const char *ref;           /* "codered-artifacts 5" */
+  char why[256];             /* one sentence an examiner can check */
+};
+
+void rs_idq_classify(const struct rs_idq_input *in, struct rs_idq_result *out);
+
+#endif

@@ -1,0 +1,122 @@
+/* IIS log reader: W3C extended, IIS native (comma) and NCSA common formats,
+ * streamed with bounded memory, each line classified against the worm
+ * request signatures of codered-artifacts.md section 6. */
+#ifndef REDSLEUTH_IISLOG_H
+#define REDSLEUTH_IISLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "diag.h"
+#include "rtime.h"
+#include "tz.h"
+
+enum rs_logfmt { RS_LOGFMT_UNKNOWN = 0, RS_LOGFMT_W3C, RS_LOGFMT_IIS, RS_LOGFMT_NCSA };
+const char *rs_logfmt_name(enum rs_logfmt f); /* "w3c","iis","ncsa","unknown" */
+
+/* What one request line is. Order matters only for display. */
+enum rs_family {
+  RS_FAM_NONE = 0,
+  RS_FAM_CODERED1,         /* /default.ida + N padding */
+  RS_FAM_CODERED2,         /* /default.ida + X padding (CRII, CodeRed.F) */
+  RS_FAM_CODERED_UNKNOWN,  /* /default.ida logged without its query */
+  RS_FAM_IDA_OTHER,        /* other .ida/.idq overflow attempt */
+  RS_FAM_NIMDA,            /* Nimda probe or exploitation request */
+  RS_FAM_ROOTEXE_OTHER,    /* root.exe / cmd.exe request matching no worm: manual use */
+  RS_FAM__COUNT
+};
+/* "code_red_1","code_red_2","code_red_unknown","ida_other","nimda","root_exe_other","none"
+ * (the logs.hits keys of the report contract) */
+const char *rs_family_key(enum rs_family f);
+const char *rs_family_title(enum rs_family f); /* "Code Red I", ... */
+
+/* One parsed request (strings borrowed, valid during the callback only). */
+struct rs_logrec {
+  const char *file;          /* log file name as given to rs_iislog_open */
+  uint64_t line;             /* 1-based line number in the file */
+  struct rs_time when;       /* UTC when utc is true, else local clock time */
+  bool utc;                  /* false: local time that could not be converted */
+  bool has_date;             /* false: only a time of day was found (date unknown) */
+  const char *client_ip;     /* "" if not logged */
+  const char *method;        /* "" if not logged */
+  const char *stem;          /* URI stem, "" if not logged */
+  const char *query;         /* URI query, NULL if the format has no query column, "" / "-" as logged */
+  int status;                /* HTTP status, -1 if not logged */
+  int win32_status;          /* -1 if not logged */
+  enum rs_family family;
+  bool backdoor_use;         /* 2xx or 502 answer to root.exe, or to cmd.exe via /c or /d */
+};
+
+/* Pure classifier (used by the parser and by tests): stem and query as logged
+ * (query may be NULL when the format has no query column). */
+enum rs_family rs_iislog_classify(const char *method, const char *stem, const char *query);
+/* True when (stem, status) is a use of the backdoor per the report contract. */
+bool rs_iislog_is_backdoor_use(const char *stem, const char *query, int status);
+
+typedef void (*rs_logrec_cb)(const struct rs_logrec *r, void *arg);
+
+struct rs_logfile_stats {
+  enum rs_logfmt format;
+  uint64_t lines;            /* all lines, directives included */
+  uint64_t records;          /* request lines parsed */
+  uint64_t directives;       /* '#' lines */
+  uint64_t unparsed;         /* lines that are neither */
+  uint64_t long_lines;       /* lines longer than the line limit (counted unparsed) */
+  uint64_t first_unparsed_line;
+  struct rs_time first, last;  /* of parsed records (UTC when converted) */
+  bool times_utc;            /* all record times are UTC */
+  char tz_used[128];         /* description of the conversion, "" for W3C */
+  uint64_t hits[RS_FAM__COUNT];
+};
+
+struct rs_iislog;
+
+/* name: the log's file name (for the date of dateless W3C logs: exYYMMDD.log,
+ * and for messages); fmt: RS_LOGFMT_UNKNOWN to detect from content and name;
+ * tz: zone for IIS/NCSA local times (NULL or unknown: times stay local, said so). */
+enum rs_err rs_iislog_open(const char *name, enum rs_logfmt fmt, const struct rs_tz *tz,
+                           rs_logrec_cb cb, void *arg, struct rs_iislog **out,
+                           struct rs_diag *d);
+/* Feeds the next n bytes (any split, any size). Lines longer than the
+ * internal limit (64 KiB) are counted as unparsed, never buffered whole. */
+enum rs_err rs_iislog_feed(struct rs_iislog *p, const uint8_t *data, size_t n,
+                           struct rs_diag *d);
+/* Flushes the last line and fills stats. */
+enum rs_err rs_iislog_finish(struct rs_iislog *p, struct rs_logfile_stats *stats,
+                             struct rs_diag *d);
+void rs_iislog_free(struct rs_iislog *p); /* accepts NULL */
+
+/* Aggregates over many files: per-family counts and first/last, attackers,
+ * backdoor uses. Fed with every record whose family != RS_FAM_NONE. */
+struct rs_logagg;
+struct rs_logagg *rs_logagg_new(void);
+void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r);
+void rs_logagg_free(struct rs_logagg *a);
+
+struct rs_attacker {
+  char ip[64];
+  uint64_t hits;
+  uint64_t fam_hits[RS_FAM__COUNT];
+  struct rs_time first, last;
+};
+struct rs_backdoor_use {
+  struct rs_time when;
+  bool utc;
+  char ip[64];
+  char request[512];         /* "GET /scripts/root.exe /c+dir" as logged, escaped later */
+  int status;
+  char file[256];
+  uint64_t line;
+};
+struct rs_family_stats {
+  uint64_t hits;
+  struct rs_time first, last;
+  uint64_t status_2xx, status_3xx, status_4xx, status_5xx, status_other;
+};
+/* Read-only views, sorted deterministically (attackers by hits desc then ip;
+ * backdoor uses by time, file, line). Valid until rs_logagg_free. */
+const struct rs_family_stats *rs_logagg_family(const struct rs_logagg *a, enum rs_family f);
+size_t rs_logagg_attackers(struct rs_logagg *a, const struct rs_attacker **out);
+size_t rs_logagg_backdoor_uses(struct rs_logagg *a, const struct rs_backdoor_use **out);
+
+#endif

@@ -1,0 +1,126 @@
+#include "redsleuth/buf.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rs_buf_init(struct rs_buf *b, size_t max)
+{
+  b->data = NULL;
+  b->len = 0;
+  b->cap = 0;
+  b->max = max;
+}
+
+void rs_buf_free(struct rs_buf *b)
+{
+  if (!b)
+    return;
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+void rs_buf_reset(struct rs_buf *b)
+{
+  b->len = 0;
+  if (b->data)
+    b->data[0] = '\0';
+}
+
+static enum rs_err grow(struct rs_buf *b, size_t need)
+{
+  if (need > b->max || need + 1 < need)
+    return RS_E_LIMIT;
+  if (need + 1 <= b->cap)
+    return RS_OK;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < need + 1)
+    cap = cap > SIZE_MAX / 2 ? need + 1 : cap * 2;
+  if (cap > b->max + 1)
+    cap = b->max + 1;
+  char *p = realloc(b->data, cap);
+  if (!p)
+    return RS_E_NOMEM;
+  b->data = p;
+  b->cap = cap;
+  return RS_OK;
+}
+
+enum rs_err rs_buf_add(struct rs_buf *b, const void *p, size_t n)
+{
+  if (n > SIZE_MAX - b->len)
+    return RS_E_LIMIT;
+  enum rs_err e = grow(b, b->len + n);
+  if (e)
+    return e;
+  if (n)
+    memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+  return RS_OK;
+}
+
+enum rs_err rs_buf_adds(struct rs_buf *b, const char *s)
+{
+  return rs_buf_add(b, s, strlen(s));
+}
+
+enum rs_err rs_buf_addf(struct rs_buf *b, const char *fmt, ...)
+{
+  char small[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return RS_E_INTERNAL;
+  if ((size_t)n < sizeof small)
+    return rs_buf_add(b, small, (size_t)n);
+  enum rs_err e = grow(b, b->len + (size_t)n);
+  if (e)
+    return e;
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+  return RS_OK;
+}
+
+char *rs_buf_steal(struct rs_buf *b)
+{
+  char *p = b->data;
+  if (!p) {
+    p = malloc(1);
+    if (p)
+      p[0] = '\0';
+  }
+  b->data = NULL;
+  b->len = b->cap = 0;
+  return p;
+}
+
+int rs_strlcpy(char *dst, const char *src, size_t size)
+{
+  if (!size)
+    return -1;
+  size_t n = strlen(src);
+  if (n >= size) {
+    memcpy(dst, src, size - 1);
+    dst[size - 1] = '\0';
+    return -1;
+  }
+  memcpy(dst, src, n + 1);
+  return 0;
+}
+
+int rs_snprintf(char *dst, size_t size, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(dst, size, fmt, ap);
+  va_end(ap);
+  return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}

@@ -1,0 +1,2 @@
+/* placeholder: module not written yet */
+typedef int rs_placeholder_body;

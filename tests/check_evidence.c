@@ -1,0 +1,8 @@
+/* placeholder suite: replaced when the module lands */
+#include <check.h>
+#include "testutil.h"
+
+Suite *rs_suite_evidence(void)
+{
+  return suite_create("evidence");
+}

@@ -1,0 +1,38 @@
+/* Helpers shared by the Check suites. */
+#ifndef RS_TESTUTIL_H
+#define RS_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <check.h>
+
+/* Path of a file in ../shared/realdata (NULL if the folder is absent: the
+ * caller skips with a message). Returns a static buffer per call slot. */
+const char *rs_t_realdata(const char *rel);
+/* Path under the source tree ("fixtures/x"), in a fresh static buffer. */
+const char *rs_t_src(const char *rel);
+/* A fresh private temporary directory for this test process (removed at exit). */
+const char *rs_t_tmpdir(void);
+/* Runs a shell command; returns its exit status (-1 if it could not run) and,
+ * when out is non-NULL, a malloc'd copy of its stdout. */
+int rs_t_run(const char *cmd, char **out);
+/* True when a program is on PATH. */
+bool rs_t_have(const char *prog);
+/* Decompresses src (.xz, .gz, or a member of a .zip when member != NULL) into
+ * the temp dir; returns the new path (static buffer per call). NULL on error. */
+const char *rs_t_unpack(const char *src, const char *member);
+/* Reads a whole file (malloc'd); NULL on error. */
+unsigned char *rs_t_slurp(const char *path, size_t *len);
+/* sha256 hex of a file, "" on error. out must hold 65 bytes. */
+void rs_t_sha256_file(const char *path, char out[65]);
+
+/* Skip helper: prints why and returns from the test. */
+#define RS_T_SKIP_IF(cond, why)                                                  \
+  do {                                                                           \
+    if (cond) {                                                                  \
+      fprintf(stderr, "SKIP %s: %s\n", __func__, why);                           \
+      return;                                                                    \
+    }                                                                            \
+  } while (0)
+
+#endif

@@ -18,7 +18,4 @@ struct rs_writer {
 extern const struct rs_writer *const rs_writers[];
 const struct rs_writer *rs_writer_find(const char *name); /* NULL if unknown */
 
-/* The info command's text output (volumes, evidence) from an info report. */
-enum rs_err rs_write_info_text(const json_t *info, FILE *out, struct rs_diag *d);
-
 #endif

@@ -1,0 +1,62 @@
+/* The drivers behind the two commands. The CLI parses options into
+ * struct rs_run_opts, calls rs_info() or rs_scan(), and hands the resulting
+ * report (a jansson object) to the writers. */
+#ifndef REDSLEUTH_SCAN_H
+#define REDSLEUTH_SCAN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+#include "diag.h"
+#include "image.h"
+
+/* Exit codes of the report contract. */
+enum rs_exit {
+  RS_EXIT_CLEAN = 0,
+  RS_EXIT_USAGE = 2,
+  RS_EXIT_OPEN = 3,
+  RS_EXIT_INTERNAL = 4,
+  RS_EXIT_INDICATORS = 10,
+  RS_EXIT_UNREADABLE = 11,
+};
+
+struct rs_run_opts {
+  struct rs_image_opts img;
+  const char *const *segs;     /* evidence segments as given */
+  int nseg;
+  const char *case_id;         /* --case */
+  const char *examiner;        /* --examiner */
+  bool no_hash;                /* --no-hash */
+  bool all_hits;               /* --timeline-hits: every worm hit on the timeline */
+  bool progress;               /* progress lines on stderr (only when a terminal) */
+  int argc;                    /* command line as typed, for run.command_line */
+  char *const *argv;
+};
+void rs_run_opts_init(struct rs_run_opts *o);
+
+/* `redsleuth info`: opens the evidence, lists volumes and Windows roots.
+ * *report gets a report-shaped object (schema, tool, run, evidence, volumes,
+ * unreadable). Returns RS_OK when something could be examined; RS_E_OPEN
+ * (with d) when the evidence cannot be opened at all. */
+enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag *d);
+/* Text rendering of an info report. */
+enum rs_err rs_info_write_text(const json_t *info, FILE *out, struct rs_diag *d);
+
+/* `redsleuth scan`: the whole analysis. *report gets the full
+ * "redsleuth-report/1" object. Returns RS_OK when a report was produced
+ * (whatever the verdict), RS_E_OPEN when the evidence cannot be opened. */
+enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d);
+
+/* The exit code a finished report calls for: 10 when the verdict is an
+ * indicator (anything but clean/patched), else 11 when something was
+ * unreadable (or a stored hash mismatched), else 0. */
+int rs_report_exit_code(const json_t *report);
+
+/* Shared report pieces built by both commands: "tool" (name, version,
+ * libraries) and "run" (command line, start/finish UTC, case, examiner). */
+json_t *rs_report_tool(void);
+json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc);
+/* Current wall-clock time as ISO 8601 UTC with Z (run.* fields only). */
+void rs_now_iso(char out[40]);
+
+#endif

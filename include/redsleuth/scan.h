@@ -56,6 +56,8 @@ int rs_report_exit_code(const json_t *report);
  * libraries) and "run" (command line, start/finish UTC, case, examiner). */
 json_t *rs_report_tool(void);
 json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc);
+/* "volumes" array of the report contract for an image whose volumes are listed. */
+json_t *rs_report_volumes(const struct rs_image *img);
 /* Current wall-clock time as ISO 8601 UTC with Z (run.* fields only). */
 void rs_now_iso(char out[40]);
 

@@ -1,14 +1,1422 @@
-/* The scan driver (lead's module). Until the analysis lands, rs_scan refuses
- * clearly; rs_report_exit_code already follows the contract. */
+/* The scan driver: opens the evidence, runs the sources (registry, one file
+ * system walk per volume, PE, logs), the checks and the verdict, and builds
+ * the "redsleuth-report/1" object. Media hashing runs on a second thread
+ * beside the analysis. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "redsleuth/scan.h"
+#include "redsleuth/buf.h"
+#include "redsleuth/escape.h"
+#include "scanctx.h"
+
+#define RS_HIVE_MAX (256u << 20)      /* largest hive read into memory */
+#define RS_METABASE_MAX (64u << 20)
+#define RS_PE_MAX (16u << 20)         /* idq.dll / cmd.exe are ~100-400 KB */
+#define RS_LOG_CHUNK (8u << 20)       /* large runs: recipes section 9 */
+#define RS_DAYS_MAX 36600             /* per-day chart buckets */
+
+/* ---------------------------------------------------------------- json */
+
+json_t *rs_json_str(const char *s)
+{
+  if (!s)
+    return json_null();
+  json_t *j = json_string(s);
+  if (j)
+    return j;
+  /* not valid UTF-8: escape, never drop (report contract) */
+  struct rs_buf b;
+  rs_buf_init(&b, 1u << 24);
+  if (rs_escape_utf8(&b, s, strlen(s)) != RS_OK) {
+    rs_buf_free(&b);
+    return json_string("(unrepresentable)");
+  }
+  j = json_string(b.data ? b.data : "");
+  rs_buf_free(&b);
+  return j ? j : json_string("(unrepresentable)");
+}
+
+json_t *rs_json_time(const struct rs_time *t)
+{
+  char iso[RS_TIME_ISO_MAX];
+  if (!t || !t->set)
+    return json_null();
+  return json_string(rs_time_iso(t, iso));
+}
+
+/* ------------------------------------------------------------- context */
+
+struct rs_find *rs_ctx_add_find(struct rs_scan_ctx *ctx, const struct rs_check *c, bool live,
+                                int volume, const char *sort_key)
+{
+  if (ctx->nfind == ctx->capfind) {
+    size_t cap = ctx->capfind ? ctx->capfind * 2 : 32;
+    struct rs_find *n = realloc(ctx->finds, cap * sizeof *n);
+    if (!n)
+      return NULL;
+    ctx->finds = n;
+    ctx->capfind = cap;
+  }
+  struct rs_find *f = &ctx->finds[ctx->nfind];
+  memset(f, 0, sizeof *f);
+  f->seq = ctx->nfind++;
+  f->check = c;
+  f->live = live;
+  f->current_source = live;
+  f->volume = volume;
+  snprintf(f->sort_key, sizeof f->sort_key, "%s", sort_key ? sort_key : "");
+  f->obj = json_object();
+  json_object_set_new(f->obj, "family", json_string(c->family));
+  const char *kind = "file";
+  switch (c->kind) {
+  case RS_K_FILE: kind = "file"; break;
+  case RS_K_REG_VROOT:
+  case RS_K_REG_VROOT_PERM:
+  case RS_K_REG_DWORD: kind = "registry"; break;
+  case RS_K_METABASE_VDIR: kind = "metabase"; break;
+  case RS_K_PE_IDQ: kind = "pe"; break;
+  case RS_K_LOG_FAMILY:
+  case RS_K_LOG_BACKDOOR: kind = "log"; break;
+  }
+  json_object_set_new(f->obj, "check", json_string(c->id));
+  json_object_set_new(f->obj, "kind", json_string(kind));
+  json_object_set_new(f->obj, "severity", json_string(c->severity));
+  json_object_set_new(f->obj, "title", json_string(c->title));
+  json_object_set_new(f->obj, "why", json_string(c->why));
+  json_object_set_new(f->obj, "volume", volume >= 0 ? json_integer(volume) : json_null());
+  json_object_set_new(f->obj, "live", json_boolean(live));
+  json_object_set_new(f->obj, "ref", json_string(c->ref));
+  return f;
+}
+
+void rs_ctx_unreadable(struct rs_scan_ctx *ctx, const char *what, const char *where,
+                       const char *reason)
+{
+  json_t *o = json_object();
+  json_object_set_new(o, "what", rs_json_str(what));
+  json_object_set_new(o, "where", rs_json_str(where));
+  json_object_set_new(o, "reason", rs_json_str(reason));
+  json_array_append_new(ctx->unreadable, o);
+}
+
+void rs_win_path(const struct rs_scan_ctx *ctx, int vol, const char *tsk_path, char *out,
+                 size_t outsz)
+{
+  const char *drive = vol >= 0 && vol < ctx->img->nvol ? ctx->img->vols[vol].drive : "";
+  size_t n = 0;
+  if (drive[0])
+    n = (size_t)snprintf(out, outsz, "%s", drive);
+  else if (vol >= 0)
+    n = (size_t)snprintf(out, outsz, "[volume %d]", vol);
+  for (const char *p = tsk_path; *p && n + 1 < outsz; p++)
+    out[n++] = *p == '/' ? '\\' : *p;
+  if (n < outsz)
+    out[n] = '\0';
+  else if (outsz)
+    out[outsz - 1] = '\0';
+}
+
+static void progress(const struct rs_scan_ctx *ctx, const char *fmt, const char *arg)
+{
+  if (!ctx->opts->progress || !isatty(2))
+    return;
+  fputs("redsleuth: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputc('\n', stderr);
+}
+
+/* ----------------------------------------------------------- registry */
+
+/* Hive files relative to the Windows root; the first two are the live hives. */
+static const struct {
+  const char *rel;
+  enum rs_hive_kind kind;
+  const char *role;
+} hive_files[] = {
+  {"system32/config/SYSTEM", RS_HIVE_SYSTEM, "live"},
+  {"system32/config/SOFTWARE", RS_HIVE_SOFTWARE, "live"},
+  {"system32/config/SYSTEM.sav", RS_HIVE_SYSTEM, "sav"},
+  {"system32/config/SOFTWARE.sav", RS_HIVE_SOFTWARE, "sav"},
+  {"system32/config/SYSTEM.alt", RS_HIVE_SYSTEM, "alt"},
+  {"repair/system", RS_HIVE_SYSTEM, "repair"},
+  {"repair/software", RS_HIVE_SOFTWARE, "repair"},
+};
+
+struct hive_slot {
+  uint8_t *data;
+  struct rs_hive *h;
+};
+
+static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *rel,
+                                 enum rs_hive_kind want, const char *role, struct hive_slot *slot)
+{
+  const struct rs_volume *v = &ctx->img->vols[vol];
+  char tsk_path[512], win[600];
+  snprintf(tsk_path, sizeof tsk_path, "%s/%s", v->windows_root, rel);
+  rs_win_path(ctx, vol, tsk_path, win, sizeof win);
+  size_t len = 0;
+  uint64_t inum = 0;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  slot->data = NULL;
+  slot->h = NULL;
+  enum rs_err e = rs_volume_read_path(v, tsk_path, RS_HIVE_MAX, &slot->data, &len, &inum, &d);
+  if (e != RS_OK) {
+    rs_ctx_unreadable(ctx, "registry hive", win, d.what[0] ? d.what : rs_err_text(e));
+    return NULL;
+  }
+  if (!slot->data)
+    return NULL; /* absent: a result */
+  e = rs_hive_open_mem(slot->data, len, win, 0, &slot->h, &d);
+  json_t *ho = json_object();
+  json_object_set_new(ho, "path", rs_json_str(win));
+  json_object_set_new(ho, "role", json_string(role));
+  json_object_set_new(ho, "size", json_integer((json_int_t)len));
+  json_object_set_new(ho, "mft_entry", json_integer((json_int_t)inum));
+  if (e != RS_OK) {
+    json_object_set_new(ho, "kind", json_null());
+    json_object_set_new(ho, "error", rs_json_str(d.what));
+    json_array_append_new(ctx->hive_list, ho);
+    rs_ctx_unreadable(ctx, "registry hive", win, d.what[0] ? d.what : rs_err_text(e));
+    free(slot->data);
+    slot->data = NULL;
+    return NULL;
+  }
+  enum rs_hive_kind k = rs_hive_kind(slot->h);
+  json_object_set_new(ho, "kind", json_string(rs_hive_kind_name(k)));
+  json_object_set_new(ho, "dirty", json_boolean(rs_hive_dirty(slot->h)));
+  json_array_append_new(ctx->hive_list, ho);
+  if (k != want) {
+    char why[200];
+    snprintf(why, sizeof why, "expected a %s hive, found a %s hive", rs_hive_kind_name(want),
+             rs_hive_kind_name(k));
+    rs_ctx_unreadable(ctx, "registry hive", win, why);
+    rs_hive_close(slot->h);
+    free(slot->data);
+    slot->h = NULL;
+    slot->data = NULL;
+    return NULL;
+  }
+  return slot->h;
+}
+
+static void close_hive(struct hive_slot *s)
+{
+  rs_hive_close(s->h);
+  free(s->data);
+  s->h = NULL;
+  s->data = NULL;
+}
+
+static void read_registry(struct rs_scan_ctx *ctx, int vol)
+{
+  struct rs_diag d;
+  const size_t nfiles = sizeof hive_files / sizeof hive_files[0];
+  size_t i = 0;
+  while (i < nfiles) {
+    /* hives come in SYSTEM/SOFTWARE pairs of one role */
+    const char *role = hive_files[i].role;
+    struct hive_slot sys = {0}, sw = {0};
+    struct rs_sysinfo tmp;
+    struct rs_sysinfo *si = strcmp(role, "live") == 0 ? &ctx->si : &tmp;
+    if (si == &tmp)
+      rs_sysinfo_init(&tmp);
+    size_t j = i;
+    for (; j < nfiles && !strcmp(hive_files[j].role, role); j++) {
+      struct hive_slot *slot = hive_files[j].kind == RS_HIVE_SYSTEM ? &sys : &sw;
+      struct rs_hive *h = open_hive(ctx, vol, hive_files[j].rel, hive_files[j].kind, role, slot);
+      if (!h)
+        continue;
+      rs_diag_clear(&d);
+      enum rs_err e = hive_files[j].kind == RS_HIVE_SYSTEM ? rs_registry_read_system(h, si, &d)
+                                                           : rs_registry_read_software(h, si, &d);
+      if (e != RS_OK)
+        rs_ctx_unreadable(ctx, "registry hive", rs_hive_name(h), d.what);
+      if (si == &ctx->si) {
+        if (hive_files[j].kind == RS_HIVE_SYSTEM)
+          ctx->have_system = true;
+        else
+          ctx->have_software = true;
+      }
+    }
+    if (sys.h || sw.h)
+      rs_checks_eval_registry(ctx, si, sw.h, role, si == &ctx->si);
+    close_hive(&sys);
+    close_hive(&sw);
+    i = j;
+  }
+}
+
+/* MountedDevices gives \DosDevices\X: = disk signature + partition offset. */
+static void map_drive_letters(struct rs_scan_ctx *ctx)
+{
+  struct rs_image *img = ctx->img;
+  uint8_t mbr[4];
+  if (ctx->si.nmounts == 0 || !img->img ||
+      tsk_img_read(img->img, 440, (char *)mbr, 4) != 4)
+    return;
+  uint32_t sig = (uint32_t)mbr[0] | (uint32_t)mbr[1] << 8 | (uint32_t)mbr[2] << 16 |
+                 (uint32_t)mbr[3] << 24;
+  bool any = false;
+  for (int m = 0; m < ctx->si.nmounts; m++) {
+    const struct rs_mount *mt = &ctx->si.mounts[m];
+    if (!mt->mbr || !mt->letter[0] || mt->disk_signature != sig)
+      continue;
+    for (int v = 0; v < img->nvol; v++) {
+      if (img->vols[v].start_sector * img->sector_size == mt->offset_bytes) {
+        snprintf(img->vols[v].drive, sizeof img->vols[v].drive, "%s", mt->letter);
+        img->vols[v].drive_assumed = false;
+        any = true;
+      }
+    }
+  }
+  if (!any)
+    return;
+  /* letters still assumed may now collide with real ones: drop them */
+  for (int v = 0; v < img->nvol; v++) {
+    if (!img->vols[v].drive_assumed)
+      continue;
+    for (int w = 0; w < img->nvol; w++)
+      if (w != v && !img->vols[w].drive_assumed &&
+          strcasecmp(img->vols[w].drive, img->vols[v].drive) == 0)
+        img->vols[v].drive[0] = '\0';
+  }
+}
+
+static void read_metabase(struct rs_scan_ctx *ctx, int vol)
+{
+  const struct rs_volume *v = &ctx->img->vols[vol];
+  char tsk_path[512], win[600];
+  snprintf(tsk_path, sizeof tsk_path, "%s/system32/inetsrv/MetaBase.bin", v->windows_root);
+  rs_win_path(ctx, vol, tsk_path, win, sizeof win);
+  uint8_t *data = NULL;
+  size_t len = 0;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  if (rs_volume_read_path(v, tsk_path, RS_METABASE_MAX, &data, &len, NULL, &d) != RS_OK) {
+    rs_ctx_unreadable(ctx, "IIS metabase", win, d.what);
+    return;
+  }
+  if (!data)
+    return;
+  rs_metabase_scan(data, len, &ctx->mb);
+  ctx->have_metabase = true;
+  free(data);
+  if (ctx->mb.vdir_c || ctx->mb.vdir_d) {
+    const struct rs_check *c = NULL;
+    for (size_t i = 0; i < rs_ncheck; i++)
+      if (rs_checks[i].kind == RS_K_METABASE_VDIR)
+        c = &rs_checks[i];
+    if (c) {
+      struct rs_find *f = rs_ctx_add_find(ctx, c, false, vol, win);
+      if (f) {
+        /* heuristic: the checklist fails on it, the verdict does not rest on it */
+        f->current_source = true;
+        json_object_set_new(f->obj, "path", rs_json_str(win));
+        json_t *det = json_object();
+        json_object_set_new(det, "vdir_c", json_boolean(ctx->mb.vdir_c));
+        json_object_set_new(det, "vdir_d", json_boolean(ctx->mb.vdir_d));
+        json_object_set_new(det, "method", json_string("string scan (format UNCONFIRMED)"));
+        json_object_set_new(f->obj, "details", det);
+      }
+    }
+  }
+}
+
+static void decide_script_maps(struct rs_scan_ctx *ctx)
+{
+  const struct rs_controlset *cur = NULL;
+  for (int s = 0; s < ctx->si.nsets; s++)
+    if (ctx->si.sets[s].is_current)
+      cur = &ctx->si.sets[s];
+  bool reg_ida = cur && cur->scriptmap_ida.present;
+  bool reg_idq = cur && cur->scriptmap_idq.present;
+  bool mb_ida = ctx->have_metabase && ctx->mb.ida;
+  bool mb_idq = ctx->have_metabase && ctx->mb.idq;
+  bool w3svc = cur && cur->w3svc_present;
+  /* IIS 4/5 keep the maps in the metabase: without it an absent registry
+   * map proves nothing (codered-artifacts 4). */
+  bool iis45 = ctx->si.iis_major.present ? ctx->si.iis_major.dword >= 4 : true;
+  bool decidable = ctx->have_metabase || (ctx->have_system && (!w3svc || !iis45));
+  ctx->map_ida = (reg_ida || mb_ida) ? 1 : decidable ? 0 : -1;
+  ctx->map_idq = (reg_idq || mb_idq) ? 1 : decidable ? 0 : -1;
+  const char *src = "";
+  if ((reg_ida || reg_idq) && (mb_ida || mb_idq))
+    src = "registry+metabase";
+  else if (reg_ida || reg_idq)
+    src = "registry";
+  else if (mb_ida || mb_idq || ctx->have_metabase)
+    src = "metabase";
+  else if (ctx->have_system)
+    src = "registry";
+  snprintf(ctx->map_source, sizeof ctx->map_source, "%s", src);
+}
+
+/* --------------------------------------------------------------- walk */
+
+struct walk_arg {
+  struct rs_scan_ctx *ctx;
+  int vol;
+  char sysdir[300], dllcache[300];
+};
+
+static struct rs_cand *add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
+                                const struct rs_fsentry *e)
+{
+  if (ctx->ncand == ctx->capcand) {
+    size_t cap = ctx->capcand ? ctx->capcand * 2 : 64;
+    struct rs_cand *n = realloc(ctx->cands, cap * sizeof *n);
+    if (!n)
+      return NULL;
+    ctx->cands = n;
+    ctx->capcand = cap;
+  }
+  struct rs_cand *c = &ctx->cands[ctx->ncand];
+  memset(c, 0, sizeof *c);
+  c->path = strdup(e->path);
+  if (!c->path)
+    return NULL;
+  ctx->ncand++;
+  c->kind = k;
+  c->volume = vol;
+  c->inum = e->inum;
+  c->allocated = e->allocated;
+  c->size = e->size;
+  c->si[0] = e->si_crtime, c->si[1] = e->si_mtime, c->si[2] = e->si_atime, c->si[3] = e->si_ctime;
+  c->fn[0] = e->fn_crtime, c->fn[1] = e->fn_mtime, c->fn[2] = e->fn_atime, c->fn[3] = e->fn_ctime;
+  c->fat_local = e->fat_local;
+  return c;
+}
+
+static bool path_in_dir(const char *path, const char *dir)
+{
+  size_t n = strlen(dir);
+  return n && strncasecmp(path, dir, n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/');
+}
+
+static bool is_log_path(const char *path)
+{
+  /* .../LogFiles/W3SVCn/<file> or .../LogFiles/MSFTPSVCn/<file> */
+  const char *last = strrchr(path, '/');
+  if (!last || last == path)
+    return false;
+  const char *p = last - 1;
+  while (p > path && *p != '/')
+    p--;
+  const char *dir = p + 1;
+  size_t dl = (size_t)(last - dir);
+  if (!((dl > 5 && strncasecmp(dir, "w3svc", 5) == 0) ||
+        (dl > 8 && strncasecmp(dir, "msftpsvc", 8) == 0)))
+    return false;
+  if (p < path + 9)
+    return false;
+  return strncasecmp(p - 9, "/logfiles", 9) == 0;
+}
+
+static int walk_cb(const struct rs_fsentry *e, void *arg)
+{
+  struct walk_arg *w = arg;
+  struct rs_scan_ctx *ctx = w->ctx;
+  if (e->is_dir)
+    return 0;
+  for (size_t i = 0; i < rs_ncheck; i++) {
+    if (rs_checks_file_row_matches(&rs_checks[i], ctx, w->vol, e)) {
+      struct rs_cand *c = add_cand(ctx, RS_C_ROW, w->vol, e);
+      if (c)
+        c->check = &rs_checks[i];
+    }
+  }
+  if (strcasecmp(e->name, "cmd.exe") == 0 && e->allocated &&
+      (path_in_dir(e->path, w->sysdir) || path_in_dir(e->path, w->dllcache)))
+    add_cand(ctx, RS_C_CMD_REF, w->vol, e);
+  if (strcasecmp(e->name, "idq.dll") == 0) {
+    struct rs_cand *c = add_cand(ctx, RS_C_IDQ, w->vol, e);
+    if (c) {
+      const char *role = "other";
+      if (w->sysdir[0] && path_in_dir(e->path, w->sysdir))
+        role = e->allocated ? "active" : "deleted";
+      else if (w->dllcache[0] && path_in_dir(e->path, w->dllcache))
+        role = "dllcache";
+      else if (strcasestr(e->path, "/$ntuninstall"))
+        role = "backup";
+      else if (strcasestr(e->path, "/servicepackfiles/"))
+        role = "servicepack";
+      else if (strcasestr(e->path, "/inetsrv/"))
+        role = "inetsrv";
+      snprintf(c->role, sizeof c->role, "%s", role);
+    }
+  }
+  if (is_log_path(e->path))
+    add_cand(ctx, RS_C_LOG, w->vol, e);
+  return 0;
+}
+
+static void walk_volumes(struct rs_scan_ctx *ctx)
+{
+  for (int v = 0; v < ctx->img->nvol; v++) {
+    struct rs_volume *vol = &ctx->img->vols[v];
+    if (!vol->fs || !(vol->fs_kind == RS_FS_NTFS || vol->fs_kind == RS_FS_FAT12 ||
+                      vol->fs_kind == RS_FS_FAT16 || vol->fs_kind == RS_FS_FAT32))
+      continue;
+    struct walk_arg w = {.ctx = ctx, .vol = v};
+    if (vol->windows_root[0]) {
+      snprintf(w.sysdir, sizeof w.sysdir, "%s/system32", vol->windows_root);
+      snprintf(w.dllcache, sizeof w.dllcache, "%s/system32/dllcache", vol->windows_root);
+    }
+    char label[16];
+    snprintf(label, sizeof label, "%d", v);
+    progress(ctx, "walking volume %s", label);
+    struct rs_fswalk_stats st;
+    memset(&st, 0, sizeof st);
+    struct rs_diag d;
+    rs_diag_clear(&d);
+    enum rs_err e = rs_fswalk(vol->fs, walk_cb, &w, &st, &d);
+    char where[64];
+    snprintf(where, sizeof where, "volume %d%s%s", v, vol->drive[0] ? " " : "", vol->drive);
+    if (e != RS_OK)
+      rs_ctx_unreadable(ctx, "file system", where, d.what[0] ? d.what : rs_err_text(e));
+    else
+      ctx->nwalked++;
+    if (st.unreadable) {
+      char why[128];
+      snprintf(why, sizeof why, "%llu metadata records could not be parsed",
+               (unsigned long long)st.unreadable);
+      rs_ctx_unreadable(ctx, "MFT/directory entries", where, why);
+    }
+  }
+}
+
+/* -------------------------------------------------------- file findings */
+
+static const char *const si_keys[4] = {"si_created_utc", "si_modified_utc", "si_accessed_utc",
+                                       "si_mft_modified_utc"};
+static const char *const fn_keys[4] = {"fn_created_utc", "fn_modified_utc", "fn_accessed_utc",
+                                       "fn_mft_modified_utc"};
+static const char *const si_desc[4] = {"Creation Time ($SI)", "Modification Time ($SI)",
+                                       "Last Access Time ($SI)", "MFT Entry Change Time ($SI)"};
+static const char *const fn_desc[4] = {"Creation Time ($FN)", "Modification Time ($FN)",
+                                       "Last Access Time ($FN)", "MFT Entry Change Time ($FN)"};
+
+static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,
+                                    const struct rs_cand *c, const struct rs_file_digest *dg)
+{
+  char win[1200], sk[1200];
+  rs_win_path(ctx, c->volume, c->path, win, sizeof win);
+  snprintf(sk, sizeof sk, "%04d|%s|%020llu", c->volume, c->path, (unsigned long long)c->inum);
+  struct rs_find *f = rs_ctx_add_find(ctx, chk, c->allocated, c->volume, sk);
+  if (!f)
+    return NULL;
+  json_t *o = f->obj;
+  const struct rs_volume *vol = &ctx->img->vols[c->volume];
+  bool ntfs = vol->fs_kind == RS_FS_NTFS;
+  json_object_set_new(o, "path", rs_json_str(win));
+  json_object_set_new(o, "drive", vol->drive[0] ? json_string(vol->drive) : json_null());
+  json_object_set_new(o, "allocated", json_boolean(c->allocated));
+  json_object_set_new(o, ntfs ? "mft_entry" : "dir_entry", json_integer((json_int_t)c->inum));
+  if (!ntfs)
+    json_object_set_new(o, "mft_entry", json_null());
+  json_object_set_new(o, "size", json_integer((json_int_t)c->size));
+  json_object_set_new(o, "md5", dg && dg->done ? json_string(dg->md5) : json_null());
+  json_object_set_new(o, "sha1", dg && dg->done ? json_string(dg->sha1) : json_null());
+  json_object_set_new(o, "sha256", dg && dg->done ? json_string(dg->sha256) : json_null());
+  json_t *times = json_object();
+  for (int i = 0; i < 4; i++)
+    json_object_set_new(times, si_keys[i], rs_json_time(&c->si[i]));
+  for (int i = 0; i < 4; i++)
+    json_object_set_new(times, fn_keys[i], rs_json_time(&c->fn[i]));
+  if (c->fat_local)
+    json_object_set_new(times, "note", json_string("FAT times are the stored local clock "
+                                                   "times, not converted"));
+  json_object_set_new(o, "times", times);
+  uint32_t attrs = 0;
+  json_t *aj = json_null();
+  struct rs_diag d;
+  if (ntfs && rs_fsentry_attrs(vol->fs, c->inum, &attrs, &d) == RS_OK) {
+    aj = json_array();
+    if (attrs & RS_ATTR_HIDDEN)
+      json_array_append_new(aj, json_string("hidden"));
+    if (attrs & RS_ATTR_SYSTEM)
+      json_array_append_new(aj, json_string("system"));
+    if (attrs & RS_ATTR_READONLY)
+      json_array_append_new(aj, json_string("readonly"));
+    if (attrs & RS_ATTR_ARCHIVE)
+      json_array_append_new(aj, json_string("archive"));
+  }
+  json_object_set_new(o, "attributes", aj);
+  /* $SI creation before $FN creation: a classic sign of timestamp tampering */
+  bool tamper = ntfs && c->si[0].set && c->fn[0].set && rs_time_cmp(&c->si[0], &c->fn[0]) < 0;
+  json_object_set_new(o, "si_before_fn", json_boolean(tamper));
+  json_t *det = json_object();
+  json_object_set_new(det, "on_system_volume", json_boolean(vol->windows_root[0] != '\0'));
+  json_object_set_new(o, "details", det);
+  char msg[1400];
+  snprintf(msg, sizeof msg, "%s: %s%s", chk->title, win, c->allocated ? "" : " (deleted)");
+  for (int i = 0; i < 4; i++)
+    rs_tl_add(ctx, &c->si[i], si_desc[i], "FILE", msg, (int)f->seq, win, NULL);
+  for (int i = 0; i < 4; i++)
+    rs_tl_add(ctx, &c->fn[i], fn_desc[i], "FILE", msg, (int)f->seq, win, NULL);
+  return f;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void eval_candidates(struct rs_scan_ctx *ctx)
+{
+  /* reference cmd.exe hashes of this host (system32 and dllcache) */
+  char **cmd_hashes = NULL;
+  size_t ncmd = 0;
+  struct rs_diag d;
+  for (size_t i = 0; i < ctx->ncand; i++) {
+    struct rs_cand *c = &ctx->cands[i];
+    if (c->kind != RS_C_CMD_REF)
+      continue;
+    struct rs_file_digest dg;
+    rs_diag_clear(&d);
+    if (rs_file_digest(ctx->img->vols[c->volume].fs, c->inum, &dg, &d) == RS_OK && dg.done) {
+      char **n = realloc(cmd_hashes, (ncmd + 1) * sizeof *n);
+      if (n) {
+        cmd_hashes = n;
+        cmd_hashes[ncmd++] = strdup(dg.sha256);
+      }
+    }
+  }
+  qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str);
+
+  for (size_t i = 0; i < ctx->ncand; i++) {
+    struct rs_cand *c = &ctx->cands[i];
+    if (c->kind != RS_C_ROW)
+      continue;
+    TSK_FS_INFO *fs = ctx->img->vols[c->volume].fs;
+    struct rs_file_digest dg;
+    memset(&dg, 0, sizeof dg);
+    rs_diag_clear(&d);
+    char win[1200];
+    rs_win_path(ctx, c->volume, c->path, win, sizeof win);
+    if (rs_file_digest(fs, c->inum, &dg, &d) != RS_OK || !dg.done) {
+      if (c->allocated)
+        rs_ctx_unreadable(ctx, "file content", win, d.what[0] ? d.what : "content not readable");
+      dg.done = false;
+    }
+    const struct rs_check *chk = c->check;
+    const char *decided = NULL;
+    if (chk->match == RS_M_CMD_COPY) {
+      bool copy = false;
+      if (dg.done && ncmd) {
+        const char *key = dg.sha256;
+        copy = bsearch(&key, cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str) != NULL;
+        decided = copy ? "SHA-256 equals this host's cmd.exe" : "content differs from every "
+                                                               "cmd.exe of this host";
+      } else if (dg.done) {
+        /* no cmd.exe to compare with: fall back to the version resource */
+        uint8_t *data = NULL;
+        size_t len = 0;
+        struct rs_pe_info pi;
+        if (rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d) == RS_OK && data &&
+            rs_pe_read(data, len, &pi, &d) == RS_OK && pi.has_version &&
+            strcasecmp(pi.original_filename, "cmd.exe") == 0) {
+          copy = true;
+          decided = "no cmd.exe on this host to compare; version resource OriginalFilename is "
+                    "Cmd.Exe";
+        } else {
+          decided = "no cmd.exe on this host to compare and no cmd.exe version resource";
+        }
+        free(data);
+      } else {
+        decided = "content not readable";
+      }
+      if (!copy) {
+        const struct rs_check *alt = chk->otherwise ? rs_check_find(chk->otherwise) : NULL;
+        if (!alt)
+          continue;
+        chk = alt;
+      }
+    }
+    struct rs_find *f = file_finding(ctx, chk, c, &dg);
+    if (f && decided)
+      json_object_set_new(json_object_get(f->obj, "details"), "decided_by", json_string(decided));
+    if (f && chk->match == RS_M_NOT_SYSDRIVE_EXPLORER) {
+      bool sysdrive = ctx->img->vols[c->volume].windows_root[0] != '\0';
+      json_object_set_new(json_object_get(f->obj, "details"), "can_run_at_logon",
+                          json_boolean(sysdrive));
+    }
+  }
+  for (size_t i = 0; i < ncmd; i++)
+    free(cmd_hashes[i]);
+  free(cmd_hashes);
+}
+
+/* ------------------------------------------------------------- idq.dll */
+
+static void eval_idq(struct rs_scan_ctx *ctx)
+{
+  const struct rs_check *chk = NULL;
+  for (size_t i = 0; i < rs_ncheck; i++)
+    if (rs_checks[i].kind == RS_K_PE_IDQ)
+      chk = &rs_checks[i];
+  for (size_t i = 0; i < ctx->ncand; i++) {
+    struct rs_cand *c = &ctx->cands[i];
+    if (c->kind != RS_C_IDQ)
+      continue;
+    TSK_FS_INFO *fs = ctx->img->vols[c->volume].fs;
+    char win[1200];
+    rs_win_path(ctx, c->volume, c->path, win, sizeof win);
+    struct rs_diag d;
+    rs_diag_clear(&d);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    struct rs_pe_info pi;
+    memset(&pi, 0, sizeof pi);
+    bool pe_ok = false;
+    enum rs_err e = rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
+    if (e == RS_OK && data) {
+      e = rs_pe_read(data, len, &pi, &d);
+      pe_ok = e == RS_OK;
+    }
+    if (!pe_ok && c->allocated)
+      rs_ctx_unreadable(ctx, "PE file", win, d.what[0] ? d.what : rs_err_text(e));
+    struct rs_file_digest dg;
+    memset(&dg, 0, sizeof dg);
+    rs_file_digest(fs, c->inum, &dg, NULL);
+    free(data);
+    if (c->allocated)
+      ctx->idq_any = true;
+    struct rs_idq_input in;
+    memset(&in, 0, sizeof in);
+    in.has_version = pe_ok && pi.has_version;
+    if (in.has_version)
+      memcpy(in.version, pi.file_version, sizeof in.version);
+    in.size = c->size;
+    in.file_date = c->si[1];
+    in.pe_timestamp = pe_ok ? pi.timestamp : 0;
+    in.os_major = ctx->si.os_major;
+    in.service_pack = ctx->si.service_pack;
+    in.language = NULL;
+    struct rs_idq_result r;
+    rs_idq_classify(&in, &r);
+    bool active = strcmp(c->role, "active") == 0;
+    if (active && c->volume == ctx->sys_volume) {
+      ctx->idq_active_found = true;
+      ctx->idq_active_state = r.state;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "volume", json_integer(c->volume));
+    json_object_set_new(o, "path", rs_json_str(win));
+    json_object_set_new(o, "file_version", in.has_version ? json_string(pi.file_version_str)
+                                                          : json_null());
+    json_object_set_new(o, "size", json_integer((json_int_t)c->size));
+    json_object_set_new(o, "sha256", dg.done ? json_string(dg.sha256) : json_null());
+    struct rs_time pt = rs_time_from_unix(pi.timestamp, 0, 0);
+    json_object_set_new(o, "pe_timestamp_utc", pe_ok && pi.timestamp ? rs_json_time(&pt)
+                                                                      : json_null());
+    json_object_set_new(o, "role", json_string(c->role));
+    json_object_set_new(o, "allocated", json_boolean(c->allocated));
+    json_object_set_new(o, "patched", r.state == RS_PATCH_FIXED        ? json_true()
+                                      : r.state == RS_PATCH_VULNERABLE ? json_false()
+                                                                       : json_null());
+    json_object_set_new(o, "state", json_string(rs_patch_state_name(r.state)));
+    json_object_set_new(o, "rule", rs_json_str(r.rule));
+    json_object_set_new(o, "why", rs_json_str(r.why));
+    json_array_append_new(ctx->idq_list, o);
+    if (chk) {
+      struct rs_file_digest *dgp = &dg;
+      struct rs_find *f = file_finding(ctx, chk, c, dgp);
+      if (f) {
+        f->live = active && c->volume == ctx->sys_volume;
+        f->current_source = f->live;
+        json_object_set_new(f->obj, "live", json_boolean(f->live));
+        char title[200];
+        snprintf(title, sizeof title, "idq.dll %s (%s copy): %s",
+                 in.has_version ? pi.file_version_str : "without version", c->role,
+                 rs_patch_state_name(r.state));
+        json_object_set_new(f->obj, "title", json_string(title));
+        if (r.state == RS_PATCH_VULNERABLE && f->live)
+          json_object_set_new(f->obj, "severity", json_string("high"));
+        json_t *det = json_object_get(f->obj, "details");
+        json_object_set_new(det, "file_version", in.has_version ? json_string(pi.file_version_str)
+                                                                : json_null());
+        json_object_set_new(det, "role", json_string(c->role));
+        json_object_set_new(det, "state", json_string(rs_patch_state_name(r.state)));
+        json_object_set_new(det, "rule", rs_json_str(r.rule));
+        json_object_set_new(det, "decided_by", rs_json_str(r.why));
+        if (pe_ok && pi.timestamp)
+          rs_tl_add(ctx, &pt, "PE Compile Time", "PE", title, (int)f->seq, win, NULL);
+      }
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- logs */
+
+struct log_arg {
+  struct rs_scan_ctx *ctx;
+  const char *win;
+  struct rs_time first[RS_FAM__COUNT], last[RS_FAM__COUNT];
+};
+
+static void day_add(struct rs_scan_ctx *ctx, const struct rs_time *t, enum rs_family f)
+{
+  int64_t day = t->sec >= 0 ? t->sec / 86400 : (t->sec - 86399) / 86400;
+  for (size_t i = ctx->ndays; i-- > 0;) {
+    if (ctx->days[i].day == day) {
+      ctx->days[i].hits[f]++;
+      return;
+    }
+  }
+  if (ctx->ndays >= RS_DAYS_MAX)
+    return;
+  if (ctx->ndays == ctx->capdays) {
+    size_t cap = ctx->capdays ? ctx->capdays * 2 : 16;
+    struct rs_day_count *n = realloc(ctx->days, cap * sizeof *n);
+    if (!n)
+      return;
+    ctx->days = n;
+    ctx->capdays = cap;
+  }
+  memset(&ctx->days[ctx->ndays], 0, sizeof ctx->days[0]);
+  ctx->days[ctx->ndays].day = day;
+  ctx->days[ctx->ndays].hits[f] = 1;
+  ctx->ndays++;
+}
+
+static void log_cb(const struct rs_logrec *r, void *arg)
+{
+  struct log_arg *la = arg;
+  struct rs_scan_ctx *ctx = la->ctx;
+  if (r->family == RS_FAM_NONE && !r->backdoor_use)
+    return;
+  rs_logagg_add(ctx->agg, r);
+  ctx->hits[r->family]++;
+  if ((r->family == RS_FAM_CODERED1 || r->family == RS_FAM_CODERED2 ||
+       r->family == RS_FAM_CODERED_UNKNOWN) &&
+      r->status >= 200 && r->status < 300)
+    ctx->cr_2xx++;
+  if (r->when.set && r->utc && r->has_date)
+    day_add(ctx, &r->when, r->family);
+  if (r->when.set) {
+    if (!la->first[r->family].set || rs_time_cmp(&r->when, &la->first[r->family]) < 0)
+      la->first[r->family] = r->when;
+    if (!la->last[r->family].set || rs_time_cmp(&r->when, &la->last[r->family]) > 0)
+      la->last[r->family] = r->when;
+  }
+  if (ctx->opts->all_hits && r->when.set) {
+    char msg[900];
+    snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family), r->method,
+             r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
+             r->query && strcmp(r->query, "-") ? r->query : "", r->status);
+    rs_tl_add(ctx, &r->when, "Request Time", "LOG", msg, -1, la->win, r->client_ip);
+  }
+}
+
+struct stream_arg {
+  struct rs_iislog *p;
+  struct rs_diag *d;
+  enum rs_err err;
+};
+
+static int stream_cb(const uint8_t *p, size_t n, void *arg)
+{
+  struct stream_arg *s = arg;
+  s->err = rs_iislog_feed(s->p, p, n, s->d);
+  return s->err != RS_OK;
+}
+
+static void eval_logs(struct rs_scan_ctx *ctx)
+{
+  for (size_t i = 0; i < ctx->ncand; i++) {
+    struct rs_cand *c = &ctx->cands[i];
+    if (c->kind != RS_C_LOG)
+      continue;
+    char win[1200];
+    rs_win_path(ctx, c->volume, c->path, win, sizeof win);
+    progress(ctx, "reading log %s", win);
+    const char *base = strrchr(c->path, '/');
+    base = base ? base + 1 : c->path;
+    struct log_arg *la = calloc(1, sizeof *la);
+    if (!la)
+      continue;
+    la->ctx = ctx;
+    la->win = win;
+    struct rs_diag d;
+    rs_diag_clear(&d);
+    struct rs_iislog *p = NULL;
+    enum rs_err e = rs_iislog_open(base, RS_LOGFMT_UNKNOWN, &ctx->si.tz, log_cb, la, &p, &d);
+    struct rs_logfile_stats st;
+    memset(&st, 0, sizeof st);
+    if (e == RS_OK) {
+      struct stream_arg sa = {p, &d, RS_OK};
+      e = rs_file_stream(ctx->img->vols[c->volume].fs, c->inum, RS_LOG_CHUNK, stream_cb, &sa, &d);
+      if (e == RS_OK && sa.err != RS_OK)
+        e = sa.err;
+      enum rs_err e2 = rs_iislog_finish(p, &st, e == RS_OK ? &d : NULL);
+      if (e == RS_OK)
+        e = e2;
+    }
+    rs_iislog_free(p);
+    if (e != RS_OK && c->allocated)
+      rs_ctx_unreadable(ctx, "IIS log", win, d.what[0] ? d.what : rs_err_text(e));
+    ctx->nlogs++;
+    json_t *o = json_object();
+    json_object_set_new(o, "path", rs_json_str(win));
+    json_object_set_new(o, "volume", json_integer(c->volume));
+    json_object_set_new(o, "allocated", json_boolean(c->allocated));
+    json_object_set_new(o, "deleted", json_boolean(!c->allocated));
+    json_object_set_new(o, "format", json_string(rs_logfmt_name(st.format)));
+    json_object_set_new(o, "lines", json_integer((json_int_t)st.lines));
+    json_object_set_new(o, "parsed", json_integer((json_int_t)st.records));
+    json_object_set_new(o, "unparsed", json_integer((json_int_t)st.unparsed));
+    json_object_set_new(o, "directives", json_integer((json_int_t)st.directives));
+    json_object_set_new(o, "first_unparsed_line", st.unparsed ? json_integer((json_int_t)st.first_unparsed_line) : json_null());
+    json_object_set_new(o, "first_utc", st.times_utc ? rs_json_time(&st.first) : json_null());
+    json_object_set_new(o, "last_utc", st.times_utc ? rs_json_time(&st.last) : json_null());
+    json_object_set_new(o, "times_utc", json_boolean(st.times_utc));
+    json_object_set_new(o, "time_zone", st.tz_used[0] ? rs_json_str(st.tz_used) : json_null());
+    json_t *h = json_object();
+    for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++)
+      json_object_set_new(h, rs_family_key((enum rs_family)f), json_integer((json_int_t)st.hits[f]));
+    json_object_set_new(o, "hits", h);
+    json_array_append_new(ctx->log_files, o);
+    if (st.unparsed) {
+      char why[160];
+      snprintf(why, sizeof why, "%llu lines could not be parsed (first at line %llu)",
+               (unsigned long long)st.unparsed, (unsigned long long)st.first_unparsed_line);
+      rs_ctx_unreadable(ctx, "IIS log lines", win, why);
+    }
+    for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++) {
+      char msg[1400];
+      if (la->first[f].set) {
+        snprintf(msg, sizeof msg, "first %s request in %s", rs_family_title((enum rs_family)f), win);
+        rs_tl_add(ctx, &la->first[f], "First Request", "LOG", msg, -1, win, NULL);
+      }
+      if (la->last[f].set && rs_time_cmp(&la->last[f], &la->first[f]) != 0) {
+        snprintf(msg, sizeof msg, "last %s request in %s", rs_family_title((enum rs_family)f), win);
+        rs_tl_add(ctx, &la->last[f], "Last Request", "LOG", msg, -1, win, NULL);
+      }
+    }
+    free(la);
+  }
+}
+
+static enum rs_family family_by_key(const char *key)
+{
+  for (int f = 0; f < RS_FAM__COUNT; f++)
+    if (strcmp(rs_family_key((enum rs_family)f), key) == 0)
+      return (enum rs_family)f;
+  return RS_FAM_NONE;
+}
+
+static void log_findings(struct rs_scan_ctx *ctx)
+{
+  for (size_t i = 0; i < rs_ncheck; i++) {
+    const struct rs_check *c = &rs_checks[i];
+    if (c->kind == RS_K_LOG_FAMILY) {
+      enum rs_family fam = family_by_key(c->name);
+      const struct rs_family_stats *fs = rs_logagg_family(ctx->agg, fam);
+      if (fam == RS_FAM_NONE || !fs || fs->hits == 0)
+        continue;
+      struct rs_find *f = rs_ctx_add_find(ctx, c, true, -1, c->name);
+      if (!f)
+        continue;
+      json_t *det = json_object();
+      json_object_set_new(det, "hits", json_integer((json_int_t)fs->hits));
+      json_object_set_new(det, "first_utc", rs_json_time(&fs->first));
+      json_object_set_new(det, "last_utc", rs_json_time(&fs->last));
+      json_t *st = json_object();
+      json_object_set_new(st, "2xx", json_integer((json_int_t)fs->status_2xx));
+      json_object_set_new(st, "3xx", json_integer((json_int_t)fs->status_3xx));
+      json_object_set_new(st, "4xx", json_integer((json_int_t)fs->status_4xx));
+      json_object_set_new(st, "5xx", json_integer((json_int_t)fs->status_5xx));
+      json_object_set_new(st, "other", json_integer((json_int_t)fs->status_other));
+      json_object_set_new(det, "status", st);
+      json_object_set_new(f->obj, "details", det);
+      json_object_set_new(f->obj, "path", json_null());
+    } else if (c->kind == RS_K_LOG_BACKDOOR) {
+      const struct rs_backdoor_use *u = NULL;
+      size_t n = rs_logagg_backdoor_uses(ctx->agg, &u);
+      if (n == 0)
+        continue;
+      struct rs_find *f = rs_ctx_add_find(ctx, c, true, -1, "backdoor");
+      if (!f)
+        continue;
+      json_t *det = json_object();
+      json_object_set_new(det, "uses", json_integer((json_int_t)n));
+      json_object_set_new(det, "first_utc", rs_json_time(&u[0].when));
+      json_object_set_new(det, "last_utc", rs_json_time(&u[n - 1].when));
+      json_object_set_new(f->obj, "details", det);
+      json_object_set_new(f->obj, "path", json_null());
+      for (size_t k = 0; k < n; k++) {
+        char msg[900];
+        snprintf(msg, sizeof msg, "backdoor used: %s -> %d from %s", u[k].request, u[k].status,
+                 u[k].ip);
+        rs_tl_add(ctx, &u[k].when, "Request Time", "LOG", msg, (int)f->seq, u[k].file, u[k].ip);
+      }
+    }
+  }
+}
+
+static json_t *logs_json(struct rs_scan_ctx *ctx)
+{
+  json_t *logs = json_object();
+  json_object_set_new(logs, "files", ctx->log_files);
+  ctx->log_files = NULL;
+  json_t *hits = json_object();
+  for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++)
+    json_object_set_new(hits, rs_family_key((enum rs_family)f), json_integer((json_int_t)ctx->hits[f]));
+  json_object_set_new(logs, "hits", hits);
+  json_t *fams = json_object();
+  for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++) {
+    const struct rs_family_stats *fs = rs_logagg_family(ctx->agg, (enum rs_family)f);
+    json_t *o = json_object();
+    json_object_set_new(o, "hits", json_integer(fs ? (json_int_t)fs->hits : 0));
+    json_object_set_new(o, "first_utc", fs ? rs_json_time(&fs->first) : json_null());
+    json_object_set_new(o, "last_utc", fs ? rs_json_time(&fs->last) : json_null());
+    json_object_set_new(fams, rs_family_key((enum rs_family)f), o);
+  }
+  json_object_set_new(logs, "families", fams);
+  const struct rs_attacker *a = NULL;
+  size_t na = rs_logagg_attackers(ctx->agg, &a);
+  json_t *att = json_array();
+  for (size_t i = 0; i < na; i++) {
+    json_t *o = json_object();
+    json_object_set_new(o, "ip", rs_json_str(a[i].ip));
+    json_object_set_new(o, "hits", json_integer((json_int_t)a[i].hits));
+    json_object_set_new(o, "first_utc", rs_json_time(&a[i].first));
+    json_object_set_new(o, "last_utc", rs_json_time(&a[i].last));
+    json_t *fl = json_array();
+    for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++)
+      if (a[i].fam_hits[f])
+        json_array_append_new(fl, json_string(rs_family_key((enum rs_family)f)));
+    json_object_set_new(o, "families", fl);
+    json_array_append_new(att, o);
+  }
+  json_object_set_new(logs, "attackers", att);
+  const struct rs_backdoor_use *u = NULL;
+  size_t nu = rs_logagg_backdoor_uses(ctx->agg, &u);
+  json_t *bu = json_array();
+  for (size_t i = 0; i < nu; i++) {
+    json_t *o = json_object();
+    json_object_set_new(o, "utc", rs_json_time(&u[i].when));
+    json_object_set_new(o, "time_is_utc", json_boolean(u[i].utc));
+    json_object_set_new(o, "ip", rs_json_str(u[i].ip));
+    json_object_set_new(o, "request", rs_json_str(u[i].request));
+    json_object_set_new(o, "status", json_integer(u[i].status));
+    json_object_set_new(o, "file", rs_json_str(u[i].file));
+    json_object_set_new(o, "line", json_integer((json_int_t)u[i].line));
+    json_array_append_new(bu, o);
+  }
+  json_object_set_new(logs, "backdoor_use", bu);
+  /* per-day counts for the report chart, sorted by day */
+  for (size_t i = 1; i < ctx->ndays; i++)
+    for (size_t j = i; j > 0 && ctx->days[j - 1].day > ctx->days[j].day; j--) {
+      struct rs_day_count t = ctx->days[j];
+      ctx->days[j] = ctx->days[j - 1];
+      ctx->days[j - 1] = t;
+    }
+  json_t *pd = json_array();
+  for (size_t i = 0; i < ctx->ndays; i++) {
+    json_t *o = json_object();
+    struct rs_time t = rs_time_from_unix(ctx->days[i].day * 86400, 0, 0);
+    char iso[RS_TIME_ISO_MAX];
+    rs_time_iso(&t, iso);
+    iso[10] = '\0';
+    json_object_set_new(o, "date", json_string(iso));
+    for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++)
+      json_object_set_new(o, rs_family_key((enum rs_family)f), json_integer((json_int_t)ctx->days[i].hits[f]));
+    json_array_append_new(pd, o);
+  }
+  json_object_set_new(logs, "per_day", pd);
+  return logs;
+}
+
+/* -------------------------------------------------------------- system */
+
+static json_t *regval_data(const struct rs_regval *v)
+{
+  return v->present ? rs_json_str(v->data) : json_null();
+}
+
+static json_t *system_json(struct rs_scan_ctx *ctx)
+{
+  const struct rs_sysinfo *si = &ctx->si;
+  json_t *s = json_object();
+  json_t *os = json_object();
+  json_object_set_new(os, "product", regval_data(&si->product_name));
+  json_object_set_new(os, "version", regval_data(&si->current_version));
+  json_object_set_new(os, "build", regval_data(&si->build));
+  json_object_set_new(os, "service_pack", regval_data(&si->csd_version));
+  json_object_set_new(os, "sp6a", ctx->have_software ? json_boolean(si->sp6a) : json_null());
+  json_object_set_new(os, "product_type", regval_data(&si->product_type));
+  json_object_set_new(os, "system_root", regval_data(&si->system_root));
+  json_object_set_new(os, "registered_owner", regval_data(&si->registered_owner));
+  json_object_set_new(os, "iis_major_version",
+                      si->iis_major.present ? json_integer(si->iis_major.dword) : json_null());
+  json_object_set_new(s, "os", os);
+  json_object_set_new(s, "computer_name", regval_data(&si->computer_name));
+  json_object_set_new(s, "system_volume", ctx->sys_volume >= 0 ? json_integer(ctx->sys_volume)
+                                                               : json_null());
+  json_object_set_new(s, "current_control_set", si->current_control_set[0]
+                                                    ? json_string(si->current_control_set)
+                                                    : json_null());
+  json_t *sel = json_object();
+  json_object_set_new(sel, "current", si->select_current >= 0 ? json_integer(si->select_current) : json_null());
+  json_object_set_new(sel, "default", si->select_default >= 0 ? json_integer(si->select_default) : json_null());
+  json_object_set_new(sel, "last_known_good", si->select_lkg >= 0 ? json_integer(si->select_lkg) : json_null());
+  json_object_set_new(sel, "failed", si->select_failed >= 0 ? json_integer(si->select_failed) : json_null());
+  json_object_set_new(s, "select", sel);
+  char tzd[160];
+  rs_tz_describe(&si->tz, tzd, sizeof tzd);
+  json_object_set_new(s, "time_zone", si->tz.known ? rs_json_str(tzd) : json_null());
+  /* hotfixes */
+  json_t *hf = json_object();
+  for (int i = 0; i < si->nhotfixes; i++) {
+    const struct rs_hotfix *h = &si->hotfixes[i];
+    json_t *o = json_object_get(hf, h->id);
+    if (o && json_is_true(json_object_get(o, "present")))
+      continue; /* first location that has it wins */
+    o = json_object();
+    json_object_set_new(o, "present", json_boolean(h->present));
+    json_object_set_new(o, "key", h->present ? rs_json_str(h->key) : json_null());
+    json_object_set_new(o, "last_written_utc", rs_json_time(&h->last_written));
+    json_object_set_new(o, "installed", h->installed[0] ? rs_json_str(h->installed) : json_null());
+    json_object_set_new(o, "comments", h->comments[0] ? rs_json_str(h->comments) : json_null());
+    json_object_set(hf, h->id, o);
+    json_decref(o);
+  }
+  json_object_set_new(s, "hotfixes", hf);
+  json_t *sm = json_object();
+  json_object_set_new(sm, "ida", ctx->map_ida < 0 ? json_null() : json_boolean(ctx->map_ida));
+  json_object_set_new(sm, "idq", ctx->map_idq < 0 ? json_null() : json_boolean(ctx->map_idq));
+  json_object_set_new(sm, "source", ctx->map_source[0] ? json_string(ctx->map_source) : json_null());
+  if (ctx->have_metabase) {
+    json_object_set_new(sm, "metabase_ida_entry", ctx->mb.ida ? rs_json_str(ctx->mb.ida_entry) : json_null());
+    json_object_set_new(sm, "metabase_idq_entry", ctx->mb.idq ? rs_json_str(ctx->mb.idq_entry) : json_null());
+    json_object_set_new(sm, "metabase_method", json_string("string scan of MetaBase.bin (format UNCONFIRMED, heuristic)"));
+  }
+  json_object_set_new(s, "script_maps", sm);
+  /* virtual roots of the current control set; all sets below */
+  const struct rs_controlset *cur = NULL;
+  for (int i = 0; i < si->nsets; i++)
+    if (si->sets[i].is_current)
+      cur = &si->sets[i];
+  json_t *vr = json_object();
+  json_object_set_new(vr, "/C", cur ? regval_data(&cur->vroot_c) : json_null());
+  json_object_set_new(vr, "/D", cur ? regval_data(&cur->vroot_d) : json_null());
+  json_object_set_new(vr, "/Scripts", cur ? regval_data(&cur->vroot_scripts) : json_null());
+  json_object_set_new(vr, "/MSADC", cur ? regval_data(&cur->vroot_msadc) : json_null());
+  json_object_set_new(s, "virtual_roots", vr);
+  json_t *sets = json_array();
+  for (int i = 0; i < si->nsets; i++) {
+    const struct rs_controlset *cs = &si->sets[i];
+    json_t *o = json_object();
+    char name[32];
+    snprintf(name, sizeof name, "ControlSet%03d", cs->number);
+    json_object_set_new(o, "name", json_string(name));
+    json_object_set_new(o, "current", json_boolean(cs->is_current));
+    json_object_set_new(o, "default", json_boolean(cs->is_default));
+    json_object_set_new(o, "last_known_good", json_boolean(cs->is_lkg));
+    json_object_set_new(o, "failed", json_boolean(cs->is_failed));
+    json_t *v = json_object();
+    json_object_set_new(v, "/C", regval_data(&cs->vroot_c));
+    json_object_set_new(v, "/D", regval_data(&cs->vroot_d));
+    json_object_set_new(v, "/Scripts", regval_data(&cs->vroot_scripts));
+    json_object_set_new(v, "/MSADC", regval_data(&cs->vroot_msadc));
+    json_object_set_new(o, "virtual_roots", v);
+    json_t *m = json_object();
+    json_object_set_new(m, ".ida", regval_data(&cs->scriptmap_ida));
+    json_object_set_new(m, ".idq", regval_data(&cs->scriptmap_idq));
+    json_object_set_new(o, "script_map", m);
+    json_object_set_new(o, "w3svc_start", cs->w3svc_start.present ? json_integer(cs->w3svc_start.dword) : json_null());
+    json_object_set_new(o, "msftpsvc_start", cs->msftpsvc_start.present ? json_integer(cs->msftpsvc_start.dword) : json_null());
+    json_object_set_new(o, "cisvc_start", cs->cisvc_start.present ? json_integer(cs->cisvc_start.dword) : json_null());
+    json_array_append_new(sets, o);
+  }
+  json_object_set_new(s, "control_sets", sets);
+  char sfc[16];
+  snprintf(sfc, sizeof sfc, "0x%x", si->sfcdisable.dword);
+  json_object_set_new(s, "sfcdisable", si->sfcdisable.present && si->sfcdisable.type == 4
+                                           ? json_string(sfc)
+                                           : json_null());
+  json_object_set_new(s, "idq_dll", ctx->idq_list);
+  ctx->idq_list = NULL;
+  json_object_set_new(s, "hives", ctx->hive_list);
+  ctx->hive_list = NULL;
+  return s;
+}
+
+json_t *rs_report_volumes(const struct rs_image *img)
+{
+  json_t *arr = json_array();
+  for (int i = 0; i < img->nvol; i++) {
+    const struct rs_volume *v = &img->vols[i];
+    json_t *o = json_object();
+    json_object_set_new(o, "index", json_integer(v->index));
+    json_object_set_new(o, "start_sector", json_integer((json_int_t)v->start_sector));
+    json_object_set_new(o, "sectors", json_integer((json_int_t)v->sectors));
+    json_object_set_new(o, "partition", rs_json_str(v->part_desc));
+    json_object_set_new(o, "fs_type", json_string(rs_fs_kind_name(v->fs_kind)));
+    json_object_set_new(o, "label", v->label[0] ? rs_json_str(v->label) : json_null());
+    char ser[24];
+    snprintf(ser, sizeof ser, "%016llx", (unsigned long long)v->serial);
+    json_object_set_new(o, "serial", v->serial ? json_string(ser) : json_null());
+    json_object_set_new(o, "drive", v->drive[0] ? json_string(v->drive) : json_null());
+    json_object_set_new(o, "drive_assumed", json_boolean(v->drive[0] && v->drive_assumed));
+    if (v->windows_root[0]) {
+      char w[300];
+      size_t n = 0;
+      for (const char *p = v->windows_root; *p && n + 1 < sizeof w; p++)
+        w[n++] = *p == '/' ? '\\' : *p;
+      w[n] = '\0';
+      json_object_set_new(o, "windows_root", rs_json_str(w));
+    } else {
+      json_object_set_new(o, "windows_root", json_null());
+    }
+    json_object_set_new(o, "ambiguous", json_boolean(v->ambiguous));
+    json_object_set_new(o, "note", v->note[0] ? rs_json_str(v->note) : json_null());
+    json_array_append_new(arr, o);
+  }
+  return arr;
+}
+
+struct hash_job {
+  const struct rs_image *img;
+  struct rs_media_hashes h;
+  struct rs_diag d;
+  enum rs_err err;
+};
+
+static void *hash_thread(void *arg)
+{
+  struct hash_job *j = arg;
+  j->err = rs_media_hash(j->img, &j->h, &j->d);
+  return NULL;
+}
+
+static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj, bool hashed,
+                             const struct rs_ewf_meta *em)
+{
+  const struct rs_image *img = ctx->img;
+  json_t *ev = json_object();
+  json_t *segs = json_array();
+  for (int i = 0; i < img->nseg; i++)
+    json_array_append_new(segs, rs_json_str(img->segments[i]));
+  json_object_set_new(ev, "segments", segs);
+  json_object_set_new(ev, "format", json_string(img->format));
+  json_object_set_new(ev, "media_size", json_integer((json_int_t)img->media_size));
+  json_object_set_new(ev, "sector_size", json_integer(img->sector_size));
+  json_object_set_new(ev, "volume_system", json_string(img->vs_type));
+  bool have = hashed && hj->err == RS_OK && hj->h.done;
+  if (have) {
+    json_t *h = json_object();
+    json_object_set_new(h, "md5", json_string(hj->h.md5));
+    json_object_set_new(h, "sha1", json_string(hj->h.sha1));
+    json_object_set_new(h, "sha256", json_string(hj->h.sha256));
+    json_object_set_new(ev, "hashes", h);
+  } else {
+    json_object_set_new(ev, "hashes", json_null());
+    if (hashed)
+      rs_ctx_unreadable(ctx, "media hash", img->nseg ? img->segments[0] : "-",
+                        hj->d.what[0] ? hj->d.what : "media could not be read to the end");
+  }
+  const char *ver = "not-checked";
+  if (em->is_ewf) {
+    json_t *sh = json_object();
+    json_object_set_new(sh, "md5", em->has_md5 ? json_string(em->md5) : json_null());
+    json_object_set_new(sh, "sha1", em->has_sha1 ? json_string(em->sha1) : json_null());
+    json_object_set_new(ev, "stored_hashes", sh);
+    if (!em->has_md5 && !em->has_sha1)
+      ver = "not-stored";
+    else if (have) {
+      bool ok = (!em->has_md5 || strcasecmp(em->md5, hj->h.md5) == 0) &&
+                (!em->has_sha1 || strcasecmp(em->sha1, hj->h.sha1) == 0);
+      ver = ok ? "match" : "mismatch";
+    }
+    json_t *acq = json_object();
+#define ACQ(k, f) json_object_set_new(acq, k, em->f[0] ? rs_json_str(em->f) : json_null())
+    ACQ("case_number", case_number);
+    ACQ("evidence_number", evidence_number);
+    ACQ("examiner", examiner);
+    ACQ("description", description);
+    ACQ("notes", notes);
+    ACQ("acquiry_date", acquiry_date);
+    ACQ("system_date", system_date);
+    ACQ("acquiry_os", acquiry_os);
+    ACQ("acquiry_software", acquiry_software);
+    ACQ("acquiry_software_version", acquiry_software_version);
+#undef ACQ
+    json_object_set_new(ev, "acquisition", acq);
+  } else {
+    json_object_set_new(ev, "stored_hashes", json_null());
+    json_object_set_new(ev, "acquisition", json_null());
+    ver = "not-stored";
+  }
+  if (!hashed)
+    ver = "not-checked";
+  json_object_set_new(ev, "verification", json_string(ver));
+  return ev;
+}
+
+/* ------------------------------------------------------------ findings */
+
+static int find_cmp(const void *pa, const void *pb)
+{
+  const struct rs_find *a = pa, *b = pb;
+  if (a->check != b->check)
+    return a->check < b->check ? -1 : 1; /* table order */
+  return strcmp(a->sort_key, b->sort_key);
+}
+
+static json_t *finalize_findings(struct rs_scan_ctx *ctx)
+{
+  qsort(ctx->finds, ctx->nfind, sizeof *ctx->finds, find_cmp);
+  /* timeline entries refer to findings by creation order: remap */
+  int *map = calloc(ctx->nfind ? ctx->nfind : 1, sizeof *map);
+  json_t *arr = json_array();
+  const struct rs_check *prev = NULL;
+  int n = 0;
+  for (size_t i = 0; i < ctx->nfind; i++) {
+    struct rs_find *f = &ctx->finds[i];
+    n = f->check == prev ? n + 1 : 1;
+    prev = f->check;
+    snprintf(f->id, sizeof f->id, "%s-%d", f->check->id, n);
+    if (map)
+      map[f->seq] = (int)i;
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(f->id));
+    json_object_update(o, f->obj);
+    json_array_append_new(arr, o);
+  }
+  for (size_t i = 0; map && i < ctx->ntl; i++)
+    if (ctx->tl[i].find_index >= 0 && (size_t)ctx->tl[i].find_index < ctx->nfind)
+      ctx->tl[i].find_index = map[ctx->tl[i].find_index];
+  free(map);
+  return arr;
+}
+
+static void ctx_free(struct rs_scan_ctx *ctx)
+{
+  for (size_t i = 0; i < ctx->ncand; i++)
+    free(ctx->cands[i].path);
+  free(ctx->cands);
+  for (size_t i = 0; i < ctx->nfind; i++)
+    json_decref(ctx->finds[i].obj);
+  free(ctx->finds);
+  rs_tl_free(ctx);
+  rs_logagg_free(ctx->agg);
+  json_decref(ctx->idq_list);
+  json_decref(ctx->hive_list);
+  json_decref(ctx->log_files);
+  json_decref(ctx->unreadable);
+  free(ctx->days);
+}
 
 enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d)
 {
   *report = NULL;
-  return rs_diag_set(d, RS_E_UNSUPPORTED, o && o->nseg ? o->segs[0] : "-",
-                     "the scan command is not implemented yet");
+  char started[40];
+  rs_now_iso(started);
+  /* FAT times are local clock values that TSK converts with mktime():
+   * pin the process zone so that they come out unchanged (recipes 2). */
+  setenv("TZ", "UTC", 1);
+  tzset();
+
+  struct rs_scan_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.opts = o;
+  ctx.sys_volume = -1;
+  ctx.map_ida = ctx.map_idq = -1;
+  enum rs_err e = rs_image_open(o->segs, o->nseg, &o->img, &ctx.img, d);
+  if (e != RS_OK)
+    return e;
+  ctx.unreadable = json_array();
+  ctx.hive_list = json_array();
+  ctx.idq_list = json_array();
+  ctx.log_files = json_array();
+  ctx.agg = rs_logagg_new();
+  rs_sysinfo_init(&ctx.si);
+  if (!ctx.agg || !ctx.unreadable) {
+    ctx_free(&ctx);
+    rs_image_close(ctx.img);
+    return rs_diag_set(d, RS_E_NOMEM, o->segs[0], "out of memory");
+  }
+
+  /* the media hash runs on the second core while we analyse */
+  struct hash_job hj;
+  memset(&hj, 0, sizeof hj);
+  hj.img = ctx.img;
+  pthread_t th;
+  bool threaded = false;
+  if (!o->no_hash) {
+    progress(&ctx, "hashing %s", o->segs[0]);
+    threaded = pthread_create(&th, NULL, hash_thread, &hj) == 0;
+    if (!threaded)
+      hash_thread(&hj);
+  }
+
+  struct rs_diag vd;
+  rs_diag_clear(&vd);
+  if (rs_image_volumes(ctx.img, &o->img, &vd) != RS_OK)
+    rs_ctx_unreadable(&ctx, "volumes", o->segs[0], vd.what[0] ? vd.what : "no volume readable");
+  for (int i = 0; i < ctx.img->nproblems; i++)
+    rs_ctx_unreadable(&ctx, "volume", o->segs[0], ctx.img->problems[i]);
+
+  for (int v = 0; v < ctx.img->nvol; v++) {
+    if (ctx.img->vols[v].fs && ctx.img->vols[v].windows_root[0]) {
+      ctx.sys_volume = v;
+      break;
+    }
+  }
+  if (ctx.sys_volume >= 0) {
+    progress(&ctx, "reading registry%s", "");
+    read_registry(&ctx, ctx.sys_volume);
+    map_drive_letters(&ctx);
+    read_metabase(&ctx, ctx.sys_volume);
+  }
+  decide_script_maps(&ctx);
+  walk_volumes(&ctx);
+  eval_candidates(&ctx);
+  eval_idq(&ctx);
+  eval_logs(&ctx);
+  log_findings(&ctx);
+
+  struct rs_ewf_meta em;
+  memset(&em, 0, sizeof em);
+  struct rs_diag ed;
+  rs_diag_clear(&ed);
+  if (rs_ewf_read_meta(ctx.img, &em, &ed) != RS_OK)
+    rs_ctx_unreadable(&ctx, "EWF metadata", o->segs[0], ed.what);
+  if (threaded)
+    pthread_join(th, NULL);
+
+  json_t *findings = finalize_findings(&ctx);
+  json_t *rep = json_object();
+  json_object_set_new(rep, "schema", json_string("redsleuth-report/1"));
+  json_object_set_new(rep, "tool", rs_report_tool());
+  json_object_set_new(rep, "run", rs_report_run(o, started));
+  json_object_set_new(rep, "evidence", evidence_json(&ctx, &hj, !o->no_hash, &em));
+  json_object_set_new(rep, "volumes", rs_report_volumes(ctx.img));
+  json_object_set_new(rep, "system", system_json(&ctx));
+  json_object_set_new(rep, "logs", logs_json(&ctx));
+  json_object_set_new(rep, "findings", findings);
+  json_object_set_new(rep, "verdict", rs_verdict_build(&ctx));
+  json_object_set_new(rep, "timeline", rs_tl_build(&ctx));
+  if (ctx.tl_overflow)
+    rs_ctx_unreadable(&ctx, "timeline", "-", "too many dated facts; the timeline was cut");
+  json_object_set(rep, "unreadable", ctx.unreadable);
+  char finished[40];
+  rs_now_iso(finished);
+  json_object_set_new(json_object_get(rep, "run"), "finished_utc", json_string(finished));
+  ctx_free(&ctx);
+  rs_image_close(ctx.img);
+  *report = rep;
+  return RS_OK;
 }
 
 int rs_report_exit_code(const json_t *report)

@@ -1,2 +1,207 @@
-/* placeholder: module not written yet */
-typedef int rs_placeholder_checks;
+/* The check engine: one evaluator per row kind; rows come from
+ * checks_table.c. The engine never tests a row's id. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "redsleuth/buf.h"
+#include "scanctx.h"
+
+/* Default IIS script folders (codered-artifacts 2.1), TSK form, lower case. */
+static const char *const default_script_dirs[] = {
+  "/inetpub/scripts",
+  "/program files/common files/system/msadc",
+};
+
+static bool parent_is(const char *path, const char *dir)
+{
+  size_t dl = strlen(dir);
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    return false;
+  size_t pl = (size_t)(slash - path);
+  if (dl == 1 && dir[0] == '/')
+    return pl == 0;
+  return pl == dl && strncasecmp(path, dir, dl) == 0;
+}
+
+/* A /Scripts or /MSADC virtual root's folder ("c:\\inetpub\\scripts,,201")
+ * on this volume's drive, as a TSK path. */
+static bool vroot_dir(const struct rs_regval *v, const char *drive, char *out, size_t outsz)
+{
+  if (!v->present || !drive[0])
+    return false;
+  const char *d = v->data;
+  if (!(isalpha((unsigned char)d[0]) && d[1] == ':' && tolower((unsigned char)d[0]) ==
+        tolower((unsigned char)drive[0])))
+    return false;
+  size_t n = strcspn(d + 2, ",");
+  if (n == 0 || n + 1 >= outsz)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    out[i] = d[2 + i] == '\\' ? '/' : d[2 + i];
+  out[n] = '\0';
+  while (n > 1 && out[n - 1] == '/')
+    out[--n] = '\0';
+  return out[0] == '/';
+}
+
+static bool in_script_dir(const struct rs_scan_ctx *ctx, int vol, const char *path)
+{
+  for (size_t i = 0; i < sizeof default_script_dirs / sizeof default_script_dirs[0]; i++)
+    if (parent_is(path, default_script_dirs[i]))
+      return true;
+  const char *drive = ctx->img->vols[vol].drive;
+  char dir[512];
+  for (int s = 0; s < ctx->si.nsets; s++) {
+    const struct rs_controlset *cs = &ctx->si.sets[s];
+    if (vroot_dir(&cs->vroot_scripts, drive, dir, sizeof dir) && parent_is(path, dir))
+      return true;
+    if (vroot_dir(&cs->vroot_msadc, drive, dir, sizeof dir) && parent_is(path, dir))
+      return true;
+  }
+  return false;
+}
+
+static bool name_matches(const struct rs_check *c, const struct rs_fsentry *e, bool fat)
+{
+  const char *n = e->name;
+  const char *want = c->name;
+  /* TSK replaces the first character of a deleted FAT name (fixture-recipes 2). */
+  if (fat && !e->allocated && n[0] && want[0]) {
+    n++;
+    want++;
+  }
+  if (c->match == RS_M_PREFIX)
+    return strncasecmp(n, want, strlen(want)) == 0;
+  if (strcasecmp(n, want) == 0)
+    return true;
+  return e->short_name && !fat && strcasecmp(e->short_name, c->name) == 0;
+}
+
+bool rs_checks_file_row_matches(const struct rs_check *c, const struct rs_scan_ctx *ctx, int vol,
+                                const struct rs_fsentry *e)
+{
+  if (c->kind != RS_K_FILE || c->fallback || e->is_dir)
+    return false;
+  const struct rs_volume *v = &ctx->img->vols[vol];
+  bool fat = v->fs_kind == RS_FS_FAT12 || v->fs_kind == RS_FS_FAT16 || v->fs_kind == RS_FS_FAT32;
+  if (!name_matches(c, e, fat))
+    return false;
+  char dir[300];
+  switch (c->where) {
+  case RS_W_SCRIPT_DIRS:
+    return in_script_dir(ctx, vol, e->path);
+  case RS_W_VOLUME_ROOT:
+    return parent_is(e->path, "/");
+  case RS_W_WINDIR:
+    return v->windows_root[0] && parent_is(e->path, v->windows_root);
+  case RS_W_SYSDIR:
+    if (!v->windows_root[0])
+      return false;
+    snprintf(dir, sizeof dir, "%s/system32", v->windows_root);
+    return parent_is(e->path, dir);
+  case RS_W_WEB_DIRS:
+    return strncasecmp(e->path, "/inetpub/", 9) == 0;
+  }
+  return false;
+}
+
+/* Registry rows ------------------------------------------------------- */
+
+static const struct rs_regval *vroot_by_name(const struct rs_controlset *cs, const char *name)
+{
+  if (strcasecmp(name, "/C") == 0)
+    return &cs->vroot_c;
+  if (strcasecmp(name, "/D") == 0)
+    return &cs->vroot_d;
+  if (strcasecmp(name, "/Scripts") == 0)
+    return &cs->vroot_scripts;
+  if (strcasecmp(name, "/MSADC") == 0)
+    return &cs->vroot_msadc;
+  return NULL;
+}
+
+/* Third comma-separated field of "path,user,perm" (codered-artifacts 3.1). */
+static bool perm_field_is(const char *data, const char *want)
+{
+  const char *p = strchr(data, ',');
+  if (!p)
+    return false;
+  p = strchr(p + 1, ',');
+  if (!p)
+    return false;
+  p++;
+  while (*p == ' ')
+    p++;
+  size_t n = strcspn(p, ", ");
+  return n == strlen(want) && strncmp(p, want, n) == 0;
+}
+
+static void reg_finding(struct rs_scan_ctx *ctx, const struct rs_check *c, const struct rs_regval *v,
+                        const char *set_name, bool current, const char *hive_role, bool live)
+{
+  char sk[1200];
+  snprintf(sk, sizeof sk, "%s|%s|%s|%s", hive_role, v->hive, set_name ? set_name : "", v->name);
+  struct rs_find *f = rs_ctx_add_find(ctx, c, live, ctx->sys_volume, sk);
+  if (!f)
+    return;
+  json_object_set_new(f->obj, "path", rs_json_str(v->hive));
+  json_t *det = json_object();
+  json_object_set_new(det, "hive", rs_json_str(v->hive));
+  json_object_set_new(det, "hive_role", rs_json_str(hive_role));
+  json_object_set_new(det, "key", rs_json_str(v->key));
+  json_object_set_new(det, "value", rs_json_str(v->name));
+  json_object_set_new(det, "data", rs_json_str(v->data));
+  json_object_set_new(det, "control_set", set_name ? rs_json_str(set_name) : json_null());
+  json_object_set_new(det, "current_control_set", json_boolean(current));
+  json_object_set_new(det, "key_last_written_utc", rs_json_time(&v->key_written));
+  json_object_set_new(f->obj, "details", det);
+  char msg[1600];
+  snprintf(msg, sizeof msg, "%s: %s\\%s = %s (%s)", c->title, v->key, v->name, v->data,
+           live ? "live" : "history");
+  rs_tl_add(ctx, &v->key_written, "Key Last Written", "REG", msg, (int)(f - ctx->finds), v->hive,
+            NULL);
+}
+
+void rs_checks_eval_registry(struct rs_scan_ctx *ctx, const struct rs_sysinfo *si,
+                             struct rs_hive *software, const char *hive_role, bool live)
+{
+  for (size_t i = 0; i < rs_ncheck; i++) {
+    const struct rs_check *c = &rs_checks[i];
+    switch (c->kind) {
+    case RS_K_REG_VROOT:
+    case RS_K_REG_VROOT_PERM:
+      for (int s = 0; s < si->nsets; s++) {
+        const struct rs_controlset *cs = &si->sets[s];
+        const struct rs_regval *v = vroot_by_name(cs, c->name);
+        if (!v || !v->present)
+          continue;
+        if (c->kind == RS_K_REG_VROOT_PERM && !perm_field_is(v->data, c->arg))
+          continue;
+        char set_name[32];
+        snprintf(set_name, sizeof set_name, "ControlSet%03d", cs->number);
+        reg_finding(ctx, c, v, set_name, cs->is_current, hive_role, live && cs->is_current);
+      }
+      break;
+    case RS_K_REG_DWORD: {
+      if (!software)
+        break;
+      struct rs_regval v;
+      struct rs_diag d;
+      if (rs_hive_get_value(software, c->key, c->name, &v, &d) != RS_OK) {
+        rs_ctx_unreadable(ctx, "registry value", v.hive[0] ? v.hive : rs_hive_name(software),
+                          d.what);
+        break;
+      }
+      if (v.present && v.type == 4 && v.dword == (uint32_t)strtoul(c->arg, NULL, 0))
+        reg_finding(ctx, c, &v, NULL, true, hive_role, live);
+      break;
+    }
+    default:
+      break;
+    }
+  }
+}

@@ -1,2 +1,145 @@
-/* placeholder: module not written yet */
-typedef int rs_placeholder_checks_table;
+/* THE check table. Ids are stable: they appear in reports and docs/checks.md.
+ * Each row cites the section of codered-artifacts.md it implements. */
+#include <string.h>
+
+#include "analysis/checks.h"
+
+const struct rs_check rs_checks[] = {
+  /* --- files: Code Red II (codered-artifacts 2.1) --------------------- */
+  {.id = "CR2-ROOTEXE", .family = "code-red-2", .kind = RS_K_FILE, .role = RS_ROLE_CR2,
+   .severity = "critical", .title = "root.exe copy of cmd.exe in an IIS script folder",
+   .why = "Code Red II copies cmd.exe as root.exe so any web client can run commands",
+   .ref = "codered-artifacts 2.1", .name = "root.exe", .where = RS_W_SCRIPT_DIRS,
+   .match = RS_M_CMD_COPY, .cleanup = "rootexe-removed", .otherwise = "ROOTEXE-NOT-CMD"},
+  {.id = "ROOTEXE-NOT-CMD", .family = "other", .kind = RS_K_FILE, .role = RS_ROLE_INFO,
+   .severity = "info", .title = "root.exe in an IIS script folder, not a cmd.exe copy",
+   .why = "named like the Code Red II backdoor but its content differs from the host's cmd.exe",
+   .ref = "codered-artifacts 2.1", .name = "root.exe", .where = RS_W_SCRIPT_DIRS,
+   .match = RS_M_NAME, .fallback = true},
+  {.id = "CR2-EXPLORER", .family = "code-red-2", .kind = RS_K_FILE, .role = RS_ROLE_CR2,
+   .severity = "critical", .title = "trojan explorer.exe in a drive root",
+   .why = "Code Red II's Trojan.VirtualRoot re-creates the backdoor at logon (relative shell path, MS00-052)",
+   .ref = "codered-artifacts 2.1", .name = "explorer.exe", .where = RS_W_VOLUME_ROOT,
+   .match = RS_M_NOT_SYSDRIVE_EXPLORER, .cleanup = "trojan-removed"},
+  /* --- files: what Nimda left after using the backdoor (2.4) ---------- */
+  {.id = "NIMDA-TFTP", .family = "nimda", .kind = RS_K_FILE, .role = RS_ROLE_USE,
+   .severity = "high", .title = "tftp temporary file in an IIS script folder",
+   .why = "tftp ran in the script folder: a remote command was executed through root.exe",
+   .ref = "codered-artifacts 2.4", .name = "tftp", .where = RS_W_SCRIPT_DIRS,
+   .match = RS_M_PREFIX, .cleanup = "no-backdoor-use"},
+  {.id = "NIMDA-ADMINDLL", .family = "nimda", .kind = RS_K_FILE, .role = RS_ROLE_USE,
+   .severity = "high", .title = "Admin.dll in an IIS script folder",
+   .why = "Nimda pulls Admin.dll through root.exe and tftp",
+   .ref = "codered-artifacts 2.4", .name = "admin.dll", .where = RS_W_SCRIPT_DIRS,
+   .match = RS_M_NAME, .cleanup = "no-backdoor-use"},
+  {.id = "NIMDA-ADMINDLL-ROOT", .family = "nimda", .kind = RS_K_FILE, .role = RS_ROLE_NIMDA,
+   .severity = "high", .title = "Admin.dll in a drive root",
+   .why = "Nimda drops copies of itself as Admin.dll in drive roots",
+   .ref = "codered-artifacts 2.4", .name = "admin.dll", .where = RS_W_VOLUME_ROOT,
+   .match = RS_M_NAME},
+  {.id = "NIMDA-MMC", .family = "nimda", .kind = RS_K_FILE, .role = RS_ROLE_NIMDA,
+   .severity = "medium", .title = "mmc.exe directly in %SystemRoot%",
+   .why = "Nimda copies itself to %windir%\\mmc.exe (the real one lives in system32)",
+   .ref = "codered-artifacts 2.4", .name = "mmc.exe", .where = RS_W_WINDIR, .match = RS_M_NAME},
+  {.id = "NIMDA-README-EML", .family = "nimda", .kind = RS_K_FILE, .role = RS_ROLE_NIMDA,
+   .severity = "medium", .title = "readme.eml in a web folder",
+   .why = "Nimda writes readme.eml next to web pages",
+   .ref = "codered-artifacts 2.4", .name = "readme.eml", .where = RS_W_WEB_DIRS,
+   .match = RS_M_NAME},
+  /* --- files: Code Red I lysine (2.2) ---------------------------------- */
+  {.id = "CR1-NOTWORM", .family = "code-red-1", .kind = RS_K_FILE, .role = RS_ROLE_INFO,
+   .severity = "low", .title = "notworm marker in a drive root",
+   .why = "Code Red I threads stop when C:\\notworm exists; sources disagree whether the worm creates it",
+   .ref = "codered-artifacts 2.2", .name = "notworm", .where = RS_W_VOLUME_ROOT,
+   .match = RS_M_NAME},
+  /* --- registry: Code Red II trojan values (3.1) ----------------------- */
+  {.id = "CR2-VROOT-C", .family = "code-red-2", .kind = RS_K_REG_VROOT, .role = RS_ROLE_CR2,
+   .severity = "critical", .title = "virtual root /C maps drive C: to the web",
+   .why = "Code Red II's trojan adds /C = c:\\,,217 so the whole drive is served and executable",
+   .ref = "codered-artifacts 3.1", .name = "/C", .cleanup = "vroots-removed"},
+  {.id = "CR2-VROOT-D", .family = "code-red-2", .kind = RS_K_REG_VROOT, .role = RS_ROLE_CR2,
+   .severity = "critical", .title = "virtual root /D maps drive D: to the web",
+   .why = "Code Red II's trojan adds /D = d:\\,,217",
+   .ref = "codered-artifacts 3.1", .name = "/D", .cleanup = "vroots-removed"},
+  {.id = "CR2-PERM-SCRIPTS", .family = "code-red-2", .kind = RS_K_REG_VROOT_PERM,
+   .role = RS_ROLE_INFO, .severity = "high",
+   .title = "/Scripts virtual root has permission 217",
+   .why = "Code Red II sets the third field of /Scripts to 217 (meaning UNCONFIRMED; matched literally)",
+   .ref = "codered-artifacts 3.1", .name = "/Scripts", .arg = "217",
+   .cleanup = "script-perms-restored"},
+  {.id = "CR2-PERM-MSADC", .family = "code-red-2", .kind = RS_K_REG_VROOT_PERM,
+   .role = RS_ROLE_INFO, .severity = "high",
+   .title = "/MSADC virtual root has permission 217",
+   .why = "Code Red II sets the third field of /MSADC to 217 (meaning UNCONFIRMED; matched literally)",
+   .ref = "codered-artifacts 3.1", .name = "/MSADC", .arg = "217",
+   .cleanup = "script-perms-restored"},
+  {.id = "CR2-SFCDISABLE", .family = "code-red-2", .kind = RS_K_REG_DWORD, .role = RS_ROLE_CR2,
+   .severity = "high", .title = "Windows File Protection disabled (SFCDisable = 0xFFFFFF9D)",
+   .why = "Code Red II's trojan sets SFCDisable to 0xFFFFFF9D (-99), turning WFP off",
+   .ref = "codered-artifacts 3.1", .name = "SFCDisable",
+   .key = "Microsoft\\Windows NT\\CurrentVersion\\Winlogon", .arg = "0xffffff9d",
+   .cleanup = "sfcdisable-reset"},
+  /* --- metabase (4, 8 item 4): heuristic ------------------------------- */
+  {.id = "CR2-METABASE-VDIR", .family = "code-red-2", .kind = RS_K_METABASE_VDIR,
+   .role = RS_ROLE_INFO, .severity = "medium",
+   .title = "MetaBase.bin appears to name /C or /D virtual directories (heuristic)",
+   .why = "IIS 5 keeps virtual directories in the metabase; ACR2 removes /C and /D there too",
+   .ref = "codered-artifacts 4, 8", .cleanup = "vroots-removed"},
+  /* --- idq.dll (5) ------------------------------------------------------ */
+  {.id = "IDQ-DLL", .family = "patch", .kind = RS_K_PE_IDQ, .role = RS_ROLE_INFO,
+   .severity = "info", .title = "idq.dll (Index Server ISAPI) version",
+   .why = "the .ida/.idq overflow is in idq.dll; its version decides patched or vulnerable",
+   .ref = "codered-artifacts 5", .name = "idq.dll", .cleanup = "fix-installed"},
+  /* --- logs (6.3, 6.4) --------------------------------------------------- */
+  {.id = "LOG-CR1", .family = "code-red-1", .kind = RS_K_LOG_FAMILY, .role = RS_ROLE_ATTEMPT,
+   .severity = "medium", .title = "Code Red I requests (N padding) in IIS logs",
+   .why = "GET /default.ida?NNNN... is Code Red I's exploit request", .ref = "codered-artifacts 6.3",
+   .name = "code_red_1"},
+  {.id = "LOG-CR2", .family = "code-red-2", .kind = RS_K_LOG_FAMILY, .role = RS_ROLE_ATTEMPT,
+   .severity = "medium", .title = "Code Red II requests (X padding) in IIS logs",
+   .why = "GET /default.ida?XXXX... is Code Red II's exploit request", .ref = "codered-artifacts 6.3",
+   .name = "code_red_2"},
+  {.id = "LOG-CR-UNKNOWN", .family = "code-red", .kind = RS_K_LOG_FAMILY, .role = RS_ROLE_ATTEMPT,
+   .severity = "medium", .title = "Code Red requests of unknown variant (query not logged)",
+   .why = "the IIS 5 default W3C fields have no query column, so N and X padding are invisible",
+   .ref = "codered-artifacts 6.2, 6.3", .name = "code_red_unknown"},
+  {.id = "LOG-IDA-OTHER", .family = "code-red", .kind = RS_K_LOG_FAMILY, .role = RS_ROLE_ATTEMPT,
+   .severity = "low", .title = "other .ida/.idq overflow attempts",
+   .why = "long padding on .ida/.idq requests targets the same idq.dll flaw",
+   .ref = "codered-artifacts 6.3", .name = "ida_other"},
+  {.id = "LOG-NIMDA", .family = "nimda", .kind = RS_K_LOG_FAMILY, .role = RS_ROLE_ATTEMPT,
+   .severity = "medium", .title = "Nimda probes in IIS logs",
+   .why = "Nimda probes root.exe, the /c and /d roots and traversals to cmd.exe",
+   .ref = "codered-artifacts 6.3", .name = "nimda"},
+  {.id = "LOG-ROOTEXE-OTHER", .family = "other", .kind = RS_K_LOG_FAMILY, .role = RS_ROLE_ATTEMPT,
+   .severity = "high", .title = "root.exe / cmd.exe requests that match no worm",
+   .why = "requests for the backdoor that are not a worm's pattern suggest manual use",
+   .ref = "codered-artifacts 6.4", .name = "root_exe_other"},
+  {.id = "LOG-BACKDOOR-USE", .family = "code-red-2", .kind = RS_K_LOG_BACKDOOR,
+   .role = RS_ROLE_USE, .severity = "critical",
+   .title = "the backdoor answered a request (2xx or 502)",
+   .why = "200 returns command output; 502 means cmd.exe ran but sent no CGI headers",
+   .ref = "codered-artifacts 6.4", .cleanup = "no-backdoor-use"},
+};
+const size_t rs_ncheck = sizeof rs_checks / sizeof rs_checks[0];
+
+const struct rs_cleanup_item rs_cleanup_items[] = {
+  {"rootexe-removed", "no root.exe copy of cmd.exe in any IIS script folder", "codered-artifacts 8.1"},
+  {"trojan-removed", "no trojan explorer.exe in any drive root", "codered-artifacts 8.2"},
+  {"vroots-removed", "no /C or /D virtual root in any control set or in the metabase", "codered-artifacts 8.3, 8.4"},
+  {"script-perms-restored", "/Scripts and /MSADC no longer carry permission 217 in any control set", "codered-artifacts 8.3"},
+  {"sfcdisable-reset", "SFCDisable is not 0xFFFFFF9D", "codered-artifacts 8.5"},
+  {"fix-installed", "idq.dll is a fixed build (or .ida/.idq are unmapped: mitigated only)", "codered-artifacts 8.6"},
+  {"shell-path-fix", "MS00-052 (Q269049) or the NT4 security rollup is installed, so a root trojan cannot run", "codered-artifacts 8.7"},
+  {"no-backdoor-use", "no evidence that the backdoor was used", "codered-artifacts 8.8"},
+  {"memory-state", "memory state and a reboot after cleaning cannot be proven from a disk image", "codered-artifacts 8.9"},
+};
+const size_t rs_ncleanup = sizeof rs_cleanup_items / sizeof rs_cleanup_items[0];
+
+const struct rs_check *rs_check_find(const char *id)
+{
+  for (size_t i = 0; i < rs_ncheck; i++)
+    if (strcmp(rs_checks[i].id, id) == 0)
+      return &rs_checks[i];
+  return NULL;
+}

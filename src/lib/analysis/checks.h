@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* What kind of fact a row looks at; one evaluator per kind (checks.c). */
 enum rs_check_kind {
@@ -79,5 +80,7 @@ extern const struct rs_cleanup_item rs_cleanup_items[];
 extern const size_t rs_ncleanup;
 
 const struct rs_check *rs_check_find(const char *id);
+/* Writes the table as docs/checks.md (Markdown). */
+void rs_checks_markdown(FILE *out);
 
 #endif

@@ -1,0 +1,240 @@
+#include "batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+struct job {
+  pid_t pid;
+  char name[256];
+  char dir[4096];
+  double start, dur;
+  int status;      /* exit code, or 128+signal */
+  bool done, killed, started;
+};
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int rs_batch_read_list(const char *list, char ***images)
+{
+  FILE *fp = fopen(list, "r");
+  if (!fp)
+    return -1;
+  char line[8192];
+  int n = 0, cap = 0;
+  char **v = NULL;
+  while (fgets(line, sizeof line, fp)) {
+    size_t l = strcspn(line, "\r\n");
+    line[l] = '\0';
+    char *p = line;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (!*p || *p == '#')
+      continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 16;
+      char **nv = realloc(v, (size_t)cap * sizeof *nv);
+      if (!nv)
+        break;
+      v = nv;
+    }
+    v[n++] = strdup(p);
+  }
+  fclose(fp);
+  *images = v;
+  return n;
+}
+
+/* Folder name: the evidence file's name without its extension, made unique. */
+static void job_name(struct job *jobs, int i, const char *img)
+{
+  const char *b = strrchr(img, '/');
+  b = b ? b + 1 : img;
+  char base[200];
+  snprintf(base, sizeof base, "%s", b);
+  char *dot = strrchr(base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  for (char *p = base; *p; p++)
+    if (*p == '/' || (unsigned char)*p < 0x20)
+      *p = '_';
+  snprintf(jobs[i].name, sizeof jobs[i].name, "%s", base);
+  for (int k = 2;; k++) {
+    bool clash = false;
+    for (int j = 0; j < i; j++)
+      if (strcmp(jobs[j].name, jobs[i].name) == 0)
+        clash = true;
+    if (!clash)
+      break;
+    snprintf(jobs[i].name, sizeof jobs[i].name, "%s-%d", base, k);
+  }
+}
+
+static pid_t spawn(const struct rs_batch_opts *o, const char *img, struct job *j)
+{
+  char path[4200];
+  mkdir(j->dir, 0755);
+  pid_t pid = fork();
+  if (pid != 0)
+    return pid;
+  snprintf(path, sizeof path, "%s/stdout.txt", j->dir);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0)
+    dup2(fd, 1);
+  snprintf(path, sizeof path, "%s/stderr.txt", j->dir);
+  int fe = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fe >= 0)
+    dup2(fe, 2);
+  char **argv = calloc((size_t)o->nscan_args + 6, sizeof *argv);
+  if (!argv)
+    _exit(4);
+  int a = 0;
+  argv[a++] = (char *)o->self;
+  argv[a++] = "scan";
+  for (int i = 0; i < o->nscan_args; i++)
+    argv[a++] = o->scan_args[i];
+  argv[a++] = "--out-dir";
+  argv[a++] = j->dir;
+  argv[a++] = (char *)img;
+  argv[a] = NULL;
+  execv(o->self, argv);
+  _exit(4);
+}
+
+static json_t *summary_line(const struct rs_batch_opts *o, int i, const struct job *j)
+{
+  json_t *s = json_object();
+  json_object_set_new(s, "evidence", json_string(o->images[i]));
+  json_object_set_new(s, "out_dir", json_string(j->dir));
+  json_object_set_new(s, "exit_code", json_integer(j->status));
+  json_object_set_new(s, "killed", json_boolean(j->killed));
+  json_object_set_new(s, "duration_s", json_real((double)(long)(j->dur * 1000) / 1000.0));
+  char path[4200];
+  snprintf(path, sizeof path, "%s/report.json", j->dir);
+  json_t *r = json_load_file(path, 0, NULL);
+  json_t *v = json_object_get(r, "verdict");
+  json_object_set(s, "verdict", json_object_get(v, "status") ? json_object_get(v, "status")
+                                                               : json_null());
+  json_t *c = json_object();
+  json_object_set_new(c, "findings", json_integer((json_int_t)json_array_size(json_object_get(r, "findings"))));
+  json_object_set_new(c, "unreadable", json_integer((json_int_t)json_array_size(json_object_get(r, "unreadable"))));
+  json_object_set(c, "hits", json_object_get(json_object_get(r, "logs"), "hits")
+                                 ? json_object_get(json_object_get(r, "logs"), "hits")
+                                 : json_null());
+  json_object_set_new(s, "counts", c);
+  if (!r) {
+    /* the child's last stderr line says why */
+    snprintf(path, sizeof path, "%s/stderr.txt", j->dir);
+    FILE *fp = fopen(path, "r");
+    char line[1024] = "", last[1024] = "";
+    while (fp && fgets(line, sizeof line, fp))
+      if (line[0] && line[0] != '\n')
+        snprintf(last, sizeof last, "%s", line);
+    if (fp)
+      fclose(fp);
+    last[strcspn(last, "\n")] = '\0';
+    json_object_set_new(s, "error", json_string(last[0] ? last : (j->killed ? "killed after timeout" : "no report")));
+  }
+  json_decref(r);
+  return s;
+}
+
+int rs_batch_run(const struct rs_batch_opts *o)
+{
+  if (o->nimages <= 0 || !o->out_dir || o->jobs < 1)
+    return 2;
+  if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST)
+    return 2;
+  struct job *jobs = calloc((size_t)o->nimages, sizeof *jobs);
+  if (!jobs)
+    return 4;
+  for (int i = 0; i < o->nimages; i++) {
+    job_name(jobs, i, o->images[i]);
+    snprintf(jobs[i].dir, sizeof jobs[i].dir, "%s/%s", o->out_dir, jobs[i].name);
+  }
+  int next = 0, running = 0, finished = 0, rc = 0;
+  while (finished < o->nimages) {
+    while (running < o->jobs && next < o->nimages) {
+      struct job *j = &jobs[next];
+      j->start = now_s();
+      j->pid = spawn(o, o->images[next], j);
+      j->started = j->pid > 0;
+      if (!j->started) {
+        j->done = true;
+        j->status = 4;
+        finished++;
+      } else {
+        running++;
+      }
+      next++;
+    }
+    int st;
+    pid_t pid = waitpid(-1, &st, WNOHANG);
+    if (pid <= 0) {
+      /* nothing ended: enforce timeouts, then nap */
+      double t = now_s();
+      for (int i = 0; i < next; i++)
+        if (jobs[i].started && !jobs[i].done && !jobs[i].killed && o->timeout_s > 0 &&
+            t - jobs[i].start > o->timeout_s) {
+          kill(jobs[i].pid, SIGKILL);
+          jobs[i].killed = true;
+        }
+      struct timespec nap = {0, 20 * 1000 * 1000};
+      nanosleep(&nap, NULL);
+      continue;
+    }
+    for (int i = 0; i < next; i++) {
+      struct job *j = &jobs[i];
+      if (j->pid != pid || j->done)
+        continue;
+      j->done = true;
+      j->dur = now_s() - j->start;
+      j->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+      running--;
+      finished++;
+      json_t *s = summary_line(o, i, j);
+      char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
+      if (line) {
+        puts(line);
+        fflush(stdout);
+        free(line);
+      }
+      json_decref(s);
+      if (!(j->status == 0 || j->status == 10 || j->status == 11))
+        rc = 11;
+    }
+  }
+  /* the summary file in input order, so that it is deterministic */
+  char path[4200];
+  snprintf(path, sizeof path, "%s/summary.jsonl", o->out_dir);
+  FILE *fp = fopen(path, "w");
+  for (int i = 0; fp && i < o->nimages; i++) {
+    json_t *s = summary_line(o, i, &jobs[i]);
+    json_object_del(s, "duration_s");
+    char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (line) {
+      fprintf(fp, "%s\n", line);
+      free(line);
+    }
+    json_decref(s);
+  }
+  if (fp)
+    fclose(fp);
+  free(jobs);
+  return rc;
+}

@@ -364,6 +364,7 @@ struct walk_arg {
   struct rs_scan_ctx *ctx;
   int vol;
   char sysdir[300], dllcache[300];
+  struct rs_buf body;          /* scratch for --timeline full */
 };
 
 static struct rs_cand *add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
@@ -419,10 +420,38 @@ static bool is_log_path(const char *path)
   return strncasecmp(p - 9, "/logfiles", 9) == 0;
 }
 
+/* One TSK 3.x body line (mactime -b): MD5|name|inode|mode|UID|GID|size|atime|mtime|ctime|crtime */
+static void body_line(FILE *out, struct rs_buf *b, const char *drive, int vol,
+                      const struct rs_fsentry *e, const struct rs_time t[4], const char *suffix)
+{
+  rs_buf_reset(b);
+  if (drive[0])
+    rs_buf_adds(b, drive);
+  else
+    rs_buf_addf(b, "vol%d", vol);
+  rs_escape_body(b, e->path, strlen(e->path));
+  if (!e->allocated)
+    rs_buf_adds(b, " (deleted)");
+  fprintf(out, "0|%s%s|%llu|%s|0|0|%llu|%lld|%lld|%lld|%lld\n", b->data ? b->data : "", suffix,
+          (unsigned long long)e->inum, e->is_dir ? "d/drwxrwxrwx" : "r/rrwxrwxrwx",
+          (unsigned long long)e->size, (long long)(t[2].set ? t[2].sec : 0),
+          (long long)(t[1].set ? t[1].sec : 0), (long long)(t[3].set ? t[3].sec : 0),
+          (long long)(t[0].set ? t[0].sec : 0));
+}
+
 static int walk_cb(const struct rs_fsentry *e, void *arg)
 {
   struct walk_arg *w = arg;
   struct rs_scan_ctx *ctx = w->ctx;
+  if (ctx->opts->full_body) {
+    const char *drive = ctx->img->vols[w->vol].drive;
+    struct rs_time si[4] = {e->si_crtime, e->si_mtime, e->si_atime, e->si_ctime};
+    body_line(ctx->opts->full_body, &w->body, drive, w->vol, e, si, "");
+    if (e->fn_crtime.set || e->fn_mtime.set) {
+      struct rs_time fn[4] = {e->fn_crtime, e->fn_mtime, e->fn_atime, e->fn_ctime};
+      body_line(ctx->opts->full_body, &w->body, drive, w->vol, e, fn, " ($FILE_NAME)");
+    }
+  }
   if (e->is_dir)
     return 0;
   for (size_t i = 0; i < rs_ncheck; i++) {
@@ -465,6 +494,7 @@ static void walk_volumes(struct rs_scan_ctx *ctx)
                       vol->fs_kind == RS_FS_FAT16 || vol->fs_kind == RS_FS_FAT32))
       continue;
     struct walk_arg w = {.ctx = ctx, .vol = v};
+    rs_buf_init(&w.body, 1u << 16);
     if (vol->windows_root[0]) {
       snprintf(w.sysdir, sizeof w.sysdir, "%s/system32", vol->windows_root);
       snprintf(w.dllcache, sizeof w.dllcache, "%s/system32/dllcache", vol->windows_root);
@@ -477,6 +507,7 @@ static void walk_volumes(struct rs_scan_ctx *ctx)
     struct rs_diag d;
     rs_diag_clear(&d);
     enum rs_err e = rs_fswalk(vol->fs, walk_cb, &w, &st, &d);
+    rs_buf_free(&w.body);
     char where[64];
     snprintf(where, sizeof where, "volume %d%s%s", v, vol->drive[0] ? " " : "", vol->drive);
     if (e != RS_OK)

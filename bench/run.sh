@@ -1,0 +1,68 @@
+#!/bin/sh
+# Issue 8 benchmark: redsleuth against The Sleuth Kit and coreutils on the
+# same warm image, at 1/4, 1/2 and full size. Writes bench/RESULTS.md.
+#   bench/run.sh [FILES] [LOG_MB]      (defaults 250000 600)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/..
+files=${1:-250000}; log_mb=${2:-600}
+work=${BENCH_DIR:-/tmp/rs-bench}
+mkdir -p "$work"
+rs=$top/redsleuth
+res=$here/RESULTS.md
+t() { # name, command...: wall seconds and peak RSS (KiB) into $work/$name.time
+  name=$1; shift
+  /usr/bin/time -v -o "$work/$name.time" sh -c "$*" >/dev/null 2>"$work/$name.err" || true
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/$name.time")
+  rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/$name.time")
+  secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  echo "$name $secs $rss"
+}
+{
+  echo "# Benchmark results"
+  echo
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); $(date -u +%Y-%m-%dT%H:%M:%SZ)."
+  echo "Each command runs once on a warm page cache (one untimed warm-up read first)."
+  echo
+} > "$res"
+for frac in 4 2 1; do
+  n=$((files / frac)); m=$((log_mb / frac))
+  img=$work/bench-$n.raw
+  [ -f "$img" ] || "$here/make_image.sh" "$img" "$n" "$m"
+  cat "$img" > /dev/null
+  logs=$(fls -r -p "$img" | awk -F'\t' '/LogFiles\/W3SVC1\/ex/{split($1,a," "); sub(":","",a[3]); print a[3]}')
+  hivedir=$work/hives-$n; mkdir -p "$hivedir"
+  icat "$img" "$(fls -r -p "$img" | awk -F'\t' '$2=="WINNT/system32/config/SYSTEM"{split($1,a," "); sub(":","",a[3]); print a[3]}')" > "$hivedir/SYSTEM"
+  icat "$img" "$(fls -r -p "$img" | awk -F'\t' '$2=="WINNT/system32/config/SOFTWARE"{split($1,a," "); sub(":","",a[3]); print a[3]}')" > "$hivedir/SOFTWARE"
+  {
+    echo "## $n files, $m MB of logs ($(du -h --apparent-size "$img" | cut -f1) image)"
+    echo
+    echo "| command | wall s | peak RSS MiB |"
+    echo "|---|---|---|"
+  } >> "$res"
+  out=$(mktemp -d)
+  for row in \
+    "scan_nohash|$rs scan --no-hash --json $img" \
+    "scan_hash|$rs scan --json $img" \
+    "fls_rp|fls -r -p $img" \
+    "fls_m_mactime|fls -r -m / $img | mactime -b - -d" \
+    "icat_grep|for i in $logs; do icat $img \$i; done | grep -c default.ida" \
+    "regripper|regripper -r $hivedir/SYSTEM -a; regripper -r $hivedir/SOFTWARE -a" \
+    "md5sum|md5sum $img" "sha1sum|sha1sum $img" "sha256sum|sha256sum $img"; do
+    name=${row%%|*}; cmd=${row#*|}
+    set -- $(t "$name" "$cmd")
+    echo "| \`$name\` | $2 | $(( $3 / 1024 )) |" >> "$res"
+    eval "r_$name=$2"
+  done
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a" }'; }
+  slow=$(printf '%s\n' "$r_md5sum" "$r_sha1sum" "$r_sha256sum" | sort -g | tail -1)
+  {
+    echo
+    echo "- scan --no-hash / fls -r -p: $(ratio "$r_scan_nohash" "$r_fls_rp") (target <= 1.0)"
+    echo "- scan with hashes / slowest single digest: $(ratio "$r_scan_hash" "$slow") (target <= 1.1)"
+    echo "- log scan cost is inside scan; icat|grep alone: ${r_icat_grep}s"
+    echo
+  } >> "$res"
+  rm -rf "$out"
+done
+cat "$res"

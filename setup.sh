@@ -1,15 +1,18 @@
 #!/bin/sh
 # redsleuth set-up on Debian 12, as root.
 #   ./setup.sh demo   install what is missing, build, analyse the bundled demo image
-#   ./setup.sh test   install what is missing, build, run the whole test suite
+#   ./setup.sh test   install what is missing, build, run the whole test suite:
+#                     the shipped build, an ASan+UBSan build, and a fuzz smoke run
 set -eu
 mode=${1:-demo}
-cd "$(dirname "$0")"
+top=$(cd "$(dirname "$0")" && pwd)
+cd "$top"
 
 build_pkgs="build-essential autoconf automake pkg-config libtsk-dev libregf-dev libbfio-dev
   libewf-dev libjansson-dev libssl-dev check xz-utils"
-# Peer tools the tests compare against, and what the fixture checks use.
-test_pkgs="sleuthkit libregf-utils ewf-tools unzip libhivex-bin regripper chromium"
+# Peer tools the tests compare against, the HTML renderer, and the fuzzing toolchain.
+test_pkgs="sleuthkit libregf-utils ewf-tools unzip libhivex-bin regripper chromium
+  python3-pefile clang libclang-rt-14-dev"
 
 pkgs=$build_pkgs
 [ "$mode" = test ] && pkgs="$build_pkgs $test_pkgs"
@@ -26,27 +29,39 @@ if [ -n "$missing" ]; then
 fi
 
 [ -x configure ] || autoreconf -fi
-[ -f Makefile ] || ./configure --enable-werror
-make -j"$(nproc)"
+if [ -f config.status ]; then
+  echo "setup: the source folder holds an in-tree build; builds go to build/ (run 'make distclean' here)" >&2
+  make distclean >/dev/null
+fi
+jobs=$(nproc)
+mkdir -p build
+(cd build && { [ -f Makefile ] || ../configure --enable-werror >/dev/null; } && make -j"$jobs" >/dev/null)
 
 case "$mode" in
 demo)
   mkdir -p out/demo
-  img=fixtures/images/demo.raw.xz
+  img=fixtures/out/w2k-cr2-used/disk.raw.xz
   if [ -f "$img" ]; then
     xz -dc "$img" > out/demo/disk.raw
     chmod 0444 out/demo/disk.raw
     rc=0
-    ./redsleuth scan --out-dir out/demo/report out/demo/disk.raw || rc=$?
+    build/redsleuth scan --out-dir out/demo/report out/demo/disk.raw || rc=$?
     echo "setup: redsleuth exited $rc (0 clean, 10 indicators found, 11 partly unreadable)"
-    echo "setup: reports written to out/demo/report/ (report.txt, report.html, ...)"
+    echo "setup: reports in out/demo/report/: report.txt report.html report.json timeline.jsonl timeline.body"
     case $rc in 0|10|11) exit 0 ;; *) exit "$rc" ;; esac
   else
-    ./redsleuth -V
+    build/redsleuth -V
   fi
   ;;
 test)
-  make check
+  (cd build && make -j"$jobs" check)
+  echo "setup: sanitizer build (ASan + UBSan)"
+  mkdir -p build-san
+  (cd build-san && { [ -f Makefile ] || ../configure --enable-werror --enable-sanitizers >/dev/null; } &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/tests/lsan.supp \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 make -j"$jobs" check)
+  echo "setup: fuzz smoke run"
+  FUZZ_OUT=$top/out/fuzz fuzz/run.sh "${FUZZ_SECONDS:-15}"
   ;;
 *)
   echo "usage: $0 demo|test" >&2

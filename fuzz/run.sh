@@ -1,0 +1,46 @@
+#!/bin/sh
+# Builds the libFuzzer harnesses with clang (ASan + UBSan) and runs each for
+# SECONDS (default 20) on its committed seed corpus. Prints, per harness, the
+# executions and coverage libFuzzer reports; exits non-zero on any crash.
+#   fuzz/run.sh [SECONDS] [HARNESS...]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/..
+secs=${1:-20}
+[ $# -gt 0 ] && shift
+harnesses=${*:-"pe iislog metabase hive escape"}
+out=${FUZZ_OUT:-$top/out/fuzz}
+mkdir -p "$out"
+cc=${CLANG:-clang}
+flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include -I$top/src/lib $(pkg-config --cflags tsk libregf libbfio jansson)"
+util="$top/src/lib/util/diag.c $top/src/lib/util/buf.c $top/src/lib/util/rtime.c $top/src/lib/util/escape.c"
+regf_libs="-l:libregf.a -l:libbfio.a -lpthread -Wl,--exclude-libs,libregf.a:libbfio.a"
+status=0
+for h in $harnesses; do
+  case $h in
+    pe) src="$top/src/lib/sources/pe.c"; libs="" ;;
+    iislog) src="$top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
+    metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/registry.c"; libs="$regf_libs" ;;
+    hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c"; libs="$regf_libs" ;;
+    escape) src=""; libs="" ;;
+    *) echo "fuzz: unknown harness $h" >&2; exit 2 ;;
+  esac
+  # shellcheck disable=SC2086
+  $cc $flags -o "$out/fuzz_$h" "$here/fuzz_$h.c" $src $util $libs -ljansson
+  corpus=$out/corpus-$h
+  mkdir -p "$corpus"
+  [ -d "$here/corpus/$h" ] && cp -n "$here/corpus/$h"/* "$corpus/" 2>/dev/null || true
+  log=$out/fuzz_$h.log
+  if "$out/fuzz_$h" -max_total_time="$secs" -max_len=1048576 -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=1 -artifact_prefix="$out/crash-$h-" "$corpus" > "$log" 2>&1; then
+    r=ok
+  else
+    r=FAILED; status=1
+  fi
+  execs=$(awk '/stat::number_of_executed_units/{print $2}' "$log")
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+  echo "fuzz: $h $r execs=${execs:-?} cov=${cov:-?} ft=${ft:-?} seconds=$secs"
+  [ "$r" = ok ] || tail -30 "$log"
+done
+exit $status

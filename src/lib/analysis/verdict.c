@@ -52,6 +52,10 @@ static void collect(struct rs_scan_ctx *ctx, struct facts *x)
   }
   if (ctx->cr_2xx > 0)
     x->cr2_past = true;
+  /* the backdoor answered, or a follower left files: it existed, so the host
+   * was infected at some point even if nothing of it is live now */
+  if (x->use_log || x->use_files)
+    x->cr2_past = true;
   x->map_unknown = ctx->map_ida < 0 && ctx->map_idq < 0;
   x->mapped = ctx->map_ida == 1 || ctx->map_idq == 1 || x->map_unknown;
 }
@@ -106,7 +110,12 @@ static const char *status_of(struct rs_scan_ctx *ctx, const struct facts *x, jso
   bool vuln = idq == RS_PATCH_VULNERABLE;
   if (x->cr2_past && (fixed || (vuln && !x->mapped))) {
     reasons_by_role(ctx, reasons, RS_ROLE_CR2, 0);
+    reasons_by_role(ctx, reasons, RS_ROLE_USE, -1);
     reasons_by_kind(ctx, reasons, RS_K_PE_IDQ);
+    if (x->use_log || x->use_files)
+      json_array_append_new(notes, json_string(
+          "the backdoor was used while it existed: the host was compromised and should be "
+          "rebuilt (codered-artifacts 8, item 8)"));
     snprintf(summary, ssz, "No live Code Red II artifacts, but evidence of a past infection "
                            "remains (deleted files, old registry values or worm requests answered "
                            "2xx), and the host is now %s.",

@@ -642,12 +642,17 @@ static TSK_WALK_RET_ENUM part_cb(TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p, voi
     return TSK_WALK_CONT;
   }
   open_fs(c->img, v, (TSK_OFF_T)((uint64_t)p->start * bs + (uint64_t)vs->offset), c->opts);
-  if (end_byte > c->img->media_size && !v->note[0]) {
-    set_note(v,
-             "partition ends beyond the end of the media (%llu bytes): its tail is missing",
-             (unsigned long long)c->img->media_size);
+  if (end_byte > c->img->media_size) {
+    char prev[sizeof v->note];
+    snprintf(prev, sizeof prev, "%s", v->note);
+    set_note(v, "partition ends beyond the end of the media (%llu bytes): its tail is missing%s%s",
+             (unsigned long long)c->img->media_size, prev[0] ? "; " : "", prev);
     add_problem(c->img, "volume %d at sector %llu: %s", v->index,
                 (unsigned long long)v->start_sector, v->note);
+    if (prev[0]) /* open_fs already recorded the short form: replace it */
+      free(c->img->problems[c->img->nproblems - 2]),
+          c->img->problems[c->img->nproblems - 2] = c->img->problems[c->img->nproblems - 1],
+          c->img->nproblems--;
   }
   return TSK_WALK_CONT;
 }
@@ -706,6 +711,14 @@ enum rs_err rs_image_volumes(struct rs_image *img, const struct rs_image_opts *o
           return rs_diag_set(d, RS_E_TRUNCATED, where,
                              "no partition table and no file system could be read; %s",
                              img->problems[0]);
+        uint8_t mbr[512];
+        if (tsk_img_read(img->img, 0, (char *)mbr, sizeof mbr) == (ssize_t)sizeof mbr &&
+            mbr[510] == 0x55 && mbr[511] == 0xAA)
+          return rs_diag_set(d, RS_E_CORRUPT, where,
+                             "sector 0 ends with the partition table signature 55 AA but libtsk "
+                             "rejects the table (an entry may point past the end of the media) "
+                             "and no file system starts at sector 0 (%s)", v->note);
+        tsk_error_reset();
         return rs_diag_set(d, RS_E_FORMAT, where,
                            "no partition table and no file system recognised (%s)", v->note);
       }

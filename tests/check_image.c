@@ -333,6 +333,35 @@ START_TEST(supported_types)
 }
 END_TEST
 
+/* A FAT volume with a Windows folder under an unusual name: found by
+ * looking at every top-level directory, reported in the stored case. */
+START_TEST(windows_root_found)
+{
+  RS_T_SKIP_IF(!rs_t_have("mkfs.vfat") || !rs_t_have("mmd") || !rs_t_have("mcopy"),
+               "dosfstools/mtools absent");
+  const char *dir = rs_t_tmpdir();
+  static const char *const roots[] = {"WINNT", "W2KSRV"};
+  for (int r = 0; r < 2; r++) {
+    char cmd[8192], path[600];
+    snprintf(path, sizeof path, "%s/win%d.img", dir, r);
+    snprintf(cmd, sizeof cmd,
+             "truncate -s 20M '%s' && mkfs.vfat -F 16 -n WIN '%s' >/dev/null && "
+             "echo regf > '%s.hive' && mmd -i '%s' ::/Data ::/%s ::/%s/system32 "
+             "::/%s/system32/config && mcopy -i '%s' '%s.hive' ::/%s/system32/config/SYSTEM",
+             path, path, path, path, roots[r], roots[r], roots[r], path, path, roots[r]);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+    struct rs_image *img = open1(path, NULL);
+    ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_FAT16);
+    ck_assert_str_eq(img->vols[0].label, "WIN");
+    char want[64];
+    snprintf(want, sizeof want, "/%s", roots[r]);
+    ck_assert_str_eq(img->vols[0].windows_root, want);
+    ck_assert_str_eq(img->vols[0].drive, "C:");
+    rs_image_close(img);
+  }
+}
+END_TEST
+
 Suite *rs_suite_image(void)
 {
   Suite *s = suite_create("image");
@@ -348,6 +377,7 @@ Suite *rs_suite_image(void)
   tcase_add_test(tc, offset_and_type_override);
   tcase_add_test(tc, read_path);
   tcase_add_test(tc, supported_types);
+  tcase_add_test(tc, windows_root_found);
   suite_add_tcase(s, tc);
   return s;
 }

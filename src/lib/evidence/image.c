@@ -649,10 +649,14 @@ static TSK_WALK_RET_ENUM part_cb(TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p, voi
              (unsigned long long)c->img->media_size, prev[0] ? "; " : "", prev);
     add_problem(c->img, "volume %d at sector %llu: %s", v->index,
                 (unsigned long long)v->start_sector, v->note);
-    if (prev[0]) /* open_fs already recorded the short form: replace it */
-      free(c->img->problems[c->img->nproblems - 2]),
-          c->img->problems[c->img->nproblems - 2] = c->img->problems[c->img->nproblems - 1],
-          c->img->nproblems--;
+    if (prev[0] && c->img->nproblems >= 2) {
+      /* open_fs already recorded the short form: keep only the long one. */
+      char **pr = c->img->problems;
+      int n = c->img->nproblems;
+      free(pr[n - 2]);
+      pr[n - 2] = pr[n - 1];
+      c->img->nproblems--;
+    }
   }
   return TSK_WALK_CONT;
 }

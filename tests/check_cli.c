@@ -1,8 +1,445 @@
-/* placeholder suite: replaced when the module lands */
+/* The redsleuth binary as users run it: exit codes, the one stderr line,
+ * the info report (text and JSON), -V, --help and the man page, and bad
+ * evidence of every kind. Evidence is hashed before and after each run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include <check.h>
+#include <jansson.h>
+#include <libewf.h>
+#include <tsk/libtsk.h>
+
 #include "testutil.h"
+
+#define BIN RS_BUILDDIR "/redsleuth"
+
+/* Runs redsleuth with args; *out gets stdout, *err stderr (both malloc'd). */
+static int run(const char *args, char **out, char **err)
+{
+  const char *dir = rs_t_tmpdir();
+  char errf[700], cmd[8192];
+  snprintf(errf, sizeof errf, "%s/stderr.txt", dir);
+  snprintf(cmd, sizeof cmd, "'%s' %s 2>'%s'", BIN, args, errf);
+  int rc = rs_t_run(cmd, out);
+  size_t n = 0;
+  unsigned char *e = rs_t_slurp(errf, &n);
+  if (err) {
+    *err = e ? (char *)e : strdup("");
+    if (e) {
+      char *z = realloc(e, n + 1);
+      *err = z ? z : (char *)e;
+      (*err)[n] = '\0';
+    }
+  } else {
+    free(e);
+  }
+  return rc;
+}
+
+static int count_lines(const char *s)
+{
+  int n = 0;
+  for (; *s; s++)
+    n += *s == '\n';
+  return n;
+}
+
+/* The contract's stderr line: exactly one, "redsleuth: error: RS_E_X: <file>: ...". */
+static void assert_one_error_line(const char *err, const char *file_part)
+{
+  ck_assert_msg(count_lines(err) == 1, "want one stderr line, got: %s", err);
+  ck_assert_msg(strncmp(err, "redsleuth: error: RS_E_", 23) == 0, "bad prefix: %s", err);
+  if (file_part)
+    ck_assert_msg(strstr(err, file_part) != NULL, "'%s' not named in: %s", file_part, err);
+}
+
+static json_t *info_json(const char *path, int *rc)
+{
+  char args[4200], *out = NULL;
+  snprintf(args, sizeof args, "info --json --case C-1 --examiner 'A B' '%s'", path);
+  *rc = run(args, &out, NULL);
+  json_error_t je;
+  json_t *j = json_loads(out ? out : "", 0, &je);
+  ck_assert_msg(j != NULL, "bad JSON: %s", je.text);
+  free(out);
+  return j;
+}
+
+static json_int_t vol_int(const json_t *j, size_t i, const char *k)
+{
+  return json_integer_value(json_object_get(json_array_get(json_object_get(j, "volumes"), i), k));
+}
+static const char *vol_str(const json_t *j, size_t i, const char *k)
+{
+  const char *s =
+      json_string_value(json_object_get(json_array_get(json_object_get(j, "volumes"), i), k));
+  return s ? s : "(null)";
+}
+
+START_TEST(info_json_contract_fields)
+{
+  const char *p = rs_t_realdata("images/imageformat_mmls_1.E01");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  int rc;
+  json_t *j = info_json(p, &rc);
+  ck_assert_int_eq(rc, 0);
+  ck_assert_str_eq(json_string_value(json_object_get(j, "schema")), "redsleuth-report/1");
+  const json_t *tool = json_object_get(j, "tool");
+  ck_assert_str_eq(json_string_value(json_object_get(tool, "name")), "redsleuth");
+  const json_t *libs = json_object_get(tool, "libraries");
+  ck_assert_str_eq(json_string_value(json_object_get(libs, "libtsk")), tsk_version_get_str());
+  ck_assert_str_eq(json_string_value(json_object_get(libs, "libewf")), libewf_get_version());
+  static const char *const lk[] = {"libregf", "jansson", "openssl"};
+  for (int i = 0; i < 3; i++)
+    ck_assert(json_is_string(json_object_get(libs, lk[i])));
+  const json_t *r = json_object_get(j, "run");
+  ck_assert_str_eq(json_string_value(json_object_get(r, "case")), "C-1");
+  ck_assert_str_eq(json_string_value(json_object_get(r, "examiner")), "A B");
+  ck_assert_int_eq(json_array_size(json_object_get(r, "command_line")), 8);
+  const char *st = json_string_value(json_object_get(r, "started_utc"));
+  ck_assert(st && strlen(st) == 20 && st[19] == 'Z');
+  ck_assert(json_is_string(json_object_get(r, "finished_utc")));
+  const json_t *ev = json_object_get(j, "evidence");
+  ck_assert_str_eq(json_string_value(json_object_get(ev, "format")), "ewf");
+  ck_assert_int_eq(json_integer_value(json_object_get(ev, "media_size")), 62915072);
+  ck_assert_int_eq(json_integer_value(json_object_get(ev, "sector_size")), 512);
+  ck_assert_int_eq(json_array_size(json_object_get(ev, "segments")), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(ev, "stored_hashes"), "md5")),
+                   "8ec671e301095c258224aad701740503");
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(ev, "acquisition"),
+                                                     "examiner")), "Rishwanth");
+  ck_assert_int_eq(json_array_size(json_object_get(j, "volumes")), 2);
+  ck_assert_int_eq(vol_int(j, 0, "start_sector"), 128);
+  ck_assert_int_eq(vol_int(j, 1, "start_sector"), 55424);
+  ck_assert_int_eq(vol_int(j, 0, "sectors"), 55296);
+  for (size_t i = 0; i < 2; i++) {
+    ck_assert_str_eq(vol_str(j, i, "fs_type"), "ntfs");
+    ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(j, "volumes"), i),
+                                           "windows_root")));
+    ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(j, "volumes"), i),
+                                           "drive_assumed")));
+    ck_assert(json_is_false(json_object_get(json_array_get(json_object_get(j, "volumes"), i),
+                                            "ambiguous")));
+  }
+  ck_assert_str_eq(vol_str(j, 0, "label"), "Part 1");
+  ck_assert_str_eq(vol_str(j, 1, "label"), "Part 2");
+  ck_assert_str_eq(vol_str(j, 0, "drive"), "C:");
+  ck_assert_str_eq(vol_str(j, 0, "serial"), "AE5C74505C7414F5");
+  ck_assert_int_eq(json_array_size(json_object_get(j, "unreadable")), 0);
+  json_decref(j);
+}
+END_TEST
+
+/* Text output names both volumes and their labels. */
+START_TEST(info_text_mmls)
+{
+  const char *p = rs_t_realdata("images/imageformat_mmls_1.E01");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  char args[4200], *out = NULL, *err = NULL;
+  snprintf(args, sizeof args, "info '%s'", p);
+  ck_assert_int_eq(run(args, &out, &err), 0);
+  ck_assert_str_eq(err, "");
+  ck_assert_ptr_nonnull(strstr(out, " 128 "));
+  ck_assert_ptr_nonnull(strstr(out, " 55424 "));
+  ck_assert_ptr_nonnull(strstr(out, "Part 1"));
+  ck_assert_ptr_nonnull(strstr(out, "Part 2"));
+  ck_assert_ptr_null(strstr(out, "no Windows file system"));
+  free(out);
+  free(err);
+}
+END_TEST
+
+/* tsk_volume_system.raw and its EWF copy: partitions at 1 and 352; the
+ * first has no file system TSK knows (fsstat agrees), so exit 11. */
+static const char *const vs_files[] = {"images/tsk_volume_system.raw", "images/image-split.E01"};
+
+START_TEST(info_volume_system)
+{
+  const char *p = rs_t_realdata(vs_files[_i]);
+  RS_T_SKIP_IF(!p, "realdata absent");
+  int rc;
+  json_t *j = info_json(p, &rc);
+  ck_assert_int_eq(rc, 11);
+  ck_assert_int_eq(json_array_size(json_object_get(j, "volumes")), 2);
+  ck_assert_int_eq(vol_int(j, 0, "start_sector"), 1);
+  ck_assert_int_eq(vol_int(j, 0, "sectors"), 350);
+  ck_assert_int_eq(vol_int(j, 1, "start_sector"), 352);
+  ck_assert_int_eq(vol_int(j, 1, "sectors"), 2528);
+  ck_assert_str_eq(vol_str(j, 0, "fs_type"), "none");
+  ck_assert_str_eq(vol_str(j, 1, "fs_type"), "other");
+  ck_assert_int_eq(json_array_size(json_object_get(j, "unreadable")), 1);
+  json_decref(j);
+  char args[4200], *out = NULL, *err = NULL;
+  snprintf(args, sizeof args, "info '%s'", p);
+  ck_assert_int_eq(run(args, &out, &err), 11);
+  ck_assert_ptr_nonnull(strstr(out, "no Windows file system"));
+  assert_one_error_line(err, p);
+  free(out);
+  free(err);
+}
+END_TEST
+
+START_TEST(info_split_no_windows)
+{
+  const char *p = rs_t_realdata("images/image.raw.000");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  char args[4200], *out = NULL, *err = NULL;
+  snprintf(args, sizeof args, "info '%s'", p);
+  ck_assert_int_eq(run(args, &out, &err), 0);
+  ck_assert_str_eq(err, "");
+  ck_assert_ptr_nonnull(strstr(out, "no Windows file system"));
+  ck_assert_ptr_nonnull(strstr(out, "image.raw.001"));
+  free(out);
+  free(err);
+  int rc;
+  json_t *j = info_json(p, &rc);
+  ck_assert_int_eq(rc, 0);
+  const json_t *ev = json_object_get(j, "evidence");
+  ck_assert_int_eq(json_integer_value(json_object_get(ev, "media_size")), 102400);
+  ck_assert_str_eq(json_string_value(json_object_get(ev, "format")), "split-raw");
+  ck_assert_int_eq(json_array_size(json_object_get(ev, "segments")), 2);
+  json_decref(j);
+}
+END_TEST
+
+START_TEST(version)
+{
+  char *out = NULL, *err = NULL;
+  ck_assert_int_eq(run("-V", &out, &err), 0);
+  ck_assert_ptr_nonnull(strstr(out, "redsleuth " PACKAGE_VERSION));
+  ck_assert_ptr_nonnull(strstr(out, tsk_version_get_str()));
+  ck_assert_ptr_nonnull(strstr(out, libewf_get_version()));
+  ck_assert_ptr_nonnull(strstr(out, "libregf"));
+  ck_assert_ptr_nonnull(strstr(out, "jansson"));
+  ck_assert_ptr_nonnull(strstr(out, "OpenSSL"));
+  ck_assert_ptr_nonnull(strstr(out, "image formats: "));
+  ck_assert_ptr_nonnull(strstr(strstr(out, "image formats: "), "ewf"));
+  free(out);
+  free(err);
+}
+END_TEST
+
+/* docs/redsleuth.1 is committed; it must be what the binary generates. */
+START_TEST(man_page_current)
+{
+  char *out = NULL;
+  ck_assert_int_eq(run("--help-man", &out, NULL), 0);
+  size_t n = 0;
+  unsigned char *doc = rs_t_slurp(rs_t_src("docs/redsleuth.1"), &n);
+  ck_assert_ptr_nonnull(doc);
+  ck_assert_msg(strlen(out) == n && memcmp(out, doc, n) == 0,
+                "docs/redsleuth.1 is stale: run ./redsleuth --help-man > docs/redsleuth.1");
+  free(doc);
+  free(out);
+}
+END_TEST
+
+/* --help and the man page both list every option of the one table. */
+START_TEST(help_lists_options)
+{
+  static const char *const opts[] = {"-o SECTORS", "-i TYPE", "-f TYPE", "-b BYTES", "-v",
+                                     "-V, --version", "--json", "--out-dir DIR", "--case ID",
+                                     "--examiner NAME", "--no-hash", "--timeline-hits"};
+  char *out = NULL, *man = NULL;
+  ck_assert_int_eq(run("--help", &out, NULL), 0);
+  ck_assert_int_eq(run("--help-man", &man, NULL), 0);
+  for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+    ck_assert_msg(strstr(out, opts[i]) != NULL, "%s missing from --help", opts[i]);
+    char esc[64];
+    size_t o = 0;
+    for (const char *c = opts[i]; *c && o + 3 < sizeof esc; c++) {
+      if (*c == '-')
+        esc[o++] = '\\';
+      esc[o++] = *c;
+    }
+    esc[o] = '\0';
+    ck_assert_msg(strstr(man, esc) != NULL, "%s missing from the man page", opts[i]);
+  }
+  ck_assert_ptr_nonnull(strstr(man, ".SH EXIT STATUS"));
+  free(out);
+  free(man);
+}
+END_TEST
+
+/* Usage errors: exit 2, one line. */
+static const char *const usage_cases[] = {
+    "", "info", "frobnicate x", "info --nope x", "info -o abc x", "info -b 100 x",
+    "info -f nosuchfs x", "info --out-dir /tmp x", "info -o",
+};
+
+START_TEST(usage_errors)
+{
+  char *err = NULL;
+  ck_assert_int_eq(run(usage_cases[_i], NULL, &err), 2);
+  assert_one_error_line(err, NULL);
+  ck_assert_ptr_nonnull(strstr(err, "RS_E_USAGE"));
+  free(err);
+}
+END_TEST
+
+/* ---- bad evidence ---------------------------------------------------------- */
+
+enum prep { P_MISSING, P_DIR, P_EMPTY, P_RANDOM, P_E01_CUT_TINY, P_E01_CUT_HALF, P_SPLIT_GAP,
+            P_PART_PAST_END, P_EXT_PAST_END, P_E01_NO_E02 };
+
+static const struct {
+  enum prep prep;
+  int want_rc;        /* -1: 3 or 11 */
+  const char *reason; /* text the stderr line must contain */
+} bad_cases[] = {
+    {P_MISSING, 3, "No such file"},
+    {P_DIR, 3, "directory"},
+    {P_EMPTY, 3, "empty"},
+    {P_RANDOM, 3, "no partition table and no file system"},
+    {P_E01_CUT_TINY, 3, "empty"},
+    {P_E01_CUT_HALF, 3, "truncated"},
+    {P_SPLIT_GAP, 11, "missing"},
+    {P_PART_PAST_END, 11, "beyond the end"},
+    {P_EXT_PAST_END, 3, "55 AA"},
+    {P_E01_NO_E02, 11, "incomplete"},
+};
+
+/* Builds the bad input in the temp dir; returns its path (static). */
+static const char *prepare(enum prep p)
+{
+  static char path[1024];
+  const char *dir = rs_t_tmpdir();
+  const char *mmls = rs_t_realdata("images/imageformat_mmls_1.E01");
+  const char *vsr = rs_t_realdata("images/tsk_volume_system.raw");
+  const char *split = rs_t_realdata("images/image-split.E01");
+  char cmd[8192];
+  cmd[0] = '\0';
+  switch (p) {
+  case P_MISSING: snprintf(path, sizeof path, "%s/does-not-exist.E01", dir); return path;
+  case P_DIR: snprintf(path, sizeof path, "%s/adir", dir); mkdir(path, 0755); return path;
+  case P_EMPTY:
+    snprintf(path, sizeof path, "%s/empty.dd", dir);
+    snprintf(cmd, sizeof cmd, ": > '%s'", path);
+    break;
+  case P_RANDOM:
+    snprintf(path, sizeof path, "%s/random.dd", dir);
+    snprintf(cmd, sizeof cmd, "head -c 262144 /dev/urandom > '%s'", path);
+    break;
+  case P_E01_CUT_TINY:
+    snprintf(path, sizeof path, "%s/tiny.E01", dir);
+    snprintf(cmd, sizeof cmd, "head -c 60 '%s' > '%s'", mmls, path);
+    break;
+  case P_E01_CUT_HALF:
+    snprintf(path, sizeof path, "%s/half.E01", dir);
+    snprintf(cmd, sizeof cmd, "head -c 200000 '%s' > '%s'", mmls, path);
+    break;
+  case P_SPLIT_GAP:
+    snprintf(path, sizeof path, "%s/gap.001", dir);
+    snprintf(cmd, sizeof cmd,
+             "split -b 500000 -d -a 3 --numeric-suffixes=1 '%s' '%s/gap.' && rm '%s/gap.002'",
+             vsr, dir, dir);
+    break;
+  case P_PART_PAST_END: /* MBR entry 0's length patched to 100000 sectors */
+  case P_EXT_PAST_END:  /* MBR entry 1 (extended) starts at sector 100000 */
+    snprintf(path, sizeof path, "%s/%s.raw", dir, p == P_PART_PAST_END ? "len" : "ext");
+    snprintf(cmd, sizeof cmd,
+             "cp '%s' '%s' && chmod u+w '%s' && printf '\\240\\206\\001\\000' | dd of='%s' bs=1 "
+             "seek=%d conv=notrunc 2>/dev/null",
+             vsr, path, path, path, p == P_PART_PAST_END ? 446 + 12 : 446 + 16 + 8);
+    break;
+  case P_E01_NO_E02:
+    snprintf(path, sizeof path, "%s/lone/image-split.E01", dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/lone' && cp '%s' '%s'", dir, split, path);
+    break;
+  }
+  if (cmd[0])
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  return path;
+}
+
+START_TEST(bad_input)
+{
+  RS_T_SKIP_IF(!rs_t_realdata("images"), "realdata absent");
+  const char *path = prepare(bad_cases[_i].prep);
+  char before[65] = "", after[65] = "";
+  struct stat st;
+  bool is_file = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+  if (is_file)
+    rs_t_sha256_file(path, before);
+  char args[2100], *out = NULL, *err = NULL;
+  snprintf(args, sizeof args, "info '%s'", path);
+  int rc = run(args, &out, &err);
+  ck_assert_msg(rc == bad_cases[_i].want_rc, "case %d: exit %d, want %d; stderr: %s", _i, rc,
+                bad_cases[_i].want_rc, err);
+  const char *base = strrchr(path, '/') + 1;
+  assert_one_error_line(err, base);
+  ck_assert_msg(strstr(err, bad_cases[_i].reason), "case %d: '%s' not in: %s", _i,
+                bad_cases[_i].reason, err);
+  if (rc == 11)
+    ck_assert_ptr_nonnull(strstr(out, "Unreadable:")); /* the readable part is reported */
+  if (is_file) {
+    rs_t_sha256_file(path, after);
+    ck_assert_str_eq(before, after); /* evidence never written */
+  }
+  free(out);
+  free(err);
+}
+END_TEST
+
+/* Read-only evidence (0444) in a read-only folder works, stays unchanged. */
+START_TEST(readonly_evidence)
+{
+  const char *p = rs_t_realdata("images/imageformat_mmls_1.E01");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  const char *dir = rs_t_tmpdir();
+  char cmd[4400], path[700], before[65], after[65];
+  snprintf(path, sizeof path, "%s/ro/disk.E01", dir);
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s/ro' && cp '%s' '%s' && chmod 0444 '%s' && chmod 0555 '%s/ro'",
+           dir, p, path, path, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  rs_t_sha256_file(path, before);
+  struct stat st0, st1;
+  ck_assert_int_eq(stat(path, &st0), 0);
+  char args[800], *out = NULL;
+  snprintf(args, sizeof args, "info '%s'", path);
+  ck_assert_int_eq(run(args, &out, NULL), 0);
+  ck_assert_ptr_nonnull(strstr(out, "Part 2"));
+  rs_t_sha256_file(path, after);
+  ck_assert_str_eq(before, after);
+  ck_assert_int_eq(stat(path, &st1), 0);
+  ck_assert_int_eq(st0.st_mtime, st1.st_mtime);
+  ck_assert_int_eq(st1.st_mode & 0777, 0444);
+  free(out);
+}
+END_TEST
+
+/* --out-dir may not be the evidence's own folder. */
+START_TEST(out_dir_refuses_evidence_folder)
+{
+  const char *p = rs_t_realdata("images/tsk_volume_system.raw");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  char args[4200], *err = NULL;
+  snprintf(args, sizeof args, "scan --out-dir '%s' '%s'", rs_t_realdata("images"), p);
+  ck_assert_int_eq(run(args, NULL, &err), 2);
+  assert_one_error_line(err, "images");
+  ck_assert_ptr_nonnull(strstr(err, "--allow-evidence-dir"));
+  free(err);
+}
+END_TEST
 
 Suite *rs_suite_cli(void)
 {
-  return suite_create("cli");
+  Suite *s = suite_create("cli");
+  TCase *tc = tcase_create("cli");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, info_json_contract_fields);
+  tcase_add_test(tc, info_text_mmls);
+  tcase_add_loop_test(tc, info_volume_system, 0, 2);
+  tcase_add_test(tc, info_split_no_windows);
+  tcase_add_test(tc, version);
+  tcase_add_test(tc, man_page_current);
+  tcase_add_test(tc, help_lists_options);
+  tcase_add_loop_test(tc, usage_errors, 0, (int)(sizeof usage_cases / sizeof usage_cases[0]));
+  tcase_add_loop_test(tc, bad_input, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
+  tcase_add_test(tc, readonly_evidence);
+  tcase_add_test(tc, out_dir_refuses_evidence_folder);
+  suite_add_tcase(s, tc);
+  return s;
 }

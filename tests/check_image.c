@@ -1,8 +1,383 @@
-/* placeholder suite: replaced when the module lands */
+/* Image layer: opening raw, split raw and EWF evidence, volumes, file
+ * systems, ambiguity, and the peer tools' view of the same data. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <check.h>
+
+#include "redsleuth/evidence.h"
+#include "redsleuth/image.h"
 #include "testutil.h"
+
+static struct rs_image *open1(const char *path, const struct rs_image_opts *o)
+{
+  struct rs_image_opts def;
+  rs_image_opts_init(&def);
+  struct rs_image *img = NULL;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  const char *segs[1] = {path};
+  enum rs_err e = rs_image_open(segs, 1, o ? o : &def, &img, &d);
+  ck_assert_msg(e == RS_OK, "open %s: %s: %s", path, rs_err_name(e), d.what);
+  e = rs_image_volumes(img, o ? o : &def, &d);
+  ck_assert_msg(e == RS_OK, "volumes %s: %s: %s", path, rs_err_name(e), d.what);
+  return img;
+}
+
+/* Volumes as The Sleuth Kit's mmls sees them: "002:  000:000   0000000128 ..."
+ * lines whose slot is not Meta/-------. Returns the count, fills starts/lens. */
+static int mmls_parts(const char *path, unsigned long long *starts, unsigned long long *lens,
+                      int max)
+{
+  char cmd[4200], *out = NULL;
+  snprintf(cmd, sizeof cmd, "mmls '%s' 2>/dev/null", path);
+  if (rs_t_run(cmd, &out) != 0) {
+    free(out);
+    return -1;
+  }
+  int n = 0;
+  for (char *line = strtok(out, "\n"); line && n < max; line = strtok(NULL, "\n")) {
+    unsigned slot, a, b;
+    unsigned long long s, e, l;
+    if (sscanf(line, "%u: %u:%u %llu %llu %llu", &slot, &a, &b, &s, &e, &l) == 6) {
+      starts[n] = s;
+      lens[n] = l;
+      n++;
+    }
+  }
+  free(out);
+  return n;
+}
+
+START_TEST(mmls_e01_two_ntfs)
+{
+  const char *p = rs_t_realdata("images/imageformat_mmls_1.E01");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  struct rs_image *img = open1(p, NULL);
+  ck_assert_str_eq(img->format, "ewf");
+  ck_assert_str_eq(img->vs_type, "dos");
+  ck_assert_int_eq(img->nvol, 2);
+  ck_assert_uint_eq(img->vols[0].start_sector, 128);
+  ck_assert_uint_eq(img->vols[1].start_sector, 55424);
+  for (int i = 0; i < 2; i++) {
+    ck_assert_int_eq(img->vols[i].fs_kind, RS_FS_NTFS);
+    ck_assert_ptr_nonnull(img->vols[i].fs);
+    ck_assert(img->vols[i].drive_assumed);
+    ck_assert_str_eq(img->vols[i].windows_root, "");
+  }
+  ck_assert_str_eq(img->vols[0].label, "Part 1");
+  ck_assert_str_eq(img->vols[1].label, "Part 2");
+  ck_assert_str_eq(img->vols[0].drive, "C:");
+  ck_assert_str_eq(img->vols[1].drive, "D:");
+  /* fsstat prints "Volume Serial Number: AE5C74505C7414F5". */
+  if (rs_t_have("fsstat")) {
+    char cmd[4200], *out = NULL, want[32];
+    snprintf(cmd, sizeof cmd, "fsstat -o 128 '%s' | sed -n 's/^Volume Serial Number: //p'", p);
+    ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+    snprintf(want, sizeof want, "%016llX\n", (unsigned long long)img->vols[0].serial);
+    ck_assert_str_eq(out, want);
+    free(out);
+  }
+  ck_assert_int_eq(img->nproblems, 0);
+  rs_image_close(img);
+}
+END_TEST
+
+/* The same volume list from the raw disk and from its two-segment EWF. */
+static const char *const vs_cases[] = {"images/tsk_volume_system.raw", "images/image-split.E01"};
+
+START_TEST(volume_system_raw_and_e01)
+{
+  const char *p = rs_t_realdata(vs_cases[_i]);
+  RS_T_SKIP_IF(!p, "realdata absent");
+  struct rs_image *img = open1(p, NULL);
+  ck_assert_uint_eq(img->media_size, 1474560);
+  ck_assert_int_eq(img->nseg, _i == 1 ? 2 : 1);
+  ck_assert_int_eq(img->nvol, 2);
+  ck_assert_uint_eq(img->vols[0].start_sector, 1);
+  ck_assert_uint_eq(img->vols[0].sectors, 350);
+  ck_assert_uint_eq(img->vols[1].start_sector, 352);
+  ck_assert_uint_eq(img->vols[1].sectors, 2528);
+  /* fsstat: sector 1 "Cannot determine file system type", sector 352 Ext2. */
+  ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_NONE);
+  ck_assert_int_eq(img->vols[1].fs_kind, RS_FS_OTHER);
+  ck_assert_str_eq(img->vols[1].fs_name, "ext2");
+  ck_assert_str_eq(img->vols[0].drive, "");
+  ck_assert_int_eq(img->nproblems, 1); /* the unrecognised volume */
+  if (rs_t_have("mmls")) {
+    unsigned long long s[8], l[8];
+    int n = mmls_parts(p, s, l, 8);
+    ck_assert_int_eq(n, img->nvol);
+    for (int i = 0; i < n; i++) {
+      ck_assert_uint_eq(s[i], img->vols[i].start_sector);
+      ck_assert_uint_eq(l[i], img->vols[i].sectors);
+    }
+  }
+  rs_image_close(img);
+}
+END_TEST
+
+START_TEST(split_raw_000_found)
+{
+  const char *p = rs_t_realdata("images/image.raw.000");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  struct rs_image *img = open1(p, NULL);
+  ck_assert_str_eq(img->format, "split-raw");
+  ck_assert_int_eq(img->nseg, 2);
+  ck_assert_ptr_nonnull(strstr(img->segments[1], "image.raw.001"));
+  ck_assert_uint_eq(img->media_size, 102400);
+  ck_assert_int_eq(img->nvol, 1);
+  ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_OTHER); /* ext2 */
+  ck_assert_str_eq(img->vols[0].drive, "");
+  ck_assert_int_eq(img->nproblems, 0);
+  rs_image_close(img);
+}
+END_TEST
+
+/* DFTT images: bare volumes without a partition table. */
+static const struct {
+  const char *zip, *member;
+  enum rs_fs_kind kind;
+} bare_cases[] = {
+    {"images/7-undel-ntfs.zip", "7-undel-ntfs/7-ntfs-undel.dd", RS_FS_NTFS},
+    {"images/6-undel-fat.zip", "6-undel-fat/6-fat-undel.dd", RS_FS_FAT12},
+};
+
+START_TEST(bare_volume)
+{
+  const char *z = rs_t_realdata(bare_cases[_i].zip);
+  RS_T_SKIP_IF(!z, "realdata absent");
+  RS_T_SKIP_IF(!rs_t_have("unzip"), "unzip absent");
+  const char *p = rs_t_unpack(z, bare_cases[_i].member);
+  ck_assert_ptr_nonnull(p);
+  struct rs_image *img = open1(p, NULL);
+  ck_assert_str_eq(img->vs_type, "none");
+  ck_assert_int_eq(img->nvol, 1);
+  ck_assert_uint_eq(img->vols[0].start_sector, 0);
+  if (bare_cases[_i].kind == RS_FS_NTFS)
+    ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_NTFS);
+  else
+    ck_assert(img->vols[0].fs_kind >= RS_FS_FAT12 && img->vols[0].fs_kind <= RS_FS_FAT32);
+  ck_assert_str_eq(img->vols[0].drive, "C:");
+  if (rs_t_have("fsstat")) {
+    char cmd[4200], *out = NULL;
+    snprintf(cmd, sizeof cmd, "fsstat '%s' | sed -n 's/^File System Type: //p'", p);
+    ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+    char want[32];
+    snprintf(want, sizeof want, "%s\n", rs_fs_kind_name(img->vols[0].fs_kind));
+    for (char *c = want; *c; c++)
+      *c = (char)toupper((unsigned char)*c);
+    ck_assert_str_eq(out, want);
+    free(out);
+  }
+  rs_image_close(img);
+}
+END_TEST
+
+/* A split made here with split(1): same media size, same volume list and
+ * the same bytes as the joined file. */
+START_TEST(split_equals_joined)
+{
+  const char *p = rs_t_realdata("images/tsk_volume_system.raw");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  const char *dir = rs_t_tmpdir();
+  static const char *const styles[] = {"-d -a 3 --numeric-suffixes=1", "-d -a 3", "-a 2"};
+  static const char *const first[] = {"001", "000", "aa"};
+  struct rs_image *whole = open1(p, NULL);
+  struct rs_media_hashes hw;
+  ck_assert_int_eq(rs_media_hash(whole, &hw, NULL), RS_OK);
+  for (int s = 0; s < 3; s++) {
+    char cmd[4400], seg[4200];
+    snprintf(cmd, sizeof cmd, "split -b 500000 %s '%s' '%s/s%d.'", styles[s], p, dir, s);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+    snprintf(seg, sizeof seg, "%s/s%d.%s", dir, s, first[s]);
+    struct rs_image *img = open1(seg, NULL);
+    ck_assert_str_eq(img->format, "split-raw");
+    ck_assert_int_eq(img->nseg, 3);
+    ck_assert_uint_eq(img->media_size, whole->media_size);
+    ck_assert_int_eq(img->nvol, whole->nvol);
+    for (int i = 0; i < img->nvol; i++)
+      ck_assert_uint_eq(img->vols[i].start_sector, whole->vols[i].start_sector);
+    struct rs_media_hashes h;
+    ck_assert_int_eq(rs_media_hash(img, &h, NULL), RS_OK);
+    ck_assert_str_eq(h.sha256, hw.sha256);
+    rs_image_close(img);
+  }
+  rs_image_close(whole);
+}
+END_TEST
+
+/* A split set with its middle segment gone: opens, flagged as incomplete. */
+START_TEST(split_missing_middle)
+{
+  const char *p = rs_t_realdata("images/tsk_volume_system.raw");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  const char *dir = rs_t_tmpdir();
+  char cmd[4400], seg[4200];
+  snprintf(cmd, sizeof cmd, "split -b 500000 -d -a 3 --numeric-suffixes=1 '%s' '%s/m.' && rm '%s/m.002'",
+           p, dir, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  snprintf(seg, sizeof seg, "%s/m.001", dir);
+  struct rs_image *img = NULL;
+  struct rs_image_opts o;
+  rs_image_opts_init(&o);
+  const char *segs[1] = {seg};
+  ck_assert_int_eq(rs_image_open(segs, 1, &o, &img, NULL), RS_OK);
+  ck_assert_int_eq(img->nseg, 1);
+  ck_assert_uint_eq(img->media_size, 500000);
+  ck_assert_int_ge(img->nproblems, 1);
+  ck_assert_ptr_nonnull(strstr(img->problems[0], "m.002 is missing"));
+  rs_image_close(img);
+}
+END_TEST
+
+/* An image that is both ext2 and FAT (a FAT boot sector written over an
+ * ext2 volume's unused boot block): reported as ambiguous, never guessed. */
+START_TEST(ambiguous_fs)
+{
+  RS_T_SKIP_IF(!rs_t_have("mkfs.ext2") || !rs_t_have("mkfs.vfat"), "mkfs.ext2/mkfs.vfat absent");
+  const char *dir = rs_t_tmpdir();
+  char cmd[2048], path[600];
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && truncate -s 4M e.img f.img && mkfs.ext2 -q -F e.img >/dev/null 2>&1 && "
+           "mkfs.vfat -F 12 -R 4 f.img >/dev/null 2>&1 && cp e.img amb.img && "
+           "dd if=f.img of=amb.img bs=512 count=1 conv=notrunc 2>/dev/null",
+           dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  snprintf(path, sizeof path, "%s/amb.img", dir);
+  struct rs_image *img = open1(path, NULL);
+  ck_assert_int_eq(img->nvol, 1);
+  ck_assert(img->vols[0].ambiguous);
+  ck_assert_ptr_null(img->vols[0].fs);
+  ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_NONE);
+  ck_assert_ptr_nonnull(strstr(img->vols[0].note, "FAT"));
+  ck_assert_ptr_nonnull(strstr(img->vols[0].note, "EXT"));
+  rs_image_close(img);
+  /* -f picks one explicitly. */
+  struct rs_image_opts o;
+  rs_image_opts_init(&o);
+  o.fs_type = "fat";
+  img = open1(path, &o);
+  ck_assert(!img->vols[0].ambiguous);
+  ck_assert(img->vols[0].fs_kind == RS_FS_FAT12);
+  rs_image_close(img);
+}
+END_TEST
+
+/* -o skips partition detection; -i forces the image type. */
+START_TEST(offset_and_type_override)
+{
+  const char *p = rs_t_realdata("images/imageformat_mmls_1.E01");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  struct rs_image_opts o;
+  rs_image_opts_init(&o);
+  o.fs_offset = 55424;
+  o.img_type = "ewf";
+  struct rs_image *img = open1(p, &o);
+  ck_assert_int_eq(img->nvol, 1);
+  ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_NTFS);
+  ck_assert_str_eq(img->vols[0].label, "Part 2");
+  rs_image_close(img);
+  /* Forcing raw on an E01 opens the container bytes: no NTFS at 55424. */
+  o.img_type = "raw";
+  struct rs_image *raw = NULL;
+  const char *segs[1] = {p};
+  struct rs_diag d;
+  enum rs_err e = rs_image_open(segs, 1, &o, &raw, &d);
+  ck_assert_int_eq(e, RS_OK);
+  ck_assert_str_eq(raw->format, "raw");
+  rs_image_close(raw);
+  o.img_type = "nonsense";
+  ck_assert_int_eq(rs_image_open(segs, 1, &o, &raw, &d), RS_E_USAGE);
+  ck_assert_ptr_null(raw);
+}
+END_TEST
+
+/* Reading a file by path; absence is a result. */
+START_TEST(read_path)
+{
+  const char *z = rs_t_realdata("images/7-undel-ntfs.zip");
+  RS_T_SKIP_IF(!z, "realdata absent");
+  RS_T_SKIP_IF(!rs_t_have("unzip"), "unzip absent");
+  const char *p = rs_t_unpack(z, "7-undel-ntfs/7-ntfs-undel.dd");
+  struct rs_image *img = open1(p, NULL);
+  uint8_t *data = NULL;
+  size_t len = 0;
+  uint64_t inum = 0;
+  ck_assert_int_eq(rs_volume_read_path(&img->vols[0], "/$Volume", 1 << 20, &data, &len, &inum, NULL),
+                   RS_OK);
+  ck_assert_uint_eq(inum, 3);
+  free(data);
+  ck_assert_int_eq(rs_volume_read_path(&img->vols[0], "/no/such/file", 1 << 20, &data, &len,
+                                       NULL, NULL), RS_OK);
+  ck_assert_ptr_null(data);
+  ck_assert_uint_eq(len, 0);
+  struct rs_diag d;
+  ck_assert_int_eq(rs_volume_read_path(&img->vols[0], "/$MFT", 16, &data, &len, NULL, &d),
+                   RS_E_LIMIT);
+  ck_assert_ptr_null(data);
+  rs_image_close(img);
+}
+END_TEST
+
+START_TEST(supported_types)
+{
+  const char *t = rs_image_supported_types();
+  ck_assert_ptr_nonnull(strstr(t, "raw"));
+  ck_assert_ptr_nonnull(strstr(t, "ewf")); /* this build must open E01 */
+  ck_assert_str_eq(rs_fs_kind_name(RS_FS_FAT16), "fat16");
+  ck_assert_str_eq(rs_fs_kind_name((enum rs_fs_kind)99), "none");
+  rs_image_close(NULL);
+}
+END_TEST
+
+/* A FAT volume with a Windows folder under an unusual name: found by
+ * looking at every top-level directory, reported in the stored case. */
+START_TEST(windows_root_found)
+{
+  RS_T_SKIP_IF(!rs_t_have("mkfs.vfat") || !rs_t_have("mmd") || !rs_t_have("mcopy"),
+               "dosfstools/mtools absent");
+  const char *dir = rs_t_tmpdir();
+  static const char *const roots[] = {"WINNT", "W2KSRV"};
+  for (int r = 0; r < 2; r++) {
+    char cmd[8192], path[600];
+    snprintf(path, sizeof path, "%s/win%d.img", dir, r);
+    snprintf(cmd, sizeof cmd,
+             "truncate -s 20M '%s' && mkfs.vfat -F 16 -n WIN '%s' >/dev/null && "
+             "echo regf > '%s.hive' && mmd -i '%s' ::/Data ::/%s ::/%s/system32 "
+             "::/%s/system32/config && mcopy -i '%s' '%s.hive' ::/%s/system32/config/SYSTEM",
+             path, path, path, path, roots[r], roots[r], roots[r], path, path, roots[r]);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+    struct rs_image *img = open1(path, NULL);
+    ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_FAT16);
+    ck_assert_str_eq(img->vols[0].label, "WIN");
+    char want[64];
+    snprintf(want, sizeof want, "/%s", roots[r]);
+    ck_assert_str_eq(img->vols[0].windows_root, want);
+    ck_assert_str_eq(img->vols[0].drive, "C:");
+    rs_image_close(img);
+  }
+}
+END_TEST
 
 Suite *rs_suite_image(void)
 {
-  return suite_create("image");
+  Suite *s = suite_create("image");
+  TCase *tc = tcase_create("image");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, mmls_e01_two_ntfs);
+  tcase_add_loop_test(tc, volume_system_raw_and_e01, 0, 2);
+  tcase_add_test(tc, split_raw_000_found);
+  tcase_add_loop_test(tc, bare_volume, 0, 2);
+  tcase_add_test(tc, split_equals_joined);
+  tcase_add_test(tc, split_missing_middle);
+  tcase_add_test(tc, ambiguous_fs);
+  tcase_add_test(tc, offset_and_type_override);
+  tcase_add_test(tc, read_path);
+  tcase_add_test(tc, supported_types);
+  tcase_add_test(tc, windows_root_found);
+  suite_add_tcase(s, tc);
+  return s;
 }

@@ -1,14 +1,557 @@
-/* placeholder CLI until the info/scan commands land */
-#include <stdio.h>
-#include <string.h>
+/* The command line. ONE table (rs_options[]) drives parsing, --help and the
+ * man page (--help-man prints troff; docs/redsleuth.1 is its committed
+ * output and a test keeps them equal). No analysis here: parse, call the
+ * library, print, map the result to the contract's exit code. */
 #include "options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libewf.h>
+#include <libregf.h>
+#include <openssl/crypto.h>
+#include <tsk/libtsk.h>
+
+#include "redsleuth/diag.h"
+#include "redsleuth/image.h"
+#include "redsleuth/scan.h"
+#include "redsleuth/writer.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.0.0"
+#endif
+
+enum { CMD_INFO = 1, CMD_SCAN = 2, CMD_BOTH = 3 };
+
+enum opt_id {
+  O_OFFSET, O_IMGTYPE, O_FSTYPE, O_SSIZE, O_VERBOSE, O_VERSION, O_JSON, O_OUTDIR,
+  O_CASE, O_EXAMINER, O_NOHASH, O_TLHITS, O_ALLOWEVDIR, O_HELP, O_HELPMAN
+};
+
+struct rs_option {
+  enum opt_id id;
+  char shrt;          /* 'o' for -o, 0 if none */
+  const char *lng;    /* "json" for --json, NULL if none */
+  const char *arg;    /* argument name, NULL for a flag */
+  unsigned cmds;      /* commands that accept it */
+  const char *help;   /* one sentence; used by --help and the man page */
+};
+
+static const struct rs_option rs_options[] = {
+    {O_OFFSET, 'o', NULL, "SECTORS", CMD_BOTH,
+     "File system offset in sectors: skip partition detection and open one file system there."},
+    {O_IMGTYPE, 'i', NULL, "TYPE", CMD_BOTH,
+     "Image type (raw, ewf, vmdk, vhd, aff...); default: chosen from the first segment's magic "
+     "bytes. \"-i list\" lists the types this build supports."},
+    {O_FSTYPE, 'f', NULL, "TYPE", CMD_BOTH,
+     "File system type (ntfs, fat, fat16...); default: detected. \"-f list\" lists them."},
+    {O_SSIZE, 'b', NULL, "BYTES", CMD_BOTH, "Sector size in bytes (a multiple of 512)."},
+    {O_VERBOSE, 'v', NULL, NULL, CMD_BOTH, "Verbose libtsk messages on stderr."},
+    {O_VERSION, 'V', "version", NULL, CMD_BOTH,
+     "Print the version, the linked library versions and the image formats this build opens."},
+    {O_JSON, 0, "json", NULL, CMD_BOTH,
+     "Write the report as one JSON document (schema redsleuth-report/1) on stdout."},
+    {O_OUTDIR, 0, "out-dir", "DIR", CMD_SCAN,
+     "Also write every report format into DIR (created if missing); refused if DIR is the "
+     "folder holding the evidence."},
+    {O_ALLOWEVDIR, 0, "allow-evidence-dir", NULL, CMD_SCAN,
+     "Allow --out-dir to be the folder holding the evidence."},
+    {O_CASE, 0, "case", "ID", CMD_BOTH, "Case identifier recorded in the report."},
+    {O_EXAMINER, 0, "examiner", "NAME", CMD_BOTH, "Examiner name recorded in the report."},
+    {O_NOHASH, 0, "no-hash", NULL, CMD_SCAN, "Do not hash the media (MD5, SHA-1, SHA-256)."},
+    {O_TLHITS, 0, "timeline-hits", NULL, CMD_SCAN,
+     "Put every worm request from the logs on the timeline, not only the first and last."},
+    {O_HELP, 'h', "help", NULL, CMD_BOTH, "Print this help."},
+    {O_HELPMAN, 0, "help-man", NULL, CMD_BOTH, "Print the manual page (troff)."},
+};
+#define N_OPTIONS (sizeof rs_options / sizeof rs_options[0])
+
+static const struct {
+  const char *name;
+  unsigned cmd;
+  const char *help;
+} rs_commands[] = {
+    {"info", CMD_INFO,
+     "Open the evidence and list what it holds: format, segments, EWF case data and stored "
+     "hashes, volumes with their file systems, labels and serial numbers, and the Windows "
+     "system folders (a folder holding system32/config/SYSTEM)."},
+    {"scan", CMD_SCAN,
+     "Analyse the evidence for Code Red and Nimda artifacts and the idq.dll patch state, and "
+     "write the report."},
+};
+
+static const struct {
+  int code;
+  const char *text;
+} rs_exit_doc[] = {
+    {0, "analysed, no indicator"},
+    {10, "indicators found (scan: any verdict but clean or patched)"},
+    {11, "analysed, but parts could not be read (listed under \"unreadable\"): a volume without "
+         "a recognised file system, a partition past the end of the media, a missing segment"},
+    {2, "usage error"},
+    {3, "the evidence cannot be opened at all (missing, a directory, empty, unreadable, no "
+        "partition table and no file system)"},
+    {4, "internal error"},
+};
+
+/* ---- help and man page --------------------------------------------------- */
+
+static void opt_synopsis(const struct rs_option *o, char *buf, size_t n)
+{
+  if (o->shrt && o->lng)
+    snprintf(buf, n, "-%c, --%s%s%s", o->shrt, o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
+  else if (o->shrt)
+    snprintf(buf, n, "-%c%s%s", o->shrt, o->arg ? " " : "", o->arg ? o->arg : "");
+  else
+    snprintf(buf, n, "--%s%s%s", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+static void print_help(FILE *fp)
+{
+  fprintf(fp, "Usage: redsleuth info [TSK options] [options] IMAGE [SEGMENT...]\n"
+              "       redsleuth scan [TSK options] [options] IMAGE [SEGMENT...]\n"
+              "       redsleuth -V | --help | --help-man\n\nCommands:\n");
+  for (size_t i = 0; i < sizeof rs_commands / sizeof rs_commands[0]; i++)
+    fprintf(fp, "  %-6s %s\n", rs_commands[i].name, rs_commands[i].help);
+  fprintf(fp, "\nOptions:\n");
+  for (size_t i = 0; i < N_OPTIONS; i++) {
+    char syn[64];
+    opt_synopsis(&rs_options[i], syn, sizeof syn);
+    fprintf(fp, "  %-24s %s%s\n", syn, rs_options[i].help,
+            rs_options[i].cmds == CMD_SCAN ? " (scan)" : "");
+  }
+  fprintf(fp, "\nExit status:\n");
+  for (size_t i = 0; i < sizeof rs_exit_doc / sizeof rs_exit_doc[0]; i++)
+    fprintf(fp, "  %-3d %s\n", rs_exit_doc[i].code, rs_exit_doc[i].text);
+}
+
+/* troff escapes: backslash and leading dots/quotes, and '-' as \- in option names. */
+static void man_text(FILE *fp, const char *s)
+{
+  if (*s == '.' || *s == '\'')
+    fputs("\\&", fp);
+  for (; *s; s++) {
+    if (*s == '\\')
+      fputs("\\e", fp);
+    else if (*s == '-')
+      fputs("\\-", fp);
+    else
+      fputc(*s, fp);
+  }
+}
+
+static void print_man(FILE *fp)
+{
+  fprintf(fp, ".\\\" Generated by `redsleuth --help-man`; do not edit.\n"
+              ".TH REDSLEUTH 1 \"\" \"redsleuth %s\" \"User Commands\"\n"
+              ".SH NAME\nredsleuth \\- offline Code Red / Nimda analyzer for Windows NT/2000 "
+              "disk images\n"
+              ".SH SYNOPSIS\n"
+              ".B redsleuth info\n[\\fITSK options\\fR] [\\fIoptions\\fR] \\fIIMAGE\\fR "
+              "[\\fISEGMENT\\fR...]\n.br\n"
+              ".B redsleuth scan\n[\\fITSK options\\fR] [\\fIoptions\\fR] \\fIIMAGE\\fR "
+              "[\\fISEGMENT\\fR...]\n.br\n"
+              ".B redsleuth \\-V\n"
+              ".SH DESCRIPTION\n"
+              "redsleuth opens a disk image read-only through The Sleuth Kit (raw, split raw "
+              "such as disk.001, disk.000 or disk.aa, EWF such as disk.E01, and whatever else "
+              "the linked libtsk opens). The first segment is enough: later ones are found. "
+              "Evidence is never written and never mounted.\n"
+              ".SH COMMANDS\n",
+          PACKAGE_VERSION);
+  for (size_t i = 0; i < sizeof rs_commands / sizeof rs_commands[0]; i++) {
+    fprintf(fp, ".TP\n.B %s\n", rs_commands[i].name);
+    man_text(fp, rs_commands[i].help);
+    fputc('\n', fp);
+  }
+  fprintf(fp, ".SH OPTIONS\n");
+  for (size_t i = 0; i < N_OPTIONS; i++) {
+    const struct rs_option *o = &rs_options[i];
+    char syn[64];
+    opt_synopsis(o, syn, sizeof syn);
+    fprintf(fp, ".TP\n.B ");
+    man_text(fp, syn);
+    fputc('\n', fp);
+    man_text(fp, o->help);
+    if (o->cmds == CMD_SCAN)
+      fputs(" (scan only)", fp);
+    fputc('\n', fp);
+  }
+  fprintf(fp, ".SH EXIT STATUS\n");
+  for (size_t i = 0; i < sizeof rs_exit_doc / sizeof rs_exit_doc[0]; i++) {
+    fprintf(fp, ".TP\n.B %d\n", rs_exit_doc[i].code);
+    man_text(fp, rs_exit_doc[i].text);
+    fputc('\n', fp);
+  }
+  fprintf(fp, ".PP\nEvery non\\-zero exit prints one line on standard error:\n.PP\n"
+              ".B redsleuth: error: RS_E_\\fINAME\\fB: \\fIfile\\fB: \\fIreason\\fR\n"
+              ".SH EXAMPLES\n.nf\nredsleuth info disk.E01\nredsleuth info \\-o 63 "
+              "disk.001\nredsleuth scan \\-\\-case 2001\\-17 \\-\\-out\\-dir report disk.E01\n"
+              ".fi\n.SH SEE ALSO\n.BR mmls (1),\n.BR fsstat (1),\n.BR fls (1),\n"
+              ".BR ewfinfo (1)\n");
+}
+
+static void print_version(FILE *fp)
+{
+  fprintf(fp, "redsleuth %s\n", PACKAGE_VERSION);
+  fprintf(fp, "  libtsk   %s\n", tsk_version_get_str());
+  fprintf(fp, "  libregf  %s\n", libregf_get_version());
+  fprintf(fp, "  libewf   %s\n", libewf_get_version());
+  fprintf(fp, "  jansson  %s\n", jansson_version_str());
+  fprintf(fp, "  openssl  %s\n", OpenSSL_version(OPENSSL_VERSION));
+  fprintf(fp, "image formats: %s\n", rs_image_supported_types());
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+struct cli {
+  unsigned cmd;
+  struct rs_run_opts run;
+  bool json, allow_evdir, list_img, list_fs;
+  const char *out_dir;
+  const char **segs;
+  int nseg;
+};
+
+static int usage_error(const char *where, const char *fmt, const char *arg)
+{
+  struct rs_diag d;
+  rs_diag_set(&d, RS_E_USAGE, where, fmt, arg);
+  rs_diag_print(stderr, &d);
+  return RS_EXIT_USAGE;
+}
+
+static const struct rs_option *find_short(char c)
+{
+  for (size_t i = 0; i < N_OPTIONS; i++)
+    if (rs_options[i].shrt == c)
+      return &rs_options[i];
+  return NULL;
+}
+
+static const struct rs_option *find_long(const char *name, size_t len)
+{
+  for (size_t i = 0; i < N_OPTIONS; i++)
+    if (rs_options[i].lng && strlen(rs_options[i].lng) == len &&
+        strncmp(rs_options[i].lng, name, len) == 0)
+      return &rs_options[i];
+  return NULL;
+}
+
+static bool parse_u64(const char *s, long long max, long long *out)
+{
+  if (!s || !*s || *s == '-' || *s == '+')
+    return false;
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || *end || v < 0 || v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
+/* Returns -1 to go on, or an exit code (help, version, errors). */
+static int apply(struct cli *c, const struct rs_option *o, const char *arg, const char *shown)
+{
+  if (!(o->cmds & c->cmd))
+    return usage_error(shown, "this option is not accepted by this command%s", "");
+  long long v;
+  switch (o->id) {
+  case O_OFFSET:
+    if (!parse_u64(arg, LLONG_MAX / 65536, &v))
+      return usage_error(shown, "not a sector number: '%s'", arg);
+    c->run.img.fs_offset = v;
+    break;
+  case O_IMGTYPE:
+    if (!strcmp(arg, "list"))
+      c->list_img = true;
+    c->run.img.img_type = arg;
+    break;
+  case O_FSTYPE:
+    if (!strcmp(arg, "list")) {
+      c->list_fs = true;
+    } else if (tsk_fs_type_toid_utf8(arg) == TSK_FS_TYPE_UNSUPP) {
+      return usage_error(shown, "unknown file system type '%s' (see -f list)", arg);
+    }
+    c->run.img.fs_type = arg;
+    break;
+  case O_SSIZE:
+    if (!parse_u64(arg, 65536, &v) || v < 512 || v % 512)
+      return usage_error(shown, "sector size must be a multiple of 512 up to 65536, not '%s'",
+                         arg);
+    c->run.img.sector_size = (unsigned)v;
+    break;
+  case O_VERBOSE:
+    c->run.img.verbose = true;
+    tsk_verbose++;
+    break;
+  case O_VERSION:
+    print_version(stdout);
+    return 0;
+  case O_JSON: c->json = true; break;
+  case O_OUTDIR: c->out_dir = arg; break;
+  case O_ALLOWEVDIR: c->allow_evdir = true; break;
+  case O_CASE: c->run.case_id = arg; break;
+  case O_EXAMINER: c->run.examiner = arg; break;
+  case O_NOHASH: c->run.no_hash = true; break;
+  case O_TLHITS: c->run.all_hits = true; break;
+  case O_HELP: print_help(stdout); return 0;
+  case O_HELPMAN: print_man(stdout); return 0;
+  }
+  return -1;
+}
+
+static int parse(struct cli *c, int argc, char **argv, int first)
+{
+  bool opts_done = false;
+  for (int i = first; i < argc; i++) {
+    const char *a = argv[i];
+    if (opts_done || a[0] != '-' || a[1] == '\0') {
+      c->segs[c->nseg++] = a;
+      continue;
+    }
+    if (!strcmp(a, "--")) {
+      opts_done = true;
+      continue;
+    }
+    const struct rs_option *o;
+    const char *arg = NULL;
+    if (a[1] == '-') {
+      const char *eq = strchr(a + 2, '=');
+      size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+      if (!(o = find_long(a + 2, len)))
+        return usage_error(a, "unknown option (see --help)%s", "");
+      if (o->arg)
+        arg = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+      else if (eq)
+        return usage_error(a, "this option takes no argument%s", "");
+    } else {
+      if (!(o = find_short(a[1])))
+        return usage_error(a, "unknown option (see --help)%s", "");
+      if (o->arg)
+        arg = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+      else if (a[2])
+        return usage_error(a, "this option takes no argument (give options separately)%s", "");
+    }
+    if (o->arg && !arg)
+      return usage_error(a, "missing %s argument", o->arg);
+    int r = apply(c, o, arg, a);
+    if (r >= 0)
+      return r;
+  }
+  return -1;
+}
+
+/* ---- running --------------------------------------------------------------- */
+
+static int exit_for(enum rs_err e)
+{
+  switch (e) {
+  case RS_OK: return RS_EXIT_CLEAN;
+  case RS_E_USAGE: return RS_EXIT_USAGE;
+  case RS_E_NOMEM:
+  case RS_E_INTERNAL: return RS_EXIT_INTERNAL;
+  default: return RS_EXIT_OPEN;
+  }
+}
+
+/* Exit 11 still owes the one stderr line: name the first unreadable part. */
+static void print_unreadable_line(const json_t *rep, const char *seg0)
+{
+  const json_t *unr = json_object_get(rep, "unreadable");
+  const json_t *u = json_array_get(unr, 0);
+  struct rs_diag d;
+  const char *w = json_string_value(json_object_get(u, "where"));
+  const char *r = json_string_value(json_object_get(u, "reason"));
+  rs_diag_set(&d, RS_E_IO, seg0, "%zu part(s) could not be read (see \"unreadable\"); first: %s: %s",
+              json_array_size(unr), w ? w : "?", r ? r : "?");
+  rs_diag_print(stderr, &d);
+}
+
+static int write_json(const json_t *rep, FILE *fp)
+{
+  if (json_dumpf(rep, fp, JSON_INDENT(2)) != 0 || fputc('\n', fp) == EOF) {
+    struct rs_diag d;
+    rs_diag_set(&d, RS_E_OUTPUT, "stdout", "cannot write the JSON report");
+    rs_diag_print(stderr, &d);
+    return RS_EXIT_INTERNAL;
+  }
+  return 0;
+}
+
+static int run_info(struct cli *c)
+{
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  json_t *rep = NULL;
+  enum rs_err e = rs_info(&c->run, &rep, &d);
+  if (e != RS_OK) {
+    rs_diag_print(stderr, &d);
+    return exit_for(e);
+  }
+  int rc = 0;
+  if (c->json) {
+    rc = write_json(rep, stdout);
+  } else if (rs_info_write_text(rep, stdout, &d) != RS_OK) {
+    rs_diag_print(stderr, &d);
+    rc = RS_EXIT_INTERNAL;
+  }
+  if (rc == 0 && json_array_size(json_object_get(rep, "unreadable")) > 0) {
+    print_unreadable_line(rep, c->segs[0]);
+    rc = RS_EXIT_UNREADABLE;
+  }
+  json_decref(rep);
+  return rc;
+}
+
+static int parent_dir(const char *path, char *out, size_t n)
+{
+  char tmp[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  char *sl = strrchr(tmp, '/');
+  if (!sl)
+    snprintf(tmp, sizeof tmp, ".");
+  else if (sl == tmp)
+    tmp[1] = '\0';
+  else
+    *sl = '\0';
+  return realpath(tmp, out) ? 0 : -1;
+  (void)n;
+}
+
+static int write_out_dir(struct cli *c, const json_t *rep)
+{
+  struct rs_diag d;
+  if (mkdir(c->out_dir, 0755) != 0 && errno != EEXIST) {
+    rs_diag_set(&d, RS_E_OUTPUT, c->out_dir, "cannot create the folder: %s", strerror(errno));
+    rs_diag_print(stderr, &d);
+    return RS_EXIT_INTERNAL;
+  }
+  for (int i = 0; rs_writers[i]; i++) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", c->out_dir, rs_writers[i]->file_name);
+    FILE *fp = fopen(path, "w");
+    if (!fp) {
+      rs_diag_set(&d, RS_E_OUTPUT, path, "%s", strerror(errno));
+      rs_diag_print(stderr, &d);
+      return RS_EXIT_INTERNAL;
+    }
+    rs_diag_clear(&d);
+    enum rs_err e = rs_writers[i]->write(rep, fp, &d);
+    if (fclose(fp) != 0 && e == RS_OK)
+      e = rs_diag_set(&d, RS_E_OUTPUT, path, "%s", strerror(errno));
+    if (e != RS_OK) {
+      rs_diag_print(stderr, &d);
+      return RS_EXIT_INTERNAL;
+    }
+  }
+  return 0;
+}
+
+static int run_scan(struct cli *c)
+{
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  if (c->out_dir && !c->allow_evdir) {
+    /* Refuse before any work: reports never go beside the evidence. */
+    char ev[PATH_MAX], out[PATH_MAX];
+    if (parent_dir(c->segs[0], ev, sizeof ev) == 0 && realpath(c->out_dir, out) &&
+        strcmp(ev, out) == 0) {
+      rs_diag_set(&d, RS_E_USAGE, c->out_dir,
+                  "is the folder holding the evidence; choose another or pass "
+                  "--allow-evidence-dir");
+      rs_diag_print(stderr, &d);
+      return RS_EXIT_USAGE;
+    }
+  }
+  json_t *rep = NULL;
+  enum rs_err e = rs_scan(&c->run, &rep, &d);
+  if (e != RS_OK) {
+    rs_diag_print(stderr, &d);
+    json_decref(rep);
+    return exit_for(e);
+  }
+  int rc = 0;
+  const struct rs_writer *w = rs_writer_find(c->json ? "json" : "text");
+  if (!w) {
+    rs_diag_set(&d, RS_E_INTERNAL, c->json ? "json" : "text", "writer missing from this build");
+    rs_diag_print(stderr, &d);
+    rc = RS_EXIT_INTERNAL;
+  } else if (w->write(rep, stdout, &d) != RS_OK) {
+    rs_diag_print(stderr, &d);
+    rc = RS_EXIT_INTERNAL;
+  }
+  if (rc == 0 && c->out_dir)
+    rc = write_out_dir(c, rep);
+  if (rc == 0) {
+    rc = rs_report_exit_code(rep);
+    if (rc == RS_EXIT_UNREADABLE && json_array_size(json_object_get(rep, "unreadable")) > 0) {
+      print_unreadable_line(rep, c->segs[0]);
+    } else if (rc != 0) {
+      const char *st = json_string_value(
+          json_object_get(json_object_get(rep, "verdict"), "status"));
+      /* Not an error, but the contract wants one line for every non-zero exit. */
+      rs_diag_set(&d, rc == RS_EXIT_INDICATORS ? RS_OK : RS_E_MISMATCH, c->segs[0],
+                  "verdict %s (exit %d)", st ? st : "?", rc);
+      rs_diag_print(stderr, &d);
+    }
+  }
+  json_decref(rep);
+  return rc;
+}
 
 int rs_cli_main(int argc, char **argv)
 {
-  if (argc > 1 && strcmp(argv[1], "-V") == 0) {
-    printf("redsleuth 0.1.0\n");
-    return 0;
+  if (argc < 2)
+    return usage_error("-", "no command given: redsleuth info|scan IMAGE (see --help)%s", "");
+  struct cli c;
+  memset(&c, 0, sizeof c);
+  rs_run_opts_init(&c.run);
+  c.run.argc = argc;
+  c.run.argv = argv;
+  c.segs = calloc((size_t)argc, sizeof *c.segs);
+  if (!c.segs)
+    return RS_EXIT_INTERNAL;
+  int rc = -1, first = 2;
+  if (!strcmp(argv[1], "info")) {
+    c.cmd = CMD_INFO;
+  } else if (!strcmp(argv[1], "scan")) {
+    c.cmd = CMD_SCAN;
+  } else if (argv[1][0] == '-') {
+    c.cmd = CMD_BOTH; /* -V, --help, --help-man without a command */
+    first = 1;
+  } else {
+    rc = usage_error(argv[1], "unknown command (expected info or scan)%s", "");
   }
-  fprintf(stderr, "redsleuth: error: RS_E_USAGE: -: usage: redsleuth info|scan IMAGE\n");
-  return 2;
+  if (rc < 0)
+    rc = parse(&c, argc, argv, first);
+  if (rc < 0 && c.list_img) {
+    printf("%s\n", rs_image_supported_types());
+    rc = 0;
+  }
+  if (rc < 0 && c.list_fs) {
+    tsk_fs_type_print(stdout);
+    rc = 0;
+  }
+  if (rc < 0 && c.cmd == CMD_BOTH)
+    rc = usage_error(argv[1], "no command given: redsleuth info|scan IMAGE (see --help)%s", "");
+  if (rc < 0 && c.nseg == 0)
+    rc = usage_error(argv[1], "no image given: redsleuth %s [options] IMAGE [SEGMENT...]",
+                     argv[1]);
+  if (rc < 0) {
+    c.run.segs = c.segs;
+    c.run.nseg = c.nseg;
+    c.run.progress = isatty(2);
+    rc = c.cmd == CMD_INFO ? run_info(&c) : run_scan(&c);
+  }
+  free(c.segs);
+  return rc;
 }

@@ -1,2 +1,272 @@
-/* placeholder: module not written yet */
-typedef int rs_placeholder_info;
+/* `redsleuth info`: what is in the image (format, segments, EWF case data,
+ * volumes, file systems, Windows folders), and the report pieces that info
+ * and scan share (tool, run). */
+#include "redsleuth/scan.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include <libewf.h>
+#include <libregf.h>
+#include <openssl/crypto.h>
+
+#include "redsleuth/evidence.h"
+#include "redsleuth/rtime.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.0.0"
+#endif
+
+void rs_run_opts_init(struct rs_run_opts *o)
+{
+  memset(o, 0, sizeof *o);
+  rs_image_opts_init(&o->img);
+}
+
+void rs_now_iso(char out[40])
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  struct rs_time t = rs_time_from_unix((int64_t)ts.tv_sec, 0, 0);
+  rs_time_iso(&t, out);
+}
+
+json_t *rs_report_tool(void)
+{
+  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s}}", "name", "redsleuth", "version",
+                   PACKAGE_VERSION, "libraries", "libtsk", tsk_version_get_str(), "libregf",
+                   libregf_get_version(), "libewf", libewf_get_version(), "jansson",
+                   jansson_version_str(), "openssl", OpenSSL_version(OPENSSL_VERSION));
+}
+
+static json_t *str_or_null(const char *s)
+{
+  return s && *s ? json_string(s) : json_null();
+}
+
+json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc)
+{
+  char now[40];
+  rs_now_iso(now);
+  json_t *cl = json_array();
+  for (int i = 0; o && i < o->argc; i++)
+    json_array_append_new(cl, json_string(o->argv[i] ? o->argv[i] : ""));
+  return json_pack("{s:o, s:s, s:s, s:o, s:o}", "command_line", cl, "started_utc",
+                   started_utc ? started_utc : now, "finished_utc", now, "case",
+                   str_or_null(o ? o->case_id : NULL), "examiner",
+                   str_or_null(o ? o->examiner : NULL));
+}
+
+static json_t *serial_json(const struct rs_volume *v)
+{
+  char s[24];
+  if (!v->serial)
+    return json_null();
+  if (v->fs_kind == RS_FS_NTFS)
+    snprintf(s, sizeof s, "%016" PRIX64, v->serial);
+  else
+    snprintf(s, sizeof s, "%04X-%04X", (unsigned)(v->serial >> 16) & 0xFFFF,
+             (unsigned)v->serial & 0xFFFF);
+  return json_string(s);
+}
+
+/* "/WINNT" (TSK form) -> "\WINNT" (Windows form, as the report shows paths). */
+static json_t *winroot_json(const char *r)
+{
+  if (!r || !*r)
+    return json_null();
+  char w[256];
+  snprintf(w, sizeof w, "%s", r);
+  for (char *p = w; *p; p++)
+    if (*p == '/')
+      *p = '\\';
+  return json_string(w);
+}
+
+static void add_unreadable(json_t *arr, const char *what, const char *where, const char *why)
+{
+  json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "what", what, "where", where,
+                                       "reason", why));
+}
+
+static json_t *acquisition_json(const struct rs_ewf_meta *m)
+{
+  json_t *a = json_object();
+  const struct { const char *k; const char *v; } f[] = {
+      {"case_number", m->case_number},       {"evidence_number", m->evidence_number},
+      {"examiner", m->examiner},             {"description", m->description},
+      {"notes", m->notes},                   {"acquiry_date", m->acquiry_date},
+      {"system_date", m->system_date},       {"acquiry_os", m->acquiry_os},
+      {"acquiry_software", m->acquiry_software},
+      {"acquiry_software_version", m->acquiry_software_version},
+  };
+  for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+    json_object_set_new(a, f[i].k, str_or_null(f[i].v));
+  return a;
+}
+
+enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag *d)
+{
+  *report = NULL;
+  char started[40];
+  rs_now_iso(started);
+  struct rs_image *img = NULL;
+  enum rs_err e = rs_image_open(o->segs, o->nseg, &o->img, &img, d);
+  if (e != RS_OK)
+    return e;
+  e = rs_image_volumes(img, &o->img, d);
+  if (e != RS_OK) {
+    rs_image_close(img);
+    return e;
+  }
+  json_t *unr = json_array();
+  const char *seg0 = img->segments[0];
+
+  json_t *segs = json_array();
+  for (int i = 0; i < img->nseg; i++)
+    json_array_append_new(segs, json_string(img->segments[i]));
+  json_t *ev = json_pack("{s:o, s:s, s:I, s:i, s:s, s:n, s:s}", "segments", segs, "format",
+                         img->format, "media_size", (json_int_t)img->media_size,
+                         "sector_size", (int)img->sector_size, "volume_system", img->vs_type,
+                         "hashes", "verification", "not-checked");
+  struct rs_ewf_meta m;
+  struct rs_diag ed;
+  rs_diag_clear(&ed);
+  if (rs_ewf_read_meta(img, &m, &ed) != RS_OK) {
+    add_unreadable(unr, "ewf-metadata", ed.where, ed.what);
+    json_object_set_new(ev, "stored_hashes", json_null());
+  } else if (m.is_ewf) {
+    json_object_set_new(ev, "stored_hashes",
+                        json_pack("{s:o, s:o}", "md5", m.has_md5 ? json_string(m.md5) : json_null(),
+                                  "sha1", m.has_sha1 ? json_string(m.sha1) : json_null()));
+    json_object_set_new(ev, "acquisition", acquisition_json(&m));
+  } else {
+    json_object_set_new(ev, "stored_hashes", json_null());
+  }
+
+  json_t *vols = json_array();
+  for (int i = 0; i < img->nvol; i++) {
+    const struct rs_volume *v = &img->vols[i];
+    json_t *jv = json_pack(
+        "{s:i, s:I, s:I, s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b}", "index", v->index,
+        "start_sector", (json_int_t)v->start_sector, "sectors", (json_int_t)v->sectors,
+        "fs_type", rs_fs_kind_name(v->fs_kind), "fs_name", str_or_null(v->fs_name), "label",
+        str_or_null(v->label), "drive", str_or_null(v->drive), "drive_assumed",
+        v->drive_assumed, "windows_root", winroot_json(v->windows_root), "serial",
+        serial_json(v), "partition", str_or_null(v->part_desc), "note", str_or_null(v->note),
+        "ambiguous", v->ambiguous);
+    json_array_append_new(vols, jv);
+  }
+  /* Volume problems carry their own notes; the rest concern the media. */
+  for (int i = 0; i < img->nproblems; i++) {
+    const char *p = img->problems[i];
+    if (strncmp(p, "volume ", 7) == 0) {
+      char where[64];
+      int idx = -1;
+      unsigned long long sec = 0;
+      if (sscanf(p, "volume %d at sector %llu", &idx, &sec) == 2)
+        snprintf(where, sizeof where, "volume %d (sector %llu)", idx, sec);
+      else
+        snprintf(where, sizeof where, "volume");
+      const char *why = strstr(p, ": ");
+      add_unreadable(unr, "volume", where, why ? why + 2 : p);
+    } else {
+      add_unreadable(unr, "media", seg0, p);
+    }
+  }
+  json_t *rep = json_object();
+  json_object_set_new(rep, "schema", json_string("redsleuth-report/1"));
+  json_object_set_new(rep, "tool", rs_report_tool());
+  json_object_set_new(rep, "run", rs_report_run(o, started));
+  json_object_set_new(rep, "evidence", ev);
+  json_object_set_new(rep, "volumes", vols);
+  json_object_set_new(rep, "unreadable", unr);
+  rs_image_close(img);
+  *report = rep;
+  return RS_OK;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+  const char *s = json_string_value(json_object_get(o, k));
+  return s ? s : "";
+}
+
+enum rs_err rs_info_write_text(const json_t *info, FILE *out, struct rs_diag *d)
+{
+  const json_t *ev = json_object_get(info, "evidence");
+  const json_t *segs = json_object_get(ev, "segments");
+  fprintf(out, "redsleuth %s: evidence summary\n\n",
+          jstr(json_object_get(info, "tool"), "version"));
+  size_t i;
+  const json_t *x;
+  json_array_foreach(segs, i, x) fprintf(out, "%-14s %s\n", i ? "" : "Evidence:",
+                                         json_string_value(x));
+  json_int_t ms = json_integer_value(json_object_get(ev, "media_size"));
+  fprintf(out, "%-14s %s, %" JSON_INTEGER_FORMAT " bytes (%.1f MiB), %" JSON_INTEGER_FORMAT
+               "-byte sectors\n",
+          "Format:", jstr(ev, "format"), ms, (double)ms / 1048576.0,
+          json_integer_value(json_object_get(ev, "sector_size")));
+  fprintf(out, "%-14s %s\n", "Partitions:", jstr(ev, "volume_system"));
+  const json_t *sh = json_object_get(ev, "stored_hashes");
+  if (json_is_object(sh)) {
+    fprintf(out, "%-14s %s\n", "Stored MD5:", json_is_string(json_object_get(sh, "md5"))
+                                                  ? jstr(sh, "md5") : "(not stored)");
+    if (json_is_string(json_object_get(sh, "sha1")))
+      fprintf(out, "%-14s %s\n", "Stored SHA-1:", jstr(sh, "sha1"));
+  }
+  const json_t *acq = json_object_get(ev, "acquisition");
+  if (json_is_object(acq)) {
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)acq, k, v)
+      if (json_is_string(v))
+        fprintf(out, "  %-26s %s\n", k, json_string_value(v));
+  }
+  const json_t *vols = json_object_get(info, "volumes");
+  fprintf(out, "\nVolumes:\n  %-3s %-12s %-12s %-7s %-18s %-18s %-6s %s\n", "#", "start",
+          "sectors", "fs", "label", "serial", "drive", "windows");
+  bool any_win_fs = false, any_root = false;
+  json_array_foreach(vols, i, x) {
+    const char *fs = jstr(x, "fs_type");
+    if (!strcmp(fs, "ntfs") || !strncmp(fs, "fat", 3))
+      any_win_fs = true;
+    char drive[8];
+    snprintf(drive, sizeof drive, "%s%s", jstr(x, "drive"),
+             json_is_true(json_object_get(x, "drive_assumed")) ? "*" : "");
+    const char *root = jstr(x, "windows_root");
+    if (*root)
+      any_root = true;
+    fprintf(out, "  %-3" JSON_INTEGER_FORMAT " %-12" JSON_INTEGER_FORMAT " %-12" JSON_INTEGER_FORMAT
+                 " %-7s %-18s %-18s %-6s %s\n",
+            json_integer_value(json_object_get(x, "index")),
+            json_integer_value(json_object_get(x, "start_sector")),
+            json_integer_value(json_object_get(x, "sectors")),
+            !strcmp(fs, "other") && *jstr(x, "fs_name") ? jstr(x, "fs_name") : fs, *jstr(x, "label") ? jstr(x, "label") : "-",
+            *jstr(x, "serial") ? jstr(x, "serial") : "-", *drive ? drive : "-", *root ? root : "-");
+    if (*jstr(x, "partition"))
+      fprintf(out, "      partition: %s\n", jstr(x, "partition"));
+    if (*jstr(x, "note"))
+      fprintf(out, "      note: %s\n", jstr(x, "note"));
+  }
+  if (json_array_size(vols) == 0)
+    fprintf(out, "  (none)\n");
+  fprintf(out, "\n");
+  if (!any_win_fs)
+    fprintf(out, "Result: no Windows file system (no NTFS or FAT volume) in this image.\n");
+  else if (!any_root)
+    fprintf(out, "Result: no Windows system folder (no <folder>/system32/config/SYSTEM) found.\n");
+  else
+    fprintf(out, "Result: Windows system folder found (see \"windows\" above).\n");
+  fprintf(out, "Drive letters marked * are assumed from partition order.\n");
+  const json_t *unr = json_object_get(info, "unreadable");
+  if (json_array_size(unr)) {
+    fprintf(out, "\nUnreadable:\n");
+    json_array_foreach(unr, i, x)
+      fprintf(out, "  %s: %s\n", jstr(x, "where"), jstr(x, "reason"));
+  }
+  if (ferror(out))
+    return rs_diag_set(d, RS_E_OUTPUT, "stdout", "write failed");
+  return RS_OK;
+}

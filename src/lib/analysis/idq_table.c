@@ -62,7 +62,7 @@ static const struct idq_row rs_idq_rows[] = {
    .src = "[KB251170] [KB273877] [KB300972]",
    .why = "version %V exists both as the vulnerable MS00-006 build (2000-01-25) and as the "
           "original MS01-033 fix, and no file date is available to tell them apart "
-          "(PE stamp %T not in the reference)"},
+          "(PE TimeDateStamp %T; build stamps are UNCONFIRMED)"},
   {.id = "IDQ-NT4-ALPHA-1781.3", .platform = 4, .vlo = V(5, 0, 1781, 3),
    .vhi = V(5, 0, 1781, 3), .size = 300304, .date = D_SET, .to = {2001, 5, 24},
    .state = RS_PATCH_VULNERABLE, .src = "[KB251170]",

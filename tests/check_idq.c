@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "redsleuth/idq.h"
+#include "redsleuth/pe.h"
+#include <stdlib.h>
 #include "testutil.h"
 
 #define NODATE 0, 0, 0
@@ -214,6 +216,43 @@ START_TEST(edge_args)
 }
 END_TEST
 
+
+/* End to end: the fixture generator's idq.dll stand-ins through rs_pe_read
+ * and the table (no file dates: the fixtures carry no NTFS times here). */
+static const struct {
+  const char *file;
+  int os, sp;
+  enum rs_patch_state want;
+  const char *rule;
+} fx[] = {
+  {"idq_5.0.1781.3.dll", 4, 6, UNK, "IDQ-NT4-1781.3-NODATE"},
+  {"idq_5.0.1782.4.dll", 4, 6, FIX, "IDQ-NT4-1782.4"},
+  {"idq_5.0.2195.1.dll", 5, 0, VUL, "IDQ-W2K-<3645-SP<3"},
+  {"idq_5.0.2195.3645.dll", 5, 1, FIX, "IDQ-W2K-3645"},
+  {"idq_5.0.2195.5617.dll", 5, 2, FIX, "IDQ-W2K-5617"},
+};
+
+START_TEST(fixture_dlls)
+{
+  char rel[256];
+  snprintf(rel, sizeof rel, "fixtures/out/pe/%s", fx[_i].file);
+  size_t len;
+  unsigned char *b = rs_t_slurp(rs_t_src(rel), &len);
+  RS_T_SKIP_IF(!b, "fixtures/out/pe absent (fixtures branch not merged)");
+  struct rs_pe_info pi;
+  ck_assert_int_eq(rs_pe_read(b, len, &pi, NULL), RS_OK);
+  struct rs_idq_input in = {.has_version = pi.has_version, .size = len,
+                            .pe_timestamp = pi.timestamp, .os_major = fx[_i].os,
+                            .service_pack = fx[_i].sp, .language = "en"};
+  memcpy(in.version, pi.file_version, sizeof in.version);
+  struct rs_idq_result r;
+  rs_idq_classify(&in, &r);
+  ck_assert_int_eq(r.state, fx[_i].want);
+  ck_assert_str_eq(r.rule, fx[_i].rule);
+  free(b);
+}
+END_TEST
+
 Suite *rs_suite_idq(void)
 {
   Suite *s = suite_create("idq");
@@ -221,6 +260,7 @@ Suite *rs_suite_idq(void)
   tcase_add_loop_test(tc, classify_case, 0, N_CASES);
   tcase_add_test(tc, every_row_covered);
   tcase_add_test(tc, edge_args);
+  tcase_add_loop_test(tc, fixture_dlls, 0, (int)(sizeof fx / sizeof fx[0]));
   suite_add_tcase(s, tc);
   return s;
 }

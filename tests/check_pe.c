@@ -603,6 +603,89 @@ START_TEST(synthetic_vs_pefile)
 }
 END_TEST
 
+
+/* ---------- the fixture generator's PEs (fixtures/out/pe, built with mingw) ---------- */
+
+static const char *const fixture_pes[] = {
+  "admin_nimda.dll", "cmd_nt4.exe", "cmd_w2k.exe", "explorer_nt4.exe", "explorer_w2k.exe",
+  "idq_5.0.1781.3.dll", "idq_5.0.1782.4.dll", "idq_5.0.2195.1.dll",
+  "idq_5.0.2195.3645.dll", "idq_5.0.2195.5617.dll", "root_tool.exe", "trojan_explorer.exe",
+};
+#define N_FIXTURE_PES ((int)(sizeof fixture_pes / sizeof fixture_pes[0]))
+
+/* The raw text of key in the object of name in answer.json (written by
+ * Python's json.dump: "name": { "key": value, ... }). "" when absent. */
+static void answer_field(const char *json, const char *name, const char *key, char *out,
+                         size_t cap)
+{
+  char pat[160];
+  out[0] = '\0';
+  snprintf(pat, sizeof pat, "\"%s\": {", name);
+  const char *o = strstr(json, pat);
+  if (!o)
+    return;
+  const char *end = strchr(o, '}');
+  snprintf(pat, sizeof pat, "\"%s\": ", key);
+  const char *k = strstr(o, pat);
+  if (!k || !end || k > end)
+    return;
+  k += strlen(pat);
+  size_t n = strcspn(k, ",\n}");
+  if (n >= 2 && k[0] == '"' && k[n - 1] == '"') {
+    k++;
+    n -= 2;
+  }
+  if (n >= cap)
+    n = cap - 1;
+  memcpy(out, k, n);
+  out[n] = '\0';
+}
+
+START_TEST(fixture_answers)
+{
+  size_t jlen;
+  char *json = (char *)rs_t_slurp(rs_t_src("fixtures/out/pe/answer.json"), &jlen);
+  RS_T_SKIP_IF(!json, "fixtures/out/pe/answer.json absent (fixtures branch not merged)");
+  const char *name = fixture_pes[_i];
+  char path[600], want_ver[64], want_ts[32], want_orig[128], want_size[32];
+  snprintf(path, sizeof path, "fixtures/out/pe/%s", name);
+  size_t len;
+  unsigned char *b = rs_t_slurp(rs_t_src(path), &len);
+  ck_assert_msg(b != NULL, "%s missing", path);
+  answer_field(json, name, "version", want_ver, sizeof want_ver);
+  answer_field(json, name, "pe_timestamp", want_ts, sizeof want_ts);
+  answer_field(json, name, "original_filename", want_orig, sizeof want_orig);
+  answer_field(json, name, "size", want_size, sizeof want_size);
+  ck_assert_msg(want_ts[0] && want_ver[0], "answer.json has no entry for %s", name);
+  struct rs_pe_info pi;
+  struct rs_diag d;
+  ck_assert_int_eq(rs_pe_read(b, len, &pi, &d), RS_OK);
+  ck_assert_uint_eq(len, strtoull(want_size, NULL, 10));
+  ck_assert_uint_eq(pi.timestamp, strtoul(want_ts, NULL, 10));
+  if (!strcmp(want_ver, "null")) {
+    ck_assert(!pi.has_version);
+    ck_assert_str_eq(pi.note, "no version resource");
+  } else {
+    ck_assert(pi.has_version);
+    ck_assert_str_eq(pi.file_version_str, want_ver);
+  }
+  if (strcmp(want_orig, "null"))
+    ck_assert_str_eq(pi.original_filename, want_orig);
+  else
+    ck_assert_str_eq(pi.original_filename, "");
+  if (have_pefile()) {
+    char *v = pefile_view(rs_t_src(path));
+    ck_assert_ptr_nonnull(v);
+    ck_assert_msg(strncmp(v, pi.has_version ? pi.file_version_str : "|",
+                          strlen(pi.has_version ? pi.file_version_str : "|")) == 0,
+                  "%s: pefile says %s", name, v);
+    free(v);
+  }
+  free(b);
+  free(json);
+}
+END_TEST
+
 Suite *rs_suite_pe(void)
 {
   Suite *s = suite_create("pe");
@@ -619,6 +702,7 @@ Suite *rs_suite_pe(void)
   tcase_add_test(tr, real_nowrc);
   tcase_add_test(tr, real_truncation);
   tcase_add_loop_test(tr, synthetic_vs_pefile, 0, 2);
+  tcase_add_loop_test(tr, fixture_answers, 0, N_FIXTURE_PES);
   tcase_set_timeout(tr, 60);
   suite_add_tcase(s, tr);
   return s;

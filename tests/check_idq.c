@@ -188,6 +188,25 @@ START_TEST(every_row_covered)
 }
 END_TEST
 
+/* docs/idq.md documents every row, in table order. */
+START_TEST(docs_list_every_row)
+{
+  size_t len;
+  char *doc = (char *)rs_t_slurp(rs_t_src("docs/idq.md"), &len);
+  RS_T_SKIP_IF(!doc, "docs/idq.md absent");
+  const char *prev = doc;
+  for (size_t i = 0; i < rs_idq_row_count(); i++) {
+    char pat[96];
+    snprintf(pat, sizeof pat, "| %s |", rs_idq_row_id(i, NULL, NULL));
+    const char *at = strstr(doc, pat);
+    ck_assert_msg(at != NULL, "docs/idq.md lacks row %s", pat);
+    ck_assert_msg(at > prev, "docs/idq.md lists %s out of order", pat);
+    prev = at;
+  }
+  free(doc);
+}
+END_TEST
+
 START_TEST(edge_args)
 {
   struct rs_idq_result r;
@@ -259,6 +278,7 @@ Suite *rs_suite_idq(void)
   TCase *tc = tcase_create("table");
   tcase_add_loop_test(tc, classify_case, 0, N_CASES);
   tcase_add_test(tc, every_row_covered);
+  tcase_add_test(tc, docs_list_every_row);
   tcase_add_test(tc, edge_args);
   tcase_add_loop_test(tc, fixture_dlls, 0, (int)(sizeof fx / sizeof fx[0]));
   suite_add_tcase(s, tc);

@@ -4,6 +4,7 @@
 #define REDSLEUTH_IDQ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "rtime.h"
 
@@ -19,6 +20,9 @@ struct rs_idq_input {
   int os_major;              /* 4 = NT4, 5 = Windows 2000, 0 unknown */
   int service_pack;          /* -1 unknown */
   const char *language;      /* "en", "ja", NULL unknown */
+  const char *sha256;        /* lowercase hex of the file, NULL if not computed
+                                (added after the first interface: matches the
+                                table's hash column, empty today) */
 };
 
 struct rs_idq_result {
@@ -28,6 +32,14 @@ struct rs_idq_result {
   char why[256];             /* one sentence an examiner can check */
 };
 
+/* Classifies one idq.dll. The first matching row of the table decides;
+ * out->rule names it and out->why says what decided it. NULL in gives
+ * RS_PATCH_UNKNOWN with rule "IDQ-NOINPUT". out->rule/ref are static strings. */
 void rs_idq_classify(const struct rs_idq_input *in, struct rs_idq_result *out);
+
+/* The table, for documentation and tests: number of rows and the id,
+ * state and source tags of row i (NULLs past the end). */
+size_t rs_idq_row_count(void);
+const char *rs_idq_row_id(size_t i, enum rs_patch_state *state, const char **src);
 
 #endif

@@ -31,7 +31,13 @@ struct rs_pe_info {
 /* Parses buf[0..len). Returns RS_OK for any PE (has_version says whether a
  * version resource was found; note says why not), RS_E_FORMAT when buf is not
  * a PE image, RS_E_CORRUPT/RS_E_TRUNCATED for a PE whose headers are damaged.
- * Never reads outside buf. */
+ * A PE whose headers are sound but whose resource tree or VS_VERSIONINFO is
+ * damaged (loop, overrun, bad signature) also returns RS_E_CORRUPT or
+ * RS_E_TRUNCATED; out then still holds what was read before the damage
+ * (header facts, and the fixed version when has_version is true) and note
+ * says "version resource unreadable" or "StringFileInfo unreadable".
+ * out is always zeroed first; d's where is "PE image" (the caller knows the
+ * file name and may replace it). Never reads outside buf. */
 enum rs_err rs_pe_read(const uint8_t *buf, size_t len, struct rs_pe_info *out,
                        struct rs_diag *d);
 

@@ -53,6 +53,10 @@ enum rs_family rs_iislog_classify(const char *method, const char *stem, const ch
 /* True when (stem, status) is a use of the backdoor per the report contract. */
 bool rs_iislog_is_backdoor_use(const char *stem, const char *query, int status);
 
+/* Called once per parsed record (every record, hit or not: check
+ * r->family); cb may be NULL when only the stats are wanted. When
+ * r->has_date is false, r->when holds only the time of day (on 1970-01-01)
+ * or is unset. */
 typedef void (*rs_logrec_cb)(const struct rs_logrec *r, void *arg);
 
 struct rs_logfile_stats {
@@ -89,6 +93,8 @@ void rs_iislog_free(struct rs_iislog *p); /* accepts NULL */
 /* Aggregates over many files: per-family counts and first/last, attackers,
  * backdoor uses. Fed with every record whose family != RS_FAM_NONE. */
 struct rs_logagg;
+#define RS_LOGAGG_MAX_ATTACKERS 1000000 /* distinct IPs kept; more are only counted */
+#define RS_LOGAGG_MAX_BACKDOOR 100000   /* backdoor uses kept; more are only counted */
 struct rs_logagg *rs_logagg_new(void);
 void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r);
 void rs_logagg_free(struct rs_logagg *a);
@@ -118,5 +124,10 @@ struct rs_family_stats {
 const struct rs_family_stats *rs_logagg_family(const struct rs_logagg *a, enum rs_family f);
 size_t rs_logagg_attackers(struct rs_logagg *a, const struct rs_attacker **out);
 size_t rs_logagg_backdoor_uses(struct rs_logagg *a, const struct rs_backdoor_use **out);
+/* What the bounds left out: hits from IPs beyond RS_LOGAGG_MAX_ATTACKERS, and
+ * backdoor uses beyond RS_LOGAGG_MAX_BACKDOOR (both 0 normally). Either
+ * pointer may be NULL. (Addition to the original interface.) */
+void rs_logagg_dropped(const struct rs_logagg *a, uint64_t *attacker_hits,
+                       uint64_t *backdoor_uses);
 
 #endif

@@ -4,6 +4,7 @@
 #define REDSLEUTH_TZ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "rtime.h"
 

@@ -71,6 +71,10 @@ static enum rs_err write_body(const json_t *report, FILE *out, struct rs_diag *d
   rs_buf_init(&b, RS_WRITER_MAX);
   rs_buf_init(&tmp, RS_WRITER_MAX);
   enum rs_err e = RS_OK;
+  if (!json_is_object(report)) {
+    rs_buf_free(&b);
+    return rs_diag_set(d, RS_E_USAGE, "body writer", "the report is not a JSON object");
+  }
   size_t i;
   const json_t *f;
   json_array_foreach(json_object_get(report, "findings"), i, f) {

@@ -56,6 +56,10 @@ static enum rs_err write_jsonl(const json_t *report, FILE *out, struct rs_diag *
   struct rs_buf b;
   rs_buf_init(&b, RS_WRITER_MAX);
   enum rs_err e = RS_OK;
+  if (!json_is_object(report)) {
+    rs_buf_free(&b);
+    return rs_diag_set(d, RS_E_USAGE, "jsonl writer", "the report is not a JSON object");
+  }
   const json_t *tl = json_object_get(report, "timeline");
   size_t i;
   const json_t *entry;

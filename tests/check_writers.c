@@ -1,8 +1,694 @@
-/* placeholder suite: replaced when the module lands */
+/* Writers and escaping. The sample report (tests/data/writers/sample-report.json)
+ * is a Code Red II infected Windows 2000 server with the backdoor used, and
+ * carries hostile strings from evidence: "<script>", '|', '"', a newline and
+ * an ESC sequence in file names, '<', '>' and '&' in a logged request.
+ * Golden files: RS_UPDATE_GOLDEN=1 rewrites them instead of comparing. */
 #include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "redsleuth/escape.h"
+#include "redsleuth/writer.h"
 #include "testutil.h"
+
+/* ------------------------------------------------------------------ escape */
+
+enum fn { F_TEXT, F_HTML, F_BODY, F_UTF8 };
+
+static enum rs_err run_esc(enum fn f, struct rs_buf *b, const char *s, size_t n)
+{
+  switch (f) {
+  case F_TEXT: return rs_escape_text(b, s, n);
+  case F_HTML: return rs_escape_html(b, s, n);
+  case F_BODY: return rs_escape_body(b, s, n);
+  default: return rs_escape_utf8(b, s, n);
+  }
+}
+
+#define S(x) x, sizeof(x) - 1
+static const struct {
+  enum fn f;
+  const char *in;
+  size_t n;
+  const char *want;
+} esc_cases[] = {
+  {F_TEXT, S("plain ASCII"), "plain ASCII"},
+  {F_TEXT, S("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m"},          /* ESC sequences */
+  {F_TEXT, S("a\nb\rc\td"), "a\\x0ab\\x0dc\\x09d"},                   /* C0 */
+  {F_TEXT, S("nul\0byte"), "nul\\x00byte"},                            /* embedded NUL */
+  {F_TEXT, S("del\x7f"), "del\\x7f"},                                  /* DEL */
+  {F_TEXT, S("csi\xc2\x9b" "2J"), "csi\\u{9b}2J"},                     /* C1 CSI as UTF-8 */
+  {F_TEXT, S("\xc0\xaf"), "\\xc0\\xaf"},                               /* overlong '/' 2 bytes */
+  {F_TEXT, S("\xe0\x80\xaf"), "\\xe0\\x80\\xaf"},                      /* overlong '/' 3 bytes */
+  {F_TEXT, S("\xf0\x80\x80\xaf"), "\\xf0\\x80\\x80\\xaf"},             /* overlong '/' 4 bytes */
+  {F_TEXT, S("\xed\xa0\x80"), "\\xed\\xa0\\x80"},                      /* surrogate D800 */
+  {F_TEXT, S("\xed\xbf\xbf"), "\\xed\\xbf\\xbf"},                      /* surrogate DFFF */
+  {F_TEXT, S("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80"},             /* > U+10FFFF */
+  {F_TEXT, S("end\xe2\x82"), "end\\xe2\\x82"},                         /* truncated at end */
+  {F_TEXT, S("\xe2\x82" "A"), "\\xe2\\x82A"},                          /* truncated mid-string */
+  {F_TEXT, S("\x80\xbf"), "\\x80\\xbf"},                               /* lone continuations */
+  {F_TEXT, S("\xfe\xff"), "\\xfe\\xff"},                               /* never UTF-8 */
+  {F_TEXT, S("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+  {F_TEXT, S("\xef\xbf\xbf"), "\xef\xbf\xbf"},                         /* U+FFFF is valid UTF-8 */
+  {F_TEXT, S("exe.\xe2\x80\xaetxt"), "exe.\\u{202e}txt"},              /* RLO (Trojan Source) */
+  {F_TEXT, S("\xe2\x81\xa6x\xe2\x80\xa8"), "\\u{2066}x\\u{2028}"},     /* isolate, line sep */
+  {F_TEXT, S("C:\\Inetpub\\scripts\\root.exe"), "C:\\Inetpub\\scripts\\root.exe"},
+  {F_TEXT, S("C:\\x1b"), "C:\\\\x1b"},          /* literal text that looks like an escape */
+  {F_TEXT, S("C:\\users"), "C:\\\\users"},
+  {F_TEXT, S("a\\\\b"), "a\\\\\\b"},            /* two backslashes: first doubled */
+  {F_TEXT, S("a\\\x1b"), "a\\\\\\x1b"},          /* backslash before an escaped char */
+  {F_TEXT, S("a\\\xff"), "a\\\\\\xff"},
+  {F_TEXT, S("trailing\\"), "trailing\\"},
+  {F_TEXT, S("a|b<c>"), "a|b<c>"},               /* not special in text */
+  {F_HTML, S("<script>alert('x')</script>&\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"},
+  {F_HTML, S("\x1b[2J<b>"), "\\x1b[2J&lt;b&gt;"},
+  {F_HTML, S("C:\\Inetpub"), "C:\\Inetpub"},
+  {F_HTML, S("\xc2\x85x"), "\\u{85}x"},          /* NEL */
+  {F_BODY, S("a|b\nc"), "a\\x7cb\\x0ac"},
+  {F_BODY, S("C:/x\\|y"), "C:/x\\\\\\x7cy"},     /* backslash before an escaped '|' */
+  {F_BODY, S("TFTP<script>|x"), "TFTP<script>\\x7cx"},
+  {F_BODY, S("\r\n"), "\\x0d\\x0a"},
+  {F_UTF8, S("ok \x1b\\ \xc3\xa9"), "ok \x1b\\ \xc3\xa9"},          /* valid passes as is */
+  {F_UTF8, S("bad\xff"), "bad\\xff"},
+  {F_UTF8, S("\xed\xa0\x80"), "\\xed\\xa0\\x80"},                   /* WTF-8 surrogate */
+  {F_UTF8, S("\xc0\x80"), "\\xc0\\x80"},                            /* modified-UTF-8 NUL */
+  {F_UTF8, S("\xe2\x82"), "\\xe2\\x82"},
+  {F_UTF8, S(""), ""},
+};
+#define N_ESC (int)(sizeof esc_cases / sizeof esc_cases[0])
+
+START_TEST(escape_table)
+{
+  struct rs_buf b;
+  rs_buf_init(&b, 4096);
+  ck_assert_int_eq(run_esc(esc_cases[_i].f, &b, esc_cases[_i].in, esc_cases[_i].n), RS_OK);
+  const char *got = b.data ? b.data : "";
+  ck_assert_msg(strcmp(got, esc_cases[_i].want) == 0, "case %d: got [%s] want [%s]", _i, got,
+                esc_cases[_i].want);
+  rs_buf_free(&b);
+}
+END_TEST
+
+/* Decoder for the documented rule (escape.h): the test's own reading of
+ * the format, to prove the escaping is unambiguous. */
+static size_t put_utf8(unsigned char *o, uint32_t cp)
+{
+  if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+  if (cp < 0x800) { o[0] = (unsigned char)(0xc0 | cp >> 6); o[1] = (unsigned char)(0x80 | (cp & 0x3f)); return 2; }
+  o[0] = (unsigned char)(0xe0 | cp >> 12);
+  o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+  o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+  return 3;
+}
+
+static size_t decode(const char *s, size_t n, unsigned char *out)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    if (s[i] == '\\' && i + 1 < n && s[i + 1] == '\\') {
+      out[o++] = '\\';
+      i += 2;
+    } else if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x') {
+      unsigned v;
+      sscanf(s + i + 2, "%2x", &v);
+      out[o++] = (unsigned char)v;
+      i += 4;
+    } else if (s[i] == '\\' && i + 2 < n && s[i + 1] == 'u' && s[i + 2] == '{') {
+      unsigned v;
+      sscanf(s + i + 3, "%x", &v);
+      o += put_utf8(out + o, v);
+      i = (size_t)(strchr(s + i, '}') - s) + 1;
+    } else {
+      out[o++] = (unsigned char)s[i++];
+    }
+  }
+  return o;
+}
+
+static bool valid_utf8_no_controls(const unsigned char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < 0x20 || s[i] == 0x7f)
+      return false;
+  /* Re-escaping with the strict decoder must change nothing: valid UTF-8
+   * without controls. */
+  struct rs_buf b;
+  rs_buf_init(&b, 1 << 16);
+  rs_escape_utf8(&b, (const char *)s, n);
+  bool same = b.len == n && (n == 0 || memcmp(b.data, s, n) == 0);
+  rs_buf_free(&b);
+  return same;
+}
+
+/* Random strings over an alphabet rich in trouble: every output decodes back
+ * to the input (nothing lost, nothing ambiguous), is valid UTF-8 and has no
+ * control byte; the body form has no '|'. */
+START_TEST(escape_roundtrip)
+{
+  static const unsigned char alpha[] = {'\\', 'x', 'u', '{', '|', 'a', '1', 0x1b, '\n', 0x00,
+                                        0x7f, 0x80, 0x9b, 0xc2, 0xe2, 0xae, 0xed, 0xa0, 0xff,
+                                        0xc3, 0xa9, '7', 'f'};
+  uint32_t seed = 12345u + (uint32_t)_i;
+  unsigned char in[40], dec[400];
+  for (int iter = 0; iter < 3000; iter++) {
+    size_t n = 0, len;
+    seed = seed * 1103515245u + 12345u;
+    len = (seed >> 16) % sizeof in;
+    for (n = 0; n < len; n++) {
+      seed = seed * 1103515245u + 12345u;
+      in[n] = alpha[(seed >> 16) % sizeof alpha];
+    }
+    struct rs_buf b;
+    rs_buf_init(&b, 4096);
+    ck_assert_int_eq(_i ? rs_escape_body(&b, (char *)in, n) : rs_escape_text(&b, (char *)in, n),
+                     RS_OK);
+    const char *o = b.data ? b.data : "";
+    size_t dn = decode(o, b.len, dec);
+    ck_assert_msg(dn == n && memcmp(dec, in, n) == 0, "round trip failed at iteration %d", iter);
+    ck_assert(valid_utf8_no_controls((const unsigned char *)o, b.len));
+    if (_i)
+      ck_assert_ptr_null(memchr(o, '|', b.len));
+    rs_buf_free(&b);
+  }
+}
+END_TEST
+
+START_TEST(escape_errors)
+{
+  struct rs_buf b;
+  rs_buf_init(&b, 8);
+  ck_assert_int_eq(rs_escape_text(NULL, "a", 1), RS_E_USAGE);
+  ck_assert_int_eq(rs_escape_utf8(&b, NULL, 3), RS_E_USAGE);
+  ck_assert_int_eq(rs_escape_html(&b, NULL, 0), RS_OK);
+  /* A bounded buffer fails cleanly instead of growing without end. */
+  ck_assert_int_eq(rs_escape_text(&b, "\x1b\x1b\x1b", 3), RS_E_LIMIT);
+  rs_buf_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------ helpers */
+
+static const struct {
+  const char *iso;
+  bool ok;
+  int64_t sec;
+  uint32_t nsec;
+} time_cases[] = {
+  {"1970-01-01T00:00:00Z", true, 0, 0},
+  {"2001-08-05T03:12:44.5310000Z", true, 996981164, 531000000},
+  {"2001-08-05T06:33:02Z", true, 996993182, 0},     /* `date -u -d @996993182` */
+  {"1999-12-02T08:30:11.1Z", true, 944123411, 100000000},
+  {"1601-01-01T00:00:00Z", true, -11644473600LL, 0},
+  {"2001-08-05T06:33:02.123456789Z", true, 996993182, 123456789},
+  {"2001-08-05T06:33:02.1234567890Z", false, 0, 0},
+  {"2001-08-05T06:33:02", false, 0, 0},
+  {"2001-08-05 06:33:02Z", false, 0, 0},
+  {"2001-13-05T06:33:02Z", false, 0, 0},
+  {"2001-08-05T06:33:02.Z", false, 0, 0},
+  {"2001-08-05T06:33:02Zjunk", false, 0, 0},
+  {"", false, 0, 0},
+};
+
+START_TEST(time_parse)
+{
+  int64_t sec = -1;
+  uint32_t ns = 1;
+  bool ok = rs_writer_time_parse(time_cases[_i].iso, &sec, &ns);
+  ck_assert_int_eq(ok, time_cases[_i].ok);
+  if (ok) {
+    ck_assert_int_eq(sec, time_cases[_i].sec);
+    ck_assert_uint_eq(ns, time_cases[_i].nsec);
+  }
+}
+END_TEST
+
+START_TEST(writer_table)
+{
+  static const char *const names[] = {"text", "json", "jsonl", "body", "html"};
+  static const char *const files[] = {"report.txt", "report.json", "timeline.jsonl",
+                                      "timeline.body", "report.html"};
+  size_t i;
+  for (i = 0; rs_writers[i]; i++) {
+    ck_assert_uint_lt(i, 5);
+    ck_assert_str_eq(rs_writers[i]->name, names[i]);
+    ck_assert_str_eq(rs_writers[i]->file_name, files[i]);
+    ck_assert_ptr_nonnull(rs_writers[i]->write);
+    ck_assert_ptr_eq(rs_writer_find(names[i]), rs_writers[i]);
+  }
+  ck_assert_uint_eq(i, 5);
+  ck_assert_ptr_null(rs_writer_find("xml"));
+  ck_assert_ptr_null(rs_writer_find(NULL));
+  ck_assert_ptr_null(rs_writer_find("TEXT"));
+  ck_assert_int_eq(rs_writer_time_parse(NULL, NULL, NULL), false);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the sample */
+
+static json_t *load_sample(void)
+{
+  json_error_t je;
+  json_t *r = json_load_file(rs_t_src("tests/data/writers/sample-report.json"),
+                             JSON_PRESERVE_ORDER, &je);
+  ck_assert_msg(r != NULL, "sample report: %s line %d", je.text, je.line);
+  return r;
+}
+
+/* Runs writer w on r into memory; returns the bytes (malloc'd). */
+static char *render(const struct rs_writer *w, const json_t *r, size_t *len)
+{
+  char *p = NULL;
+  size_t n = 0;
+  FILE *fp = open_memstream(&p, &n);
+  ck_assert_ptr_nonnull(fp);
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  enum rs_err e = w->write(r, fp, &d);
+  fclose(fp);
+  ck_assert_msg(e == RS_OK, "%s writer: %s %s", w->name, rs_err_name(e), d.what);
+  *len = n;
+  return p;
+}
+
+static const char *const golden_ext[] = {"txt", "json", "jsonl", "body", "html"};
+
+START_TEST(golden)
+{
+  const struct rs_writer *w = rs_writers[_i];
+  json_t *r = load_sample();
+  size_t n, gn = 0;
+  char *out = render(w, r, &n);
+  char rel[128];
+  snprintf(rel, sizeof rel, "tests/data/writers/golden.%s", golden_ext[_i]);
+  const char *path = rs_t_src(rel);
+  const char *upd = getenv("RS_UPDATE_GOLDEN");
+  if (upd && strcmp(upd, "1") == 0) {
+    FILE *fp = fopen(path, "wb");
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_uint_eq(fwrite(out, 1, n, fp), n);
+    fclose(fp);
+    fprintf(stderr, "golden %s rewritten\n", path);
+  } else {
+    unsigned char *g = rs_t_slurp(path, &gn);
+    ck_assert_msg(g != NULL, "missing %s (run with RS_UPDATE_GOLDEN=1)", path);
+    ck_assert_msg(gn == n && memcmp(g, out, n) == 0,
+                  "%s differs from golden %s (%zu vs %zu bytes)", w->name, path, n, gn);
+    free(g);
+  }
+  free(out);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(deterministic)
+{
+  const struct rs_writer *w = rs_writers[_i];
+  json_t *r = load_sample();
+  size_t n1, n2;
+  char *a = render(w, r, &n1);
+  char *b = render(w, r, &n2);
+  ck_assert_uint_eq(n1, n2);
+  ck_assert(memcmp(a, b, n1) == 0);
+  ck_assert_uint_gt(n1, 100);
+  free(a);
+  free(b);
+  json_decref(r);
+}
+END_TEST
+
+/* No output carries a raw ESC byte or any C0 control other than newline
+ * (and the JSON, which has only structural whitespace). */
+START_TEST(no_raw_controls)
+{
+  json_t *r = load_sample();
+  size_t n;
+  char *out = render(rs_writers[_i], r, &n);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)out[i];
+    ck_assert_msg(c != 0x1b, "%s: raw ESC at %zu", rs_writers[_i]->name, i);
+    ck_assert_msg(c >= 0x20 || c == '\n', "%s: raw control 0x%02x at %zu",
+                  rs_writers[_i]->name, c, i);
+    ck_assert(c != 0x7f);
+  }
+  free(out);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(text_content)
+{
+  json_t *r = load_sample();
+  size_t n;
+  char *t = render(rs_writer_find("text"), r, &n);
+  ck_assert_ptr_nonnull(strstr(t, "VERDICT: BACKDOOR-USED"));
+  /* The hostile names, escaped and visible. */
+  ck_assert_ptr_nonnull(strstr(t, "D:\\wwwroot\\\\up\\x0aload|\"\\x1b[31mred.exe"));
+  ck_assert_ptr_nonnull(strstr(t, "C:\\Inetpub\\scripts\\TFTP<script>alert(1)</script>|x"));
+  ck_assert_ptr_nonnull(strstr(t, "[FAIL]    No root.exe copy"));
+  ck_assert_ptr_nonnull(strstr(t, "[PASS]"));
+  ck_assert_ptr_nonnull(strstr(t, "[UNKNOWN]"));
+  ck_assert_ptr_nonnull(strstr(t, "DELETED"));
+  /* Sections in the order a reader needs them. */
+  const char *order[] = {"VERDICT:", "\nEvidence\n", "\nCleanup checklist\n",
+                         "\nKey artifacts (findings)\n", "\nSystem\n", "\nWeb server logs\n",
+                         "\nCould not be read\n", "\nTimeline (UTC)\n"};
+  const char *prev = t;
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    const char *p = strstr(t, order[i]);
+    ck_assert_msg(p && p >= prev, "section %s missing or out of order", order[i]);
+    prev = p;
+  }
+  ck_assert_ptr_null(strstr(t, "MISMATCH"));
+  free(t);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(mismatch_on_top)
+{
+  json_t *r = load_sample();
+  json_object_set_new(json_object_get(r, "evidence"), "verification", json_string("mismatch"));
+  size_t n;
+  char *t = render(rs_writer_find("text"), r, &n);
+  ck_assert_msg(strncmp(t, "!!! STORED HASH MISMATCH", 24) == 0, "text starts: %.40s", t);
+  ck_assert_ptr_nonnull(strstr(t, "Verification   MISMATCH"));
+  char *h = render(rs_writer_find("html"), r, &n);
+  const char *m = strstr(h, "id=\"hash-mismatch\""), *v = strstr(h, "id=\"verdict\"");
+  ck_assert(m && v && m < v);
+  free(t);
+  free(h);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(json_roundtrip)
+{
+  json_t *r = load_sample();
+  size_t n;
+  char *j = render(rs_writer_find("json"), r, &n);
+  ck_assert_int_eq(j[n - 1], '\n');
+  json_error_t je;
+  json_t *back = json_loadb(j, n, 0, &je);
+  ck_assert_msg(back != NULL, "report.json does not parse: %s", je.text);
+  ck_assert(json_equal(back, r));
+  json_decref(back);
+  free(j);
+  /* C1 controls, DEL and bidi overrides come out as \u escapes, and the
+   * value still decodes to the same string. */
+  json_t *o = json_pack("{s:s}", "n", "a\xc2\x9b" "b\x7f" "c\xe2\x80\xae" "d\xd8\x9c" "e\xe2\x81\xa9");
+  char *j2 = render(rs_writer_find("json"), o, &n);
+  ck_assert_ptr_nonnull(strstr(j2, "a\\u009bb\\u007fc\\u202ed\\u061ce\\u2069"));
+  back = json_loadb(j2, n, 0, &je);
+  ck_assert(back && json_equal(back, o));
+  json_decref(back);
+  json_decref(o);
+  free(j2);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(jsonl_lines)
+{
+  json_t *r = load_sample();
+  size_t n;
+  char *j = render(rs_writer_find("jsonl"), r, &n);
+  const json_t *tl = json_object_get(r, "timeline");
+  size_t lines = 0;
+  char *save = NULL;
+  for (char *line = strtok_r(j, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    json_error_t je;
+    json_t *o = json_loads(line, 0, &je);
+    ck_assert_msg(json_is_object(o), "line %zu is not a JSON object: %s", lines + 1, je.text);
+    const json_t *src = json_array_get(tl, lines);
+    static const char *const need[] = {"message", "datetime", "timestamp_desc"};
+    for (int k = 0; k < 3; k++) {
+      ck_assert_msg(json_is_string(json_object_get(o, need[k])), "line %zu lacks %s", lines + 1,
+                    need[k]);
+      ck_assert(json_equal(json_object_get(o, need[k]), json_object_get(src, need[k])));
+    }
+    /* The first three keys are the Timesketch fields, in that order. */
+    void *it = json_object_iter(o);
+    ck_assert_str_eq(json_object_iter_key(it), "message");
+    ck_assert(json_equal(json_object_get(o, "finding"), json_object_get(src, "finding")));
+    if (json_object_get(src, "path"))
+      ck_assert(json_equal(json_object_get(o, "path"), json_object_get(src, "path")));
+    else
+      ck_assert_ptr_null(json_object_get(o, "path"));
+    int64_t sec;
+    uint32_t ns;
+    ck_assert(rs_writer_time_parse(json_string_value(json_object_get(o, "datetime")), &sec, &ns));
+    ck_assert_int_eq(json_integer_value(json_object_get(o, "timestamp")), sec * 1000000 + ns / 1000);
+    json_decref(o);
+    lines++;
+  }
+  ck_assert_uint_eq(lines, json_array_size(tl));
+  free(j);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(body_records)
+{
+  json_t *r = load_sample();
+  size_t n;
+  char *b = render(rs_writer_find("body"), r, &n);
+  /* Independent count from the sample: F0001, F0002, F0003, F0007 and F0008
+   * have $SI and $FN times (2 lines each), F0009 has $SI only (1 line); the
+   * registry, log and unreadable findings have no file times. */
+  size_t lines = 0;
+  char *save = NULL;
+  for (char *line = strtok_r(b, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    int bars = 0;
+    for (char *p = line; *p; p++)
+      bars += *p == '|';
+    ck_assert_msg(bars == 10, "line %zu has %d '|': %s", lines + 1, bars, line);
+    lines++;
+  }
+  ck_assert_uint_eq(lines, 11);
+  free(b);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(body_mactime)
+{
+  RS_T_SKIP_IF(!rs_t_have("mactime"), "mactime (package sleuthkit) not installed");
+  json_t *r = load_sample();
+  size_t n;
+  char *b = render(rs_writer_find("body"), r, &n);
+  char path[600], cmd[1400];
+  snprintf(path, sizeof path, "%s/timeline.body", rs_t_tmpdir());
+  FILE *fp = fopen(path, "wb");
+  ck_assert_ptr_nonnull(fp);
+  fwrite(b, 1, n, fp);
+  fclose(fp);
+  snprintf(cmd, sizeof cmd, "TZ=UTC mactime -b '%s' -d -z UTC 2>&1", path);
+  char *out = NULL;
+  int st = rs_t_run(cmd, &out);
+  ck_assert_msg(st == 0, "mactime exit %d: %s", st, out ? out : "");
+  /* mactime's own date rendering of our epoch seconds matches the ISO
+   * times in the sample (root.exe $SI created 2001-08-05T03:12:44.531Z,
+   * idq.dll $SI created 2000-11-20T14:21:07Z, the ESC-named file). */
+  ck_assert_ptr_nonnull(strstr(out, "Sun Aug 05 2001 03:12:44,236304,..cb,r/rrwxrwxrwx,0,0,10234,\"C:/Inetpub/scripts/root.exe\""));
+  ck_assert_ptr_nonnull(strstr(out, "Mon Nov 20 2000 14:21:07,120592,..cb"));
+  ck_assert_ptr_nonnull(strstr(out, "Tue Dec 07 1999 12:00:00,236304,m..."));
+  ck_assert_ptr_nonnull(strstr(out, "Sun Aug 05 2001 06:35:40,4096,macb,r/rrwxrwxrwx,0,0,77,\"D:/wwwroot/up\\x0aload\\x7c"));
+  ck_assert_ptr_nonnull(strstr(out, "TFTP<script>alert(1)</script>\\x7cx (deleted) ($FILE_NAME)"));
+  free(out);
+  free(b);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(html_static)
+{
+  json_t *r = load_sample();
+  size_t n;
+  char *h = render(rs_writer_find("html"), r, &n);
+  ck_assert_ptr_nonnull(strstr(h, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"));
+  ck_assert_ptr_null(strcasestr(h, "<script"));
+  ck_assert_ptr_nonnull(strstr(h, "TFTP&lt;script&gt;alert(1)&lt;/script&gt;|x"));
+  ck_assert_ptr_nonnull(strstr(h, "/c+echo+&lt;b&gt;owned&lt;/b&gt;+&amp;+tftp"));
+  ck_assert_ptr_nonnull(strstr(h, "up\\x0aload|&quot;\\x1b[31mred.exe"));
+  /* Nothing to fetch: no src/href attributes, no URL but the SVG namespace. */
+  ck_assert_ptr_null(strcasestr(h, " src="));
+  ck_assert_ptr_null(strcasestr(h, " href="));
+  ck_assert_ptr_null(strcasestr(h, "url("));
+  const char *p = h;
+  while ((p = strstr(p, "http")) != NULL) {
+    ck_assert_msg(strncmp(p, "http://www.w3.org/2000/svg", 26) == 0 ||
+                      strncmp(p, "http-equiv", 10) == 0,
+                  "external reference: %.40s", p);
+    p++;
+  }
+  /* Chart: per-day request counts from the sample's iislog entries:
+   * 2001-08-04: 29; 2001-08-05: 17 + 1 + 1 = 19. */
+  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-08-04</td><td>29</td></tr>"));
+  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-08-05</td><td>19</td></tr>"));
+  ck_assert_ptr_nonnull(strstr(h, "<title>2001-08-04: 29 worm requests</title>"));
+  /* The 1999/2000 idq.dll times fall left of the attack window. */
+  ck_assert_ptr_nonnull(strstr(h, "2 earlier artifact time(s)"));
+  ck_assert_ptr_nonnull(strstr(h, "class=\"verdict v-backdoor-used\""));
+  free(h);
+  json_decref(r);
+}
+END_TEST
+
+static int chromium_run(const char *args, const char *file, char **out)
+{
+  char cmd[8192];
+  const char *tmp = rs_t_tmpdir();
+  snprintf(cmd, sizeof cmd,
+           "d=$(mktemp -d '%s/chr-XXXXXX') && cd '%s' && timeout 90 chromium --headless "
+           "--no-sandbox --disable-gpu --disable-quic --no-first-run "
+           "--disable-background-networking --disable-component-update --disable-sync "
+           "--user-data-dir=\"$d\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; exit $s",
+           tmp, tmp, args, file);
+  return rs_t_run(cmd, out);
+}
+
+START_TEST(html_chromium)
+{
+  RS_T_SKIP_IF(!rs_t_have("chromium"), "chromium not installed (apt-get install chromium)");
+  json_t *r = load_sample();
+  size_t n;
+  char *h = render(rs_writer_find("html"), r, &n);
+  const char *tmp = rs_t_tmpdir();
+  char page[600], blank[600], shot[600], bshot[600], args[700];
+  snprintf(page, sizeof page, "%s/report.html", tmp);
+  snprintf(blank, sizeof blank, "%s/blank.html", tmp);
+  snprintf(shot, sizeof shot, "%s/report.png", tmp);
+  snprintf(bshot, sizeof bshot, "%s/blank.png", tmp);
+  FILE *fp = fopen(page, "wb");
+  fwrite(h, 1, n, fp);
+  fclose(fp);
+  fp = fopen(blank, "wb");
+  fputs("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>b</title></head><body></body></html>\n", fp);
+  fclose(fp);
+
+  char *dom = NULL;
+  int st = chromium_run("--dump-dom", page, &dom);
+  ck_assert_msg(st == 0 && dom, "chromium --dump-dom failed (%d)", st);
+  ck_assert_ptr_nonnull(strstr(dom, "Verdict: backdoor-used"));
+  ck_assert_ptr_null(strcasestr(dom, "<script"));
+  /* The parsed page keeps the hostile name as text, not as an element. */
+  ck_assert_ptr_nonnull(strstr(dom, "TFTP&lt;script&gt;alert(1)&lt;/script&gt;|x"));
+  ck_assert_ptr_nonnull(strstr(dom, "<rect "));
+  free(dom);
+
+  snprintf(args, sizeof args, "--screenshot='%s' --window-size=1200,2000", shot);
+  st = chromium_run(args, page, NULL);
+  snprintf(args, sizeof args, "--screenshot='%s' --window-size=1200,2000", bshot);
+  int st2 = chromium_run(args, blank, NULL);
+  size_t sn = 0, bn = 0;
+  unsigned char *s1 = rs_t_slurp(shot, &sn), *s2 = rs_t_slurp(bshot, &bn);
+  ck_assert_msg(st == 0 && s1, "no screenshot of the report (%d)", st);
+  ck_assert_msg(st2 == 0 && s2, "no screenshot of the blank page (%d)", st2);
+  ck_assert(memcmp(s1, "\x89PNG", 4) == 0);
+  /* A blank 1200x2000 page compresses to a few KB; the report's text and
+   * colours make the PNG far larger. */
+  ck_assert_msg(sn > 10 * bn && sn > 50000, "report PNG %zu bytes vs blank %zu", sn, bn);
+  fprintf(stderr, "html_chromium: report PNG %zu bytes, blank %zu bytes\n", sn, bn);
+  free(s1);
+  free(s2);
+  free(h);
+  json_decref(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ robustness */
+
+static const char *const odd_reports[] = {
+  "{}",
+  "{\"findings\":\"x\",\"timeline\":[1,null,{\"datetime\":5},{\"source\":\"iislog\"}],"
+  "\"verdict\":{\"status\":\"<b>\",\"cleanup\":[{\"status\":7,\"findings\":[\"F9\",3]}]}}",
+  "{\"evidence\":{\"verification\":\"mismatch\",\"hashes\":null},\"findings\":[{\"id\":\"F1\","
+  "\"path\":\"\",\"times\":{\"si_created_utc\":\"bogus\"},\"allocated\":false}],"
+  "\"timeline\":[{\"datetime\":\"0001-01-01T00:00:00Z\",\"source\":\"iislog\",\"hits\":-5},"
+  "{\"datetime\":\"9999-12-31T23:59:59Z\",\"finding\":\"F1\"}]}",
+  "{\"system\":{\"os\":[],\"virtual_roots\":{\"/C\":null,\"/X\":{\"a\":1}},\"idq_dll\":[{}]},"
+  "\"logs\":{\"hits\":[],\"attackers\":[{}],\"backdoor_use\":[null]},\"volumes\":[{}],"
+  "\"unreadable\":[3]}",
+};
+#define N_ODD (int)(sizeof odd_reports / sizeof odd_reports[0])
+
+START_TEST(odd_input)
+{
+  json_error_t je;
+  json_t *r = json_loads(odd_reports[_i / 5], JSON_PRESERVE_ORDER, &je);
+  ck_assert_ptr_nonnull(r);
+  size_t n;
+  char *out = render(rs_writers[_i % 5], r, &n); /* asserts RS_OK */
+  for (size_t i = 0; i < n; i++)
+    ck_assert((unsigned char)out[i] != 0x1b);
+  free(out);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(not_an_object)
+{
+  json_t *a = json_array();
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  FILE *fp = fopen("/dev/null", "w");
+  ck_assert_int_eq(rs_writers[_i]->write(a, fp, &d), RS_E_USAGE);
+  ck_assert_int_eq(rs_writers[_i]->write(NULL, fp, &d), RS_E_USAGE);
+  fclose(fp);
+  json_decref(a);
+}
+END_TEST
+
+START_TEST(write_failure)
+{
+  FILE *fp = fopen("/dev/full", "w");
+  RS_T_SKIP_IF(!fp, "/dev/full not available");
+  json_t *r = load_sample();
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  ck_assert_int_eq(rs_writers[_i]->write(r, fp, &d), RS_E_OUTPUT);
+  ck_assert_int_eq(d.err, RS_E_OUTPUT);
+  fclose(fp);
+  json_decref(r);
+}
+END_TEST
 
 Suite *rs_suite_writers(void)
 {
-  return suite_create("writers");
+  Suite *s = suite_create("writers");
+  TCase *tc = tcase_create("escape");
+  tcase_add_loop_test(tc, escape_table, 0, N_ESC);
+  tcase_add_loop_test(tc, escape_roundtrip, 0, 2);
+  tcase_add_test(tc, escape_errors);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("helpers");
+  tcase_add_loop_test(tc, time_parse, 0, (int)(sizeof time_cases / sizeof time_cases[0]));
+  tcase_add_test(tc, writer_table);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("outputs");
+  tcase_add_loop_test(tc, golden, 0, 5);
+  tcase_add_loop_test(tc, deterministic, 0, 5);
+  tcase_add_loop_test(tc, no_raw_controls, 0, 5);
+  tcase_add_test(tc, text_content);
+  tcase_add_test(tc, mismatch_on_top);
+  tcase_add_test(tc, json_roundtrip);
+  tcase_add_test(tc, jsonl_lines);
+  tcase_add_test(tc, body_records);
+  tcase_add_test(tc, html_static);
+  tcase_add_loop_test(tc, odd_input, 0, N_ODD * 5);
+  tcase_add_loop_test(tc, not_an_object, 0, 5);
+  tcase_add_loop_test(tc, write_failure, 0, 5);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("peers");
+  tcase_set_timeout(tc, 240);
+  tcase_add_test(tc, body_mactime);
+  tcase_add_test(tc, html_chromium);
+  suite_add_tcase(s, tc);
+  return s;
 }

@@ -6,17 +6,30 @@
 #include <stddef.h>
 #include "buf.h"
 
-/* Terminal/text: C0 controls, DEL, C1 controls (U+0080..U+009F) and bytes of
- * invalid UTF-8 become \xNN (or \u{NN} for code points); backslash doubles.
- * Valid printable UTF-8 passes through. */
+/* Decoding rule shared by text, HTML and body output (docs/formats.md):
+ *   "\\"        one backslash
+ *   "\xNN"      a C0 control or DEL (NN < 0x80), or a byte that is not part of
+ *               valid UTF-8 (NN >= 0x80); in body output also '|' (\x7c)
+ *   "\u{N..}"   a C1 control (U+0080..U+009F) or a code point that changes
+ *               text layout (bidi overrides/isolates/marks, U+2028, U+2029)
+ *   any other backslash is literal.
+ * A backslash from the input is doubled only where it would otherwise be
+ * read as the start of an escape (before 'x', 'u', '\' or an escaped
+ * character), so Windows paths stay readable and the form stays unambiguous.
+ * All functions append to out; RS_E_LIMIT when out would exceed its max,
+ * RS_E_USAGE for NULL out (or NULL s with n > 0). */
+
+/* Terminal/text: C0 controls, DEL, C1 controls and bytes of invalid UTF-8
+ * are escaped as above. Valid printable UTF-8 passes through. */
 enum rs_err rs_escape_text(struct rs_buf *out, const char *s, size_t n);
 /* HTML text and attribute values: & < > " ' become entities; controls as for text. */
 enum rs_err rs_escape_html(struct rs_buf *out, const char *s, size_t n);
-/* TSK body file field: '|' -> "\|"... per mactime's reading: '|' , '\n', '\r'
- * and controls become \xNN; backslash doubles. */
+/* TSK body file field: as for text, and '|' becomes \x7c, so a name can
+ * neither add a field nor end the record (newlines are C0 controls). */
 enum rs_err rs_escape_body(struct rs_buf *out, const char *s, size_t n);
 /* Makes arbitrary bytes valid UTF-8 for JSON: invalid sequences become
- * "\\xNN" text (so nothing is dropped and the JSON stays valid). */
+ * "\\xNN" text (so nothing is dropped and the JSON stays valid); valid UTF-8,
+ * controls and backslashes pass unchanged (the JSON encoder escapes them). */
 enum rs_err rs_escape_utf8(struct rs_buf *out, const char *s, size_t n);
 
 #endif

@@ -4,8 +4,11 @@
 #ifndef REDSLEUTH_WRITER_H
 #define REDSLEUTH_WRITER_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "buf.h"
 #include "diag.h"
 
 struct rs_writer {
@@ -17,5 +20,31 @@ struct rs_writer {
 /* All writers, NULL-terminated, in --out-dir order. */
 extern const struct rs_writer *const rs_writers[];
 const struct rs_writer *rs_writer_find(const char *name); /* NULL if unknown */
+
+/* ---- Helpers the writers share (added with the writers; usable by the CLI). */
+
+/* Largest output one writer builds in memory before writing it (bytes). */
+#define RS_WRITER_MAX ((size_t)1 << 30)
+
+/* Parses the report's time form "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z" into seconds
+ * since 1970 and nanoseconds. Returns false (outputs untouched) for NULL or
+ * any other form: callers then treat the time as absent. */
+bool rs_writer_time_parse(const char *iso, int64_t *sec, uint32_t *nsec);
+/* The string at key in object o, or NULL when o is not an object, the key is
+ * absent or its value is not a string. Borrowed from o. */
+const char *rs_writer_str(const json_t *o, const char *key);
+/* Appends a display form of v to out, unescaped: strings as they are,
+ * integers in decimal, true/false as "yes"/"no", null or NULL as dflt,
+ * arrays and objects as compact JSON. The caller escapes the result. */
+enum rs_err rs_writer_value(struct rs_buf *out, const json_t *v, const char *dflt);
+/* Serialises v as JSON (jansson flags) into out, then replaces DEL, C1
+ * controls and bidi/line-separator code points inside strings by \uXXXX
+ * escapes, so the JSON is safe to print on a terminal and still decodes to
+ * the same value. */
+enum rs_err rs_writer_json(struct rs_buf *out, const json_t *v, size_t flags);
+/* Writes b->len bytes of b to out and flushes; RS_E_OUTPUT (with d naming
+ * the writer) when the stream fails. */
+enum rs_err rs_writer_emit(const struct rs_buf *b, FILE *out, const char *writer,
+                           struct rs_diag *d);
 
 #endif

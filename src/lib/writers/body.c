@@ -1,2 +1,98 @@
-/* placeholder: module not written yet */
-typedef int rs_placeholder_body;
+/* timeline.body: TSK 3.x body file, the input of mactime(1):
+ *   MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime
+ * One line per finding that carries NTFS times, with its $STANDARD_INFORMATION
+ * times, and a second line named "<name> ($FILE_NAME)" with the $FILE_NAME
+ * times when any is known, as `fls -m` writes them. The name is the
+ * finding's path with '\' turned into '/' ("C:/Inetpub/scripts/root.exe", the
+ * form `fls -m C:` gives), " (deleted)" appended for unallocated files, and
+ * escaped with rs_escape_body so no name can add a '|' or end the line. */
+#include "redsleuth/writer.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "redsleuth/escape.h"
+
+/* Epoch seconds of times[key]; 0 (mactime's "no time") when absent or
+ * before 1970. */
+static int64_t epoch(const json_t *times, const char *key)
+{
+  int64_t sec;
+  uint32_t nsec;
+  if (!rs_writer_time_parse(rs_writer_str(times, key), &sec, &nsec) || sec < 0)
+    return 0;
+  return sec;
+}
+
+static bool any_time(const json_t *times, const char *const keys[4])
+{
+  for (int i = 0; i < 4; i++)
+    if (rs_writer_str(times, keys[i]))
+      return true;
+  return false;
+}
+
+static enum rs_err body_line(struct rs_buf *b, struct rs_buf *tmp, const json_t *f,
+                             const json_t *times, const char *const keys[4],
+                             const char *suffix)
+{
+  /* keys: atime, mtime, ctime (MFT entry modified), crtime */
+  enum rs_err e;
+  const char *md5 = rs_writer_str(f, "md5");
+  const char *path = rs_writer_str(f, "path");
+  const json_t *mft = json_object_get(f, "mft_entry");
+  const json_t *size = json_object_get(f, "size");
+  rs_buf_reset(tmp);
+  for (const char *p = path; *p; p++) {
+    if ((e = rs_buf_add(tmp, *p == '\\' ? "/" : p, 1)) != RS_OK)
+      return e;
+  }
+  if (json_is_false(json_object_get(f, "allocated")) && (e = rs_buf_adds(tmp, " (deleted)")))
+    return e;
+  if ((e = rs_buf_adds(tmp, suffix)) != RS_OK)
+    return e;
+  if ((e = rs_buf_adds(b, md5 && strlen(md5) == 32 ? md5 : "0")) ||
+      (e = rs_buf_adds(b, "|")) || (e = rs_escape_body(b, tmp->data, tmp->len)))
+    return e;
+  return rs_buf_addf(b, "|%" JSON_INTEGER_FORMAT "|r/rrwxrwxrwx|0|0|%" JSON_INTEGER_FORMAT
+                        "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "\n",
+                     json_is_integer(mft) ? json_integer_value(mft) : 0,
+                     json_is_integer(size) ? json_integer_value(size) : 0, epoch(times, keys[0]),
+                     epoch(times, keys[1]), epoch(times, keys[2]), epoch(times, keys[3]));
+}
+
+static enum rs_err write_body(const json_t *report, FILE *out, struct rs_diag *d)
+{
+  static const char *const si[4] = {"si_accessed_utc", "si_modified_utc",
+                                    "si_mft_modified_utc", "si_created_utc"};
+  static const char *const fn[4] = {"fn_accessed_utc", "fn_modified_utc",
+                                    "fn_mft_modified_utc", "fn_created_utc"};
+  struct rs_buf b, tmp;
+  rs_buf_init(&b, RS_WRITER_MAX);
+  rs_buf_init(&tmp, RS_WRITER_MAX);
+  enum rs_err e = RS_OK;
+  if (!json_is_object(report)) {
+    rs_buf_free(&b);
+    return rs_diag_set(d, RS_E_USAGE, "body writer", "the report is not a JSON object");
+  }
+  size_t i;
+  const json_t *f;
+  json_array_foreach(json_object_get(report, "findings"), i, f) {
+    const json_t *times = json_object_get(f, "times");
+    if (!json_is_object(times) || !rs_writer_str(f, "path"))
+      continue;
+    if (any_time(times, si) && (e = body_line(&b, &tmp, f, times, si, "")))
+      break;
+    if (any_time(times, fn) && (e = body_line(&b, &tmp, f, times, fn, " ($FILE_NAME)")))
+      break;
+  }
+  if (e)
+    rs_diag_set(d, e, "body writer", "cannot format finding %zu", i);
+  else
+    e = rs_writer_emit(&b, out, "body writer", d);
+  rs_buf_free(&b);
+  rs_buf_free(&tmp);
+  return e;
+}
+
+const struct rs_writer rs_writer_body = {"body", "timeline.body", write_body};

@@ -1,2 +1,777 @@
-/* placeholder: module not written yet */
-typedef int rs_placeholder_html;
+/* report.html: one self-contained page. No script, no external reference,
+ * a Content-Security-Policy that forbids loading anything, inline CSS and an
+ * inline SVG chart; it opens the same way on an air-gapped examination
+ * machine years later. Every string from the report goes through
+ * rs_escape_html: a file name may hold "<script>". */
+#include "redsleuth/writer.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redsleuth/escape.h"
+#include "redsleuth/rtime.h"
+
+struct hx {
+  struct rs_buf out;
+  struct rs_buf tmp;
+  enum rs_err err;
+};
+
+static void put(struct hx *t, const char *s)
+{
+  if (!t->err)
+    t->err = rs_buf_adds(&t->out, s);
+}
+
+static void putf(struct hx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(struct hx *t, const char *fmt, ...)
+{
+  char small[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  put(t, small);
+}
+
+static void esc(struct hx *t, const char *s)
+{
+  if (!t->err && s)
+    t->err = rs_escape_html(&t->out, s, strlen(s));
+}
+
+static void val(struct hx *t, const json_t *v, const char *dflt)
+{
+  if (t->err)
+    return;
+  rs_buf_reset(&t->tmp);
+  if ((t->err = rs_writer_value(&t->tmp, v, dflt)) != RS_OK)
+    return;
+  t->err = rs_escape_html(&t->out, t->tmp.data ? t->tmp.data : "", t->tmp.len);
+}
+
+static void key(struct hx *t, const json_t *o, const char *k, const char *dflt)
+{
+  val(t, json_is_object(o) ? json_object_get(o, k) : NULL, dflt);
+}
+
+/* A class name built from a report word (status, severity): only [a-z-]
+ * pass, anything else becomes "other", so the value cannot leave the
+ * attribute even before escaping. */
+static void cls(struct hx *t, const char *prefix, const char *word)
+{
+  put(t, prefix);
+  int ok = word && *word && strlen(word) < 32;
+  for (const char *p = word; ok && *p; p++)
+    ok = (*p >= 'a' && *p <= 'z') || *p == '-';
+  put(t, ok ? word : "other");
+}
+
+static void row(struct hx *t, const char *label, const json_t *o, const char *k)
+{
+  putf(t, "<tr><th>%s</th><td>", label);
+  key(t, o, k, "-");
+  put(t, "</td></tr>\n");
+}
+
+static const json_t *find_finding(const json_t *report, const char *id)
+{
+  size_t i;
+  const json_t *f;
+  if (!id)
+    return NULL;
+  json_array_foreach(json_object_get(report, "findings"), i, f) {
+    const char *fid = rs_writer_str(f, "id");
+    if (fid && strcmp(fid, id) == 0)
+      return f;
+  }
+  return NULL;
+}
+
+static void finding_refs(struct hx *t, const json_t *report, const json_t *ids)
+{
+  size_t i;
+  const json_t *id;
+  if (!json_array_size(ids))
+    return;
+  put(t, "<ul class=\"refs\">");
+  json_array_foreach(ids, i, id) {
+    const json_t *f = find_finding(report, json_string_value(id));
+    put(t, "<li><code>");
+    val(t, id, "-");
+    put(t, "</code> ");
+    if (f) {
+      key(t, f, "title", "-");
+      if (rs_writer_str(f, "path")) {
+        put(t, " <code class=\"path\">");
+        key(t, f, "path", "");
+        put(t, "</code>");
+      }
+    } else {
+      put(t, "(no such finding in the report)");
+    }
+    put(t, "</li>");
+  }
+  put(t, "</ul>");
+}
+
+static const char css[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1150px;padding:0 12px;"
+    "color:#111;background:#fff}\n"
+    "h1{margin:0;font-size:26px}h2{border-bottom:2px solid #444;padding-bottom:2px;margin-top:28px}\n"
+    "table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #bbb;"
+    "padding:3px 6px;text-align:left;vertical-align:top}th{background:#eee}\n"
+    "table.kv th{width:190px}code{font:12px/1.3 monospace;word-break:break-all}\n"
+    ".verdict{padding:14px 18px;margin:12px 0;border-radius:6px;color:#fff;background:#555}\n"
+    ".v-backdoor-used{background:#8b0000}.v-infected{background:#c0392b}"
+    ".v-cleaned{background:#b9770e}.v-vulnerable{background:#d35400}"
+    ".v-mitigated{background:#9a7d0a}.v-patched{background:#1e8449}.v-clean{background:#196f3d}"
+    ".v-undetermined{background:#566573}\n"
+    ".mismatch{background:#ff0;color:#900;border:4px solid #900;padding:10px;font-size:20px;"
+    "font-weight:bold;margin:12px 0}\n"
+    ".s-critical{background:#8b0000;color:#fff}.s-high{background:#e74c3c;color:#fff}"
+    ".s-medium{background:#f39c12}.s-low{background:#f7dc6f}.s-info{background:#d6eaf8}\n"
+    ".st-pass{background:#abebc6}.st-fail{background:#f5b7b1}.st-unknown{background:#e5e7e9}\n"
+    ".deleted{color:#900;font-weight:bold}ul.refs{margin:2px 0;padding-left:18px}\n"
+    "svg{border:1px solid #bbb;background:#fcfcfc}small{color:#555}\n";
+
+static void head(struct hx *t, const json_t *report)
+{
+  const char *status = rs_writer_str(json_object_get(report, "verdict"), "status");
+  put(t, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'; img-src data:\">\n"
+         "<meta name=\"referrer\" content=\"no-referrer\">\n"
+         "<meta name=\"generator\" content=\"redsleuth\">\n<title>redsleuth report: ");
+  esc(t, status ? status : "no verdict");
+  put(t, "</title>\n<style>\n");
+  put(t, css);
+  put(t, "</style>\n</head>\n<body>\n");
+}
+
+static void banner(struct hx *t, const json_t *report)
+{
+  const json_t *ev = json_object_get(report, "evidence");
+  const char *vf = rs_writer_str(ev, "verification");
+  if (vf && strcmp(vf, "mismatch") == 0)
+    put(t, "<div class=\"mismatch\" id=\"hash-mismatch\">STORED HASH MISMATCH: the image does "
+           "not match the hashes stored in it. The evidence may be altered or damaged.</div>\n");
+  const json_t *v = json_object_get(report, "verdict");
+  const char *status = rs_writer_str(v, "status");
+  put(t, "<header class=\"verdict ");
+  cls(t, "v-", status);
+  put(t, "\" id=\"verdict\">\n<h1>Verdict: ");
+  esc(t, status ? status : "none");
+  put(t, "</h1>\n<p>");
+  key(t, v, "summary", "");
+  put(t, "</p>\n</header>\n");
+  if (json_array_size(json_object_get(v, "reasons"))) {
+    put(t, "<section id=\"why\">\n<h2>Why</h2>\n");
+    finding_refs(t, report, json_object_get(v, "reasons"));
+    put(t, "\n</section>\n");
+  }
+}
+
+static void evidence(struct hx *t, const json_t *report)
+{
+  const json_t *ev = json_object_get(report, "evidence"), *run = json_object_get(report, "run");
+  put(t, "<section id=\"evidence\">\n<h2>Evidence</h2>\n<table class=\"kv\">\n");
+  row(t, "Case", run, "case");
+  row(t, "Examiner", run, "examiner");
+  put(t, "<tr><th>Segments</th><td>");
+  size_t i;
+  const json_t *s;
+  json_array_foreach(json_object_get(ev, "segments"), i, s) {
+    put(t, "<code>");
+    val(t, s, "");
+    put(t, "</code><br>");
+  }
+  put(t, "</td></tr>\n");
+  row(t, "Format", ev, "format");
+  row(t, "Media size (bytes)", ev, "media_size");
+  const json_t *h = json_object_get(ev, "hashes"), *st = json_object_get(ev, "stored_hashes");
+  if (json_is_object(h)) {
+    row(t, "MD5", h, "md5");
+    row(t, "SHA-1", h, "sha1");
+    row(t, "SHA-256", h, "sha256");
+  } else {
+    put(t, "<tr><th>Hashes</th><td>not computed (--no-hash)</td></tr>\n");
+  }
+  if (json_is_object(st)) {
+    row(t, "Stored MD5", st, "md5");
+    row(t, "Stored SHA-1", st, "sha1");
+  }
+  row(t, "Verification", ev, "verification");
+  const char *k;
+  const json_t *v;
+  json_object_foreach(json_object_get(ev, "acquisition"), k, v) {
+    put(t, "<tr><th>Acquisition: ");
+    esc(t, k);
+    put(t, "</th><td>");
+    val(t, v, "-");
+    put(t, "</td></tr>\n");
+  }
+  put(t, "</table>\n");
+  const json_t *vols = json_object_get(report, "volumes");
+  if (json_array_size(vols)) {
+    put(t, "<table>\n<tr><th>#</th><th>Start sector</th><th>Sectors</th><th>File system</th>"
+           "<th>Label</th><th>Drive</th><th>Windows root</th></tr>\n");
+    static const char *const cols[] = {"index", "start_sector", "sectors", "fs_type",
+                                       "label", "drive", "windows_root"};
+    json_array_foreach(vols, i, v) {
+      put(t, "<tr>");
+      for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        put(t, "<td>");
+        key(t, v, cols[c], "-");
+        put(t, "</td>");
+      }
+      put(t, "</tr>\n");
+    }
+    put(t, "</table>\n");
+  }
+  put(t, "</section>\n");
+}
+
+static void checklist(struct hx *t, const json_t *report)
+{
+  const json_t *cl = json_object_get(json_object_get(report, "verdict"), "cleanup");
+  put(t, "<section id=\"checklist\">\n<h2>Cleanup checklist</h2>\n");
+  if (!json_array_size(cl)) {
+    put(t, "<p>No checklist in the report.</p>\n</section>\n");
+    return;
+  }
+  put(t, "<table>\n<tr><th>Status</th><th>Item</th><th>Findings</th><th>Note</th></tr>\n");
+  size_t i;
+  const json_t *c;
+  json_array_foreach(cl, i, c) {
+    put(t, "<tr><td class=\"");
+    cls(t, "st-", rs_writer_str(c, "status"));
+    put(t, "\">");
+    key(t, c, "status", "unknown");
+    put(t, "</td><td>");
+    key(t, c, "item", "-");
+    put(t, " <small>(");
+    key(t, c, "id", "-");
+    put(t, ")</small></td><td>");
+    finding_refs(t, report, json_object_get(c, "findings"));
+    put(t, "</td><td>");
+    key(t, c, "note", "");
+    put(t, "</td></tr>\n");
+  }
+  put(t, "</table>\n</section>\n");
+}
+
+static void findings(struct hx *t, const json_t *report)
+{
+  static const struct {
+    const char *k, *label;
+  } times[] = {
+    {"si_created_utc", "$SI created"}, {"si_modified_utc", "$SI modified"},
+    {"si_accessed_utc", "$SI accessed"}, {"si_mft_modified_utc", "$SI MFT changed"},
+    {"fn_created_utc", "$FN created"}, {"fn_modified_utc", "$FN modified"},
+    {"fn_accessed_utc", "$FN accessed"}, {"fn_mft_modified_utc", "$FN MFT changed"},
+  };
+  const json_t *fs = json_object_get(report, "findings");
+  put(t, "<section id=\"findings\">\n<h2>Key artifacts (findings)</h2>\n");
+  if (!json_array_size(fs)) {
+    put(t, "<p>None.</p>\n</section>\n");
+    return;
+  }
+  put(t, "<table>\n<tr><th>Severity</th><th>ID</th><th>Finding</th><th>Path</th><th>State</th>"
+         "<th>Size</th><th>Hashes</th><th>Times (UTC)</th></tr>\n");
+  size_t i;
+  const json_t *f;
+  json_array_foreach(fs, i, f) {
+    const json_t *alloc = json_object_get(f, "allocated");
+    put(t, "<tr><td class=\"");
+    cls(t, "s-", rs_writer_str(f, "severity"));
+    put(t, "\">");
+    key(t, f, "severity", "-");
+    put(t, "</td><td><code>");
+    key(t, f, "id", "-");
+    put(t, "</code></td><td>");
+    key(t, f, "title", "-");
+    put(t, "<br><small>");
+    key(t, f, "kind", "-");
+    put(t, ", ");
+    key(t, f, "family", "-");
+    put(t, ", ref ");
+    key(t, f, "ref", "-");
+    put(t, "</small>");
+    const char *k;
+    const json_t *v;
+    json_object_foreach(json_object_get(f, "details"), k, v) {
+      put(t, "<br><small>");
+      esc(t, k);
+      put(t, ": ");
+      val(t, v, "-");
+      put(t, "</small>");
+    }
+    put(t, "</td><td><code class=\"path\">");
+    key(t, f, "path", "-");
+    put(t, "</code></td><td>");
+    put(t, json_is_true(alloc) ? "allocated"
+                               : json_is_false(alloc) ? "<span class=\"deleted\">deleted</span>" : "-");
+    if (json_is_integer(json_object_get(f, "mft_entry"))) {
+      put(t, "<br><small>MFT ");
+      key(t, f, "mft_entry", "-");
+      put(t, "</small>");
+    }
+    put(t, "</td><td>");
+    key(t, f, "size", "-");
+    put(t, "</td><td>");
+    if (rs_writer_str(f, "md5")) {
+      put(t, "<small>md5</small> <code>");
+      key(t, f, "md5", "");
+      put(t, "</code><br>");
+    }
+    if (rs_writer_str(f, "sha256")) {
+      put(t, "<small>sha256</small> <code>");
+      key(t, f, "sha256", "");
+      put(t, "</code>");
+    }
+    put(t, "</td><td>");
+    const json_t *tm = json_object_get(f, "times");
+    for (size_t k2 = 0; k2 < sizeof times / sizeof times[0]; k2++) {
+      if (!rs_writer_str(tm, times[k2].k))
+        continue;
+      putf(t, "<small>%s</small> ", times[k2].label);
+      key(t, tm, times[k2].k, "");
+      put(t, "<br>");
+    }
+    put(t, "</td></tr>\n");
+  }
+  put(t, "</table>\n</section>\n");
+}
+
+static void tri(struct hx *t, const json_t *v)
+{
+  put(t, json_is_true(v) ? "present" : json_is_false(v) ? "absent" : "unknown");
+}
+
+static void system_facts(struct hx *t, const json_t *report)
+{
+  const json_t *sys = json_object_get(report, "system"), *os = json_object_get(sys, "os");
+  put(t, "<section id=\"system\">\n<h2>System</h2>\n<table class=\"kv\">\n");
+  row(t, "OS product", os, "product");
+  row(t, "Version", os, "version");
+  row(t, "Build", os, "build");
+  row(t, "Service pack", os, "service_pack");
+  if (json_is_boolean(json_object_get(os, "sp6a")))
+    row(t, "SP6a", os, "sp6a");
+  row(t, "Current control set", sys, "current_control_set");
+  const json_t *sm = json_object_get(sys, "script_maps");
+  put(t, "<tr><th>Script maps</th><td>.ida ");
+  tri(t, json_object_get(sm, "ida"));
+  put(t, ", .idq ");
+  tri(t, json_object_get(sm, "idq"));
+  put(t, " <small>(from <code>");
+  key(t, sm, "source", "-");
+  put(t, "</code>)</small></td></tr>\n");
+  const char *k;
+  const json_t *v;
+  json_object_foreach(json_object_get(sys, "virtual_roots"), k, v) {
+    put(t, "<tr><th>Virtual root <code>");
+    esc(t, k);
+    put(t, "</code></th><td><code>");
+    val(t, v, "(absent)");
+    put(t, "</code></td></tr>\n");
+  }
+  row(t, "SFCDisable", sys, "sfcdisable");
+  json_object_foreach(json_object_get(sys, "hotfixes"), k, v) {
+    put(t, "<tr><th>Hotfix ");
+    esc(t, k);
+    put(t, "</th><td>");
+    tri(t, json_object_get(v, "present"));
+    if (rs_writer_str(v, "key")) {
+      put(t, " <code>");
+      key(t, v, "key", "");
+      put(t, "</code>");
+    }
+    if (rs_writer_str(v, "last_written_utc")) {
+      put(t, " <small>written ");
+      key(t, v, "last_written_utc", "");
+      put(t, "</small>");
+    }
+    put(t, "</td></tr>\n");
+  }
+  put(t, "</table>\n");
+  const json_t *idq = json_object_get(sys, "idq_dll");
+  put(t, "<h3>idq.dll copies</h3>\n");
+  if (!json_array_size(idq)) {
+    put(t, "<p>None found.</p>\n");
+  } else {
+    put(t, "<table>\n<tr><th>Path</th><th>Version</th><th>Role</th><th>State</th><th>Size</th>"
+           "<th>PE time</th><th>SHA-256</th></tr>\n");
+    size_t i;
+    json_array_foreach(idq, i, v) {
+      const json_t *p = json_object_get(v, "patched");
+      put(t, "<tr><td><code>");
+      key(t, v, "path", "-");
+      put(t, "</code></td><td>");
+      key(t, v, "file_version", "-");
+      put(t, "</td><td>");
+      key(t, v, "role", "-");
+      put(t, json_is_true(p) ? "</td><td class=\"st-pass\">patched"
+                             : json_is_false(p) ? "</td><td class=\"st-fail\">vulnerable"
+                                                : "</td><td class=\"st-unknown\">unknown");
+      put(t, "</td><td>");
+      key(t, v, "size", "-");
+      put(t, "</td><td>");
+      key(t, v, "pe_timestamp_utc", "-");
+      put(t, "</td><td><code>");
+      key(t, v, "sha256", "-");
+      put(t, "</code></td></tr>\n");
+    }
+    put(t, "</table>\n");
+  }
+  put(t, "</section>\n");
+}
+
+static void logs(struct hx *t, const json_t *report)
+{
+  const json_t *lg = json_object_get(report, "logs");
+  size_t i;
+  const json_t *v;
+  put(t, "<section id=\"logs\">\n<h2>Web server logs</h2>\n");
+  put(t, "<table>\n<tr><th>File</th><th>Format</th><th>Lines</th><th>Parsed</th>"
+         "<th>Unparsed</th><th>First (UTC)</th><th>Last (UTC)</th></tr>\n");
+  static const char *const fcols[] = {"format", "lines", "parsed", "unparsed", "first_utc",
+                                      "last_utc"};
+  json_array_foreach(json_object_get(lg, "files"), i, v) {
+    put(t, "<tr><td><code>");
+    key(t, v, "path", "-");
+    put(t, "</code></td>");
+    for (size_t c = 0; c < sizeof fcols / sizeof fcols[0]; c++) {
+      put(t, "<td>");
+      key(t, v, fcols[c], "-");
+      put(t, "</td>");
+    }
+    put(t, "</tr>\n");
+  }
+  put(t, "</table>\n");
+  static const struct {
+    const char *k, *label;
+  } fam[] = {
+    {"code_red_1", "Code Red I"}, {"code_red_2", "Code Red II"},
+    {"code_red_unknown", "Code Red (variant unknown)"}, {"nimda", "Nimda"},
+    {"root_exe_other", "root.exe, other"},
+  };
+  const json_t *hits = json_object_get(lg, "hits");
+  put(t, "<h3>Worm requests by family</h3>\n<table class=\"kv\">\n");
+  for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++)
+    row(t, fam[f].label, hits, fam[f].k);
+  put(t, "</table>\n<h3>Attackers</h3>\n<table>\n<tr><th>IP</th><th>Hits</th>"
+         "<th>First (UTC)</th><th>Last (UTC)</th><th>Families</th></tr>\n");
+  static const char *const acols[] = {"ip", "hits", "first_utc", "last_utc", "families"};
+  json_array_foreach(json_object_get(lg, "attackers"), i, v) {
+    put(t, "<tr>");
+    for (size_t c = 0; c < sizeof acols / sizeof acols[0]; c++) {
+      put(t, "<td>");
+      key(t, v, acols[c], "-");
+      put(t, "</td>");
+    }
+    put(t, "</tr>\n");
+  }
+  put(t, "</table>\n<h3>Backdoor use</h3>\n");
+  const json_t *bd = json_object_get(lg, "backdoor_use");
+  if (!json_array_size(bd)) {
+    put(t, "<p>No request to the backdoor was answered 2xx/502.</p>\n");
+  } else {
+    put(t, "<table>\n<tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th><th>Log file, "
+           "line</th></tr>\n");
+    json_array_foreach(bd, i, v) {
+      put(t, "<tr><td>");
+      key(t, v, "utc", "-");
+      put(t, "</td><td>");
+      key(t, v, "ip", "-");
+      put(t, "</td><td>");
+      key(t, v, "status", "-");
+      put(t, "</td><td><code>");
+      key(t, v, "request", "-");
+      put(t, "</code></td><td><code>");
+      key(t, v, "file", "-");
+      put(t, "</code>, ");
+      key(t, v, "line", "-");
+      put(t, "</td></tr>\n");
+    }
+    put(t, "</table>\n");
+  }
+  put(t, "</section>\n");
+}
+
+static void unreadable(struct hx *t, const json_t *report)
+{
+  const json_t *u = json_object_get(report, "unreadable");
+  put(t, "<section id=\"unreadable\">\n<h2>Could not be read</h2>\n");
+  if (!json_array_size(u)) {
+    put(t, "<p>Nothing.</p>\n</section>\n");
+    return;
+  }
+  put(t, "<table>\n<tr><th>What</th><th>Where</th><th>Reason</th></tr>\n");
+  size_t i;
+  const json_t *v;
+  json_array_foreach(u, i, v) {
+    put(t, "<tr><td>");
+    key(t, v, "what", "-");
+    put(t, "</td><td><code>");
+    key(t, v, "where", "-");
+    put(t, "</code></td><td>");
+    key(t, v, "reason", "-");
+    put(t, "</td></tr>\n");
+  }
+  put(t, "</table>\n</section>\n");
+}
+
+/* ---- The chart: worm requests per UTC day (bars) and artifact times
+ * (red marks). Requests are the timeline entries whose source is "iislog",
+ * weighted by their "hits" (1 when absent). Marks are the other entries
+ * that name a finding. The x range is the logged days plus one day either
+ * side, so an old file time does not squash the attack into one pixel;
+ * marks outside it are counted at the edges. */
+
+#define CH_W 1100
+#define CH_H 260
+#define CH_L 50
+#define CH_R 20
+#define CH_T 20
+#define CH_B 50
+#define CH_MAXDAYS 3660
+
+static bool is_log_entry(const json_t *e)
+{
+  const char *s = rs_writer_str(e, "source");
+  return s && strcmp(s, "iislog") == 0;
+}
+
+static int64_t entry_hits(const json_t *e)
+{
+  const json_t *h = json_object_get(e, "hits");
+  return json_is_integer(h) && json_integer_value(h) > 0 ? json_integer_value(h) : 1;
+}
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static void day_label(int64_t day, char out[RS_TIME_ISO_MAX])
+{
+  struct rs_time tm = rs_time_from_unix(day * 86400, 0, 0);
+  rs_time_iso(&tm, out);
+  out[10] = '\0';
+}
+
+static void chart(struct hx *t, const json_t *report)
+{
+  const json_t *tl = json_object_get(report, "timeline");
+  int64_t lmin = INT64_MAX, lmax = INT64_MIN, mmin = INT64_MAX, mmax = INT64_MIN;
+  size_t i;
+  const json_t *e;
+  int64_t sec;
+  uint32_t ns;
+  json_array_foreach(tl, i, e) {
+    if (!rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
+      continue;
+    int64_t day = floordiv(sec, 86400);
+    if (is_log_entry(e)) {
+      lmin = day < lmin ? day : lmin;
+      lmax = day > lmax ? day : lmax;
+    } else if (rs_writer_str(e, "finding")) {
+      mmin = day < mmin ? day : mmin;
+      mmax = day > mmax ? day : mmax;
+    }
+  }
+  put(t, "<h3>Worm requests per day and artifact times</h3>\n");
+  int64_t d0, d1;
+  if (lmin != INT64_MAX) {
+    d0 = lmin - 1;
+    d1 = lmax + 1;
+  } else if (mmin != INT64_MAX) {
+    d0 = mmin;
+    d1 = mmax;
+  } else {
+    put(t, "<p>No dated events to chart.</p>\n");
+    return;
+  }
+  if (d1 - d0 + 1 > CH_MAXDAYS)
+    d0 = d1 - CH_MAXDAYS + 1;
+  size_t ndays = (size_t)(d1 - d0 + 1);
+  int64_t *count = calloc(ndays, sizeof *count);
+  if (!count) {
+    t->err = t->err ? t->err : RS_E_NOMEM;
+    return;
+  }
+  int64_t maxc = 0, before = 0, after = 0;
+  json_array_foreach(tl, i, e) {
+    if (!is_log_entry(e) || !rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
+      continue;
+    int64_t day = floordiv(sec, 86400);
+    if (day < d0 || day > d1)
+      continue;
+    count[day - d0] += entry_hits(e);
+    if (count[day - d0] > maxc)
+      maxc = count[day - d0];
+  }
+  const double pw = CH_W - CH_L - CH_R, ph = CH_H - CH_T - CH_B;
+  const double dw = pw / (double)ndays;
+  putf(t, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
+          "%d\" role=\"img\" aria-label=\"worm requests per day\" id=\"chart\">\n",
+       CH_W, CH_H, CH_W, CH_H);
+  putf(t, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", CH_L, CH_H - CH_B,
+       CH_W - CH_R, CH_H - CH_B);
+  putf(t, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", CH_L, CH_T, CH_L,
+       CH_H - CH_B);
+  putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%" PRId64 "</text>\n",
+       CH_L - 4, CH_T + 4, maxc);
+  putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n", CH_L - 4,
+       CH_H - CH_B);
+  char lab[RS_TIME_ISO_MAX];
+  for (size_t d = 0; d < ndays; d++) {
+    if (!count[d])
+      continue;
+    double h = maxc ? ph * (double)count[d] / (double)maxc : 0;
+    double bw = dw > 2 ? dw - 1 : 1;
+    day_label(d0 + (int64_t)d, lab);
+    putf(t, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e86c1\">"
+            "<title>%s: %" PRId64 " worm requests</title></rect>\n",
+         CH_L + dw * (double)d, CH_H - CH_B - h, bw, h, lab, count[d]);
+  }
+  size_t step = ndays <= 10 ? 1 : (ndays + 9) / 10;
+  for (size_t d = 0; d < ndays; d += step) {
+    day_label(d0 + (int64_t)d, lab);
+    putf(t, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>\n", CH_L + dw * (double)d,
+         CH_H - CH_B + 14, lab);
+  }
+  json_array_foreach(tl, i, e) {
+    if (is_log_entry(e) || !rs_writer_str(e, "finding") ||
+        !rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
+      continue;
+    double x = (double)(sec - d0 * 86400) / 86400.0;
+    if (x < 0) {
+      before++;
+      continue;
+    }
+    if (x >= (double)ndays) {
+      after++;
+      continue;
+    }
+    putf(t, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c0392b\" "
+            "stroke-width=\"2\"><title>",
+         CH_L + dw * x, CH_T, CH_L + dw * x, CH_H - CH_B);
+    key(t, e, "datetime", "");
+    put(t, " ");
+    key(t, e, "finding", "");
+    put(t, ": ");
+    key(t, e, "message", "");
+    put(t, "</title></line>\n");
+  }
+  putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\">bars: worm requests per UTC day; red "
+          "lines: artifact times",
+       CH_L, CH_H - 12);
+  if (before)
+    putf(t, "; %" PRId64 " earlier artifact time(s) left of the chart", before);
+  if (after)
+    putf(t, "; %" PRId64 " later artifact time(s) right of the chart", after);
+  put(t, "</text>\n</svg>\n");
+  put(t, "<table id=\"per-day\">\n<tr><th>Day (UTC)</th><th>Worm requests</th></tr>\n");
+  for (size_t d = 0; d < ndays; d++) {
+    if (!count[d])
+      continue;
+    day_label(d0 + (int64_t)d, lab);
+    putf(t, "<tr><td>%s</td><td>%" PRId64 "</td></tr>\n", lab, count[d]);
+  }
+  put(t, "</table>\n");
+  free(count);
+}
+
+static void timeline(struct hx *t, const json_t *report)
+{
+  const json_t *tl = json_object_get(report, "timeline");
+  put(t, "<section id=\"timeline\">\n<h2>Timeline (UTC)</h2>\n");
+  chart(t, report);
+  put(t, "<table>\n<tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
+         "means</th><th>Event</th><th>Finding</th></tr>\n");
+  size_t i;
+  const json_t *e;
+  json_array_foreach(tl, i, e) {
+    put(t, "<tr><td>");
+    key(t, e, "datetime", "-");
+    put(t, "</td><td>");
+    key(t, e, "source", "-");
+    put(t, "</td><td>");
+    key(t, e, "timestamp_desc", "-");
+    put(t, "</td><td>");
+    key(t, e, "message", "");
+    put(t, "</td><td><code>");
+    key(t, e, "finding", "");
+    put(t, "</code></td></tr>\n");
+  }
+  put(t, "</table>\n</section>\n");
+}
+
+static void footer(struct hx *t, const json_t *report)
+{
+  const json_t *tool = json_object_get(report, "tool"), *run = json_object_get(report, "run");
+  put(t, "<footer id=\"run\">\n<h2>Run</h2>\n<table class=\"kv\">\n");
+  put(t, "<tr><th>Tool</th><td>");
+  key(t, tool, "name", "redsleuth");
+  put(t, " ");
+  key(t, tool, "version", "-");
+  put(t, "</td></tr>\n");
+  const char *k;
+  const json_t *v;
+  json_object_foreach(json_object_get(tool, "libraries"), k, v) {
+    put(t, "<tr><th>Library ");
+    esc(t, k);
+    put(t, "</th><td>");
+    val(t, v, "-");
+    put(t, "</td></tr>\n");
+  }
+  row(t, "Started (UTC)", run, "started_utc");
+  row(t, "Finished (UTC)", run, "finished_utc");
+  put(t, "<tr><th>Command line</th><td><code>");
+  size_t i;
+  json_array_foreach(json_object_get(run, "command_line"), i, v) {
+    if (i)
+      put(t, " ");
+    val(t, v, "");
+  }
+  put(t, "</code></td></tr>\n<tr><th>Schema</th><td>");
+  key(t, report, "schema", "-");
+  put(t, "</td></tr>\n</table>\n<p><small>Strings from the evidence are escaped: "
+         "<code>\\\\</code> is one backslash, <code>\\xNN</code> a control character or a "
+         "byte that is not UTF-8, <code>\\u{NNNN}</code> a C1 control or a bidirectional "
+         "formatting character.</small></p>\n</footer>\n</body>\n</html>\n");
+}
+
+static enum rs_err write_html(const json_t *report, FILE *out, struct rs_diag *d)
+{
+  struct hx t;
+  if (!json_is_object(report))
+    return rs_diag_set(d, RS_E_USAGE, "html writer", "the report is not a JSON object");
+  rs_buf_init(&t.out, RS_WRITER_MAX);
+  rs_buf_init(&t.tmp, RS_WRITER_MAX);
+  t.err = RS_OK;
+  head(&t, report);
+  banner(&t, report);
+  evidence(&t, report);
+  checklist(&t, report);
+  findings(&t, report);
+  system_facts(&t, report);
+  logs(&t, report);
+  unreadable(&t, report);
+  timeline(&t, report);
+  footer(&t, report);
+  enum rs_err e = t.err;
+  if (e)
+    rs_diag_set(d, e, "html writer", "cannot format the report");
+  else
+    e = rs_writer_emit(&t.out, out, "html writer", d);
+  rs_buf_free(&t.out);
+  rs_buf_free(&t.tmp);
+  return e;
+}
+
+const struct rs_writer rs_writer_html = {"html", "report.html", write_html};

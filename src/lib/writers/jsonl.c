@@ -1,2 +1,80 @@
-/* placeholder: module not written yet */
-typedef int rs_placeholder_jsonl;
+/* timeline.jsonl: one JSON object per timeline entry, for Timesketch. The
+ * three fields Timesketch requires (message, datetime, timestamp_desc) come
+ * first and are always present; "timestamp" (microseconds since 1970, the
+ * form Timesketch sorts on) is added when datetime parses; then source,
+ * finding and every other field of the entry in report order. */
+#include "redsleuth/writer.h"
+
+#include <string.h>
+
+static bool is_lead_key(const char *k)
+{
+  static const char *const lead[] = {"message", "datetime", "timestamp_desc", "timestamp",
+                                     "source", "finding"};
+  for (size_t i = 0; i < sizeof lead / sizeof lead[0]; i++)
+    if (strcmp(k, lead[i]) == 0)
+      return true;
+  return false;
+}
+
+static json_t *str_or_empty(const json_t *entry, const char *key)
+{
+  const char *s = rs_writer_str(entry, key);
+  return json_string(s ? s : "");
+}
+
+static enum rs_err entry_line(struct rs_buf *b, const json_t *entry)
+{
+  json_t *o = json_object();
+  if (!o)
+    return RS_E_NOMEM;
+  json_object_set_new(o, "message", str_or_empty(entry, "message"));
+  json_object_set_new(o, "datetime", str_or_empty(entry, "datetime"));
+  json_object_set_new(o, "timestamp_desc", str_or_empty(entry, "timestamp_desc"));
+  int64_t sec;
+  uint32_t nsec;
+  if (rs_writer_time_parse(rs_writer_str(entry, "datetime"), &sec, &nsec))
+    json_object_set_new(o, "timestamp", json_integer(sec * 1000000 + nsec / 1000));
+  json_object_set_new(o, "source", str_or_empty(entry, "source"));
+  const json_t *f = json_object_get(entry, "finding");
+  json_object_set_new(o, "finding", f ? json_deep_copy(f) : json_null());
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)entry, k, v) {
+    if (!is_lead_key(k))
+      json_object_set_new(o, k, json_deep_copy(v));
+  }
+  enum rs_err e = rs_writer_json(b, o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  if (!e)
+    e = rs_buf_adds(b, "\n");
+  json_decref(o);
+  return e;
+}
+
+static enum rs_err write_jsonl(const json_t *report, FILE *out, struct rs_diag *d)
+{
+  struct rs_buf b;
+  rs_buf_init(&b, RS_WRITER_MAX);
+  enum rs_err e = RS_OK;
+  if (!json_is_object(report)) {
+    rs_buf_free(&b);
+    return rs_diag_set(d, RS_E_USAGE, "jsonl writer", "the report is not a JSON object");
+  }
+  const json_t *tl = json_object_get(report, "timeline");
+  size_t i;
+  const json_t *entry;
+  json_array_foreach(tl, i, entry) {
+    if (!json_is_object(entry))
+      continue;
+    if ((e = entry_line(&b, entry)) != RS_OK)
+      break;
+  }
+  if (e)
+    rs_diag_set(d, e, "jsonl writer", "cannot serialise timeline entry %zu", i);
+  else
+    e = rs_writer_emit(&b, out, "jsonl writer", d);
+  rs_buf_free(&b);
+  return e;
+}
+
+const struct rs_writer rs_writer_jsonl = {"jsonl", "timeline.jsonl", write_jsonl};

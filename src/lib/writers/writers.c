@@ -1,2 +1,158 @@
-/* placeholder: module not written yet */
-typedef int rs_placeholder_writers;
+/* The writer table and the helpers every writer shares. */
+#include "redsleuth/writer.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "redsleuth/rtime.h"
+
+extern const struct rs_writer rs_writer_text, rs_writer_json_doc, rs_writer_jsonl,
+    rs_writer_body, rs_writer_html;
+
+/* --out-dir order: the report a person reads first, then the machine forms. */
+const struct rs_writer *const rs_writers[] = {
+  &rs_writer_text, &rs_writer_json_doc, &rs_writer_jsonl, &rs_writer_body, &rs_writer_html, NULL,
+};
+
+const struct rs_writer *rs_writer_find(const char *name)
+{
+  if (!name)
+    return NULL;
+  for (size_t i = 0; rs_writers[i]; i++)
+    if (strcmp(rs_writers[i]->name, name) == 0)
+      return rs_writers[i];
+  return NULL;
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool rs_writer_time_parse(const char *iso, int64_t *sec, uint32_t *nsec)
+{
+  int y, mo, d, h, mi, s;
+  if (!iso || strlen(iso) < 20)
+    return false;
+  if (!digits(iso, 4, &y) || iso[4] != '-' || !digits(iso + 5, 2, &mo) || iso[7] != '-' ||
+      !digits(iso + 8, 2, &d) || iso[10] != 'T' || !digits(iso + 11, 2, &h) ||
+      iso[13] != ':' || !digits(iso + 14, 2, &mi) || iso[16] != ':' ||
+      !digits(iso + 17, 2, &s))
+    return false;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+    return false;
+  const char *p = iso + 19;
+  uint32_t ns = 0;
+  if (*p == '.') {
+    int nd = 0;
+    p++;
+    while (*p >= '0' && *p <= '9') {
+      if (++nd > 9)
+        return false;
+      ns = ns * 10 + (uint32_t)(*p - '0');
+      p++;
+    }
+    if (nd == 0)
+      return false;
+    for (; nd < 9; nd++)
+      ns *= 10;
+  }
+  if (p[0] != 'Z' || p[1] != '\0')
+    return false;
+  *sec = rs_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s;
+  *nsec = ns;
+  return true;
+}
+
+const char *rs_writer_str(const json_t *o, const char *key)
+{
+  if (!json_is_object(o))
+    return NULL;
+  const json_t *v = json_object_get(o, key);
+  return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+  return rs_buf_add(data, buffer, size) == RS_OK ? 0 : -1;
+}
+
+enum rs_err rs_writer_value(struct rs_buf *out, const json_t *v, const char *dflt)
+{
+  if (!v || json_is_null(v))
+    return rs_buf_adds(out, dflt ? dflt : "");
+  if (json_is_string(v))
+    return rs_buf_add(out, json_string_value(v), json_string_length(v));
+  if (json_is_integer(v))
+    return rs_buf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+  if (json_is_true(v))
+    return rs_buf_adds(out, "yes");
+  if (json_is_false(v))
+    return rs_buf_adds(out, "no");
+  if (json_dump_callback(v, dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY))
+    return RS_E_NOMEM;
+  return RS_OK;
+}
+
+enum rs_err rs_writer_json(struct rs_buf *out, const json_t *v, size_t flags)
+{
+  struct rs_buf raw;
+  rs_buf_init(&raw, out->max);
+  enum rs_err e = RS_OK;
+  if (json_dump_callback(v, dump_cb, &raw, flags)) {
+    rs_buf_free(&raw);
+    return RS_E_LIMIT;
+  }
+  /* jansson emits valid UTF-8 and only ASCII outside strings, so these byte
+   * patterns can only be code points inside strings: a lead byte is never a
+   * continuation byte of another character. */
+  const unsigned char *s = (const unsigned char *)raw.data;
+  size_t n = raw.len, i = 0;
+  while (i < n && !e) {
+    unsigned cp = 0;
+    size_t len = 0;
+    if (s[i] == 0x7f) {
+      cp = 0x7f; len = 1;
+    } else if (s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f) {
+      cp = s[i + 1]; len = 2;
+    } else if (s[i] == 0xd8 && i + 1 < n && s[i + 1] == 0x9c) {
+      cp = 0x061c; len = 2;
+    } else if (s[i] == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
+               ((s[i + 2] >= 0xaa && s[i + 2] <= 0xae) || s[i + 2] == 0x8e ||
+                s[i + 2] == 0x8f || s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
+      cp = 0x2000u + (s[i + 2] & 0x3fu); len = 3;
+    } else if (s[i] == 0xe2 && i + 2 < n && s[i + 1] == 0x81 && s[i + 2] >= 0xa6 &&
+               s[i + 2] <= 0xa9) {
+      cp = 0x2040u + (s[i + 2] & 0x3fu); len = 3;
+    }
+    if (len) {
+      e = rs_buf_addf(out, "\\u%04x", cp);
+      i += len;
+    } else {
+      size_t j = i + 1;
+      while (j < n && s[j] != 0x7f && s[j] != 0xc2 && s[j] != 0xd8 && s[j] != 0xe2)
+        j++;
+      e = rs_buf_add(out, s + i, j - i);
+      i = j;
+    }
+  }
+  rs_buf_free(&raw);
+  return e;
+}
+
+enum rs_err rs_writer_emit(const struct rs_buf *b, FILE *out, const char *writer,
+                           struct rs_diag *d)
+{
+  if (b->len && fwrite(b->data, 1, b->len, out) != b->len)
+    return rs_diag_set(d, RS_E_OUTPUT, writer, "write failed");
+  if (fflush(out) != 0 || ferror(out))
+    return rs_diag_set(d, RS_E_OUTPUT, writer, "write failed");
+  return RS_OK;
+}

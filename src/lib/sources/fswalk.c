@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #define RS_NTFS_ROOT 5u
+#define RS_NTFS_FIRST_USER 16u
 #define RS_NONE UINT32_MAX
 /* A path longer than this is treated like a loop (hostile chain). NTFS paths
  * are at most 32767 UTF-16 units, so real paths stay far below. */
@@ -246,7 +247,12 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
     note_gap(w, w->next_inum, m->addr);
   if (m->addr >= w->next_inum)
     w->next_inum = m->addr + 1;
-  if (!m->name2 || is_virtual(m) || !(m->flags & TSK_FS_META_FLAG_USED))
+  if (is_virtual(m) || !(m->flags & TSK_FS_META_FLAG_USED))
+    return TSK_WALK_CONT;
+  /* A used record without any $FILE_NAME: TSK lists it as
+   * $OrphanFiles/OrphanFile-<inum>, except the reserved system records
+   * below 16 (12-15 carry no name on every NTFS). */
+  if (!m->name2 && m->addr < RS_NTFS_FIRST_USER)
     return TSK_WALK_CONT;
   if (m->addr > (uint64_t)SIZE_MAX / sizeof(uint32_t) / 2) {
     w->limit = true;
@@ -269,6 +275,17 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
     n->name = arena_add(w, nl->name, strnlen(nl->name, sizeof nl->name));
     n->par_inum = nl->par_inode;
     n->par_seq = nl->par_seq;
+    if (n->name == RS_NONE)
+      return TSK_WALK_STOP;
+  }
+  if (!m->name2) {
+    char syn[48];
+    int l = snprintf(syn, sizeof syn, "OrphanFile-%llu", (unsigned long long)m->addr);
+    struct name *n = name_new(w, ri);
+    if (!n)
+      return TSK_WALK_STOP;
+    n->name = arena_add(w, syn, (size_t)l);
+    n->par_inum = UINT64_MAX; /* no parent: reported under $OrphanFiles */
     if (n->name == RS_NONE)
       return TSK_WALK_STOP;
   }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include "redsleuth/fswalk.h"
 #include "testutil.h"
 
@@ -717,6 +718,117 @@ START_TEST(corrupt_ntfs)
 }
 END_TEST
 
+
+/* ---- project fixtures: every answer.json artifact is in the walk ---- */
+
+static const char *const scenarios[] = {
+    "nt4-cleaned", "w2k-clean", "w2k-cr2-infected", "w2k-cr2-used",
+    "w2k-hostile-names", "w2k-mitigated", "w2k-patched", "w2k-vulnerable-fat",
+};
+#define N_SCEN (int)(sizeof scenarios / sizeof scenarios[0])
+
+/* "2001-08-06T09:14:52Z" or with a fraction: equal to ours up to the
+ * digits the answer gives. */
+static void time_eq(const char *what, const char *path, const struct rs_time *t,
+                    json_t *want)
+{
+  if (!json_is_string(want))
+    return;
+  const char *w = json_string_value(want);
+  char got[RS_TIME_ISO_MAX];
+  rs_time_iso(t, got);
+  size_t wl = strlen(w);
+  if (wl > 0 && w[wl - 1] == 'Z')
+    wl--;
+  ck_assert_msg(strlen(got) >= 19 && !strncmp(got, w, wl < 19 ? wl : 19),
+                "%s %s: walk %s, answer %s", path, what, got, w);
+  if (wl > 20) /* fraction given */
+    ck_assert_msg(!strncmp(got, w, wl), "%s %s: walk %s, answer %s", path, what, got, w);
+  else if (t->digits > 0) /* none given: ours must be a whole second */
+    ck_assert_msg(t->nsec == 0, "%s %s: walk %s, answer %s", path, what, got, w);
+}
+
+START_TEST(fixture_answers)
+{
+  char rel[256];
+  snprintf(rel, sizeof rel, "fixtures/out/%s/answer.json", scenarios[_i]);
+  const char *ans = rs_t_src(rel);
+  FILE *probe = ans ? fopen(ans, "rb") : NULL;
+  RS_T_SKIP_IF(!probe, "fixture answer.json not present");
+  fclose(probe);
+  json_error_t jerr;
+  json_t *root = json_load_file(ans, 0, &jerr);
+  ck_assert_msg(root != NULL, "%s: %s", ans, jerr.text);
+  snprintf(rel, sizeof rel, "fixtures/out/%s/disk.raw.xz", scenarios[_i]);
+  const char *img = rs_t_unpack(rs_t_src(rel), NULL);
+  ck_assert_msg(img != NULL, "cannot unpack %s", rel);
+  json_t *vols = json_object_get(root, "volumes"), *arts = json_object_get(root, "artifacts");
+  ck_assert(json_is_array(vols) && json_is_array(arts));
+  size_t nv = json_array_size(vols), checked = 0;
+  for (size_t vi = 0; vi < nv; vi++) {
+    json_t *vo = json_array_get(vols, vi);
+    TSK_OFF_T off = (TSK_OFF_T)json_integer_value(json_object_get(vo, "start_sector")) * 512;
+    bool fat = strstr(json_string_value(json_object_get(vo, "fs_type")), "fat") != NULL;
+    struct vol v;
+    ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, off));
+    struct coll c = {0};
+    struct rs_fswalk_stats st;
+    walk_into(v.fs, &c, &st);
+    ck_assert_uint_eq(st.unreadable, 0);
+    size_t ai;
+    json_t *a;
+    json_array_foreach(arts, ai, a) {
+      if ((size_t)json_integer_value(json_object_get(a, "volume")) != vi)
+        continue;
+      const char *path = json_string_value(json_object_get(a, "path"));
+      const struct ent *e = find_path(&c, path);
+      ck_assert_msg(e != NULL, "%s: %s not in the walk", scenarios[_i], path);
+      ck_assert_uint_eq(e->inum, (uint64_t)json_integer_value(json_object_get(a, "inode")));
+      json_t *mft = json_object_get(a, "mft_entry");
+      if (json_is_integer(mft))
+        ck_assert_uint_eq(e->inum, (uint64_t)json_integer_value(mft));
+      ck_assert_int_eq(e->alloc, json_is_true(json_object_get(a, "allocated")));
+      ck_assert_uint_eq(e->size, (uint64_t)json_integer_value(json_object_get(a, "size")));
+      struct rs_file_digest dg;
+      ck_assert_int_eq(rs_file_digest(v.fs, e->inum, &dg, NULL), RS_OK);
+      ck_assert_str_eq(dg.sha256, json_string_value(json_object_get(a, "sha256")));
+      json_t *si = json_object_get(a, "si_times"), *fn = json_object_get(a, "fn_times");
+      time_eq("si_mtime", path, &e->raw.si_mtime, json_object_get(si, "mtime"));
+      if (!fat) {
+        time_eq("si_crtime", path, &e->raw.si_crtime, json_object_get(si, "crtime"));
+        time_eq("si_atime", path, &e->raw.si_atime, json_object_get(si, "atime"));
+        time_eq("si_ctime", path, &e->raw.si_ctime, json_object_get(si, "ctime"));
+        time_eq("fn_crtime", path, &e->raw.fn_crtime, json_object_get(fn, "crtime"));
+        time_eq("fn_mtime", path, &e->raw.fn_mtime, json_object_get(fn, "mtime"));
+        time_eq("fn_atime", path, &e->raw.fn_atime, json_object_get(fn, "atime"));
+        time_eq("fn_ctime", path, &e->raw.fn_ctime, json_object_get(fn, "ctime"));
+        uint32_t want = 0;
+        size_t k;
+        json_t *at;
+        json_array_foreach(json_object_get(a, "attrs"), k, at) {
+          const char *n = json_string_value(at);
+          want |= !strcmp(n, "hidden")     ? RS_ATTR_HIDDEN
+                  : !strcmp(n, "system")   ? RS_ATTR_SYSTEM
+                  : !strcmp(n, "archive")  ? RS_ATTR_ARCHIVE
+                  : !strcmp(n, "readonly") ? RS_ATTR_READONLY
+                                           : 0;
+        }
+        ck_assert(e->attrs_known);
+        ck_assert_msg((e->attrs & 0x27u) == want, "%s attrs %x, answer %x", path, e->attrs,
+                      want);
+      } else {
+        ck_assert(e->raw.fat_local);
+      }
+      checked++;
+    }
+    coll_free(&c);
+    vol_close(&v);
+  }
+  ck_assert_uint_eq(checked, json_array_size(arts));
+  json_decref(root);
+}
+END_TEST
+
 Suite *rs_suite_fswalk(void)
 {
   Suite *s = suite_create("fswalk");
@@ -738,5 +850,9 @@ Suite *rs_suite_fswalk(void)
   tcase_set_timeout(tb, 60);
   tcase_add_loop_test(tb, corrupt_ntfs, 0, 4);
   suite_add_tcase(s, tb);
+  TCase *tf = tcase_create("fixtures");
+  tcase_set_timeout(tf, 60);
+  tcase_add_loop_test(tf, fixture_answers, 0, N_SCEN);
+  suite_add_tcase(s, tf);
   return s;
 }

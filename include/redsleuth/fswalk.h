@@ -54,6 +54,14 @@ struct rs_fswalk_stats {
 enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
                       struct rs_fswalk_stats *stats, struct rs_diag *d);
 
+/* DOS attributes (RS_ATTR_* and the other $STANDARD_INFORMATION flag bits,
+ * raw u32 at offset 32) of NTFS entry inum, read from its MFT record. The
+ * walk already fills dos_attrs/attrs_known from the record it loads anyway;
+ * this is for callers holding only an inum. RS_E_UNSUPPORTED on FAT,
+ * RS_E_CORRUPT when the record or its $SI cannot be read; *attrs = 0 then. */
+enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
+                             struct rs_diag *d);
+
 struct rs_file_digest {
   bool done;                /* false: content not readable (reason in d) */
   uint64_t bytes;           /* bytes actually hashed */

@@ -1,2 +1,1025 @@
-/* placeholder: module not written yet */
-typedef int rs_placeholder_fswalk;
+/* One pass over a volume's metadata, paths rebuilt from parent references.
+ *
+ * NTFS: a single tsk_fs_meta_walk (5-7x cheaper than TSK's recursive
+ * directory walk, fixture-recipes.md 2 and 9). Each callback copies what the
+ * checks need into compact arrays (strings in an arena); paths are resolved
+ * afterwards through the $FILE_NAME parent references with a memo per
+ * directory, and the caller's callback runs in inum order.
+ *
+ * FAT: TSK's meta walk gives only 8.3 names and no parent (checked on TSK
+ * 4.11.1: name2->par_inode is 0), so FAT volumes use one recursive directory
+ * walk instead. FAT volumes are small in practice. See docs/fswalk.md. */
+#include "redsleuth/fswalk.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+#define RS_NTFS_ROOT 5u
+#define RS_NTFS_FIRST_USER 16u
+#define RS_NONE UINT32_MAX
+/* A path longer than this is treated like a loop (hostile chain). NTFS paths
+ * are at most 32767 UTF-16 units, so real paths stay far below. */
+#define RS_PATH_MAX (128u * 1024u)
+/* Unset time marker in the compact store. */
+#define RS_T_UNSET INT64_MIN
+#define RS_ORPHAN_DIR "/$OrphanFiles"
+
+enum { RF_ALLOC = 1, RF_DIR = 2, RF_ATTRS = 4 };
+enum { T_SI_CR, T_SI_M, T_SI_A, T_SI_C, T_FN_CR, T_FN_M, T_FN_A, T_FN_C, T_N };
+
+/* One metadata entry; about 100 bytes. Times are 100 ns ticks since 1970 so
+ * NTFS (100 ns) and FAT (10 ms at best) are both exact. */
+struct rec {
+  uint64_t inum;
+  uint64_t size;
+  int64_t t[T_N];
+  uint32_t seq;
+  uint32_t dos_attrs;
+  uint32_t name0;    /* first index in names[] */
+  uint16_t nnames;
+  uint8_t flags;     /* RF_* */
+  uint8_t state;     /* path memo state for directories, see resolve() */
+  uint32_t path;     /* directory: arena offset of its full path once resolved */
+};
+
+/* One name of an entry (NTFS: one per non-DOS $FILE_NAME; FAT: one per
+ * directory entry found by the directory walk). */
+struct name {
+  uint32_t rec;
+  uint32_t name;     /* arena offset, NUL-terminated */
+  uint32_t shrt;     /* arena offset of the 8.3 name or RS_NONE */
+  uint32_t path;     /* FAT: arena offset of the full path; NTFS: RS_NONE */
+  uint64_t par_inum;
+  uint32_t par_seq;
+};
+
+struct walk {
+  TSK_FS_INFO *fs;
+  bool fat;
+  struct rec *recs;
+  size_t nrec, caprec;
+  struct name *names;
+  size_t nname, capname;
+  char *arena;
+  size_t narena, caparena;
+  uint32_t *idx;     /* inum -> rec (NTFS) */
+  size_t nidx;
+  uint64_t next_inum;  /* NTFS: the inum the meta walk should give next */
+  uint64_t gap_lo;     /* first inum of gaps to check */
+  uint64_t *gaps;
+  size_t ngaps, capgaps;
+  uint64_t first_bad;
+  bool nomem, limit;
+  struct rs_fswalk_stats *st;
+};
+
+static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+  if (need <= *cap)
+    return true;
+  size_t n = *cap ? *cap : 1024;
+  while (n < need) {
+    if (n > SIZE_MAX / 2 / elem)
+      return false;
+    n *= 2;
+  }
+  void *q = realloc(*p, n * elem);
+  if (!q)
+    return false;
+  *p = q;
+  *cap = n;
+  return true;
+}
+
+/* Copies len bytes + NUL into the arena; RS_NONE on failure (flags set). */
+static uint32_t arena_add(struct walk *w, const char *s, size_t len)
+{
+  if (w->narena + len + 1 > UINT32_MAX - 1) {
+    w->limit = true;
+    return RS_NONE;
+  }
+  if (!grow((void **)&w->arena, &w->caparena, w->narena + len + 1, 1)) {
+    w->nomem = true;
+    return RS_NONE;
+  }
+  uint32_t off = (uint32_t)w->narena;
+  memcpy(w->arena + off, s, len);
+  w->arena[off + len] = '\0';
+  w->narena += len + 1;
+  return off;
+}
+
+static int64_t ticks(time_t sec, uint64_t nsec)
+{
+  if (sec == 0 && nsec == 0)
+    return RS_T_UNSET; /* TSK's "no such time" */
+  return (int64_t)sec * 10000000 + (int64_t)(nsec % 1000000000u) / 100;
+}
+
+static struct rs_time rtime(int64_t t, uint8_t digits)
+{
+  if (t == RS_T_UNSET)
+    return RS_TIME_UNSET;
+  int64_t s = t / 10000000, r = t % 10000000;
+  if (r < 0) {
+    r += 10000000;
+    s--;
+  }
+  return rs_time_from_unix(s, (uint32_t)r * 100u, digits);
+}
+
+/* UTF-16LE -> UTF-8 for short names (ASCII/OEM in practice). Unpaired
+ * surrogates become U+FFFD. out must hold 3*n+1 bytes. */
+static size_t utf16le_to_utf8(const uint8_t *p, size_t n, char *out)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
+    if (c >= 0xD800 && c <= 0xDFFF)
+      c = 0xFFFD;
+    if (c < 0x80) {
+      out[o++] = (char)c;
+    } else if (c < 0x800) {
+      out[o++] = (char)(0xC0 | (c >> 6));
+      out[o++] = (char)(0x80 | (c & 0x3F));
+    } else {
+      out[o++] = (char)(0xE0 | (c >> 12));
+      out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+      out[o++] = (char)(0x80 | (c & 0x3F));
+    }
+  }
+  out[o] = '\0';
+  return o;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+         ((uint32_t)p[3] << 24);
+}
+
+static uint64_t rd48(const uint8_t *p)
+{
+  uint64_t v = 0;
+  for (int i = 5; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+static bool is_virtual(const TSK_FS_META *m)
+{
+  return m->type == TSK_FS_META_TYPE_VIRT || m->type == TSK_FS_META_TYPE_VIRT_DIR;
+}
+
+static struct rec *rec_new(struct walk *w, const TSK_FS_META *m)
+{
+  if (w->nrec >= RS_NONE - 1) {
+    w->limit = true;
+    return NULL;
+  }
+  if (!grow((void **)&w->recs, &w->caprec, w->nrec + 1, sizeof(struct rec))) {
+    w->nomem = true;
+    return NULL;
+  }
+  struct rec *r = &w->recs[w->nrec++];
+  memset(r, 0, sizeof *r);
+  r->inum = m->addr;
+  r->size = m->size > 0 ? (uint64_t)m->size : 0;
+  r->seq = m->seq;
+  if (m->flags & TSK_FS_META_FLAG_ALLOC)
+    r->flags |= RF_ALLOC;
+  if (m->type == TSK_FS_META_TYPE_DIR)
+    r->flags |= RF_DIR;
+  r->t[T_SI_CR] = ticks(m->crtime, (uint64_t)m->crtime_nano);
+  r->t[T_SI_M] = ticks(m->mtime, (uint64_t)m->mtime_nano);
+  r->t[T_SI_A] = ticks(m->atime, (uint64_t)m->atime_nano);
+  r->t[T_SI_C] = ticks(m->ctime, (uint64_t)m->ctime_nano);
+  for (int i = T_FN_CR; i < T_N; i++)
+    r->t[i] = RS_T_UNSET;
+  r->name0 = (uint32_t)w->nname;
+  r->path = RS_NONE;
+  return r;
+}
+
+static struct name *name_new(struct walk *w, uint32_t rec)
+{
+  if (!grow((void **)&w->names, &w->capname, w->nname + 1, sizeof(struct name))) {
+    w->nomem = true;
+    return NULL;
+  }
+  if (w->nname >= RS_NONE - 1) {
+    w->limit = true;
+    return NULL;
+  }
+  struct name *n = &w->names[w->nname++];
+  n->rec = rec;
+  n->name = n->shrt = n->path = RS_NONE;
+  n->par_inum = 0;
+  n->par_seq = 0;
+  return n;
+}
+
+static void note_gap(struct walk *w, uint64_t lo, uint64_t hi)
+{
+  /* inums the meta walk skipped: TSK drops records it finds corrupt without
+   * an error (ntfs_inode_walk "continue"s on TSK_COR); checked later. */
+  for (uint64_t i = lo; i < hi && w->ngaps < 1000000; i++) {
+    if (!grow((void **)&w->gaps, &w->capgaps, w->ngaps + 1, sizeof(uint64_t))) {
+      w->nomem = true;
+      return;
+    }
+    w->gaps[w->ngaps++] = i;
+  }
+}
+
+/* NTFS: copies one entry: long names from TSK's name2 list (TSK 4.11 already
+ * leaves out DOS-namespace $FILE_NAMEs there), the DOS names and $SI flags
+ * from the attributes TSK loaded for this record anyway. */
+static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
+{
+  struct walk *w = arg;
+  TSK_FS_META *m = f ? f->meta : NULL;
+  if (!m)
+    return TSK_WALK_CONT;
+  if (m->addr > w->next_inum)
+    note_gap(w, w->next_inum, m->addr);
+  if (m->addr >= w->next_inum)
+    w->next_inum = m->addr + 1;
+  if (is_virtual(m) || !(m->flags & TSK_FS_META_FLAG_USED))
+    return TSK_WALK_CONT;
+  /* A used record without any $FILE_NAME: TSK lists it as
+   * $OrphanFiles/OrphanFile-<inum>, except the reserved system records
+   * below 16 (12-15 carry no name on every NTFS). */
+  if (!m->name2 && m->addr < RS_NTFS_FIRST_USER)
+    return TSK_WALK_CONT;
+  if (m->addr > (uint64_t)SIZE_MAX / sizeof(uint32_t) / 2) {
+    w->limit = true;
+    return TSK_WALK_STOP;
+  }
+  struct rec *r = rec_new(w, m);
+  if (!r)
+    return TSK_WALK_STOP;
+  uint32_t ri = (uint32_t)(w->nrec - 1);
+  r->t[T_FN_CR] = ticks(m->time2.ntfs.fn_crtime, (uint64_t)m->time2.ntfs.fn_crtime_nano);
+  r->t[T_FN_M] = ticks(m->time2.ntfs.fn_mtime, (uint64_t)m->time2.ntfs.fn_mtime_nano);
+  r->t[T_FN_A] = ticks(m->time2.ntfs.fn_atime, (uint64_t)m->time2.ntfs.fn_atime_nano);
+  r->t[T_FN_C] = ticks(m->time2.ntfs.fn_ctime, (uint64_t)m->time2.ntfs.fn_ctime_nano);
+
+  size_t first = w->nname;
+  for (TSK_FS_META_NAME_LIST *nl = m->name2; nl; nl = nl->next) {
+    struct name *n = name_new(w, ri);
+    if (!n)
+      return TSK_WALK_STOP;
+    n->name = arena_add(w, nl->name, strnlen(nl->name, sizeof nl->name));
+    n->par_inum = nl->par_inode;
+    n->par_seq = nl->par_seq;
+    if (n->name == RS_NONE)
+      return TSK_WALK_STOP;
+  }
+  if (!m->name2) {
+    char syn[48];
+    int l = snprintf(syn, sizeof syn, "OrphanFile-%llu", (unsigned long long)m->addr);
+    struct name *n = name_new(w, ri);
+    if (!n)
+      return TSK_WALK_STOP;
+    n->name = arena_add(w, syn, (size_t)l);
+    n->par_inum = UINT64_MAX; /* no parent: reported under $OrphanFiles */
+    if (n->name == RS_NONE)
+      return TSK_WALK_STOP;
+  }
+  size_t nlong = w->nname - first;
+  r = &w->recs[ri]; /* names/arena growth never moves recs, but be plain */
+  r->nnames = (uint16_t)(nlong > UINT16_MAX ? UINT16_MAX : nlong);
+
+  if (m->attr) {
+    for (const TSK_FS_ATTR *a = m->attr->head; a; a = a->next) {
+      if (!(a->flags & TSK_FS_ATTR_INUSE) || (a->flags & TSK_FS_ATTR_NONRES) || !a->rd.buf)
+        continue;
+      size_t blen = a->rd.buf_size;
+      if (a->size >= 0 && (uint64_t)a->size < blen)
+        blen = (size_t)a->size;
+      const uint8_t *b = a->rd.buf;
+      if (a->type == TSK_FS_ATTR_TYPE_NTFS_SI && blen >= 36) {
+        r->dos_attrs = rd32(b + 32);
+        r->flags |= RF_ATTRS;
+      } else if (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME && blen >= 66 && b[65] == 2) {
+        size_t ulen = b[64];
+        if (66 + 2 * ulen > blen || ulen == 0)
+          continue;
+        char tmp[3 * 255 + 1];
+        size_t l = utf16le_to_utf8(b + 66, ulen, tmp);
+        uint64_t par = rd48(b);
+        /* Pair with the long name in the same directory (or the only one). */
+        for (size_t i = first; i < w->nname; i++) {
+          struct name *n = &w->names[i];
+          if (n->shrt == RS_NONE && (n->par_inum == par || nlong == 1)) {
+            n->shrt = arena_add(w, tmp, l);
+            break;
+          }
+        }
+      }
+    }
+  }
+  if (m->addr >= w->nidx) {
+    size_t need = (size_t)m->addr + 1, old = w->nidx;
+    if (!grow((void **)&w->idx, &w->nidx, need, sizeof(uint32_t))) {
+      w->nomem = true;
+      return TSK_WALK_STOP;
+    }
+    for (size_t i = old; i < w->nidx; i++)
+      w->idx[i] = RS_NONE;
+  }
+  w->idx[m->addr] = ri;
+  return (w->nomem || w->limit) ? TSK_WALK_STOP : TSK_WALK_CONT;
+}
+
+static struct rec *rec_of(struct walk *w, uint64_t inum)
+{
+  if (inum >= w->nidx || w->idx[inum] == RS_NONE)
+    return NULL;
+  return &w->recs[w->idx[inum]];
+}
+
+/* Whether name n's parent reference leads to a live directory record: the
+ * sequence number must match; a deleted directory's record carries the
+ * number already incremented by the deletion, so seq-1 matches it too. */
+static struct rec *parent_of(struct walk *w, const struct name *n)
+{
+  struct rec *p = rec_of(w, n->par_inum);
+  if (!p || !(p->flags & RF_DIR))
+    return NULL;
+  if (p->seq == n->par_seq)
+    return p;
+  if (!(p->flags & RF_ALLOC) && p->seq == ((n->par_seq + 1) & 0xFFFFu))
+    return p;
+  return NULL;
+}
+
+enum { PS_NEW = 0, PS_BUSY, PS_DONE, PS_ORPHAN };
+
+/* Directory paths, resolved without recursion (a hostile chain can be as
+ * long as the MFT). Each directory gets PS_DONE with its path, or PS_ORPHAN
+ * with "/$OrphanFiles/<name>" when its parent is missing, reused, not a
+ * directory, or part of a loop. Returns the arena offset of d's path. */
+static uint32_t dir_path(struct walk *w, struct rec *d)
+{
+  if (d->state == PS_DONE || d->state == PS_ORPHAN)
+    return d->path;
+  /* Climb until a resolved ancestor, the root, or a break. */
+  size_t cap = 64, n = 0;
+  struct rec **chain = malloc(cap * sizeof *chain);
+  if (!chain) {
+    w->nomem = true;
+    return RS_NONE;
+  }
+  struct rec *cur = d;
+  uint32_t base = RS_NONE; /* path of the resolved ancestor, RS_NONE = root */
+  bool broken = false;     /* chain[n-1] has no valid parent */
+  for (;;) {
+    if (cur->state == PS_DONE || cur->state == PS_ORPHAN) {
+      base = cur->path;
+      break;
+    }
+    if (cur->state == PS_BUSY) { /* loop: break it at the entry we came from */
+      broken = true;
+      break;
+    }
+    if (n == cap) {
+      struct rec **c2 = realloc(chain, 2 * cap * sizeof *chain);
+      if (!c2) {
+        free(chain);
+        w->nomem = true;
+        return RS_NONE;
+      }
+      chain = c2;
+      cap *= 2;
+    }
+    chain[n++] = cur;
+    cur->state = PS_BUSY;
+    if (cur->inum == RS_NTFS_ROOT) { /* the root itself */
+      cur->path = arena_add(w, "", 0);
+      cur->state = PS_DONE;
+      n--;
+      base = cur->path;
+      break;
+    }
+    struct name *nm = cur->nnames ? &w->names[cur->name0] : NULL;
+    struct rec *p = nm ? parent_of(w, nm) : NULL;
+    if (!p) {
+      broken = true;
+      break;
+    }
+    cur = p;
+  }
+  /* Build paths top-down. On a break the topmost entry becomes an orphan. */
+  size_t top = n;
+  while (top > 0) {
+    struct rec *e = chain[--top];
+    const char *nm = e->nnames ? w->arena + w->names[e->name0].name : "";
+    const char *pre;
+    uint8_t st;
+    if (top == n - 1 && broken) {
+      pre = RS_ORPHAN_DIR;
+      st = PS_ORPHAN;
+    } else {
+      pre = base == RS_NONE ? "" : w->arena + base;
+      st = (top == n - 1) ? (cur->state == PS_ORPHAN ? PS_ORPHAN : PS_DONE)
+                          : chain[top + 1]->state;
+    }
+    size_t lp = strlen(pre), ln = strlen(nm);
+    if (lp + 1 + ln >= RS_PATH_MAX) { /* overlong: cut like a loop */
+      pre = RS_ORPHAN_DIR;
+      lp = strlen(pre);
+      st = PS_ORPHAN;
+    }
+    char *buf = malloc(lp + ln + 2);
+    if (!buf) {
+      w->nomem = true;
+      break;
+    }
+    memcpy(buf, pre, lp);
+    buf[lp] = '/';
+    memcpy(buf + lp + 1, nm, ln);
+    e->path = arena_add(w, buf, lp + 1 + ln);
+    free(buf);
+    e->state = st;
+    base = e->path;
+    if (e->path == RS_NONE)
+      break;
+  }
+  /* Anything left busy after an allocation failure goes back to new. */
+  for (size_t i = 0; i < n; i++)
+    if (chain[i]->state == PS_BUSY)
+      chain[i]->state = PS_NEW;
+  free(chain);
+  return d->path;
+}
+
+static void fill_entry(struct walk *w, const struct rec *r, struct rs_fsentry *e)
+{
+  memset(e, 0, sizeof *e);
+  e->inum = r->inum;
+  e->seq = w->fat ? 0 : r->seq;
+  e->is_dir = (r->flags & RF_DIR) != 0;
+  e->size = r->size;
+  e->dos_attrs = r->dos_attrs;
+  e->attrs_known = (r->flags & RF_ATTRS) != 0;
+  uint8_t dg = w->fat ? 0 : 7;
+  e->si_crtime = rtime(r->t[T_SI_CR], w->fat ? 3 : 7);
+  e->si_mtime = rtime(r->t[T_SI_M], dg);
+  e->si_atime = rtime(r->t[T_SI_A], dg);
+  e->si_ctime = rtime(r->t[T_SI_C], dg);
+  e->fn_crtime = rtime(r->t[T_FN_CR], dg);
+  e->fn_mtime = rtime(r->t[T_FN_M], dg);
+  e->fn_atime = rtime(r->t[T_FN_A], dg);
+  e->fn_ctime = rtime(r->t[T_FN_C], dg);
+  e->fat_local = w->fat;
+}
+
+static void count(struct walk *w, const struct rs_fsentry *e)
+{
+  struct rs_fswalk_stats *st = w->st;
+  st->entries++;
+  if (e->allocated)
+    st->allocated++;
+  else
+    st->deleted++;
+  if (e->orphan)
+    st->orphans++;
+  if (e->is_dir)
+    st->dirs++;
+}
+
+/* NTFS: path of every long name, callback in (inum, name index) order. */
+static enum rs_err ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct rs_diag *d)
+{
+  size_t cap = 4096;
+  char *buf = malloc(cap);
+  if (!buf)
+    return rs_diag_set(d, RS_E_NOMEM, "fswalk", "out of memory building paths");
+  enum rs_err rc = RS_OK;
+  for (size_t i = 0; i < w->nrec && rc == RS_OK; i++) {
+    struct rec *r = &w->recs[i];
+    if (r->inum == RS_NTFS_ROOT)
+      continue; /* the root has no name of its own ("."); fls omits it too */
+    for (uint32_t k = 0; k < r->nnames; k++) {
+      const struct name *n = &w->names[r->name0 + k];
+      const char *nm = w->arena + n->name;
+      struct rec *p = parent_of(w, n);
+      const char *pre;
+      bool orphan = false;
+      if (!p) {
+        pre = RS_ORPHAN_DIR;
+        orphan = true;
+      } else {
+        uint32_t po = dir_path(w, p);
+        if (po == RS_NONE) {
+          rc = rs_diag_set(d, w->limit ? RS_E_LIMIT : RS_E_NOMEM, "fswalk",
+                           "cannot store the path of MFT entry %llu",
+                           (unsigned long long)p->inum);
+          break;
+        }
+        pre = w->arena + po;
+        orphan = p->state == PS_ORPHAN;
+      }
+      size_t lp = strlen(pre), ln = strlen(nm);
+      if (lp + ln + 2 > cap) {
+        size_t nc = lp + ln + 2;
+        char *b2 = realloc(buf, nc);
+        if (!b2) {
+          rc = rs_diag_set(d, RS_E_NOMEM, "fswalk", "out of memory building paths");
+          break;
+        }
+        buf = b2;
+        cap = nc;
+      }
+      memcpy(buf, pre, lp);
+      buf[lp] = '/';
+      memcpy(buf + lp + 1, nm, ln + 1);
+      struct rs_fsentry e;
+      fill_entry(w, r, &e);
+      e.path = buf;
+      e.name = nm;
+      e.short_name = n->shrt != RS_NONE ? w->arena + n->shrt : NULL;
+      e.allocated = (r->flags & RF_ALLOC) != 0;
+      e.orphan = orphan;
+      count(w, &e);
+      if (cb && cb(&e, arg) != 0) {
+        free(buf);
+        return RS_OK;
+      }
+    }
+  }
+  free(buf);
+  return rc;
+}
+
+/* FAT: one directory walk, orphans included ($OrphanFiles). */
+static TSK_WALK_RET_ENUM fat_dir_cb(TSK_FS_FILE *f, const char *ppath, void *arg)
+{
+  struct walk *w = arg;
+  if (!f || !f->name || !f->name->name)
+    return TSK_WALK_CONT;
+  const char *nm = f->name->name;
+  if (!strcmp(nm, ".") || !strcmp(nm, ".."))
+    return TSK_WALK_CONT;
+  if (f->meta && is_virtual(f->meta))
+    return TSK_WALK_CONT;
+  if (f->name->type == TSK_FS_NAME_TYPE_VIRT || f->name->type == TSK_FS_NAME_TYPE_VIRT_DIR)
+    return TSK_WALK_CONT;
+  TSK_FS_META fake;
+  const TSK_FS_META *m = f->meta;
+  if (!m) { /* a name whose metadata TSK could not load */
+    memset(&fake, 0, sizeof fake);
+    fake.addr = f->name->meta_addr;
+    m = &fake;
+    w->st->unreadable++;
+  }
+  struct rec *r = rec_new(w, m);
+  if (!r)
+    return TSK_WALK_STOP;
+  r->inum = f->name->meta_addr;
+  r->flags &= (uint8_t)~RF_ALLOC;
+  if ((f->name->flags & TSK_FS_NAME_FLAG_ALLOC) && (m->flags & TSK_FS_META_FLAG_ALLOC))
+    r->flags |= RF_ALLOC;
+  if (f->name->type == TSK_FS_NAME_TYPE_DIR)
+    r->flags |= RF_DIR;
+  r->nnames = 1;
+  struct name *n = name_new(w, (uint32_t)(w->nrec - 1));
+  if (!n)
+    return TSK_WALK_STOP;
+  const char *pp = ppath ? ppath : "";
+  size_t lp = strnlen(pp, RS_PATH_MAX), ln = strnlen(nm, RS_PATH_MAX);
+  if (lp + ln + 2 >= RS_PATH_MAX) {
+    w->limit = true;
+    return TSK_WALK_STOP;
+  }
+  char *buf = malloc(lp + ln + 2);
+  if (!buf) {
+    w->nomem = true;
+    return TSK_WALK_STOP;
+  }
+  buf[0] = '/';
+  memcpy(buf + 1, pp, lp);
+  memcpy(buf + 1 + lp, nm, ln);
+  n->path = arena_add(w, buf, lp + ln + 1);
+  free(buf);
+  if (n->path == RS_NONE)
+    return TSK_WALK_STOP;
+  n->name = n->path + (uint32_t)(lp + 1);
+  const char *sn = f->name->shrt_name;
+  if (sn && sn[0] && strcmp(sn, nm))
+    n->shrt = arena_add(w, sn, strnlen(sn, f->name->shrt_name_size));
+  return (w->nomem || w->limit) ? TSK_WALK_STOP : TSK_WALK_CONT;
+}
+
+/* qsort_r (GNU): the context travels as an argument, no global state, so
+ * two volumes can be walked on two threads. */
+static int fat_cmp(const void *a, const void *b, void *ctx)
+{
+  const struct walk *w = ctx;
+  const struct name *x = a, *y = b;
+  const struct rec *rx = &w->recs[x->rec], *ry = &w->recs[y->rec];
+  if (rx->inum != ry->inum)
+    return rx->inum < ry->inum ? -1 : 1;
+  return strcmp(w->arena + x->path, w->arena + y->path);
+}
+
+static enum rs_err fat_emit(struct walk *w, rs_fsentry_cb cb, void *arg)
+{
+  /* The directory walk's order follows the directory tree; sort by inum
+   * then path so the order is the same rule as on NTFS. */
+  if (w->nname > 1)
+    qsort_r(w->names, w->nname, sizeof *w->names, fat_cmp, w);
+  for (size_t i = 0; i < w->nname; i++) {
+    const struct name *n = &w->names[i];
+    const struct rec *r = &w->recs[n->rec];
+    struct rs_fsentry e;
+    fill_entry(w, r, &e);
+    e.path = w->arena + n->path;
+    e.name = w->arena + n->name;
+    e.short_name = n->shrt != RS_NONE ? w->arena + n->shrt : NULL;
+    e.allocated = (r->flags & RF_ALLOC) != 0;
+    e.orphan = !strncmp(e.path, RS_ORPHAN_DIR "/", strlen(RS_ORPHAN_DIR) + 1);
+    count(w, &e);
+    if (cb && cb(&e, arg) != 0)
+      return RS_OK;
+  }
+  return RS_OK;
+}
+
+static void walk_free(struct walk *w)
+{
+  free(w->recs);
+  free(w->names);
+  free(w->arena);
+  free(w->idx);
+  free(w->gaps);
+}
+
+static const char *tsk_msg(void)
+{
+  const char *s = tsk_error_get();
+  return s ? s : "no detail from TSK";
+}
+
+/* MFT record size from the boot sector (offset 0x40: clusters per record,
+ * or 2^-n bytes when negative). 0 if the boot sector makes no sense. */
+static size_t mft_record_size(TSK_FS_INFO *fs)
+{
+  uint8_t b[512];
+  if (tsk_fs_read(fs, 0, (char *)b, sizeof b) != (ssize_t)sizeof b)
+    return 0;
+  unsigned bps = (unsigned)b[11] | ((unsigned)b[12] << 8);
+  unsigned spc = b[13];
+  int8_t c = (int8_t)b[0x40];
+  size_t sz;
+  if (c < 0) {
+    if (c < -20)
+      return 0;
+    sz = (size_t)1 << (-c);
+  } else {
+    sz = (size_t)c * spc * bps;
+  }
+  return (sz >= 256 && sz <= 65536) ? sz : 0;
+}
+
+/* Counts the gap records that are damage rather than never used. */
+static uint64_t check_gaps(TSK_FS_INFO *fs, const uint64_t *gaps, size_t n, uint64_t *first)
+{
+  uint64_t bad = 0;
+  size_t rsz = mft_record_size(fs);
+  TSK_FS_FILE *mft = rsz ? tsk_fs_file_open_meta(fs, NULL, 0) : NULL;
+  const TSK_FS_ATTR *bmp =
+      mft ? tsk_fs_file_attr_get_type(mft, TSK_FS_ATTR_TYPE_NTFS_BITMAP, 0, 0) : NULL;
+  uint8_t *rec = rsz ? malloc(rsz) : NULL;
+  for (size_t i = 0; i < n; i++) {
+    bool damaged = true;
+    if (mft && rec &&
+        tsk_fs_file_read(mft, (TSK_OFF_T)(gaps[i] * rsz), (char *)rec, rsz,
+                         TSK_FS_FILE_READ_FLAG_NONE) == (ssize_t)rsz) {
+      bool zero = true;
+      for (size_t k = 0; k < rsz && zero; k++)
+        zero = rec[k] == 0;
+      char bit = 1;
+      if (zero && bmp &&
+          tsk_fs_attr_read(bmp, (TSK_OFF_T)(gaps[i] / 8), &bit, 1,
+                           TSK_FS_FILE_READ_FLAG_NONE) == 1)
+        bit = (char)(((uint8_t)bit >> (gaps[i] % 8)) & 1);
+      if (zero && !bit)
+        damaged = false; /* never used */
+      /* An extension record (base reference at 0x20 set) belongs to
+       * another entry: TSK reads it there. */
+      if (!zero && !memcmp(rec, "FILE", 4) && rd48(rec + 0x20) != 0)
+        damaged = false;
+    }
+    if (damaged) {
+      if (bad == 0)
+        *first = gaps[i];
+      bad++;
+    }
+  }
+  free(rec);
+  tsk_fs_file_close(mft);
+  tsk_error_reset();
+  return bad;
+}
+
+enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
+                      struct rs_fswalk_stats *stats, struct rs_diag *d)
+{
+  struct rs_fswalk_stats dummy;
+  if (!stats)
+    stats = &dummy;
+  memset(stats, 0, sizeof *stats);
+  if (!fs)
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "no file system given");
+  struct walk w;
+  memset(&w, 0, sizeof w);
+  w.fs = fs;
+  w.st = stats;
+  w.fat = TSK_FS_TYPE_ISFAT(fs->ftype) != 0;
+  enum rs_err rc = RS_OK;
+  char where[64];
+  snprintf(where, sizeof where, "volume at byte %lld", (long long)fs->offset);
+
+  if (w.fat) {
+    tsk_error_reset();
+    if (tsk_fs_dir_walk(fs, fs->root_inum,
+                        TSK_FS_DIR_WALK_FLAG_RECURSE | TSK_FS_DIR_WALK_FLAG_ALLOC |
+                            TSK_FS_DIR_WALK_FLAG_UNALLOC,
+                        fat_dir_cb, &w)) {
+      stats->unreadable++;
+      rs_diag_set(d, RS_E_CORRUPT, where, "FAT directory walk stopped early: %s", tsk_msg());
+      rc = RS_E_CORRUPT;
+      tsk_error_reset();
+    }
+  } else {
+    /* If TSK stops on a record it cannot parse, count it and walk on from
+     * the next one: one bad record must not hide the rest of the volume. */
+    uint64_t start = fs->first_inum;
+    unsigned restarts = 0;
+    w.next_inum = start;
+    while (start <= fs->last_inum && !w.nomem && !w.limit) {
+      tsk_error_reset();
+      if (!tsk_fs_meta_walk(fs, start, fs->last_inum,
+                            TSK_FS_META_FLAG_ALLOC | TSK_FS_META_FLAG_UNALLOC, ntfs_meta_cb, &w))
+        break;
+      uint64_t bad = w.next_inum > start ? w.next_inum : start;
+      stats->unreadable++;
+      if (rc == RS_OK)
+        rs_diag_set(d, RS_E_CORRUPT, where, "MFT entry %llu unreadable: %s",
+                    (unsigned long long)bad, tsk_msg());
+      rc = RS_E_CORRUPT;
+      if (++restarts > 100000)
+        break;
+      start = bad + 1;
+      w.next_inum = start;
+    }
+    if (!w.nomem && !w.limit && w.next_inum <= fs->last_inum)
+      note_gap(&w, w.next_inum, fs->last_inum + 1);
+    /* Gaps: records TSK skipped silently. Never-used records (all zero and
+     * free in $MFT's bitmap, e.g. 16-23 and the pre-formatted tail on
+     * Windows 10) are not damage; anything else is. */
+    if (w.ngaps > 0) {
+      uint64_t bad = check_gaps(fs, w.gaps, w.ngaps, &w.first_bad);
+      if (bad > 0) {
+        stats->unreadable += bad;
+        if (rc == RS_OK)
+          rs_diag_set(d, RS_E_CORRUPT, where,
+                      "%llu MFT record(s) unreadable, the first is entry %llu",
+                      (unsigned long long)bad, (unsigned long long)w.first_bad);
+        rc = RS_E_CORRUPT;
+      }
+    }
+    tsk_error_reset();
+  }
+  if (w.nomem || w.limit) {
+    walk_free(&w);
+    return rs_diag_set(d, w.nomem ? RS_E_NOMEM : RS_E_LIMIT, where,
+                       "too many entries to hold in memory");
+  }
+  enum rs_err erc = w.fat ? fat_emit(&w, cb, arg) : ntfs_emit(&w, cb, arg, d);
+  walk_free(&w);
+  if (erc != RS_OK)
+    return erc;
+  /* Damaged records are a finding, not a failure: the rest was reported,
+   * stats->unreadable says how many, d says which was first. */
+  (void)rc;
+  return RS_OK;
+}
+
+enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
+                             struct rs_diag *d)
+{
+  if (!fs || !attrs)
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_fsentry_attrs: NULL argument");
+  *attrs = 0;
+  if (!TSK_FS_TYPE_ISNTFS(fs->ftype))
+    return rs_diag_set(d, RS_E_UNSUPPORTED, "fswalk",
+                       "DOS attributes are only read on NTFS");
+  tsk_error_reset();
+  TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, inum);
+  if (!f)
+    return rs_diag_set(d, RS_E_CORRUPT, "fswalk", "MFT entry %llu: %s",
+                       (unsigned long long)inum, tsk_msg());
+  const TSK_FS_ATTR *a = tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_SI, 0, 0);
+  enum rs_err rc = RS_OK;
+  if (!a || (a->flags & TSK_FS_ATTR_NONRES) || !a->rd.buf || a->rd.buf_size < 36 ||
+      a->size < 36) {
+    rc = rs_diag_set(d, RS_E_CORRUPT, "fswalk",
+                     "MFT entry %llu has no readable $STANDARD_INFORMATION",
+                     (unsigned long long)inum);
+  } else {
+    *attrs = rd32(a->rd.buf + 32);
+  }
+  tsk_fs_file_close(f);
+  tsk_error_reset();
+  return rc;
+}
+
+/* ---- content ---- */
+
+#define RS_READ_RUN (4u * 1024u * 1024u)
+
+static enum rs_err open_data(TSK_FS_INFO *fs, uint64_t inum, TSK_FS_FILE **out,
+                             uint64_t *size, struct rs_diag *d, char *where, size_t wl)
+{
+  snprintf(where, wl, "entry %llu", (unsigned long long)inum);
+  *out = NULL;
+  if (!fs)
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "no file system given");
+  tsk_error_reset();
+  TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, inum);
+  if (!f || !f->meta) {
+    tsk_fs_file_close(f);
+    enum rs_err e = rs_diag_set(d, RS_E_CORRUPT, where, "metadata not readable: %s", tsk_msg());
+    tsk_error_reset();
+    return e;
+  }
+  /* The default attribute: NTFS's unnamed $DATA, FAT's cluster chain. */
+  const TSK_FS_ATTR *a = tsk_fs_file_attr_get(f);
+  if (!a) {
+    tsk_fs_file_close(f);
+    tsk_error_reset();
+    *size = 0;
+    return rs_diag_set(d, RS_E_FORMAT, where, "no default data stream");
+  }
+  *size = a->size > 0 ? (uint64_t)a->size : 0;
+  *out = f;
+  return RS_OK;
+}
+
+enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk, rs_data_cb cb,
+                           void *arg, struct rs_diag *d)
+{
+  char where[64];
+  TSK_FS_FILE *f;
+  uint64_t size;
+  if (!cb)
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_file_stream: no callback");
+  enum rs_err rc = open_data(fs, inum, &f, &size, d, where, sizeof where);
+  if (rc != RS_OK)
+    return rc;
+  if (chunk == 0 || chunk > 64u * 1024u * 1024u)
+    chunk = RS_READ_RUN;
+  size_t bsz = size < chunk ? (size_t)size : chunk;
+  uint8_t *buf = malloc(bsz ? bsz : 1);
+  if (!buf) {
+    tsk_fs_file_close(f);
+    return rs_diag_set(d, RS_E_NOMEM, where, "out of memory");
+  }
+  uint64_t off = 0;
+  while (off < size) {
+    size_t want = size - off < bsz ? (size_t)(size - off) : bsz;
+    tsk_error_reset();
+    ssize_t got = tsk_fs_file_read(f, (TSK_OFF_T)off, (char *)buf, want,
+                                   TSK_FS_FILE_READ_FLAG_NONE);
+    if (got <= 0) {
+      rc = rs_diag_set(d, RS_E_IO, where, "content unreadable at offset %llu of %llu: %s",
+                       (unsigned long long)off, (unsigned long long)size, tsk_msg());
+      break;
+    }
+    if (cb(buf, (size_t)got, arg) != 0)
+      break;
+    off += (uint64_t)got;
+  }
+  tsk_error_reset();
+  free(buf);
+  tsk_fs_file_close(f);
+  return rc;
+}
+
+struct rd_ctx {
+  uint8_t *p;
+  size_t n, max;
+};
+
+static int rd_cb(const uint8_t *p, size_t n, void *arg)
+{
+  struct rd_ctx *c = arg;
+  size_t take = c->max - c->n < n ? c->max - c->n : n;
+  memcpy(c->p + c->n, p, take);
+  c->n += take;
+  return c->n >= c->max;
+}
+
+enum rs_err rs_file_read(TSK_FS_INFO *fs, uint64_t inum, size_t max, bool truncate_ok,
+                         uint8_t **data, size_t *len, struct rs_diag *d)
+{
+  if (!data || !len)
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_file_read: NULL argument");
+  *data = NULL;
+  *len = 0;
+  char where[64];
+  TSK_FS_FILE *f;
+  uint64_t size;
+  enum rs_err rc = open_data(fs, inum, &f, &size, d, where, sizeof where);
+  if (rc != RS_OK)
+    return rc;
+  tsk_fs_file_close(f);
+  if (size > max && !truncate_ok)
+    return rs_diag_set(d, RS_E_LIMIT, where, "%llu bytes is more than the limit of %zu",
+                       (unsigned long long)size, max);
+  struct rd_ctx c = {NULL, 0, size < max ? (size_t)size : max};
+  c.p = malloc(c.max ? c.max : 1);
+  if (!c.p)
+    return rs_diag_set(d, RS_E_NOMEM, where, "out of memory for %zu bytes", c.max);
+  if (c.max > 0) {
+    rc = rs_file_stream(fs, inum, RS_READ_RUN, rd_cb, &c, d);
+    if (rc != RS_OK) {
+      free(c.p);
+      return rc;
+    }
+  }
+  *data = c.p;
+  *len = c.n;
+  return RS_OK;
+}
+
+struct dg_ctx {
+  EVP_MD_CTX *m[3];
+  uint64_t n;
+  bool bad;
+};
+
+static int dg_cb(const uint8_t *p, size_t n, void *arg)
+{
+  struct dg_ctx *c = arg;
+  for (int i = 0; i < 3; i++)
+    if (EVP_DigestUpdate(c->m[i], p, n) != 1)
+      c->bad = true;
+  c->n += n;
+  return c->bad;
+}
+
+static void hexify(const unsigned char *p, unsigned n, char *out)
+{
+  static const char hx[] = "0123456789abcdef";
+  for (unsigned i = 0; i < n; i++) {
+    out[2 * i] = hx[p[i] >> 4];
+    out[2 * i + 1] = hx[p[i] & 15];
+  }
+  out[2 * n] = '\0';
+}
+
+enum rs_err rs_file_digest(TSK_FS_INFO *fs, uint64_t inum, struct rs_file_digest *out,
+                           struct rs_diag *d)
+{
+  if (!out)
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_file_digest: NULL argument");
+  memset(out, 0, sizeof *out);
+  struct dg_ctx c = {{NULL, NULL, NULL}, 0, false};
+  const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
+  enum rs_err rc = RS_OK;
+  for (int i = 0; i < 3; i++) {
+    c.m[i] = EVP_MD_CTX_new();
+    if (!c.m[i] || EVP_DigestInit_ex(c.m[i], md[i], NULL) != 1) {
+      rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest setup failed");
+      goto done;
+    }
+  }
+  rc = rs_file_stream(fs, inum, RS_READ_RUN, dg_cb, &c, d);
+  out->bytes = c.n;
+  if (rc == RS_OK && c.bad)
+    rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest update failed");
+  if (rc == RS_OK) {
+    unsigned char h[EVP_MAX_MD_SIZE];
+    unsigned hl;
+    char *dst[3] = {out->md5, out->sha1, out->sha256};
+    for (int i = 0; i < 3; i++) {
+      if (EVP_DigestFinal_ex(c.m[i], h, &hl) != 1) {
+        rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest final failed");
+        goto done;
+      }
+      hexify(h, hl, dst[i]);
+    }
+    out->done = true;
+  }
+done:
+  for (int i = 0; i < 3; i++)
+    EVP_MD_CTX_free(c.m[i]);
+  return rc;
+}

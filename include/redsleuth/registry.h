@@ -83,6 +83,11 @@ struct rs_hotfix {
   struct rs_time last_written;
   char installed[64];        /* Installed value, "" if absent */
   char comments[256];
+  /* Added by the registry module (backward compatible, appended): */
+  bool filelist;             /* W2K Updates\...\Qnnnnnn\Filelist sub key exists */
+  const char *why;           /* static text from the hotfix table; NULL for keys
+                                found beyond the table */
+  const char *ref;           /* artifact reference row ("codered-artifacts 3.3") */
 };
 
 struct rs_sysinfo {

@@ -1,8 +1,449 @@
-/* placeholder suite: replaced when the module lands */
+/* Integration: the whole scan over every fixture scenario, compared with the
+ * scenario's answer.json (whose facts the fixture self-check confirmed with
+ * fls/istat/icat/regfexport/grep), plus determinism and evidence integrity. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <check.h>
+#include <jansson.h>
+
+#include "redsleuth/scan.h"
 #include "testutil.h"
+
+#define MAX_SCEN 32
+static char scen[MAX_SCEN][128];
+static int nscen;
+
+static void list_scenarios(void)
+{
+  if (nscen)
+    return;
+  DIR *d = opendir(rs_t_src("fixtures/out"));
+  if (!d)
+    return;
+  struct dirent *de;
+  while ((de = readdir(d)) && nscen < MAX_SCEN) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s/disk.raw.xz", rs_t_src("fixtures/out"), de->d_name);
+    struct stat st;
+    if (de->d_name[0] != '.' && stat(p, &st) == 0)
+      snprintf(scen[nscen++], sizeof scen[0], "%s", de->d_name);
+  }
+  closedir(d);
+  qsort(scen, (size_t)nscen, sizeof scen[0], (int (*)(const void *, const void *))strcmp);
+}
+
+static json_t *load_answer(const char *s)
+{
+  char p[4096];
+  snprintf(p, sizeof p, "fixtures/out/%s/answer.json", s);
+  return json_load_file(rs_t_src(p), 0, NULL);
+}
+
+static json_t *scan_image(const char *path, bool no_hash)
+{
+  struct rs_run_opts o;
+  rs_run_opts_init(&o);
+  const char *segs[1] = {path};
+  o.segs = segs;
+  o.nseg = 1;
+  o.no_hash = no_hash;
+  json_t *rep = NULL;
+  struct rs_diag d;
+  enum rs_err e = rs_scan(&o, &rep, &d);
+  ck_assert_msg(e == RS_OK, "scan %s: %s", path, d.what);
+  ck_assert_ptr_nonnull(rep);
+  return rep;
+}
+
+/* Windows form of an answer path: volume index -> drive from the report. */
+static void win_path(json_t *rep, int vol, const char *tsk, char *out, size_t n)
+{
+  json_t *v = json_array_get(json_object_get(rep, "volumes"), (size_t)vol);
+  const char *drive = json_string_value(json_object_get(v, "drive"));
+  size_t k = (size_t)snprintf(out, n, "%s", drive ? drive : "");
+  for (const char *p = tsk; *p && k + 1 < n; p++)
+    out[k++] = *p == '/' ? '\\' : *p;
+  out[k] = '\0';
+}
+
+static json_t *finding_by_path(json_t *rep, const char *win, const char *check_prefix)
+{
+  size_t i;
+  json_t *f;
+  json_array_foreach(json_object_get(rep, "findings"), i, f) {
+    const char *p = json_string_value(json_object_get(f, "path"));
+    const char *c = json_string_value(json_object_get(f, "check"));
+    if (p && strcasecmp(p, win) == 0 &&
+        (!check_prefix || (c && strncmp(c, check_prefix, strlen(check_prefix)) == 0)))
+      return f;
+  }
+  return NULL;
+}
+
+static const char *kind_to_check(const char *kind)
+{
+  static const struct {
+    const char *kind, *check;
+  } m[] = {{"cr2-rootexe", "CR2-ROOTEXE"},   {"cr2-explorer", "CR2-EXPLORER"},
+           {"nimda-admin-dll", "NIMDA-ADMINDLL"}, {"nimda-tftp", "NIMDA-TFTP"}};
+  for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+    if (strcmp(kind, m[i].kind) == 0)
+      return m[i].check;
+  return NULL;
+}
+
+START_TEST(scenario_matches_answer)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(_i >= nscen, "fewer fixture scenarios than test slots");
+  const char *s = scen[_i];
+  json_t *ans = load_answer(s);
+  ck_assert_msg(ans != NULL, "%s: no answer.json", s);
+  char xz[4096];
+  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", s);
+  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
+  ck_assert_ptr_nonnull(img);
+  chmod(img, 0444); /* a scan works on read-only evidence */
+  char before[65], after[65];
+  rs_t_sha256_file(img, before);
+
+  json_t *rep = scan_image(img, false);
+  const char *want = json_string_value(json_object_get(ans, "verdict"));
+  const char *got =
+      json_string_value(json_object_get(json_object_get(rep, "verdict"), "status"));
+  ck_assert_msg(got && want && strcmp(got, want) == 0, "%s: verdict %s, want %s (%s)", s, got,
+                want,
+                json_string_value(json_object_get(json_object_get(rep, "verdict"), "summary")));
+
+  /* every artifact of the answer is a finding with the peer-tool facts */
+  size_t i;
+  json_t *a;
+  json_array_foreach(json_object_get(ans, "artifacts"), i, a) {
+    const char *check = kind_to_check(json_string_value(json_object_get(a, "kind")));
+    if (!check)
+      continue;
+    char win[2048];
+    win_path(rep, (int)json_integer_value(json_object_get(a, "volume")),
+             json_string_value(json_object_get(a, "path")), win, sizeof win);
+    json_t *f = finding_by_path(rep, win, check);
+    ck_assert_msg(f != NULL, "%s: no %s finding for %s", s, check, win);
+    ck_assert_int_eq(json_is_true(json_object_get(f, "allocated")),
+                     json_is_true(json_object_get(a, "allocated")));
+    if (json_object_get(a, "mft_entry") && json_is_integer(json_object_get(a, "mft_entry")))
+      ck_assert_int_eq(json_integer_value(json_object_get(f, "mft_entry")),
+                       json_integer_value(json_object_get(a, "mft_entry")));
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "size")),
+                     json_integer_value(json_object_get(a, "size")));
+    const char *sha = json_string_value(json_object_get(a, "sha256"));
+    if (sha && json_is_true(json_object_get(a, "allocated")))
+      ck_assert_str_eq(json_string_value(json_object_get(f, "sha256")), sha);
+  }
+  /* decoys: nothing on the must-not-flag list appears as a finding */
+  json_array_foreach(json_object_get(ans, "must_not_flag"), i, a) {
+    char win[2048];
+    win_path(rep, (int)json_integer_value(json_object_get(a, "volume")),
+             json_string_value(json_object_get(a, "path")), win, sizeof win);
+    json_t *f = finding_by_path(rep, win, NULL);
+    ck_assert_msg(f == NULL || strcmp(json_string_value(json_object_get(f, "severity")), "info") == 0,
+                  "%s: decoy %s flagged as %s", s, win,
+                  f ? json_string_value(json_object_get(f, "check")) : "");
+  }
+  /* idq.dll copies: version and state */
+  json_array_foreach(json_object_get(ans, "idq"), i, a) {
+    char win[2048];
+    win_path(rep, (int)json_integer_value(json_object_get(a, "volume")),
+             json_string_value(json_object_get(a, "path")), win, sizeof win);
+    size_t k;
+    json_t *q, *hit = NULL;
+    json_array_foreach(json_object_get(json_object_get(rep, "system"), "idq_dll"), k, q)
+      if (strcasecmp(json_string_value(json_object_get(q, "path")), win) == 0)
+        hit = q;
+    ck_assert_msg(hit != NULL, "%s: idq.dll %s not reported", s, win);
+    ck_assert_str_eq(json_string_value(json_object_get(hit, "file_version")),
+                     json_string_value(json_object_get(a, "version")));
+    const char *st = json_string_value(json_object_get(a, "expected_state"));
+    if (st && strcmp(st, "unknown") != 0)
+      ck_assert_str_eq(json_string_value(json_object_get(hit, "state")), st);
+  }
+  /* registry */
+  json_t *reg = json_object_get(ans, "registry");
+  json_t *sys = json_object_get(rep, "system");
+  if (json_is_string(json_object_get(reg, "current_control_set")))
+    ck_assert_str_eq(json_string_value(json_object_get(sys, "current_control_set")),
+                     json_string_value(json_object_get(reg, "current_control_set")));
+  if (json_object_get(reg, "sfcdisable")) {
+    json_t *w = json_object_get(reg, "sfcdisable"), *g = json_object_get(sys, "sfcdisable");
+    ck_assert_msg(json_equal(w, g), "%s: sfcdisable differs", s);
+  }
+  /* logs: hits per family */
+  json_t *wh = json_object_get(json_object_get(ans, "logs"), "hits");
+  json_t *gh = json_object_get(json_object_get(rep, "logs"), "hits");
+  const char *key;
+  json_t *val;
+  json_object_foreach(wh, key, val) {
+    ck_assert_msg(json_integer_value(json_object_get(gh, key)) == json_integer_value(val),
+                  "%s: logs.hits.%s = %lld, want %lld", s, key,
+                  (long long)json_integer_value(json_object_get(gh, key)),
+                  (long long)json_integer_value(val));
+  }
+  json_t *bu = json_object_get(json_object_get(ans, "logs"), "backdoor_use");
+  if (json_is_integer(bu))
+    ck_assert_int_eq(json_array_size(json_object_get(json_object_get(rep, "logs"), "backdoor_use")),
+                     json_integer_value(bu));
+  rs_t_sha256_file(img, after);
+  ck_assert_str_eq(before, after);
+  json_decref(rep);
+  json_decref(ans);
+}
+END_TEST
+
+/* Same evidence, same bytes (run.* aside). */
+START_TEST(scan_is_deterministic)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  char xz[4096];
+  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[0]);
+  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
+  ck_assert_ptr_nonnull(img);
+  json_t *a = scan_image(img, false), *b = scan_image(img, false);
+  json_object_del(a, "run");
+  json_object_del(b, "run");
+  char *sa = json_dumps(a, JSON_PRESERVE_ORDER), *sb = json_dumps(b, JSON_PRESERVE_ORDER);
+  ck_assert_str_eq(sa, sb);
+  free(sa);
+  free(sb);
+  json_decref(a);
+  json_decref(b);
+}
+END_TEST
+
+/* The contract's required fields are all present. */
+START_TEST(report_has_contract_fields)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  char xz[4096];
+  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[0]);
+  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
+  json_t *r = scan_image(img, true);
+  static const char *const paths[] = {
+    "schema", "tool.name", "tool.version", "tool.libraries", "run.command_line",
+    "run.started_utc", "run.finished_utc", "evidence.segments", "evidence.format",
+    "evidence.media_size", "evidence.hashes", "evidence.stored_hashes", "evidence.verification",
+    "volumes", "system.os", "system.current_control_set", "system.hotfixes",
+    "system.script_maps", "system.virtual_roots", "system.sfcdisable", "system.idq_dll",
+    "logs.files", "logs.hits", "logs.attackers", "logs.backdoor_use", "findings",
+    "verdict.status", "verdict.reasons", "verdict.summary", "verdict.cleanup", "unreadable",
+    "timeline"};
+  for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", paths[i]);
+    json_t *cur = r;
+    for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
+      cur = json_object_get(cur, tok);
+    ck_assert_msg(cur != NULL, "missing %s", paths[i]);
+  }
+  ck_assert_str_eq(json_string_value(json_object_get(r, "schema")), "redsleuth-report/1");
+  ck_assert(json_is_null(json_object_get(json_object_get(r, "evidence"), "hashes")));
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "evidence"), "verification")),
+                   "not-checked");
+  /* every timeline time is ISO 8601 UTC with Z, and the timeline is sorted */
+  size_t i;
+  json_t *e;
+  const char *prev = "";
+  json_array_foreach(json_object_get(r, "timeline"), i, e) {
+    const char *t = json_string_value(json_object_get(e, "datetime"));
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(t[strlen(t) - 1], 'Z');
+    ck_assert_int_eq(t[10], 'T');
+    ck_assert_msg(strncmp(prev, t, 19) <= 0, "timeline not sorted at %zu", i);
+    prev = t;
+  }
+  json_decref(r);
+}
+END_TEST
+
+/* Real third-party images: analysed without a crash, sensible verdicts. */
+START_TEST(realdata_no_windows)
+{
+  const char *p = rs_t_realdata("images/image.raw.000");
+  RS_T_SKIP_IF(!p, "../shared/realdata absent");
+  json_t *r = scan_image(p, true);
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "verdict"), "status")),
+                   "undetermined");
+  ck_assert_int_eq(rs_report_exit_code(r), RS_EXIT_UNREADABLE);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(realdata_ewf_verifies)
+{
+  const char *p = rs_t_realdata("images/imageformat_mmls_1.E01");
+  RS_T_SKIP_IF(!p, "../shared/realdata absent");
+  json_t *r = scan_image(p, false);
+  json_t *ev = json_object_get(r, "evidence");
+  ck_assert_str_eq(json_string_value(json_object_get(ev, "verification")), "match");
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(ev, "hashes"), "md5")),
+                   "8ec671e301095c258224aad701740503");
+  ck_assert_int_eq(json_array_size(json_object_get(r, "volumes")), 2);
+  json_decref(r);
+}
+END_TEST
+
+/* Batch: every fixture plus one broken image, two at a time; the broken one
+ * is isolated and every other image gets its folder, report and summary line. */
+START_TEST(batch_isolates_failures)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  const char *tmp = rs_t_tmpdir();
+  char list[4096], out[4096], bad[4096];
+  snprintf(list, sizeof list, "%s/images.txt", tmp);
+  snprintf(out, sizeof out, "%s/batch", tmp);
+  snprintf(bad, sizeof bad, "%s/garbage.raw", tmp);
+  FILE *fp = fopen(bad, "w");
+  ck_assert_ptr_nonnull(fp);
+  for (int i = 0; i < 4096; i++)
+    fputc((i * 7919) & 0xff, fp);
+  fclose(fp);
+  fp = fopen(list, "w");
+  ck_assert_ptr_nonnull(fp);
+  fprintf(fp, "# fixtures\n");
+  for (int i = 0; i < nscen; i++) {
+    char xz[4096];
+    snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[i]);
+    const char *img = rs_t_unpack(rs_t_src(xz), NULL);
+    ck_assert_ptr_nonnull(img);
+    char named[4096];
+    snprintf(named, sizeof named, "%s/%s.raw", tmp, scen[i]);
+    ck_assert_int_eq(rename(img, named), 0);
+    fprintf(fp, "%s\n", named);
+  }
+  fprintf(fp, "%s\n", bad);
+  fclose(fp);
+  char cmd[16384];
+  snprintf(cmd, sizeof cmd, "'%s/redsleuth' scan --no-hash --batch '%s' -j 2 --out-dir '%s'",
+           RS_BUILDDIR, list, out);
+  char *stdout_text = NULL;
+  int rc = rs_t_run(cmd, &stdout_text);
+  ck_assert_int_eq(rc, 11); /* one image could not be analysed */
+  int lines = 0;
+  for (char *p = stdout_text; p && *p; p++)
+    lines += *p == '\n';
+  ck_assert_int_eq(lines, nscen + 1);
+  free(stdout_text);
+  char sum[4200];
+  snprintf(sum, sizeof sum, "%s/summary.jsonl", out);
+  fp = fopen(sum, "r");
+  ck_assert_ptr_nonnull(fp);
+  char line[65536];
+  int n = 0;
+  while (fgets(line, sizeof line, fp)) {
+    json_t *j = json_loads(line, 0, NULL);
+    ck_assert_ptr_nonnull(j);
+    const char *ev = json_string_value(json_object_get(j, "evidence"));
+    int code = (int)json_integer_value(json_object_get(j, "exit_code"));
+    if (n < nscen) {
+      /* input order; the verdict is the scenario's */
+      json_t *ans = load_answer(scen[n]);
+      ck_assert_ptr_nonnull(strstr(ev, scen[n]));
+      ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")),
+                       json_string_value(json_object_get(ans, "verdict")));
+      ck_assert(code == 0 || code == 10);
+      json_decref(ans);
+    } else {
+      ck_assert_int_eq(code, 3);
+      ck_assert(json_is_null(json_object_get(j, "verdict")));
+      ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "error")), "RS_E_"));
+    }
+    json_decref(j);
+    n++;
+  }
+  fclose(fp);
+  ck_assert_int_eq(n, nscen + 1);
+}
+END_TEST
+
+/* The Turbinia task: command construction and exit-code handling against a
+ * fake runner (contrib/turbinia/test_redsleuth_task.py). */
+START_TEST(turbinia_task_fake_runner)
+{
+  RS_T_SKIP_IF(!rs_t_have("/usr/bin/python3"), "no /usr/bin/python3");
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "cd '%s/contrib/turbinia' && /usr/bin/python3 -m unittest -q "
+           "test_redsleuth_task 2>&1", RS_SRCDIR);
+  char *out = NULL;
+  int rc = rs_t_run(cmd, &out);
+  ck_assert_msg(rc == 0, "turbinia task tests failed:\n%s", out ? out : "");
+  ck_assert_ptr_nonnull(strstr(out, "OK"));
+  free(out);
+}
+END_TEST
+
+/* --timeline full: one body line per walked name ($SI), plus $FILE_NAME lines,
+ * and mactime accepts it. */
+START_TEST(timeline_full_body)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  char xz[4096];
+  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", "w2k-cr2-used");
+  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
+  ck_assert_ptr_nonnull(img);
+  char out[4096], cmd[12288];
+  snprintf(out, sizeof out, "%s/tlfull", rs_t_tmpdir());
+  snprintf(cmd, sizeof cmd, "'%s/redsleuth' scan --no-hash --timeline full --out-dir '%s' '%s' "
+           ">/dev/null 2>&1", RS_BUILDDIR, out, img);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 10);
+  char body[4200];
+  snprintf(body, sizeof body, "%s/timeline-full.body", out);
+  size_t len = 0;
+  char *b = (char *)rs_t_slurp(body, &len);
+  ck_assert_ptr_nonnull(b);
+  ck_assert_ptr_nonnull(strstr(b, "C:/Inetpub/scripts/root.exe|"));
+  ck_assert_ptr_nonnull(strstr(b, "C:/Inetpub/scripts/root.exe ($FILE_NAME)|"));
+  int bars = 0, lines = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (b[i] == '|')
+      bars++;
+    if (b[i] == '\n') {
+      ck_assert_int_eq(bars, 10);
+      bars = 0;
+      lines++;
+    }
+  }
+  ck_assert_int_gt(lines, 50);
+  free(b);
+  if (rs_t_have("mactime")) {
+    snprintf(cmd, sizeof cmd, "mactime -b '%s' -d -z UTC >/dev/null", body);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  }
+}
+END_TEST
 
 Suite *rs_suite_scan(void)
 {
-  return suite_create("scan");
+  Suite *s = suite_create("scan");
+  TCase *tc = tcase_create("fixtures");
+  tcase_set_timeout(tc, 300);
+  tcase_add_loop_test(tc, scenario_matches_answer, 0, 12);
+  tcase_add_test(tc, scan_is_deterministic);
+  tcase_add_test(tc, report_has_contract_fields);
+  suite_add_tcase(s, tc);
+  TCase *rd = tcase_create("realdata");
+  tcase_set_timeout(rd, 120);
+  tcase_add_test(rd, realdata_no_windows);
+  tcase_add_test(rd, realdata_ewf_verifies);
+  suite_add_tcase(s, rd);
+  TCase *cli = tcase_create("batch");
+  tcase_set_timeout(cli, 300);
+  tcase_add_test(cli, batch_isolates_failures);
+  tcase_add_test(cli, turbinia_task_fake_runner);
+  tcase_add_test(cli, timeline_full_body);
+  suite_add_tcase(s, cli);
+  return s;
 }

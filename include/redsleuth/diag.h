@@ -24,6 +24,10 @@ enum rs_err {
   RS_E_MISMATCH,    /* stored hash differs from the computed one */
   RS_E_OUTPUT,      /* cannot write a report file */
   RS_E_INTERNAL,    /* a bug */
+  /* Not failures: the analysis finished, but the exit code is not 0 and the
+   * report contract wants one stderr line for every non-zero exit. */
+  RS_E_INDICATORS,  /* exit 10: the verdict is an indicator */
+  RS_E_UNREADABLE,  /* exit 11: parts of the evidence could not be read */
   RS_E__COUNT
 };
 

@@ -68,12 +68,6 @@ struct rs_file_digest {
   char md5[33], sha1[41], sha256[65];
 };
 
-/* DOS attributes (RS_ATTR_*) of entry inum from its $STANDARD_INFORMATION
- * (NTFS) or directory entry (FAT). Read on demand: the walk does not decode
- * them for every entry. */
-enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
-                             struct rs_diag *d);
-
 /* Hashes the default data stream of entry inum (deleted files too, as far as
  * TSK can recover them). Reads in large runs. */
 enum rs_err rs_file_digest(TSK_FS_INFO *fs, uint64_t inum, struct rs_file_digest *out,

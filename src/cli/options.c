@@ -23,16 +23,19 @@
 #include "redsleuth/image.h"
 #include "redsleuth/scan.h"
 #include "redsleuth/writer.h"
+#include "analysis/checks.h"
+#include "batch.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.0.0"
 #endif
 
-enum { CMD_INFO = 1, CMD_SCAN = 2, CMD_BOTH = 3 };
+enum { CMD_INFO = 1, CMD_SCAN = 2, CMD_BOTH = 3, CMD_CHECKS = 4 };
 
 enum opt_id {
   O_OFFSET, O_IMGTYPE, O_FSTYPE, O_SSIZE, O_VERBOSE, O_VERSION, O_JSON, O_OUTDIR,
-  O_CASE, O_EXAMINER, O_NOHASH, O_TLHITS, O_ALLOWEVDIR, O_HELP, O_HELPMAN
+  O_CASE, O_EXAMINER, O_NOHASH, O_TLHITS, O_ALLOWEVDIR, O_HELP, O_HELPMAN, O_TIMELINE,
+  O_BATCH, O_JOBS, O_TIMEOUT
 };
 
 struct rs_option {
@@ -68,6 +71,17 @@ static const struct rs_option rs_options[] = {
     {O_NOHASH, 0, "no-hash", NULL, CMD_SCAN, "Do not hash the media (MD5, SHA-1, SHA-256)."},
     {O_TLHITS, 0, "timeline-hits", NULL, CMD_SCAN,
      "Put every worm request from the logs on the timeline, not only the first and last."},
+    {O_TIMELINE, 0, "timeline", "full", CMD_SCAN,
+     "With \"full\": also write timeline-full.body into --out-dir, every file's MACB times "
+     "($STANDARD_INFORMATION and $FILE_NAME) as a TSK body file, from the same single walk."},
+    {O_BATCH, 0, "batch", "LIST", CMD_SCAN,
+     "Scan every image named in LIST (one first segment per line, # comments) in its own "
+     "process; needs --out-dir; one folder per image and a JSONL summary line per image."},
+    {O_JOBS, 'j', "jobs", "N", CMD_SCAN,
+     "Batch: run N scans at once (default 1). With -j, several IMAGE arguments are separate "
+     "images, not segments of one."},
+    {O_TIMEOUT, 0, "timeout", "SECONDS", CMD_SCAN,
+     "Batch: kill a scan that runs longer than SECONDS and go on with the others."},
     {O_HELP, 'h', "help", NULL, CMD_BOTH, "Print this help."},
     {O_HELPMAN, 0, "help-man", NULL, CMD_BOTH, "Print the manual page (troff)."},
 };
@@ -85,6 +99,9 @@ static const struct {
     {"scan", CMD_SCAN,
      "Analyse the evidence for Code Red and Nimda artifacts and the idq.dll patch state, and "
      "write the report."},
+    {"checks", CMD_CHECKS,
+     "Print the table of checks (id, what it looks at, verdict role, reference section) as "
+     "Markdown: the content of docs/checks.md."},
 };
 
 static const struct {
@@ -117,6 +134,8 @@ static void print_help(FILE *fp)
 {
   fprintf(fp, "Usage: redsleuth info [TSK options] [options] IMAGE [SEGMENT...]\n"
               "       redsleuth scan [TSK options] [options] IMAGE [SEGMENT...]\n"
+              "       redsleuth scan --batch LIST [-j N] --out-dir DIR [options]\n"
+              "       redsleuth checks\n"
               "       redsleuth -V | --help | --help-man\n\nCommands:\n");
   for (size_t i = 0; i < sizeof rs_commands / sizeof rs_commands[0]; i++)
     fprintf(fp, "  %-6s %s\n", rs_commands[i].name, rs_commands[i].help);
@@ -216,6 +235,10 @@ struct cli {
   struct rs_run_opts run;
   bool json, allow_evdir, list_img, list_fs;
   const char *out_dir;
+  const char *timeline;    /* "full" or NULL */
+  const char *batch;       /* LIST file */
+  int jobs;                /* 0 = not given */
+  int timeout_s;
   const char **segs;
   int nseg;
 };
@@ -303,6 +326,22 @@ static int apply(struct cli *c, const struct rs_option *o, const char *arg, cons
   case O_EXAMINER: c->run.examiner = arg; break;
   case O_NOHASH: c->run.no_hash = true; break;
   case O_TLHITS: c->run.all_hits = true; break;
+  case O_TIMELINE:
+    if (strcmp(arg, "full") != 0)
+      return usage_error(shown, "the only timeline mode is 'full', not '%s'", arg);
+    c->timeline = arg;
+    break;
+  case O_BATCH: c->batch = arg; break;
+  case O_JOBS:
+    if (!parse_u64(arg, 256, &v) || v < 1)
+      return usage_error(shown, "jobs must be 1 to 256, not '%s'", arg);
+    c->jobs = (int)v;
+    break;
+  case O_TIMEOUT:
+    if (!parse_u64(arg, 7 * 86400, &v) || v < 1)
+      return usage_error(shown, "timeout must be 1 to 604800 seconds, not '%s'", arg);
+    c->timeout_s = (int)v;
+    break;
   case O_HELP: print_help(stdout); return 0;
   case O_HELPMAN: print_man(stdout); return 0;
   }
@@ -371,7 +410,7 @@ static void print_unreadable_line(const json_t *rep, const char *seg0)
   struct rs_diag d;
   const char *w = json_string_value(json_object_get(u, "where"));
   const char *r = json_string_value(json_object_get(u, "reason"));
-  rs_diag_set(&d, RS_E_IO, seg0, "%zu part(s) could not be read (see \"unreadable\"); first: %s: %s",
+  rs_diag_set(&d, RS_E_UNREADABLE, seg0, "%zu part(s) could not be read (see \"unreadable\"); first: %s: %s",
               json_array_size(unr), w ? w : "?", r ? r : "?");
   rs_diag_print(stderr, &d);
 }
@@ -472,8 +511,26 @@ static int run_scan(struct cli *c)
       return RS_EXIT_USAGE;
     }
   }
+  FILE *full = NULL;
+  if (c->timeline) {
+    if (!c->out_dir)
+      return usage_error("--timeline", "--timeline full needs --out-dir%s", "");
+    if (mkdir(c->out_dir, 0755) != 0 && errno != EEXIST)
+      return usage_error(c->out_dir, "cannot create the folder%s", "");
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/timeline-full.body", c->out_dir);
+    if (!(full = fopen(path, "w"))) {
+      rs_diag_set(&d, RS_E_OUTPUT, path, "%s", strerror(errno));
+      rs_diag_print(stderr, &d);
+      return RS_EXIT_INTERNAL;
+    }
+    c->run.full_body = full;
+  }
   json_t *rep = NULL;
   enum rs_err e = rs_scan(&c->run, &rep, &d);
+  if (full && fclose(full) != 0 && e == RS_OK)
+    e = rs_diag_set(&d, RS_E_OUTPUT, "timeline-full.body", "%s", strerror(errno));
+  c->run.full_body = NULL;
   if (e != RS_OK) {
     rs_diag_print(stderr, &d);
     json_decref(rep);
@@ -499,12 +556,80 @@ static int run_scan(struct cli *c)
       const char *st = json_string_value(
           json_object_get(json_object_get(rep, "verdict"), "status"));
       /* Not an error, but the contract wants one line for every non-zero exit. */
-      rs_diag_set(&d, rc == RS_EXIT_INDICATORS ? RS_OK : RS_E_MISMATCH, c->segs[0],
+      rs_diag_set(&d, rc == RS_EXIT_INDICATORS ? RS_E_INDICATORS : RS_E_UNREADABLE, c->segs[0],
                   "verdict %s (exit %d)", st ? st : "?", rc);
       rs_diag_print(stderr, &d);
     }
   }
   json_decref(rep);
+  return rc;
+}
+
+/* Options a batch passes on to each child `scan`: everything but the batch's
+ * own (--batch, -j, --timeout, --out-dir) and the image arguments. */
+static bool batch_only(const char *a, bool *takes_arg)
+{
+  static const char *const own[] = {"--batch", "-j", "--jobs", "--timeout", "--out-dir"};
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    size_t n = strlen(own[i]);
+    if (strncmp(a, own[i], n) == 0 && (a[n] == '\0' || a[n] == '=' || (n == 2 && a[n]))) {
+      *takes_arg = a[n] == '\0';
+      return true;
+    }
+  }
+  return false;
+}
+
+static int run_batch(struct cli *c, int argc, char **argv)
+{
+  if (!c->out_dir)
+    return usage_error("--batch", "a batch needs --out-dir%s", "");
+  char **images = NULL;
+  int n = 0;
+  bool owned = false;
+  if (c->batch) {
+    n = rs_batch_read_list(c->batch, &images);
+    if (n < 0)
+      return usage_error(c->batch, "cannot read the list: %s", strerror(errno));
+    owned = true;
+  } else {
+    images = (char **)c->segs;
+    n = c->nseg;
+  }
+  char **fwd = calloc((size_t)argc + 1, sizeof *fwd);
+  int nf = 0;
+  bool after_dashdash = false;
+  for (int i = 2; fwd && i < argc; i++) {
+    const char *a = argv[i];
+    bool takes = false;
+    if (after_dashdash || a[0] != '-' || a[1] == '\0')
+      continue; /* image arguments */
+    if (!strcmp(a, "--")) {
+      after_dashdash = true;
+      continue;
+    }
+    if (batch_only(a, &takes)) {
+      i += takes;
+      continue;
+    }
+    fwd[nf++] = (char *)a;
+    const struct rs_option *o = a[1] == '-' ? find_long(a + 2, strcspn(a + 2, "=")) : find_short(a[1]);
+    if (o && o->arg && !strchr(a, '=') && !(a[1] != '-' && a[2]) && i + 1 < argc)
+      fwd[nf++] = argv[++i];
+  }
+  char self[PATH_MAX];
+  ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+  self[sl > 0 ? sl : 0] = '\0';
+  struct rs_batch_opts bo = {.self = self, .images = images, .nimages = n,
+                             .jobs = c->jobs ? c->jobs : 1, .out_dir = c->out_dir,
+                             .scan_args = fwd, .nscan_args = nf, .timeout_s = c->timeout_s};
+  int rc = fwd && sl > 0 ? rs_batch_run(&bo) : RS_EXIT_INTERNAL;
+  free(fwd);
+  if (owned) {
+    for (int i = 0; i < n; i++)
+      free(images[i]);
+    free(images);
+  }
   return rc;
 }
 
@@ -525,6 +650,10 @@ int rs_cli_main(int argc, char **argv)
     c.cmd = CMD_INFO;
   } else if (!strcmp(argv[1], "scan")) {
     c.cmd = CMD_SCAN;
+  } else if (!strcmp(argv[1], "checks")) {
+    rs_checks_markdown(stdout);
+    free(c.segs);
+    return fflush(stdout) == 0 ? 0 : RS_EXIT_INTERNAL;
   } else if (argv[1][0] == '-') {
     c.cmd = CMD_BOTH; /* -V, --help, --help-man without a command */
     first = 1;
@@ -543,6 +672,11 @@ int rs_cli_main(int argc, char **argv)
   }
   if (rc < 0 && c.cmd == CMD_BOTH)
     rc = usage_error(argv[1], "no command given: redsleuth info|scan IMAGE (see --help)%s", "");
+  if (rc < 0 && c.cmd == CMD_SCAN && (c.batch || c.jobs)) {
+    rc = run_batch(&c, argc, argv);
+    free(c.segs);
+    return rc;
+  }
   if (rc < 0 && c.nseg == 0)
     rc = usage_error(argv[1], "no image given: redsleuth %s [options] IMAGE [SEGMENT...]",
                      argv[1]);

@@ -84,6 +84,25 @@ static json_t *winroot_json(const char *r)
   return json_string(w);
 }
 
+/* The report's "volumes" array; shared by info and scan. */
+json_t *rs_report_volumes(const struct rs_image *img)
+{
+  json_t *vols = json_array();
+  for (int i = 0; i < img->nvol; i++) {
+    const struct rs_volume *v = &img->vols[i];
+    json_t *jv = json_pack(
+        "{s:i, s:I, s:I, s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b}", "index", v->index,
+        "start_sector", (json_int_t)v->start_sector, "sectors", (json_int_t)v->sectors,
+        "fs_type", rs_fs_kind_name(v->fs_kind), "fs_name", str_or_null(v->fs_name), "label",
+        str_or_null(v->label), "drive", str_or_null(v->drive), "drive_assumed",
+        v->drive[0] && v->drive_assumed, "windows_root", winroot_json(v->windows_root), "serial",
+        serial_json(v), "partition", str_or_null(v->part_desc), "note", str_or_null(v->note),
+        "ambiguous", v->ambiguous);
+    json_array_append_new(vols, jv);
+  }
+  return vols;
+}
+
 static void add_unreadable(json_t *arr, const char *what, const char *where, const char *why)
 {
   json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "what", what, "where", where,
@@ -145,19 +164,7 @@ enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag
     json_object_set_new(ev, "stored_hashes", json_null());
   }
 
-  json_t *vols = json_array();
-  for (int i = 0; i < img->nvol; i++) {
-    const struct rs_volume *v = &img->vols[i];
-    json_t *jv = json_pack(
-        "{s:i, s:I, s:I, s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b}", "index", v->index,
-        "start_sector", (json_int_t)v->start_sector, "sectors", (json_int_t)v->sectors,
-        "fs_type", rs_fs_kind_name(v->fs_kind), "fs_name", str_or_null(v->fs_name), "label",
-        str_or_null(v->label), "drive", str_or_null(v->drive), "drive_assumed",
-        v->drive_assumed, "windows_root", winroot_json(v->windows_root), "serial",
-        serial_json(v), "partition", str_or_null(v->part_desc), "note", str_or_null(v->note),
-        "ambiguous", v->ambiguous);
-    json_array_append_new(vols, jv);
-  }
+  json_t *vols = rs_report_volumes(img);
   /* Volume problems carry their own notes; the rest concern the media. */
   for (int i = 0; i < img->nproblems; i++) {
     const char *p = img->problems[i];

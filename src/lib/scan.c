@@ -392,6 +392,8 @@ static struct rs_cand *add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, in
   c->si[0] = e->si_crtime, c->si[1] = e->si_mtime, c->si[2] = e->si_atime, c->si[3] = e->si_ctime;
   c->fn[0] = e->fn_crtime, c->fn[1] = e->fn_mtime, c->fn[2] = e->fn_atime, c->fn[3] = e->fn_ctime;
   c->fat_local = e->fat_local;
+  c->attrs = e->dos_attrs;
+  c->attrs_known = e->attrs_known;
   return c;
 }
 
@@ -534,6 +536,9 @@ static const char *const si_desc[4] = {"Creation Time ($SI)", "Modification Time
 static const char *const fn_desc[4] = {"Creation Time ($FN)", "Modification Time ($FN)",
                                        "Last Access Time ($FN)", "MFT Entry Change Time ($FN)"};
 
+static const char *const fat_desc[4] = {"Creation Time (FAT)", "Modification Time (FAT)",
+                                        "Last Access Date (FAT)", "Changed (FAT)"};
+
 static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,
                                     const struct rs_cand *c, const struct rs_file_digest *dg)
 {
@@ -557,18 +562,32 @@ static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_che
   json_object_set_new(o, "sha1", dg && dg->done ? json_string(dg->sha1) : json_null());
   json_object_set_new(o, "sha256", dg && dg->done ? json_string(dg->sha256) : json_null());
   json_t *times = json_object();
+  struct rs_time si[4];
+  memcpy(si, c->si, sizeof si);
+  bool converted = false;
+  if (c->fat_local) {
+    /* FAT stores local clock times: convert with the host's zone when known */
+    for (int i = 0; i < 4; i++)
+      if (si[i].set)
+        si[i] = rs_tz_local_to_utc(&ctx->si.tz, si[i], &converted);
+  }
   for (int i = 0; i < 4; i++)
-    json_object_set_new(times, si_keys[i], rs_json_time(&c->si[i]));
+    json_object_set_new(times, si_keys[i], rs_json_time(&si[i]));
   for (int i = 0; i < 4; i++)
     json_object_set_new(times, fn_keys[i], rs_json_time(&c->fn[i]));
-  if (c->fat_local)
-    json_object_set_new(times, "note", json_string("FAT times are the stored local clock "
-                                                   "times, not converted"));
+  if (c->fat_local) {
+    char zone[200], note[300];
+    rs_tz_describe(&ctx->si.tz, zone, sizeof zone);
+    if (converted)
+      snprintf(note, sizeof note, "FAT local times converted to UTC with %s", zone);
+    else
+      snprintf(note, sizeof note, "FAT local clock times, not converted (time zone unknown)");
+    json_object_set_new(times, "note", json_string(note));
+  }
   json_object_set_new(o, "times", times);
-  uint32_t attrs = 0;
+  uint32_t attrs = c->attrs;
   json_t *aj = json_null();
-  struct rs_diag d;
-  if (ntfs && rs_fsentry_attrs(vol->fs, c->inum, &attrs, &d) == RS_OK) {
+  if (c->attrs_known) {
     aj = json_array();
     if (attrs & RS_ATTR_HIDDEN)
       json_array_append_new(aj, json_string("hidden"));
@@ -588,10 +607,11 @@ static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_che
   json_object_set_new(o, "details", det);
   char msg[1400];
   snprintf(msg, sizeof msg, "%s: %s%s", chk->title, win, c->allocated ? "" : " (deleted)");
+  const char *src = ntfs ? "mft" : "fat";
   for (int i = 0; i < 4; i++)
-    rs_tl_add(ctx, &c->si[i], si_desc[i], "FILE", msg, (int)f->seq, win, NULL);
+    rs_tl_add(ctx, &si[i], ntfs ? si_desc[i] : fat_desc[i], src, msg, (int)f->seq, win, NULL);
   for (int i = 0; i < 4; i++)
-    rs_tl_add(ctx, &c->fn[i], fn_desc[i], "FILE", msg, (int)f->seq, win, NULL);
+    rs_tl_add(ctx, &c->fn[i], fn_desc[i], src, msg, (int)f->seq, win, NULL);
   return f;
 }
 
@@ -708,9 +728,12 @@ static void eval_idq(struct rs_scan_ctx *ctx)
     memset(&pi, 0, sizeof pi);
     bool pe_ok = false;
     enum rs_err e = rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
+    bool have_ver = false;
     if (e == RS_OK && data) {
       e = rs_pe_read(data, len, &pi, &d);
       pe_ok = e == RS_OK;
+      /* a damaged resource tree may still have yielded the fixed version */
+      have_ver = (e == RS_OK || e == RS_E_CORRUPT || e == RS_E_TRUNCATED) && pi.has_version;
     }
     if (!pe_ok && c->allocated)
       rs_ctx_unreadable(ctx, "PE file", win, d.what[0] ? d.what : rs_err_text(e));
@@ -722,12 +745,12 @@ static void eval_idq(struct rs_scan_ctx *ctx)
       ctx->idq_any = true;
     struct rs_idq_input in;
     memset(&in, 0, sizeof in);
-    in.has_version = pe_ok && pi.has_version;
+    in.has_version = have_ver;
     if (in.has_version)
       memcpy(in.version, pi.file_version, sizeof in.version);
     in.size = c->size;
     in.file_date = c->si[1];
-    in.pe_timestamp = pe_ok ? pi.timestamp : 0;
+    in.pe_timestamp = pi.timestamp;
     in.os_major = ctx->si.os_major;
     in.service_pack = ctx->si.service_pack;
     in.language = NULL;
@@ -779,7 +802,7 @@ static void eval_idq(struct rs_scan_ctx *ctx)
         json_object_set_new(det, "rule", rs_json_str(r.rule));
         json_object_set_new(det, "decided_by", rs_json_str(r.why));
         if (pe_ok && pi.timestamp)
-          rs_tl_add(ctx, &pt, "PE Compile Time", "PE", title, (int)f->seq, win, NULL);
+          rs_tl_add(ctx, &pt, "PE Compile Time", "pe", title, (int)f->seq, win, NULL);
       }
     }
   }
@@ -832,18 +855,18 @@ static void log_cb(const struct rs_logrec *r, void *arg)
     ctx->cr_2xx++;
   if (r->when.set && r->utc && r->has_date)
     day_add(ctx, &r->when, r->family);
-  if (r->when.set) {
+  if (r->when.set && r->has_date) {
     if (!la->first[r->family].set || rs_time_cmp(&r->when, &la->first[r->family]) < 0)
       la->first[r->family] = r->when;
     if (!la->last[r->family].set || rs_time_cmp(&r->when, &la->last[r->family]) > 0)
       la->last[r->family] = r->when;
   }
-  if (ctx->opts->all_hits && r->when.set) {
+  if (ctx->opts->all_hits && r->when.set && r->has_date) {
     char msg[900];
     snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family), r->method,
              r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
              r->query && strcmp(r->query, "-") ? r->query : "", r->status);
-    rs_tl_add(ctx, &r->when, "Request Time", "LOG", msg, -1, la->win, r->client_ip);
+    rs_tl_add(ctx, &r->when, "Request Time", "iislog", msg, -1, la->win, r->client_ip);
   }
 }
 
@@ -925,11 +948,11 @@ static void eval_logs(struct rs_scan_ctx *ctx)
       char msg[1400];
       if (la->first[f].set) {
         snprintf(msg, sizeof msg, "first %s request in %s", rs_family_title((enum rs_family)f), win);
-        rs_tl_add(ctx, &la->first[f], "First Request", "LOG", msg, -1, win, NULL);
+        rs_tl_add(ctx, &la->first[f], "First Request", "iislog", msg, -1, win, NULL);
       }
       if (la->last[f].set && rs_time_cmp(&la->last[f], &la->first[f]) != 0) {
         snprintf(msg, sizeof msg, "last %s request in %s", rs_family_title((enum rs_family)f), win);
-        rs_tl_add(ctx, &la->last[f], "Last Request", "LOG", msg, -1, win, NULL);
+        rs_tl_add(ctx, &la->last[f], "Last Request", "iislog", msg, -1, win, NULL);
       }
     }
     free(la);
@@ -987,7 +1010,7 @@ static void log_findings(struct rs_scan_ctx *ctx)
         char msg[900];
         snprintf(msg, sizeof msg, "backdoor used: %s -> %d from %s", u[k].request, u[k].status,
                  u[k].ip);
-        rs_tl_add(ctx, &u[k].when, "Request Time", "LOG", msg, (int)f->seq, u[k].file, u[k].ip);
+        rs_tl_add(ctx, &u[k].when, "Request Time", "iislog", msg, (int)f->seq, u[k].file, u[k].ip);
       }
     }
   }
@@ -1182,40 +1205,6 @@ static json_t *system_json(struct rs_scan_ctx *ctx)
   return s;
 }
 
-json_t *rs_report_volumes(const struct rs_image *img)
-{
-  json_t *arr = json_array();
-  for (int i = 0; i < img->nvol; i++) {
-    const struct rs_volume *v = &img->vols[i];
-    json_t *o = json_object();
-    json_object_set_new(o, "index", json_integer(v->index));
-    json_object_set_new(o, "start_sector", json_integer((json_int_t)v->start_sector));
-    json_object_set_new(o, "sectors", json_integer((json_int_t)v->sectors));
-    json_object_set_new(o, "partition", rs_json_str(v->part_desc));
-    json_object_set_new(o, "fs_type", json_string(rs_fs_kind_name(v->fs_kind)));
-    json_object_set_new(o, "label", v->label[0] ? rs_json_str(v->label) : json_null());
-    char ser[24];
-    snprintf(ser, sizeof ser, "%016llx", (unsigned long long)v->serial);
-    json_object_set_new(o, "serial", v->serial ? json_string(ser) : json_null());
-    json_object_set_new(o, "drive", v->drive[0] ? json_string(v->drive) : json_null());
-    json_object_set_new(o, "drive_assumed", json_boolean(v->drive[0] && v->drive_assumed));
-    if (v->windows_root[0]) {
-      char w[300];
-      size_t n = 0;
-      for (const char *p = v->windows_root; *p && n + 1 < sizeof w; p++)
-        w[n++] = *p == '/' ? '\\' : *p;
-      w[n] = '\0';
-      json_object_set_new(o, "windows_root", rs_json_str(w));
-    } else {
-      json_object_set_new(o, "windows_root", json_null());
-    }
-    json_object_set_new(o, "ambiguous", json_boolean(v->ambiguous));
-    json_object_set_new(o, "note", v->note[0] ? rs_json_str(v->note) : json_null());
-    json_array_append_new(arr, o);
-  }
-  return arr;
-}
-
 struct hash_job {
   const struct rs_image *img;
   struct rs_media_hashes h;
@@ -1391,10 +1380,16 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
       hash_thread(&hj);
   }
 
-  struct rs_diag vd;
-  rs_diag_clear(&vd);
-  if (rs_image_volumes(ctx.img, &o->img, &vd) != RS_OK)
-    rs_ctx_unreadable(&ctx, "volumes", o->segs[0], vd.what[0] ? vd.what : "no volume readable");
+  /* nothing at all to examine (no partition table, no file system): the
+   * evidence cannot be opened, as `info` says too (exit 3) */
+  enum rs_err ve = rs_image_volumes(ctx.img, &o->img, d);
+  if (ve != RS_OK) {
+    if (threaded)
+      pthread_join(th, NULL);
+    ctx_free(&ctx);
+    rs_image_close(ctx.img);
+    return ve;
+  }
   for (int i = 0; i < ctx.img->nproblems; i++)
     rs_ctx_unreadable(&ctx, "volume", o->segs[0], ctx.img->problems[i]);
 

@@ -43,6 +43,8 @@ struct rs_cand {
   uint64_t size;
   struct rs_time si[4], fn[4]; /* cr, m, a, c */
   bool fat_local;
+  uint32_t attrs;       /* DOS attributes from the walk */
+  bool attrs_known;
   char role[16];        /* RS_C_IDQ: "active", "dllcache", "backup", "inetsrv", "other" */
 };
 

@@ -162,7 +162,7 @@ static void reg_finding(struct rs_scan_ctx *ctx, const struct rs_check *c, const
   char msg[1600];
   snprintf(msg, sizeof msg, "%s: %s\\%s = %s (%s)", c->title, v->key, v->name, v->data,
            live ? "live" : "history");
-  rs_tl_add(ctx, &v->key_written, "Key Last Written", "REG", msg, (int)(f - ctx->finds), v->hive,
+  rs_tl_add(ctx, &v->key_written, "Key Last Written", "registry", msg, (int)(f - ctx->finds), v->hive,
             NULL);
 }
 

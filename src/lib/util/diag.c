@@ -21,6 +21,8 @@ static const struct {
   [RS_E_MISMATCH] = {"RS_E_MISMATCH", "stored hash does not match"},
   [RS_E_OUTPUT] = {"RS_E_OUTPUT", "cannot write output"},
   [RS_E_INTERNAL] = {"RS_E_INTERNAL", "internal error"},
+  [RS_E_INDICATORS] = {"RS_E_INDICATORS", "indicators found"},
+  [RS_E_UNREADABLE] = {"RS_E_UNREADABLE", "parts could not be read"},
 };
 
 const char *rs_err_name(enum rs_err e)

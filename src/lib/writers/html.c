@@ -563,9 +563,33 @@ static void day_label(int64_t day, char out[RS_TIME_ISO_MAX])
   out[10] = '\0';
 }
 
+/* logs.per_day[] (written by the scan driver): {date: "YYYY-MM-DD", <family>: n, ...}. */
+static bool per_day_entry(const json_t *o, int64_t *day, int64_t *n)
+{
+  const char *d = rs_writer_str(o, "date");
+  char iso[32];
+  int64_t sec;
+  uint32_t ns;
+  if (!d || strlen(d) != 10)
+    return false;
+  snprintf(iso, sizeof iso, "%sT00:00:00Z", d);
+  if (!rs_writer_time_parse(iso, &sec, &ns))
+    return false;
+  *day = floordiv(sec, 86400);
+  *n = 0;
+  const char *k;
+  const json_t *v;
+  json_object_foreach((json_t *)o, k, v)
+    if (json_is_integer(v) && json_integer_value(v) > 0)
+      *n += json_integer_value(v);
+  return true;
+}
+
 static void chart(struct hx *t, const json_t *report)
 {
   const json_t *tl = json_object_get(report, "timeline");
+  const json_t *pd = json_object_get(json_object_get(report, "logs"), "per_day");
+  bool use_pd = json_is_array(pd) && json_array_size(pd) > 0;
   int64_t lmin = INT64_MAX, lmax = INT64_MIN, mmin = INT64_MAX, mmax = INT64_MIN;
   size_t i;
   const json_t *e;
@@ -575,12 +599,19 @@ static void chart(struct hx *t, const json_t *report)
     if (!rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
       continue;
     int64_t day = floordiv(sec, 86400);
-    if (is_log_entry(e)) {
+    if (is_log_entry(e) && !use_pd) {
       lmin = day < lmin ? day : lmin;
       lmax = day > lmax ? day : lmax;
-    } else if (rs_writer_str(e, "finding")) {
+    } else if (!is_log_entry(e) && rs_writer_str(e, "finding")) {
       mmin = day < mmin ? day : mmin;
       mmax = day > mmax ? day : mmax;
+    }
+  }
+  int64_t pday, pn;
+  json_array_foreach(pd, i, e) {
+    if (use_pd && per_day_entry(e, &pday, &pn) && pn > 0) {
+      lmin = pday < lmin ? pday : lmin;
+      lmax = pday > lmax ? pday : lmax;
     }
   }
   put(t, "<h3>Worm requests per day and artifact times</h3>\n");
@@ -604,13 +635,20 @@ static void chart(struct hx *t, const json_t *report)
     return;
   }
   int64_t maxc = 0, before = 0, after = 0;
-  json_array_foreach(tl, i, e) {
-    if (!is_log_entry(e) || !rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
-      continue;
-    int64_t day = floordiv(sec, 86400);
+  json_array_foreach(use_pd ? pd : tl, i, e) {
+    int64_t day, n;
+    if (use_pd) {
+      if (!per_day_entry(e, &day, &n))
+        continue;
+    } else {
+      if (!is_log_entry(e) || !rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
+        continue;
+      day = floordiv(sec, 86400);
+      n = entry_hits(e);
+    }
     if (day < d0 || day > d1)
       continue;
-    count[day - d0] += entry_hits(e);
+    count[day - d0] += n;
     if (count[day - d0] > maxc)
       maxc = count[day - d0];
   }

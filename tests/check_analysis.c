@@ -1,0 +1,182 @@
+/* analysis: the verdict engine over synthetic facts (every contract status),
+ * the cleanup checklist, the file-row matcher, and the generated docs. */
+#include <stdlib.h>
+#include <string.h>
+#include <check.h>
+#include <jansson.h>
+
+#include "analysis/checks.h"
+#include "scanctx.h"
+#include "testutil.h"
+
+struct vcase {
+  const char *name;
+  bool system;
+  const char *live_rows;     /* comma list of check ids with live findings */
+  const char *past_rows;     /* ... historic findings */
+  enum rs_patch_state idq;   /* active copy state */
+  bool idq_found;
+  int map;                   /* 1, 0, -1 */
+  const char *want;
+};
+
+static const struct vcase vcases[] = {
+  {"no system volume", false, "", "", RS_PATCH_UNKNOWN, false, -1, "undetermined"},
+  {"rootexe + log use", true, "CR2-ROOTEXE,LOG-BACKDOOR-USE", "", RS_PATCH_VULNERABLE, true, 1, "backdoor-used"},
+  {"vroot only, use", true, "CR2-VROOT-C,LOG-BACKDOOR-USE", "", RS_PATCH_FIXED, true, 1, "backdoor-used"},
+  {"rootexe, no log use", true, "CR2-ROOTEXE", "", RS_PATCH_VULNERABLE, true, 1, "infected"},
+  {"sfcdisable only", true, "CR2-SFCDISABLE", "", RS_PATCH_FIXED, true, 1, "infected"},
+  {"tftp files but no log use", true, "CR2-EXPLORER,NIMDA-TFTP", "", RS_PATCH_VULNERABLE, true, 1, "infected"},
+  {"deleted rootexe, patched", true, "", "CR2-ROOTEXE", RS_PATCH_FIXED, true, 1, "cleaned"},
+  {"old vroot, mitigated", true, "", "CR2-VROOT-C", RS_PATCH_VULNERABLE, true, 0, "cleaned"},
+  {"old vroot, still vulnerable", true, "", "CR2-VROOT-C", RS_PATCH_VULNERABLE, true, 1, "vulnerable"},
+  {"vulnerable", true, "LOG-CR2", "", RS_PATCH_VULNERABLE, true, 1, "vulnerable"},
+  {"vulnerable, maps unknown", true, "", "", RS_PATCH_VULNERABLE, true, -1, "vulnerable"},
+  {"mitigated", true, "", "", RS_PATCH_VULNERABLE, true, 0, "mitigated"},
+  {"patched", true, "LOG-CR1", "", RS_PATCH_FIXED, true, 1, "patched"},
+  {"clean", true, "", "", RS_PATCH_UNKNOWN, false, 0, "clean"},
+  {"clean with attempts", true, "LOG-CR2", "", RS_PATCH_UNKNOWN, false, 0, "clean"},
+  {"unknown idq version", true, "", "", RS_PATCH_UNKNOWN, true, 1, "undetermined"},
+  {"log use without artifacts", true, "LOG-BACKDOOR-USE", "", RS_PATCH_FIXED, true, 1, "cleaned"},
+};
+
+static void add_rows(struct rs_scan_ctx *ctx, const char *list, bool live)
+{
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", list);
+  for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+    const struct rs_check *c = rs_check_find(t);
+    ck_assert_msg(c != NULL, "no row %s", t);
+    struct rs_find *f = rs_ctx_add_find(ctx, c, live, 0, t);
+    ck_assert_ptr_nonnull(f);
+    snprintf(f->id, sizeof f->id, "%s-1", t);
+  }
+}
+
+static void ctx_init(struct rs_scan_ctx *ctx)
+{
+  memset(ctx, 0, sizeof *ctx);
+  rs_sysinfo_init(&ctx->si);
+  ctx->unreadable = json_array();
+  ctx->map_ida = ctx->map_idq = -1;
+}
+
+static void ctx_done(struct rs_scan_ctx *ctx)
+{
+  for (size_t i = 0; i < ctx->nfind; i++)
+    json_decref(ctx->finds[i].obj);
+  free(ctx->finds);
+  json_decref(ctx->unreadable);
+}
+
+START_TEST(verdict_table)
+{
+  const struct vcase *vc = &vcases[_i];
+  struct rs_scan_ctx ctx;
+  ctx_init(&ctx);
+  ctx.have_system = ctx.have_software = vc->system;
+  add_rows(&ctx, vc->live_rows, true);
+  add_rows(&ctx, vc->past_rows, false);
+  ctx.idq_active_found = vc->idq_found;
+  ctx.idq_any = vc->idq_found;
+  ctx.idq_active_state = vc->idq;
+  ctx.map_ida = ctx.map_idq = vc->map;
+  ctx.nwalked = 1;
+  ctx.nlogs = 1;
+  json_t *v = rs_verdict_build(&ctx);
+  const char *got = json_string_value(json_object_get(v, "status"));
+  ck_assert_msg(strcmp(got, vc->want) == 0, "%s: got %s want %s", vc->name, got, vc->want);
+  /* never a status without evidence: indicator statuses list reasons */
+  if (strcmp(got, "clean") && strcmp(got, "undetermined") && strcmp(got, "mitigated") &&
+      strcmp(got, "vulnerable") && strcmp(got, "patched"))
+    ck_assert_int_gt(json_array_size(json_object_get(v, "reasons")), 0);
+  ck_assert_int_eq(json_array_size(json_object_get(v, "cleanup")), rs_ncleanup);
+  json_decref(v);
+  ctx_done(&ctx);
+}
+END_TEST
+
+static const char *item_status(json_t *v, const char *id)
+{
+  size_t i;
+  json_t *it;
+  json_array_foreach(json_object_get(v, "cleanup"), i, it)
+    if (strcmp(json_string_value(json_object_get(it, "id")), id) == 0)
+      return json_string_value(json_object_get(it, "status"));
+  return NULL;
+}
+
+START_TEST(checklist_fails_on_live_and_other_control_sets)
+{
+  struct rs_scan_ctx ctx;
+  ctx_init(&ctx);
+  ctx.have_system = ctx.have_software = true;
+  ctx.nwalked = 1;
+  /* a /C vroot in a non-current set of the live hive: history for the verdict,
+   * but the checklist item "removed in every control set" fails */
+  struct rs_find *f = rs_ctx_add_find(&ctx, rs_check_find("CR2-VROOT-C"), false, 0, "x");
+  f->current_source = true;
+  snprintf(f->id, sizeof f->id, "CR2-VROOT-C-1");
+  ctx.idq_active_found = ctx.idq_any = true;
+  ctx.idq_active_state = RS_PATCH_FIXED;
+  json_t *v = rs_verdict_build(&ctx);
+  ck_assert_str_eq(json_string_value(json_object_get(v, "status")), "cleaned");
+  ck_assert_str_eq(item_status(v, "vroots-removed"), "fail");
+  ck_assert_str_eq(item_status(v, "rootexe-removed"), "pass");
+  ck_assert_str_eq(item_status(v, "fix-installed"), "pass");
+  ck_assert_str_eq(item_status(v, "memory-state"), "unknown");
+  ck_assert_str_eq(item_status(v, "no-backdoor-use"), "unknown"); /* no logs read */
+  json_decref(v);
+  ctx_done(&ctx);
+}
+END_TEST
+
+START_TEST(table_rows_are_well_formed)
+{
+  for (size_t i = 0; i < rs_ncheck; i++) {
+    const struct rs_check *c = &rs_checks[i];
+    ck_assert_msg(c->id && c->family && c->severity && c->title && c->why, "row %zu", i);
+    ck_assert_msg(c->ref && strncmp(c->ref, "codered-artifacts ", 18) == 0, "%s: no ref", c->id);
+    for (size_t j = 0; j < i; j++)
+      ck_assert_msg(strcmp(rs_checks[j].id, c->id) != 0, "duplicate id %s", c->id);
+    if (c->otherwise)
+      ck_assert_msg(rs_check_find(c->otherwise) && rs_check_find(c->otherwise)->fallback,
+                    "%s: otherwise row missing or not a fallback", c->id);
+    if (c->cleanup) {
+      bool ok = false;
+      for (size_t k = 0; k < rs_ncleanup; k++)
+        ok |= strcmp(rs_cleanup_items[k].id, c->cleanup) == 0;
+      ck_assert_msg(ok, "%s: unknown checklist item %s", c->id, c->cleanup);
+    }
+  }
+}
+END_TEST
+
+START_TEST(docs_checks_md_is_current)
+{
+  char *out = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&out, &len);
+  rs_checks_markdown(fp);
+  fclose(fp);
+  size_t dlen = 0;
+  char *doc = (char *)rs_t_slurp(rs_t_src("docs/checks.md"), &dlen);
+  ck_assert_msg(doc != NULL, "docs/checks.md missing");
+  ck_assert_msg(dlen == len && memcmp(doc, out, len) == 0,
+                "docs/checks.md differs from `redsleuth checks`: regenerate it");
+  free(doc);
+  free(out);
+}
+END_TEST
+
+Suite *rs_suite_analysis(void)
+{
+  Suite *s = suite_create("analysis");
+  TCase *tc = tcase_create("verdict");
+  tcase_add_loop_test(tc, verdict_table, 0, sizeof vcases / sizeof vcases[0]);
+  tcase_add_test(tc, checklist_fails_on_live_and_other_control_sets);
+  tcase_add_test(tc, table_rows_are_well_formed);
+  tcase_add_test(tc, docs_checks_md_is_current);
+  suite_add_tcase(s, tc);
+  return s;
+}

@@ -81,6 +81,7 @@ struct rs_find *rs_ctx_add_find(struct rs_scan_ctx *ctx, const struct rs_check *
   case RS_K_REG_DWORD: kind = "registry"; break;
   case RS_K_METABASE_VDIR: kind = "metabase"; break;
   case RS_K_PE_IDQ: kind = "pe"; break;
+  case RS_K_PATCH_CONFLICT: kind = "registry"; break;
   case RS_K_LOG_FAMILY:
   case RS_K_LOG_BACKDOOR: kind = "log"; break;
   }
@@ -403,9 +404,23 @@ static bool path_in_dir(const char *path, const char *dir)
   return n && strncasecmp(path, dir, n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/');
 }
 
+/* IIS writes its logs into a W3SVCn (or MSFTPSVCn) folder under the log
+ * directory, wherever an administrator moved that directory (codered-artifacts
+ * 6.1): so any such folder counts, not only %SystemRoot%\System32\LogFiles.
+ * The file must look like an IIS log: ex/in/nc prefix or a .log ending. */
+static bool svc_dir(const char *dir, size_t dl, const char *prefix)
+{
+  size_t pl = strlen(prefix);
+  if (dl <= pl || strncasecmp(dir, prefix, pl) != 0)
+    return false;
+  for (size_t i = pl; i < dl; i++)
+    if (dir[i] < '0' || dir[i] > '9')
+      return false;
+  return true;
+}
+
 static bool is_log_path(const char *path)
 {
-  /* .../LogFiles/W3SVCn/<file> or .../LogFiles/MSFTPSVCn/<file> */
   const char *last = strrchr(path, '/');
   if (!last || last == path)
     return false;
@@ -414,12 +429,12 @@ static bool is_log_path(const char *path)
     p--;
   const char *dir = p + 1;
   size_t dl = (size_t)(last - dir);
-  if (!((dl > 5 && strncasecmp(dir, "w3svc", 5) == 0) ||
-        (dl > 8 && strncasecmp(dir, "msftpsvc", 8) == 0)))
+  if (!svc_dir(dir, dl, "w3svc") && !svc_dir(dir, dl, "msftpsvc"))
     return false;
-  if (p < path + 9)
-    return false;
-  return strncasecmp(p - 9, "/logfiles", 9) == 0;
+  const char *name = last + 1;
+  size_t nl = strlen(name);
+  return strncasecmp(name, "ex", 2) == 0 || strncasecmp(name, "in", 2) == 0 ||
+         strncasecmp(name, "nc", 2) == 0 || (nl > 4 && strcasecmp(name + nl - 4, ".log") == 0);
 }
 
 /* One TSK 3.x body line (mactime -b): MD5|name|inode|mode|UID|GID|size|atime|mtime|ctime|crtime */
@@ -1283,6 +1298,50 @@ static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj,
   return ev;
 }
 
+/* libewf renders header dates like "Fri Aug 10 12:00:00 2001": the acquiring
+ * host's clock, without a zone. */
+static struct rs_time parse_ewf_date(const char *s)
+{
+  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char wd[8], mn[8];
+  int d, h, mi, se, y;
+  if (sscanf(s, "%7s %7s %d %d:%d:%d %d", wd, mn, &d, &h, &mi, &se, &y) != 7)
+    return RS_TIME_UNSET;
+  for (int m = 0; m < 12; m++)
+    if (strcmp(mn, mon[m]) == 0)
+      return rs_time_from_civil(y, m + 1, d, h, mi, se);
+  return RS_TIME_UNSET;
+}
+
+/* Registry keys that matter even when nothing is wrong: their last-written
+ * times date patching and IIS configuration changes. */
+static void registry_timeline(struct rs_scan_ctx *ctx)
+{
+  for (int h = 0; h < ctx->si.nhotfixes; h++) {
+    const struct rs_hotfix *hf = &ctx->si.hotfixes[h];
+    if (!hf->present)
+      continue;
+    char msg[700];
+    snprintf(msg, sizeof msg, "hotfix %s key: %s", hf->id, hf->key);
+    rs_tl_add(ctx, &hf->last_written, "Key Last Written", "registry", msg, -1, hf->key, NULL);
+  }
+  for (int i = 0; i < ctx->si.nsets; i++) {
+    const struct rs_controlset *cs = &ctx->si.sets[i];
+    const struct rs_regval *v[] = {&cs->vroot_scripts, &cs->scriptmap_ida};
+    const char *what[] = {"W3SVC Virtual Roots key", "W3SVC Script Map key"};
+    for (int k = 0; k < 2; k++) {
+      if (!v[k]->key_present)
+        continue;
+      char msg[900];
+      snprintf(msg, sizeof msg, "%s (ControlSet%03d%s): %s", what[k], cs->number,
+               cs->is_current ? ", current" : "", v[k]->key);
+      rs_tl_add(ctx, &v[k]->key_written, "Key Last Written", "registry", msg, -1, v[k]->key,
+                NULL);
+    }
+  }
+}
+
 /* ------------------------------------------------------------ findings */
 
 static int find_cmp(const void *pa, const void *pb)
@@ -1409,6 +1468,7 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
   walk_volumes(&ctx);
   eval_candidates(&ctx);
   eval_idq(&ctx);
+  rs_checks_eval_patch(&ctx);
   eval_logs(&ctx);
   log_findings(&ctx);
 
@@ -1418,6 +1478,15 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
   rs_diag_clear(&ed);
   if (rs_ewf_read_meta(ctx.img, &em, &ed) != RS_OK)
     rs_ctx_unreadable(&ctx, "EWF metadata", o->segs[0], ed.what);
+  if (em.is_ewf && em.acquiry_date[0]) {
+    struct rs_time at = parse_ewf_date(em.acquiry_date);
+    char msg[400];
+    snprintf(msg, sizeof msg, "evidence acquired (EWF header, case %s, examiner %s)",
+             em.case_number[0] ? em.case_number : "-", em.examiner[0] ? em.examiner : "-");
+    rs_tl_add(&ctx, &at, "Acquisition Date (acquiring host's clock; zone not stored)", "ewf",
+              msg, -1, o->segs[0], NULL);
+  }
+  registry_timeline(&ctx);
   if (threaded)
     pthread_join(th, NULL);
 

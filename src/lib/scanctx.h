@@ -109,6 +109,9 @@ bool rs_checks_file_row_matches(const struct rs_check *c, const struct rs_scan_c
 void rs_checks_eval_registry(struct rs_scan_ctx *ctx, const struct rs_sysinfo *si,
                              struct rs_hive *software, const char *hive_role, bool live);
 
+/* checks.c: patch rows after the idq.dll copies are classified. */
+void rs_checks_eval_patch(struct rs_scan_ctx *ctx);
+
 /* scan.c helpers used by the engine */
 struct rs_find *rs_ctx_add_find(struct rs_scan_ctx *ctx, const struct rs_check *c, bool live,
                                 int volume, const char *sort_key);

@@ -206,6 +206,50 @@ void rs_checks_eval_registry(struct rs_scan_ctx *ctx, const struct rs_sysinfo *s
   }
 }
 
+/* Patch rows: hotfix keys that claim the fix against the live idq.dll. */
+void rs_checks_eval_patch(struct rs_scan_ctx *ctx)
+{
+  if (!ctx->idq_active_found || ctx->idq_active_state != RS_PATCH_VULNERABLE)
+    return;
+  for (size_t i = 0; i < rs_ncheck; i++) {
+    const struct rs_check *c = &rs_checks[i];
+    if (c->kind != RS_K_PATCH_CONFLICT)
+      continue;
+    json_t *keys = json_array();
+    const struct rs_hotfix *first = NULL;
+    for (int h = 0; h < ctx->si.nhotfixes; h++) {
+      const struct rs_hotfix *hf = &ctx->si.hotfixes[h];
+      char want[16];
+      snprintf(want, sizeof want, ",%s,", hf->id);
+      char list[256];
+      snprintf(list, sizeof list, ",%s,", c->name);
+      if (!hf->present || !strstr(list, want))
+        continue;
+      json_array_append_new(keys, rs_json_str(hf->key));
+      if (!first)
+        first = hf;
+    }
+    if (!first) {
+      json_decref(keys);
+      continue;
+    }
+    struct rs_find *f = rs_ctx_add_find(ctx, c, true, ctx->sys_volume, first->id);
+    if (!f) {
+      json_decref(keys);
+      continue;
+    }
+    json_t *det = json_object();
+    json_object_set_new(det, "hotfix_keys", keys);
+    json_object_set_new(det, "idq_state", json_string("vulnerable"));
+    json_object_set_new(f->obj, "details", det);
+    json_object_set_new(f->obj, "path", json_null());
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s: %s key last written", c->title, first->id);
+    rs_tl_add(ctx, &first->last_written, "Key Last Written", "registry", msg, (int)f->seq,
+              first->key, NULL);
+  }
+}
+
 /* docs/checks.md is generated from the table (`redsleuth checks`), so the
  * documentation cannot drift from what runs. */
 static const char *kind_name(enum rs_check_kind k)
@@ -219,6 +263,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_PE_IDQ: return "PE version (idq table)";
   case RS_K_LOG_FAMILY: return "IIS log request family";
   case RS_K_LOG_BACKDOOR: return "IIS log backdoor answer";
+  case RS_K_PATCH_CONFLICT: return "hotfix key vs idq.dll version";
   }
   return "?";
 }

@@ -18,6 +18,8 @@ enum rs_check_kind {
   RS_K_PE_IDQ,        /* an idq.dll copy, classified by the idq table */
   RS_K_LOG_FAMILY,    /* log lines of one request family */
   RS_K_LOG_BACKDOOR,  /* a 2xx/502 answer to the backdoor */
+  RS_K_PATCH_CONFLICT,/* a hotfix key in `name` (comma list) is present but the live
+                         idq.dll is an unpatched build */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */

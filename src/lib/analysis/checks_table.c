@@ -90,6 +90,12 @@ const struct rs_check rs_checks[] = {
    .severity = "info", .title = "idq.dll (Index Server ISAPI) version",
    .why = "the .ida/.idq overflow is in idq.dll; its version decides patched or vulnerable",
    .ref = "codered-artifacts 5", .name = "idq.dll", .cleanup = "fix-installed"},
+  {.id = "PATCH-CONTRADICTION", .family = "patch", .kind = RS_K_PATCH_CONFLICT,
+   .role = RS_ROLE_INFO, .severity = "medium",
+   .title = "hotfix key says the fix is installed, but the live idq.dll is an unpatched build",
+   .why = "the key alone never proves the fix: on NT4, re-applying SP6a after the original "
+          "patch silently undid it",
+   .ref = "codered-artifacts 3.3, 5", .name = "Q300972,Q301625,Q299444,Q317636"},
   /* --- logs (6.3, 6.4) --------------------------------------------------- */
   {.id = "LOG-CR1", .family = "code-red-1", .kind = RS_K_LOG_FAMILY, .role = RS_ROLE_ATTEMPT,
    .severity = "medium", .title = "Code Red I requests (N padding) in IIS logs",

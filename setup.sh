@@ -58,7 +58,7 @@ test)
   echo "setup: sanitizer build (ASan + UBSan)"
   mkdir -p build-san
   (cd build-san && { [ -f Makefile ] || ../configure --enable-werror --enable-sanitizers >/dev/null; } &&
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/tests/lsan.supp \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0 CK_TIMEOUT_MULTIPLIER=5 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 make -j"$jobs" check)
   echo "setup: fuzz smoke run"
   FUZZ_OUT=$top/out/fuzz fuzz/run.sh "${FUZZ_SECONDS:-15}"

@@ -655,7 +655,8 @@ static void eval_candidates(struct rs_scan_ctx *ctx)
       }
     }
   }
-  qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str);
+  if (ncmd > 1)
+    qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str);
 
   for (size_t i = 0; i < ctx->ncand; i++) {
     struct rs_cand *c = &ctx->cands[i];
@@ -1354,7 +1355,8 @@ static int find_cmp(const void *pa, const void *pb)
 
 static json_t *finalize_findings(struct rs_scan_ctx *ctx)
 {
-  qsort(ctx->finds, ctx->nfind, sizeof *ctx->finds, find_cmp);
+  if (ctx->nfind > 1)
+    qsort(ctx->finds, ctx->nfind, sizeof *ctx->finds, find_cmp);
   /* timeline entries refer to findings by creation order: remap */
   int *map = calloc(ctx->nfind ? ctx->nfind : 1, sizeof *map);
   json_t *arr = json_array();

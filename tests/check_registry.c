@@ -13,6 +13,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "redsleuth/registry.h"
 #include "testutil.h"
 
@@ -1096,6 +1098,270 @@ START_TEST(metabase_bounded)
 }
 END_TEST
 
+/* ---- fixture scenarios (fixtures/out/<scenario>/answer.json) ------------ */
+
+static const char *const scenarios[] = {
+  "w2k-cr2-used", "w2k-cr2-infected", "nt4-cleaned", "w2k-mitigated",
+  "w2k-patched",  "w2k-vulnerable-fat", "w2k-clean", "w2k-hostile-names",
+};
+
+struct fx_hive {
+  unsigned char *buf;
+  struct rs_hive *h;
+};
+
+static bool fx_open(const char *sc, const char *name, struct fx_hive *fh)
+{
+  char rel[256];
+  size_t len = 0;
+  snprintf(rel, sizeof rel, "fixtures/out/%s/hives/%s", sc, name);
+  fh->h = NULL;
+  fh->buf = rs_t_slurp(rs_t_src(rel), &len);
+  if (!fh->buf)
+    return false;
+  struct rs_diag d = {0};
+  ck_assert_msg(rs_hive_open_mem(fh->buf, len, name, 0, &fh->h, &d) == RS_OK, "%s/%s: %s", sc,
+                name, d.what);
+  return true;
+}
+
+static void fx_close(struct fx_hive *fh)
+{
+  rs_hive_close(fh->h);
+  free(fh->buf);
+}
+
+/* "/C": null or the data string, for one control set. */
+static void fx_check_sets(const char *sc, json_t *sets, const struct rs_sysinfo *si)
+{
+  ck_assert_int_eq(si->nsets, (int)json_object_size(sets));
+  const char *csname;
+  json_t *vr;
+  json_object_foreach(sets, csname, vr) {
+    int num = atoi(csname + strlen("ControlSet"));
+    const struct rs_controlset *cs = find_set(si, num);
+    ck_assert_msg(cs != NULL, "%s: %s not read", sc, csname);
+    static const char *const names[4] = {"/C", "/D", "/Scripts", "/MSADC"};
+    const struct rs_regval *got[4] = {&cs->vroot_c, &cs->vroot_d, &cs->vroot_scripts,
+                                      &cs->vroot_msadc};
+    for (int i = 0; i < 4; i++) {
+      json_t *w = json_object_get(vr, names[i]);
+      ck_assert_msg(w != NULL, "%s: answer lacks %s", sc, names[i]);
+      if (json_is_null(w)) {
+        ck_assert_msg(!got[i]->present, "%s %s %s: unexpected %s", sc, csname, names[i],
+                      got[i]->data);
+      } else {
+        ck_assert_msg(got[i]->present, "%s %s %s missing", sc, csname, names[i]);
+        ck_assert_str_eq(got[i]->data, json_string_value(w));
+        ck_assert(got[i]->key_written.set);
+        ck_assert_str_eq(got[i]->hive, "SYSTEM");
+      }
+    }
+    /* Registry script maps are IIS 1-3 only; these fixtures keep them in
+     * the metabase. */
+    ck_assert(!cs->scriptmap_ida.present && !cs->scriptmap_idq.present);
+    ck_assert(cs->w3svc_present);
+  }
+}
+
+START_TEST(fixture_scenario)
+{
+  const char *sc = scenarios[_i];
+  char rel[256];
+  snprintf(rel, sizeof rel, "fixtures/out/%s/answer.json", sc);
+  json_error_t jerr;
+  json_t *ans = json_load_file(rs_t_src(rel), 0, &jerr);
+  RS_T_SKIP_IF(!ans, "fixture answer.json absent (fixtures branch not merged)");
+  json_t *reg = json_object_get(ans, "registry"), *os = json_object_get(ans, "os");
+  ck_assert_ptr_nonnull(reg);
+  ck_assert_ptr_nonnull(os);
+
+  struct fx_hive sys, soft;
+  ck_assert(fx_open(sc, "SYSTEM", &sys));
+  ck_assert(fx_open(sc, "SOFTWARE", &soft));
+  ck_assert_int_eq(rs_hive_kind(sys.h), RS_HIVE_SYSTEM);
+  ck_assert_int_eq(rs_hive_kind(soft.h), RS_HIVE_SOFTWARE);
+  ck_assert(!rs_hive_dirty(sys.h));
+
+  struct rs_sysinfo si;
+  struct rs_diag d = {0};
+  rs_sysinfo_init(&si);
+  ck_assert_int_eq(rs_registry_read_system(sys.h, &si, &d), RS_OK);
+  ck_assert_int_eq(rs_registry_read_software(soft.h, &si, &d), RS_OK);
+  ck_assert(si.have_system && si.have_software);
+
+  /* Select and the sets */
+  json_t *sel = json_object_get(reg, "select");
+  ck_assert_int_eq(si.select_current, json_integer_value(json_object_get(sel, "Current")));
+  ck_assert_int_eq(si.select_default, json_integer_value(json_object_get(sel, "Default")));
+  ck_assert_int_eq(si.select_failed, json_integer_value(json_object_get(sel, "Failed")));
+  ck_assert_int_eq(si.select_lkg, json_integer_value(json_object_get(sel, "LastKnownGood")));
+  ck_assert_str_eq(si.current_control_set,
+                   json_string_value(json_object_get(reg, "current_control_set")));
+  fx_check_sets(sc, json_object_get(reg, "sets"), &si);
+  for (int i = 0; i < si.nsets; i++) {
+    ck_assert_int_eq(si.sets[i].is_current, si.sets[i].number == si.select_current);
+    ck_assert_int_eq(si.sets[i].is_lkg, si.sets[i].number == si.select_lkg);
+  }
+
+  ck_assert_str_eq(si.computer_name.data,
+                   json_string_value(json_object_get(reg, "computer_name")));
+  ck_assert(si.tz.known);
+  ck_assert_int_eq(si.tz.bias, json_integer_value(json_object_get(reg, "tz_bias")));
+  ck_assert_str_eq(si.tz.standard_name, json_string_value(json_object_get(reg, "tz_name")));
+
+  /* SFCDisable: "0xffffff9d" | "0x0" | null */
+  json_t *sfc = json_object_get(reg, "sfcdisable");
+  if (json_is_null(sfc)) {
+    ck_assert(!si.sfcdisable.present);
+  } else {
+    ck_assert(si.sfcdisable.present);
+    ck_assert_str_eq(si.sfcdisable.data, json_string_value(sfc));
+  }
+
+  /* Hotfixes: exactly the answer's ids are present. */
+  json_t *hfs = json_object_get(reg, "hotfixes");
+  int npresent = 0;
+  for (int i = 0; i < si.nhotfixes; i++)
+    if (si.hotfixes[i].present) {
+      npresent++;
+      bool listed = false;
+      size_t k;
+      json_t *id;
+      json_array_foreach(hfs, k, id) listed |= strcmp(json_string_value(id), si.hotfixes[i].id) == 0;
+      ck_assert_msg(listed, "%s: %s present but not in answer", sc, si.hotfixes[i].id);
+      ck_assert_str_eq(si.hotfixes[i].installed, "1");
+      ck_assert(si.hotfixes[i].last_written.set);
+    }
+  ck_assert_int_eq(npresent, (int)json_array_size(hfs));
+  const struct rs_hotfix *q = find_hotfix(&si, "Q300972");
+  ck_assert_ptr_nonnull(q);
+  /* The W2K fixture writes the Updates key with a Filelist (3.3). */
+  bool w2k = strcmp(json_string_value(json_object_get(os, "family")), "w2k") == 0;
+  ck_assert_int_eq(q->filelist, w2k && q->present);
+
+  /* OS identity */
+  ck_assert_str_eq(si.current_version.data, json_string_value(json_object_get(os, "version")));
+  ck_assert_int_eq(si.os_major, w2k ? 5 : 4);
+  ck_assert_int_eq(si.os_minor, 0);
+  ck_assert_str_eq(si.build.data, json_string_value(json_object_get(os, "build")));
+  const char *spname = json_string_value(json_object_get(os, "service_pack"));
+  ck_assert_str_eq(si.csd_version.data, spname);
+  ck_assert_int_eq(si.service_pack, atoi(spname + strlen("Service Pack ")));
+  ck_assert_int_eq(si.sp6a, json_is_true(json_object_get(os, "sp6a")));
+  json_t *pn = json_object_get(os, "product_name");
+  if (json_is_null(pn))
+    ck_assert(!si.product_name.present);
+  else
+    ck_assert_str_eq(si.product_name.data, json_string_value(pn));
+  ck_assert_uint_eq(si.iis_major.dword, w2k ? 5 : 4);
+
+  /* MountedDevices vs. the disk layout */
+  json_t *vols = json_object_get(ans, "volumes");
+  uint32_t label = (uint32_t)strtoul(
+      json_string_value(json_object_get(json_object_get(ans, "disk"), "label_id")), NULL, 16);
+  size_t k;
+  json_t *vol;
+  int nmatched = 0;
+  json_array_foreach(vols, k, vol) {
+    const char *drive = json_string_value(json_object_get(vol, "drive"));
+    if (!drive)
+      continue;
+    for (int i = 0; i < si.nmounts; i++)
+      if (strcmp(si.mounts[i].letter, drive) == 0) {
+        nmatched++;
+        ck_assert(si.mounts[i].mbr);
+        ck_assert_uint_eq(si.mounts[i].disk_signature, label);
+        ck_assert_uint_eq(si.mounts[i].offset_bytes,
+                          (uint64_t)json_integer_value(json_object_get(vol, "start_sector")) * 512u);
+      }
+  }
+  ck_assert_int_eq(nmatched, si.nmounts);
+  ck_assert_int_gt(nmatched, 0);
+
+  /* Older copies of SYSTEM (hive_copies): read the same way. */
+  json_t *copies = json_object_get(reg, "hive_copies");
+  json_t *cp;
+  json_array_foreach(copies, k, cp) {
+    const char *path = json_string_value(json_object_get(cp, "path"));
+    const char *base = strrchr(path, '/');
+    struct fx_hive old;
+    ck_assert(fx_open(sc, base ? base + 1 : path, &old));
+    struct rs_sysinfo osi;
+    rs_sysinfo_init(&osi);
+    ck_assert_int_eq(rs_registry_read_system(old.h, &osi, &d), RS_OK);
+    json_t *sets = json_object_get(cp, "sets");
+    /* A copy may list only the sets that matter; check those. */
+    const char *csname;
+    json_t *vr;
+    json_object_foreach(sets, csname, vr) {
+      const struct rs_controlset *cs = find_set(&osi, atoi(csname + strlen("ControlSet")));
+      ck_assert_ptr_nonnull(cs);
+      json_t *c = json_object_get(vr, "/C");
+      ck_assert_int_eq(cs->vroot_c.present, !json_is_null(c));
+      if (!json_is_null(c))
+        ck_assert_str_eq(cs->vroot_c.data, json_string_value(c));
+      json_t *sc2 = json_object_get(vr, "/Scripts");
+      if (json_is_string(sc2))
+        ck_assert_str_eq(cs->vroot_scripts.data, json_string_value(sc2));
+    }
+    fx_close(&old);
+  }
+
+  /* MetaBase.bin heuristic vs. the answer's script maps and vdirs. */
+  json_t *sm = json_object_get(reg, "script_maps");
+  snprintf(rel, sizeof rel, "fixtures/out/%s/metabase/MetaBase.bin", sc);
+  size_t mlen = 0;
+  unsigned char *mb = rs_t_slurp(rs_t_src(rel), &mlen);
+  ck_assert_ptr_nonnull(mb);
+  struct rs_metabase_scan ms;
+  rs_metabase_scan(mb, mlen, &ms);
+  ck_assert_str_eq(json_string_value(json_object_get(sm, "source")), "metabase");
+  ck_assert_int_eq(ms.ida, json_is_true(json_object_get(sm, "ida")));
+  ck_assert_int_eq(ms.idq, json_is_true(json_object_get(sm, "idq")));
+  if (ms.ida) {
+    ck_assert_str_eq(ms.ida_encoding, "utf-16le");
+    ck_assert(strncasecmp(ms.ida_entry, ".ida,", 5) == 0);
+    ck_assert_ptr_nonnull(strcasestr(ms.ida_entry, "idq.dll"));
+  }
+  bool want_c = false, want_d = false;
+  json_t *vd;
+  json_array_foreach(json_object_get(reg, "metabase_vdirs"), k, vd) {
+    const char *v = json_string_value(vd);
+    size_t vl = strlen(v);
+    want_c |= vl >= 7 && strcasecmp(v + vl - 7, "/ROOT/C") == 0;
+    want_d |= vl >= 7 && strcasecmp(v + vl - 7, "/ROOT/D") == 0;
+  }
+  ck_assert_int_eq(ms.vdir_c, want_c);
+  ck_assert_int_eq(ms.vdir_d, want_d);
+  free(mb);
+
+  /* regfexport agrees on every virtual root we report. */
+  snprintf(rel, sizeof rel, "fixtures/out/%s/hives/SYSTEM", sc);
+  char *rx = regfexport_text(rs_t_src(rel));
+  if (!rx) {
+    fprintf(stderr, "SKIP %s: regfexport cross-check (libregf-utils absent)\n", __func__);
+  } else {
+    char want[1100];
+    for (int i = 0; i < si.nsets; i++) {
+      const struct rs_regval *all[4] = {&si.sets[i].vroot_c, &si.sets[i].vroot_d,
+                                        &si.sets[i].vroot_scripts, &si.sets[i].vroot_msadc};
+      for (int j = 0; j < 4; j++) {
+        if (!all[j]->present)
+          continue;
+        ck_assert(rx_value(rx, all[j]->key, all[j]->name, want, sizeof want));
+        ck_assert_str_eq(want, all[j]->data);
+      }
+    }
+    free(rx);
+  }
+
+  fx_close(&sys);
+  fx_close(&soft);
+  json_decref(ans);
+}
+END_TEST
+
 Suite *rs_suite_registry(void)
 {
   Suite *s = suite_create("registry");
@@ -1122,6 +1388,11 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, hivex_system);
   tcase_add_test(tc, hivex_software);
   tcase_add_test(tc, hivex_types);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("fixtures");
+  tcase_set_timeout(tc, 60);
+  tcase_add_loop_test(tc, fixture_scenario, 0, (int)(sizeof scenarios / sizeof scenarios[0]));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("metabase");

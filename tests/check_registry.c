@@ -980,6 +980,48 @@ START_TEST(hivex_types)
 }
 END_TEST
 
+
+/* Eleven control sets, Select naming 010 (current) and 011 (LKG), plus
+ * names that only look like control sets: the named ones and the six
+ * lowest are read, and the limit is reported. */
+START_TEST(hivex_many_sets)
+{
+  char reg[8192];
+  size_t o = (size_t)snprintf(reg, sizeof reg,
+                              "Windows Registry Editor Version 5.00\n\n[\\Select]\n"
+                              "\"Current\"=dword:0000000a\n\"LastKnownGood\"=dword:0000000b\n\n"
+                              "[\\ControlSet1]\n\n[\\ControlSet0001]\n\n[\\ControlSetABC]\n\n");
+  for (int n = 1; n <= 11; n++)
+    o += (size_t)snprintf(reg + o, sizeof reg - o,
+                          "[\\ControlSet%03d]\n\n[\\ControlSet%03d\\Control]\n\n"
+                          "[\\ControlSet%03d\\Control\\ComputerName]\n\n"
+                          "[\\ControlSet%03d\\Control\\ComputerName\\ComputerName]\n"
+                          "\"ComputerName\"=\"SET%d\"\n\n",
+                          n, n, n, n, n);
+  const char *p = hivex_hive(reg, "MANY.hivex");
+  RS_T_SKIP_IF(!p, "hivexregedit or realdata NTUSER.DAT absent");
+  size_t len = 0;
+  unsigned char *buf = load(p, &len);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "MANY", 0, &h, &d), RS_OK);
+  ck_assert_int_eq(rs_hive_kind(h), RS_HIVE_SYSTEM);
+  struct rs_sysinfo si;
+  rs_sysinfo_init(&si);
+  ck_assert_int_eq(rs_registry_read_system(h, &si, &d), RS_E_LIMIT);
+  ck_assert_ptr_nonnull(strstr(d.what, "11 control sets"));
+  ck_assert_int_eq(si.nsets, RS_MAX_CONTROLSETS);
+  static const int want[RS_MAX_CONTROLSETS] = {1, 2, 3, 4, 5, 6, 10, 11};
+  for (int i = 0; i < RS_MAX_CONTROLSETS; i++)
+    ck_assert_int_eq(si.sets[i].number, want[i]);
+  ck_assert(si.sets[6].is_current && si.sets[7].is_lkg);
+  ck_assert_str_eq(si.current_control_set, "ControlSet010");
+  ck_assert_str_eq(si.computer_name.data, "SET10");
+  rs_hive_close(h);
+  free(buf);
+}
+END_TEST
+
 /* ---- metabase heuristic ------------------------------------------------- */
 
 enum enc { ANSI, U16, U16_ODD };
@@ -1388,6 +1430,7 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, hivex_system);
   tcase_add_test(tc, hivex_software);
   tcase_add_test(tc, hivex_types);
+  tcase_add_test(tc, hivex_many_sets);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("fixtures");

@@ -1022,6 +1022,49 @@ START_TEST(hivex_many_sets)
 }
 END_TEST
 
+
+/* The code page reaches libregf: an ASCII-flagged value name holding byte
+ * 0xC9 reads as U+00C9 under 1252 and U+0419 under 1251. */
+static const struct {
+  int cp;
+  const char *want;
+} cp_cases[] = {
+  {0, "Registered\xc3\x89wner"},
+  {1252, "Registered\xc3\x89wner"},
+  {1251, "Registered\xd0\x99wner"},
+};
+
+START_TEST(codepage_names)
+{
+  size_t len = 0;
+  unsigned char *buf = rs_t_slurp(rs_t_src("fixtures/out/w2k-clean/hives/SOFTWARE"), &len);
+  RS_T_SKIP_IF(!buf, "fixture hive absent");
+  unsigned char *at = memmem(buf, len, "RegisteredOwner", 15);
+  ck_assert_ptr_nonnull(at);
+  ck_assert_ptr_null(memmem(at + 1, len - (size_t)(at + 1 - buf), "RegisteredOwner", 15));
+  at[10] = 0xC9;
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SOFTWARE", cp_cases[_i].cp, &h, &d), RS_OK);
+  struct rs_regval *vals = NULL;
+  size_t n = 0;
+  ck_assert_int_eq(
+      rs_hive_values(h, "Microsoft\\Windows NT\\CurrentVersion", &vals, &n, &d), RS_OK);
+  bool found = false;
+  for (size_t i = 0; i < n; i++)
+    found |= strcmp(vals[i].name, cp_cases[_i].want) == 0;
+  ck_assert(found);
+  free(vals);
+  /* The unpatched name is gone, as it should be. */
+  struct rs_sysinfo si;
+  rs_sysinfo_init(&si);
+  ck_assert_int_eq(rs_registry_read_software(h, &si, &d), RS_OK);
+  ck_assert(!si.registered_owner.present);
+  rs_hive_close(h);
+  free(buf);
+}
+END_TEST
+
 /* ---- metabase heuristic ------------------------------------------------- */
 
 enum enc { ANSI, U16, U16_ODD };
@@ -1431,6 +1474,7 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, hivex_software);
   tcase_add_test(tc, hivex_types);
   tcase_add_test(tc, hivex_many_sets);
+  tcase_add_loop_test(tc, codepage_names, 0, (int)(sizeof cp_cases / sizeof cp_cases[0]));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("fixtures");

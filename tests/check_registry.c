@@ -521,6 +521,23 @@ END_TEST
  * read as far as it goes; never a crash, and the diag names the hive. */
 enum damage { DMG_TRUNC_8K, DMG_HBIN_SIG, DMG_DIRTY, DMG_ROOT_OFF, DMG_TRUNC_HALF };
 
+/* libregf checks the base block checksum (XOR of the first 127 dwords, 0 ->
+ * 1, ~0 -> ~1): a hive Windows wrote has a matching one, so a damaged copy
+ * that should reach deeper checks needs it recomputed. */
+static void fix_checksum(unsigned char *buf)
+{
+  uint32_t x = 0;
+  for (int i = 0; i < 127; i++)
+    x ^= (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 | (uint32_t)buf[4 * i + 2] << 16 |
+         (uint32_t)buf[4 * i + 3] << 24;
+  if (x == 0)
+    x = 1;
+  else if (x == 0xFFFFFFFFu)
+    x = 0xFFFFFFFEu;
+  for (int b = 0; b < 4; b++)
+    buf[0x1FC + b] = (uint8_t)(x >> (8 * b));
+}
+
 START_TEST(damaged)
 {
   const char *path = real_system_path();
@@ -539,27 +556,16 @@ START_TEST(damaged)
     ck_assert(memcmp(buf + 4096, "hbin", 4) == 0);
     memcpy(buf + 4096, "XXXX", 4);
     break;
-  case DMG_DIRTY: {
+  case DMG_DIRTY:
     buf[8] ^= 1; /* sequence 2 != sequence 1 */
-    /* libregf checks the base block checksum (XOR of the first 127 dwords),
-     * so a dirty hive written by Windows has a matching one: recompute. */
-    uint32_t x = 0;
-    for (int i = 0; i < 127; i++)
-      x ^= (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 | (uint32_t)buf[4 * i + 2] << 16 |
-           (uint32_t)buf[4 * i + 3] << 24;
-    if (x == 0)
-      x = 1;
-    else if (x == 0xFFFFFFFFu)
-      x = 0xFFFFFFFEu;
-    for (int b = 0; b < 4; b++)
-      buf[0x1FC + b] = (uint8_t)(x >> (8 * b));
+    fix_checksum(buf);
     break;
-  }
   case DMG_ROOT_OFF:
     buf[0x24] = 0xF0;
     buf[0x25] = 0xFF;
     buf[0x26] = 0xFF;
     buf[0x27] = 0x7F;
+    fix_checksum(buf); /* else libregf stops at the checksum, not the offset */
     break;
   }
   struct rs_diag d = {0};
@@ -1065,6 +1071,53 @@ START_TEST(codepage_names)
 }
 END_TEST
 
+
+/* One damaged key deep inside a hive that opens: the error is reported,
+ * naming the hive, and every other fact is still read. */
+START_TEST(damaged_deep_key)
+{
+  size_t len = 0;
+  unsigned char *buf =
+      rs_t_slurp(rs_t_src("fixtures/out/w2k-cr2-infected/hives/SYSTEM"), &len);
+  RS_T_SKIP_IF(!buf, "fixture hive absent");
+  /* The first "Virtual Roots" nk: its signature sits 0x4C before the name. */
+  unsigned char *name = memmem(buf, len, "Virtual Roots", 13);
+  ck_assert_ptr_nonnull(name);
+  ck_assert(name - buf > 0x4C && memcmp(name - 0x4C, "nk", 2) == 0);
+  memcpy(name - 0x4C, "xx", 2);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", 0, &h, &d), RS_OK);
+  struct rs_sysinfo si;
+  rs_sysinfo_init(&si);
+  ck_assert_int_eq(rs_registry_read_system(h, &si, &d), RS_E_CORRUPT);
+  ck_assert_str_eq(d.where, "SYSTEM");
+  ck_assert_ptr_nonnull(strstr(d.what, "named key"));
+  ck_assert_int_eq(si.nsets, 2);
+  int lost = 0;
+  for (int i = 0; i < si.nsets; i++) {
+    const struct rs_controlset *cs = &si.sets[i];
+    if (!cs->vroot_scripts.key_present) {
+      lost++;
+      continue;
+    }
+    /* answer.json: 001 clean (,,201), 002 infected (/C c:\,,217) */
+    if (cs->number == 1) {
+      ck_assert_str_eq(cs->vroot_scripts.data, "c:\\inetpub\\scripts,,201");
+      ck_assert(!cs->vroot_c.present);
+    } else {
+      ck_assert_str_eq(cs->vroot_c.data, "c:\\,,217");
+    }
+  }
+  ck_assert_int_eq(lost, 1);
+  ck_assert_str_eq(si.computer_name.data, "IISPROD2");
+  ck_assert_int_eq(si.tz.bias, 480);
+  ck_assert_int_gt(si.nmounts, 0);
+  rs_hive_close(h);
+  free(buf);
+}
+END_TEST
+
 /* ---- metabase heuristic ------------------------------------------------- */
 
 enum enc { ANSI, U16, U16_ODD };
@@ -1474,6 +1527,7 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, hivex_software);
   tcase_add_test(tc, hivex_types);
   tcase_add_test(tc, hivex_many_sets);
+  tcase_add_test(tc, damaged_deep_key);
   tcase_add_loop_test(tc, codepage_names, 0, (int)(sizeof cp_cases / sizeof cp_cases[0]));
   suite_add_tcase(s, tc);
 

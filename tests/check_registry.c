@@ -13,6 +13,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "redsleuth/registry.h"
 #include "testutil.h"
 
@@ -519,6 +521,23 @@ END_TEST
  * read as far as it goes; never a crash, and the diag names the hive. */
 enum damage { DMG_TRUNC_8K, DMG_HBIN_SIG, DMG_DIRTY, DMG_ROOT_OFF, DMG_TRUNC_HALF };
 
+/* libregf checks the base block checksum (XOR of the first 127 dwords, 0 ->
+ * 1, ~0 -> ~1): a hive Windows wrote has a matching one, so a damaged copy
+ * that should reach deeper checks needs it recomputed. */
+static void fix_checksum(unsigned char *buf)
+{
+  uint32_t x = 0;
+  for (int i = 0; i < 127; i++)
+    x ^= (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 | (uint32_t)buf[4 * i + 2] << 16 |
+         (uint32_t)buf[4 * i + 3] << 24;
+  if (x == 0)
+    x = 1;
+  else if (x == 0xFFFFFFFFu)
+    x = 0xFFFFFFFEu;
+  for (int b = 0; b < 4; b++)
+    buf[0x1FC + b] = (uint8_t)(x >> (8 * b));
+}
+
 START_TEST(damaged)
 {
   const char *path = real_system_path();
@@ -537,27 +556,16 @@ START_TEST(damaged)
     ck_assert(memcmp(buf + 4096, "hbin", 4) == 0);
     memcpy(buf + 4096, "XXXX", 4);
     break;
-  case DMG_DIRTY: {
+  case DMG_DIRTY:
     buf[8] ^= 1; /* sequence 2 != sequence 1 */
-    /* libregf checks the base block checksum (XOR of the first 127 dwords),
-     * so a dirty hive written by Windows has a matching one: recompute. */
-    uint32_t x = 0;
-    for (int i = 0; i < 127; i++)
-      x ^= (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 | (uint32_t)buf[4 * i + 2] << 16 |
-           (uint32_t)buf[4 * i + 3] << 24;
-    if (x == 0)
-      x = 1;
-    else if (x == 0xFFFFFFFFu)
-      x = 0xFFFFFFFEu;
-    for (int b = 0; b < 4; b++)
-      buf[0x1FC + b] = (uint8_t)(x >> (8 * b));
+    fix_checksum(buf);
     break;
-  }
   case DMG_ROOT_OFF:
     buf[0x24] = 0xF0;
     buf[0x25] = 0xFF;
     buf[0x26] = 0xFF;
     buf[0x27] = 0x7F;
+    fix_checksum(buf); /* else libregf stops at the checksum, not the offset */
     break;
   }
   struct rs_diag d = {0};
@@ -978,6 +986,138 @@ START_TEST(hivex_types)
 }
 END_TEST
 
+
+/* Eleven control sets, Select naming 010 (current) and 011 (LKG), plus
+ * names that only look like control sets: the named ones and the six
+ * lowest are read, and the limit is reported. */
+START_TEST(hivex_many_sets)
+{
+  char reg[8192];
+  size_t o = (size_t)snprintf(reg, sizeof reg,
+                              "Windows Registry Editor Version 5.00\n\n[\\Select]\n"
+                              "\"Current\"=dword:0000000a\n\"LastKnownGood\"=dword:0000000b\n\n"
+                              "[\\ControlSet1]\n\n[\\ControlSet0001]\n\n[\\ControlSetABC]\n\n");
+  for (int n = 1; n <= 11; n++)
+    o += (size_t)snprintf(reg + o, sizeof reg - o,
+                          "[\\ControlSet%03d]\n\n[\\ControlSet%03d\\Control]\n\n"
+                          "[\\ControlSet%03d\\Control\\ComputerName]\n\n"
+                          "[\\ControlSet%03d\\Control\\ComputerName\\ComputerName]\n"
+                          "\"ComputerName\"=\"SET%d\"\n\n",
+                          n, n, n, n, n);
+  const char *p = hivex_hive(reg, "MANY.hivex");
+  RS_T_SKIP_IF(!p, "hivexregedit or realdata NTUSER.DAT absent");
+  size_t len = 0;
+  unsigned char *buf = load(p, &len);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "MANY", 0, &h, &d), RS_OK);
+  ck_assert_int_eq(rs_hive_kind(h), RS_HIVE_SYSTEM);
+  struct rs_sysinfo si;
+  rs_sysinfo_init(&si);
+  ck_assert_int_eq(rs_registry_read_system(h, &si, &d), RS_E_LIMIT);
+  ck_assert_ptr_nonnull(strstr(d.what, "11 control sets"));
+  ck_assert_int_eq(si.nsets, RS_MAX_CONTROLSETS);
+  static const int want[RS_MAX_CONTROLSETS] = {1, 2, 3, 4, 5, 6, 10, 11};
+  for (int i = 0; i < RS_MAX_CONTROLSETS; i++)
+    ck_assert_int_eq(si.sets[i].number, want[i]);
+  ck_assert(si.sets[6].is_current && si.sets[7].is_lkg);
+  ck_assert_str_eq(si.current_control_set, "ControlSet010");
+  ck_assert_str_eq(si.computer_name.data, "SET10");
+  rs_hive_close(h);
+  free(buf);
+}
+END_TEST
+
+
+/* The code page reaches libregf: an ASCII-flagged value name holding byte
+ * 0xC9 reads as U+00C9 under 1252 and U+0419 under 1251. */
+static const struct {
+  int cp;
+  const char *want;
+} cp_cases[] = {
+  {0, "Registered\xc3\x89wner"},
+  {1252, "Registered\xc3\x89wner"},
+  {1251, "Registered\xd0\x99wner"},
+};
+
+START_TEST(codepage_names)
+{
+  size_t len = 0;
+  unsigned char *buf = rs_t_slurp(rs_t_src("fixtures/out/w2k-clean/hives/SOFTWARE"), &len);
+  RS_T_SKIP_IF(!buf, "fixture hive absent");
+  unsigned char *at = memmem(buf, len, "RegisteredOwner", 15);
+  ck_assert_ptr_nonnull(at);
+  ck_assert_ptr_null(memmem(at + 1, len - (size_t)(at + 1 - buf), "RegisteredOwner", 15));
+  at[10] = 0xC9;
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SOFTWARE", cp_cases[_i].cp, &h, &d), RS_OK);
+  struct rs_regval *vals = NULL;
+  size_t n = 0;
+  ck_assert_int_eq(
+      rs_hive_values(h, "Microsoft\\Windows NT\\CurrentVersion", &vals, &n, &d), RS_OK);
+  bool found = false;
+  for (size_t i = 0; i < n; i++)
+    found |= strcmp(vals[i].name, cp_cases[_i].want) == 0;
+  ck_assert(found);
+  free(vals);
+  /* The unpatched name is gone, as it should be. */
+  struct rs_sysinfo si;
+  rs_sysinfo_init(&si);
+  ck_assert_int_eq(rs_registry_read_software(h, &si, &d), RS_OK);
+  ck_assert(!si.registered_owner.present);
+  rs_hive_close(h);
+  free(buf);
+}
+END_TEST
+
+
+/* One damaged key deep inside a hive that opens: the error is reported,
+ * naming the hive, and every other fact is still read. */
+START_TEST(damaged_deep_key)
+{
+  size_t len = 0;
+  unsigned char *buf =
+      rs_t_slurp(rs_t_src("fixtures/out/w2k-cr2-infected/hives/SYSTEM"), &len);
+  RS_T_SKIP_IF(!buf, "fixture hive absent");
+  /* The first "Virtual Roots" nk: its signature sits 0x4C before the name. */
+  unsigned char *name = memmem(buf, len, "Virtual Roots", 13);
+  ck_assert_ptr_nonnull(name);
+  ck_assert(name - buf > 0x4C && memcmp(name - 0x4C, "nk", 2) == 0);
+  memcpy(name - 0x4C, "xx", 2);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", 0, &h, &d), RS_OK);
+  struct rs_sysinfo si;
+  rs_sysinfo_init(&si);
+  ck_assert_int_eq(rs_registry_read_system(h, &si, &d), RS_E_CORRUPT);
+  ck_assert_str_eq(d.where, "SYSTEM");
+  ck_assert_ptr_nonnull(strstr(d.what, "named key"));
+  ck_assert_int_eq(si.nsets, 2);
+  int lost = 0;
+  for (int i = 0; i < si.nsets; i++) {
+    const struct rs_controlset *cs = &si.sets[i];
+    if (!cs->vroot_scripts.key_present) {
+      lost++;
+      continue;
+    }
+    /* answer.json: 001 clean (,,201), 002 infected (/C c:\,,217) */
+    if (cs->number == 1) {
+      ck_assert_str_eq(cs->vroot_scripts.data, "c:\\inetpub\\scripts,,201");
+      ck_assert(!cs->vroot_c.present);
+    } else {
+      ck_assert_str_eq(cs->vroot_c.data, "c:\\,,217");
+    }
+  }
+  ck_assert_int_eq(lost, 1);
+  ck_assert_str_eq(si.computer_name.data, "IISPROD2");
+  ck_assert_int_eq(si.tz.bias, 480);
+  ck_assert_int_gt(si.nmounts, 0);
+  rs_hive_close(h);
+  free(buf);
+}
+END_TEST
+
 /* ---- metabase heuristic ------------------------------------------------- */
 
 enum enc { ANSI, U16, U16_ODD };
@@ -1096,6 +1236,270 @@ START_TEST(metabase_bounded)
 }
 END_TEST
 
+/* ---- fixture scenarios (fixtures/out/<scenario>/answer.json) ------------ */
+
+static const char *const scenarios[] = {
+  "w2k-cr2-used", "w2k-cr2-infected", "nt4-cleaned", "w2k-mitigated",
+  "w2k-patched",  "w2k-vulnerable-fat", "w2k-clean", "w2k-hostile-names",
+};
+
+struct fx_hive {
+  unsigned char *buf;
+  struct rs_hive *h;
+};
+
+static bool fx_open(const char *sc, const char *name, struct fx_hive *fh)
+{
+  char rel[256];
+  size_t len = 0;
+  snprintf(rel, sizeof rel, "fixtures/out/%s/hives/%s", sc, name);
+  fh->h = NULL;
+  fh->buf = rs_t_slurp(rs_t_src(rel), &len);
+  if (!fh->buf)
+    return false;
+  struct rs_diag d = {0};
+  ck_assert_msg(rs_hive_open_mem(fh->buf, len, name, 0, &fh->h, &d) == RS_OK, "%s/%s: %s", sc,
+                name, d.what);
+  return true;
+}
+
+static void fx_close(struct fx_hive *fh)
+{
+  rs_hive_close(fh->h);
+  free(fh->buf);
+}
+
+/* "/C": null or the data string, for one control set. */
+static void fx_check_sets(const char *sc, json_t *sets, const struct rs_sysinfo *si)
+{
+  ck_assert_int_eq(si->nsets, (int)json_object_size(sets));
+  const char *csname;
+  json_t *vr;
+  json_object_foreach(sets, csname, vr) {
+    int num = atoi(csname + strlen("ControlSet"));
+    const struct rs_controlset *cs = find_set(si, num);
+    ck_assert_msg(cs != NULL, "%s: %s not read", sc, csname);
+    static const char *const names[4] = {"/C", "/D", "/Scripts", "/MSADC"};
+    const struct rs_regval *got[4] = {&cs->vroot_c, &cs->vroot_d, &cs->vroot_scripts,
+                                      &cs->vroot_msadc};
+    for (int i = 0; i < 4; i++) {
+      json_t *w = json_object_get(vr, names[i]);
+      ck_assert_msg(w != NULL, "%s: answer lacks %s", sc, names[i]);
+      if (json_is_null(w)) {
+        ck_assert_msg(!got[i]->present, "%s %s %s: unexpected %s", sc, csname, names[i],
+                      got[i]->data);
+      } else {
+        ck_assert_msg(got[i]->present, "%s %s %s missing", sc, csname, names[i]);
+        ck_assert_str_eq(got[i]->data, json_string_value(w));
+        ck_assert(got[i]->key_written.set);
+        ck_assert_str_eq(got[i]->hive, "SYSTEM");
+      }
+    }
+    /* Registry script maps are IIS 1-3 only; these fixtures keep them in
+     * the metabase. */
+    ck_assert(!cs->scriptmap_ida.present && !cs->scriptmap_idq.present);
+    ck_assert(cs->w3svc_present);
+  }
+}
+
+START_TEST(fixture_scenario)
+{
+  const char *sc = scenarios[_i];
+  char rel[256];
+  snprintf(rel, sizeof rel, "fixtures/out/%s/answer.json", sc);
+  json_error_t jerr;
+  json_t *ans = json_load_file(rs_t_src(rel), 0, &jerr);
+  RS_T_SKIP_IF(!ans, "fixture answer.json absent (fixtures branch not merged)");
+  json_t *reg = json_object_get(ans, "registry"), *os = json_object_get(ans, "os");
+  ck_assert_ptr_nonnull(reg);
+  ck_assert_ptr_nonnull(os);
+
+  struct fx_hive sys, soft;
+  ck_assert(fx_open(sc, "SYSTEM", &sys));
+  ck_assert(fx_open(sc, "SOFTWARE", &soft));
+  ck_assert_int_eq(rs_hive_kind(sys.h), RS_HIVE_SYSTEM);
+  ck_assert_int_eq(rs_hive_kind(soft.h), RS_HIVE_SOFTWARE);
+  ck_assert(!rs_hive_dirty(sys.h));
+
+  struct rs_sysinfo si;
+  struct rs_diag d = {0};
+  rs_sysinfo_init(&si);
+  ck_assert_int_eq(rs_registry_read_system(sys.h, &si, &d), RS_OK);
+  ck_assert_int_eq(rs_registry_read_software(soft.h, &si, &d), RS_OK);
+  ck_assert(si.have_system && si.have_software);
+
+  /* Select and the sets */
+  json_t *sel = json_object_get(reg, "select");
+  ck_assert_int_eq(si.select_current, json_integer_value(json_object_get(sel, "Current")));
+  ck_assert_int_eq(si.select_default, json_integer_value(json_object_get(sel, "Default")));
+  ck_assert_int_eq(si.select_failed, json_integer_value(json_object_get(sel, "Failed")));
+  ck_assert_int_eq(si.select_lkg, json_integer_value(json_object_get(sel, "LastKnownGood")));
+  ck_assert_str_eq(si.current_control_set,
+                   json_string_value(json_object_get(reg, "current_control_set")));
+  fx_check_sets(sc, json_object_get(reg, "sets"), &si);
+  for (int i = 0; i < si.nsets; i++) {
+    ck_assert_int_eq(si.sets[i].is_current, si.sets[i].number == si.select_current);
+    ck_assert_int_eq(si.sets[i].is_lkg, si.sets[i].number == si.select_lkg);
+  }
+
+  ck_assert_str_eq(si.computer_name.data,
+                   json_string_value(json_object_get(reg, "computer_name")));
+  ck_assert(si.tz.known);
+  ck_assert_int_eq(si.tz.bias, json_integer_value(json_object_get(reg, "tz_bias")));
+  ck_assert_str_eq(si.tz.standard_name, json_string_value(json_object_get(reg, "tz_name")));
+
+  /* SFCDisable: "0xffffff9d" | "0x0" | null */
+  json_t *sfc = json_object_get(reg, "sfcdisable");
+  if (json_is_null(sfc)) {
+    ck_assert(!si.sfcdisable.present);
+  } else {
+    ck_assert(si.sfcdisable.present);
+    ck_assert_str_eq(si.sfcdisable.data, json_string_value(sfc));
+  }
+
+  /* Hotfixes: exactly the answer's ids are present. */
+  json_t *hfs = json_object_get(reg, "hotfixes");
+  int npresent = 0;
+  for (int i = 0; i < si.nhotfixes; i++)
+    if (si.hotfixes[i].present) {
+      npresent++;
+      bool listed = false;
+      size_t k;
+      json_t *id;
+      json_array_foreach(hfs, k, id) listed |= strcmp(json_string_value(id), si.hotfixes[i].id) == 0;
+      ck_assert_msg(listed, "%s: %s present but not in answer", sc, si.hotfixes[i].id);
+      ck_assert_str_eq(si.hotfixes[i].installed, "1");
+      ck_assert(si.hotfixes[i].last_written.set);
+    }
+  ck_assert_int_eq(npresent, (int)json_array_size(hfs));
+  const struct rs_hotfix *q = find_hotfix(&si, "Q300972");
+  ck_assert_ptr_nonnull(q);
+  /* The W2K fixture writes the Updates key with a Filelist (3.3). */
+  bool w2k = strcmp(json_string_value(json_object_get(os, "family")), "w2k") == 0;
+  ck_assert_int_eq(q->filelist, w2k && q->present);
+
+  /* OS identity */
+  ck_assert_str_eq(si.current_version.data, json_string_value(json_object_get(os, "version")));
+  ck_assert_int_eq(si.os_major, w2k ? 5 : 4);
+  ck_assert_int_eq(si.os_minor, 0);
+  ck_assert_str_eq(si.build.data, json_string_value(json_object_get(os, "build")));
+  const char *spname = json_string_value(json_object_get(os, "service_pack"));
+  ck_assert_str_eq(si.csd_version.data, spname);
+  ck_assert_int_eq(si.service_pack, atoi(spname + strlen("Service Pack ")));
+  ck_assert_int_eq(si.sp6a, json_is_true(json_object_get(os, "sp6a")));
+  json_t *pn = json_object_get(os, "product_name");
+  if (json_is_null(pn))
+    ck_assert(!si.product_name.present);
+  else
+    ck_assert_str_eq(si.product_name.data, json_string_value(pn));
+  ck_assert_uint_eq(si.iis_major.dword, w2k ? 5 : 4);
+
+  /* MountedDevices vs. the disk layout */
+  json_t *vols = json_object_get(ans, "volumes");
+  uint32_t label = (uint32_t)strtoul(
+      json_string_value(json_object_get(json_object_get(ans, "disk"), "label_id")), NULL, 16);
+  size_t k;
+  json_t *vol;
+  int nmatched = 0;
+  json_array_foreach(vols, k, vol) {
+    const char *drive = json_string_value(json_object_get(vol, "drive"));
+    if (!drive)
+      continue;
+    for (int i = 0; i < si.nmounts; i++)
+      if (strcmp(si.mounts[i].letter, drive) == 0) {
+        nmatched++;
+        ck_assert(si.mounts[i].mbr);
+        ck_assert_uint_eq(si.mounts[i].disk_signature, label);
+        ck_assert_uint_eq(si.mounts[i].offset_bytes,
+                          (uint64_t)json_integer_value(json_object_get(vol, "start_sector")) * 512u);
+      }
+  }
+  ck_assert_int_eq(nmatched, si.nmounts);
+  ck_assert_int_gt(nmatched, 0);
+
+  /* Older copies of SYSTEM (hive_copies): read the same way. */
+  json_t *copies = json_object_get(reg, "hive_copies");
+  json_t *cp;
+  json_array_foreach(copies, k, cp) {
+    const char *path = json_string_value(json_object_get(cp, "path"));
+    const char *base = strrchr(path, '/');
+    struct fx_hive old;
+    ck_assert(fx_open(sc, base ? base + 1 : path, &old));
+    struct rs_sysinfo osi;
+    rs_sysinfo_init(&osi);
+    ck_assert_int_eq(rs_registry_read_system(old.h, &osi, &d), RS_OK);
+    json_t *sets = json_object_get(cp, "sets");
+    /* A copy may list only the sets that matter; check those. */
+    const char *csname;
+    json_t *vr;
+    json_object_foreach(sets, csname, vr) {
+      const struct rs_controlset *cs = find_set(&osi, atoi(csname + strlen("ControlSet")));
+      ck_assert_ptr_nonnull(cs);
+      json_t *c = json_object_get(vr, "/C");
+      ck_assert_int_eq(cs->vroot_c.present, !json_is_null(c));
+      if (!json_is_null(c))
+        ck_assert_str_eq(cs->vroot_c.data, json_string_value(c));
+      json_t *sc2 = json_object_get(vr, "/Scripts");
+      if (json_is_string(sc2))
+        ck_assert_str_eq(cs->vroot_scripts.data, json_string_value(sc2));
+    }
+    fx_close(&old);
+  }
+
+  /* MetaBase.bin heuristic vs. the answer's script maps and vdirs. */
+  json_t *sm = json_object_get(reg, "script_maps");
+  snprintf(rel, sizeof rel, "fixtures/out/%s/metabase/MetaBase.bin", sc);
+  size_t mlen = 0;
+  unsigned char *mb = rs_t_slurp(rs_t_src(rel), &mlen);
+  ck_assert_ptr_nonnull(mb);
+  struct rs_metabase_scan ms;
+  rs_metabase_scan(mb, mlen, &ms);
+  ck_assert_str_eq(json_string_value(json_object_get(sm, "source")), "metabase");
+  ck_assert_int_eq(ms.ida, json_is_true(json_object_get(sm, "ida")));
+  ck_assert_int_eq(ms.idq, json_is_true(json_object_get(sm, "idq")));
+  if (ms.ida) {
+    ck_assert_str_eq(ms.ida_encoding, "utf-16le");
+    ck_assert(strncasecmp(ms.ida_entry, ".ida,", 5) == 0);
+    ck_assert_ptr_nonnull(strcasestr(ms.ida_entry, "idq.dll"));
+  }
+  bool want_c = false, want_d = false;
+  json_t *vd;
+  json_array_foreach(json_object_get(reg, "metabase_vdirs"), k, vd) {
+    const char *v = json_string_value(vd);
+    size_t vl = strlen(v);
+    want_c |= vl >= 7 && strcasecmp(v + vl - 7, "/ROOT/C") == 0;
+    want_d |= vl >= 7 && strcasecmp(v + vl - 7, "/ROOT/D") == 0;
+  }
+  ck_assert_int_eq(ms.vdir_c, want_c);
+  ck_assert_int_eq(ms.vdir_d, want_d);
+  free(mb);
+
+  /* regfexport agrees on every virtual root we report. */
+  snprintf(rel, sizeof rel, "fixtures/out/%s/hives/SYSTEM", sc);
+  char *rx = regfexport_text(rs_t_src(rel));
+  if (!rx) {
+    fprintf(stderr, "SKIP %s: regfexport cross-check (libregf-utils absent)\n", __func__);
+  } else {
+    char want[1100];
+    for (int i = 0; i < si.nsets; i++) {
+      const struct rs_regval *all[4] = {&si.sets[i].vroot_c, &si.sets[i].vroot_d,
+                                        &si.sets[i].vroot_scripts, &si.sets[i].vroot_msadc};
+      for (int j = 0; j < 4; j++) {
+        if (!all[j]->present)
+          continue;
+        ck_assert(rx_value(rx, all[j]->key, all[j]->name, want, sizeof want));
+        ck_assert_str_eq(want, all[j]->data);
+      }
+    }
+    free(rx);
+  }
+
+  fx_close(&sys);
+  fx_close(&soft);
+  json_decref(ans);
+}
+END_TEST
+
 Suite *rs_suite_registry(void)
 {
   Suite *s = suite_create("registry");
@@ -1122,6 +1526,14 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, hivex_system);
   tcase_add_test(tc, hivex_software);
   tcase_add_test(tc, hivex_types);
+  tcase_add_test(tc, hivex_many_sets);
+  tcase_add_test(tc, damaged_deep_key);
+  tcase_add_loop_test(tc, codepage_names, 0, (int)(sizeof cp_cases / sizeof cp_cases[0]));
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("fixtures");
+  tcase_set_timeout(tc, 60);
+  tcase_add_loop_test(tc, fixture_scenario, 0, (int)(sizeof scenarios / sizeof scenarios[0]));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("metabase");

@@ -243,12 +243,6 @@ static void read_mounts(struct rs_hive *h, struct errkeep *ek, struct rs_sysinfo
   free(vals);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-  int x = *(const int *)a, y = *(const int *)b;
-  return (x > y) - (x < y);
-}
-
 static int select_dword(struct rs_hive *h, struct errkeep *ek, const char *name)
 {
   struct rs_regval v;
@@ -282,27 +276,46 @@ enum rs_err rs_registry_read_system(struct rs_hive *h, struct rs_sysinfo *si,
   char **names = NULL;
   size_t nn = 0;
   keep(&ek, rs_hive_subkeys(h, "", &names, &nn, &tmp), &tmp);
-  int nums[RS_MAX_CONTROLSETS];
-  int nsets = 0;
+  /* Numbers are 001..999: a presence table makes duplicates impossible. */
+  bool exists[1000] = {false};
+  int nexist = 0;
   for (size_t i = 0; i < nn; i++) {
     int num = controlset_number(names[i]);
-    if (num <= 0)
-      continue;
-    if (nsets == RS_MAX_CONTROLSETS) {
-      /* Keep the lowest numbers; a ninth set is itself an oddity worth a note. */
-      rs_diag_set(&tmp, RS_E_LIMIT, rs_hive_name(h), "more than %d control sets; %s ignored",
-                  RS_MAX_CONTROLSETS, names[i]);
-      keep(&ek, RS_E_LIMIT, &tmp);
-      continue;
+    if (num > 0 && !exists[num]) {
+      exists[num] = true;
+      nexist++;
     }
-    nums[nsets++] = num;
   }
   rs_strv_free(names, nn);
-  qsort(nums, (size_t)nsets, sizeof nums[0], cmp_int);
+  /* More sets than fit: the ones Select names come first, then the lowest
+   * numbers. Nine or more sets is itself an oddity worth a note. */
+  bool chosen[1000] = {false};
+  int nchosen = 0;
+  const int named[4] = {si->select_current, si->select_default, si->select_lkg,
+                        si->select_failed};
+  for (int i = 0; i < 4; i++)
+    if (named[i] > 0 && exists[named[i]] && !chosen[named[i]]) {
+      chosen[named[i]] = true;
+      nchosen++;
+    }
+  for (int n = 1; n < 1000 && nchosen < RS_MAX_CONTROLSETS; n++)
+    if (exists[n] && !chosen[n]) {
+      chosen[n] = true;
+      nchosen++;
+    }
+  if (nexist > nchosen) {
+    rs_diag_set(&tmp, RS_E_LIMIT, rs_hive_name(h),
+                "%d control sets; only %d read (those Select names, then the lowest)", nexist,
+                nchosen);
+    keep(&ek, RS_E_LIMIT, &tmp);
+  }
+  int nums[RS_MAX_CONTROLSETS];
+  int nsets = 0;
+  for (int n = 1; n < 1000 && nsets < RS_MAX_CONTROLSETS; n++)
+    if (chosen[n])
+      nums[nsets++] = n;
   si->nsets = 0;
   for (int i = 0; i < nsets; i++) {
-    if (i > 0 && nums[i] == nums[i - 1])
-      continue; /* "ControlSet001" and "controlset001" cannot both exist */
     struct rs_controlset *cs = &si->sets[si->nsets++];
     memset(cs, 0, sizeof *cs);
     cs->number = nums[i];

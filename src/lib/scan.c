@@ -1245,6 +1245,19 @@ static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj,
       rs_ctx_unreadable(ctx, "media hash", img->nseg ? img->segments[0] : "-",
                         hj->d.what[0] ? hj->d.what : "media could not be read to the end");
   }
+  if (have && hj->h.checksum_errors) {
+    char why[400];
+    snprintf(why, sizeof why,
+             "%u EWF chunk(s) fail their stored checksum (first: sectors %llu-%llu); the media "
+             "hash covers them as stored, the analysis saw them as zeros (libtsk/libewf "
+             "zero-fill a corrupted chunk)",
+             hj->h.checksum_errors, (unsigned long long)hj->h.bad_first_sector,
+             (unsigned long long)(hj->h.bad_first_sector + hj->h.bad_sectors -
+                                  (hj->h.bad_sectors ? 1 : 0)));
+    rs_ctx_unreadable(ctx, "EWF chunk", img->nseg ? img->segments[0] : "-", why);
+  }
+  json_object_set_new(ev, "checksum_errors",
+                      em->is_ewf && have ? json_integer(hj->h.checksum_errors) : json_null());
   const char *ver = "not-checked";
   if (em->is_ewf) {
     json_t *sh = json_object();
@@ -1252,7 +1265,8 @@ static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj,
     json_object_set_new(sh, "sha1", em->has_sha1 ? json_string(em->sha1) : json_null());
     json_object_set_new(ev, "stored_hashes", sh);
     if (!em->has_md5 && !em->has_sha1)
-      ver = "not-stored";
+      /* a damaged set may have lost its hash section: we cannot say none was stored */
+      ver = img->media_damaged ? "not-checked" : "not-stored";
     else if (have) {
       bool ok = (!em->has_md5 || strcasecmp(em->md5, hj->h.md5) == 0) &&
                 (!em->has_sha1 || strcasecmp(em->sha1, hj->h.sha1) == 0);

@@ -522,6 +522,16 @@ static void walk_volumes(struct rs_scan_ctx *ctx)
                (unsigned long long)st.unreadable);
       rs_ctx_unreadable(ctx, "MFT/directory entries", where, why);
     }
+    if (st.loops) {
+      /* a broken chain hides where its files really are: say so, the checks
+       * that look at folders cannot see them */
+      char why[256];
+      snprintf(why, sizeof why,
+               "%llu directory parent loop(s), the first through MFT entry %llu: the entries "
+               "under it are listed under $OrphanFiles, their real folder is unknown",
+               (unsigned long long)st.loops, (unsigned long long)st.loop_inum);
+      rs_ctx_unreadable(ctx, "MFT/directory entries", where, why);
+    }
   }
 }
 
@@ -692,6 +702,15 @@ static void eval_candidates(struct rs_scan_ctx *ctx)
       }
     }
     struct rs_find *f = file_finding(ctx, chk, c, &dg);
+    if (f && !dg.done && c->check->match == RS_M_CMD_COPY) {
+      /* unreadable content proves nothing either way: say so, not "differs" */
+      json_object_set_new(f->obj, "title",
+                          json_string("root.exe in an IIS script folder, content unreadable: "
+                                      "cannot tell whether it is a cmd.exe copy"));
+      json_object_set_new(f->obj, "why",
+                          json_string("named like the Code Red II backdoor; its content could "
+                                      "not be read (see unreadable)"));
+    }
     if (f && decided)
       json_object_set_new(json_object_get(f->obj, "details"), "decided_by", json_string(decided));
     if (f && chk->match == RS_M_NOT_SYSDRIVE_EXPLORER) {

@@ -75,6 +75,13 @@ static void scan_bin(const char *const *files, int nfiles, const char *args, str
   snprintf(p, sizeof p, "%s/out.json", dir);
   r->rep = json_load_file(p, 0, NULL);
   fprintf(stderr, "corrupt: %s: exit %d in %.2f s\n", files[0], r->rc, r->secs);
+  size_t ui;
+  json_t *u;
+  json_array_foreach(json_object_get(r->rep, "unreadable"), ui, u)
+    fprintf(stderr, "  unreadable: %s @ %s: %.150s\n",
+            json_string_value(json_object_get(u, "what")),
+            json_string_value(json_object_get(u, "where")),
+            json_string_value(json_object_get(u, "reason")));
   ck_assert_msg(r->rc >= 0 && r->rc != 124 && r->rc < 128, "%s: crashed or hung (status %d): %s",
                 files[0], r->rc, r->err ? r->err : "");
   ck_assert_msg(r->secs < MAX_SECS, "%s: took %.1f s", files[0], r->secs);
@@ -519,7 +526,15 @@ START_TEST(ewf_corrupted_chunk)
            (unsigned long long)first + 63);
   ASSERT_UNREADABLE(&r, "EWF chunk", "cc.E01", range);
   ASSERT_FINDING(&r, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
-  ASSERT_FINDING(&r, "CR2-ROOTEXE", "D:\\Inetpub\\scripts\\root.exe");
+  ASSERT_FINDING(&r, "LOG-BACKDOOR-USE", NULL);
+  /* KNOWN LIMIT: libtsk/libewf hand the analysis a corrupted chunk as zeros.
+   * D:'s root.exe shares the chunk, so its content reads as zeros and it is
+   * reported (not dropped) as ROOTEXE-NOT-CMD; the unreadable entry above
+   * names the sector range that covers it. */
+  uint64_t roff[8], rsize, rcs;
+  file_offsets(raw, 67584, "/Inetpub/scripts/root.exe", roff, 8, &rsize, &rcs);
+  ck_assert_uint_eq(roff[0] / 512 / 64 * 64, first);
+  ASSERT_FINDING(&r, "ROOTEXE-NOT-CMD", "D:\\Inetpub\\scripts\\root.exe");
   run_free(&r);
 }
 END_TEST

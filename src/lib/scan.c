@@ -517,9 +517,10 @@ static void walk_volumes(struct rs_scan_ctx *ctx)
     else
       ctx->nwalked++;
     if (st.unreadable) {
-      char why[128];
-      snprintf(why, sizeof why, "%llu metadata records could not be parsed",
-               (unsigned long long)st.unreadable);
+      char why[400];
+      snprintf(why, sizeof why, "%llu metadata records could not be parsed%s%s",
+               (unsigned long long)st.unreadable, e == RS_OK && d.what[0] ? ": " : "",
+               e == RS_OK ? d.what : "");
       rs_ctx_unreadable(ctx, "MFT/directory entries", where, why);
     }
     if (st.loops) {
@@ -1267,7 +1268,8 @@ static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj,
   if (have && hj->h.checksum_errors) {
     char why[400];
     snprintf(why, sizeof why,
-             "%u EWF chunk(s) fail their stored checksum (first: sectors %llu-%llu); the media "
+             "%u range(s) of EWF chunks fail their stored checksum or are missing (first: sectors "
+             "%llu-%llu); the media "
              "hash covers them as stored, the analysis saw them as zeros (libtsk/libewf "
              "zero-fill a corrupted chunk)",
              hj->h.checksum_errors, (unsigned long long)hj->h.bad_first_sector,

@@ -11,10 +11,16 @@ struct rs_media_hashes {
   bool done;
   char md5[33], sha1[41], sha256[65];  /* lower-case hex */
   uint64_t bytes;
+  /* EWF only: chunks whose stored checksum does not match their data.
+   * The hash covers the data as stored (as ewfverify does), while libtsk,
+   * and so the analysis, sees these chunks filled with zeros. */
+  uint32_t checksum_errors;
+  uint64_t bad_first_sector, bad_sectors;  /* the first such range */
 };
 
 /* Reads the whole media through TSK (so EWF/split are hashed as the media,
- * not the container) and computes MD5, SHA-1 and SHA-256 in one pass.
+ * not the container; EWF through libewf directly, with corrupted chunks read
+ * as stored, not zeroed) and computes MD5, SHA-1 and SHA-256 in one pass.
  * Safe to run in its own thread beside the analysis: it uses its own
  * TSK_IMG_INFO opened from img->segments. */
 enum rs_err rs_media_hash(const struct rs_image *img, struct rs_media_hashes *out,

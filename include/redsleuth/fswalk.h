@@ -46,6 +46,9 @@ typedef int (*rs_fsentry_cb)(const struct rs_fsentry *e, void *arg);
 struct rs_fswalk_stats {
   uint64_t entries, allocated, deleted, orphans, dirs;
   uint64_t unreadable;      /* metadata records TSK could not parse */
+  uint64_t loops;           /* NTFS directory parent loops broken (their
+                               entries are listed under $OrphanFiles) */
+  uint64_t loop_inum;       /* an entry of the first loop met */
 };
 
 /* Walks every metadata entry of fs (allocated and unallocated), rebuilding

@@ -53,6 +53,9 @@ struct rs_image {
   /* problems met while listing volumes, each a one-line sentence */
   char **problems;
   int nproblems;
+  /* the media itself is damaged (EWF set corrupted or cut, end unreadable,
+   * split segment missing): libewf returns zeros for what it cannot read */
+  bool media_damaged;
 };
 
 /* Opens evidence read-only. segs[0..nseg-1] are the segments in order (the

@@ -532,9 +532,20 @@ static void walk_volumes(struct rs_scan_ctx *ctx)
     else
       ctx->nwalked++;
     if (st.unreadable) {
-      char why[128];
-      snprintf(why, sizeof why, "%llu metadata records could not be parsed",
-               (unsigned long long)st.unreadable);
+      char why[400];
+      snprintf(why, sizeof why, "%llu metadata records could not be parsed%s%s",
+               (unsigned long long)st.unreadable, e == RS_OK && d.what[0] ? ": " : "",
+               e == RS_OK ? d.what : "");
+      rs_ctx_unreadable(ctx, "MFT/directory entries", where, why);
+    }
+    if (st.loops) {
+      /* a broken chain hides where its files really are: say so, the checks
+       * that look at folders cannot see them */
+      char why[256];
+      snprintf(why, sizeof why,
+               "%llu directory parent loop(s), the first through MFT entry %llu: the entries "
+               "under it are listed under $OrphanFiles, their real folder is unknown",
+               (unsigned long long)st.loops, (unsigned long long)st.loop_inum);
       rs_ctx_unreadable(ctx, "MFT/directory entries", where, why);
     }
   }
@@ -708,6 +719,15 @@ static void eval_candidates(struct rs_scan_ctx *ctx)
       }
     }
     struct rs_find *f = file_finding(ctx, chk, c, &dg);
+    if (f && !dg.done && c->check->match == RS_M_CMD_COPY) {
+      /* unreadable content proves nothing either way: say so, not "differs" */
+      json_object_set_new(f->obj, "title",
+                          json_string("root.exe in an IIS script folder, content unreadable: "
+                                      "cannot tell whether it is a cmd.exe copy"));
+      json_object_set_new(f->obj, "why",
+                          json_string("named like the Code Red II backdoor; its content could "
+                                      "not be read (see unreadable)"));
+    }
     if (f && decided)
       json_object_set_new(json_object_get(f->obj, "details"), "decided_by", json_string(decided));
     if (f && chk->match == RS_M_NOT_SYSDRIVE_EXPLORER) {
@@ -1261,6 +1281,20 @@ static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj,
       rs_ctx_unreadable(ctx, "media hash", img->nseg ? img->segments[0] : "-",
                         hj->d.what[0] ? hj->d.what : "media could not be read to the end");
   }
+  if (have && hj->h.checksum_errors) {
+    char why[400];
+    snprintf(why, sizeof why,
+             "%u range(s) of EWF chunks fail their stored checksum or are missing (first: sectors "
+             "%llu-%llu); the media "
+             "hash covers them as stored, the analysis saw them as zeros (libtsk/libewf "
+             "zero-fill a corrupted chunk)",
+             hj->h.checksum_errors, (unsigned long long)hj->h.bad_first_sector,
+             (unsigned long long)(hj->h.bad_first_sector + hj->h.bad_sectors -
+                                  (hj->h.bad_sectors ? 1 : 0)));
+    rs_ctx_unreadable(ctx, "EWF chunk", img->nseg ? img->segments[0] : "-", why);
+  }
+  json_object_set_new(ev, "checksum_errors",
+                      em->is_ewf && have ? json_integer(hj->h.checksum_errors) : json_null());
   const char *ver = "not-checked";
   if (em->is_ewf) {
     json_t *sh = json_object();
@@ -1268,7 +1302,8 @@ static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj,
     json_object_set_new(sh, "sha1", em->has_sha1 ? json_string(em->sha1) : json_null());
     json_object_set_new(ev, "stored_hashes", sh);
     if (!em->has_md5 && !em->has_sha1)
-      ver = "not-stored";
+      /* a damaged set may have lost its hash section: we cannot say none was stored */
+      ver = img->media_damaged ? "not-checked" : "not-stored";
     else if (have) {
       bool ok = (!em->has_md5 || strcasecmp(em->md5, hj->h.md5) == 0) &&
                 (!em->has_sha1 || strcasecmp(em->sha1, hj->h.sha1) == 0);

@@ -81,11 +81,18 @@ static const char *status_of(struct rs_scan_ctx *ctx, const struct facts *x, jso
                              char *summary, size_t ssz, json_t *notes)
 {
   enum rs_patch_state idq = ctx->idq_active_found ? ctx->idq_active_state : RS_PATCH_UNKNOWN;
-  if (!x->system) {
+  /* Live Code Red II files (root.exe proven a cmd.exe copy, the trojan
+   * explorer.exe) are evidence on their own: unreadable hives only make the
+   * negative verdicts undecidable. */
+  if (!x->system && !x->cr2_live) {
     snprintf(summary, ssz, "No Windows system volume with a readable SYSTEM or SOFTWARE hive was "
                            "found; nothing can be decided.");
     return "undetermined";
   }
+  if (!x->system)
+    json_array_append_new(notes, json_string(
+        "no SYSTEM or SOFTWARE hive could be read: the registry backdoor (/C, /D, SFCDisable) "
+        "and the patch state were not checked; the verdict rests on files and logs"));
   if (x->cr2_live && x->use_log) {
     reasons_by_role(ctx, reasons, RS_ROLE_CR2, 1);
     reasons_by_kind(ctx, reasons, RS_K_LOG_BACKDOOR);

@@ -202,9 +202,11 @@ static void check_split_gap(struct rs_image *img)
     return;
   if (!next_segment_name(miss, after, sizeof after))
     return;
-  if (!file_exists(miss) && file_exists(after))
+  if (!file_exists(miss) && file_exists(after)) {
+    img->media_damaged = true;
     add_problem(img, "segment %s is missing but %s exists: only the first %llu bytes of the "
                 "media could be read", miss, after, (unsigned long long)img->media_size);
+  }
 }
 
 /* libewf 20140813 opens a truncated E01, or a set without its E02, reports
@@ -221,10 +223,12 @@ static void check_ewf_set(struct rs_image *img)
     return;
   if (libewf_handle_initialize(&h, NULL) == 1) {
     if (libewf_handle_open(h, names, nn, LIBEWF_OPEN_READ, NULL) == 1) {
-      if (libewf_handle_segment_files_corrupted(h, NULL) == 1)
+      if (libewf_handle_segment_files_corrupted(h, NULL) == 1) {
+        img->media_damaged = true;
         add_problem(img, "the EWF segment set is truncated or incomplete (%d segment file%s "
                     "found; libewf reports corrupted segment files): data past the damage "
                     "cannot be read", nn, nn == 1 ? "" : "s");
+      }
       libewf_handle_close(h, NULL);
     }
     libewf_handle_free(&h, NULL);
@@ -351,6 +355,7 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
     return e;
   }
   if (tsk_img_read(ti, (TSK_OFF_T)(img->media_size - plen), sec, plen) != (ssize_t)plen) {
+    img->media_damaged = true;
     add_problem(img, "%s: the end of the media (%llu bytes announced) cannot be read; a segment "
                 "is missing or truncated: %s", segs[0], (unsigned long long)img->media_size,
                 tsk_err_text());
@@ -620,28 +625,23 @@ struct walk_ctx {
   bool full;
 };
 
-static TSK_WALK_RET_ENUM part_cb(TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p, void *ptr)
+/* One partition: checks it against the media size, opens its file system. */
+static void add_partition(struct walk_ctx *c, struct rs_volume *v, uint64_t start, uint64_t len,
+                          const char *desc, uint64_t bs, uint64_t vs_offset)
 {
-  struct walk_ctx *c = ptr;
-  struct rs_volume *v = add_volume(c->img);
-  if (!v) {
-    c->full = true;
-    return TSK_WALK_STOP;
-  }
-  v->start_sector = (uint64_t)p->start;
-  v->sectors = (uint64_t)p->len;
-  snprintf(v->part_desc, sizeof v->part_desc, "%s", p->desc ? p->desc : "");
-  uint64_t bs = vs->block_size ? vs->block_size : 512;
-  uint64_t end_byte = ((uint64_t)p->start + (uint64_t)p->len) * bs + (uint64_t)vs->offset;
-  if ((uint64_t)p->start * bs >= c->img->media_size) {
+  v->start_sector = start;
+  v->sectors = len;
+  snprintf(v->part_desc, sizeof v->part_desc, "%s", desc ? desc : "");
+  uint64_t end_byte = (start + len) * bs + vs_offset;
+  if (start * bs >= c->img->media_size) {
     set_note(v,
              "partition starts beyond the end of the media (%llu bytes): not readable",
              (unsigned long long)c->img->media_size);
     add_problem(c->img, "volume %d at sector %llu: %s", v->index,
                 (unsigned long long)v->start_sector, v->note);
-    return TSK_WALK_CONT;
+    return;
   }
-  open_fs(c->img, v, (TSK_OFF_T)((uint64_t)p->start * bs + (uint64_t)vs->offset), c->opts);
+  open_fs(c->img, v, (TSK_OFF_T)(start * bs + vs_offset), c->opts);
   if (end_byte > c->img->media_size) {
     char prev[sizeof v->note];
     snprintf(prev, sizeof prev, "%s", v->note);
@@ -658,7 +658,52 @@ static TSK_WALK_RET_ENUM part_cb(TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p, voi
       c->img->nproblems--;
     }
   }
+}
+
+static TSK_WALK_RET_ENUM part_cb(TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p, void *ptr)
+{
+  struct walk_ctx *c = ptr;
+  struct rs_volume *v = add_volume(c->img);
+  if (!v) {
+    c->full = true;
+    return TSK_WALK_STOP;
+  }
+  add_partition(c, v, (uint64_t)p->start, (uint64_t)p->len, p->desc,
+                vs->block_size ? vs->block_size : 512, (uint64_t)vs->offset);
   return TSK_WALK_CONT;
+}
+
+/* libtsk refuses a whole DOS table when one of its first two entries starts
+ * past the end of the media (a truncated image cut before the second
+ * partition). The other entries are still good evidence: read the four
+ * primary entries ourselves. Returns the number of file systems opened. */
+static int mbr_fallback(struct rs_image *img, const struct rs_image_opts *opts, unsigned ss)
+{
+  uint8_t mbr[512];
+  if (tsk_img_read(img->img, 0, (char *)mbr, sizeof mbr) != (ssize_t)sizeof mbr ||
+      mbr[510] != 0x55 || mbr[511] != 0xAA)
+    return 0;
+  tsk_error_reset();
+  struct walk_ctx c = {img, opts, false};
+  int opened = 0;
+  for (int i = 0; i < 4; i++) {
+    const uint8_t *e = mbr + 446 + 16 * i;
+    uint8_t type = e[4];
+    uint64_t start = le(e + 8, 4), len = le(e + 12, 4);
+    /* empty, extended (its chain needs the full walk) and GPT-protective entries */
+    if (type == 0 || len == 0 || start == 0 || type == 0x05 || type == 0x0F || type == 0x85 ||
+        type == 0xEE)
+      continue;
+    struct rs_volume *v = add_volume(img);
+    if (!v)
+      break;
+    char desc[128];
+    snprintf(desc, sizeof desc, "DOS entry %d, type 0x%02x (read directly)", i, type);
+    add_partition(&c, v, start, len, desc, ss, 0);
+    if (v->fs)
+      opened++;
+  }
+  return opened;
 }
 
 enum rs_err rs_image_volumes(struct rs_image *img, const struct rs_image_opts *opts,
@@ -710,6 +755,23 @@ enum rs_err rs_image_volumes(struct rs_image *img, const struct rs_image_opts *o
       v->sectors = img->media_size / ss;
       open_fs(img, v, 0, opts);
       if (!v->fs && !v->ambiguous) {
+        /* Not a bare file system either: maybe a DOS table libtsk rejected. */
+        int keep_problems = img->nproblems - 1; /* drop open_fs's note on sector 0 */
+        img->nvol = 0;
+        for (int i = keep_problems; i >= 0 && i < img->nproblems; i++)
+          free(img->problems[i]);
+        if (keep_problems >= 0)
+          img->nproblems = keep_problems;
+        char saved[sizeof v->note];
+        snprintf(saved, sizeof saved, "%s", v->note);
+        v = NULL;
+        if (mbr_fallback(img, opts, ss) > 0) {
+          snprintf(img->vs_type, sizeof img->vs_type, "dos");
+          add_problem(img, "%s: libtsk rejects the DOS partition table (an entry starts past the "
+                           "end of the media); its primary entries were read directly",
+                      where);
+          goto volumes_done;
+        }
         /* Nothing to examine: neither a partition table nor a file system. */
         if (has_media_problem(img))
           return rs_diag_set(d, RS_E_TRUNCATED, where,
@@ -721,13 +783,14 @@ enum rs_err rs_image_volumes(struct rs_image *img, const struct rs_image_opts *o
           return rs_diag_set(d, RS_E_CORRUPT, where,
                              "sector 0 ends with the partition table signature 55 AA but libtsk "
                              "rejects the table (an entry may point past the end of the media) "
-                             "and no file system starts at sector 0 (%s)", v->note);
+                             "and no file system starts at sector 0 (%s)", saved);
         tsk_error_reset();
         return rs_diag_set(d, RS_E_FORMAT, where,
-                           "no partition table and no file system recognised (%s)", v->note);
+                           "no partition table and no file system recognised (%s)", saved);
       }
     }
   }
+volumes_done:
   if (vs)
     tsk_vs_close(vs);
 

@@ -383,6 +383,8 @@ static uint32_t dir_path(struct walk *w, struct rec *d)
       break;
     }
     if (cur->state == PS_BUSY) { /* loop: break it at the entry we came from */
+      if (w->st->loops++ == 0)
+        w->st->loop_inum = cur->inum;
       broken = true;
       break;
     }

@@ -169,6 +169,79 @@ START_TEST(docs_checks_md_is_current)
 }
 END_TEST
 
+/* File rows: which (volume, path, name) each row matches. Volume 0 is an
+ * NTFS C: holding \WINNT; volume 1 a FAT D:. The current control set maps
+ * /Scripts to d:\webscripts. */
+static const struct {
+  const char *row;
+  int vol;
+  const char *path;
+  const char *short_name;
+  bool allocated;
+  bool want;
+} mcases[] = {
+  {"CR2-ROOTEXE", 0, "/Inetpub/scripts/root.exe", NULL, true, true},
+  {"CR2-ROOTEXE", 0, "/INETPUB/SCRIPTS/ROOT.EXE", NULL, true, true},
+  {"CR2-ROOTEXE", 0, "/Program Files/Common Files/System/msadc/root.exe", NULL, true, true},
+  {"CR2-ROOTEXE", 1, "/webscripts/root.exe", NULL, true, true},       /* registry /Scripts */
+  {"CR2-ROOTEXE", 0, "/webscripts/root.exe", NULL, true, false},      /* wrong drive */
+  {"CR2-ROOTEXE", 0, "/tools/root.exe", NULL, true, false},           /* outside IIS folders */
+  {"CR2-ROOTEXE", 0, "/Inetpub/scripts/sub/root.exe", NULL, true, false},
+  {"CR2-ROOTEXE", 0, "/Inetpub/scripts/ROOTEX~1.EXE", "ROOT.EXE", true, true}, /* 8.3 alias */
+  {"CR2-ROOTEXE", 1, "/Inetpub/scripts/_oot.exe", NULL, false, true}, /* deleted FAT name */
+  {"CR2-ROOTEXE", 1, "/Inetpub/scripts/_oot.exe", NULL, true, false}, /* allocated: literal */
+  {"ROOTEXE-NOT-CMD", 0, "/Inetpub/scripts/root.exe", NULL, true, false}, /* fallback only */
+  {"CR2-EXPLORER", 0, "/explorer.exe", NULL, true, true},
+  {"CR2-EXPLORER", 1, "/EXPLORER.EXE", NULL, false, true},
+  {"CR2-EXPLORER", 0, "/WINNT/explorer.exe", NULL, true, false},      /* the real one */
+  {"CR2-EXPLORER", 0, "/WINNT/system32/dllcache/explorer.exe", NULL, true, false},
+  {"NIMDA-TFTP", 0, "/Inetpub/scripts/TFTP3233", NULL, true, true},
+  {"NIMDA-TFTP", 0, "/Inetpub/wwwroot/TFTP3233", NULL, true, false},
+  {"NIMDA-ADMINDLL", 0, "/Inetpub/scripts/Admin.dll", NULL, true, true},
+  {"NIMDA-ADMINDLL-ROOT", 0, "/Admin.dll", NULL, true, true},
+  {"NIMDA-MMC", 0, "/WINNT/mmc.exe", NULL, true, true},
+  {"NIMDA-MMC", 0, "/WINNT/system32/mmc.exe", NULL, true, false},
+  {"NIMDA-README-EML", 0, "/Inetpub/wwwroot/site/readme.eml", NULL, true, true},
+  {"CR1-NOTWORM", 0, "/notworm", NULL, true, true},
+};
+
+START_TEST(file_rows_match)
+{
+  struct rs_volume vols[2];
+  memset(vols, 0, sizeof vols);
+  vols[0].fs_kind = RS_FS_NTFS;
+  snprintf(vols[0].drive, sizeof vols[0].drive, "C:");
+  snprintf(vols[0].windows_root, sizeof vols[0].windows_root, "/WINNT");
+  vols[1].fs_kind = RS_FS_FAT16;
+  snprintf(vols[1].drive, sizeof vols[1].drive, "D:");
+  struct rs_image img;
+  memset(&img, 0, sizeof img);
+  img.vols = vols;
+  img.nvol = 2;
+  struct rs_scan_ctx ctx;
+  ctx_init(&ctx);
+  ctx.img = &img;
+  ctx.si.nsets = 1;
+  ctx.si.sets[0].number = 1;
+  ctx.si.sets[0].is_current = true;
+  ctx.si.sets[0].vroot_scripts.present = true;
+  snprintf(ctx.si.sets[0].vroot_scripts.data, sizeof ctx.si.sets[0].vroot_scripts.data,
+           "d:\\webscripts,,217");
+  struct rs_fsentry e;
+  memset(&e, 0, sizeof e);
+  e.path = mcases[_i].path;
+  e.name = strrchr(mcases[_i].path, '/') + 1;
+  e.short_name = mcases[_i].short_name;
+  e.allocated = mcases[_i].allocated;
+  const struct rs_check *c = rs_check_find(mcases[_i].row);
+  ck_assert_ptr_nonnull(c);
+  bool got = rs_checks_file_row_matches(c, &ctx, mcases[_i].vol, &e);
+  ck_assert_msg(got == mcases[_i].want, "%s on vol %d %s: got %d", mcases[_i].row, mcases[_i].vol,
+                mcases[_i].path, got);
+  ctx_done(&ctx);
+}
+END_TEST
+
 Suite *rs_suite_analysis(void)
 {
   Suite *s = suite_create("analysis");
@@ -177,6 +250,7 @@ Suite *rs_suite_analysis(void)
   tcase_add_test(tc, checklist_fails_on_live_and_other_control_sets);
   tcase_add_test(tc, table_rows_are_well_formed);
   tcase_add_test(tc, docs_checks_md_is_current);
+  tcase_add_loop_test(tc, file_rows_match, 0, sizeof mcases / sizeof mcases[0]);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -154,6 +154,22 @@ struct hive_slot {
   struct rs_hive *h;
 };
 
+/* SYSTEM\ControlSet00N\Control\Nls\CodePage\ACP of the current set; 0 if unknown. */
+static int system_codepage(struct rs_hive *h)
+{
+  struct rs_regval sel, acp;
+  struct rs_diag d;
+  if (rs_hive_get_value(h, "Select", "Current", &sel, &d) != RS_OK || !sel.present ||
+      sel.type != 4 || sel.dword == 0 || sel.dword > 999)
+    return 0;
+  char key[96];
+  snprintf(key, sizeof key, "ControlSet%03u\\Control\\Nls\\CodePage", sel.dword);
+  if (rs_hive_get_value(h, key, "ACP", &acp, &d) != RS_OK || !acp.present)
+    return 0;
+  int cp = atoi(acp.data);
+  return cp > 0 && cp < 65536 ? cp : 0;
+}
+
 static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *rel,
                                  enum rs_hive_kind want, const char *role, struct hive_slot *slot)
 {
@@ -174,12 +190,31 @@ static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *r
   }
   if (!slot->data)
     return NULL; /* absent: a result */
-  e = rs_hive_open_mem(slot->data, len, win, 0, &slot->h, &d);
+  e = rs_hive_open_mem(slot->data, len, win, ctx->codepage, &slot->h, &d);
+  if (e == RS_OK && want == RS_HIVE_SYSTEM && !strcmp(role, "live") && ctx->codepage == 0) {
+    /* Key names flagged ASCII are in the system's ANSI code page: learn it
+     * from this hive (the lookup itself is pure ASCII) and reopen the same
+     * bytes with it when it is not the default 1252 (issue 5). */
+    int acp = system_codepage(slot->h);
+    ctx->codepage = acp ? acp : 1252;
+    if (acp && acp != 1252) {
+      struct rs_hive *h2 = NULL;
+      struct rs_diag d2;
+      if (rs_hive_open_mem(slot->data, len, win, acp, &h2, &d2) == RS_OK) {
+        rs_hive_close(slot->h);
+        slot->h = h2;
+      } else {
+        ctx->codepage = 1252;
+        rs_ctx_unreadable(ctx, "registry code page", win, d2.what);
+      }
+    }
+  }
   json_t *ho = json_object();
   json_object_set_new(ho, "path", rs_json_str(win));
   json_object_set_new(ho, "role", json_string(role));
   json_object_set_new(ho, "size", json_integer((json_int_t)len));
   json_object_set_new(ho, "mft_entry", json_integer((json_int_t)inum));
+  json_object_set_new(ho, "codepage", json_integer(ctx->codepage ? ctx->codepage : 1252));
   if (e != RS_OK) {
     json_object_set_new(ho, "kind", json_null());
     json_object_set_new(ho, "error", rs_json_str(d.what));

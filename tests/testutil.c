@@ -145,11 +145,14 @@ unsigned char *rs_t_slurp(const char *path, size_t *len)
   }
   long sz = ftell(fp);
   rewind(fp);
-  unsigned char *buf = malloc(sz > 0 ? (size_t)sz : 1);
+  /* one byte more, always NUL: callers may treat text files as strings */
+  unsigned char *buf = malloc(sz > 0 ? (size_t)sz + 1 : 1);
   if (buf && sz > 0 && fread(buf, 1, (size_t)sz, fp) != (size_t)sz) {
     free(buf);
     buf = NULL;
   }
+  if (buf)
+    buf[sz > 0 ? sz : 0] = '\0';
   fclose(fp);
   if (buf && len)
     *len = (size_t)(sz > 0 ? sz : 0);

@@ -21,7 +21,7 @@ bool rs_t_have(const char *prog);
 /* Decompresses src (.xz, .gz, or a member of a .zip when member != NULL) into
  * the temp dir; returns the new path (static buffer per call). NULL on error. */
 const char *rs_t_unpack(const char *src, const char *member);
-/* Reads a whole file (malloc'd); NULL on error. */
+/* Reads a whole file (malloc'd, with a NUL after the last byte); NULL on error. */
 unsigned char *rs_t_slurp(const char *path, size_t *len);
 /* sha256 hex of a file, "" on error. out must hold 65 bytes. */
 void rs_t_sha256_file(const char *path, char out[65]);

@@ -6,6 +6,7 @@
  * and the HTML rendered by headless Chromium.
  * Golden files: RS_UPDATE_GOLDEN=1 rewrites them instead of comparing. */
 #include <dirent.h>
+#include <stdio.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +39,13 @@ static const char *unpack_scenario(const char *s)
       return paths[i];
   const char *p = rs_t_unpack(src, NULL);
   ck_assert_msg(p != NULL, "cannot unpack %s", src);
+  /* every scenario unpacks to ".../disk.raw": give each its own name, or the
+   * next unpack (same process under CK_FORK=no) would overwrite this one */
   for (int i = 0; i < 16; i++)
     if (!done[i][0]) {
+      snprintf(paths[i], sizeof paths[i], "%s/scen-%s.raw", rs_t_tmpdir(), s);
+      ck_assert_msg(rename(p, paths[i]) == 0, "cannot rename %s", p);
       snprintf(done[i], sizeof done[i], "%s", s);
-      snprintf(paths[i], sizeof paths[i], "%s", p);
       return paths[i];
     }
   return p;

@@ -42,6 +42,12 @@ enum rs_err rs_writer_value(struct rs_buf *out, const json_t *v, const char *dfl
  * escapes, so the JSON is safe to print on a terminal and still decodes to
  * the same value. */
 enum rs_err rs_writer_json(struct rs_buf *out, const json_t *v, size_t flags);
+/* Appends to out, unescaped, one line saying where a finding is: the path of
+ * a file (" (deleted)" when unallocated); for a registry finding
+ * "key\value = data (live|history, hive)"; for a log finding its line count,
+ * first .. last time and answer status counts. Nothing for an empty finding.
+ * The caller escapes the result. */
+enum rs_err rs_writer_locator(struct rs_buf *out, const json_t *finding);
 /* Writes b->len bytes of b to out and flushes; RS_E_OUTPUT (with d naming
  * the writer) when the stream fails. */
 enum rs_err rs_writer_emit(const struct rs_buf *b, FILE *out, const char *writer,

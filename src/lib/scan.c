@@ -1442,6 +1442,13 @@ static json_t *finalize_findings(struct rs_scan_ctx *ctx)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(f->id));
     json_object_update(o, f->obj);
+    /* The contract lists these for every finding; a registry or log finding
+     * has none of them, so they are there as null rather than missing. */
+    static const char *const contract_keys[] = {"path", "allocated", "mft_entry", "size",
+                                                "md5", "sha256", "times", "details"};
+    for (size_t k = 0; k < sizeof contract_keys / sizeof contract_keys[0]; k++)
+      if (!json_object_get(o, contract_keys[k]))
+        json_object_set_new(o, contract_keys[k], json_null());
     json_array_append_new(arr, o);
   }
   for (size_t i = 0; map && i < ctx->ntl; i++)

@@ -75,6 +75,17 @@ static void row(struct hx *t, const char *label, const json_t *o, const char *k)
   put(t, "</td></tr>\n");
 }
 
+/* Where a finding is (rs_writer_locator), escaped. */
+static void locator(struct hx *t, const json_t *f)
+{
+  if (t->err)
+    return;
+  rs_buf_reset(&t->tmp);
+  if ((t->err = rs_writer_locator(&t->tmp, f)) != RS_OK)
+    return;
+  t->err = rs_escape_html(&t->out, t->tmp.data ? t->tmp.data : "", t->tmp.len);
+}
+
 static const json_t *find_finding(const json_t *report, const char *id)
 {
   size_t i;
@@ -103,11 +114,9 @@ static void finding_refs(struct hx *t, const json_t *report, const json_t *ids)
     put(t, "</code> ");
     if (f) {
       key(t, f, "title", "-");
-      if (rs_writer_str(f, "path")) {
-        put(t, " <code class=\"path\">");
-        key(t, f, "path", "");
-        put(t, "</code>");
-      }
+      put(t, " <code class=\"path\">");
+      locator(t, f);
+      put(t, "</code>");
     } else {
       put(t, "(no such finding in the report)");
     }
@@ -134,7 +143,9 @@ static const char css[] =
     ".s-medium{background:#f39c12}.s-low{background:#f7dc6f}.s-info{background:#d6eaf8}\n"
     ".st-pass{background:#abebc6}.st-fail{background:#f5b7b1}.st-unknown{background:#e5e7e9}\n"
     ".deleted{color:#900;font-weight:bold}ul.refs{margin:2px 0;padding-left:18px}\n"
-    "svg{border:1px solid #bbb;background:#fcfcfc}small{color:#555}\n";
+    "svg{border:1px solid #bbb;background:#fcfcfc}small{color:#555}\n"
+    "td.id,td.times{white-space:nowrap}td.times{font-size:12px}\n"
+    ".verdict ul{margin:6px 0 0;padding-left:20px}.hist{color:#555;font-style:italic}\n";
 
 static void head(struct hx *t, const json_t *report)
 {
@@ -165,7 +176,20 @@ static void banner(struct hx *t, const json_t *report)
   esc(t, status ? status : "none");
   put(t, "</h1>\n<p>");
   key(t, v, "summary", "");
-  put(t, "</p>\n</header>\n");
+  put(t, "</p>\n");
+  const json_t *notes = json_object_get(v, "notes");
+  if (json_array_size(notes)) {
+    size_t i;
+    const json_t *n;
+    put(t, "<ul id=\"notes\">");
+    json_array_foreach(notes, i, n) {
+      put(t, "<li>");
+      val(t, n, "");
+      put(t, "</li>");
+    }
+    put(t, "</ul>\n");
+  }
+  put(t, "</header>\n");
   if (json_array_size(json_object_get(v, "reasons"))) {
     put(t, "<section id=\"why\">\n<h2>Why</h2>\n");
     finding_refs(t, report, json_object_get(v, "reasons"));
@@ -279,7 +303,7 @@ static void findings(struct hx *t, const json_t *report)
     return;
   }
   put(t, "<table>\n<tr><th>Severity</th><th>ID</th><th>Finding</th><th>Path</th><th>State</th>"
-         "<th>Size</th><th>Hashes</th><th>Times (UTC)</th></tr>\n");
+         "<th>Size</th><th>Times (UTC)</th></tr>\n");
   size_t i;
   const json_t *f;
   json_array_foreach(fs, i, f) {
@@ -288,10 +312,18 @@ static void findings(struct hx *t, const json_t *report)
     cls(t, "s-", rs_writer_str(f, "severity"));
     put(t, "\">");
     key(t, f, "severity", "-");
-    put(t, "</td><td><code>");
+    put(t, "</td><td class=\"id\"><code>");
     key(t, f, "id", "-");
     put(t, "</code></td><td>");
     key(t, f, "title", "-");
+    const json_t *live = json_object_get(f, "live");
+    if (json_is_false(live))
+      put(t, " <span class=\"hist\">(history: not the current state)</span>");
+    if (rs_writer_str(f, "why")) {
+      put(t, "<br><small>why: ");
+      key(t, f, "why", "");
+      put(t, "</small>");
+    }
     put(t, "<br><small>");
     key(t, f, "kind", "-");
     put(t, ", ");
@@ -301,15 +333,40 @@ static void findings(struct hx *t, const json_t *report)
     put(t, "</small>");
     const char *k;
     const json_t *v;
-    json_object_foreach(json_object_get(f, "details"), k, v) {
+    const char *kd = rs_writer_str(f, "kind");
+    const json_t *det0 = json_object_get(f, "details");
+    bool is_log = kd && strcmp(kd, "log") == 0 &&
+                  (json_is_integer(json_object_get(det0, "hits")) ||
+                   json_is_integer(json_object_get(det0, "uses")));
+    bool is_reg = kd && strcmp(kd, "registry") == 0 && rs_writer_str(det0, "key");
+    /* a log finding's counts are the summary in the path column */
+    json_object_foreach(is_log ? NULL : (json_t *)det0, k, v) {
       put(t, "<br><small>");
       esc(t, k);
       put(t, ": ");
       val(t, v, "-");
       put(t, "</small>");
     }
+    /* hashes under the finding, full width: a narrow column would break
+     * them over many lines */
+    if (rs_writer_str(f, "md5")) {
+      put(t, "<br><small>md5 <code>");
+      key(t, f, "md5", "");
+      put(t, "</code></small>");
+    }
+    if (rs_writer_str(f, "sha256")) {
+      put(t, "<br><small>sha256 <code>");
+      key(t, f, "sha256", "");
+      put(t, "</code></small>");
+    }
+    if (json_is_true(json_object_get(f, "si_before_fn")))
+      put(t, "<br><small class=\"deleted\">$SI created before $FN created: $SI times may have "
+             "been set back</small>");
     put(t, "</td><td><code class=\"path\">");
-    key(t, f, "path", "-");
+    if (is_log || is_reg)
+      locator(t, f);
+    else
+      key(t, f, "path", "-");
     put(t, "</code></td><td>");
     put(t, json_is_true(alloc) ? "allocated"
                                : json_is_false(alloc) ? "<span class=\"deleted\">deleted</span>" : "-");
@@ -320,18 +377,7 @@ static void findings(struct hx *t, const json_t *report)
     }
     put(t, "</td><td>");
     key(t, f, "size", "-");
-    put(t, "</td><td>");
-    if (rs_writer_str(f, "md5")) {
-      put(t, "<small>md5</small> <code>");
-      key(t, f, "md5", "");
-      put(t, "</code><br>");
-    }
-    if (rs_writer_str(f, "sha256")) {
-      put(t, "<small>sha256</small> <code>");
-      key(t, f, "sha256", "");
-      put(t, "</code>");
-    }
-    put(t, "</td><td>");
+    put(t, "</td><td class=\"times\">");
     const json_t *tm = json_object_get(f, "times");
     for (size_t k2 = 0; k2 < sizeof times / sizeof times[0]; k2++) {
       if (!rs_writer_str(tm, times[k2].k))
@@ -360,6 +406,10 @@ static void system_facts(struct hx *t, const json_t *report)
   row(t, "Service pack", os, "service_pack");
   if (json_is_boolean(json_object_get(os, "sp6a")))
     row(t, "SP6a", os, "sp6a");
+  if (rs_writer_str(sys, "computer_name"))
+    row(t, "Computer name", sys, "computer_name");
+  if (rs_writer_str(sys, "time_zone"))
+    row(t, "Time zone", sys, "time_zone");
   row(t, "Current control set", sys, "current_control_set");
   const json_t *sm = json_object_get(sys, "script_maps");
   put(t, "<tr><th>Script maps</th><td>.ida ");
@@ -397,13 +447,39 @@ static void system_facts(struct hx *t, const json_t *report)
     put(t, "</td></tr>\n");
   }
   put(t, "</table>\n");
+  const json_t *sets = json_object_get(sys, "control_sets");
+  if (json_array_size(sets)) {
+    put(t, "<h3>Control sets</h3>\n<table>\n<tr><th>Control set</th><th>Select</th>"
+           "<th>/C</th><th>/D</th><th>/Scripts</th><th>/MSADC</th></tr>\n");
+    size_t j;
+    const json_t *cs;
+    json_array_foreach(sets, j, cs) {
+      put(t, "<tr><td>");
+      key(t, cs, "name", "-");
+      put(t, "</td><td>");
+      static const char *const flags[] = {"current", "default", "last_known_good", "failed"};
+      for (int fl = 0; fl < 4; fl++)
+        if (json_is_true(json_object_get(cs, flags[fl]))) {
+          put(t, flags[fl]);
+          put(t, " ");
+        }
+      static const char *const roots[] = {"/C", "/D", "/Scripts", "/MSADC"};
+      for (int r = 0; r < 4; r++) {
+        put(t, "</td><td><code>");
+        key(t, json_object_get(cs, "virtual_roots"), roots[r], "(absent)");
+        put(t, "</code>");
+      }
+      put(t, "</td></tr>\n");
+    }
+    put(t, "</table>\n");
+  }
   const json_t *idq = json_object_get(sys, "idq_dll");
   put(t, "<h3>idq.dll copies</h3>\n");
   if (!json_array_size(idq)) {
     put(t, "<p>None found.</p>\n");
   } else {
     put(t, "<table>\n<tr><th>Path</th><th>Version</th><th>Role</th><th>State</th><th>Size</th>"
-           "<th>PE time</th><th>SHA-256</th></tr>\n");
+           "<th>PE time</th><th>SHA-256</th><th>Why this state</th></tr>\n");
     size_t i;
     json_array_foreach(idq, i, v) {
       const json_t *p = json_object_get(v, "patched");
@@ -422,7 +498,14 @@ static void system_facts(struct hx *t, const json_t *report)
       key(t, v, "pe_timestamp_utc", "-");
       put(t, "</td><td><code>");
       key(t, v, "sha256", "-");
-      put(t, "</code></td></tr>\n");
+      put(t, "</code></td><td><small>");
+      key(t, v, "why", "");
+      if (rs_writer_str(v, "rule")) {
+        put(t, " (rule <code>");
+        key(t, v, "rule", "");
+        put(t, "</code>)");
+      }
+      put(t, "</small></td></tr>\n");
     }
     put(t, "</table>\n");
   }
@@ -455,7 +538,8 @@ static void logs(struct hx *t, const json_t *report)
     const char *k, *label;
   } fam[] = {
     {"code_red_1", "Code Red I"}, {"code_red_2", "Code Red II"},
-    {"code_red_unknown", "Code Red (variant unknown)"}, {"nimda", "Nimda"},
+    {"code_red_unknown", "Code Red (variant unknown)"},
+    {"ida_other", "other .ida/.idq overflow"}, {"nimda", "Nimda"},
     {"root_exe_other", "root.exe, other"},
   };
   const json_t *hits = json_object_get(lg, "hits");
@@ -728,7 +812,6 @@ static void timeline(struct hx *t, const json_t *report)
 {
   const json_t *tl = json_object_get(report, "timeline");
   put(t, "<section id=\"timeline\">\n<h2>Timeline (UTC)</h2>\n");
-  chart(t, report);
   put(t, "<table>\n<tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
          "means</th><th>Event</th><th>Finding</th></tr>\n");
   size_t i;
@@ -794,6 +877,10 @@ static enum rs_err write_html(const json_t *report, FILE *out, struct rs_diag *d
   t.err = RS_OK;
   head(&t, report);
   banner(&t, report);
+  /* the attack at a glance, before the detail */
+  put(&t, "<section id=\"activity\">\n<h2>Activity</h2>\n");
+  chart(&t, report);
+  put(&t, "</section>\n");
   evidence(&t, report);
   checklist(&t, report);
   findings(&t, report);

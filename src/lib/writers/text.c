@@ -81,6 +81,26 @@ static void section(struct tx *t, const char *title)
   put(t, "\n");
 }
 
+/* Where a finding is (rs_writer_locator), escaped; "" when nothing is known. */
+static void locator(struct tx *t, const json_t *f)
+{
+  if (t->err)
+    return;
+  rs_buf_reset(&t->tmp);
+  if ((t->err = rs_writer_locator(&t->tmp, f)) != RS_OK)
+    return;
+  t->err = rs_escape_text(&t->out, t->tmp.data ? t->tmp.data : "", t->tmp.len);
+}
+
+static bool has_locator(const json_t *f)
+{
+  struct rs_buf b;
+  rs_buf_init(&b, 1 << 16);
+  bool any = rs_writer_locator(&b, f) == RS_OK && b.len > 0;
+  rs_buf_free(&b);
+  return any;
+}
+
 static const json_t *find_finding(const json_t *report, const char *id)
 {
   size_t i;
@@ -95,7 +115,7 @@ static const json_t *find_finding(const json_t *report, const char *id)
   return NULL;
 }
 
-/* "F0001 [critical] title\n        path\n" for each id in ids. */
+/* "ID [critical] title\n        where\n" for each id in ids. */
 static void finding_refs(struct tx *t, const json_t *report, const json_t *ids,
                          const char *indent)
 {
@@ -114,10 +134,10 @@ static void finding_refs(struct tx *t, const json_t *report, const json_t *ids,
     put(t, "] ");
     key(t, f, "title", "-");
     put(t, "\n");
-    if (rs_writer_str(f, "path")) {
+    if (has_locator(f)) {
       put(t, indent);
       put(t, "      ");
-      key(t, f, "path", "-");
+      locator(t, f);
       put(t, "\n");
     }
   }
@@ -154,6 +174,17 @@ static void verdict(struct tx *t, const json_t *report)
   if (rs_writer_str(v, "summary")) {
     key(t, v, "summary", "");
     put(t, "\n");
+  }
+  const json_t *notes = json_object_get(v, "notes");
+  size_t i;
+  const json_t *n;
+  if (json_array_size(notes)) {
+    put(t, "\nNotes on this verdict:\n");
+    json_array_foreach(notes, i, n) {
+      put(t, "  - ");
+      val(t, n, "");
+      put(t, "\n");
+    }
   }
   const json_t *reasons = json_object_get(v, "reasons");
   if (json_array_size(reasons)) {
@@ -352,14 +383,42 @@ static void findings(struct tx *t, const json_t *report)
     key(t, f, "title", "-");
     put(t, "\n      kind ");
     key(t, f, "kind", "-");
+    const json_t *live = json_object_get(f, "live");
+    if (json_is_boolean(live))
+      put(t, json_is_true(live) ? " (live)" : " (history: not the current state)");
     put(t, ", family ");
     key(t, f, "family", "-");
+    if (rs_writer_str(f, "check")) {
+      put(t, ", check ");
+      key(t, f, "check", "-");
+    }
     put(t, ", reference ");
     key(t, f, "ref", "-");
     put(t, "\n");
+    if (rs_writer_str(f, "why")) {
+      put(t, "      why      ");
+      key(t, f, "why", "-");
+      put(t, "\n");
+    }
     if (rs_writer_str(f, "path")) {
       put(t, "      path     ");
       key(t, f, "path", "-");
+      put(t, "\n");
+    }
+    const char *kd = rs_writer_str(f, "kind");
+    const json_t *det0 = json_object_get(f, "details");
+    /* a log finding whose details are counts (the driver's form) shows them
+     * as one summary line instead of the raw keys */
+    bool log_summary = kd && strcmp(kd, "log") == 0 &&
+                       (json_is_integer(json_object_get(det0, "hits")) ||
+                        json_is_integer(json_object_get(det0, "uses")));
+    if (kd && strcmp(kd, "registry") == 0 && rs_writer_str(det0, "key")) {
+      put(t, "      value    ");
+      locator(t, f);
+      put(t, "\n");
+    } else if (log_summary) {
+      put(t, "      summary  ");
+      locator(t, f);
       put(t, "\n");
     }
     const json_t *alloc = json_object_get(f, "allocated");
@@ -377,13 +436,39 @@ static void findings(struct tx *t, const json_t *report)
       key(t, f, "md5", "-");
       put(t, "\n");
     }
+    if (rs_writer_str(f, "sha1")) {
+      put(t, "      sha1     ");
+      key(t, f, "sha1", "-");
+      put(t, "\n");
+    }
     if (rs_writer_str(f, "sha256")) {
       put(t, "      sha256   ");
       key(t, f, "sha256", "-");
       put(t, "\n");
     }
+    const json_t *attrs = json_object_get(f, "attributes");
+    if (json_array_size(attrs)) {
+      put(t, "      attrs    ");
+      size_t j;
+      const json_t *a;
+      json_array_foreach(attrs, j, a) {
+        if (j)
+          put(t, ", ");
+        val(t, a, "");
+      }
+      put(t, "\n");
+    }
     times_lines(t, json_object_get(f, "times"));
-    const json_t *det = json_object_get(f, "details");
+    if (rs_writer_str(json_object_get(f, "times"), "note")) {
+      put(t, "      times:   ");
+      key(t, json_object_get(f, "times"), "note", "");
+      put(t, "\n");
+    }
+    if (json_is_true(json_object_get(f, "si_before_fn")))
+      put(t, "      !! $SI created before $FN created: the $SI times may have been set back "
+             "(timestomping)\n");
+    /* a log finding's details are its summary line above */
+    const json_t *det = log_summary ? NULL : det0;
     const char *k;
     const json_t *v;
     json_object_foreach((json_t *)det, k, v) {
@@ -420,7 +505,39 @@ static void system_facts(struct tx *t, const json_t *report)
     key(t, os, "sp6a", "-");
   }
   put(t, "\n");
+  if (rs_writer_str(sys, "computer_name"))
+    field(t, "Computer name", sys, "computer_name");
+  if (rs_writer_str(sys, "time_zone"))
+    field(t, "Time zone", sys, "time_zone");
   field(t, "Control set", sys, "current_control_set");
+  const json_t *sets = json_object_get(sys, "control_sets");
+  if (json_array_size(sets) > 1 || (json_array_size(sets) == 1 && !rs_writer_str(sys, "current_control_set"))) {
+    put(t, "  Control sets (virtual roots in each; history can show removed values)\n");
+    size_t j;
+    const json_t *cs;
+    json_array_foreach(sets, j, cs) {
+      put(t, "    ");
+      key(t, cs, "name", "-");
+      static const char *const flags[] = {"current", "default", "last_known_good", "failed"};
+      for (int fl = 0; fl < 4; fl++)
+        if (json_is_true(json_object_get(cs, flags[fl]))) {
+          put(t, " [");
+          put(t, flags[fl]);
+          put(t, "]");
+        }
+      put(t, "\n");
+      const char *rk;
+      const json_t *rv;
+      json_object_foreach(json_object_get(cs, "virtual_roots"), rk, rv) {
+        put(t, "      ");
+        if (!t->err)
+          t->err = rs_escape_text(&t->out, rk, strlen(rk));
+        put(t, " ");
+        val(t, rv, "(absent)");
+        put(t, "\n");
+      }
+    }
+  }
   const json_t *sm = json_object_get(sys, "script_maps");
   put(t, "  Script maps    .ida ");
   tristate(t, json_object_get(sm, "ida"));
@@ -498,6 +615,15 @@ static void system_facts(struct tx *t, const json_t *report)
     put(t, "\n      sha256 ");
     key(t, v, "sha256", "-");
     put(t, "\n");
+    if (rs_writer_str(v, "why")) {
+      put(t, "      state ");
+      key(t, v, "state", "-");
+      put(t, " by rule ");
+      key(t, v, "rule", "-");
+      put(t, ": ");
+      key(t, v, "why", "");
+      put(t, "\n");
+    }
   }
 }
 
@@ -524,6 +650,15 @@ static void logs(struct tx *t, const json_t *report)
     key(t, v, "first_utc", "-");
     put(t, " .. ");
     key(t, v, "last_utc", "-");
+    if (json_is_false(json_object_get(v, "times_utc"))) {
+      put(t, " (local times, time zone unknown: not converted to UTC)");
+    } else if (rs_writer_str(v, "time_zone")) {
+      put(t, " (local times converted to UTC with ");
+      key(t, v, "time_zone", "-");
+      put(t, ")");
+    }
+    if (json_is_true(json_object_get(v, "deleted")))
+      put(t, ", DELETED log file");
     put(t, "\n");
   }
   const json_t *hits = json_object_get(lg, "hits");
@@ -534,6 +669,7 @@ static void logs(struct tx *t, const json_t *report)
     {"code_red_1", "Code Red I"},
     {"code_red_2", "Code Red II"},
     {"code_red_unknown", "Code Red (variant unknown)"},
+    {"ida_other", "other .ida/.idq overflow"},
     {"nimda", "Nimda"},
     {"root_exe_other", "root.exe, other"},
   };
@@ -541,6 +677,27 @@ static void logs(struct tx *t, const json_t *report)
     putf(t, "    %-28s ", fam[f].label);
     key(t, hits, fam[f].k, "0");
     put(t, "\n");
+  }
+  const json_t *pd = json_object_get(lg, "per_day");
+  if (json_array_size(pd)) {
+    put(t, "  Worm requests per UTC day\n");
+    const json_t *day;
+    json_array_foreach(pd, i, day) {
+      put(t, "    ");
+      key(t, day, "date", "-");
+      const char *k;
+      const json_t *c;
+      json_object_foreach((json_t *)day, k, c) {
+        if (!json_is_integer(c) || json_integer_value(c) <= 0)
+          continue;
+        put(t, "  ");
+        if (!t->err)
+          t->err = rs_escape_text(&t->out, k, strlen(k));
+        put(t, " ");
+        val(t, c, "0");
+      }
+      put(t, "\n");
+    }
   }
   const json_t *att = json_object_get(lg, "attackers");
   size_t n = json_array_size(att), shown = n > 20 ? 20 : n;
@@ -551,7 +708,7 @@ static void logs(struct tx *t, const json_t *report)
     key(t, v, "ip", "-");
     put(t, "  ");
     key(t, v, "hits", "0");
-    put(t, " hits, ");
+    put(t, json_integer_value(json_object_get(v, "hits")) == 1 ? " hit,  " : " hits, ");
     key(t, v, "first_utc", "-");
     put(t, " .. ");
     key(t, v, "last_utc", "-");

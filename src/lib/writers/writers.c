@@ -156,3 +156,66 @@ enum rs_err rs_writer_emit(const struct rs_buf *b, FILE *out, const char *writer
     return rs_diag_set(d, RS_E_OUTPUT, writer, "write failed");
   return RS_OK;
 }
+
+/* Where a finding is, in one line, for the places that list findings by id
+ * (why, checklist): a file's path; a registry value's key\value = data with
+ * its control set and whether it is live; a log finding's counts and dates,
+ * which have no single path. */
+enum rs_err rs_writer_locator(struct rs_buf *out, const json_t *f)
+{
+  const char *kind = rs_writer_str(f, "kind");
+  const json_t *det = json_object_get(f, "details");
+  enum rs_err e = RS_OK;
+  if (kind && strcmp(kind, "registry") == 0 && rs_writer_str(det, "key")) {
+    e = rs_buf_adds(out, rs_writer_str(det, "key"));
+    if (!e && rs_writer_str(det, "value"))
+      e = rs_buf_addf(out, "\\%s", rs_writer_str(det, "value"));
+    if (!e && rs_writer_str(det, "data"))
+      e = rs_buf_addf(out, " = %s", rs_writer_str(det, "data"));
+    const json_t *live = json_object_get(f, "live");
+    if (!e && json_is_boolean(live))
+      e = rs_buf_adds(out, json_is_true(live) ? " (live" : " (history");
+    if (!e && json_is_boolean(live) && rs_writer_str(det, "hive"))
+      e = rs_buf_addf(out, ", %s)", rs_writer_str(det, "hive"));
+    else if (!e && json_is_boolean(live))
+      e = rs_buf_adds(out, ")");
+    return e;
+  }
+  if (kind && strcmp(kind, "log") == 0) {
+    /* a log finding usually stands for lines of several files: no path */
+    const char *sep = "";
+    if (rs_writer_str(f, "path")) {
+      e = rs_buf_adds(out, rs_writer_str(f, "path"));
+      sep = ", ";
+    }
+    const json_t *n = json_object_get(det, "uses");
+    const char *what = "request(s) answered 2xx/502";
+    if (!json_is_integer(n)) {
+      n = json_object_get(det, "hits");
+      what = "log line(s)";
+    }
+    if (!e && json_is_integer(n)) {
+      e = rs_buf_addf(out, "%s%lld %s", sep, (long long)json_integer_value(n), what);
+      sep = ", ";
+    }
+    const char *first = rs_writer_str(det, "first_utc"), *last = rs_writer_str(det, "last_utc");
+    if (!e && first && last)
+      e = rs_buf_addf(out, "%s%s .. %s", sep, first, last);
+    else if (!e && first)
+      e = rs_buf_addf(out, "%sfrom %s", sep, first);
+    if (!e && json_is_object(json_object_get(det, "status"))) {
+      e = rs_buf_adds(out, ", status");
+      const char *k;
+      const json_t *v;
+      json_object_foreach(json_object_get(det, "status"), k, v)
+        if (!e && json_is_integer(v) && json_integer_value(v) > 0)
+          e = rs_buf_addf(out, " %s:%lld", k, (long long)json_integer_value(v));
+    }
+    return e;
+  }
+  if (rs_writer_str(f, "path"))
+    e = rs_buf_adds(out, rs_writer_str(f, "path"));
+  if (!e && json_is_false(json_object_get(f, "allocated")))
+    e = rs_buf_adds(out, " (deleted)");
+  return e;
+}

@@ -1,0 +1,732 @@
+/* The real report, end to end: a fixture scanned in-process, every writer's
+ * output compared byte for byte with a golden file (run.* and the temporary
+ * evidence path masked), every field of the report contract checked for
+ * presence and type on every fixture scenario, the Timesketch fields of each
+ * JSONL line, mactime on the real body file, determinism across two scans,
+ * and the HTML rendered by headless Chromium.
+ * Golden files: RS_UPDATE_GOLDEN=1 rewrites them instead of comparing. */
+#include <dirent.h>
+#include <stdio.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <check.h>
+#include <jansson.h>
+
+#include "redsleuth/scan.h"
+#include "redsleuth/writer.h"
+#include "testutil.h"
+
+#define GOLDEN_SCEN "w2k-cr2-used"
+
+/* ------------------------------------------------------------- helpers */
+
+static const char *unpack_scenario(const char *s)
+{
+  char rel[256];
+  snprintf(rel, sizeof rel, "fixtures/out/%s/disk.raw.xz", s);
+  const char *src = rs_t_src(rel);
+  struct stat st;
+  if (stat(src, &st) != 0)
+    return NULL;
+  /* One unpacked copy per scenario and test process. */
+  static char done[16][128];
+  static char paths[16][600];
+  for (int i = 0; i < 16; i++)
+    if (strcmp(done[i], s) == 0)
+      return paths[i];
+  const char *p = rs_t_unpack(src, NULL);
+  ck_assert_msg(p != NULL, "cannot unpack %s", src);
+  /* every scenario unpacks to ".../disk.raw": give each its own name, or the
+   * next unpack (same process under CK_FORK=no) would overwrite this one */
+  for (int i = 0; i < 16; i++)
+    if (!done[i][0]) {
+      snprintf(paths[i], sizeof paths[i], "%s/scen-%s.raw", rs_t_tmpdir(), s);
+      ck_assert_msg(rename(p, paths[i]) == 0, "cannot rename %s", p);
+      snprintf(done[i], sizeof done[i], "%s", s);
+      return paths[i];
+    }
+  return p;
+}
+
+static json_t *scan_path(const char *path, bool no_hash)
+{
+  struct rs_run_opts o;
+  rs_run_opts_init(&o);
+  const char *segs[1] = {path};
+  o.segs = segs;
+  o.nseg = 1;
+  o.no_hash = no_hash;
+  json_t *rep = NULL;
+  struct rs_diag d;
+  enum rs_err e = rs_scan(&o, &rep, &d);
+  ck_assert_msg(e == RS_OK, "scan %s: %s", path, d.what);
+  ck_assert_ptr_nonnull(rep);
+  return rep;
+}
+
+/* Replaces what changes from run to run (and from machine to machine: the
+ * temporary path of the unpacked image) with fixed values. */
+static void mask_run(json_t *rep)
+{
+  json_t *run = json_object_get(rep, "run");
+  ck_assert(json_is_object(run));
+  /* they must be there before they are masked */
+  ck_assert(json_is_string(json_object_get(run, "started_utc")));
+  ck_assert(json_is_string(json_object_get(run, "finished_utc")));
+  ck_assert(json_is_array(json_object_get(run, "command_line")));
+  json_object_set_new(run, "started_utc", json_string("2026-01-01T00:00:00Z"));
+  json_object_set_new(run, "finished_utc", json_string("2026-01-01T00:00:01Z"));
+  json_object_set_new(run, "command_line",
+                      json_pack("[s,s,s,s,s]", "redsleuth", "scan", "--out-dir", "out",
+                                "disk.raw"));
+  json_t *segs = json_object_get(json_object_get(rep, "evidence"), "segments");
+  ck_assert_uint_eq(json_array_size(segs), 1);
+  json_array_set_new(segs, 0, json_string("disk.raw"));
+}
+
+static json_t *golden_report(void)
+{
+  const char *img = unpack_scenario(GOLDEN_SCEN);
+  if (!img)
+    return NULL;
+  json_t *rep = scan_path(img, false);
+  mask_run(rep);
+  return rep;
+}
+
+static char *render(const struct rs_writer *w, const json_t *r, size_t *len)
+{
+  char *p = NULL;
+  size_t n = 0;
+  FILE *fp = open_memstream(&p, &n);
+  ck_assert_ptr_nonnull(fp);
+  struct rs_diag d;
+  enum rs_err e = w->write(r, fp, &d);
+  fclose(fp);
+  ck_assert_msg(e == RS_OK, "%s writer: %s %s", w->name, rs_err_name(e), d.what);
+  *len = n;
+  return p;
+}
+
+static char *write_tmp(const char *name, const char *data, size_t n)
+{
+  static char path[8][700];
+  static int slot;
+  char *p = path[slot++ % 8];
+  snprintf(p, sizeof path[0], "%s/%s", rs_t_tmpdir(), name);
+  FILE *fp = fopen(p, "wb");
+  ck_assert_ptr_nonnull(fp);
+  ck_assert_uint_eq(fwrite(data, 1, n, fp), n);
+  fclose(fp);
+  return p;
+}
+
+/* ------------------------------------------------------------- goldens */
+
+static const char *const golden_ext[] = {"txt", "json", "jsonl", "body", "html"};
+
+START_TEST(golden)
+{
+  json_t *r = golden_report();
+  RS_T_SKIP_IF(!r, "fixtures/out/" GOLDEN_SCEN " not generated");
+  const struct rs_writer *w = rs_writers[_i];
+  ck_assert_ptr_nonnull(w);
+  size_t n, gn = 0;
+  char *out = render(w, r, &n);
+  /* The golden's name says which writer it belongs to. */
+  ck_assert_str_eq(strrchr(w->file_name, '.') + 1, golden_ext[_i]);
+  char rel[128];
+  snprintf(rel, sizeof rel, "tests/data/report/" GOLDEN_SCEN ".%s", golden_ext[_i]);
+  const char *path = rs_t_src(rel);
+  const char *upd = getenv("RS_UPDATE_GOLDEN");
+  if (upd && strcmp(upd, "1") == 0) {
+    FILE *fp = fopen(path, "wb");
+    ck_assert_msg(fp != NULL, "cannot write %s", path);
+    ck_assert_uint_eq(fwrite(out, 1, n, fp), n);
+    fclose(fp);
+    fprintf(stderr, "golden %s rewritten\n", path);
+  } else {
+    unsigned char *g = rs_t_slurp(path, &gn);
+    ck_assert_msg(g != NULL, "missing %s (run with RS_UPDATE_GOLDEN=1)", path);
+    size_t k = 0;
+    while (k < n && k < gn && (unsigned char)out[k] == g[k])
+      k++;
+    ck_assert_msg(gn == n && k == n, "%s differs from golden %s (%zu vs %zu bytes, first at %zu)",
+                  w->name, path, n, gn, k);
+    free(g);
+  }
+  free(out);
+  json_decref(r);
+}
+END_TEST
+
+/* The golden JSON is the report itself: it parses back to an equal object, so
+ * the other goldens are renderings of exactly this document. */
+START_TEST(golden_json_roundtrip)
+{
+  json_t *r = golden_report();
+  RS_T_SKIP_IF(!r, "fixtures/out/" GOLDEN_SCEN " not generated");
+  json_error_t je;
+  json_t *g = json_load_file(rs_t_src("tests/data/report/" GOLDEN_SCEN ".json"), 0, &je);
+  ck_assert_msg(g != NULL, "golden json: %s", je.text);
+  ck_assert(json_equal(g, r));
+  json_decref(g);
+  json_decref(r);
+}
+END_TEST
+
+/* ------------------------------------------------- contract, field by field */
+
+/* Type letters: s string, S string|null, t time, T time|null, i integer,
+ * I integer|null, b bool, B bool|null, o object, O object|null, a array.
+ * A path step "[]" visits every element; "*" every member of an object. A
+ * null parent (allowed by its own row) skips its children. */
+struct field_rule {
+  const char *path;
+  char type;
+};
+
+static const struct field_rule contract[] = {
+  {"schema", 's'},
+  {"tool", 'o'}, {"tool.name", 's'}, {"tool.version", 's'}, {"tool.libraries", 'o'},
+  {"tool.libraries.libtsk", 's'}, {"tool.libraries.libregf", 's'}, {"tool.libraries.libewf", 's'},
+  {"run", 'o'}, {"run.command_line", 'a'}, {"run.command_line.[]", 's'},
+  {"run.started_utc", 't'}, {"run.finished_utc", 't'}, {"run.case", 'S'}, {"run.examiner", 'S'},
+  {"evidence", 'o'}, {"evidence.segments", 'a'}, {"evidence.segments.[]", 's'},
+  {"evidence.format", 's'}, {"evidence.media_size", 'i'},
+  {"evidence.hashes", 'O'}, {"evidence.hashes.md5", 's'}, {"evidence.hashes.sha1", 's'},
+  {"evidence.hashes.sha256", 's'},
+  {"evidence.stored_hashes", 'O'}, {"evidence.stored_hashes.md5", 'S'},
+  {"evidence.stored_hashes.sha1", 'S'},
+  {"evidence.verification", 's'}, {"evidence.acquisition", 'O'},
+  {"volumes", 'a'}, {"volumes.[].index", 'i'}, {"volumes.[].start_sector", 'i'},
+  {"volumes.[].sectors", 'i'}, {"volumes.[].fs_type", 's'}, {"volumes.[].label", 'S'},
+  {"volumes.[].drive", 'S'}, {"volumes.[].windows_root", 'S'},
+  {"system", 'o'}, {"system.os", 'o'}, {"system.os.product", 'S'}, {"system.os.version", 'S'},
+  {"system.os.build", 'S'}, {"system.os.service_pack", 'S'}, {"system.os.sp6a", 'B'},
+  {"system.current_control_set", 'S'},
+  {"system.hotfixes", 'o'}, {"system.hotfixes.*.present", 'b'},
+  {"system.hotfixes.*.key", 'S'}, {"system.hotfixes.*.last_written_utc", 'T'},
+  {"system.script_maps", 'o'}, {"system.script_maps.ida", 'B'}, {"system.script_maps.idq", 'B'},
+  {"system.script_maps.source", 'S'},
+  {"system.virtual_roots", 'o'}, {"system.virtual_roots./C", 'S'}, {"system.virtual_roots./D", 'S'},
+  {"system.virtual_roots./Scripts", 'S'}, {"system.virtual_roots./MSADC", 'S'},
+  {"system.sfcdisable", 'S'},
+  {"system.idq_dll", 'a'}, {"system.idq_dll.[].volume", 'i'}, {"system.idq_dll.[].path", 's'},
+  {"system.idq_dll.[].file_version", 'S'}, {"system.idq_dll.[].size", 'i'},
+  {"system.idq_dll.[].sha256", 'S'}, {"system.idq_dll.[].pe_timestamp_utc", 'T'},
+  {"system.idq_dll.[].role", 's'}, {"system.idq_dll.[].patched", 'B'},
+  {"logs", 'o'}, {"logs.files", 'a'}, {"logs.files.[].path", 's'}, {"logs.files.[].format", 's'},
+  {"logs.files.[].lines", 'i'}, {"logs.files.[].parsed", 'i'}, {"logs.files.[].unparsed", 'i'},
+  {"logs.files.[].first_utc", 'T'}, {"logs.files.[].last_utc", 'T'},
+  {"logs.hits", 'o'}, {"logs.hits.code_red_1", 'i'}, {"logs.hits.code_red_2", 'i'},
+  {"logs.hits.code_red_unknown", 'i'}, {"logs.hits.nimda", 'i'}, {"logs.hits.root_exe_other", 'i'},
+  {"logs.attackers", 'a'}, {"logs.attackers.[].ip", 's'}, {"logs.attackers.[].hits", 'i'},
+  {"logs.attackers.[].first_utc", 't'}, {"logs.attackers.[].last_utc", 't'},
+  {"logs.attackers.[].families", 'a'}, {"logs.attackers.[].families.[]", 's'},
+  {"logs.backdoor_use", 'a'}, {"logs.backdoor_use.[].utc", 't'}, {"logs.backdoor_use.[].ip", 's'},
+  {"logs.backdoor_use.[].request", 's'}, {"logs.backdoor_use.[].status", 'i'},
+  {"logs.backdoor_use.[].file", 's'}, {"logs.backdoor_use.[].line", 'i'},
+  {"findings", 'a'}, {"findings.[].id", 's'}, {"findings.[].family", 's'},
+  {"findings.[].kind", 's'}, {"findings.[].severity", 's'}, {"findings.[].title", 's'},
+  {"findings.[].volume", 'I'}, {"findings.[].path", 'S'}, {"findings.[].allocated", 'B'},
+  {"findings.[].mft_entry", 'I'}, {"findings.[].size", 'I'}, {"findings.[].md5", 'S'},
+  {"findings.[].sha256", 'S'}, {"findings.[].times", 'O'},
+  {"findings.[].times.si_created_utc", 'T'}, {"findings.[].times.si_modified_utc", 'T'},
+  {"findings.[].times.si_accessed_utc", 'T'}, {"findings.[].times.si_mft_modified_utc", 'T'},
+  {"findings.[].times.fn_created_utc", 'T'}, {"findings.[].times.fn_modified_utc", 'T'},
+  {"findings.[].times.fn_accessed_utc", 'T'}, {"findings.[].times.fn_mft_modified_utc", 'T'},
+  {"findings.[].details", 'O'}, {"findings.[].ref", 'S'},
+  {"verdict", 'o'}, {"verdict.status", 's'}, {"verdict.reasons", 'a'}, {"verdict.reasons.[]", 's'},
+  {"verdict.summary", 's'}, {"verdict.cleanup", 'a'}, {"verdict.cleanup.[].status", 's'},
+  {"verdict.cleanup.[].findings", 'a'}, {"verdict.cleanup.[].findings.[]", 's'},
+  {"unreadable", 'a'}, {"unreadable.[].what", 's'}, {"unreadable.[].where", 's'},
+  {"unreadable.[].reason", 's'},
+  {"timeline", 'a'}, {"timeline.[].datetime", 't'}, {"timeline.[].timestamp_desc", 's'},
+  {"timeline.[].source", 's'}, {"timeline.[].message", 's'}, {"timeline.[].finding", 'S'},
+};
+
+static regex_t time_re;
+static bool time_re_ok;
+
+static bool is_time(const json_t *v)
+{
+  if (!time_re_ok) {
+    ck_assert_int_eq(regcomp(&time_re,
+                             "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                             "(\\.[0-9]{1,9})?Z$",
+                             REG_EXTENDED | REG_NOSUB),
+                     0);
+    time_re_ok = true;
+  }
+  return json_is_string(v) && regexec(&time_re, json_string_value(v), 0, NULL, 0) == 0;
+}
+
+static bool type_ok(char t, const json_t *v)
+{
+  switch (t) {
+  case 's': return json_is_string(v);
+  case 'S': return json_is_string(v) || json_is_null(v);
+  case 't': return is_time(v);
+  case 'T': return is_time(v) || json_is_null(v);
+  case 'i': return json_is_integer(v);
+  case 'I': return json_is_integer(v) || json_is_null(v);
+  case 'b': return json_is_boolean(v);
+  case 'B': return json_is_boolean(v) || json_is_null(v);
+  case 'o': return json_is_object(v);
+  case 'O': return json_is_object(v) || json_is_null(v);
+  case 'a': return json_is_array(v);
+  }
+  return false;
+}
+
+/* Walks path (dot-separated steps) from v; checks the last step's type at
+ * every place it reaches. Returns how many values were checked. */
+static int check_path(const json_t *v, const char *path, char type, const char *full,
+                      const char *scen)
+{
+  if (json_is_null(v))
+    return 0; /* a nullable parent: its own row checked it */
+  const char *dot = strchr(path, '.');
+  /* "/C" etc. contain no dots, so a plain split is enough */
+  char step[64];
+  size_t sl = dot ? (size_t)(dot - path) : strlen(path);
+  ck_assert_uint_lt(sl, sizeof step);
+  memcpy(step, path, sl);
+  step[sl] = '\0';
+  int n = 0;
+  if (strcmp(step, "[]") == 0) {
+    ck_assert_msg(json_is_array(v), "%s: %s: not an array before []", scen, full);
+    size_t i;
+    const json_t *e;
+    json_array_foreach(v, i, e) {
+      if (dot)
+        n += check_path(e, dot + 1, type, full, scen);
+      else {
+        ck_assert_msg(type_ok(type, e), "%s: %s[%zu] has the wrong type (want %c)", scen, full,
+                      i, type);
+        n++;
+      }
+    }
+    return n;
+  }
+  if (strcmp(step, "*") == 0) {
+    ck_assert_msg(json_is_object(v), "%s: %s: not an object before *", scen, full);
+    const char *k;
+    const json_t *e;
+    json_object_foreach((json_t *)v, k, e) {
+      if (dot)
+        n += check_path(e, dot + 1, type, full, scen);
+      else {
+        ck_assert_msg(type_ok(type, e), "%s: %s (%s) has the wrong type", scen, full, k);
+        n++;
+      }
+    }
+    return n;
+  }
+  ck_assert_msg(json_is_object(v), "%s: %s: parent of %s is not an object", scen, full, step);
+  const json_t *c = json_object_get(v, step);
+  ck_assert_msg(c != NULL, "%s: contract field %s is missing", scen, full);
+  if (dot)
+    return check_path(c, dot + 1, type, full, scen);
+  ck_assert_msg(type_ok(type, c), "%s: %s has the wrong type (want %c)", scen, full, type);
+  return 1;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+  for (; s && *list; list++)
+    if (strcmp(s, *list) == 0)
+      return true;
+  return false;
+}
+
+static bool finding_exists(const json_t *rep, const char *id)
+{
+  size_t i;
+  const json_t *f;
+  json_array_foreach(json_object_get(rep, "findings"), i, f)
+    if (id && strcmp(json_string_value(json_object_get(f, "id")), id) == 0)
+      return true;
+  return false;
+}
+
+/* The contract's closed value lists; "metabase" is the one finding kind the
+ * driver adds beyond them (docs/formats.md says so). */
+static const char *const formats_ok[] = {"raw", "split-raw", "ewf", NULL};
+static const char *const fs_ok[] = {"ntfs", "fat12", "fat16", "fat32", "other", "none", NULL};
+static const char *const kinds_ok[] = {"file", "registry", "log", "pe", "unreadable", "metabase",
+                                       NULL};
+static const char *const verif_ok[] = {"match", "mismatch", "not-stored", "not-checked", NULL};
+static const char *const status_ok[] = {"backdoor-used", "infected", "cleaned", "vulnerable",
+                                        "mitigated", "patched", "clean", "undetermined", NULL};
+static const char *const cl_ok[] = {"pass", "fail", "unknown", NULL};
+static const char *const logfmt_ok[] = {"w3c", "iis", "ncsa", NULL};
+static const char *const source_ok[] = {"mft", "fat", "registry", "iislog", "pe", "ewf", NULL};
+
+static void check_contract(const json_t *rep, const char *scen)
+{
+  for (size_t i = 0; i < sizeof contract / sizeof contract[0]; i++)
+    check_path(rep, contract[i].path, contract[i].type, contract[i].path, scen);
+  ck_assert_str_eq(json_string_value(json_object_get(rep, "schema")), "redsleuth-report/1");
+  const json_t *ev = json_object_get(rep, "evidence");
+  ck_assert_msg(in_list(json_string_value(json_object_get(ev, "format")), formats_ok), "%s", scen);
+  ck_assert(in_list(json_string_value(json_object_get(ev, "verification")), verif_ok));
+  size_t i;
+  const json_t *x;
+  json_array_foreach(json_object_get(rep, "volumes"), i, x) {
+    ck_assert_msg(in_list(json_string_value(json_object_get(x, "fs_type")), fs_ok), "%s", scen);
+    ck_assert_int_eq(json_integer_value(json_object_get(x, "index")), (json_int_t)i);
+  }
+  json_array_foreach(json_object_get(rep, "findings"), i, x) {
+    const char *kind = json_string_value(json_object_get(x, "kind"));
+    ck_assert_msg(in_list(kind, kinds_ok), "%s: finding kind %s", scen, kind);
+    /* allocated is a bool for files (the contract's "allocated (bool, files)") */
+    if (strcmp(kind, "file") == 0)
+      ck_assert_msg(json_is_boolean(json_object_get(x, "allocated")), "%s: file finding %zu", scen, i);
+    const char *p = json_string_value(json_object_get(x, "path"));
+    /* Windows form with a drive letter when the finding is a file on a lettered volume */
+    if (p && (strcmp(kind, "file") == 0 || strcmp(kind, "pe") == 0) &&
+        json_is_string(json_object_get(x, "drive")))
+      ck_assert_msg(p[1] == ':' && p[2] == '\\', "%s: path %s", scen, p);
+  }
+  /* The hotfix table is filled from the SOFTWARE hive: with one read, the
+   * contract's Q300972 entry is there (present true or false); without one,
+   * hotfixes is empty (unknown is not "absent"). */
+  bool software = false;
+  json_array_foreach(json_object_get(json_object_get(rep, "system"), "hives"), i, x) {
+    const char *k = json_string_value(json_object_get(x, "kind"));
+    software |= k && strcmp(k, "software") == 0;
+  }
+  const json_t *hf = json_object_get(json_object_get(rep, "system"), "hotfixes");
+  if (software)
+    ck_assert_msg(json_is_object(json_object_get(hf, "Q300972")), "%s: no Q300972", scen);
+  else
+    ck_assert_uint_eq(json_object_size(hf), 0);
+  const json_t *v = json_object_get(rep, "verdict");
+  ck_assert(in_list(json_string_value(json_object_get(v, "status")), status_ok));
+  json_array_foreach(json_object_get(v, "reasons"), i, x)
+    ck_assert_msg(finding_exists(rep, json_string_value(x)), "%s: reason %s", scen,
+                  json_string_value(x));
+  json_array_foreach(json_object_get(v, "cleanup"), i, x) {
+    ck_assert(in_list(json_string_value(json_object_get(x, "status")), cl_ok));
+    size_t j;
+    const json_t *id;
+    json_array_foreach(json_object_get(x, "findings"), j, id)
+      ck_assert_msg(finding_exists(rep, json_string_value(id)), "%s: cleanup %s", scen,
+                    json_string_value(id));
+  }
+  json_array_foreach(json_object_get(json_object_get(rep, "logs"), "files"), i, x)
+    ck_assert(in_list(json_string_value(json_object_get(x, "format")), logfmt_ok));
+  const char *prev = "";
+  json_array_foreach(json_object_get(rep, "timeline"), i, x) {
+    ck_assert_msg(in_list(json_string_value(json_object_get(x, "source")), source_ok),
+                  "%s: timeline source %s", scen, json_string_value(json_object_get(x, "source")));
+    const char *f = json_string_value(json_object_get(x, "finding"));
+    if (f)
+      ck_assert_msg(finding_exists(rep, f), "%s: timeline finding %s", scen, f);
+    /* sorted by time: compare as instants (same second prefix, then fraction) */
+    const char *dt = json_string_value(json_object_get(x, "datetime"));
+    ck_assert_msg(strncmp(prev, dt, 19) <= 0, "%s: timeline not sorted at %zu (%s after %s)",
+                  scen, i, dt, prev);
+    prev = dt;
+  }
+}
+
+#define MAX_SCEN 32
+static char scen[MAX_SCEN][128];
+static int nscen;
+
+static void list_scenarios(void)
+{
+  if (nscen)
+    return;
+  DIR *d = opendir(rs_t_src("fixtures/out"));
+  if (!d)
+    return;
+  struct dirent *de;
+  while ((de = readdir(d)) && nscen < MAX_SCEN) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s/disk.raw.xz", rs_t_src("fixtures/out"), de->d_name);
+    struct stat st;
+    if (de->d_name[0] != '.' && stat(p, &st) == 0)
+      snprintf(scen[nscen++], sizeof scen[0], "%s", de->d_name);
+  }
+  closedir(d);
+  qsort(scen, (size_t)nscen, sizeof scen[0], (int (*)(const void *, const void *))strcmp);
+}
+
+/* Exit code the contract gives each verdict (plus "unreadable" => 11). */
+static int expected_exit(const json_t *rep)
+{
+  const char *st = json_string_value(json_object_get(json_object_get(rep, "verdict"), "status"));
+  if (strcmp(st, "clean") && strcmp(st, "patched") && strcmp(st, "undetermined"))
+    return 10;
+  if (json_array_size(json_object_get(rep, "unreadable")) || strcmp(st, "undetermined") == 0)
+    return 11;
+  return 0;
+}
+
+START_TEST(contract_fixtures)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(_i >= nscen, "fewer fixture scenarios than test slots");
+  const char *img = unpack_scenario(scen[_i]);
+  json_t *rep = scan_path(img, false);
+  check_contract(rep, scen[_i]);
+  /* the verdict the scenario was built for (answer.json) */
+  char rel[300];
+  snprintf(rel, sizeof rel, "fixtures/out/%s/answer.json", scen[_i]);
+  json_t *ans = json_load_file(rs_t_src(rel), 0, NULL);
+  if (ans) {
+    const char *want = json_string_value(json_object_get(ans, "verdict"));
+    if (!want)
+      want = json_string_value(json_object_get(json_object_get(ans, "verdict"), "status"));
+    if (want)
+      ck_assert_str_eq(json_string_value(json_object_get(json_object_get(rep, "verdict"),
+                                                         "status")), want);
+    json_decref(ans);
+  }
+  ck_assert_int_eq(rs_report_exit_code(rep), expected_exit(rep));
+  json_decref(rep);
+}
+END_TEST
+
+/* The same with --no-hash: hashes null, verification not-checked. */
+START_TEST(contract_no_hash)
+{
+  const char *img = unpack_scenario(GOLDEN_SCEN);
+  RS_T_SKIP_IF(!img, "fixture not generated");
+  json_t *rep = scan_path(img, true);
+  check_contract(rep, GOLDEN_SCEN " --no-hash");
+  const json_t *ev = json_object_get(rep, "evidence");
+  ck_assert(json_is_null(json_object_get(ev, "hashes")));
+  ck_assert_str_eq(json_string_value(json_object_get(ev, "verification")), "not-checked");
+  json_decref(rep);
+}
+END_TEST
+
+static const char *const real_images[] = {
+  "images/imageformat_mmls_1.E01",
+  "images/image-split.E01",
+  "images/image.raw.000",
+  "images/tsk_volume_system.raw",
+};
+
+START_TEST(contract_realdata)
+{
+  const char *p = rs_t_realdata(real_images[_i]);
+  RS_T_SKIP_IF(!p, "realdata absent");
+  struct stat st;
+  RS_T_SKIP_IF(stat(p, &st) != 0, "realdata image absent");
+  json_t *rep = scan_path(p, false);
+  check_contract(rep, real_images[_i]);
+  /* None of these is a Windows system: undetermined, exit 11 */
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(rep, "verdict"), "status")),
+                   "undetermined");
+  ck_assert_int_eq(rs_report_exit_code(rep), 11);
+  const char *fmt = json_string_value(json_object_get(json_object_get(rep, "evidence"), "format"));
+  if (strstr(real_images[_i], ".E01"))
+    ck_assert_str_eq(fmt, "ewf");
+  json_decref(rep);
+}
+END_TEST
+
+/* ---------------------------------------------------- timeline outputs */
+
+START_TEST(jsonl_timesketch)
+{
+  json_t *r = golden_report();
+  RS_T_SKIP_IF(!r, "fixture not generated");
+  size_t n;
+  char *s = render(rs_writer_find("jsonl"), r, &n);
+  size_t lines = 0;
+  char *save = NULL;
+  for (char *ln = strtok_r(s, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+    json_error_t je;
+    json_t *o = json_loads(ln, 0, &je);
+    ck_assert_msg(o != NULL, "line %zu: %s", lines + 1, je.text);
+    const json_t *tl = json_array_get(json_object_get(r, "timeline"), lines);
+    /* the three fields Timesketch requires, with the report's values */
+    ck_assert(json_is_string(json_object_get(o, "message")));
+    ck_assert(is_time(json_object_get(o, "datetime")));
+    ck_assert(json_is_string(json_object_get(o, "timestamp_desc")));
+    ck_assert_str_eq(json_string_value(json_object_get(o, "datetime")),
+                     json_string_value(json_object_get(tl, "datetime")));
+    ck_assert_str_eq(json_string_value(json_object_get(o, "timestamp_desc")),
+                     json_string_value(json_object_get(tl, "timestamp_desc")));
+    ck_assert(json_is_integer(json_object_get(o, "timestamp")));
+    json_decref(o);
+    lines++;
+  }
+  ck_assert_uint_eq(lines, json_array_size(json_object_get(r, "timeline")));
+  ck_assert_uint_gt(lines, 50);
+  free(s);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(body_mactime)
+{
+  RS_T_SKIP_IF(!rs_t_have("mactime"), "mactime (package sleuthkit) not installed");
+  json_t *r = golden_report();
+  RS_T_SKIP_IF(!r, "fixture not generated");
+  size_t n;
+  char *b = render(rs_writer_find("body"), r, &n);
+  const char *path = write_tmp("real.body", b, n);
+  char cmd[1400];
+  snprintf(cmd, sizeof cmd, "TZ=UTC mactime -b '%s' -d -z UTC 2>&1", path);
+  char *out = NULL;
+  int st = rs_t_run(cmd, &out);
+  ck_assert_msg(st == 0, "mactime exit %d: %s", st, out ? out : "");
+  /* mactime's own rendering of the fixture's root.exe times: created (and
+   * accessed, MFT-changed) 2001-08-04 18:31:07 by Code Red II, modified as
+   * the cmd.exe it copies (1999-12-07 12:00:00), MFT entry 91, 3584 bytes. */
+  ck_assert_msg(strstr(out, "Sat Aug 04 2001 18:31:07,3584,.acb,r/rrwxrwxrwx,0,0,91,\"C:/Inetpub/scripts/root.exe\""),
+                "%s", out);
+  ck_assert_ptr_nonnull(strstr(out, "Tue Dec 07 1999 12:00:00,3584,m...,r/rrwxrwxrwx,0,0,91,\"C:/Inetpub/scripts/root.exe\""));
+  /* registry and log findings have no file times: not in the body file */
+  ck_assert_ptr_null(strstr(out, "config/SYSTEM"));
+  free(out);
+  free(b);
+  json_decref(r);
+}
+END_TEST
+
+START_TEST(deterministic)
+{
+  const char *img = unpack_scenario(GOLDEN_SCEN);
+  RS_T_SKIP_IF(!img, "fixture not generated");
+  json_t *a = scan_path(img, false), *b = scan_path(img, false);
+  mask_run(a);
+  mask_run(b);
+  for (int w = 0; rs_writers[w]; w++) {
+    size_t na, nb;
+    char *sa = render(rs_writers[w], a, &na), *sb = render(rs_writers[w], b, &nb);
+    ck_assert_msg(na == nb && memcmp(sa, sb, na) == 0, "%s differs between two scans",
+                  rs_writers[w]->name);
+    free(sa);
+    free(sb);
+  }
+  json_decref(a);
+  json_decref(b);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- HTML */
+
+START_TEST(html_real)
+{
+  json_t *r = golden_report();
+  RS_T_SKIP_IF(!r, "fixture not generated");
+  size_t n;
+  char *h = render(rs_writer_find("html"), r, &n);
+  ck_assert_ptr_null(strcasestr(h, "<script"));
+  ck_assert_ptr_nonnull(strstr(h, "class=\"verdict v-backdoor-used\""));
+  /* one bar per logged day, its height from logs.per_day: 2001-08-04 has
+   * 1 Code Red I + 3 Code Red II lines, 2001-09-18 1 + 18 Nimda. */
+  const json_t *pd = json_object_get(json_object_get(r, "logs"), "per_day");
+  ck_assert_uint_eq(json_array_size(pd), 3);
+  ck_assert_ptr_nonnull(strstr(h, "<title>2001-08-04: 4 worm requests</title>"));
+  ck_assert_ptr_nonnull(strstr(h, "<title>2001-09-18: 19 worm requests</title>"));
+  /* every checklist item and every finding id is on the page */
+  size_t i;
+  const json_t *x;
+  json_array_foreach(json_object_get(json_object_get(r, "verdict"), "cleanup"), i, x)
+    ck_assert_msg(strstr(h, json_string_value(json_object_get(x, "id"))), "checklist %zu", i);
+  json_array_foreach(json_object_get(r, "findings"), i, x)
+    ck_assert_msg(strstr(h, json_string_value(json_object_get(x, "id"))), "finding %zu", i);
+  free(h);
+  json_decref(r);
+}
+END_TEST
+
+static int chromium_run(const char *args, const char *file, char **out)
+{
+  char cmd[8192];
+  const char *tmp = rs_t_tmpdir();
+  snprintf(cmd, sizeof cmd,
+           "d=$(mktemp -d '%s/chr-XXXXXX') && cd '%s' && timeout 90 chromium --headless "
+           "--no-sandbox --disable-gpu --disable-quic --no-first-run "
+           "--disable-background-networking --disable-component-update --disable-sync "
+           "--user-data-dir=\"$d\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; exit $s",
+           tmp, tmp, args, file);
+  return rs_t_run(cmd, out);
+}
+
+START_TEST(html_chromium)
+{
+  RS_T_SKIP_IF(!rs_t_have("chromium"), "chromium not installed (apt-get install chromium)");
+  json_t *r = golden_report();
+  RS_T_SKIP_IF(!r, "fixture not generated");
+  size_t n;
+  char *h = render(rs_writer_find("html"), r, &n);
+  const char *page = write_tmp("real-report.html", h, n);
+  static const char blank_html[] =
+      "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>b</title></head><body></body>"
+      "</html>\n";
+  const char *blank = write_tmp("real-blank.html", blank_html, sizeof blank_html - 1);
+  char shot[700], bshot[700], args[800];
+  snprintf(shot, sizeof shot, "%s/real-report.png", rs_t_tmpdir());
+  snprintf(bshot, sizeof bshot, "%s/real-blank.png", rs_t_tmpdir());
+
+  char *dom = NULL;
+  int st = chromium_run("--dump-dom", page, &dom);
+  ck_assert_msg(st == 0 && dom, "chromium --dump-dom failed (%d)", st);
+  ck_assert_ptr_nonnull(strstr(dom, "backdoor-used"));
+  ck_assert_ptr_null(strcasestr(dom, "<script"));
+  ck_assert_ptr_nonnull(strstr(dom, "<rect "));
+  free(dom);
+
+  snprintf(args, sizeof args, "--screenshot='%s' --window-size=1200,3000", shot);
+  st = chromium_run(args, page, NULL);
+  snprintf(args, sizeof args, "--screenshot='%s' --window-size=1200,3000", bshot);
+  int st2 = chromium_run(args, blank, NULL);
+  size_t sn = 0, bn = 0;
+  unsigned char *s1 = rs_t_slurp(shot, &sn), *s2 = rs_t_slurp(bshot, &bn);
+  ck_assert_msg(st == 0 && s1, "no screenshot of the report (%d)", st);
+  ck_assert_msg(st2 == 0 && s2, "no screenshot of the blank page (%d)", st2);
+  ck_assert(memcmp(s1, "\x89PNG", 4) == 0);
+  ck_assert_msg(sn > 10 * bn && sn > 100000, "report PNG %zu bytes vs blank %zu", sn, bn);
+  fprintf(stderr, "report html_chromium: %s %zu bytes, blank %zu bytes\n", shot, sn, bn);
+  free(s1);
+  free(s2);
+  free(h);
+  json_decref(r);
+}
+END_TEST
+
+Suite *rs_suite_report(void)
+{
+  Suite *s = suite_create("report");
+  TCase *tc = tcase_create("golden");
+  tcase_set_timeout(tc, 60);
+  tcase_add_loop_test(tc, golden, 0, 5);
+  tcase_add_test(tc, golden_json_roundtrip);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("contract");
+  tcase_set_timeout(tc, 60);
+  tcase_add_loop_test(tc, contract_fixtures, 0, 8);
+  tcase_add_test(tc, contract_no_hash);
+  tcase_add_loop_test(tc, contract_realdata, 0,
+                      (int)(sizeof real_images / sizeof real_images[0]));
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("outputs");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, jsonl_timesketch);
+  tcase_add_test(tc, body_mactime);
+  tcase_add_test(tc, deterministic);
+  tcase_add_test(tc, html_real);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("chromium");
+  tcase_set_timeout(tc, 200);
+  tcase_add_test(tc, html_chromium);
+  suite_add_tcase(s, tc);
+  return s;
+}

@@ -10,119 +10,51 @@
 #include <string.h>
 
 #include "redsleuth/escape.h"
+#include "writers/emit.h"
 #include "redsleuth/rtime.h"
-
-struct hx {
-  struct rs_buf out;
-  struct rs_buf tmp;
-  enum rs_err err;
-};
-
-static void put(struct hx *t, const char *s)
-{
-  if (!t->err)
-    t->err = rs_buf_adds(&t->out, s);
-}
-
-static void putf(struct hx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct hx *t, const char *fmt, ...)
-{
-  char small[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
-  put(t, small);
-}
-
-static void esc(struct hx *t, const char *s)
-{
-  if (!t->err && s)
-    t->err = rs_escape_html(&t->out, s, strlen(s));
-}
-
-static void val(struct hx *t, const json_t *v, const char *dflt)
-{
-  if (t->err)
-    return;
-  rs_buf_reset(&t->tmp);
-  if ((t->err = rs_writer_value(&t->tmp, v, dflt)) != RS_OK)
-    return;
-  t->err = rs_escape_html(&t->out, t->tmp.data ? t->tmp.data : "", t->tmp.len);
-}
-
-static void key(struct hx *t, const json_t *o, const char *k, const char *dflt)
-{
-  val(t, json_is_object(o) ? json_object_get(o, k) : NULL, dflt);
-}
 
 /* A class name built from a report word (status, severity): only [a-z-]
  * pass, anything else becomes "other", so the value cannot leave the
  * attribute even before escaping. */
-static void cls(struct hx *t, const char *prefix, const char *word)
+static void cls(struct rs_emit *t, const char *prefix, const char *word)
 {
-  put(t, prefix);
+  em_put(t, prefix);
   int ok = word && *word && strlen(word) < 32;
   for (const char *p = word; ok && *p; p++)
     ok = (*p >= 'a' && *p <= 'z') || *p == '-';
-  put(t, ok ? word : "other");
+  em_put(t, ok ? word : "other");
 }
 
-static void row(struct hx *t, const char *label, const json_t *o, const char *k)
+static void row(struct rs_emit *t, const char *label, const json_t *o, const char *k)
 {
-  putf(t, "<tr><th>%s</th><td>", label);
-  key(t, o, k, "-");
-  put(t, "</td></tr>\n");
+  em_putf(t, "<tr><th>%s</th><td>", label);
+  em_key(t, o, k, "-");
+  em_put(t, "</td></tr>\n");
 }
 
-/* Where a finding is (rs_writer_locator), escaped. */
-static void locator(struct hx *t, const json_t *f)
-{
-  if (t->err)
-    return;
-  rs_buf_reset(&t->tmp);
-  if ((t->err = rs_writer_locator(&t->tmp, f)) != RS_OK)
-    return;
-  t->err = rs_escape_html(&t->out, t->tmp.data ? t->tmp.data : "", t->tmp.len);
-}
-
-static const json_t *find_finding(const json_t *report, const char *id)
-{
-  size_t i;
-  const json_t *f;
-  if (!id)
-    return NULL;
-  json_array_foreach(json_object_get(report, "findings"), i, f) {
-    const char *fid = rs_writer_str(f, "id");
-    if (fid && strcmp(fid, id) == 0)
-      return f;
-  }
-  return NULL;
-}
-
-static void finding_refs(struct hx *t, const json_t *report, const json_t *ids)
+static void finding_refs(struct rs_emit *t, const json_t *report, const json_t *ids)
 {
   size_t i;
   const json_t *id;
   if (!json_array_size(ids))
     return;
-  put(t, "<ul class=\"refs\">");
+  em_put(t, "<ul class=\"refs\">");
   json_array_foreach(ids, i, id) {
-    const json_t *f = find_finding(report, json_string_value(id));
-    put(t, "<li><code>");
-    val(t, id, "-");
-    put(t, "</code> ");
+    const json_t *f = em_find_finding(report, json_string_value(id));
+    em_put(t, "<li><code>");
+    em_val(t, id, "-");
+    em_put(t, "</code> ");
     if (f) {
-      key(t, f, "title", "-");
-      put(t, " <code class=\"path\">");
-      locator(t, f);
-      put(t, "</code>");
+      em_key(t, f, "title", "-");
+      em_put(t, " <code class=\"path\">");
+      em_locator(t, f);
+      em_put(t, "</code>");
     } else {
-      put(t, "(no such finding in the report)");
+      em_put(t, "(no such finding in the report)");
     }
-    put(t, "</li>");
+    em_put(t, "</li>");
   }
-  put(t, "</ul>");
+  em_put(t, "</ul>");
 }
 
 static const char css[] =
@@ -147,71 +79,71 @@ static const char css[] =
     "td.id,td.times{white-space:nowrap}td.times{font-size:12px}\n"
     ".verdict ul{margin:6px 0 0;padding-left:20px}.hist{color:#555;font-style:italic}\n";
 
-static void head(struct hx *t, const json_t *report)
+static void head(struct rs_emit *t, const json_t *report)
 {
   const char *status = rs_writer_str(json_object_get(report, "verdict"), "status");
-  put(t, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+  em_put(t, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'; img-src data:\">\n"
          "<meta name=\"referrer\" content=\"no-referrer\">\n"
          "<meta name=\"generator\" content=\"redsleuth\">\n<title>redsleuth report: ");
-  esc(t, status ? status : "no verdict");
-  put(t, "</title>\n<style>\n");
-  put(t, css);
-  put(t, "</style>\n</head>\n<body>\n");
+  em_esc(t, status ? status : "no verdict");
+  em_put(t, "</title>\n<style>\n");
+  em_put(t, css);
+  em_put(t, "</style>\n</head>\n<body>\n");
 }
 
-static void banner(struct hx *t, const json_t *report)
+static void banner(struct rs_emit *t, const json_t *report)
 {
   const json_t *ev = json_object_get(report, "evidence");
   const char *vf = rs_writer_str(ev, "verification");
   if (vf && strcmp(vf, "mismatch") == 0)
-    put(t, "<div class=\"mismatch\" id=\"hash-mismatch\">STORED HASH MISMATCH: the image does "
+    em_put(t, "<div class=\"mismatch\" id=\"hash-mismatch\">STORED HASH MISMATCH: the image does "
            "not match the hashes stored in it. The evidence may be altered or damaged.</div>\n");
   const json_t *v = json_object_get(report, "verdict");
   const char *status = rs_writer_str(v, "status");
-  put(t, "<header class=\"verdict ");
+  em_put(t, "<header class=\"verdict ");
   cls(t, "v-", status);
-  put(t, "\" id=\"verdict\">\n<h1>Verdict: ");
-  esc(t, status ? status : "none");
-  put(t, "</h1>\n<p>");
-  key(t, v, "summary", "");
-  put(t, "</p>\n");
+  em_put(t, "\" id=\"verdict\">\n<h1>Verdict: ");
+  em_esc(t, status ? status : "none");
+  em_put(t, "</h1>\n<p>");
+  em_key(t, v, "summary", "");
+  em_put(t, "</p>\n");
   const json_t *notes = json_object_get(v, "notes");
   if (json_array_size(notes)) {
     size_t i;
     const json_t *n;
-    put(t, "<ul id=\"notes\">");
+    em_put(t, "<ul id=\"notes\">");
     json_array_foreach(notes, i, n) {
-      put(t, "<li>");
-      val(t, n, "");
-      put(t, "</li>");
+      em_put(t, "<li>");
+      em_val(t, n, "");
+      em_put(t, "</li>");
     }
-    put(t, "</ul>\n");
+    em_put(t, "</ul>\n");
   }
-  put(t, "</header>\n");
+  em_put(t, "</header>\n");
   if (json_array_size(json_object_get(v, "reasons"))) {
-    put(t, "<section id=\"why\">\n<h2>Why</h2>\n");
+    em_put(t, "<section id=\"why\">\n<h2>Why</h2>\n");
     finding_refs(t, report, json_object_get(v, "reasons"));
-    put(t, "\n</section>\n");
+    em_put(t, "\n</section>\n");
   }
 }
 
-static void evidence(struct hx *t, const json_t *report)
+static void evidence(struct rs_emit *t, const json_t *report)
 {
   const json_t *ev = json_object_get(report, "evidence"), *run = json_object_get(report, "run");
-  put(t, "<section id=\"evidence\">\n<h2>Evidence</h2>\n<table class=\"kv\">\n");
+  em_put(t, "<section id=\"evidence\">\n<h2>Evidence</h2>\n<table class=\"kv\">\n");
   row(t, "Case", run, "case");
   row(t, "Examiner", run, "examiner");
-  put(t, "<tr><th>Segments</th><td>");
+  em_put(t, "<tr><th>Segments</th><td>");
   size_t i;
   const json_t *s;
   json_array_foreach(json_object_get(ev, "segments"), i, s) {
-    put(t, "<code>");
-    val(t, s, "");
-    put(t, "</code><br>");
+    em_put(t, "<code>");
+    em_val(t, s, "");
+    em_put(t, "</code><br>");
   }
-  put(t, "</td></tr>\n");
+  em_put(t, "</td></tr>\n");
   row(t, "Format", ev, "format");
   row(t, "Media size (bytes)", ev, "media_size");
   const json_t *h = json_object_get(ev, "hashes"), *st = json_object_get(ev, "stored_hashes");
@@ -220,7 +152,7 @@ static void evidence(struct hx *t, const json_t *report)
     row(t, "SHA-1", h, "sha1");
     row(t, "SHA-256", h, "sha256");
   } else {
-    put(t, "<tr><th>Hashes</th><td>not computed (--no-hash)</td></tr>\n");
+    em_put(t, "<tr><th>Hashes</th><td>not computed (--no-hash)</td></tr>\n");
   }
   if (json_is_object(st)) {
     row(t, "Stored MD5", st, "md5");
@@ -230,63 +162,63 @@ static void evidence(struct hx *t, const json_t *report)
   const char *k;
   const json_t *v;
   json_object_foreach(json_object_get(ev, "acquisition"), k, v) {
-    put(t, "<tr><th>Acquisition: ");
-    esc(t, k);
-    put(t, "</th><td>");
-    val(t, v, "-");
-    put(t, "</td></tr>\n");
+    em_put(t, "<tr><th>Acquisition: ");
+    em_esc(t, k);
+    em_put(t, "</th><td>");
+    em_val(t, v, "-");
+    em_put(t, "</td></tr>\n");
   }
-  put(t, "</table>\n");
+  em_put(t, "</table>\n");
   const json_t *vols = json_object_get(report, "volumes");
   if (json_array_size(vols)) {
-    put(t, "<table>\n<tr><th>#</th><th>Start sector</th><th>Sectors</th><th>File system</th>"
+    em_put(t, "<table>\n<tr><th>#</th><th>Start sector</th><th>Sectors</th><th>File system</th>"
            "<th>Label</th><th>Drive</th><th>Windows root</th></tr>\n");
     static const char *const cols[] = {"index", "start_sector", "sectors", "fs_type",
                                        "label", "drive", "windows_root"};
     json_array_foreach(vols, i, v) {
-      put(t, "<tr>");
+      em_put(t, "<tr>");
       for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-        put(t, "<td>");
-        key(t, v, cols[c], "-");
-        put(t, "</td>");
+        em_put(t, "<td>");
+        em_key(t, v, cols[c], "-");
+        em_put(t, "</td>");
       }
-      put(t, "</tr>\n");
+      em_put(t, "</tr>\n");
     }
-    put(t, "</table>\n");
+    em_put(t, "</table>\n");
   }
-  put(t, "</section>\n");
+  em_put(t, "</section>\n");
 }
 
-static void checklist(struct hx *t, const json_t *report)
+static void checklist(struct rs_emit *t, const json_t *report)
 {
   const json_t *cl = json_object_get(json_object_get(report, "verdict"), "cleanup");
-  put(t, "<section id=\"checklist\">\n<h2>Cleanup checklist</h2>\n");
+  em_put(t, "<section id=\"checklist\">\n<h2>Cleanup checklist</h2>\n");
   if (!json_array_size(cl)) {
-    put(t, "<p>No checklist in the report.</p>\n</section>\n");
+    em_put(t, "<p>No checklist in the report.</p>\n</section>\n");
     return;
   }
-  put(t, "<table>\n<tr><th>Status</th><th>Item</th><th>Findings</th><th>Note</th></tr>\n");
+  em_put(t, "<table>\n<tr><th>Status</th><th>Item</th><th>Findings</th><th>Note</th></tr>\n");
   size_t i;
   const json_t *c;
   json_array_foreach(cl, i, c) {
-    put(t, "<tr><td class=\"");
+    em_put(t, "<tr><td class=\"");
     cls(t, "st-", rs_writer_str(c, "status"));
-    put(t, "\">");
-    key(t, c, "status", "unknown");
-    put(t, "</td><td>");
-    key(t, c, "item", "-");
-    put(t, " <small>(");
-    key(t, c, "id", "-");
-    put(t, ")</small></td><td>");
+    em_put(t, "\">");
+    em_key(t, c, "status", "unknown");
+    em_put(t, "</td><td>");
+    em_key(t, c, "item", "-");
+    em_put(t, " <small>(");
+    em_key(t, c, "id", "-");
+    em_put(t, ")</small></td><td>");
     finding_refs(t, report, json_object_get(c, "findings"));
-    put(t, "</td><td>");
-    key(t, c, "note", "");
-    put(t, "</td></tr>\n");
+    em_put(t, "</td><td>");
+    em_key(t, c, "note", "");
+    em_put(t, "</td></tr>\n");
   }
-  put(t, "</table>\n</section>\n");
+  em_put(t, "</table>\n</section>\n");
 }
 
-static void findings(struct hx *t, const json_t *report)
+static void findings(struct rs_emit *t, const json_t *report)
 {
   static const struct {
     const char *k, *label;
@@ -297,40 +229,40 @@ static void findings(struct hx *t, const json_t *report)
     {"fn_accessed_utc", "$FN accessed"}, {"fn_mft_modified_utc", "$FN MFT changed"},
   };
   const json_t *fs = json_object_get(report, "findings");
-  put(t, "<section id=\"findings\">\n<h2>Key artifacts (findings)</h2>\n");
+  em_put(t, "<section id=\"findings\">\n<h2>Key artifacts (findings)</h2>\n");
   if (!json_array_size(fs)) {
-    put(t, "<p>None.</p>\n</section>\n");
+    em_put(t, "<p>None.</p>\n</section>\n");
     return;
   }
-  put(t, "<table>\n<tr><th>Severity</th><th>ID</th><th>Finding</th><th>Path</th><th>State</th>"
+  em_put(t, "<table>\n<tr><th>Severity</th><th>ID</th><th>Finding</th><th>Path</th><th>State</th>"
          "<th>Size</th><th>Times (UTC)</th></tr>\n");
   size_t i;
   const json_t *f;
   json_array_foreach(fs, i, f) {
     const json_t *alloc = json_object_get(f, "allocated");
-    put(t, "<tr><td class=\"");
+    em_put(t, "<tr><td class=\"");
     cls(t, "s-", rs_writer_str(f, "severity"));
-    put(t, "\">");
-    key(t, f, "severity", "-");
-    put(t, "</td><td class=\"id\"><code>");
-    key(t, f, "id", "-");
-    put(t, "</code></td><td>");
-    key(t, f, "title", "-");
+    em_put(t, "\">");
+    em_key(t, f, "severity", "-");
+    em_put(t, "</td><td class=\"id\"><code>");
+    em_key(t, f, "id", "-");
+    em_put(t, "</code></td><td>");
+    em_key(t, f, "title", "-");
     const json_t *live = json_object_get(f, "live");
     if (json_is_false(live))
-      put(t, " <span class=\"hist\">(history: not the current state)</span>");
+      em_put(t, " <span class=\"hist\">(history: not the current state)</span>");
     if (rs_writer_str(f, "why")) {
-      put(t, "<br><small>why: ");
-      key(t, f, "why", "");
-      put(t, "</small>");
+      em_put(t, "<br><small>why: ");
+      em_key(t, f, "why", "");
+      em_put(t, "</small>");
     }
-    put(t, "<br><small>");
-    key(t, f, "kind", "-");
-    put(t, ", ");
-    key(t, f, "family", "-");
-    put(t, ", ref ");
-    key(t, f, "ref", "-");
-    put(t, "</small>");
+    em_put(t, "<br><small>");
+    em_key(t, f, "kind", "-");
+    em_put(t, ", ");
+    em_key(t, f, "family", "-");
+    em_put(t, ", ref ");
+    em_key(t, f, "ref", "-");
+    em_put(t, "</small>");
     const char *k;
     const json_t *v;
     const char *kd = rs_writer_str(f, "kind");
@@ -341,65 +273,65 @@ static void findings(struct hx *t, const json_t *report)
     bool is_reg = kd && strcmp(kd, "registry") == 0 && rs_writer_str(det0, "key");
     /* a log finding's counts are the summary in the path column */
     json_object_foreach(is_log ? NULL : (json_t *)det0, k, v) {
-      put(t, "<br><small>");
-      esc(t, k);
-      put(t, ": ");
-      val(t, v, "-");
-      put(t, "</small>");
+      em_put(t, "<br><small>");
+      em_esc(t, k);
+      em_put(t, ": ");
+      em_val(t, v, "-");
+      em_put(t, "</small>");
     }
     /* hashes under the finding, full width: a narrow column would break
      * them over many lines */
     if (rs_writer_str(f, "md5")) {
-      put(t, "<br><small>md5 <code>");
-      key(t, f, "md5", "");
-      put(t, "</code></small>");
+      em_put(t, "<br><small>md5 <code>");
+      em_key(t, f, "md5", "");
+      em_put(t, "</code></small>");
     }
     if (rs_writer_str(f, "sha256")) {
-      put(t, "<br><small>sha256 <code>");
-      key(t, f, "sha256", "");
-      put(t, "</code></small>");
+      em_put(t, "<br><small>sha256 <code>");
+      em_key(t, f, "sha256", "");
+      em_put(t, "</code></small>");
     }
     if (json_is_true(json_object_get(f, "si_before_fn")))
-      put(t, "<br><small class=\"deleted\">$SI created before $FN created: $SI times may have "
+      em_put(t, "<br><small class=\"deleted\">$SI created before $FN created: $SI times may have "
              "been set back</small>");
-    put(t, "</td><td><code class=\"path\">");
+    em_put(t, "</td><td><code class=\"path\">");
     if (is_log || is_reg)
-      locator(t, f);
+      em_locator(t, f);
     else
-      key(t, f, "path", "-");
-    put(t, "</code></td><td>");
-    put(t, json_is_true(alloc) ? "allocated"
+      em_key(t, f, "path", "-");
+    em_put(t, "</code></td><td>");
+    em_put(t, json_is_true(alloc) ? "allocated"
                                : json_is_false(alloc) ? "<span class=\"deleted\">deleted</span>" : "-");
     if (json_is_integer(json_object_get(f, "mft_entry"))) {
-      put(t, "<br><small>MFT ");
-      key(t, f, "mft_entry", "-");
-      put(t, "</small>");
+      em_put(t, "<br><small>MFT ");
+      em_key(t, f, "mft_entry", "-");
+      em_put(t, "</small>");
     }
-    put(t, "</td><td>");
-    key(t, f, "size", "-");
-    put(t, "</td><td class=\"times\">");
+    em_put(t, "</td><td>");
+    em_key(t, f, "size", "-");
+    em_put(t, "</td><td class=\"times\">");
     const json_t *tm = json_object_get(f, "times");
     for (size_t k2 = 0; k2 < sizeof times / sizeof times[0]; k2++) {
       if (!rs_writer_str(tm, times[k2].k))
         continue;
-      putf(t, "<small>%s</small> ", times[k2].label);
-      key(t, tm, times[k2].k, "");
-      put(t, "<br>");
+      em_putf(t, "<small>%s</small> ", times[k2].label);
+      em_key(t, tm, times[k2].k, "");
+      em_put(t, "<br>");
     }
-    put(t, "</td></tr>\n");
+    em_put(t, "</td></tr>\n");
   }
-  put(t, "</table>\n</section>\n");
+  em_put(t, "</table>\n</section>\n");
 }
 
-static void tri(struct hx *t, const json_t *v)
+static void tri(struct rs_emit *t, const json_t *v)
 {
-  put(t, json_is_true(v) ? "present" : json_is_false(v) ? "absent" : "unknown");
+  em_put(t, json_is_true(v) ? "present" : json_is_false(v) ? "absent" : "unknown");
 }
 
-static void system_facts(struct hx *t, const json_t *report)
+static void system_facts(struct rs_emit *t, const json_t *report)
 {
   const json_t *sys = json_object_get(report, "system"), *os = json_object_get(sys, "os");
-  put(t, "<section id=\"system\">\n<h2>System</h2>\n<table class=\"kv\">\n");
+  em_put(t, "<section id=\"system\">\n<h2>System</h2>\n<table class=\"kv\">\n");
   row(t, "OS product", os, "product");
   row(t, "Version", os, "version");
   row(t, "Build", os, "build");
@@ -412,128 +344,128 @@ static void system_facts(struct hx *t, const json_t *report)
     row(t, "Time zone", sys, "time_zone");
   row(t, "Current control set", sys, "current_control_set");
   const json_t *sm = json_object_get(sys, "script_maps");
-  put(t, "<tr><th>Script maps</th><td>.ida ");
+  em_put(t, "<tr><th>Script maps</th><td>.ida ");
   tri(t, json_object_get(sm, "ida"));
-  put(t, ", .idq ");
+  em_put(t, ", .idq ");
   tri(t, json_object_get(sm, "idq"));
-  put(t, " <small>(from <code>");
-  key(t, sm, "source", "-");
-  put(t, "</code>)</small></td></tr>\n");
+  em_put(t, " <small>(from <code>");
+  em_key(t, sm, "source", "-");
+  em_put(t, "</code>)</small></td></tr>\n");
   const char *k;
   const json_t *v;
   json_object_foreach(json_object_get(sys, "virtual_roots"), k, v) {
-    put(t, "<tr><th>Virtual root <code>");
-    esc(t, k);
-    put(t, "</code></th><td><code>");
-    val(t, v, "(absent)");
-    put(t, "</code></td></tr>\n");
+    em_put(t, "<tr><th>Virtual root <code>");
+    em_esc(t, k);
+    em_put(t, "</code></th><td><code>");
+    em_val(t, v, "(absent)");
+    em_put(t, "</code></td></tr>\n");
   }
   row(t, "SFCDisable", sys, "sfcdisable");
   json_object_foreach(json_object_get(sys, "hotfixes"), k, v) {
-    put(t, "<tr><th>Hotfix ");
-    esc(t, k);
-    put(t, "</th><td>");
+    em_put(t, "<tr><th>Hotfix ");
+    em_esc(t, k);
+    em_put(t, "</th><td>");
     tri(t, json_object_get(v, "present"));
     if (rs_writer_str(v, "key")) {
-      put(t, " <code>");
-      key(t, v, "key", "");
-      put(t, "</code>");
+      em_put(t, " <code>");
+      em_key(t, v, "key", "");
+      em_put(t, "</code>");
     }
     if (rs_writer_str(v, "last_written_utc")) {
-      put(t, " <small>written ");
-      key(t, v, "last_written_utc", "");
-      put(t, "</small>");
+      em_put(t, " <small>written ");
+      em_key(t, v, "last_written_utc", "");
+      em_put(t, "</small>");
     }
-    put(t, "</td></tr>\n");
+    em_put(t, "</td></tr>\n");
   }
-  put(t, "</table>\n");
+  em_put(t, "</table>\n");
   const json_t *sets = json_object_get(sys, "control_sets");
   if (json_array_size(sets)) {
-    put(t, "<h3>Control sets</h3>\n<table>\n<tr><th>Control set</th><th>Select</th>"
+    em_put(t, "<h3>Control sets</h3>\n<table>\n<tr><th>Control set</th><th>Select</th>"
            "<th>/C</th><th>/D</th><th>/Scripts</th><th>/MSADC</th></tr>\n");
     size_t j;
     const json_t *cs;
     json_array_foreach(sets, j, cs) {
-      put(t, "<tr><td>");
-      key(t, cs, "name", "-");
-      put(t, "</td><td>");
+      em_put(t, "<tr><td>");
+      em_key(t, cs, "name", "-");
+      em_put(t, "</td><td>");
       static const char *const flags[] = {"current", "default", "last_known_good", "failed"};
       for (int fl = 0; fl < 4; fl++)
         if (json_is_true(json_object_get(cs, flags[fl]))) {
-          put(t, flags[fl]);
-          put(t, " ");
+          em_put(t, flags[fl]);
+          em_put(t, " ");
         }
       static const char *const roots[] = {"/C", "/D", "/Scripts", "/MSADC"};
       for (int r = 0; r < 4; r++) {
-        put(t, "</td><td><code>");
-        key(t, json_object_get(cs, "virtual_roots"), roots[r], "(absent)");
-        put(t, "</code>");
+        em_put(t, "</td><td><code>");
+        em_key(t, json_object_get(cs, "virtual_roots"), roots[r], "(absent)");
+        em_put(t, "</code>");
       }
-      put(t, "</td></tr>\n");
+      em_put(t, "</td></tr>\n");
     }
-    put(t, "</table>\n");
+    em_put(t, "</table>\n");
   }
   const json_t *idq = json_object_get(sys, "idq_dll");
-  put(t, "<h3>idq.dll copies</h3>\n");
+  em_put(t, "<h3>idq.dll copies</h3>\n");
   if (!json_array_size(idq)) {
-    put(t, "<p>None found.</p>\n");
+    em_put(t, "<p>None found.</p>\n");
   } else {
-    put(t, "<table>\n<tr><th>Path</th><th>Version</th><th>Role</th><th>State</th><th>Size</th>"
+    em_put(t, "<table>\n<tr><th>Path</th><th>Version</th><th>Role</th><th>State</th><th>Size</th>"
            "<th>PE time</th><th>SHA-256</th><th>Why this state</th></tr>\n");
     size_t i;
     json_array_foreach(idq, i, v) {
       const json_t *p = json_object_get(v, "patched");
-      put(t, "<tr><td><code>");
-      key(t, v, "path", "-");
-      put(t, "</code></td><td>");
-      key(t, v, "file_version", "-");
-      put(t, "</td><td>");
-      key(t, v, "role", "-");
-      put(t, json_is_true(p) ? "</td><td class=\"st-pass\">patched"
+      em_put(t, "<tr><td><code>");
+      em_key(t, v, "path", "-");
+      em_put(t, "</code></td><td>");
+      em_key(t, v, "file_version", "-");
+      em_put(t, "</td><td>");
+      em_key(t, v, "role", "-");
+      em_put(t, json_is_true(p) ? "</td><td class=\"st-pass\">patched"
                              : json_is_false(p) ? "</td><td class=\"st-fail\">vulnerable"
                                                 : "</td><td class=\"st-unknown\">unknown");
-      put(t, "</td><td>");
-      key(t, v, "size", "-");
-      put(t, "</td><td>");
-      key(t, v, "pe_timestamp_utc", "-");
-      put(t, "</td><td><code>");
-      key(t, v, "sha256", "-");
-      put(t, "</code></td><td><small>");
-      key(t, v, "why", "");
+      em_put(t, "</td><td>");
+      em_key(t, v, "size", "-");
+      em_put(t, "</td><td>");
+      em_key(t, v, "pe_timestamp_utc", "-");
+      em_put(t, "</td><td><code>");
+      em_key(t, v, "sha256", "-");
+      em_put(t, "</code></td><td><small>");
+      em_key(t, v, "why", "");
       if (rs_writer_str(v, "rule")) {
-        put(t, " (rule <code>");
-        key(t, v, "rule", "");
-        put(t, "</code>)");
+        em_put(t, " (rule <code>");
+        em_key(t, v, "rule", "");
+        em_put(t, "</code>)");
       }
-      put(t, "</small></td></tr>\n");
+      em_put(t, "</small></td></tr>\n");
     }
-    put(t, "</table>\n");
+    em_put(t, "</table>\n");
   }
-  put(t, "</section>\n");
+  em_put(t, "</section>\n");
 }
 
-static void logs(struct hx *t, const json_t *report)
+static void logs(struct rs_emit *t, const json_t *report)
 {
   const json_t *lg = json_object_get(report, "logs");
   size_t i;
   const json_t *v;
-  put(t, "<section id=\"logs\">\n<h2>Web server logs</h2>\n");
-  put(t, "<table>\n<tr><th>File</th><th>Format</th><th>Lines</th><th>Parsed</th>"
+  em_put(t, "<section id=\"logs\">\n<h2>Web server logs</h2>\n");
+  em_put(t, "<table>\n<tr><th>File</th><th>Format</th><th>Lines</th><th>Parsed</th>"
          "<th>Unparsed</th><th>First (UTC)</th><th>Last (UTC)</th></tr>\n");
   static const char *const fcols[] = {"format", "lines", "parsed", "unparsed", "first_utc",
                                       "last_utc"};
   json_array_foreach(json_object_get(lg, "files"), i, v) {
-    put(t, "<tr><td><code>");
-    key(t, v, "path", "-");
-    put(t, "</code></td>");
+    em_put(t, "<tr><td><code>");
+    em_key(t, v, "path", "-");
+    em_put(t, "</code></td>");
     for (size_t c = 0; c < sizeof fcols / sizeof fcols[0]; c++) {
-      put(t, "<td>");
-      key(t, v, fcols[c], "-");
-      put(t, "</td>");
+      em_put(t, "<td>");
+      em_key(t, v, fcols[c], "-");
+      em_put(t, "</td>");
     }
-    put(t, "</tr>\n");
+    em_put(t, "</tr>\n");
   }
-  put(t, "</table>\n");
+  em_put(t, "</table>\n");
   static const struct {
     const char *k, *label;
   } fam[] = {
@@ -543,69 +475,69 @@ static void logs(struct hx *t, const json_t *report)
     {"root_exe_other", "root.exe, other"},
   };
   const json_t *hits = json_object_get(lg, "hits");
-  put(t, "<h3>Worm requests by family</h3>\n<table class=\"kv\">\n");
+  em_put(t, "<h3>Worm requests by family</h3>\n<table class=\"kv\">\n");
   for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++)
     row(t, fam[f].label, hits, fam[f].k);
-  put(t, "</table>\n<h3>Attackers</h3>\n<table>\n<tr><th>IP</th><th>Hits</th>"
+  em_put(t, "</table>\n<h3>Attackers</h3>\n<table>\n<tr><th>IP</th><th>Hits</th>"
          "<th>First (UTC)</th><th>Last (UTC)</th><th>Families</th></tr>\n");
   static const char *const acols[] = {"ip", "hits", "first_utc", "last_utc", "families"};
   json_array_foreach(json_object_get(lg, "attackers"), i, v) {
-    put(t, "<tr>");
+    em_put(t, "<tr>");
     for (size_t c = 0; c < sizeof acols / sizeof acols[0]; c++) {
-      put(t, "<td>");
-      key(t, v, acols[c], "-");
-      put(t, "</td>");
+      em_put(t, "<td>");
+      em_key(t, v, acols[c], "-");
+      em_put(t, "</td>");
     }
-    put(t, "</tr>\n");
+    em_put(t, "</tr>\n");
   }
-  put(t, "</table>\n<h3>Backdoor use</h3>\n");
+  em_put(t, "</table>\n<h3>Backdoor use</h3>\n");
   const json_t *bd = json_object_get(lg, "backdoor_use");
   if (!json_array_size(bd)) {
-    put(t, "<p>No request to the backdoor was answered 2xx/502.</p>\n");
+    em_put(t, "<p>No request to the backdoor was answered 2xx/502.</p>\n");
   } else {
-    put(t, "<table>\n<tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th><th>Log file, "
+    em_put(t, "<table>\n<tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th><th>Log file, "
            "line</th></tr>\n");
     json_array_foreach(bd, i, v) {
-      put(t, "<tr><td>");
-      key(t, v, "utc", "-");
-      put(t, "</td><td>");
-      key(t, v, "ip", "-");
-      put(t, "</td><td>");
-      key(t, v, "status", "-");
-      put(t, "</td><td><code>");
-      key(t, v, "request", "-");
-      put(t, "</code></td><td><code>");
-      key(t, v, "file", "-");
-      put(t, "</code>, ");
-      key(t, v, "line", "-");
-      put(t, "</td></tr>\n");
+      em_put(t, "<tr><td>");
+      em_key(t, v, "utc", "-");
+      em_put(t, "</td><td>");
+      em_key(t, v, "ip", "-");
+      em_put(t, "</td><td>");
+      em_key(t, v, "status", "-");
+      em_put(t, "</td><td><code>");
+      em_key(t, v, "request", "-");
+      em_put(t, "</code></td><td><code>");
+      em_key(t, v, "file", "-");
+      em_put(t, "</code>, ");
+      em_key(t, v, "line", "-");
+      em_put(t, "</td></tr>\n");
     }
-    put(t, "</table>\n");
+    em_put(t, "</table>\n");
   }
-  put(t, "</section>\n");
+  em_put(t, "</section>\n");
 }
 
-static void unreadable(struct hx *t, const json_t *report)
+static void unreadable(struct rs_emit *t, const json_t *report)
 {
   const json_t *u = json_object_get(report, "unreadable");
-  put(t, "<section id=\"unreadable\">\n<h2>Could not be read</h2>\n");
+  em_put(t, "<section id=\"unreadable\">\n<h2>Could not be read</h2>\n");
   if (!json_array_size(u)) {
-    put(t, "<p>Nothing.</p>\n</section>\n");
+    em_put(t, "<p>Nothing.</p>\n</section>\n");
     return;
   }
-  put(t, "<table>\n<tr><th>What</th><th>Where</th><th>Reason</th></tr>\n");
+  em_put(t, "<table>\n<tr><th>What</th><th>Where</th><th>Reason</th></tr>\n");
   size_t i;
   const json_t *v;
   json_array_foreach(u, i, v) {
-    put(t, "<tr><td>");
-    key(t, v, "what", "-");
-    put(t, "</td><td><code>");
-    key(t, v, "where", "-");
-    put(t, "</code></td><td>");
-    key(t, v, "reason", "-");
-    put(t, "</td></tr>\n");
+    em_put(t, "<tr><td>");
+    em_key(t, v, "what", "-");
+    em_put(t, "</td><td><code>");
+    em_key(t, v, "where", "-");
+    em_put(t, "</code></td><td>");
+    em_key(t, v, "reason", "-");
+    em_put(t, "</td></tr>\n");
   }
-  put(t, "</table>\n</section>\n");
+  em_put(t, "</table>\n</section>\n");
 }
 
 /* ---- The chart: worm requests per UTC day (bars) and artifact times
@@ -669,7 +601,7 @@ static bool per_day_entry(const json_t *o, int64_t *day, int64_t *n)
   return true;
 }
 
-static void chart(struct hx *t, const json_t *report)
+static void chart(struct rs_emit *t, const json_t *report)
 {
   const json_t *tl = json_object_get(report, "timeline");
   const json_t *pd = json_object_get(json_object_get(report, "logs"), "per_day");
@@ -698,7 +630,7 @@ static void chart(struct hx *t, const json_t *report)
       lmax = pday > lmax ? pday : lmax;
     }
   }
-  put(t, "<h3>Worm requests per day and artifact times</h3>\n");
+  em_put(t, "<h3>Worm requests per day and artifact times</h3>\n");
   int64_t d0, d1;
   if (lmin != INT64_MAX) {
     d0 = lmin - 1;
@@ -707,7 +639,7 @@ static void chart(struct hx *t, const json_t *report)
     d0 = mmin;
     d1 = mmax;
   } else {
-    put(t, "<p>No dated events to chart.</p>\n");
+    em_put(t, "<p>No dated events to chart.</p>\n");
     return;
   }
   if (d1 - d0 + 1 > CH_MAXDAYS)
@@ -738,16 +670,16 @@ static void chart(struct hx *t, const json_t *report)
   }
   const double pw = CH_W - CH_L - CH_R, ph = CH_H - CH_T - CH_B;
   const double dw = pw / (double)ndays;
-  putf(t, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
+  em_putf(t, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
           "%d\" role=\"img\" aria-label=\"worm requests per day\" id=\"chart\">\n",
        CH_W, CH_H, CH_W, CH_H);
-  putf(t, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", CH_L, CH_H - CH_B,
+  em_putf(t, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", CH_L, CH_H - CH_B,
        CH_W - CH_R, CH_H - CH_B);
-  putf(t, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", CH_L, CH_T, CH_L,
+  em_putf(t, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", CH_L, CH_T, CH_L,
        CH_H - CH_B);
-  putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%" PRId64 "</text>\n",
+  em_putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%" PRId64 "</text>\n",
        CH_L - 4, CH_T + 4, maxc);
-  putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n", CH_L - 4,
+  em_putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n", CH_L - 4,
        CH_H - CH_B);
   char lab[RS_TIME_ISO_MAX];
   for (size_t d = 0; d < ndays; d++) {
@@ -756,14 +688,14 @@ static void chart(struct hx *t, const json_t *report)
     double h = maxc ? ph * (double)count[d] / (double)maxc : 0;
     double bw = dw > 2 ? dw - 1 : 1;
     day_label(d0 + (int64_t)d, lab);
-    putf(t, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e86c1\">"
+    em_putf(t, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e86c1\">"
             "<title>%s: %" PRId64 " worm requests</title></rect>\n",
          CH_L + dw * (double)d, CH_H - CH_B - h, bw, h, lab, count[d]);
   }
   size_t step = ndays <= 10 ? 1 : (ndays + 9) / 10;
   for (size_t d = 0; d < ndays; d += step) {
     day_label(d0 + (int64_t)d, lab);
-    putf(t, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>\n", CH_L + dw * (double)d,
+    em_putf(t, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>\n", CH_L + dw * (double)d,
          CH_H - CH_B + 14, lab);
   }
   json_array_foreach(tl, i, e) {
@@ -779,89 +711,89 @@ static void chart(struct hx *t, const json_t *report)
       after++;
       continue;
     }
-    putf(t, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c0392b\" "
+    em_putf(t, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c0392b\" "
             "stroke-width=\"2\"><title>",
          CH_L + dw * x, CH_T, CH_L + dw * x, CH_H - CH_B);
-    key(t, e, "datetime", "");
-    put(t, " ");
-    key(t, e, "finding", "");
-    put(t, ": ");
-    key(t, e, "message", "");
-    put(t, "</title></line>\n");
+    em_key(t, e, "datetime", "");
+    em_put(t, " ");
+    em_key(t, e, "finding", "");
+    em_put(t, ": ");
+    em_key(t, e, "message", "");
+    em_put(t, "</title></line>\n");
   }
-  putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\">bars: worm requests per UTC day; red "
+  em_putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\">bars: worm requests per UTC day; red "
           "lines: artifact times",
        CH_L, CH_H - 12);
   if (before)
-    putf(t, "; %" PRId64 " earlier artifact time(s) left of the chart", before);
+    em_putf(t, "; %" PRId64 " earlier artifact time(s) left of the chart", before);
   if (after)
-    putf(t, "; %" PRId64 " later artifact time(s) right of the chart", after);
-  put(t, "</text>\n</svg>\n");
-  put(t, "<table id=\"per-day\">\n<tr><th>Day (UTC)</th><th>Worm requests</th></tr>\n");
+    em_putf(t, "; %" PRId64 " later artifact time(s) right of the chart", after);
+  em_put(t, "</text>\n</svg>\n");
+  em_put(t, "<table id=\"per-day\">\n<tr><th>Day (UTC)</th><th>Worm requests</th></tr>\n");
   for (size_t d = 0; d < ndays; d++) {
     if (!count[d])
       continue;
     day_label(d0 + (int64_t)d, lab);
-    putf(t, "<tr><td>%s</td><td>%" PRId64 "</td></tr>\n", lab, count[d]);
+    em_putf(t, "<tr><td>%s</td><td>%" PRId64 "</td></tr>\n", lab, count[d]);
   }
-  put(t, "</table>\n");
+  em_put(t, "</table>\n");
   free(count);
 }
 
-static void timeline(struct hx *t, const json_t *report)
+static void timeline(struct rs_emit *t, const json_t *report)
 {
   const json_t *tl = json_object_get(report, "timeline");
-  put(t, "<section id=\"timeline\">\n<h2>Timeline (UTC)</h2>\n");
-  put(t, "<table>\n<tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
+  em_put(t, "<section id=\"timeline\">\n<h2>Timeline (UTC)</h2>\n");
+  em_put(t, "<table>\n<tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
          "means</th><th>Event</th><th>Finding</th></tr>\n");
   size_t i;
   const json_t *e;
   json_array_foreach(tl, i, e) {
-    put(t, "<tr><td>");
-    key(t, e, "datetime", "-");
-    put(t, "</td><td>");
-    key(t, e, "source", "-");
-    put(t, "</td><td>");
-    key(t, e, "timestamp_desc", "-");
-    put(t, "</td><td>");
-    key(t, e, "message", "");
-    put(t, "</td><td><code>");
-    key(t, e, "finding", "");
-    put(t, "</code></td></tr>\n");
+    em_put(t, "<tr><td>");
+    em_key(t, e, "datetime", "-");
+    em_put(t, "</td><td>");
+    em_key(t, e, "source", "-");
+    em_put(t, "</td><td>");
+    em_key(t, e, "timestamp_desc", "-");
+    em_put(t, "</td><td>");
+    em_key(t, e, "message", "");
+    em_put(t, "</td><td><code>");
+    em_key(t, e, "finding", "");
+    em_put(t, "</code></td></tr>\n");
   }
-  put(t, "</table>\n</section>\n");
+  em_put(t, "</table>\n</section>\n");
 }
 
-static void footer(struct hx *t, const json_t *report)
+static void footer(struct rs_emit *t, const json_t *report)
 {
   const json_t *tool = json_object_get(report, "tool"), *run = json_object_get(report, "run");
-  put(t, "<footer id=\"run\">\n<h2>Run</h2>\n<table class=\"kv\">\n");
-  put(t, "<tr><th>Tool</th><td>");
-  key(t, tool, "name", "redsleuth");
-  put(t, " ");
-  key(t, tool, "version", "-");
-  put(t, "</td></tr>\n");
+  em_put(t, "<footer id=\"run\">\n<h2>Run</h2>\n<table class=\"kv\">\n");
+  em_put(t, "<tr><th>Tool</th><td>");
+  em_key(t, tool, "name", "redsleuth");
+  em_put(t, " ");
+  em_key(t, tool, "version", "-");
+  em_put(t, "</td></tr>\n");
   const char *k;
   const json_t *v;
   json_object_foreach(json_object_get(tool, "libraries"), k, v) {
-    put(t, "<tr><th>Library ");
-    esc(t, k);
-    put(t, "</th><td>");
-    val(t, v, "-");
-    put(t, "</td></tr>\n");
+    em_put(t, "<tr><th>Library ");
+    em_esc(t, k);
+    em_put(t, "</th><td>");
+    em_val(t, v, "-");
+    em_put(t, "</td></tr>\n");
   }
   row(t, "Started (UTC)", run, "started_utc");
   row(t, "Finished (UTC)", run, "finished_utc");
-  put(t, "<tr><th>Command line</th><td><code>");
+  em_put(t, "<tr><th>Command line</th><td><code>");
   size_t i;
   json_array_foreach(json_object_get(run, "command_line"), i, v) {
     if (i)
-      put(t, " ");
-    val(t, v, "");
+      em_put(t, " ");
+    em_val(t, v, "");
   }
-  put(t, "</code></td></tr>\n<tr><th>Schema</th><td>");
-  key(t, report, "schema", "-");
-  put(t, "</td></tr>\n</table>\n<p><small>Strings from the evidence are escaped: "
+  em_put(t, "</code></td></tr>\n<tr><th>Schema</th><td>");
+  em_key(t, report, "schema", "-");
+  em_put(t, "</td></tr>\n</table>\n<p><small>Strings from the evidence are escaped: "
          "<code>\\\\</code> is one backslash, <code>\\xNN</code> a control character or a "
          "byte that is not UTF-8, <code>\\u{NNNN}</code> a C1 control or a bidirectional "
          "formatting character.</small></p>\n</footer>\n</body>\n</html>\n");
@@ -869,18 +801,16 @@ static void footer(struct hx *t, const json_t *report)
 
 static enum rs_err write_html(const json_t *report, FILE *out, struct rs_diag *d)
 {
-  struct hx t;
+  struct rs_emit t;
   if (!json_is_object(report))
     return rs_diag_set(d, RS_E_USAGE, "html writer", "the report is not a JSON object");
-  rs_buf_init(&t.out, RS_WRITER_MAX);
-  rs_buf_init(&t.tmp, RS_WRITER_MAX);
-  t.err = RS_OK;
+  em_init(&t, rs_escape_html);
   head(&t, report);
   banner(&t, report);
   /* the attack at a glance, before the detail */
-  put(&t, "<section id=\"activity\">\n<h2>Activity</h2>\n");
+  em_put(&t, "<section id=\"activity\">\n<h2>Activity</h2>\n");
   chart(&t, report);
-  put(&t, "</section>\n");
+  em_put(&t, "</section>\n");
   evidence(&t, report);
   checklist(&t, report);
   findings(&t, report);
@@ -889,13 +819,8 @@ static enum rs_err write_html(const json_t *report, FILE *out, struct rs_diag *d
   unreadable(&t, report);
   timeline(&t, report);
   footer(&t, report);
-  enum rs_err e = t.err;
-  if (e)
-    rs_diag_set(d, e, "html writer", "cannot format the report");
-  else
-    e = rs_writer_emit(&t.out, out, "html writer", d);
-  rs_buf_free(&t.out);
-  rs_buf_free(&t.tmp);
+  enum rs_err e = em_finish(&t, out, "html writer", d);
+  em_free(&t);
   return e;
 }
 

@@ -1,0 +1,96 @@
+#include "writers/emit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "redsleuth/writer.h"
+
+void em_init(struct rs_emit *t, rs_escape_fn escape)
+{
+  rs_buf_init(&t->out, RS_WRITER_MAX);
+  rs_buf_init(&t->tmp, RS_WRITER_MAX);
+  t->err = RS_OK;
+  t->escape = escape;
+}
+
+void em_free(struct rs_emit *t)
+{
+  rs_buf_free(&t->out);
+  rs_buf_free(&t->tmp);
+}
+
+void em_put(struct rs_emit *t, const char *s)
+{
+  if (!t->err)
+    t->err = rs_buf_adds(&t->out, s);
+}
+
+void em_putf(struct rs_emit *t, const char *fmt, ...)
+{
+  char small[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  em_put(t, small);
+}
+
+void em_esc(struct rs_emit *t, const char *s)
+{
+  if (!t->err && s)
+    t->err = t->escape(&t->out, s, strlen(s));
+}
+
+/* Formats into tmp with fill(), then escapes tmp into out. */
+static void esc_tmp(struct rs_emit *t, enum rs_err fill)
+{
+  if ((t->err = fill) != RS_OK)
+    return;
+  t->err = t->escape(&t->out, t->tmp.data ? t->tmp.data : "", t->tmp.len);
+}
+
+void em_val(struct rs_emit *t, const json_t *v, const char *dflt)
+{
+  if (t->err)
+    return;
+  rs_buf_reset(&t->tmp);
+  esc_tmp(t, rs_writer_value(&t->tmp, v, dflt));
+}
+
+void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt)
+{
+  em_val(t, json_is_object(o) ? json_object_get(o, k) : NULL, dflt);
+}
+
+void em_locator(struct rs_emit *t, const json_t *f)
+{
+  if (t->err)
+    return;
+  rs_buf_reset(&t->tmp);
+  esc_tmp(t, rs_writer_locator(&t->tmp, f));
+}
+
+const json_t *em_find_finding(const json_t *report, const char *id)
+{
+  size_t i;
+  const json_t *f;
+  if (!id)
+    return NULL;
+  json_array_foreach(json_object_get(report, "findings"), i, f) {
+    const char *fid = rs_writer_str(f, "id");
+    if (fid && strcmp(fid, id) == 0)
+      return f;
+  }
+  return NULL;
+}
+
+enum rs_err em_finish(struct rs_emit *t, FILE *fp, const char *who, struct rs_diag *d)
+{
+  enum rs_err e = t->err;
+  if (e)
+    rs_diag_set(d, e, who, "cannot format the report");
+  else
+    e = rs_writer_emit(&t->out, fp, who, d);
+  return e;
+}

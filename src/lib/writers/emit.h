@@ -1,0 +1,41 @@
+/* Internal to the writers: the output plumbing the text and HTML writers
+ * share. An emitter is a bounded buffer plus the escaper of its format;
+ * everything taken from the report goes through that escaper. The first
+ * error sticks in `err` and later calls do nothing, so a writer can emit a
+ * whole document and check once at the end. */
+#ifndef RS_WRITERS_EMIT_H
+#define RS_WRITERS_EMIT_H
+
+#include <jansson.h>
+
+#include "redsleuth/buf.h"
+#include "redsleuth/diag.h"
+
+typedef enum rs_err (*rs_escape_fn)(struct rs_buf *out, const char *s, size_t n);
+
+struct rs_emit {
+  struct rs_buf out;        /* the document */
+  struct rs_buf tmp;        /* scratch for one value */
+  enum rs_err err;          /* first error, RS_OK while all went well */
+  rs_escape_fn escape;      /* rs_escape_text, rs_escape_html, ... */
+};
+
+void em_init(struct rs_emit *t, rs_escape_fn escape);
+void em_free(struct rs_emit *t);
+/* Trusted text (our own labels and markup), copied as it is. */
+void em_put(struct rs_emit *t, const char *s);
+void em_putf(struct rs_emit *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A string from the report, escaped for the format (NULL: nothing). */
+void em_esc(struct rs_emit *t, const char *s);
+/* A report value (string, number, bool) escaped; null or absent shows as dflt. */
+void em_val(struct rs_emit *t, const json_t *v, const char *dflt);
+void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt);
+/* Where a finding is (rs_writer_locator), escaped. */
+void em_locator(struct rs_emit *t, const json_t *f);
+/* The finding with this id in report.findings, or NULL. */
+const json_t *em_find_finding(const json_t *report, const char *id);
+/* Writes the document to fp (RS_E_OUTPUT with d on failure) and reports a
+ * formatting error recorded earlier under `who`. */
+enum rs_err em_finish(struct rs_emit *t, FILE *fp, const char *who, struct rs_diag *d);
+
+#endif

@@ -30,10 +30,12 @@ for frac in 4 2 1; do
   img=$work/bench-$n.raw
   [ -f "$img" ] || "$here/make_image.sh" "$img" "$n" "$m"
   cat "$img" > /dev/null
-  logs=$(fls -r -p "$img" | awk -F'\t' '/LogFiles\/W3SVC1\/ex/{split($1,a," "); sub(":","",a[3]); print a[3]}')
+  inum() { awk -F'\t' -v want="$1" '$2 ~ want {n=split($1,a," "); x=a[n]; sub(":","",x); print x}'; }
+  fls -r -p "$img" > "$work/fls-$n.txt"
+  logs=$(inum 'LogFiles/W3SVC1/ex' < "$work/fls-$n.txt" | tr '\n' ' ')
   hivedir=$work/hives-$n; mkdir -p "$hivedir"
-  icat "$img" "$(fls -r -p "$img" | awk -F'\t' '$2=="WINNT/system32/config/SYSTEM"{split($1,a," "); sub(":","",a[3]); print a[3]}')" > "$hivedir/SYSTEM"
-  icat "$img" "$(fls -r -p "$img" | awk -F'\t' '$2=="WINNT/system32/config/SOFTWARE"{split($1,a," "); sub(":","",a[3]); print a[3]}')" > "$hivedir/SOFTWARE"
+  icat "$img" "$(inum '^WINNT/system32/config/SYSTEM$' < "$work/fls-$n.txt")" > "$hivedir/SYSTEM"
+  icat "$img" "$(inum '^WINNT/system32/config/SOFTWARE$' < "$work/fls-$n.txt")" > "$hivedir/SOFTWARE"
   {
     echo "## $n files, $m MB of logs ($(du -h --apparent-size "$img" | cut -f1) image)"
     echo

@@ -221,6 +221,37 @@ START_TEST(scan_is_deterministic)
 }
 END_TEST
 
+/* Two log workers (each with its own TSK handles) give the same report as
+ * one: the merge is order-independent. */
+START_TEST(parallel_logs_same_report)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  const char *img = rs_t_unpack(rs_t_src("fixtures/out/w2k-cr2-used/disk.raw.xz"), NULL);
+  ck_assert_ptr_nonnull(img);
+  char *dump[2];
+  for (int k = 0; k < 2; k++) {
+    struct rs_run_opts o;
+    rs_run_opts_init(&o);
+    const char *segs[1] = {img};
+    o.segs = segs;
+    o.nseg = 1;
+    o.no_hash = true;
+    o.log_parallel_min = k ? -1 : 1LL << 40;
+    json_t *rep = NULL;
+    struct rs_diag d;
+    ck_assert_int_eq(rs_scan(&o, &rep, &d), RS_OK);
+    ck_assert_int_eq(json_array_size(json_object_get(json_object_get(rep, "logs"), "files")), 3);
+    json_object_del(rep, "run");
+    dump[k] = json_dumps(rep, JSON_PRESERVE_ORDER);
+    json_decref(rep);
+  }
+  ck_assert_str_eq(dump[0], dump[1]);
+  free(dump[0]);
+  free(dump[1]);
+}
+END_TEST
+
 /* The contract's required fields are all present. */
 START_TEST(report_has_contract_fields)
 {
@@ -432,6 +463,7 @@ Suite *rs_suite_scan(void)
   tcase_set_timeout(tc, 300);
   tcase_add_loop_test(tc, scenario_matches_answer, 0, 12);
   tcase_add_test(tc, scan_is_deterministic);
+  tcase_add_test(tc, parallel_logs_same_report);
   tcase_add_test(tc, report_has_contract_fields);
   suite_add_tcase(s, tc);
   TCase *rd = tcase_create("realdata");

@@ -98,6 +98,10 @@ struct rs_logagg;
 struct rs_logagg *rs_logagg_new(void);
 void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r);
 void rs_logagg_free(struct rs_logagg *a);
+/* Adds src's counts, attackers and backdoor uses to dst (src unchanged).
+ * Merging per-worker aggregates in a fixed order gives the same result as
+ * one aggregate fed every record. */
+void rs_logagg_merge(struct rs_logagg *dst, const struct rs_logagg *src);
 
 struct rs_attacker {
   char ip[64];

@@ -29,6 +29,8 @@ struct rs_run_opts {
   bool no_hash;                /* --no-hash */
   bool all_hits;               /* --timeline-hits: every worm hit on the timeline */
   bool progress;               /* progress lines on stderr (only when a terminal) */
+  long long log_parallel_min;  /* log bytes from which two threads parse the logs;
+                                  0 = the built-in default, -1 = always (tests) */
   FILE *full_body;             /* --timeline full: every walked entry's MACB times as TSK
                                   body lines ($SI, and $FILE_NAME for NTFS), NULL = off */
   int argc;                    /* command line as typed, for run.command_line */

@@ -181,6 +181,65 @@ void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r)
   }
 }
 
+/* Adds everything src holds to dst (parallel log workers each fill their
+ * own aggregate; the driver merges them in a fixed order). The caps still
+ * hold: what does not fit is counted as dropped. */
+void rs_logagg_merge(struct rs_logagg *dst, const struct rs_logagg *src)
+{
+  if (!dst || !src)
+    return;
+  for (int f = 0; f < RS_FAM__COUNT; f++) {
+    const struct rs_family_stats *s = &src->fam[f];
+    struct rs_family_stats *d = &dst->fam[f];
+    d->hits += s->hits;
+    d->status_2xx += s->status_2xx;
+    d->status_3xx += s->status_3xx;
+    d->status_4xx += s->status_4xx;
+    d->status_5xx += s->status_5xx;
+    d->status_other += s->status_other;
+    if (s->first.set)
+      widen(&d->first, &d->last, &s->first);
+    if (s->last.set)
+      widen(&d->first, &d->last, &s->last);
+  }
+  for (size_t i = 0; i < src->natt; i++) {
+    const struct rs_attacker *s = &src->att[i];
+    struct rs_attacker *x = attacker(dst, s->ip);
+    if (!x) {
+      dst->att_dropped += s->hits;
+      continue;
+    }
+    x->hits += s->hits;
+    for (int f = 0; f < RS_FAM__COUNT; f++)
+      x->fam_hits[f] += s->fam_hits[f];
+    if (s->first.set)
+      widen(&x->first, &x->last, &s->first);
+    if (s->last.set)
+      widen(&x->first, &x->last, &s->last);
+    dst->att_sorted = false;
+  }
+  dst->att_dropped += src->att_dropped;
+  for (size_t i = 0; i < src->nbd; i++) {
+    if (dst->nbd >= RS_LOGAGG_MAX_BACKDOOR) {
+      dst->bd_dropped += src->nbd - i;
+      break;
+    }
+    if (dst->nbd == dst->capbd) {
+      size_t nc = dst->capbd ? dst->capbd * 2 : 16;
+      struct rs_backdoor_use *n = realloc(dst->bd, nc * sizeof *n);
+      if (!n) {
+        dst->bd_dropped += src->nbd - i;
+        break;
+      }
+      dst->bd = n;
+      dst->capbd = nc;
+    }
+    dst->bd[dst->nbd++] = src->bd[i];
+    dst->bd_sorted = false;
+  }
+  dst->bd_dropped += src->bd_dropped;
+}
+
 const struct rs_family_stats *rs_logagg_family(const struct rs_logagg *a, enum rs_family f)
 {
   if (!a || f < 0 || f >= RS_FAM__COUNT)

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "redsleuth/registry.h"
@@ -587,6 +589,47 @@ START_TEST(damaged)
 }
 END_TEST
 
+/* Regression (fuzz/fuzz_hive.c, fuzz/corpus/hive/crash-8a98cb38): libbfio
+ * 20170123's memory range copied the requested size, not what was left, so
+ * a read straddling the end of a truncated hive read past the caller's
+ * buffer. hive.c now gives libbfio its own bounded callbacks. Each truncated
+ * hive is placed so its last byte is the last byte before a PROT_NONE page:
+ * any over-read faults here, with or without a sanitizer. (The redsleuth
+ * link line happens to bind libregf's libbfio_handle_* calls to the copy
+ * exported by libewf.so.2, which failed the read instead; the fuzz harness,
+ * linked without libewf, got libbfio.a's and over-read.) */
+static const size_t trunc_lens[] = {8, 64, 511, 512, 513, 4095, 4096, 4097, 4200, 8191};
+
+START_TEST(truncated_guard_page)
+{
+  size_t flen = 0;
+  unsigned char *full = load(rs_t_src("fixtures/out/w2k-clean/hives/SYSTEM"), &flen);
+  RS_T_SKIP_IF(!full, "fixture hive absent");
+  size_t len = trunc_lens[_i];
+  ck_assert_uint_gt(flen, len);
+  if (len == 8)
+    memcpy(full, "regf\n\n\x81\n", 8); /* the fuzzer's reproducer */
+  long pg = sysconf(_SC_PAGESIZE);
+  size_t span = ((len + (size_t)pg - 1) / (size_t)pg) * (size_t)pg;
+  uint8_t *map = mmap(NULL, span + (size_t)pg, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ck_assert(map != MAP_FAILED);
+  ck_assert_int_eq(mprotect(map + span, (size_t)pg, PROT_NONE), 0);
+  uint8_t *buf = map + span - len;
+  memcpy(buf, full, len);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  /* Every one of these is too short for the hive's own hbin sizes. */
+  enum rs_err e = rs_hive_open_mem(buf, len, "truncated SYSTEM", 0, &h, &d);
+  ck_assert_int_eq(e, RS_E_CORRUPT);
+  ck_assert_ptr_null(h);
+  ck_assert_str_eq(d.where, "truncated SYSTEM");
+  ck_assert(strstr(d.what, "libregf") != NULL);
+  munmap(map, span + (size_t)pg);
+  free(full);
+}
+END_TEST
+
 /* Memory exhaustion: with the address space capped just above current use,
  * opening and reading a big hive fails cleanly or succeeds; never crashes.
  * Only in forked mode (the cap would outlive the test otherwise). */
@@ -1104,6 +1147,8 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, null_args);
   tcase_add_loop_test(tc, format_errors, 0, (int)(sizeof not_hives / sizeof not_hives[0]));
   tcase_add_test(tc, header_only);
+  tcase_add_loop_test(tc, truncated_guard_page, 0,
+                      (int)(sizeof trunc_lens / sizeof trunc_lens[0]));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("realdata");

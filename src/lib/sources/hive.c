@@ -1,6 +1,6 @@
 /* Registry hives read with libregf from memory (fixture-recipes.md 3).
  *
- * The hive bytes are borrowed: libbfio's memory range points into the
+ * The hive bytes are borrowed: our libbfio handle (memio_*) points into the
  * caller's buffer, so nothing is copied and nothing is ever written to disk.
  * libregf is linked statically with hidden symbols (fixture-recipes.md 0).
  *
@@ -12,6 +12,8 @@
 #include "redsleuth/registry.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,6 +222,152 @@ static enum rs_hive_kind classify(libregf_key_t *root)
   return RS_HIVE_OTHER;
 }
 
+/* ---- bounded memory I/O for libbfio ------------------------------------ */
+
+/* libbfio's own memory range (libbfio 20170123, Debian 12) copies the
+ * requested size, not the size left in the range, so a read that straddles
+ * the end of a truncated hive reads past the caller's buffer (found by
+ * fuzz/fuzz_hive.c). These callbacks never copy more than is left. */
+struct rs_memio {
+  const uint8_t *p;
+  size_t len;
+  size_t off;
+  bool open;
+};
+
+static int memio_free(intptr_t **io, libbfio_error_t **e)
+{
+  (void)e;
+  if (io && *io) {
+    free(*io);
+    *io = NULL;
+  }
+  return 1;
+}
+
+static int memio_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **e)
+{
+  (void)e;
+  if (!dst || !src)
+    return -1;
+  struct rs_memio *m = malloc(sizeof *m);
+  if (!m)
+    return -1;
+  *m = *(const struct rs_memio *)src;
+  m->open = false;
+  m->off = 0;
+  *dst = (intptr_t *)m;
+  return 1;
+}
+
+static int memio_open(intptr_t *io, int flags, libbfio_error_t **e)
+{
+  (void)e;
+  struct rs_memio *m = (struct rs_memio *)io;
+  if (!m || (flags & LIBBFIO_ACCESS_FLAG_WRITE))
+    return -1; /* evidence is never opened for writing */
+  m->open = true;
+  m->off = 0;
+  return 1;
+}
+
+static int memio_close(intptr_t *io, libbfio_error_t **e)
+{
+  (void)e;
+  if (!io)
+    return -1;
+  ((struct rs_memio *)io)->open = false;
+  return 0;
+}
+
+static ssize_t memio_read(intptr_t *io, uint8_t *out, size_t size, libbfio_error_t **e)
+{
+  (void)e;
+  struct rs_memio *m = (struct rs_memio *)io;
+  if (!m || !m->open || (!out && size > 0))
+    return -1;
+  if (m->off >= m->len)
+    return 0;
+  size_t n = m->len - m->off;
+  if (n > size)
+    n = size;
+  if (n > (size_t)SSIZE_MAX)
+    n = (size_t)SSIZE_MAX;
+  memcpy(out, m->p + m->off, n);
+  m->off += n;
+  return (ssize_t)n;
+}
+
+static ssize_t memio_write(intptr_t *io, const uint8_t *in, size_t size, libbfio_error_t **e)
+{
+  (void)io, (void)in, (void)size, (void)e;
+  return -1;
+}
+
+static off64_t memio_seek(intptr_t *io, off64_t off, int whence, libbfio_error_t **e)
+{
+  (void)e;
+  struct rs_memio *m = (struct rs_memio *)io;
+  if (!m || !m->open)
+    return -1;
+  off64_t base;
+  if (whence == SEEK_SET)
+    base = 0;
+  else if (whence == SEEK_CUR)
+    base = (off64_t)m->off;
+  else if (whence == SEEK_END)
+    base = (off64_t)m->len;
+  else
+    return -1;
+  if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+    return -1;
+  /* Seeking past the end is allowed (as for a file); reads there return 0. */
+  m->off = (size_t)(base + off);
+  return base + off;
+}
+
+static int memio_exists(intptr_t *io, libbfio_error_t **e)
+{
+  (void)e;
+  return io ? 1 : -1;
+}
+
+static int memio_is_open(intptr_t *io, libbfio_error_t **e)
+{
+  (void)e;
+  return io ? (((struct rs_memio *)io)->open ? 1 : 0) : -1;
+}
+
+static int memio_size(intptr_t *io, size64_t *size, libbfio_error_t **e)
+{
+  (void)e;
+  if (!io || !size)
+    return -1;
+  *size = ((struct rs_memio *)io)->len;
+  return 1;
+}
+
+/* A libbfio handle over buf[0..len) (borrowed) that owns its small state. */
+static int memio_handle(libbfio_handle_t **out, const uint8_t *buf, size_t len,
+                        libbfio_error_t **e)
+{
+  struct rs_memio *m = calloc(1, sizeof *m);
+  if (!m)
+    return -1;
+  m->p = buf;
+  m->len = len;
+  if (libbfio_handle_initialize(out, (intptr_t *)m, memio_free, memio_clone, memio_open,
+                                memio_close, memio_read, memio_write, memio_seek,
+                                memio_exists, memio_is_open, memio_size,
+                                LIBBFIO_FLAG_IO_HANDLE_MANAGED |
+                                    LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
+                                e) != 1) {
+    free(m);
+    return -1;
+  }
+  return 1;
+}
+
 /* ---- open / close ------------------------------------------------------- */
 
 enum rs_err rs_hive_open_mem(const uint8_t *buf, size_t len, const char *name,
@@ -248,15 +396,9 @@ enum rs_err rs_hive_open_mem(const uint8_t *buf, size_t len, const char *name,
   libbfio_error_t *be = NULL;
   enum rs_err rc;
 
-  if (libbfio_memory_range_initialize(&h->io, &be) != 1) {
+  if (memio_handle(&h->io, buf, len, &be) != 1) {
     bfio_free_err(&be);
-    rc = rs_diag_set(d, RS_E_NOMEM, where, "libbfio_memory_range_initialize failed");
-    goto fail;
-  }
-  /* libbfio wants a non-const pointer; the handle is only ever opened read-only. */
-  if (libbfio_memory_range_set(h->io, (uint8_t *)(uintptr_t)buf, len, &be) != 1) {
-    bfio_free_err(&be);
-    rc = rs_diag_set(d, RS_E_INTERNAL, where, "libbfio_memory_range_set failed");
+    rc = rs_diag_set(d, RS_E_NOMEM, where, "libbfio_handle_initialize failed");
     goto fail;
   }
   if (libregf_file_initialize(&h->rf, &e) != 1) {

@@ -630,6 +630,65 @@ START_TEST(truncated_guard_page)
 }
 END_TEST
 
+/* Regression (fuzz/fuzz_hive.c, fuzz/corpus/hive/timeout-db7dbd67):
+ * libregf 20201007 reads as many value-list entries as an nk record
+ * announces, past the list cell and its own hive-bin buffer (a heap
+ * over-read; valgrind shows it, ASan faults, and here libregf ran on until
+ * an allocation limit and gave up on the key). hive.c clamps such counts to
+ * the list cell's capacity. Oracle: the same key in the pristine hive. */
+static uint32_t t_le32(const unsigned char *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static const uint32_t big_counts[] = {0x40000002u, 0xFFFFFFFFu, 1000u};
+
+START_TEST(value_count_overrun)
+{
+  size_t len = 0;
+  unsigned char *buf = load(rs_t_src("fixtures/out/w2k-cr2-used/hives/SYSTEM"), &len);
+  RS_T_SKIP_IF(!buf, "fixture hive absent");
+  struct rs_sysinfo *good = malloc(sizeof *good), *bad = malloc(sizeof *bad);
+  ck_assert(good && bad);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", 0, &h, &d), RS_OK);
+  rs_sysinfo_init(good);
+  ck_assert_int_eq(rs_registry_read_system(h, good, &d), RS_OK);
+  rs_hive_close(h);
+  const struct rs_controlset *g = find_set(good, 1);
+  ck_assert_ptr_nonnull(g);
+  ck_assert(g->vroot_c.present);
+
+  /* the nk cell of ControlSet001\...\Virtual Roots: first one in the file */
+  size_t nk = 0;
+  for (size_t i = 0x1000; i + 0x4c + 13 <= len; i++)
+    if (buf[i] == 'n' && buf[i + 1] == 'k' && (int32_t)t_le32(buf + i - 4) < 0 &&
+        buf[i + 0x48] == 13 && memcmp(buf + i + 0x4c, "Virtual Roots", 13) == 0) {
+      nk = i;
+      break;
+    }
+  ck_assert_uint_gt(nk, 0);
+  ck_assert_uint_gt(t_le32(buf + nk + 0x24), 0); /* it has values */
+  uint32_t c = big_counts[_i];
+  for (int k = 0; k < 4; k++)
+    buf[nk + 0x24 + k] = (unsigned char)(c >> (8 * k));
+
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", 0, &h, &d), RS_OK);
+  rs_sysinfo_init(bad);
+  ck_assert_int_eq(rs_registry_read_system(h, bad, &d), RS_OK);
+  rs_hive_close(h);
+  const struct rs_controlset *b = find_set(bad, 1);
+  ck_assert_ptr_nonnull(b);
+  ck_assert(b->vroot_c.present);
+  ck_assert_str_eq(b->vroot_c.data, g->vroot_c.data);
+  ck_assert_str_eq(b->vroot_d.data, g->vroot_d.data);
+  free(good);
+  free(bad);
+  free(buf);
+}
+END_TEST
+
 /* Memory exhaustion: with the address space capped just above current use,
  * opening and reading a big hive fails cleanly or succeeds; never crashes.
  * Only in forked mode (the cap would outlive the test otherwise). */
@@ -1147,6 +1206,8 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, null_args);
   tcase_add_loop_test(tc, format_errors, 0, (int)(sizeof not_hives / sizeof not_hives[0]));
   tcase_add_test(tc, header_only);
+  tcase_add_loop_test(tc, value_count_overrun, 0,
+                      (int)(sizeof big_counts / sizeof big_counts[0]));
   tcase_add_loop_test(tc, truncated_guard_page, 0,
                       (int)(sizeof trunc_lens / sizeof trunc_lens[0]));
   suite_add_tcase(s, tc);

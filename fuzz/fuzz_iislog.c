@@ -7,7 +7,11 @@
 
 static void cb(const struct rs_logrec *r, void *arg)
 {
-  rs_logagg_add((struct rs_logagg *)arg, r);
+  if (r->family < RS_FAM_NONE || r->family >= RS_FAM__COUNT)
+    __builtin_trap();
+  /* iislog.h: the aggregator is fed only with hits (family != NONE) */
+  if (r->family != RS_FAM_NONE)
+    rs_logagg_add((struct rs_logagg *)arg, r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -594,6 +596,106 @@ START_TEST(damaged)
     ck_assert_uint_gt(strlen(d.what), 10);
     ck_assert_int_ne(_i, DMG_DIRTY); /* a dirty hive is still readable */
   }
+  free(buf);
+}
+END_TEST
+
+/* Regression (fuzz/fuzz_hive.c, fuzz/corpus/hive/crash-8a98cb38): libbfio
+ * 20170123's memory range copied the requested size, not what was left, so
+ * a read straddling the end of a truncated hive read past the caller's
+ * buffer. hive.c now gives libbfio its own bounded callbacks. Each truncated
+ * hive is placed so its last byte is the last byte before a PROT_NONE page:
+ * any over-read faults here, with or without a sanitizer. (The redsleuth
+ * link line happens to bind libregf's libbfio_handle_* calls to the copy
+ * exported by libewf.so.2, which failed the read instead; the fuzz harness,
+ * linked without libewf, got libbfio.a's and over-read.) */
+static const size_t trunc_lens[] = {8, 64, 511, 512, 513, 4095, 4096, 4097, 4200, 8191};
+
+START_TEST(truncated_guard_page)
+{
+  size_t flen = 0;
+  unsigned char *full = load(rs_t_src("fixtures/out/w2k-clean/hives/SYSTEM"), &flen);
+  RS_T_SKIP_IF(!full, "fixture hive absent");
+  size_t len = trunc_lens[_i];
+  ck_assert_uint_gt(flen, len);
+  if (len == 8)
+    memcpy(full, "regf\n\n\x81\n", 8); /* the fuzzer's reproducer */
+  long pg = sysconf(_SC_PAGESIZE);
+  size_t span = ((len + (size_t)pg - 1) / (size_t)pg) * (size_t)pg;
+  uint8_t *map = mmap(NULL, span + (size_t)pg, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ck_assert(map != MAP_FAILED);
+  ck_assert_int_eq(mprotect(map + span, (size_t)pg, PROT_NONE), 0);
+  uint8_t *buf = map + span - len;
+  memcpy(buf, full, len);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  /* Every one of these is too short for the hive's own hbin sizes. */
+  enum rs_err e = rs_hive_open_mem(buf, len, "truncated SYSTEM", 0, &h, &d);
+  ck_assert_int_eq(e, RS_E_CORRUPT);
+  ck_assert_ptr_null(h);
+  ck_assert_str_eq(d.where, "truncated SYSTEM");
+  ck_assert(strstr(d.what, "libregf") != NULL);
+  munmap(map, span + (size_t)pg);
+  free(full);
+}
+END_TEST
+
+/* Regression (fuzz/fuzz_hive.c, fuzz/corpus/hive/timeout-db7dbd67):
+ * libregf 20201007 reads as many value-list entries as an nk record
+ * announces, past the list cell and its own hive-bin buffer (a heap
+ * over-read; valgrind shows it, ASan faults, and here libregf ran on until
+ * an allocation limit and gave up on the key). hive.c clamps such counts to
+ * the list cell's capacity. Oracle: the same key in the pristine hive. */
+static uint32_t t_le32(const unsigned char *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static const uint32_t big_counts[] = {0x40000002u, 0xFFFFFFFFu, 1000u};
+
+START_TEST(value_count_overrun)
+{
+  size_t len = 0;
+  unsigned char *buf = load(rs_t_src("fixtures/out/w2k-cr2-used/hives/SYSTEM"), &len);
+  RS_T_SKIP_IF(!buf, "fixture hive absent");
+  struct rs_sysinfo *good = malloc(sizeof *good), *bad = malloc(sizeof *bad);
+  ck_assert(good && bad);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", 0, &h, &d), RS_OK);
+  rs_sysinfo_init(good);
+  ck_assert_int_eq(rs_registry_read_system(h, good, &d), RS_OK);
+  rs_hive_close(h);
+  const struct rs_controlset *g = find_set(good, 1);
+  ck_assert_ptr_nonnull(g);
+  ck_assert(g->vroot_c.present);
+
+  /* the nk cell of ControlSet001\...\Virtual Roots: first one in the file */
+  size_t nk = 0;
+  for (size_t i = 0x1000; i + 0x4c + 13 <= len; i++)
+    if (buf[i] == 'n' && buf[i + 1] == 'k' && (int32_t)t_le32(buf + i - 4) < 0 &&
+        buf[i + 0x48] == 13 && memcmp(buf + i + 0x4c, "Virtual Roots", 13) == 0) {
+      nk = i;
+      break;
+    }
+  ck_assert_uint_gt(nk, 0);
+  ck_assert_uint_gt(t_le32(buf + nk + 0x24), 0); /* it has values */
+  uint32_t c = big_counts[_i];
+  for (int k = 0; k < 4; k++)
+    buf[nk + 0x24 + k] = (unsigned char)(c >> (8 * k));
+
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", 0, &h, &d), RS_OK);
+  rs_sysinfo_init(bad);
+  ck_assert_int_eq(rs_registry_read_system(h, bad, &d), RS_OK);
+  rs_hive_close(h);
+  const struct rs_controlset *b = find_set(bad, 1);
+  ck_assert_ptr_nonnull(b);
+  ck_assert(b->vroot_c.present);
+  ck_assert_str_eq(b->vroot_c.data, g->vroot_c.data);
+  ck_assert_str_eq(b->vroot_d.data, g->vroot_d.data);
+  free(good);
+  free(bad);
   free(buf);
 }
 END_TEST
@@ -1511,6 +1613,10 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, null_args);
   tcase_add_loop_test(tc, format_errors, 0, (int)(sizeof not_hives / sizeof not_hives[0]));
   tcase_add_test(tc, header_only);
+  tcase_add_loop_test(tc, value_count_overrun, 0,
+                      (int)(sizeof big_counts / sizeof big_counts[0]));
+  tcase_add_loop_test(tc, truncated_guard_page, 0,
+                      (int)(sizeof trunc_lens / sizeof trunc_lens[0]));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("realdata");

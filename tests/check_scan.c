@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <check.h>
 #include <jansson.h>
 
@@ -456,6 +457,50 @@ START_TEST(timeline_full_body)
 }
 END_TEST
 
+/* Regression seeds of fuzz/fuzz_scan.c (fuzz/RESULTS.md). The crash-*
+ * images made rs_scan() pass NULL to qsort (no findings; no reference
+ * cmd.exe): undefined behaviour that the ASan+UBSan build of this suite
+ * reports. leak-* leaked inside libtsk (fuzz/lsan.supp). Each must give a
+ * report; w2k-mini.fat (fuzz/mkscanseed.sh) holds root.exe = cmd.exe in
+ * Inetpub\scripts and a trojan C:\explorer.exe, so it is infected. */
+static const struct {
+  const char *file;
+  const char *status; /* expected verdict, NULL = any */
+  int nfind;          /* expected number of findings, -1 = any */
+} fuzz_seeds[] = {
+  {"w2k-mini.fat", "infected", -1},
+  {"crash-12e56e661f0aae9dddcf50ef29d31483f07df052", "undetermined", 0},
+  {"crash-f0e38264d1a231b42f258abe4bccbe000e8f402b", NULL, -1},
+  {"leak-f27a9afb2dc4d1f81b4d623e89225c02c87ebb37", NULL, -1},
+};
+
+START_TEST(fuzz_regression_seeds)
+{
+  char rel[256];
+  snprintf(rel, sizeof rel, "fuzz/corpus/scan/%s", fuzz_seeds[_i].file);
+  const char *p = rs_t_src(rel);
+  RS_T_SKIP_IF(access(p, R_OK) != 0, "fuzz seed absent");
+  json_t *r = scan_image(p, true);
+  const char *st =
+      json_string_value(json_object_get(json_object_get(r, "verdict"), "status"));
+  ck_assert_ptr_nonnull(st);
+  if (fuzz_seeds[_i].status)
+    ck_assert_str_eq(st, fuzz_seeds[_i].status);
+  json_t *f = json_object_get(r, "findings");
+  ck_assert(json_is_array(f));
+  if (fuzz_seeds[_i].nfind >= 0)
+    ck_assert_int_eq((int)json_array_size(f), fuzz_seeds[_i].nfind);
+  int x = rs_report_exit_code(r);
+  ck_assert(x == RS_EXIT_CLEAN || x == RS_EXIT_INDICATORS || x == RS_EXIT_UNREADABLE);
+  if (_i == 0) {
+    ck_assert_int_eq(x, RS_EXIT_INDICATORS);
+    ck_assert_ptr_nonnull(finding_by_path(r, "C:\\Inetpub\\scripts\\root.exe", "CR2-ROOTEXE"));
+    ck_assert_ptr_nonnull(finding_by_path(r, "C:\\explorer.exe", "CR2-EXPLORER"));
+  }
+  json_decref(r);
+}
+END_TEST
+
 Suite *rs_suite_scan(void)
 {
   Suite *s = suite_create("scan");
@@ -470,6 +515,8 @@ Suite *rs_suite_scan(void)
   tcase_set_timeout(rd, 120);
   tcase_add_test(rd, realdata_no_windows);
   tcase_add_test(rd, realdata_ewf_verifies);
+  tcase_add_loop_test(rd, fuzz_regression_seeds, 0,
+                      (int)(sizeof fuzz_seeds / sizeof fuzz_seeds[0]));
   suite_add_tcase(s, rd);
   TCase *cli = tcase_create("batch");
   tcase_set_timeout(cli, 300);

@@ -697,10 +697,14 @@ static void eval_candidates(struct rs_scan_ctx *ctx)
       char **n = realloc(cmd_hashes, (ncmd + 1) * sizeof *n);
       if (n) {
         cmd_hashes = n;
-        cmd_hashes[ncmd++] = strdup(dg.sha256);
+        char *h = strdup(dg.sha256);
+        if (h) /* a NULL entry would crash cmp_str */
+          cmd_hashes[ncmd++] = h;
       }
     }
   }
+  /* no reference cmd.exe: cmd_hashes is NULL, which qsort must not get
+   * (UBSan, found by fuzz/fuzz_scan.c) */
   if (ncmd > 1)
     qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str);
 
@@ -1603,7 +1607,7 @@ static int find_cmp(const void *pa, const void *pb)
 
 static json_t *finalize_findings(struct rs_scan_ctx *ctx)
 {
-  if (ctx->nfind > 1)
+  if (ctx->nfind > 1) /* finds is NULL when there are none (UBSan, fuzz_scan) */
     qsort(ctx->finds, ctx->nfind, sizeof *ctx->finds, find_cmp);
   /* timeline entries refer to findings by creation order: remap */
   int *map = calloc(ctx->nfind ? ctx->nfind : 1, sizeof *map);

@@ -68,7 +68,7 @@ static int tl_cmp(const void *pa, const void *pb)
 
 json_t *rs_tl_build(struct rs_scan_ctx *ctx)
 {
-  if (ctx->ntl > 1)
+  if (ctx->ntl > 1) /* tl is NULL when empty (UBSan, fuzz_scan) */
     qsort(ctx->tl, ctx->ntl, sizeof *ctx->tl, tl_cmp);
   json_t *arr = json_array();
   for (size_t i = 0; i < ctx->ntl; i++) {

@@ -1363,6 +1363,12 @@ static json_t *system_json(struct rs_scan_ctx *ctx)
   json_object_set_new(os, "product_type", regval_data(&si->product_type));
   json_object_set_new(os, "system_root", regval_data(&si->system_root));
   json_object_set_new(os, "registered_owner", regval_data(&si->registered_owner));
+  /* InstallDate is a REG_DWORD of seconds since 1970 (UTC) */
+  struct rs_time inst = rs_time_from_unix((int64_t)si->install_date.dword, 0, 0);
+  json_object_set_new(os, "install_date_utc", si->install_date.present && si->install_date.type == 4 &&
+                                                  si->install_date.dword
+                                              ? rs_json_time(&inst)
+                                              : json_null());
   json_object_set_new(os, "iis_major_version",
                       si->iis_major.present ? json_integer(si->iis_major.dword) : json_null());
   json_object_set_new(s, "os", os);
@@ -1394,6 +1400,7 @@ static json_t *system_json(struct rs_scan_ctx *ctx)
     json_object_set_new(o, "last_written_utc", rs_json_time(&h->last_written));
     json_object_set_new(o, "installed", h->installed[0] ? rs_json_str(h->installed) : json_null());
     json_object_set_new(o, "comments", h->comments[0] ? rs_json_str(h->comments) : json_null());
+    json_object_set_new(o, "filelist", json_boolean(h->filelist));
     json_object_set(hf, h->id, o);
     json_decref(o);
   }

@@ -46,7 +46,9 @@ for frac in 4 2 1; do
   for row in \
     "scan_nohash|$rs scan --no-hash --json $img" \
     "scan_hash|$rs scan --json $img" \
+    "scan_tlfull|rm -rf $out/tl; $rs scan --no-hash --timeline full --out-dir $out/tl $img" \
     "fls_rp|fls -r -p $img" \
+    "fls_m|fls -r -m / $img" \
     "fls_m_mactime|fls -r -m / $img | mactime -b - -d" \
     "icat_grep|for i in $logs; do icat $img \$i; done | grep -c default.ida" \
     "regripper|regripper -r $hivedir/SYSTEM -a; regripper -r $hivedir/SOFTWARE -a" \
@@ -62,7 +64,9 @@ for frac in 4 2 1; do
     echo
     echo "- scan --no-hash / fls -r -p: $(ratio "$r_scan_nohash" "$r_fls_rp") (target <= 1.0)"
     echo "- scan with hashes / slowest single digest: $(ratio "$r_scan_hash" "$slow") (target <= 1.1)"
-    echo "- log scan cost is inside scan; icat|grep alone: ${r_icat_grep}s"
+    echo "- scan --timeline full (every file's MACB as a body file, plus the whole analysis) / fls -r -m: $(ratio "$r_scan_tlfull" "$r_fls_m") (target <= 1.0)"
+    echo "- scan --no-hash (walk + hives + all logs + verdict) / icat of the logs | grep -c default.ida: $(ratio "$r_scan_nohash" "$r_icat_grep") (target <= 1.0)"
+    echo "- peak RSS of scan: $(awk -F': ' '/Maximum resident/{print int($2/1024)}' "$work/scan_hash.time") MiB (target <= 128)"
     echo
   } >> "$res"
   rm -rf "$out"

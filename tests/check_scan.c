@@ -501,6 +501,31 @@ START_TEST(fuzz_regression_seeds)
 }
 END_TEST
 
+/* fixture-recipes section 0: libregf's libyal helpers must be the private
+ * static copies, never libewf.so's exported ones (which depends on the link
+ * order), and nothing libyal may be exported from the binary. */
+START_TEST(libyal_is_private)
+{
+  RS_T_SKIP_IF(!rs_t_have("nm"), "nm absent");
+  char cmd[4096];
+  char *out = NULL;
+  snprintf(cmd, sizeof cmd, "nm '%s/redsleuth' | grep -c ' U lib\\(bfio\\|cdata\\|cerror\\|regf\\)_'",
+           RS_BUILDDIR);
+  rs_t_run(cmd, &out);
+  ck_assert_msg(out && atoi(out) == 0, "undefined libyal symbols (bound to a shared copy): %s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "nm -D --defined-only '%s/redsleuth' | grep -c 'libbfio_\\|libcdata_\\|libregf_'",
+           RS_BUILDDIR);
+  rs_t_run(cmd, &out);
+  ck_assert_msg(out && atoi(out) == 0, "libyal symbols exported: %s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "nm '%s/redsleuth' | grep -c ' t libbfio_handle_read_buffer$'", RS_BUILDDIR);
+  rs_t_run(cmd, &out);
+  ck_assert_msg(out && atoi(out) == 1, "no private libbfio copy linked: %s", out);
+  free(out);
+}
+END_TEST
+
 Suite *rs_suite_scan(void)
 {
   Suite *s = suite_create("scan");
@@ -523,6 +548,7 @@ Suite *rs_suite_scan(void)
   tcase_add_test(cli, batch_isolates_failures);
   tcase_add_test(cli, turbinia_task_fake_runner);
   tcase_add_test(cli, timeline_full_body);
+  tcase_add_test(cli, libyal_is_private);
   suite_add_tcase(s, cli);
   return s;
 }

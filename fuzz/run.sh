@@ -27,7 +27,7 @@ for h in $harnesses; do
   # libFuzzer checks every input for leaks itself; the exit-time check
   # would only re-count the suppressed library leaks of a long run (LSan
   # gives up suppressing past a few thousand and fails the run)
-  asan="leak_check_at_exit=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+  asan="leak_check_at_exit=0:suppressions=$here/asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   case $h in
     pe) src="$top/src/lib/sources/pe.c"; libs="" ;;
     iislog) src="$top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;

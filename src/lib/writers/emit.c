@@ -1,6 +1,7 @@
 #include "writers/emit.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,6 +62,34 @@ void em_val(struct rs_emit *t, const json_t *v, const char *dflt)
 void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt)
 {
   em_val(t, json_is_object(o) ? json_object_get(o, k) : NULL, dflt);
+}
+
+void em_tmpl(struct rs_emit *t, const json_t *o, const char *tmpl)
+{
+  const char *p = tmpl;
+  while (*p && !t->err) {
+    const char *open = strchr(p, '{');
+    const char *close = open ? strchr(open, '}') : NULL;
+    if (!open || !close) {
+      t->err = rs_buf_adds(&t->out, p);
+      return;
+    }
+    if (open > p)
+      t->err = rs_buf_add(&t->out, p, (size_t)(open - p));
+    char key[64];
+    size_t n = (size_t)(close - open - 1);
+    bool opt = n > 0 && open[n] == '?';
+    if (opt)
+      n--;
+    if (n >= sizeof key) {
+      t->err = RS_E_INTERNAL;
+      return;
+    }
+    memcpy(key, open + 1, n);
+    key[n] = '\0';
+    em_key(t, o, key, opt ? "" : "-");
+    p = close + 1;
+  }
 }
 
 void em_locator(struct rs_emit *t, const json_t *f)

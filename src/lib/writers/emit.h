@@ -30,6 +30,11 @@ void em_esc(struct rs_emit *t, const char *s);
 /* A report value (string, number, bool) escaped; null or absent shows as dflt. */
 void em_val(struct rs_emit *t, const json_t *v, const char *dflt);
 void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt);
+/* A line template over one report object: text is copied as trusted text,
+ * except "{key}", replaced by o's value escaped ("-" when null or absent),
+ * and "{key?}", the same with "" for null. Keys are [a-z0-9_]. So that a
+ * row reads as its output: em_tmpl(t, u, "  {utc}  {ip}  status {status}\n"). */
+void em_tmpl(struct rs_emit *t, const json_t *o, const char *tmpl);
 /* Where a finding is (rs_writer_locator), escaped. */
 void em_locator(struct rs_emit *t, const json_t *f);
 /* The finding with this id in report.findings, or NULL. */

@@ -205,11 +205,7 @@ static void checklist(struct rs_emit *t, const json_t *report)
     cls(t, "st-", rs_writer_str(c, "status"));
     em_put(t, "\">");
     em_key(t, c, "status", "unknown");
-    em_put(t, "</td><td>");
-    em_key(t, c, "item", "-");
-    em_put(t, " <small>(");
-    em_key(t, c, "id", "-");
-    em_put(t, ")</small></td><td>");
+    em_tmpl(t, c, "</td><td>{item} <small>({id})</small></td><td>");
     finding_refs(t, report, json_object_get(c, "findings"));
     em_put(t, "</td><td>");
     em_key(t, c, "note", "");
@@ -245,24 +241,14 @@ static void findings(struct rs_emit *t, const json_t *report)
     em_put(t, "\">");
     em_key(t, f, "severity", "-");
     em_put(t, "</td><td class=\"id\"><code>");
-    em_key(t, f, "id", "-");
-    em_put(t, "</code></td><td>");
-    em_key(t, f, "title", "-");
+    em_tmpl(t, f, "{id}</code></td><td>{title}");
     const json_t *live = json_object_get(f, "live");
     if (json_is_false(live))
       em_put(t, " <span class=\"hist\">(history: not the current state)</span>");
     if (rs_writer_str(f, "why")) {
-      em_put(t, "<br><small>why: ");
-      em_key(t, f, "why", "");
-      em_put(t, "</small>");
+      em_tmpl(t, f, "<br><small>why: {why?}</small>");
     }
-    em_put(t, "<br><small>");
-    em_key(t, f, "kind", "-");
-    em_put(t, ", ");
-    em_key(t, f, "family", "-");
-    em_put(t, ", ref ");
-    em_key(t, f, "ref", "-");
-    em_put(t, "</small>");
+    em_tmpl(t, f, "<br><small>{kind}, {family}, ref {ref}</small>");
     const char *k;
     const json_t *v;
     const char *kd = rs_writer_str(f, "kind");
@@ -282,14 +268,10 @@ static void findings(struct rs_emit *t, const json_t *report)
     /* hashes under the finding, full width: a narrow column would break
      * them over many lines */
     if (rs_writer_str(f, "md5")) {
-      em_put(t, "<br><small>md5 <code>");
-      em_key(t, f, "md5", "");
-      em_put(t, "</code></small>");
+      em_tmpl(t, f, "<br><small>md5 <code>{md5?}</code></small>");
     }
     if (rs_writer_str(f, "sha256")) {
-      em_put(t, "<br><small>sha256 <code>");
-      em_key(t, f, "sha256", "");
-      em_put(t, "</code></small>");
+      em_tmpl(t, f, "<br><small>sha256 <code>{sha256?}</code></small>");
     }
     if (json_is_true(json_object_get(f, "si_before_fn")))
       em_put(t, "<br><small class=\"deleted\">$SI created before $FN created: $SI times may have "
@@ -303,9 +285,7 @@ static void findings(struct rs_emit *t, const json_t *report)
     em_put(t, json_is_true(alloc) ? "allocated"
                                : json_is_false(alloc) ? "<span class=\"deleted\">deleted</span>" : "-");
     if (json_is_integer(json_object_get(f, "mft_entry"))) {
-      em_put(t, "<br><small>MFT ");
-      em_key(t, f, "mft_entry", "-");
-      em_put(t, "</small>");
+      em_tmpl(t, f, "<br><small>MFT {mft_entry}</small>");
     }
     em_put(t, "</td><td>");
     em_key(t, f, "size", "-");
@@ -367,14 +347,10 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     em_put(t, "</th><td>");
     tri(t, json_object_get(v, "present"));
     if (rs_writer_str(v, "key")) {
-      em_put(t, " <code>");
-      em_key(t, v, "key", "");
-      em_put(t, "</code>");
+      em_tmpl(t, v, " <code>{key?}</code>");
     }
     if (rs_writer_str(v, "last_written_utc")) {
-      em_put(t, " <small>written ");
-      em_key(t, v, "last_written_utc", "");
-      em_put(t, "</small>");
+      em_tmpl(t, v, " <small>written {last_written_utc?}</small>");
     }
     em_put(t, "</td></tr>\n");
   }
@@ -386,9 +362,7 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     size_t j;
     const json_t *cs;
     json_array_foreach(sets, j, cs) {
-      em_put(t, "<tr><td>");
-      em_key(t, cs, "name", "-");
-      em_put(t, "</td><td>");
+      em_tmpl(t, cs, "<tr><td>{name}</td><td>");
       static const char *const flags[] = {"current", "default", "last_known_good", "failed"};
       for (int fl = 0; fl < 4; fl++)
         if (json_is_true(json_object_get(cs, flags[fl]))) {
@@ -415,27 +389,13 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     size_t i;
     json_array_foreach(idq, i, v) {
       const json_t *p = json_object_get(v, "patched");
-      em_put(t, "<tr><td><code>");
-      em_key(t, v, "path", "-");
-      em_put(t, "</code></td><td>");
-      em_key(t, v, "file_version", "-");
-      em_put(t, "</td><td>");
-      em_key(t, v, "role", "-");
+      em_tmpl(t, v, "<tr><td><code>{path}</code></td><td>{file_version}</td><td>{role}");
       em_put(t, json_is_true(p) ? "</td><td class=\"st-pass\">patched"
                              : json_is_false(p) ? "</td><td class=\"st-fail\">vulnerable"
                                                 : "</td><td class=\"st-unknown\">unknown");
-      em_put(t, "</td><td>");
-      em_key(t, v, "size", "-");
-      em_put(t, "</td><td>");
-      em_key(t, v, "pe_timestamp_utc", "-");
-      em_put(t, "</td><td><code>");
-      em_key(t, v, "sha256", "-");
-      em_put(t, "</code></td><td><small>");
-      em_key(t, v, "why", "");
+      em_tmpl(t, v, "</td><td>{size}</td><td>{pe_timestamp_utc}</td><td><code>{sha256}</code></td><td><small>{why?}");
       if (rs_writer_str(v, "rule")) {
-        em_put(t, " (rule <code>");
-        em_key(t, v, "rule", "");
-        em_put(t, "</code>)");
+        em_tmpl(t, v, " (rule <code>{rule?}</code>)");
       }
       em_put(t, "</small></td></tr>\n");
     }
@@ -455,9 +415,7 @@ static void logs(struct rs_emit *t, const json_t *report)
   static const char *const fcols[] = {"format", "lines", "parsed", "unparsed", "first_utc",
                                       "last_utc"};
   json_array_foreach(json_object_get(lg, "files"), i, v) {
-    em_put(t, "<tr><td><code>");
-    em_key(t, v, "path", "-");
-    em_put(t, "</code></td>");
+    em_tmpl(t, v, "<tr><td><code>{path}</code></td>");
     for (size_t c = 0; c < sizeof fcols / sizeof fcols[0]; c++) {
       em_put(t, "<td>");
       em_key(t, v, fcols[c], "-");
@@ -498,18 +456,7 @@ static void logs(struct rs_emit *t, const json_t *report)
     em_put(t, "<table>\n<tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th><th>Log file, "
            "line</th></tr>\n");
     json_array_foreach(bd, i, v) {
-      em_put(t, "<tr><td>");
-      em_key(t, v, "utc", "-");
-      em_put(t, "</td><td>");
-      em_key(t, v, "ip", "-");
-      em_put(t, "</td><td>");
-      em_key(t, v, "status", "-");
-      em_put(t, "</td><td><code>");
-      em_key(t, v, "request", "-");
-      em_put(t, "</code></td><td><code>");
-      em_key(t, v, "file", "-");
-      em_put(t, "</code>, ");
-      em_key(t, v, "line", "-");
+      em_tmpl(t, v, "<tr><td>{utc}</td><td>{ip}</td><td>{status}</td><td><code>{request}</code></td><td><code>{file}</code>, {line}");
       em_put(t, "</td></tr>\n");
     }
     em_put(t, "</table>\n");
@@ -529,12 +476,7 @@ static void unreadable(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *v;
   json_array_foreach(u, i, v) {
-    em_put(t, "<tr><td>");
-    em_key(t, v, "what", "-");
-    em_put(t, "</td><td><code>");
-    em_key(t, v, "where", "-");
-    em_put(t, "</code></td><td>");
-    em_key(t, v, "reason", "-");
+    em_tmpl(t, v, "<tr><td>{what}</td><td><code>{where}</code></td><td>{reason}");
     em_put(t, "</td></tr>\n");
   }
   em_put(t, "</table>\n</section>\n");
@@ -714,11 +656,7 @@ static void chart(struct rs_emit *t, const json_t *report)
     em_putf(t, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c0392b\" "
             "stroke-width=\"2\"><title>",
          CH_L + dw * x, CH_T, CH_L + dw * x, CH_H - CH_B);
-    em_key(t, e, "datetime", "");
-    em_put(t, " ");
-    em_key(t, e, "finding", "");
-    em_put(t, ": ");
-    em_key(t, e, "message", "");
+    em_tmpl(t, e, "{datetime?} {finding?}: {message?}");
     em_put(t, "</title></line>\n");
   }
   em_putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\">bars: worm requests per UTC day; red "
@@ -749,16 +687,7 @@ static void timeline(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *e;
   json_array_foreach(tl, i, e) {
-    em_put(t, "<tr><td>");
-    em_key(t, e, "datetime", "-");
-    em_put(t, "</td><td>");
-    em_key(t, e, "source", "-");
-    em_put(t, "</td><td>");
-    em_key(t, e, "timestamp_desc", "-");
-    em_put(t, "</td><td>");
-    em_key(t, e, "message", "");
-    em_put(t, "</td><td><code>");
-    em_key(t, e, "finding", "");
+    em_tmpl(t, e, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}</td><td>{message?}</td><td><code>{finding?}");
     em_put(t, "</code></td></tr>\n");
   }
   em_put(t, "</table>\n</section>\n");

@@ -65,10 +65,7 @@ static void finding_refs(struct rs_emit *t, const json_t *report, const json_t *
       em_put(t, " (no such finding in the report)\n");
       continue;
     }
-    em_put(t, " [");
-    em_key(t, f, "severity", "-");
-    em_put(t, "] ");
-    em_key(t, f, "title", "-");
+    em_tmpl(t, f, " [{severity}] {title}");
     em_put(t, "\n");
     if (has_locator(f)) {
       em_put(t, indent);
@@ -228,18 +225,11 @@ static void evidence(struct rs_emit *t, const json_t *report)
     json_array_foreach(vols, i, vo) {
       em_put(t, "    #");
       em_key(t, vo, "index", "?");
-      em_put(t, " start sector ");
-      em_key(t, vo, "start_sector", "-");
-      em_put(t, ", ");
-      em_key(t, vo, "sectors", "-");
-      em_put(t, " sectors, ");
-      em_key(t, vo, "fs_type", "-");
+      em_tmpl(t, vo, " start sector {start_sector}, {sectors} sectors, {fs_type}");
       em_put(t, ", label \"");
       em_key(t, vo, "label", "");
       em_put(t, "\", drive ");
-      em_key(t, vo, "drive", "-");
-      em_put(t, ", Windows root ");
-      em_key(t, vo, "windows_root", "-");
+      em_tmpl(t, vo, "{drive}, Windows root {windows_root}");
       em_put(t, "\n");
     }
   }
@@ -260,9 +250,7 @@ static void checklist(struct rs_emit *t, const json_t *report)
     em_put(t, "  [");
     upper(t, st ? st : "unknown");
     em_put(t, st && strlen(st) >= 7 ? "] " : "]    ");
-    em_key(t, c, "item", "-");
-    em_put(t, "  (");
-    em_key(t, c, "id", "-");
+    em_tmpl(t, c, "{item}  ({id}");
     em_put(t, ")\n");
     const char *note = rs_writer_str(c, "note");
     if (note && *note) {
@@ -311,9 +299,7 @@ static void findings(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *f;
   json_array_foreach(fs, i, f) {
-    em_put(t, "  ");
-    em_key(t, f, "id", "-");
-    em_put(t, "  ");
+    em_tmpl(t, f, "  {id}  ");
     upper(t, rs_writer_str(f, "severity") ? rs_writer_str(f, "severity") : "-");
     em_put(t, "  ");
     em_key(t, f, "title", "-");
@@ -361,10 +347,7 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (json_is_boolean(alloc) || json_is_integer(json_object_get(f, "size"))) {
       em_put(t, "      state    ");
       em_put(t, json_is_true(alloc) ? "allocated" : json_is_false(alloc) ? "DELETED (unallocated)" : "-");
-      em_put(t, ", size ");
-      em_key(t, f, "size", "-");
-      em_put(t, ", MFT entry ");
-      em_key(t, f, "mft_entry", "-");
+      em_tmpl(t, f, ", size {size}, MFT entry {mft_entry}");
       em_put(t, "\n");
     }
     if (rs_writer_str(f, "md5")) {
@@ -430,11 +413,7 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   section(t, "System");
   em_put(t, "  OS             ");
   em_key(t, os, "product", "unknown");
-  em_put(t, " ");
-  em_key(t, os, "version", "");
-  em_put(t, " build ");
-  em_key(t, os, "build", "-");
-  em_put(t, ", ");
+  em_tmpl(t, os, " {version?} build {build}, ");
   em_key(t, os, "service_pack", "no service pack");
   if (json_is_boolean(json_object_get(os, "sp6a"))) {
     em_put(t, ", SP6a ");
@@ -539,25 +518,14 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     em_put(t, "    ");
     em_key(t, v, "path", "-");
     em_put(t, "\n      version ");
-    em_key(t, v, "file_version", "-");
-    em_put(t, ", role ");
-    em_key(t, v, "role", "-");
-    em_put(t, ", ");
+    em_tmpl(t, v, "{file_version}, role {role}, ");
     em_put(t, json_is_true(p) ? "PATCHED" : json_is_false(p) ? "VULNERABLE" : "state unknown");
-    em_put(t, ", size ");
-    em_key(t, v, "size", "-");
-    em_put(t, ", PE time ");
-    em_key(t, v, "pe_timestamp_utc", "-");
+    em_tmpl(t, v, ", size {size}, PE time {pe_timestamp_utc}");
     em_put(t, "\n      sha256 ");
     em_key(t, v, "sha256", "-");
     em_put(t, "\n");
     if (rs_writer_str(v, "why")) {
-      em_put(t, "      state ");
-      em_key(t, v, "state", "-");
-      em_put(t, " by rule ");
-      em_key(t, v, "rule", "-");
-      em_put(t, ": ");
-      em_key(t, v, "why", "");
+      em_tmpl(t, v, "      state {state} by rule {rule}: {why?}");
       em_put(t, "\n");
     }
   }
@@ -575,23 +543,11 @@ static void logs(struct rs_emit *t, const json_t *report)
     em_put(t, "    ");
     em_key(t, v, "path", "-");
     em_put(t, "\n      ");
-    em_key(t, v, "format", "-");
-    em_put(t, ", ");
-    em_key(t, v, "lines", "-");
-    em_put(t, " lines, ");
-    em_key(t, v, "parsed", "-");
-    em_put(t, " parsed, ");
-    em_key(t, v, "unparsed", "-");
-    em_put(t, " unparsed, ");
-    em_key(t, v, "first_utc", "-");
-    em_put(t, " .. ");
-    em_key(t, v, "last_utc", "-");
+    em_tmpl(t, v, "{format}, {lines} lines, {parsed} parsed, {unparsed} unparsed, {first_utc} .. {last_utc}");
     if (json_is_false(json_object_get(v, "times_utc"))) {
       em_put(t, " (local times, time zone unknown: not converted to UTC)");
     } else if (rs_writer_str(v, "time_zone")) {
-      em_put(t, " (local times converted to UTC with ");
-      em_key(t, v, "time_zone", "-");
-      em_put(t, ")");
+      em_tmpl(t, v, " (local times converted to UTC with {time_zone})");
     }
     if (json_is_true(json_object_get(v, "deleted")))
       em_put(t, ", DELETED log file");
@@ -640,15 +596,10 @@ static void logs(struct rs_emit *t, const json_t *report)
   em_putf(t, "  Attackers: %zu%s\n", n, n > shown ? " (first 20 in report order)" : "");
   for (i = 0; i < shown; i++) {
     v = json_array_get(att, i);
-    em_put(t, "    ");
-    em_key(t, v, "ip", "-");
-    em_put(t, "  ");
+    em_tmpl(t, v, "    {ip}  ");
     em_key(t, v, "hits", "0");
     em_put(t, json_integer_value(json_object_get(v, "hits")) == 1 ? " hit,  " : " hits, ");
-    em_key(t, v, "first_utc", "-");
-    em_put(t, " .. ");
-    em_key(t, v, "last_utc", "-");
-    em_put(t, ", ");
+    em_tmpl(t, v, "{first_utc} .. {last_utc}, ");
     const json_t *fams = json_object_get(v, "families");
     size_t j;
     const json_t *fa;
@@ -662,18 +613,11 @@ static void logs(struct rs_emit *t, const json_t *report)
   const json_t *bd = json_object_get(lg, "backdoor_use");
   em_putf(t, "  Backdoor use: %zu request(s) answered 2xx/502\n", json_array_size(bd));
   json_array_foreach(bd, i, v) {
-    em_put(t, "    ");
-    em_key(t, v, "utc", "-");
-    em_put(t, "  ");
-    em_key(t, v, "ip", "-");
-    em_put(t, "  status ");
-    em_key(t, v, "status", "-");
+    em_tmpl(t, v, "    {utc}  {ip}  status {status}");
     em_put(t, "\n      ");
     em_key(t, v, "request", "-");
     em_put(t, "\n      ");
-    em_key(t, v, "file", "-");
-    em_put(t, " line ");
-    em_key(t, v, "line", "-");
+    em_tmpl(t, v, "{file} line {line}");
     em_put(t, "\n");
   }
 }
@@ -689,10 +633,7 @@ static void unreadable(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *v;
   json_array_foreach(u, i, v) {
-    em_put(t, "  ");
-    em_key(t, v, "what", "-");
-    em_put(t, ": ");
-    em_key(t, v, "where", "-");
+    em_tmpl(t, v, "  {what}: {where}");
     em_put(t, "\n    ");
     em_key(t, v, "reason", "-");
     em_put(t, "\n");
@@ -710,18 +651,11 @@ static void timeline(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *v;
   json_array_foreach(tl, i, v) {
-    em_put(t, "  ");
-    em_key(t, v, "datetime", "-");
-    em_put(t, "  ");
-    em_key(t, v, "source", "-");
-    em_put(t, "  ");
-    em_key(t, v, "timestamp_desc", "-");
+    em_tmpl(t, v, "  {datetime}  {source}  {timestamp_desc}");
     em_put(t, "\n      ");
     em_key(t, v, "message", "");
     if (rs_writer_str(v, "finding")) {
-      em_put(t, "  [");
-      em_key(t, v, "finding", "");
-      em_put(t, "]");
+      em_tmpl(t, v, "  [{finding?}]");
     }
     em_put(t, "\n");
   }

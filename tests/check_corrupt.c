@@ -520,6 +520,12 @@ START_TEST(ewf_corrupted_chunk)
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   json_t *ev = json_object_get(r.rep, "evidence");
   ck_assert_str_eq(json_string_value(json_object_get(ev, "verification")), "mismatch");
+  /* shown first in the JSON too: "warnings" is the key right after "schema" */
+  const char *w0 = json_string_value(json_array_get(json_object_get(r.rep, "warnings"), 0));
+  ck_assert_ptr_nonnull(w0);
+  ck_assert_ptr_nonnull(strstr(w0, "STORED HASH MISMATCH"));
+  void *it = json_object_iter_next(r.rep, json_object_iter(r.rep));
+  ck_assert_str_eq(json_object_iter_key(it), "warnings");
   char range[64];
   uint64_t first = offs[0] / 512 / 64 * 64;
   snprintf(range, sizeof range, "sectors %llu-%llu", (unsigned long long)first,

@@ -1761,9 +1761,17 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
   json_t *findings = finalize_findings(&ctx);
   json_t *rep = json_object();
   json_object_set_new(rep, "schema", json_string("redsleuth-report/1"));
+  /* what must be seen first, before any other field (issue 7) */
+  json_t *warnings = json_array();
+  json_object_set_new(rep, "warnings", warnings);
   json_object_set_new(rep, "tool", rs_report_tool());
   json_object_set_new(rep, "run", rs_report_run(o, started));
-  json_object_set_new(rep, "evidence", evidence_json(&ctx, &hj, !o->no_hash, &em));
+  json_t *evj = evidence_json(&ctx, &hj, !o->no_hash, &em);
+  json_object_set_new(rep, "evidence", evj);
+  if (strcmp(json_string_value(json_object_get(evj, "verification")), "mismatch") == 0)
+    json_array_append_new(warnings, json_string(
+        "STORED HASH MISMATCH: the media's computed hashes differ from the hashes stored in the "
+        "EWF image; the evidence may have changed since acquisition (see evidence)"));
   json_object_set_new(rep, "volumes", rs_report_volumes(ctx.img));
   json_object_set_new(rep, "system", system_json(&ctx));
   json_object_set_new(rep, "logs", logs_json(&ctx));

@@ -45,8 +45,7 @@ static void finding_refs(struct rs_emit *t, const json_t *report, const json_t *
     em_val(t, id, "-");
     em_put(t, "</code> ");
     if (f) {
-      em_key(t, f, "title", "-");
-      em_put(t, " <code class=\"path\">");
+      em_tmpl(t, f, "{title} <code class=\"path\">");
       em_locator(t, f);
       em_put(t, "</code>");
     } else {
@@ -106,9 +105,7 @@ static void banner(struct rs_emit *t, const json_t *report)
   cls(t, "v-", status);
   em_put(t, "\" id=\"verdict\">\n<h1>Verdict: ");
   em_esc(t, status ? status : "none");
-  em_put(t, "</h1>\n<p>");
-  em_key(t, v, "summary", "");
-  em_put(t, "</p>\n");
+  em_tmpl(t, v, "</h1>\n<p>{summary?}</p>\n");
   const json_t *notes = json_object_get(v, "notes");
   if (json_array_size(notes)) {
     size_t i;
@@ -207,9 +204,7 @@ static void checklist(struct rs_emit *t, const json_t *report)
     em_key(t, c, "status", "unknown");
     em_tmpl(t, c, "</td><td>{item} <small>({id})</small></td><td>");
     finding_refs(t, report, json_object_get(c, "findings"));
-    em_put(t, "</td><td>");
-    em_key(t, c, "note", "");
-    em_put(t, "</td></tr>\n");
+    em_tmpl(t, c, "</td><td>{note?}</td></tr>\n");
   }
   em_put(t, "</table>\n</section>\n");
 }
@@ -238,10 +233,7 @@ static void findings(struct rs_emit *t, const json_t *report)
     const json_t *alloc = json_object_get(f, "allocated");
     em_put(t, "<tr><td class=\"");
     cls(t, "s-", rs_writer_str(f, "severity"));
-    em_put(t, "\">");
-    em_key(t, f, "severity", "-");
-    em_put(t, "</td><td class=\"id\"><code>");
-    em_tmpl(t, f, "{id}</code></td><td>{title}");
+    em_tmpl(t, f, "\">{severity}</td><td class=\"id\"><code>{id}</code></td><td>{title}");
     const json_t *live = json_object_get(f, "live");
     if (json_is_false(live))
       em_put(t, " <span class=\"hist\">(history: not the current state)</span>");
@@ -287,9 +279,7 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (json_is_integer(json_object_get(f, "mft_entry"))) {
       em_tmpl(t, f, "<br><small>MFT {mft_entry}</small>");
     }
-    em_put(t, "</td><td>");
-    em_key(t, f, "size", "-");
-    em_put(t, "</td><td class=\"times\">");
+    em_tmpl(t, f, "</td><td>{size}</td><td class=\"times\">");
     const json_t *tm = json_object_get(f, "times");
     for (size_t k2 = 0; k2 < sizeof times / sizeof times[0]; k2++) {
       if (!rs_writer_str(tm, times[k2].k))
@@ -328,9 +318,7 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   tri(t, json_object_get(sm, "ida"));
   em_put(t, ", .idq ");
   tri(t, json_object_get(sm, "idq"));
-  em_put(t, " <small>(from <code>");
-  em_key(t, sm, "source", "-");
-  em_put(t, "</code>)</small></td></tr>\n");
+  em_tmpl(t, sm, " <small>(from <code>{source}</code>)</small></td></tr>\n");
   const char *k;
   const json_t *v;
   json_object_foreach(json_object_get(sys, "virtual_roots"), k, v) {
@@ -456,8 +444,7 @@ static void logs(struct rs_emit *t, const json_t *report)
     em_put(t, "<table>\n<tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th><th>Log file, "
            "line</th></tr>\n");
     json_array_foreach(bd, i, v) {
-      em_tmpl(t, v, "<tr><td>{utc}</td><td>{ip}</td><td>{status}</td><td><code>{request}</code></td><td><code>{file}</code>, {line}");
-      em_put(t, "</td></tr>\n");
+      em_tmpl(t, v, "<tr><td>{utc}</td><td>{ip}</td><td>{status}</td><td><code>{request}</code></td><td><code>{file}</code>, {line}</td></tr>\n");
     }
     em_put(t, "</table>\n");
   }
@@ -476,8 +463,7 @@ static void unreadable(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *v;
   json_array_foreach(u, i, v) {
-    em_tmpl(t, v, "<tr><td>{what}</td><td><code>{where}</code></td><td>{reason}");
-    em_put(t, "</td></tr>\n");
+    em_tmpl(t, v, "<tr><td>{what}</td><td><code>{where}</code></td><td>{reason}</td></tr>\n");
   }
   em_put(t, "</table>\n</section>\n");
 }
@@ -656,8 +642,7 @@ static void chart(struct rs_emit *t, const json_t *report)
     em_putf(t, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c0392b\" "
             "stroke-width=\"2\"><title>",
          CH_L + dw * x, CH_T, CH_L + dw * x, CH_H - CH_B);
-    em_tmpl(t, e, "{datetime?} {finding?}: {message?}");
-    em_put(t, "</title></line>\n");
+    em_tmpl(t, e, "{datetime?} {finding?}: {message?}</title></line>\n");
   }
   em_putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\">bars: worm requests per UTC day; red "
           "lines: artifact times",
@@ -687,8 +672,7 @@ static void timeline(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *e;
   json_array_foreach(tl, i, e) {
-    em_tmpl(t, e, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}</td><td>{message?}</td><td><code>{finding?}");
-    em_put(t, "</code></td></tr>\n");
+    em_tmpl(t, e, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}</td><td>{message?}</td><td><code>{finding?}</code></td></tr>\n");
   }
   em_put(t, "</table>\n</section>\n");
 }
@@ -699,9 +683,7 @@ static void footer(struct rs_emit *t, const json_t *report)
   em_put(t, "<footer id=\"run\">\n<h2>Run</h2>\n<table class=\"kv\">\n");
   em_put(t, "<tr><th>Tool</th><td>");
   em_key(t, tool, "name", "redsleuth");
-  em_put(t, " ");
-  em_key(t, tool, "version", "-");
-  em_put(t, "</td></tr>\n");
+  em_tmpl(t, tool, " {version}</td></tr>\n");
   const char *k;
   const json_t *v;
   json_object_foreach(json_object_get(tool, "libraries"), k, v) {
@@ -720,8 +702,7 @@ static void footer(struct rs_emit *t, const json_t *report)
       em_put(t, " ");
     em_val(t, v, "");
   }
-  em_put(t, "</code></td></tr>\n<tr><th>Schema</th><td>");
-  em_key(t, report, "schema", "-");
+  em_tmpl(t, report, "</code></td></tr>\n<tr><th>Schema</th><td>{schema}");
   em_put(t, "</td></tr>\n</table>\n<p><small>Strings from the evidence are escaped: "
          "<code>\\\\</code> is one backslash, <code>\\xNN</code> a control character or a "
          "byte that is not UTF-8, <code>\\u{NNNN}</code> a C1 control or a bidirectional "

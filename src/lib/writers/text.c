@@ -65,8 +65,7 @@ static void finding_refs(struct rs_emit *t, const json_t *report, const json_t *
       em_put(t, " (no such finding in the report)\n");
       continue;
     }
-    em_tmpl(t, f, " [{severity}] {title}");
-    em_put(t, "\n");
+    em_tmpl(t, f, " [{severity}] {title}\n");
     if (has_locator(f)) {
       em_put(t, indent);
       em_put(t, "      ");
@@ -105,8 +104,7 @@ static void verdict(struct rs_emit *t, const json_t *report)
   upper(t, status ? status : "none");
   em_put(t, "\n\n");
   if (rs_writer_str(v, "summary")) {
-    em_key(t, v, "summary", "");
-    em_put(t, "\n");
+    em_tmpl(t, v, "{summary?}\n");
   }
   const json_t *notes = json_object_get(v, "notes");
   size_t i;
@@ -132,9 +130,7 @@ static void run_block(struct rs_emit *t, const json_t *report)
   section(t, "Run");
   em_put(t, "  Tool           ");
   em_key(t, tool, "name", "redsleuth");
-  em_put(t, " ");
-  em_key(t, tool, "version", "-");
-  em_put(t, "\n");
+  em_tmpl(t, tool, " {version}\n");
   const json_t *libs = json_object_get(tool, "libraries");
   if (json_object_size(libs)) {
     em_put(t, "  Libraries      ");
@@ -181,9 +177,7 @@ static void evidence(struct rs_emit *t, const json_t *report)
     em_put(t, "\n");
   }
   field(t, "Format", ev, "format");
-  em_put(t, "  Media size     ");
-  em_key(t, ev, "media_size", "-");
-  em_put(t, " bytes\n");
+  em_tmpl(t, ev, "  Media size     {media_size} bytes\n");
   const json_t *h = json_object_get(ev, "hashes");
   if (!json_is_object(h)) {
     em_put(t, "  Hashes         not computed (--no-hash)\n");
@@ -225,12 +219,7 @@ static void evidence(struct rs_emit *t, const json_t *report)
     json_array_foreach(vols, i, vo) {
       em_put(t, "    #");
       em_key(t, vo, "index", "?");
-      em_tmpl(t, vo, " start sector {start_sector}, {sectors} sectors, {fs_type}");
-      em_put(t, ", label \"");
-      em_key(t, vo, "label", "");
-      em_put(t, "\", drive ");
-      em_tmpl(t, vo, "{drive}, Windows root {windows_root}");
-      em_put(t, "\n");
+      em_tmpl(t, vo, " start sector {start_sector}, {sectors} sectors, {fs_type}, label \"{label?}\", drive {drive}, Windows root {windows_root}\n");
     }
   }
 }
@@ -250,13 +239,10 @@ static void checklist(struct rs_emit *t, const json_t *report)
     em_put(t, "  [");
     upper(t, st ? st : "unknown");
     em_put(t, st && strlen(st) >= 7 ? "] " : "]    ");
-    em_tmpl(t, c, "{item}  ({id}");
-    em_put(t, ")\n");
+    em_tmpl(t, c, "{item}  ({id})\n");
     const char *note = rs_writer_str(c, "note");
     if (note && *note) {
-      em_put(t, "            note: ");
-      em_key(t, c, "note", "");
-      em_put(t, "\n");
+      em_tmpl(t, c, "            note: {note?}\n");
     }
     finding_refs(t, report, json_object_get(c, "findings"), "            ");
   }
@@ -301,31 +287,20 @@ static void findings(struct rs_emit *t, const json_t *report)
   json_array_foreach(fs, i, f) {
     em_tmpl(t, f, "  {id}  ");
     upper(t, rs_writer_str(f, "severity") ? rs_writer_str(f, "severity") : "-");
-    em_put(t, "  ");
-    em_key(t, f, "title", "-");
-    em_put(t, "\n      kind ");
-    em_key(t, f, "kind", "-");
+    em_tmpl(t, f, "  {title}\n      kind {kind}");
     const json_t *live = json_object_get(f, "live");
     if (json_is_boolean(live))
       em_put(t, json_is_true(live) ? " (live)" : " (history: not the current state)");
-    em_put(t, ", family ");
-    em_key(t, f, "family", "-");
+    em_tmpl(t, f, ", family {family}");
     if (rs_writer_str(f, "check")) {
-      em_put(t, ", check ");
-      em_key(t, f, "check", "-");
+      em_tmpl(t, f, ", check {check}");
     }
-    em_put(t, ", reference ");
-    em_key(t, f, "ref", "-");
-    em_put(t, "\n");
+    em_tmpl(t, f, ", reference {ref}\n");
     if (rs_writer_str(f, "why")) {
-      em_put(t, "      why      ");
-      em_key(t, f, "why", "-");
-      em_put(t, "\n");
+      em_tmpl(t, f, "      why      {why}\n");
     }
     if (rs_writer_str(f, "path")) {
-      em_put(t, "      path     ");
-      em_key(t, f, "path", "-");
-      em_put(t, "\n");
+      em_tmpl(t, f, "      path     {path}\n");
     }
     const char *kd = rs_writer_str(f, "kind");
     const json_t *det0 = json_object_get(f, "details");
@@ -347,23 +322,16 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (json_is_boolean(alloc) || json_is_integer(json_object_get(f, "size"))) {
       em_put(t, "      state    ");
       em_put(t, json_is_true(alloc) ? "allocated" : json_is_false(alloc) ? "DELETED (unallocated)" : "-");
-      em_tmpl(t, f, ", size {size}, MFT entry {mft_entry}");
-      em_put(t, "\n");
+      em_tmpl(t, f, ", size {size}, MFT entry {mft_entry}\n");
     }
     if (rs_writer_str(f, "md5")) {
-      em_put(t, "      md5      ");
-      em_key(t, f, "md5", "-");
-      em_put(t, "\n");
+      em_tmpl(t, f, "      md5      {md5}\n");
     }
     if (rs_writer_str(f, "sha1")) {
-      em_put(t, "      sha1     ");
-      em_key(t, f, "sha1", "-");
-      em_put(t, "\n");
+      em_tmpl(t, f, "      sha1     {sha1}\n");
     }
     if (rs_writer_str(f, "sha256")) {
-      em_put(t, "      sha256   ");
-      em_key(t, f, "sha256", "-");
-      em_put(t, "\n");
+      em_tmpl(t, f, "      sha256   {sha256}\n");
     }
     const json_t *attrs = json_object_get(f, "attributes");
     if (json_array_size(attrs)) {
@@ -416,8 +384,7 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   em_tmpl(t, os, " {version?} build {build}, ");
   em_key(t, os, "service_pack", "no service pack");
   if (json_is_boolean(json_object_get(os, "sp6a"))) {
-    em_put(t, ", SP6a ");
-    em_key(t, os, "sp6a", "-");
+    em_tmpl(t, os, ", SP6a {sp6a}");
   }
   em_put(t, "\n");
   if (rs_writer_str(sys, "computer_name"))
@@ -431,8 +398,7 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     size_t j;
     const json_t *cs;
     json_array_foreach(sets, j, cs) {
-      em_put(t, "    ");
-      em_key(t, cs, "name", "-");
+      em_tmpl(t, cs, "    {name}");
       static const char *const flags[] = {"current", "default", "last_known_good", "failed"};
       for (int fl = 0; fl < 4; fl++)
         if (json_is_true(json_object_get(cs, flags[fl]))) {
@@ -458,9 +424,7 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   tristate(t, json_object_get(sm, "ida"));
   em_put(t, ", .idq ");
   tristate(t, json_object_get(sm, "idq"));
-  em_put(t, " (from ");
-  em_key(t, sm, "source", "-");
-  em_put(t, ")\n");
+  em_tmpl(t, sm, " (from {source})\n");
   const json_t *vr = json_object_get(sys, "virtual_roots");
   em_put(t, "  Virtual roots\n");
   static const char *const roots[] = {"/C", "/D", "/Scripts", "/MSADC"};
@@ -499,12 +463,10 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     em_put(t, "  ");
     tristate(t, json_object_get(v, "present"));
     if (rs_writer_str(v, "key")) {
-      em_put(t, ", key ");
-      em_key(t, v, "key", "-");
+      em_tmpl(t, v, ", key {key}");
     }
     if (rs_writer_str(v, "last_written_utc")) {
-      em_put(t, ", written ");
-      em_key(t, v, "last_written_utc", "-");
+      em_tmpl(t, v, ", written {last_written_utc}");
     }
     em_put(t, "\n");
   }
@@ -515,18 +477,11 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   size_t i;
   json_array_foreach(idq, i, v) {
     const json_t *p = json_object_get(v, "patched");
-    em_put(t, "    ");
-    em_key(t, v, "path", "-");
-    em_put(t, "\n      version ");
-    em_tmpl(t, v, "{file_version}, role {role}, ");
+    em_tmpl(t, v, "    {path}\n      version {file_version}, role {role}, ");
     em_put(t, json_is_true(p) ? "PATCHED" : json_is_false(p) ? "VULNERABLE" : "state unknown");
-    em_tmpl(t, v, ", size {size}, PE time {pe_timestamp_utc}");
-    em_put(t, "\n      sha256 ");
-    em_key(t, v, "sha256", "-");
-    em_put(t, "\n");
+    em_tmpl(t, v, ", size {size}, PE time {pe_timestamp_utc}\n      sha256 {sha256}\n");
     if (rs_writer_str(v, "why")) {
-      em_tmpl(t, v, "      state {state} by rule {rule}: {why?}");
-      em_put(t, "\n");
+      em_tmpl(t, v, "      state {state} by rule {rule}: {why?}\n");
     }
   }
 }
@@ -540,10 +495,7 @@ static void logs(struct rs_emit *t, const json_t *report)
   const json_t *files = json_object_get(lg, "files");
   em_putf(t, "  Files: %zu\n", json_array_size(files));
   json_array_foreach(files, i, v) {
-    em_put(t, "    ");
-    em_key(t, v, "path", "-");
-    em_put(t, "\n      ");
-    em_tmpl(t, v, "{format}, {lines} lines, {parsed} parsed, {unparsed} unparsed, {first_utc} .. {last_utc}");
+    em_tmpl(t, v, "    {path}\n      {format}, {lines} lines, {parsed} parsed, {unparsed} unparsed, {first_utc} .. {last_utc}");
     if (json_is_false(json_object_get(v, "times_utc"))) {
       em_put(t, " (local times, time zone unknown: not converted to UTC)");
     } else if (rs_writer_str(v, "time_zone")) {
@@ -575,8 +527,7 @@ static void logs(struct rs_emit *t, const json_t *report)
     em_put(t, "  Worm requests per UTC day\n");
     const json_t *day;
     json_array_foreach(pd, i, day) {
-      em_put(t, "    ");
-      em_key(t, day, "date", "-");
+      em_tmpl(t, day, "    {date}");
       const char *k;
       const json_t *c;
       json_object_foreach((json_t *)day, k, c) {
@@ -613,12 +564,7 @@ static void logs(struct rs_emit *t, const json_t *report)
   const json_t *bd = json_object_get(lg, "backdoor_use");
   em_putf(t, "  Backdoor use: %zu request(s) answered 2xx/502\n", json_array_size(bd));
   json_array_foreach(bd, i, v) {
-    em_tmpl(t, v, "    {utc}  {ip}  status {status}");
-    em_put(t, "\n      ");
-    em_key(t, v, "request", "-");
-    em_put(t, "\n      ");
-    em_tmpl(t, v, "{file} line {line}");
-    em_put(t, "\n");
+    em_tmpl(t, v, "    {utc}  {ip}  status {status}\n      {request}\n      {file} line {line}\n");
   }
 }
 
@@ -633,10 +579,7 @@ static void unreadable(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *v;
   json_array_foreach(u, i, v) {
-    em_tmpl(t, v, "  {what}: {where}");
-    em_put(t, "\n    ");
-    em_key(t, v, "reason", "-");
-    em_put(t, "\n");
+    em_tmpl(t, v, "  {what}: {where}\n    {reason}\n");
   }
 }
 
@@ -651,9 +594,7 @@ static void timeline(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *v;
   json_array_foreach(tl, i, v) {
-    em_tmpl(t, v, "  {datetime}  {source}  {timestamp_desc}");
-    em_put(t, "\n      ");
-    em_key(t, v, "message", "");
+    em_tmpl(t, v, "  {datetime}  {source}  {timestamp_desc}\n      {message?}");
     if (rs_writer_str(v, "finding")) {
       em_tmpl(t, v, "  [{finding?}]");
     }

@@ -27,6 +27,8 @@ void rs_hive_close(struct rs_hive *h); /* accepts NULL */
 enum rs_hive_kind rs_hive_kind(const struct rs_hive *h);
 bool rs_hive_dirty(const struct rs_hive *h);  /* base block sequence numbers differ */
 const char *rs_hive_name(const struct rs_hive *h);
+/* N of a "ControlSet00N" key name (exactly three digits, any case); -1 otherwise. */
+int rs_controlset_number(const char *name);
 
 /* One registry value as found, with where it came from. */
 struct rs_regval {

@@ -112,7 +112,7 @@ static uint32_t le32(const uint8_t *p)
 }
 
 /* "ControlSet" + exactly three digits, any case (Windows names them 001..). */
-static int controlset_number(const char *name)
+int rs_controlset_number(const char *name)
 {
   if (strncasecmp(name, "ControlSet", 10) != 0)
     return -1;
@@ -213,7 +213,7 @@ static enum rs_hive_kind classify(libregf_key_t *root)
       if (libregf_key_get_sub_key(root, i, &s, NULL) != 1)
         continue;
       char nm[64];
-      if (key_name(s, nm, sizeof nm) == 0 && controlset_number(nm) > 0)
+      if (key_name(s, nm, sizeof nm) == 0 && rs_controlset_number(nm) > 0)
         cs = true;
       libregf_key_free(&s, NULL);
     }

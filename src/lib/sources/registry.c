@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/tz.h"
 
 #define REG_SZ_T 1u
 #define REG_EXPAND_SZ_T 2u
@@ -86,40 +87,11 @@ static bool unhex_exact(const struct rs_regval *v, uint8_t *out, size_t want)
   return true;
 }
 
-static uint16_t le16(const uint8_t *p)
-{
-  return (uint16_t)(p[0] | p[1] << 8);
-}
-
 static uint32_t le32(const uint8_t *p)
 {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* SYSTEMTIME: eight little-endian WORDs. Parsed here rather than with tz.c's
- * rs_systemtime_from_bytes so the two modules link independently. */
-static void systemtime_parse(const uint8_t b[16], struct rs_systemtime *st)
-{
-  st->year = le16(b);
-  st->month = le16(b + 2);
-  st->dow = le16(b + 4);
-  st->day = le16(b + 6);
-  st->hour = le16(b + 8);
-  st->minute = le16(b + 10);
-  st->second = le16(b + 12);
-  st->ms = le16(b + 14);
-}
-
-static int controlset_number(const char *name)
-{
-  if (strncasecmp(name, "ControlSet", 10) != 0)
-    return -1;
-  const char *p = name + 10;
-  if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
-      !isdigit((unsigned char)p[2]) || p[3] != '\0')
-    return -1;
-  return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-}
 
 /* ---- SYSTEM ------------------------------------------------------------- */
 
@@ -202,10 +174,10 @@ static void read_tz(struct rs_hive *h, struct errkeep *ek, const char *csname,
     tz->daylight_bias = (int32_t)v.dword;
   get(h, ek, key, "StandardStart", &v);
   if (unhex_exact(&v, b, 16))
-    systemtime_parse(b, &tz->standard_start);
+    rs_systemtime_from_bytes(b, &tz->standard_start);
   get(h, ek, key, "DaylightStart", &v);
   if (unhex_exact(&v, b, 16))
-    systemtime_parse(b, &tz->daylight_start);
+    rs_systemtime_from_bytes(b, &tz->daylight_start);
   get(h, ek, key, "StandardName", &v);
   if (is_string(&v))
     rs_strlcpy(tz->standard_name, v.data, sizeof tz->standard_name);
@@ -280,7 +252,7 @@ enum rs_err rs_registry_read_system(struct rs_hive *h, struct rs_sysinfo *si,
   bool exists[1000] = {false};
   int nexist = 0;
   for (size_t i = 0; i < nn; i++) {
-    int num = controlset_number(names[i]);
+    int num = rs_controlset_number(names[i]);
     if (num > 0 && !exists[num]) {
       exists[num] = true;
       nexist++;

@@ -76,6 +76,11 @@ struct rs_file_digest {
 enum rs_err rs_file_digest(TSK_FS_INFO *fs, uint64_t inum, struct rs_file_digest *out,
                            struct rs_diag *d);
 
+/* The same three digests over bytes already in memory (a file read whole for
+ * parsing is not read a second time to be hashed). */
+enum rs_err rs_digest_mem(const uint8_t *p, size_t n, struct rs_file_digest *out,
+                          struct rs_diag *d);
+
 /* Reads at most max bytes of entry inum's default data stream into a malloc'd
  * buffer. RS_E_LIMIT if the file is larger than max (unless truncate_ok, in
  * which case the first max bytes are returned). */

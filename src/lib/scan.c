@@ -812,9 +812,13 @@ static void eval_idq(struct rs_scan_ctx *ctx)
     }
     if (!pe_ok && c->allocated)
       rs_ctx_unreadable(ctx, "PE file", win, d.what[0] ? d.what : rs_err_text(e));
+    /* hash the bytes the PE reader saw; stream only a file too big to hold */
     struct rs_file_digest dg;
     memset(&dg, 0, sizeof dg);
-    rs_file_digest(fs, c->inum, &dg, NULL);
+    if (data)
+      rs_digest_mem(data, len, &dg, NULL);
+    else
+      rs_file_digest(fs, c->inum, &dg, NULL);
     free(data);
     if (c->allocated)
       ctx->idq_any = true;

@@ -987,41 +987,62 @@ static void hexify(const unsigned char *p, unsigned n, char *out)
   out[2 * n] = '\0';
 }
 
+static enum rs_err dg_begin(struct dg_ctx *c, struct rs_diag *d)
+{
+  const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
+  memset(c, 0, sizeof *c);
+  for (int i = 0; i < 3; i++) {
+    c->m[i] = EVP_MD_CTX_new();
+    if (!c->m[i] || EVP_DigestInit_ex(c->m[i], md[i], NULL) != 1)
+      return rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest setup failed");
+  }
+  return RS_OK;
+}
+
+/* Finishes c into out when rc is RS_OK, and frees c in every case. */
+static enum rs_err dg_end(struct dg_ctx *c, enum rs_err rc, struct rs_file_digest *out,
+                          struct rs_diag *d)
+{
+  out->bytes = c->n;
+  if (rc == RS_OK && c->bad)
+    rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest update failed");
+  unsigned char h[EVP_MAX_MD_SIZE];
+  unsigned hl;
+  char *dst[3] = {out->md5, out->sha1, out->sha256};
+  for (int i = 0; rc == RS_OK && i < 3; i++) {
+    if (EVP_DigestFinal_ex(c->m[i], h, &hl) != 1)
+      rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest final failed");
+    else
+      hexify(h, hl, dst[i]);
+  }
+  out->done = rc == RS_OK;
+  for (int i = 0; i < 3; i++)
+    EVP_MD_CTX_free(c->m[i]);
+  return rc;
+}
+
 enum rs_err rs_file_digest(TSK_FS_INFO *fs, uint64_t inum, struct rs_file_digest *out,
                            struct rs_diag *d)
 {
   if (!out)
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_file_digest: NULL argument");
   memset(out, 0, sizeof *out);
-  struct dg_ctx c = {{NULL, NULL, NULL}, 0, false};
-  const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
-  enum rs_err rc = RS_OK;
-  for (int i = 0; i < 3; i++) {
-    c.m[i] = EVP_MD_CTX_new();
-    if (!c.m[i] || EVP_DigestInit_ex(c.m[i], md[i], NULL) != 1) {
-      rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest setup failed");
-      goto done;
-    }
-  }
-  rc = rs_file_stream(fs, inum, RS_READ_RUN, dg_cb, &c, d);
-  out->bytes = c.n;
-  if (rc == RS_OK && c.bad)
-    rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest update failed");
-  if (rc == RS_OK) {
-    unsigned char h[EVP_MAX_MD_SIZE];
-    unsigned hl;
-    char *dst[3] = {out->md5, out->sha1, out->sha256};
-    for (int i = 0; i < 3; i++) {
-      if (EVP_DigestFinal_ex(c.m[i], h, &hl) != 1) {
-        rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest final failed");
-        goto done;
-      }
-      hexify(h, hl, dst[i]);
-    }
-    out->done = true;
-  }
-done:
-  for (int i = 0; i < 3; i++)
-    EVP_MD_CTX_free(c.m[i]);
-  return rc;
+  struct dg_ctx c;
+  enum rs_err rc = dg_begin(&c, d);
+  if (rc == RS_OK)
+    rc = rs_file_stream(fs, inum, RS_READ_RUN, dg_cb, &c, d);
+  return dg_end(&c, rc, out, d);
+}
+
+enum rs_err rs_digest_mem(const uint8_t *p, size_t n, struct rs_file_digest *out,
+                          struct rs_diag *d)
+{
+  if (!out || (!p && n))
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_digest_mem: NULL argument");
+  memset(out, 0, sizeof *out);
+  struct dg_ctx c;
+  enum rs_err rc = dg_begin(&c, d);
+  if (rc == RS_OK && n)
+    dg_cb(p, n, &c);
+  return dg_end(&c, rc, out, d);
 }

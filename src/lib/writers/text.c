@@ -42,6 +42,18 @@ static void section(struct rs_emit *t, const char *title)
   em_put(t, "\n");
 }
 
+/* A section over a list: its title, then `empty` and false when the list has
+ * no entries (the caller returns), true when there are rows to print. */
+static bool list_section(struct rs_emit *t, const char *title, const json_t *list,
+                         const char *empty)
+{
+  section(t, title);
+  if (json_array_size(list))
+    return true;
+  em_putf(t, "  %s\n", empty);
+  return false;
+}
+
 static bool has_locator(const json_t *f)
 {
   struct rs_buf b;
@@ -227,11 +239,8 @@ static void evidence(struct rs_emit *t, const json_t *report)
 static void checklist(struct rs_emit *t, const json_t *report)
 {
   const json_t *cl = json_object_get(json_object_get(report, "verdict"), "cleanup");
-  section(t, "Cleanup checklist");
-  if (!json_array_size(cl)) {
-    em_put(t, "  (no checklist in the report)\n");
+  if (!list_section(t, "Cleanup checklist", cl, "(no checklist in the report)"))
     return;
-  }
   size_t i;
   const json_t *c;
   json_array_foreach(cl, i, c) {
@@ -277,11 +286,8 @@ static void times_lines(struct rs_emit *t, const json_t *times)
 static void findings(struct rs_emit *t, const json_t *report)
 {
   const json_t *fs = json_object_get(report, "findings");
-  section(t, "Key artifacts (findings)");
-  if (!json_array_size(fs)) {
-    em_put(t, "  none\n");
+  if (!list_section(t, "Key artifacts (findings)", fs, "none"))
     return;
-  }
   size_t i;
   const json_t *f;
   json_array_foreach(fs, i, f) {
@@ -571,11 +577,8 @@ static void logs(struct rs_emit *t, const json_t *report)
 static void unreadable(struct rs_emit *t, const json_t *report)
 {
   const json_t *u = json_object_get(report, "unreadable");
-  section(t, "Could not be read");
-  if (!json_array_size(u)) {
-    em_put(t, "  nothing\n");
+  if (!list_section(t, "Could not be read", u, "nothing"))
     return;
-  }
   size_t i;
   const json_t *v;
   json_array_foreach(u, i, v) {
@@ -586,11 +589,8 @@ static void unreadable(struct rs_emit *t, const json_t *report)
 static void timeline(struct rs_emit *t, const json_t *report)
 {
   const json_t *tl = json_object_get(report, "timeline");
-  section(t, "Timeline (UTC)");
-  if (!json_array_size(tl)) {
-    em_put(t, "  empty\n");
+  if (!list_section(t, "Timeline (UTC)", tl, "empty"))
     return;
-  }
   size_t i;
   const json_t *v;
   json_array_foreach(tl, i, v) {

@@ -53,7 +53,8 @@ static bool is_layout_cp(uint32_t cp)
          cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0x2028 || cp == 0x2029;
 }
 
-enum rs_mode { M_TEXT, M_HTML, M_BODY };
+/* M_UTF8 only replaces invalid UTF-8 (for JSON); the others escape more. */
+enum rs_mode { M_TEXT, M_HTML, M_BODY, M_UTF8 };
 
 /* True when the character at s (n bytes left) is written as a \x or \u
  * escape in mode m. */
@@ -84,6 +85,11 @@ static enum rs_err esc_common(struct rs_buf *out, const char *str, size_t n, enu
       snprintf(tmp, sizeof tmp, "\\x%02x", s[i]);
       e = rs_buf_adds(out, tmp);
       i++;
+      continue;
+    }
+    if (m == M_UTF8) {
+      e = rs_buf_add(out, s + i, len);
+      i += len;
       continue;
     }
     if (cp < 0x20 || cp == 0x7f) {
@@ -140,25 +146,7 @@ enum rs_err rs_escape_body(struct rs_buf *out, const char *s, size_t n)
   return esc_common(out, s, n, M_BODY);
 }
 
-enum rs_err rs_escape_utf8(struct rs_buf *out, const char *str, size_t n)
+enum rs_err rs_escape_utf8(struct rs_buf *out, const char *s, size_t n)
 {
-  const unsigned char *s = (const unsigned char *)str;
-  enum rs_err e = RS_OK;
-  char tmp[8];
-  size_t i = 0;
-  if (!out || (!s && n))
-    return RS_E_USAGE;
-  while (i < n && !e) {
-    uint32_t cp;
-    size_t len = utf8_next(s + i, n - i, &cp);
-    if (len == 0) {
-      snprintf(tmp, sizeof tmp, "\\x%02x", s[i]);
-      e = rs_buf_adds(out, tmp);
-      i++;
-    } else {
-      e = rs_buf_add(out, s + i, len);
-      i += len;
-    }
-  }
-  return e;
+  return esc_common(out, s, n, M_UTF8);
 }

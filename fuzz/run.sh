@@ -31,8 +31,8 @@ for h in $harnesses; do
   case $h in
     pe) src="$top/src/lib/sources/pe.c"; libs="" ;;
     iislog) src="$top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
-    metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/registry.c"; libs="$regf_libs" ;;
-    hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c"; libs="$regf_libs" ;;
+    metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
+    hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     escape) src=""; libs="" ;;
     # the whole library (util is in lib_all already)
     # libtsk has no frame pointers: only the slow unwinder sees through it to

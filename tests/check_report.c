@@ -436,27 +436,12 @@ static void check_contract(const json_t *rep, const char *scen)
   }
 }
 
-#define MAX_SCEN 32
-static char scen[MAX_SCEN][128];
+static const char *const *scen;
 static int nscen;
 
 static void list_scenarios(void)
 {
-  if (nscen)
-    return;
-  DIR *d = opendir(rs_t_src("fixtures/out"));
-  if (!d)
-    return;
-  struct dirent *de;
-  while ((de = readdir(d)) && nscen < MAX_SCEN) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s/%s/disk.raw.xz", rs_t_src("fixtures/out"), de->d_name);
-    struct stat st;
-    if (de->d_name[0] != '.' && stat(p, &st) == 0)
-      snprintf(scen[nscen++], sizeof scen[0], "%s", de->d_name);
-  }
-  closedir(d);
-  qsort(scen, (size_t)nscen, sizeof scen[0], (int (*)(const void *, const void *))strcmp);
+  nscen = rs_t_scenarios(&scen);
 }
 
 /* Exit code the contract gives each verdict (plus "unreadable" => 11). */
@@ -644,19 +629,6 @@ START_TEST(html_real)
 }
 END_TEST
 
-static int chromium_run(const char *args, const char *file, char **out)
-{
-  char cmd[8192];
-  const char *tmp = rs_t_tmpdir();
-  snprintf(cmd, sizeof cmd,
-           "d=$(mktemp -d '%s/chr-XXXXXX') && cd '%s' && timeout 90 chromium --headless "
-           "--no-sandbox --disable-gpu --disable-quic --no-first-run "
-           "--disable-background-networking --disable-component-update --disable-sync "
-           "--user-data-dir=\"$d\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; exit $s",
-           tmp, tmp, args, file);
-  return rs_t_run(cmd, out);
-}
-
 START_TEST(html_chromium)
 {
   RS_T_SKIP_IF(!rs_t_have("chromium"), "chromium not installed (apt-get install chromium)");
@@ -674,7 +646,7 @@ START_TEST(html_chromium)
   snprintf(bshot, sizeof bshot, "%s/real-blank.png", rs_t_tmpdir());
 
   char *dom = NULL;
-  int st = chromium_run("--dump-dom", page, &dom);
+  int st = rs_t_chromium("--dump-dom", page, &dom);
   ck_assert_msg(st == 0 && dom, "chromium --dump-dom failed (%d)", st);
   ck_assert_ptr_nonnull(strstr(dom, "backdoor-used"));
   ck_assert_ptr_null(strcasestr(dom, "<script"));
@@ -682,9 +654,9 @@ START_TEST(html_chromium)
   free(dom);
 
   snprintf(args, sizeof args, "--screenshot='%s' --window-size=1200,3000", shot);
-  st = chromium_run(args, page, NULL);
+  st = rs_t_chromium(args, page, NULL);
   snprintf(args, sizeof args, "--screenshot='%s' --window-size=1200,3000", bshot);
-  int st2 = chromium_run(args, blank, NULL);
+  int st2 = rs_t_chromium(args, blank, NULL);
   size_t sn = 0, bn = 0;
   unsigned char *s1 = rs_t_slurp(shot, &sn), *s2 = rs_t_slurp(bshot, &bn);
   ck_assert_msg(st == 0 && s1, "no screenshot of the report (%d)", st);

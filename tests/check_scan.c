@@ -13,27 +13,12 @@
 #include "redsleuth/scan.h"
 #include "testutil.h"
 
-#define MAX_SCEN 32
-static char scen[MAX_SCEN][128];
+static const char *const *scen;
 static int nscen;
 
 static void list_scenarios(void)
 {
-  if (nscen)
-    return;
-  DIR *d = opendir(rs_t_src("fixtures/out"));
-  if (!d)
-    return;
-  struct dirent *de;
-  while ((de = readdir(d)) && nscen < MAX_SCEN) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s/%s/disk.raw.xz", rs_t_src("fixtures/out"), de->d_name);
-    struct stat st;
-    if (de->d_name[0] != '.' && stat(p, &st) == 0)
-      snprintf(scen[nscen++], sizeof scen[0], "%s", de->d_name);
-  }
-  closedir(d);
-  qsort(scen, (size_t)nscen, sizeof scen[0], (int (*)(const void *, const void *))strcmp);
+  nscen = rs_t_scenarios(&scen);
 }
 
 static json_t *load_answer(const char *s)

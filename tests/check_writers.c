@@ -537,19 +537,6 @@ START_TEST(html_static)
 }
 END_TEST
 
-static int chromium_run(const char *args, const char *file, char **out)
-{
-  char cmd[8192];
-  const char *tmp = rs_t_tmpdir();
-  snprintf(cmd, sizeof cmd,
-           "d=$(mktemp -d '%s/chr-XXXXXX') && cd '%s' && timeout 90 chromium --headless "
-           "--no-sandbox --disable-gpu --disable-quic --no-first-run "
-           "--disable-background-networking --disable-component-update --disable-sync "
-           "--user-data-dir=\"$d\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; exit $s",
-           tmp, tmp, args, file);
-  return rs_t_run(cmd, out);
-}
-
 START_TEST(html_chromium)
 {
   RS_T_SKIP_IF(!rs_t_have("chromium"), "chromium not installed (apt-get install chromium)");
@@ -570,7 +557,7 @@ START_TEST(html_chromium)
   fclose(fp);
 
   char *dom = NULL;
-  int st = chromium_run("--dump-dom", page, &dom);
+  int st = rs_t_chromium("--dump-dom", page, &dom);
   ck_assert_msg(st == 0 && dom, "chromium --dump-dom failed (%d)", st);
   ck_assert_ptr_nonnull(strstr(dom, "Verdict: backdoor-used"));
   ck_assert_ptr_null(strcasestr(dom, "<script"));
@@ -580,9 +567,9 @@ START_TEST(html_chromium)
   free(dom);
 
   snprintf(args, sizeof args, "--screenshot='%s' --window-size=1200,2000", shot);
-  st = chromium_run(args, page, NULL);
+  st = rs_t_chromium(args, page, NULL);
   snprintf(args, sizeof args, "--screenshot='%s' --window-size=1200,2000", bshot);
-  int st2 = chromium_run(args, blank, NULL);
+  int st2 = rs_t_chromium(args, blank, NULL);
   size_t sn = 0, bn = 0;
   unsigned char *s1 = rs_t_slurp(shot, &sn), *s2 = rs_t_slurp(bshot, &bn);
   ck_assert_msg(st == 0 && s1, "no screenshot of the report (%d)", st);

@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -172,4 +173,50 @@ void rs_t_sha256_file(const char *path, char out[65])
   free(data);
   for (unsigned i = 0; i < 32; i++)
     sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+#define RS_T_MAX_SCEN 32
+static char scen_names[RS_T_MAX_SCEN][128];
+static const char *scen_ptrs[RS_T_MAX_SCEN];
+static int scen_count = -1;
+
+static int scen_cmp(const void *a, const void *b)
+{
+  return strcmp((const char *)a, (const char *)b);
+}
+
+int rs_t_scenarios(const char *const **names)
+{
+  if (scen_count < 0) {
+    scen_count = 0;
+    DIR *d = opendir(rs_t_src("fixtures/out"));
+    struct dirent *de;
+    while (d && (de = readdir(d)) && scen_count < RS_T_MAX_SCEN) {
+      char p[4096];
+      snprintf(p, sizeof p, "%s/%s/disk.raw.xz", rs_t_src("fixtures/out"), de->d_name);
+      struct stat st;
+      if (de->d_name[0] != '.' && stat(p, &st) == 0)
+        snprintf(scen_names[scen_count++], sizeof scen_names[0], "%s", de->d_name);
+    }
+    if (d)
+      closedir(d);
+    qsort(scen_names, (size_t)scen_count, sizeof scen_names[0], scen_cmp);
+    for (int i = 0; i < scen_count; i++)
+      scen_ptrs[i] = scen_names[i];
+  }
+  *names = scen_ptrs;
+  return scen_count;
+}
+
+int rs_t_chromium(const char *args, const char *file, char **out)
+{
+  char cmd[8192];
+  const char *tmp = rs_t_tmpdir();
+  snprintf(cmd, sizeof cmd,
+           "d=$(mktemp -d '%s/chr-XXXXXX') && cd '%s' && timeout 90 chromium --headless "
+           "--no-sandbox --disable-gpu --disable-quic --no-first-run "
+           "--disable-background-networking --disable-component-update --disable-sync "
+           "--user-data-dir=\"$d\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; exit $s",
+           tmp, tmp, args, file);
+  return rs_t_run(cmd, out);
 }

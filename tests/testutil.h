@@ -26,6 +26,13 @@ unsigned char *rs_t_slurp(const char *path, size_t *len);
 /* sha256 hex of a file, "" on error. out must hold 65 bytes. */
 void rs_t_sha256_file(const char *path, char out[65]);
 
+/* Names of the fixture scenarios (fixtures/out/<name>/disk.raw.xz), sorted;
+ * *names points at a static array. Returns the count (0 if none). */
+int rs_t_scenarios(const char *const **names);
+/* Runs headless Chromium (the flags this workplace needs, a fresh profile,
+ * a 90 s limit) on file://file with extra args; exit status, stdout in *out. */
+int rs_t_chromium(const char *args, const char *file, char **out);
+
 /* Skip helper: prints why and returns from the test. */
 #define RS_T_SKIP_IF(cond, why)                                                  \
   do {                                                                           \

@@ -91,6 +91,10 @@ static void scan_bin(const char *const *files, int nfiles, const char *args, str
   }
   if ((!args || strstr(args, "--json")) && (r->rc == 10 || r->rc == 11 || r->rc == 0))
     ck_assert_msg(r->rep != NULL, "%s: exit %d but no JSON report", files[0], r->rc);
+  /* 11 outranks 10, so its one stderr line must still give the verdict */
+  if (r->rc == 11)
+    ck_assert_msg(r->err && strstr(r->err, "RS_E_UNREADABLE") && strstr(r->err, ": verdict "),
+                  "%s: exit 11 without the verdict on stderr: %s", files[0], r->err ? r->err : "");
 }
 
 /* An unreadable entry whose what equals `what` and whose where and reason
@@ -280,7 +284,7 @@ START_TEST(truncated_raw_mid_second_partition)
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
   /* C: is whole: its backdoor artifacts and the log evidence keep the verdict */
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   ASSERT_UNREADABLE(&r, "volume", "disk.raw", "volume 1 at sector 67584: partition ends beyond");
   ASSERT_FINDING(&r, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
@@ -306,7 +310,7 @@ START_TEST(truncated_raw_end_of_first_partition)
   ck_assert_int_eq(truncate(img, 67000 * 512LL), 0);
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   ASSERT_UNREADABLE(&r, "volume", "disk.raw", "volume 0 at sector 2048: partition ends beyond");
   ASSERT_UNREADABLE(&r, "volume", "disk.raw", "volume 1 at sector 67584: partition starts beyond");
@@ -352,7 +356,7 @@ START_TEST(ewf_last_segment_cut)
   const char *files[3] = {segs[0], segs[1], segs[2]};
   struct run r = {0};
   scan_bin(files, 3, NULL, &r);
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   ASSERT_UNREADABLE(&r, "volume", "seg.E01", "EWF segment set is truncated");
   /* libewf reports the lost chunks as one checksum-error range ending at the
@@ -394,7 +398,7 @@ START_TEST(ewf_single_truncated)
                         strstr(r.err, "EWF segment set is truncated"),
                     "stderr: %s", r.err ? r.err : "");
     } else {
-      ck_assert_int_eq(r.rc, 10);
+      ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
       ck_assert_str_eq(verdict(&r), "infected");
       ASSERT_UNREADABLE(&r, "volume", "cut1.E01", "EWF segment set is truncated");
       ASSERT_FINDING(&r, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
@@ -516,7 +520,7 @@ START_TEST(ewf_corrupted_chunk)
   const char *f = e01;
   struct run r = {0};
   scan_bin(&f, 1, NULL, &r);
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   json_t *ev = json_object_get(r.rep, "evidence");
   ck_assert_str_eq(json_string_value(json_object_get(ev, "verification")), "mismatch");
@@ -561,7 +565,7 @@ START_TEST(mft_record_zeroed)
   patch(img, off, rec, sizeof rec);
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   ck_assert_ptr_null(finding(&r, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe"));
   ASSERT_FINDING(&r, "CR2-ROOTEXE", "C:\\Program Files\\Common Files\\System\\msadc\\root.exe");
@@ -619,7 +623,7 @@ START_TEST(mft_parent_loop)
   set_parent(img, inetpub, mft_ref(img, scripts));
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
-  ck_assert_msg(r.rc == 10, "exit %d: %s", r.rc, r.err ? r.err : "");
+  ck_assert_msg(r.rc == 11, "exit %d: %s", r.rc, r.err ? r.err : "");
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   /* everything outside the loop is untouched */
   ASSERT_FINDING(&r, "CR2-ROOTEXE", "C:\\Program Files\\Common Files\\System\\msadc\\root.exe");
@@ -660,7 +664,7 @@ START_TEST(hives_damaged_in_place)
   free(zero);
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used"); /* files + logs still prove it */
   ASSERT_UNREADABLE(&r, "registry hive", "C:\\WINNT\\system32\\config\\SYSTEM", NULL);
   ASSERT_UNREADABLE(&r, "registry hive", "C:\\WINNT\\system32\\config\\SOFTWARE", NULL);
@@ -692,7 +696,7 @@ START_TEST(log_binary_garbage)
   patch(img, offs[mid / cs] + mid % cs, junk, sizeof junk);
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   ASSERT_UNREADABLE(&r, "IIS log lines", "C:\\WINNT\\system32\\LogFiles\\W3SVC1\\ex010918.log",
                     "could not be parsed");
@@ -805,7 +809,7 @@ START_TEST(pe_resource_loop_and_bad_offsets)
   }
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   ASSERT_UNREADABLE(&r, "PE file", "C:\\WINNT\\system32\\idq.dll", NULL);
   ASSERT_UNREADABLE(&r, "PE file", "C:\\WINNT\\system32\\dllcache\\idq.dll", NULL);
@@ -838,7 +842,7 @@ START_TEST(mbr_entry_past_end)
   patch(img, 446 + 16, e, 16);
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
-  ck_assert_int_eq(r.rc, 10);
+  ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
   ck_assert_str_eq(verdict(&r), "backdoor-used");
   ASSERT_UNREADABLE(&r, "volume", "disk.raw", "volume 1 at sector 67584: partition ends beyond");
   /* the volume's file system itself is whole: its findings survive */

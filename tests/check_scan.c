@@ -284,6 +284,41 @@ START_TEST(report_has_contract_fields)
 }
 END_TEST
 
+/* Exit-code precedence: damaged or unverified evidence (11) outranks an
+ * indicator verdict (10); only a complete analysis exits 10 or 0. */
+START_TEST(exit_code_precedence)
+{
+  static const struct {
+    const char *status, *verification;
+    int unreadable, want;
+  } t[] = {
+      {"backdoor-used", "match", 0, RS_EXIT_INDICATORS},
+      {"infected", NULL, 0, RS_EXIT_INDICATORS},
+      {"vulnerable", "not stored", 0, RS_EXIT_INDICATORS},
+      {"infected", NULL, 1, RS_EXIT_UNREADABLE},
+      {"backdoor-used", "mismatch", 0, RS_EXIT_UNREADABLE},
+      {"clean", "mismatch", 0, RS_EXIT_UNREADABLE},
+      {"patched", NULL, 2, RS_EXIT_UNREADABLE},
+      {"undetermined", NULL, 0, RS_EXIT_UNREADABLE},
+      {"clean", "match", 0, RS_EXIT_CLEAN},
+      {"patched", NULL, 0, RS_EXIT_CLEAN},
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    json_t *unr = json_array();
+    for (int k = 0; k < t[i].unreadable; k++)
+      json_array_append_new(unr, json_pack("{s:s,s:s,s:s}", "what", "volume", "where", "x", "reason", "y"));
+    json_t *r = json_pack("{s:{s:s},s:o,s:{s:o?}}", "verdict", "status", t[i].status, "unreadable", unr,
+                          "evidence", "verification",
+                          t[i].verification ? json_string(t[i].verification) : NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(rs_report_exit_code(r) == t[i].want, "row %zu (%s, %s, %d): exit %d, want %d", i,
+                  t[i].status, t[i].verification ? t[i].verification : "-", t[i].unreadable,
+                  rs_report_exit_code(r), t[i].want);
+    json_decref(r);
+  }
+}
+END_TEST
+
 /* Real third-party images: analysed without a crash, sensible verdicts. */
 START_TEST(realdata_no_windows)
 {
@@ -520,6 +555,7 @@ Suite *rs_suite_scan(void)
   tcase_add_test(tc, scan_is_deterministic);
   tcase_add_test(tc, parallel_logs_same_report);
   tcase_add_test(tc, report_has_contract_fields);
+  tcase_add_test(tc, exit_code_precedence);
   suite_add_tcase(s, tc);
   TCase *rd = tcase_create("realdata");
   tcase_set_timeout(rd, 120);

@@ -51,9 +51,10 @@ enum rs_err rs_info_write_text(const json_t *info, FILE *out, struct rs_diag *d)
  * (whatever the verdict), RS_E_OPEN when the evidence cannot be opened. */
 enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d);
 
-/* The exit code a finished report calls for: 10 when the verdict is an
- * indicator (anything but clean/patched), else 11 when something was
- * unreadable (or a stored hash mismatched), else 0. */
+/* The exit code a finished report calls for: 11 when something was
+ * unreadable, a stored hash mismatched or the verdict is undetermined;
+ * else 10 when the verdict is an indicator (anything but clean/patched);
+ * else 0. */
 int rs_report_exit_code(const json_t *report);
 
 /* Shared report pieces built by both commands: "tool" (name, version,

@@ -109,9 +109,11 @@ static const struct {
   const char *text;
 } rs_exit_doc[] = {
     {0, "analysed, no indicator"},
-    {10, "indicators found (scan: any verdict but clean or patched)"},
+    {10, "indicators found (scan: any verdict but clean or patched), everything read"},
     {11, "analysed, but parts could not be read (listed under \"unreadable\"): a volume without "
-         "a recognised file system, a partition past the end of the media, a missing segment"},
+         "a recognised file system, a partition past the end of the media, a missing segment; "
+         "or a stored EWF hash mismatched, or the verdict is undetermined. Outranks 10: the "
+         "verdict, which may be an indicator, is in the report and the stderr line"},
     {2, "usage error"},
     {3, "the evidence cannot be opened at all (missing, a directory, empty, unreadable, no "
         "partition table and no file system)"},
@@ -402,7 +404,8 @@ static int exit_for(enum rs_err e)
   }
 }
 
-/* Exit 11 still owes the one stderr line: name the first unreadable part. */
+/* Exit 11 still owes the one stderr line: the verdict (which may be an
+ * indicator: 11 outranks 10) and the first unreadable part. */
 static void print_unreadable_line(const json_t *rep, const char *seg0)
 {
   const json_t *unr = json_object_get(rep, "unreadable");
@@ -410,8 +413,10 @@ static void print_unreadable_line(const json_t *rep, const char *seg0)
   struct rs_diag d;
   const char *w = json_string_value(json_object_get(u, "where"));
   const char *r = json_string_value(json_object_get(u, "reason"));
-  rs_diag_set(&d, RS_E_UNREADABLE, seg0, "%zu part(s) could not be read (see \"unreadable\"); first: %s: %s",
-              json_array_size(unr), w ? w : "?", r ? r : "?");
+  const char *st = json_string_value(json_object_get(json_object_get(rep, "verdict"), "status"));
+  rs_diag_set(&d, RS_E_UNREADABLE, seg0,
+              "verdict %s; %zu part(s) could not be read (see \"unreadable\"); first: %s: %s",
+              st ? st : "?", json_array_size(unr), w ? w : "?", r ? r : "?");
   rs_diag_print(stderr, &d);
 }
 

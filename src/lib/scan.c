@@ -1797,14 +1797,16 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
 int rs_report_exit_code(const json_t *report)
 {
   const char *status = json_string_value(json_object_get(json_object_get(report, "verdict"), "status"));
-  if (status && strcmp(status, "clean") != 0 && strcmp(status, "patched") != 0 &&
-      strcmp(status, "undetermined") != 0)
-    return RS_EXIT_INDICATORS;
   const json_t *unr = json_object_get(report, "unreadable");
   const char *ver = json_string_value(
       json_object_get(json_object_get(report, "evidence"), "verification"));
+  /* 11 before 10: a verdict built from partly unreadable or unverified
+   * evidence must not pass for a complete one in a script that branches on
+   * the exit code alone (the verdict itself is in every output). */
   if ((json_is_array(unr) && json_array_size(unr) > 0) || (ver && strcmp(ver, "mismatch") == 0) ||
       (status && strcmp(status, "undetermined") == 0))
     return RS_EXIT_UNREADABLE;
+  if (status && strcmp(status, "clean") != 0 && strcmp(status, "patched") != 0)
+    return RS_EXIT_INDICATORS;
   return RS_EXIT_CLEAN;
 }

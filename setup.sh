@@ -12,7 +12,7 @@ build_pkgs="build-essential autoconf automake pkg-config libtsk-dev libregf-dev 
   libewf-dev libjansson-dev libssl-dev check xz-utils"
 # Peer tools the tests compare against, the HTML renderer, and the fuzzing toolchain.
 test_pkgs="sleuthkit libregf-utils ewf-tools unzip libhivex-bin regripper chromium
-  python3-pefile clang libclang-rt-14-dev"
+  python3-pefile clang libclang-rt-14-dev afflib-tools"
 
 pkgs=$build_pkgs
 [ "$mode" = test ] && pkgs="$build_pkgs $test_pkgs"

@@ -209,6 +209,45 @@ START_TEST(split_equals_joined)
 }
 END_TEST
 
+/* The other containers this libtsk build opens, each made here from the same
+ * raw disk: same format name as detected from the magic bytes, same media
+ * size, same volume list and the same media hash as the raw file. */
+static const char *const containers[] = {"vhd", "vmdk", "aff"};
+
+START_TEST(container_formats)
+{
+  const char *p = rs_t_realdata("images/tsk_volume_system.raw");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  const char *fmt = containers[_i];
+  RS_T_SKIP_IF(strcmp(fmt, "aff") == 0 && !rs_t_have("affconvert"), "affconvert (afflib-tools) absent");
+  /* a private copy: the vmdk descriptor goes beside it, never beside evidence */
+  char raw[4200], cmd[8600];
+  snprintf(raw, sizeof raw, "%s/vs-%s.raw", rs_t_tmpdir(), fmt);
+  snprintf(cmd, sizeof cmd, "cp '%s' '%s'", p, raw);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  const char *c = rs_t_container(raw, fmt);
+  ck_assert_msg(c != NULL, "could not build the %s container", fmt);
+  struct rs_image *whole = open1(raw, NULL), *img = open1(c, NULL);
+  ck_assert_str_eq(img->format, fmt);
+  ck_assert_uint_eq(img->media_size, whole->media_size);
+  ck_assert_str_eq(img->vs_type, whole->vs_type);
+  ck_assert_int_eq(img->nvol, whole->nvol);
+  ck_assert_int_eq(img->nvol, 2);
+  for (int i = 0; i < img->nvol; i++) {
+    ck_assert_uint_eq(img->vols[i].start_sector, whole->vols[i].start_sector);
+    ck_assert_uint_eq(img->vols[i].sectors, whole->vols[i].sectors);
+    ck_assert_int_eq(img->vols[i].fs_kind, whole->vols[i].fs_kind);
+  }
+  struct rs_media_hashes hw, h;
+  ck_assert_int_eq(rs_media_hash(whole, &hw, NULL), RS_OK);
+  ck_assert_int_eq(rs_media_hash(img, &h, NULL), RS_OK);
+  ck_assert_str_eq(h.sha256, hw.sha256);
+  ck_assert_str_eq(h.md5, hw.md5);
+  rs_image_close(img);
+  rs_image_close(whole);
+}
+END_TEST
+
 /* A split set with its middle segment gone: opens, flagged as incomplete. */
 START_TEST(split_missing_middle)
 {
@@ -373,6 +412,7 @@ Suite *rs_suite_image(void)
   tcase_add_loop_test(tc, bare_volume, 0, 2);
   tcase_add_test(tc, split_equals_joined);
   tcase_add_test(tc, split_missing_middle);
+  tcase_add_loop_test(tc, container_formats, 0, 3);
   tcase_add_test(tc, ambiguous_fs);
   tcase_add_test(tc, offset_and_type_override);
   tcase_add_test(tc, read_path);

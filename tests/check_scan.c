@@ -207,6 +207,42 @@ START_TEST(scan_is_deterministic)
 }
 END_TEST
 
+/* A fixture read through a VHD and a VMDK container gives the raw file's
+ * verdict, findings, volumes, timeline and media hashes: the container is
+ * only a way in. */
+START_TEST(scan_through_containers)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  char xz[4096];
+  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[0]);
+  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
+  ck_assert_ptr_nonnull(img);
+  json_t *raw = scan_image(img, false);
+  static const char *const same[] = {"verdict", "findings", "timeline", "system", "logs"};
+  static const char *const fmts[] = {"vhd", "vmdk"};
+  for (size_t f = 0; f < 2; f++) {
+    const char *c = rs_t_container(img, fmts[f]);
+    ck_assert_msg(c != NULL, "could not build the %s container", fmts[f]);
+    json_t *r = scan_image(c, false);
+    for (size_t k = 0; k < sizeof same / sizeof same[0]; k++) {
+      char *a = json_dumps(json_object_get(raw, same[k]), JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+      char *b = json_dumps(json_object_get(r, same[k]), JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+      ck_assert_ptr_nonnull(a);
+      ck_assert_msg(strcmp(a, b) == 0, "%s: \"%s\" differs from the raw image's", fmts[f], same[k]);
+      free(a);
+      free(b);
+    }
+    json_t *ev = json_object_get(r, "evidence"), *evr = json_object_get(raw, "evidence");
+    ck_assert_str_eq(json_string_value(json_object_get(ev, "format")), fmts[f]);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(ev, "hashes"), "sha256")),
+                     json_string_value(json_object_get(json_object_get(evr, "hashes"), "sha256")));
+    json_decref(r);
+  }
+  json_decref(raw);
+}
+END_TEST
+
 /* Two log workers (each with its own TSK handles) give the same report as
  * one: the merge is order-independent. */
 START_TEST(parallel_logs_same_report)
@@ -554,6 +590,7 @@ Suite *rs_suite_scan(void)
   tcase_add_loop_test(tc, scenario_matches_answer, 0, 12);
   tcase_add_test(tc, scan_is_deterministic);
   tcase_add_test(tc, parallel_logs_same_report);
+  tcase_add_test(tc, scan_through_containers);
   tcase_add_test(tc, report_has_contract_fields);
   tcase_add_test(tc, exit_code_precedence);
   suite_add_tcase(s, tc);

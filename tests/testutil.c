@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,102 @@ const char *rs_t_unpack(const char *src, const char *member)
   if (rs_t_run(cmd, NULL) != 0)
     return NULL;
   return p;
+}
+
+static void put_be(unsigned char *p, uint64_t v, int n)
+{
+  for (int i = n - 1; i >= 0; i--, v >>= 8)
+    p[i] = (unsigned char)v;
+}
+
+/* The 512-byte footer of a fixed VHD of `size` bytes (VHD spec 1.0: CHS
+ * geometry by its algorithm, checksum = ones' complement of the byte sum). */
+static void vhd_footer(unsigned char f[512], uint64_t size)
+{
+  uint64_t ts = size / 512;
+  unsigned spt, heads, cth;
+  if (ts > 65535ull * 16 * 255)
+    ts = 65535ull * 16 * 255;
+  if (ts >= 65535ull * 16 * 63) {
+    spt = 255, heads = 16, cth = (unsigned)(ts / spt);
+  } else {
+    spt = 17, cth = (unsigned)(ts / spt), heads = (cth + 1023) / 1024;
+    if (heads < 4)
+      heads = 4;
+    if (cth >= heads * 1024 || heads > 16)
+      spt = 31, heads = 16, cth = (unsigned)(ts / spt);
+    if (cth >= heads * 1024)
+      spt = 63, heads = 16, cth = (unsigned)(ts / spt);
+  }
+  memset(f, 0, 512);
+  memcpy(f, "conectix", 8);
+  put_be(f + 8, 2, 4);              /* features: reserved bit */
+  put_be(f + 12, 0x00010000, 4);    /* format version */
+  put_be(f + 16, UINT64_MAX, 8);    /* data offset: none (fixed disk) */
+  memcpy(f + 28, "rsld", 4);        /* creator application */
+  put_be(f + 32, 0x00010000, 4);
+  memcpy(f + 36, "Wi2k", 4);
+  put_be(f + 40, size, 8);          /* original size */
+  put_be(f + 48, size, 8);          /* current size */
+  put_be(f + 56, cth / heads, 2);
+  f[58] = (unsigned char)heads;
+  f[59] = (unsigned char)spt;
+  put_be(f + 60, 2, 4);             /* disk type: fixed */
+  for (int i = 0; i < 16; i++)
+    f[68 + i] = (unsigned char)(i + 1); /* unique id */
+  uint32_t sum = 0;
+  for (int i = 0; i < 512; i++)
+    sum += f[i];
+  put_be(f + 64, ~sum, 4);
+}
+
+const char *rs_t_container(const char *raw, const char *fmt)
+{
+  const char *dir = rs_t_tmpdir();
+  struct stat st;
+  if (!dir || !raw || stat(raw, &st) != 0 || st.st_size % 512 != 0)
+    return NULL;
+  char *p = next_slot();
+  char cmd[9000];
+  if (strcmp(fmt, "vhd") == 0) {
+    snprintf(p, 4096, "%s/c%ld.vhd", dir, (long)st.st_ino);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && chmod u+w '%s'", raw, p, p);
+    if (rs_t_run(cmd, NULL) != 0)
+      return NULL;
+    unsigned char f[512];
+    vhd_footer(f, (uint64_t)st.st_size);
+    FILE *fp = fopen(p, "ab");
+    bool ok = fp && fwrite(f, 1, sizeof f, fp) == sizeof f;
+    if (fp && fclose(fp) != 0)
+      ok = false;
+    return ok ? p : NULL;
+  }
+  if (strcmp(fmt, "vmdk") == 0) {
+    /* libvmdk finds a relative extent name beside the descriptor */
+    const char *slash = strrchr(raw, '/');
+    snprintf(p, 4096, "%.*s/c%ld.vmdk", slash ? (int)(slash - raw) : 1, slash ? raw : ".",
+             (long)st.st_ino);
+    FILE *fp = fopen(p, "w");
+    if (!fp)
+      return NULL;
+    int w = fprintf(fp,
+                    "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\n"
+                    "createType=\"monolithicFlat\"\n\n# Extent description\n"
+                    "RW %lld FLAT \"%s\" 0\n\n# The Disk Data Base\n#DDB\n\n"
+                    "ddb.virtualHWVersion = \"4\"\nddb.adapterType = \"ide\"\n",
+                    (long long)(st.st_size / 512), slash ? slash + 1 : raw);
+    if (fclose(fp) != 0 || w < 0)
+      return NULL;
+    return p;
+  }
+  if (strcmp(fmt, "aff") == 0) {
+    if (!rs_t_have("affconvert"))
+      return NULL;
+    snprintf(p, 4096, "%s/c%ld.aff", dir, (long)st.st_ino);
+    snprintf(cmd, sizeof cmd, "affconvert -o '%s' '%s' >/dev/null 2>&1", p, raw);
+    return rs_t_run(cmd, NULL) == 0 ? p : NULL;
+  }
+  return NULL;
 }
 
 unsigned char *rs_t_slurp(const char *path, size_t *len)

@@ -33,6 +33,13 @@ int rs_t_scenarios(const char *const **names);
  * a 90 s limit) on file://file with extra args; exit status, stdout in *out. */
 int rs_t_chromium(const char *args, const char *file, char **out);
 
+/* Wraps the raw image `raw` in another container libtsk opens, made here:
+ * "vhd" (a copy with a fixed-disk footer, Microsoft VHD spec 1.0), "vmdk"
+ * (a monolithicFlat descriptor beside raw, pointing at it; no copy) or
+ * "aff" (affconvert). Returns the new first segment (static buffer per call
+ * slot), or NULL when the tool is missing or the build fails. */
+const char *rs_t_container(const char *raw, const char *fmt);
+
 /* Skip helper: prints why and returns from the test. */
 #define RS_T_SKIP_IF(cond, why)                                                  \
   do {                                                                           \

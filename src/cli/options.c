@@ -414,9 +414,11 @@ static void print_unreadable_line(const json_t *rep, const char *seg0)
   const char *w = json_string_value(json_object_get(u, "where"));
   const char *r = json_string_value(json_object_get(u, "reason"));
   const char *st = json_string_value(json_object_get(json_object_get(rep, "verdict"), "status"));
+  /* `info` has no verdict; `scan` always has one */
   rs_diag_set(&d, RS_E_UNREADABLE, seg0,
-              "verdict %s; %zu part(s) could not be read (see \"unreadable\"); first: %s: %s",
-              st ? st : "?", json_array_size(unr), w ? w : "?", r ? r : "?");
+              "%s%s%s%zu part(s) could not be read (see \"unreadable\"); first: %s: %s",
+              st ? "verdict " : "", st ? st : "", st ? "; " : "", json_array_size(unr), w ? w : "?",
+              r ? r : "?");
   rs_diag_print(stderr, &d);
 }
 

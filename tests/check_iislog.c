@@ -289,6 +289,24 @@ static struct ccase ccases[] = {
   {"", NULL, RS_FAM_NONE},
   {"/admin.dll", NULL, RS_FAM_NONE}, /* a site's own ISAPI at the root */
   {"/roots.exe", NULL, RS_FAM_NONE},
+  /* encoded names, decoded as IIS resolves them (once, and twice as the
+   * double-decode bug does); an encoded file name is a person, not Nimda */
+  {"/scripts/r%6fot.exe", "/c+dir", RS_FAM_ROOTEXE_OTHER},
+  {"/scripts/root%2Eexe", NULL, RS_FAM_ROOTEXE_OTHER},
+  {"/scripts/r%256fot.exe", "/c+dir", RS_FAM_ROOTEXE_OTHER},
+  {"/scripts/%u0072oot.exe", "/c+dir", RS_FAM_ROOTEXE_OTHER},
+  {"/c/winnt/system32/%63md.exe", "/c+dir", RS_FAM_ROOTEXE_OTHER},
+  {"/%63/winnt/system32/cmd.exe", "/c+dir", RS_FAM_NIMDA}, /* the folder, not the name */
+  {"/scripts/Adm%69n.dll", NULL, RS_FAM_ROOTEXE_OTHER},
+  {"/default%2eida", NULL, RS_FAM_NONE},         /* Code Red never encoded it */
+  {"/default%2eida", "NNNNNNNNNNNNNNNNNNNNNNNNNN", RS_FAM_IDA_OTHER},
+  /* must not flag: encodings that do not make the name */
+  {"/scripts/root%00.exe", NULL, RS_FAM_NONE},   /* a NUL is never decoded */
+  {"/scripts/root.exe%2Ftxt", NULL, RS_FAM_NONE},
+  {"/scripts/r%6Zot.exe", NULL, RS_FAM_NONE},    /* invalid escape kept */
+  {"/my%20page.html", NULL, RS_FAM_NONE},
+  {"/%", NULL, RS_FAM_NONE},
+  {"/scripts/root.ex%", NULL, RS_FAM_NONE},
 };
 
 START_TEST(classify_table)
@@ -343,6 +361,9 @@ static const struct {
    * contract names root.exe and cmd.exe "through /c or /d" only. */
   {"/scripts/..%255c../winnt/system32/cmd.exe", "/c+dir", 200, false},
   {"/scripts/root.exe?/c+dir", NULL, 200, true},
+  {"/scripts/r%6Fot.exe", "/c+dir", 200, true},     /* IIS ran it all the same */
+  {"/%63/winnt/system32/cmd.exe", "/c+dir", 200, true},
+  {"/scripts/root%00.exe", "/c+dir", 200, false},
   {"/index.html", NULL, 200, false},
   {"/search.asp", "q=root.exe", 200, false},
 };

@@ -8,7 +8,7 @@ top=$(cd "$here/../.." && pwd)
 log=${LOG:-/tmp/redsleuth_bench_w3c.log}
 [ -f "$log" ] || python3 "$here/gen_w3c.py" "$log" "${SIZE_MB:-600}"
 gcc -std=c11 -O2 -D_GNU_SOURCE -I"$top/include" -o /tmp/bench_logscan "$here/bench_logscan.c" \
-    "$top/libredsleuth.a"
+    "${LIBRS:-$top/libredsleuth.a}"
 ls -l "$log"
 cat "$log" > /dev/null   # warm the page cache
 /tmp/bench_logscan "$log" 3

@@ -130,10 +130,82 @@ struct req {
   const char *q;
   size_t ql;
   bool qpresent;
+  /* the stem as IIS resolves it: percent escapes (and IIS's %u00hh) decoded,
+   * twice as the double-decode bug (MS01-026) does; stems longer than the
+   * buffer are kept as logged */
+  bool decoded;      /* stem points at dec and differs from the logged one */
+  bool base_encoded; /* the file name itself was encoded: not a worm's probe */
+  char dec[2048];
 };
+
+static size_t base_off(const char *s, size_t n)
+{
+  size_t b = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '/' || s[i] == '\\')
+      b = i + 1;
+  return b;
+}
+
+static int hexval(unsigned char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  c = lc(c);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* One round of URL decoding of s[0..n) into out (at most n bytes: decoding
+ * never lengthens). "%hh" and "%u00hh" become the byte; a NUL stays encoded
+ * (it would cut the name short), an invalid escape stays as it is. */
+static size_t url_decode(const char *s, size_t n, char *out)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    int v = -1;
+    size_t len = 0;
+    if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
+        hexval((unsigned char)s[i + 2]) >= 0) {
+      v = hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]);
+      len = 3;
+    } else if (s[i] == '%' && i + 5 < n && lc((unsigned char)s[i + 1]) == 'u' && s[i + 2] == '0' &&
+               s[i + 3] == '0' && hexval((unsigned char)s[i + 4]) >= 0 &&
+               hexval((unsigned char)s[i + 5]) >= 0) {
+      v = hexval((unsigned char)s[i + 4]) * 16 + hexval((unsigned char)s[i + 5]);
+      len = 6;
+    }
+    if (v > 0) {
+      out[o++] = (char)v;
+      i += len - 1;
+    } else {
+      out[o++] = s[i];
+    }
+  }
+  return o;
+}
+
+static void decode_stem(struct req *r)
+{
+  if (r->sl == 0 || r->sl >= sizeof r->dec || !memchr(r->stem, '%', r->sl))
+    return;
+  char tmp[sizeof r->dec];
+  size_t n = url_decode(r->stem, r->sl, tmp);
+  if (memchr(tmp, '%', n))
+    n = url_decode(tmp, n, r->dec);
+  else
+    memcpy(r->dec, tmp, n);
+  if (n == r->sl && memcmp(r->dec, r->stem, n) == 0)
+    return;
+  size_t bo = base_off(r->stem, r->sl), bd = base_off(r->dec, n);
+  r->base_encoded = !(r->sl - bo == n - bd && memcmp(r->stem + bo, r->dec + bd, n - bd) == 0);
+  r->stem = r->dec;
+  r->sl = n;
+  r->decoded = true;
+}
 
 static void split_request(const char *stem, const char *query, struct req *r)
 {
+  r->decoded = r->base_encoded = false;
   const char *s = stem ? stem : "";
   size_t sl = strlen(s);
   /* A logger that wrote the whole request line into the stem:
@@ -167,15 +239,7 @@ static void split_request(const char *stem, const char *query, struct req *r)
       r->qpresent = true;
     }
   }
-}
-
-static size_t base_off(const char *s, size_t n)
-{
-  size_t b = 0;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == '/' || s[i] == '\\')
-      b = i + 1;
-  return b;
+  decode_stem(r);
 }
 
 /* Query normalised for comparison: lower case, '+' and "%20" as space,
@@ -219,7 +283,7 @@ enum rs_family rs_iislog_classify(const char *method, const char *stem, const ch
 
   /* Code Red and other Index Server (.ida/.idq) overflows. */
   if (ci_suffix(base, bl, ".ida") || ci_suffix(base, bl, ".idq")) {
-    if (ci_eq(base, bl, "default.ida")) {
+    if (ci_eq(base, bl, "default.ida") && !r.base_encoded) { /* the worms never encoded it */
       if (r.ql == 0)
         return RS_FAM_CODERED_UNKNOWN; /* short form: query not logged */
       if (lead_run(r.q, r.ql, 'N') >= RS_RUN_MIN)
@@ -248,6 +312,10 @@ enum rs_family rs_iislog_classify(const char *method, const char *stem, const ch
   char nq[512];
   norm_query(r.q, r.ql, nq);
 
+  /* Nimda's probes name root.exe and cmd.exe literally; an encoded file name
+   * ("r%6fot.exe") is someone hiding from simple log searches. */
+  if (r.base_encoded)
+    return RS_FAM_ROOTEXE_OTHER;
   if (root) {
     bool nimda_dir = ci_eq(dir, dl, "/scripts/") || ci_eq(dir, dl, "/msadc/");
     if (is_tftp_admin(nq))
@@ -296,9 +364,12 @@ bool rs_iislog_is_backdoor_use(const char *stem, const char *query, int status)
 }
 
 /* Cheap test that a stem can be a hit: every rule above needs a base name
- * ending in .ida/.idq/.exe/.dll. Most stems have one dot. */
+ * ending in .ida/.idq/.exe/.dll, literally or percent-encoded. Most stems
+ * have one dot and no '%'. */
 static bool maybe_hit(const char *s, size_t n)
 {
+  if (memchr(s, '%', n))
+    return true; /* the name may be encoded: the classifier decodes it */
   const char *p = s, *end = s + n;
   while ((p = memchr(p, '.', (size_t)(end - p))) != NULL) {
     if (end - p >= 4) {

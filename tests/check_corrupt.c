@@ -537,15 +537,44 @@ START_TEST(ewf_corrupted_chunk)
   ASSERT_UNREADABLE(&r, "EWF chunk", "cc.E01", range);
   ASSERT_FINDING(&r, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
   ASSERT_FINDING(&r, "LOG-BACKDOOR-USE", NULL);
-  /* KNOWN LIMIT: libtsk/libewf hand the analysis a corrupted chunk as zeros.
-   * D:'s root.exe shares the chunk, so its content reads as zeros and it is
-   * reported (not dropped) as ROOTEXE-NOT-CMD; the unreadable entry above
-   * names the sector range that covers it. */
+  /* libtsk/libewf hand the analysis a corrupted chunk as zeros. D:'s
+   * root.exe shares the chunk (TSK's istat says so): its content read as
+   * zeros, so it is named under unreadable with the damaged bytes, marked
+   * content_damaged, and reported as undecided, never as "not cmd.exe". */
   uint64_t roff[8], rsize, rcs;
   file_offsets(raw, 67584, "/Inetpub/scripts/root.exe", roff, 8, &rsize, &rcs);
   ck_assert_uint_eq(roff[0] / 512 / 64 * 64, first);
-  ASSERT_FINDING(&r, "ROOTEXE-NOT-CMD", "D:\\Inetpub\\scripts\\root.exe");
+  ASSERT_UNREADABLE(&r, "file content", "D:\\Inetpub\\scripts\\root.exe",
+                    "lie in EWF chunks that fail their checksum");
+  ASSERT_UNREADABLE(&r, "file content", "D:\\explorer.exe", "lie in EWF chunks that fail");
+  json_t *d = finding(&r, "ROOTEXE-NOT-CMD", "D:\\Inetpub\\scripts\\root.exe");
+  ck_assert_ptr_nonnull(d);
+  json_t *cd = json_object_get(d, "content_damaged");
+  ck_assert_msg(json_is_object(cd), "D: root.exe has no content_damaged");
+  /* the whole file (3584 bytes) lies inside the 32 KiB chunk */
+  ck_assert_int_eq(json_integer_value(json_object_get(cd, "bytes")), (json_int_t)rsize);
+  ck_assert_int_eq(json_integer_value(json_object_get(cd, "first_offset")), 0);
+  ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(d, "title")), "content damaged"));
+  ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(d, "details"),
+                                                                 "decided_by")), "undecided"));
+  json_t *dx = finding(&r, "CR2-EXPLORER", "D:\\explorer.exe");
+  ck_assert_ptr_nonnull(dx);
+  ck_assert(json_is_object(json_object_get(dx, "content_damaged")));
+  /* files outside the chunk are untouched */
+  json_t *c = finding(&r, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
+  ck_assert_ptr_null(json_object_get(c, "content_damaged"));
+  ck_assert_ptr_null(unreadable(&r, "file content", "C:\\", NULL));
   run_free(&r);
+  /* and the text report says it under the finding */
+  struct run t = {0};
+  scan_bin(&f, 1, "", &t);
+  char p[4096];
+  snprintf(p, sizeof p, "%s/out.json", rs_t_tmpdir()); /* stdout, text here */
+  char *text = (char *)rs_t_slurp(p, NULL);
+  ck_assert_ptr_nonnull(text);
+  ck_assert_ptr_nonnull(strstr(text, "lie in damaged EWF chunks and were read as zeros"));
+  free(text);
+  run_free(&t);
 }
 END_TEST
 

@@ -7,6 +7,8 @@
 #include "diag.h"
 #include "image.h"
 
+#define RS_BAD_RANGES_MAX 256
+
 struct rs_media_hashes {
   bool done;
   char md5[33], sha1[41], sha256[65];  /* lower-case hex */
@@ -16,6 +18,13 @@ struct rs_media_hashes {
    * and so the analysis, sees these chunks filled with zeros. */
   uint32_t checksum_errors;
   uint64_t bad_first_sector, bad_sectors;  /* the first such range */
+  /* the ranges themselves (media sectors of sector_size bytes), the first
+   * RS_BAD_RANGES_MAX of them; nbad <= checksum_errors */
+  struct rs_sector_range {
+    uint64_t first, count;
+  } bad[RS_BAD_RANGES_MAX];
+  uint32_t nbad;
+  uint32_t sector_size;                    /* of bad[]: libewf's bytes per sector */
 };
 
 /* Reads the whole media through TSK (so EWF/split are hashed as the media,

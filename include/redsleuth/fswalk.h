@@ -93,4 +93,17 @@ typedef int (*rs_data_cb)(const uint8_t *p, size_t n, void *arg);
 enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk,
                            rs_data_cb cb, void *arg, struct rs_diag *d);
 
+/* Where entry inum's default data stream lies among n ranges of image bytes
+ * [lo, hi) (damaged EWF chunks, say): *bytes gets how many of its bytes fall
+ * in them and *first_off the file offset of the first such byte. Follows
+ * the stream's runs (NTFS non-resident data, FAT cluster chains); sparse and
+ * filler runs hold no image bytes. *resident is set when the data sits in
+ * the MFT record itself (no runs: *bytes is 0). */
+struct rs_byte_range {
+  uint64_t lo, hi;
+};
+enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte_range *r,
+                            size_t n, uint64_t *bytes, uint64_t *first_off, bool *resident,
+                            struct rs_diag *d);
+
 #endif

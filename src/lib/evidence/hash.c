@@ -202,10 +202,19 @@ static enum rs_err ewf_hash(const struct rs_image *img, struct rs_media_hashes *
   uint32_t nerr = 0;
   if (libewf_handle_get_number_of_checksum_errors(h, &nerr, NULL) == 1 && nerr > 0) {
     out->checksum_errors = nerr;
-    uint64_t first = 0, count = 0;
-    if (libewf_handle_get_checksum_error(h, 0, &first, &count, NULL) == 1) {
-      out->bad_first_sector = first;
-      out->bad_sectors = count;
+    uint32_t bps = 0;
+    out->sector_size = libewf_handle_get_bytes_per_sector(h, &bps, NULL) == 1 && bps ? bps : 512;
+    for (uint32_t i = 0; i < nerr && out->nbad < RS_BAD_RANGES_MAX; i++) {
+      uint64_t first = 0, count = 0;
+      if (libewf_handle_get_checksum_error(h, i, &first, &count, NULL) != 1)
+        continue;
+      if (out->nbad == 0) {
+        out->bad_first_sector = first;
+        out->bad_sectors = count;
+      }
+      out->bad[out->nbad].first = first;
+      out->bad[out->nbad].count = count;
+      out->nbad++;
     }
   }
 done:

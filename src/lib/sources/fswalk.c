@@ -914,6 +914,52 @@ enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk, rs_data
   return rc;
 }
 
+enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte_range *r,
+                            size_t n, uint64_t *bytes, uint64_t *first_off, bool *resident,
+                            struct rs_diag *d)
+{
+  *bytes = 0;
+  *first_off = 0;
+  *resident = false;
+  char where[64];
+  TSK_FS_FILE *f;
+  uint64_t size;
+  enum rs_err rc = open_data(fs, inum, &f, &size, d, where, sizeof where);
+  if (rc != RS_OK)
+    return rc;
+  const TSK_FS_ATTR *a = tsk_fs_file_attr_get(f);
+  if (!a || !(a->flags & TSK_FS_ATTR_NONRES)) {
+    *resident = a != NULL;
+    tsk_fs_file_close(f);
+    return RS_OK;
+  }
+  const uint64_t bs = fs->block_size, base = fs->offset > 0 ? (uint64_t)fs->offset : 0;
+  bool any = false;
+  for (const TSK_FS_ATTR_RUN *run = a->nrd.run; run; run = run->next) {
+    if (run->flags & (TSK_FS_ATTR_RUN_FLAG_FILLER | TSK_FS_ATTR_RUN_FLAG_SPARSE))
+      continue;
+    uint64_t foff = (uint64_t)run->offset * bs;
+    if (foff >= size)
+      break;
+    uint64_t len = (uint64_t)run->len * bs;
+    if (len > size - foff)
+      len = size - foff; /* the last cluster's slack is not the file's */
+    uint64_t lo = base + (uint64_t)run->addr * bs, hi = lo + len;
+    for (size_t i = 0; i < n; i++) {
+      uint64_t a0 = lo > r[i].lo ? lo : r[i].lo, a1 = hi < r[i].hi ? hi : r[i].hi;
+      if (a0 >= a1)
+        continue;
+      *bytes += a1 - a0;
+      uint64_t fo = foff + (a0 - lo);
+      if (!any || fo < *first_off)
+        *first_off = fo;
+      any = true;
+    }
+  }
+  tsk_fs_file_close(f);
+  return RS_OK;
+}
+
 struct rd_ctx {
   uint8_t *p;
   size_t n, max;

@@ -268,6 +268,10 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (json_is_true(json_object_get(f, "si_before_fn")))
       em_put(t, "<br><small class=\"deleted\">$SI created before $FN created: $SI times may have "
              "been set back</small>");
+    if (json_is_object(json_object_get(f, "content_damaged")))
+      em_tmpl(t, json_object_get(f, "content_damaged"),
+              "<br><small class=\"deleted\">{bytes} byte(s) of its content lie in damaged EWF "
+              "chunks and were read as zeros: the hashes are not of the acquired data</small>");
     em_put(t, "</td><td><code class=\"path\">");
     if (is_log || is_reg)
       em_locator(t, f);

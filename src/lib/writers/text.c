@@ -360,6 +360,10 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (json_is_true(json_object_get(f, "si_before_fn")))
       em_put(t, "      !! $SI created before $FN created: the $SI times may have been set back "
              "(timestomping)\n");
+    if (json_is_object(json_object_get(f, "content_damaged")))
+      em_tmpl(t, json_object_get(f, "content_damaged"),
+              "      !! {bytes} byte(s) of its content (from offset {first_offset}) lie in damaged "
+              "EWF chunks and were read as zeros: the hashes above are not of the acquired data\n");
     /* a log finding's details are its summary line above */
     const json_t *det = log_summary ? NULL : det0;
     const char *k;

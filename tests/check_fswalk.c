@@ -593,6 +593,64 @@ START_TEST(stream_chunks)
 }
 END_TEST
 
+/* rs_file_overlap against TSK's istat: entry 30 (3873 bytes) is fragmented
+ * over clusters 4074, 4076, 4077, 4085 of 1 KiB; a range over one cluster
+ * must give exactly that cluster's share of the file and its file offset. */
+START_TEST(overlap_follows_runs)
+{
+  const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
+  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!rs_t_have("istat"), "sleuthkit not installed");
+  char cmd[4200], *out = NULL;
+  snprintf(cmd, sizeof cmd, "istat '%s' 30 | tail -1", img);
+  ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+  unsigned long long blk[16];
+  int nb = 0, used = 0, pos = 0;
+  while (nb < 16 && sscanf(out + pos, "%llu%n", &blk[nb], &used) == 1) {
+    nb++;
+    pos += used;
+  }
+  free(out);
+  ck_assert_int_ge(nb, 2);
+  struct vol v;
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
+  const uint64_t bs = v.fs->block_size, size = 3873;
+  uint64_t bytes, off;
+  bool res;
+  struct rs_byte_range all = {0, UINT64_MAX};
+  ck_assert_int_eq(rs_file_overlap(v.fs, 30, &all, 1, &bytes, &off, &res, NULL), RS_OK);
+  ck_assert_uint_eq(bytes, size);
+  ck_assert_uint_eq(off, 0);
+  ck_assert(!res);
+  for (int i = 0; i < nb; i++) {
+    struct rs_byte_range one = {blk[i] * bs, (blk[i] + 1) * bs};
+    ck_assert_int_eq(rs_file_overlap(v.fs, 30, &one, 1, &bytes, &off, &res, NULL), RS_OK);
+    uint64_t want = size - (uint64_t)i * bs < bs ? size - (uint64_t)i * bs : bs;
+    ck_assert_msg(bytes == want && off == (uint64_t)i * bs, "cluster %llu: %llu bytes at %llu",
+                  blk[i], (unsigned long long)bytes, (unsigned long long)off);
+  }
+  /* a cluster between two of its fragments is not the file's */
+  struct rs_byte_range gap = {(blk[0] + 1) * bs, (blk[0] + 2) * bs};
+  ck_assert_uint_ne(blk[1], blk[0] + 1);
+  ck_assert_int_eq(rs_file_overlap(v.fs, 30, &gap, 1, &bytes, &off, &res, NULL), RS_OK);
+  ck_assert_uint_eq(bytes, 0);
+  /* two ranges: both counted, the first offset is the lower one */
+  struct rs_byte_range two[2] = {{blk[nb - 1] * bs, (blk[nb - 1] + 1) * bs}, {blk[1] * bs, (blk[1] + 1) * bs}};
+  ck_assert_int_eq(rs_file_overlap(v.fs, 30, two, 2, &bytes, &off, &res, NULL), RS_OK);
+  ck_assert_uint_eq(bytes, bs + (size - (uint64_t)(nb - 1) * bs));
+  ck_assert_uint_eq(off, bs);
+  /* $Volume's $DATA is resident: nothing in the ranges, said so */
+  ck_assert_int_eq(rs_file_overlap(v.fs, 3, &all, 1, &bytes, &off, &res, NULL), RS_OK);
+  ck_assert_uint_eq(bytes, 0);
+  ck_assert(res);
+  /* an entry past the end: an error, no crash */
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  ck_assert_int_ne(rs_file_overlap(v.fs, 1u << 30, &all, 1, &bytes, &off, &res, &d), RS_OK);
+  vol_close(&v);
+}
+END_TEST
+
 /* ---- damaged volumes: the walk returns and reports the rest ---- */
 
 /* Corrupts a copy of the NTFS image: mode 0 zeroes MFT record 28 (tracking.log,
@@ -845,6 +903,7 @@ Suite *rs_suite_fswalk(void)
   tcase_add_loop_test(tc, deterministic_and_ordered, 0, 2);
   tcase_add_test(tc, early_stop_and_args);
   tcase_add_test(tc, stream_chunks);
+  tcase_add_test(tc, overlap_follows_runs);
   suite_add_tcase(s, tc);
   TCase *tb = tcase_create("damaged");
   tcase_set_timeout(tb, 60);

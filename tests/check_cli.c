@@ -424,6 +424,44 @@ START_TEST(out_dir_refuses_evidence_folder)
 }
 END_TEST
 
+/* Progress (issue 7): phase lines on stderr when it is a terminal (script(1)
+ * gives the run one), nothing when it is not; a name in a progress line is
+ * escaped like the text report, so it cannot drive the examiner's terminal
+ * (here the image's own file name carries an ESC sequence). */
+START_TEST(progress_only_on_terminal)
+{
+  RS_T_SKIP_IF(!rs_t_have("script"), "script(1) (bsdutils) absent");
+  const char *const *scen;
+  RS_T_SKIP_IF(rs_t_scenarios(&scen) == 0, "no fixtures");
+  char xz[4096], path[4400], cmd[9000];
+  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[0]);
+  const char *raw = rs_t_unpack(rs_t_src(xz), NULL);
+  ck_assert_ptr_nonnull(raw);
+  snprintf(path, sizeof path, "%s/\x1b[31mred.raw", rs_t_tmpdir());
+  ck_assert_int_eq(rename(raw, path), 0);
+  char *tty = NULL;
+  snprintf(cmd, sizeof cmd, "script -qec \"'%s' scan --json '%s' >/dev/null\" /dev/null", BIN, path);
+  int rc = rs_t_run(cmd, &tty);
+  ck_assert_msg(rc >= 0, "script failed");
+  ck_assert_ptr_nonnull(tty);
+  ck_assert_msg(strstr(tty, "redsleuth: reading registry"), "no progress on a terminal: %.300s", tty);
+  ck_assert_ptr_nonnull(strstr(tty, "redsleuth: walking volume 0"));
+  ck_assert_ptr_nonnull(strstr(tty, "redsleuth: hashing "));
+  ck_assert_ptr_nonnull(strstr(tty, "\\x1b[31mred.raw"));
+  ck_assert_msg(!strchr(tty, 0x1b), "a raw ESC reached the terminal: %.300s", tty);
+  free(tty);
+  /* stderr to a file: silent but for the one exit line */
+  char *err = NULL, args[4600];
+  snprintf(args, sizeof args, "scan --json '%s'", path);
+  rc = run(args, NULL, &err);
+  ck_assert_ptr_nonnull(err);
+  ck_assert_ptr_null(strstr(err, "walking volume"));
+  ck_assert_ptr_null(strstr(err, "hashing"));
+  ck_assert_int_le(count_lines(err), 1);
+  free(err);
+}
+END_TEST
+
 Suite *rs_suite_cli(void)
 {
   Suite *s = suite_create("cli");
@@ -440,6 +478,7 @@ Suite *rs_suite_cli(void)
   tcase_add_loop_test(tc, bad_input, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
   tcase_add_test(tc, readonly_evidence);
   tcase_add_test(tc, out_dir_refuses_evidence_folder);
+  tcase_add_test(tc, progress_only_on_terminal);
   suite_add_tcase(s, tc);
   return s;
 }

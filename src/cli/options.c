@@ -184,7 +184,11 @@ static void print_man(FILE *fp)
               "redsleuth opens a disk image read-only through The Sleuth Kit (raw, split raw "
               "such as disk.001, disk.000 or disk.aa, EWF such as disk.E01, and whatever else "
               "the linked libtsk opens). The first segment is enough: later ones are found. "
-              "Evidence is never written and never mounted.\n"
+              "Evidence is never written and never mounted. When standard error is a "
+              "terminal, scan reports its phases there (hashing, registry, each volume walk, "
+              "each log) and, when the analysis is done before the media hash, the hash's "
+              "progress in percent; names from the evidence are escaped as in the text report. "
+              "Otherwise standard error carries only the one exit line.\n"
               ".SH COMMANDS\n",
           PACKAGE_VERSION);
   for (size_t i = 0; i < sizeof rs_commands / sizeof rs_commands[0]; i++) {

@@ -4,6 +4,7 @@
  * beside the analysis. */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,9 +128,20 @@ static void progress(const struct rs_scan_ctx *ctx, const char *fmt, const char 
 {
   if (!ctx->opts->progress || !isatty(2))
     return;
-  fputs("redsleuth: ", stderr);
-  fprintf(stderr, fmt, arg);
-  fputc('\n', stderr);
+  /* arg may be a name from the evidence, and this goes to a terminal:
+   * escaped as the text report is (issue 7). One stdio call per line: the
+   * log workers report from their own threads. */
+  struct rs_buf esc;
+  rs_buf_init(&esc, 4096);
+  if (rs_escape_text(&esc, arg, strlen(arg)) != RS_OK) {
+    rs_buf_free(&esc);
+    return;
+  }
+  char line[4200];
+  int k = snprintf(line, sizeof line, "redsleuth: ");
+  snprintf(line + k, sizeof line - (size_t)k, fmt, esc.data ? esc.data : "");
+  fprintf(stderr, "%s\n", line);
+  rs_buf_free(&esc);
 }
 
 /* ----------------------------------------------------------- registry */
@@ -1475,13 +1487,37 @@ struct hash_job {
   struct rs_media_hashes h;
   struct rs_diag d;
   enum rs_err err;
+  _Atomic uint64_t done_bytes;
+  atomic_bool finished;
 };
 
 static void *hash_thread(void *arg)
 {
   struct hash_job *j = arg;
-  j->err = rs_media_hash(j->img, &j->h, &j->d);
+  j->err = rs_media_hash_progress(j->img, &j->h, &j->d, &j->done_bytes);
+  atomic_store(&j->finished, true);
   return NULL;
+}
+
+/* The analysis is done and the media hash is still running (a large image):
+ * show how far it is, on one rewritten terminal line, until it ends. */
+static void hash_wait_progress(const struct rs_scan_ctx *ctx, struct hash_job *j)
+{
+  if (!ctx->opts->progress || !isatty(2) || atomic_load(&j->finished))
+    return;
+  const uint64_t total = ctx->img->media_size, mib = 1024 * 1024;
+  const struct timespec tick = {0, 250 * 1000 * 1000};
+  for (;;) {
+    bool fin = atomic_load(&j->finished); /* read first: the last line shows the end */
+    uint64_t n = atomic_load_explicit(&j->done_bytes, memory_order_relaxed);
+    fprintf(stderr, "\rredsleuth: hashing the media: %3u%% (%llu of %llu MiB)",
+            total ? (unsigned)(n * 100 / total) : 0u, (unsigned long long)(n / mib),
+            (unsigned long long)(total / mib));
+    if (fin)
+      break;
+    nanosleep(&tick, NULL);
+  }
+  fputc('\n', stderr);
 }
 
 static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj, bool hashed,
@@ -1814,6 +1850,8 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
   /* the media hash runs on the second core while we analyse */
   struct hash_job hj;
   memset(&hj, 0, sizeof hj);
+  atomic_init(&hj.done_bytes, 0);
+  atomic_init(&hj.finished, false);
   hj.img = ctx.img;
   pthread_t th;
   bool threaded = false;
@@ -1872,8 +1910,10 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
               msg, -1, o->segs[0], NULL);
   }
   registry_timeline(&ctx);
-  if (threaded)
+  if (threaded) {
+    hash_wait_progress(&ctx, &hj);
     pthread_join(th, NULL);
+  }
   if (hj.err == RS_OK)
     map_damage(&ctx, &hj.h);
 

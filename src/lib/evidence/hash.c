@@ -4,6 +4,7 @@
 #include "redsleuth/evidence.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,8 @@ static void md5_wait_idle(struct md5_worker *w)
 /* Reads [0, size) with rd and fills out's three digests. *read_at gets the
  * offset where a read failed (when it returns RS_E_IO). */
 static enum rs_err digest_media(rs_read_fn rd, void *src, uint64_t size,
-                                struct rs_media_hashes *out, uint64_t *read_at)
+                                struct rs_media_hashes *out, uint64_t *read_at,
+                                _Atomic uint64_t *done_bytes)
 {
   enum rs_err r = RS_OK;
   char *buf[2] = {malloc(RS_HASH_CHUNK), malloc(RS_HASH_CHUNK)};
@@ -117,6 +119,8 @@ static enum rs_err digest_media(rs_read_fn rd, void *src, uint64_t size,
     EVP_DigestUpdate(c[2], buf[cur], (size_t)n);
     off += (uint64_t)n;
     cur ^= 1;
+    if (done_bytes)
+      atomic_store_explicit(done_bytes, off, memory_order_relaxed);
   }
   if (threaded) {
     md5_wait_idle(&w);
@@ -164,7 +168,7 @@ static ssize_t tsk_read(void *src, uint64_t off, char *buf, size_t n)
  * zero_chunk_on_error off gives the stored bytes, as ewfverify does, and
  * libewf counts the checksum errors. */
 static enum rs_err ewf_hash(const struct rs_image *img, struct rs_media_hashes *out,
-                            struct rs_diag *d)
+                            struct rs_diag *d, _Atomic uint64_t *done_bytes)
 {
   const char *where = img->segments[0];
   libewf_error_t *e = NULL;
@@ -189,7 +193,7 @@ static enum rs_err ewf_hash(const struct rs_image *img, struct rs_media_hashes *
     goto done;
   }
   uint64_t bad = 0;
-  r = digest_media(ewf_read, h, size, out, &bad);
+  r = digest_media(ewf_read, h, size, out, &bad, done_bytes);
   if (r == RS_E_IO) {
     r = rs_diag_set(d, RS_E_IO, where, "media read failed at byte %llu of %llu",
                     (unsigned long long)bad, (unsigned long long)size);
@@ -231,12 +235,18 @@ done:
 enum rs_err rs_media_hash(const struct rs_image *img, struct rs_media_hashes *out,
                           struct rs_diag *d)
 {
+  return rs_media_hash_progress(img, out, d, NULL);
+}
+
+enum rs_err rs_media_hash_progress(const struct rs_image *img, struct rs_media_hashes *out,
+                                   struct rs_diag *d, _Atomic uint64_t *done_bytes)
+{
   memset(out, 0, sizeof *out);
   if (!img || !img->img || img->nseg < 1)
     return rs_diag_set(d, RS_E_USAGE, "-", "no image to hash");
   const char *where = img->segments[0];
   if (strcmp(img->format, "ewf") == 0)
-    return ewf_hash(img, out, d);
+    return ewf_hash(img, out, d, done_bytes);
   /* Our own handle: TSK_IMG_INFO has one read cache guarded by a lock, and
    * a hash pass would evict what the analysis thread needs. */
   TSK_IMG_INFO *ti = tsk_img_open_utf8(img->nseg, (const char *const *)img->segments,
@@ -249,7 +259,7 @@ enum rs_err rs_media_hash(const struct rs_image *img, struct rs_media_hashes *ou
     return r;
   }
   uint64_t size = ti->size > 0 ? (uint64_t)ti->size : 0, bad = 0;
-  enum rs_err r = digest_media(tsk_read, ti, size, out, &bad);
+  enum rs_err r = digest_media(tsk_read, ti, size, out, &bad, done_bytes);
   if (r == RS_E_IO) {
     const char *e = tsk_error_get();
     r = rs_diag_set(d, RS_E_IO, where, "media read failed at byte %llu of %llu: %s",

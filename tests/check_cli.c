@@ -433,10 +433,8 @@ START_TEST(progress_only_on_terminal)
   RS_T_SKIP_IF(!rs_t_have("script"), "script(1) (bsdutils) absent");
   const char *const *scen;
   RS_T_SKIP_IF(rs_t_scenarios(&scen) == 0, "no fixtures");
-  char xz[4096], path[4400], cmd[9000];
-  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[0]);
-  const char *raw = rs_t_unpack(rs_t_src(xz), NULL);
-  ck_assert_ptr_nonnull(raw);
+  char path[4400], cmd[9000];
+  const char *raw = rs_t_scenario_raw(scen[0]);
   snprintf(path, sizeof path, "%s/\x1b[31mred.raw", rs_t_tmpdir());
   ck_assert_int_eq(rename(raw, path), 0);
   char *tty = NULL;

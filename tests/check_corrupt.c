@@ -159,10 +159,7 @@ static const char *verdict(const struct run *r)
 /* A private writable copy of a scenario's raw image. */
 static const char *raw_copy(const char *scen)
 {
-  char xz[512];
-  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen);
-  const char *p = rs_t_unpack(rs_t_src(xz), NULL);
-  ck_assert_msg(p != NULL, "cannot unpack %s", xz);
+  const char *p = rs_t_scenario_raw(scen);
   chmod(p, 0644);
   return p;
 }

@@ -140,10 +140,7 @@ START_TEST(test_image_matches_answer)
   const char *scen = scenarios[_i];
   json_t *a = load_answer(scen);
   ck_assert_str_eq(json_string_value(json_object_get(a, "scenario")), scen);
-  char rel[256];
-  snprintf(rel, sizeof rel, "fixtures/out/%s/disk.raw.xz", scen);
-  const char *raw = rs_t_unpack(rs_t_src(rel), NULL);
-  ck_assert_msg(raw != NULL, "cannot unpack %s", rel);
+  const char *raw = rs_t_scenario_raw(scen);
   char raw_copy[4096];
   snprintf(raw_copy, sizeof raw_copy, "%s", raw);
   check_image(a, raw_copy, TSK_IMG_TYPE_RAW);

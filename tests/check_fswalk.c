@@ -817,9 +817,7 @@ START_TEST(fixture_answers)
   json_error_t jerr;
   json_t *root = json_load_file(ans, 0, &jerr);
   ck_assert_msg(root != NULL, "%s: %s", ans, jerr.text);
-  snprintf(rel, sizeof rel, "fixtures/out/%s/disk.raw.xz", scenarios[_i]);
-  const char *img = rs_t_unpack(rs_t_src(rel), NULL);
-  ck_assert_msg(img != NULL, "cannot unpack %s", rel);
+  const char *img = rs_t_scenario_raw(scenarios[_i]);
   json_t *vols = json_object_get(root, "volumes"), *arts = json_object_get(root, "artifacts");
   ck_assert(json_is_array(vols) && json_is_array(arts));
   size_t nv = json_array_size(vols), checked = 0;

@@ -88,10 +88,7 @@ START_TEST(scenario_matches_answer)
   const char *s = scen[_i];
   json_t *ans = load_answer(s);
   ck_assert_msg(ans != NULL, "%s: no answer.json", s);
-  char xz[4096];
-  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", s);
-  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
-  ck_assert_ptr_nonnull(img);
+  const char *img = rs_t_scenario_raw(s);
   chmod(img, 0444); /* a scan works on read-only evidence */
   char before[65], after[65];
   rs_t_sha256_file(img, before);
@@ -191,10 +188,7 @@ START_TEST(scan_is_deterministic)
 {
   list_scenarios();
   RS_T_SKIP_IF(nscen == 0, "no fixtures");
-  char xz[4096];
-  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[0]);
-  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
-  ck_assert_ptr_nonnull(img);
+  const char *img = rs_t_scenario_raw(scen[0]);
   json_t *a = scan_image(img, false), *b = scan_image(img, false);
   json_object_del(a, "run");
   json_object_del(b, "run");
@@ -214,10 +208,7 @@ START_TEST(scan_through_containers)
 {
   list_scenarios();
   RS_T_SKIP_IF(nscen == 0, "no fixtures");
-  char xz[4096];
-  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[0]);
-  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
-  ck_assert_ptr_nonnull(img);
+  const char *img = rs_t_scenario_raw(scen[0]);
   json_t *raw = scan_image(img, false);
   static const char *const same[] = {"verdict", "findings", "timeline", "system", "logs"};
   static const char *const fmts[] = {"vhd", "vmdk"};
@@ -249,7 +240,7 @@ START_TEST(parallel_logs_same_report)
 {
   list_scenarios();
   RS_T_SKIP_IF(nscen == 0, "no fixtures");
-  const char *img = rs_t_unpack(rs_t_src("fixtures/out/w2k-cr2-used/disk.raw.xz"), NULL);
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
   ck_assert_ptr_nonnull(img);
   char *dump[2];
   for (int k = 0; k < 2; k++) {
@@ -279,9 +270,7 @@ START_TEST(report_has_contract_fields)
 {
   list_scenarios();
   RS_T_SKIP_IF(nscen == 0, "no fixtures");
-  char xz[4096];
-  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[0]);
-  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
+  const char *img = rs_t_scenario_raw(scen[0]);
   json_t *r = scan_image(img, true);
   static const char *const paths[] = {
     "schema", "tool.name", "tool.version", "tool.libraries", "run.command_line",
@@ -402,10 +391,7 @@ START_TEST(batch_isolates_failures)
   ck_assert_ptr_nonnull(fp);
   fprintf(fp, "# fixtures\n");
   for (int i = 0; i < nscen; i++) {
-    char xz[4096];
-    snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", scen[i]);
-    const char *img = rs_t_unpack(rs_t_src(xz), NULL);
-    ck_assert_ptr_nonnull(img);
+    const char *img = rs_t_scenario_raw(scen[i]);
     char named[4096];
     snprintf(named, sizeof named, "%s/%s.raw", tmp, scen[i]);
     ck_assert_int_eq(rename(img, named), 0);
@@ -478,10 +464,7 @@ START_TEST(timeline_full_body)
 {
   list_scenarios();
   RS_T_SKIP_IF(nscen == 0, "no fixtures");
-  char xz[4096];
-  snprintf(xz, sizeof xz, "fixtures/out/%s/disk.raw.xz", "w2k-cr2-used");
-  const char *img = rs_t_unpack(rs_t_src(xz), NULL);
-  ck_assert_ptr_nonnull(img);
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
   char out[4096], cmd[12288];
   snprintf(out, sizeof out, "%s/tlfull", rs_t_tmpdir());
   snprintf(cmd, sizeof cmd, "'%s/redsleuth' scan --no-hash --timeline full --out-dir '%s' '%s' "

@@ -232,6 +232,15 @@ const char *rs_t_container(const char *raw, const char *fmt)
   return NULL;
 }
 
+const char *rs_t_scenario_raw(const char *scen)
+{
+  char rel[512];
+  snprintf(rel, sizeof rel, "fixtures/out/%s/disk.raw.xz", scen);
+  const char *p = rs_t_unpack(rs_t_src(rel), NULL);
+  ck_assert_msg(p != NULL, "cannot unpack %s", rel);
+  return p;
+}
+
 unsigned char *rs_t_slurp(const char *path, size_t *len)
 {
   FILE *fp = fopen(path, "rb");

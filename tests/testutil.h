@@ -29,6 +29,9 @@ void rs_t_sha256_file(const char *path, char out[65]);
 /* Names of the fixture scenarios (fixtures/out/<name>/disk.raw.xz), sorted;
  * *names points at a static array. Returns the count (0 if none). */
 int rs_t_scenarios(const char *const **names);
+/* fixtures/out/<scen>/disk.raw.xz unpacked into the temp dir (fails the
+ * test when it cannot be); returns its path (static buffer per call slot). */
+const char *rs_t_scenario_raw(const char *scen);
 /* Runs headless Chromium (the flags this workplace needs, a fresh profile,
  * a 90 s limit) on file://file with extra args; exit status, stdout in *out. */
 int rs_t_chromium(const char *args, const char *file, char **out);

@@ -846,45 +846,55 @@ enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
 
 #define RS_READ_RUN (4u * 1024u * 1024u)
 
-static enum rs_err open_data(TSK_FS_INFO *fs, uint64_t inum, TSK_FS_FILE **out,
-                             uint64_t *size, struct rs_diag *d, char *where, size_t wl)
+/* An entry opened for its default data stream. */
+struct open_file {
+  TSK_FS_FILE *f;
+  const TSK_FS_ATTR *a; /* NTFS's unnamed $DATA, FAT's cluster chain */
+  uint64_t size;
+  char where[64];       /* "entry N", for messages */
+};
+
+static enum rs_err open_data(TSK_FS_INFO *fs, uint64_t inum, struct open_file *of,
+                             struct rs_diag *d)
 {
-  snprintf(where, wl, "entry %llu", (unsigned long long)inum);
-  *out = NULL;
+  snprintf(of->where, sizeof of->where, "entry %llu", (unsigned long long)inum);
+  of->f = NULL;
+  of->a = NULL;
+  of->size = 0;
   if (!fs)
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "no file system given");
   tsk_error_reset();
   TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, inum);
   if (!f || !f->meta) {
     tsk_fs_file_close(f);
-    enum rs_err e = rs_diag_set(d, RS_E_CORRUPT, where, "metadata not readable: %s", tsk_msg());
+    enum rs_err e = rs_diag_set(d, RS_E_CORRUPT, of->where, "metadata not readable: %s", tsk_msg());
     tsk_error_reset();
     return e;
   }
-  /* The default attribute: NTFS's unnamed $DATA, FAT's cluster chain. */
   const TSK_FS_ATTR *a = tsk_fs_file_attr_get(f);
   if (!a) {
     tsk_fs_file_close(f);
     tsk_error_reset();
-    *size = 0;
-    return rs_diag_set(d, RS_E_FORMAT, where, "no default data stream");
+    return rs_diag_set(d, RS_E_FORMAT, of->where, "no default data stream");
   }
-  *size = a->size > 0 ? (uint64_t)a->size : 0;
-  *out = f;
+  of->size = a->size > 0 ? (uint64_t)a->size : 0;
+  of->a = a;
+  of->f = f;
   return RS_OK;
 }
 
 enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk, rs_data_cb cb,
                            void *arg, struct rs_diag *d)
 {
-  char where[64];
-  TSK_FS_FILE *f;
-  uint64_t size;
+  struct open_file of;
   if (!cb)
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_file_stream: no callback");
-  enum rs_err rc = open_data(fs, inum, &f, &size, d, where, sizeof where);
+  enum rs_err rc = open_data(fs, inum, &of, d);
   if (rc != RS_OK)
     return rc;
+  TSK_FS_FILE *f = of.f;
+  const uint64_t size = of.size;
+  const char *where = of.where;
   if (chunk == 0 || chunk > 64u * 1024u * 1024u)
     chunk = RS_READ_RUN;
   size_t bsz = size < chunk ? (size_t)size : chunk;
@@ -921,16 +931,15 @@ enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte
   *bytes = 0;
   *first_off = 0;
   *resident = false;
-  char where[64];
-  TSK_FS_FILE *f;
-  uint64_t size;
-  enum rs_err rc = open_data(fs, inum, &f, &size, d, where, sizeof where);
+  struct open_file of;
+  enum rs_err rc = open_data(fs, inum, &of, d);
   if (rc != RS_OK)
     return rc;
-  const TSK_FS_ATTR *a = tsk_fs_file_attr_get(f);
-  if (!a || !(a->flags & TSK_FS_ATTR_NONRES)) {
-    *resident = a != NULL;
-    tsk_fs_file_close(f);
+  const TSK_FS_ATTR *a = of.a;
+  const uint64_t size = of.size;
+  if (!(a->flags & TSK_FS_ATTR_NONRES)) {
+    *resident = true;
+    tsk_fs_file_close(of.f);
     return RS_OK;
   }
   const uint64_t bs = fs->block_size, base = fs->offset > 0 ? (uint64_t)fs->offset : 0;
@@ -956,7 +965,7 @@ enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte
       any = true;
     }
   }
-  tsk_fs_file_close(f);
+  tsk_fs_file_close(of.f);
   return RS_OK;
 }
 
@@ -981,13 +990,13 @@ enum rs_err rs_file_read(TSK_FS_INFO *fs, uint64_t inum, size_t max, bool trunca
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_file_read: NULL argument");
   *data = NULL;
   *len = 0;
-  char where[64];
-  TSK_FS_FILE *f;
-  uint64_t size;
-  enum rs_err rc = open_data(fs, inum, &f, &size, d, where, sizeof where);
+  struct open_file of;
+  enum rs_err rc = open_data(fs, inum, &of, d);
   if (rc != RS_OK)
     return rc;
-  tsk_fs_file_close(f);
+  tsk_fs_file_close(of.f);
+  const uint64_t size = of.size;
+  const char *where = of.where;
   if (size > max && !truncate_ok)
     return rs_diag_set(d, RS_E_LIMIT, where, "%llu bytes is more than the limit of %zu",
                        (unsigned long long)size, max);

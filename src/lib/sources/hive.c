@@ -841,6 +841,102 @@ void rs_strv_free(char **v, size_t n)
   free(v);
 }
 
+/* The frame rs_hive_subkeys and rs_hive_values share: find the key, count
+ * its children (sub keys or values), clamp the count to max, and read each
+ * into an array of elem-sized slots with item(). A child that cannot be read
+ * makes the result RS_E_CORRUPT but does not hide its siblings. */
+struct children {
+  const char *noun;                                     /* "sub key", "value" */
+  int (*count)(libregf_key_t *, int *, libregf_error_t **);
+  unsigned max;
+  size_t elem;
+  /* 0: slot filled; 1: skipped (nothing to report); -1: unreadable (*e may
+   * hold libregf's error) */
+  int (*item)(struct rs_hive *h, const char *key, libregf_key_t *k, int i, void *slot,
+              libregf_error_t **e, struct rs_diag *d);
+};
+
+static enum rs_err read_children(struct rs_hive *h, const char *key, const struct children *c,
+                                 void **out, size_t *n, struct rs_diag *d)
+{
+  libregf_key_t *k = NULL;
+  int r = find_key(h, key, &k, d);
+  if (r != 1)
+    return r < 0 ? RS_E_CORRUPT : RS_OK;
+  libregf_error_t *e = NULL;
+  int cnt = 0;
+  enum rs_err rc = RS_OK;
+  if (c->count(k, &cnt, &e) != 1) {
+    char what[64];
+    rs_snprintf(what, sizeof what, "%s list unreadable", c->noun);
+    rc = regf_fail(d, RS_E_CORRUPT, h->name, what, &e);
+    goto out;
+  }
+  if (cnt <= 0)
+    goto out;
+  size_t want = (size_t)cnt;
+  if (want > c->max) {
+    rc = rs_diag_set(d, RS_E_LIMIT, h->name, "key %s: %d %ss, only %u read", key, cnt, c->noun,
+                     c->max);
+    want = c->max;
+  }
+  unsigned char *v = calloc(want, c->elem);
+  if (!v) {
+    rc = rs_diag_set(d, RS_E_NOMEM, h->name, "out of memory");
+    goto out;
+  }
+  size_t got = 0;
+  for (size_t i = 0; i < want; i++) {
+    int ir = c->item(h, key, k, (int)i, v + got * c->elem, &e, d);
+    if (ir == 0)
+      got++;
+    if (ir >= 0)
+      continue;
+    char what[600];
+    rs_snprintf(what, sizeof what, "key %s: %s %zu unreadable", key, c->noun, i);
+    rc = e ? regf_fail(d, RS_E_CORRUPT, h->name, what, &e) : RS_E_CORRUPT;
+  }
+  if (got == 0) {
+    free(v);
+  } else {
+    *out = v;
+    *n = got;
+  }
+out:
+  libregf_error_free(&e);
+  libregf_key_free(&k, NULL);
+  return rc;
+}
+
+static int subkey_item(struct rs_hive *h, const char *key, libregf_key_t *k, int i, void *slot,
+                       libregf_error_t **e, struct rs_diag *d)
+{
+  libregf_key_t *s = NULL;
+  if (libregf_key_get_sub_key(k, i, &s, e) != 1)
+    return -1;
+  char nm[512];
+  int r = 1; /* a name that cannot be decoded is passed over, as before */
+  if (key_name(s, nm, sizeof nm) == 0) {
+    *(char **)slot = strdup(nm);
+    r = *(char **)slot ? 0 : 1;
+  }
+  libregf_key_free(&s, NULL);
+  return r;
+}
+
+static int value_item(struct rs_hive *h, const char *key, libregf_key_t *k, int i, void *slot,
+                      libregf_error_t **e, struct rs_diag *d)
+{
+  libregf_value_t *val = NULL;
+  if (libregf_key_get_value(k, i, &val, e) != 1)
+    return -1;
+  struct rs_regval *rv = slot;
+  regval_where(h, key, k, rv);
+  int r = fill_value(h, key, val, rv, d) == 0 ? 0 : -1;
+  libregf_value_free(&val, NULL);
+  return r;
+}
+
 /* On RS_E_CORRUPT/RS_E_LIMIT the names that could be read are still returned
  * (free them): a damaged sub key must not hide its siblings. */
 enum rs_err rs_hive_subkeys(struct rs_hive *h, const char *key, char ***names, size_t *n,
@@ -852,53 +948,9 @@ enum rs_err rs_hive_subkeys(struct rs_hive *h, const char *key, char ***names, s
     *n = 0;
   if (!h || !key || !names || !n)
     return rs_diag_set(d, RS_E_USAGE, "rs_hive_subkeys", "NULL argument");
-  libregf_key_t *k = NULL;
-  int r = find_key(h, key, &k, d);
-  if (r != 1)
-    return r < 0 ? RS_E_CORRUPT : RS_OK;
-  libregf_error_t *e = NULL;
-  int cnt = 0;
-  enum rs_err rc = RS_OK;
-  if (libregf_key_get_number_of_sub_keys(k, &cnt, &e) != 1) {
-    rc = regf_fail(d, RS_E_CORRUPT, h->name, "sub key list unreadable", &e);
-    goto out;
-  }
-  if (cnt <= 0)
-    goto out;
-  size_t want = (size_t)cnt;
-  if (want > RS_HIVE_MAX_SUBKEYS) {
-    rc = rs_diag_set(d, RS_E_LIMIT, h->name, "key %s: %d sub keys, only %u read", key, cnt,
-                     RS_HIVE_MAX_SUBKEYS);
-    want = RS_HIVE_MAX_SUBKEYS;
-  }
-  char **v = calloc(want, sizeof *v);
-  if (!v) {
-    rc = rs_diag_set(d, RS_E_NOMEM, h->name, "out of memory");
-    goto out;
-  }
-  size_t got = 0;
-  for (size_t i = 0; i < want; i++) {
-    libregf_key_t *s = NULL;
-    if (libregf_key_get_sub_key(k, (int)i, &s, &e) != 1) {
-      char what[600];
-      rs_snprintf(what, sizeof what, "key %s: sub key %zu unreadable", key, i);
-      rc = regf_fail(d, RS_E_CORRUPT, h->name, what, &e);
-      continue;
-    }
-    char nm[512];
-    if (key_name(s, nm, sizeof nm) == 0) {
-      v[got] = strdup(nm);
-      if (v[got])
-        got++;
-    }
-    libregf_key_free(&s, NULL);
-  }
-  *names = v;
-  *n = got;
-out:
-  libregf_error_free(&e);
-  libregf_key_free(&k, NULL);
-  return rc;
+  static const struct children c = {"sub key", libregf_key_get_number_of_sub_keys,
+                                    RS_HIVE_MAX_SUBKEYS, sizeof(char *), subkey_item};
+  return read_children(h, key, &c, (void **)names, n, d);
 }
 
 /* Same convention as rs_hive_subkeys: readable values survive a bad one. */
@@ -911,54 +963,7 @@ enum rs_err rs_hive_values(struct rs_hive *h, const char *key, struct rs_regval 
     *n = 0;
   if (!h || !key || !vals || !n)
     return rs_diag_set(d, RS_E_USAGE, "rs_hive_values", "NULL argument");
-  libregf_key_t *k = NULL;
-  int r = find_key(h, key, &k, d);
-  if (r != 1)
-    return r < 0 ? RS_E_CORRUPT : RS_OK;
-  libregf_error_t *e = NULL;
-  int cnt = 0;
-  enum rs_err rc = RS_OK;
-  if (libregf_key_get_number_of_values(k, &cnt, &e) != 1) {
-    rc = regf_fail(d, RS_E_CORRUPT, h->name, "value list unreadable", &e);
-    goto out;
-  }
-  if (cnt <= 0)
-    goto out;
-  size_t want = (size_t)cnt;
-  if (want > RS_HIVE_MAX_VALUES) {
-    rc = rs_diag_set(d, RS_E_LIMIT, h->name, "key %s: %d values, only %u read", key, cnt,
-                     RS_HIVE_MAX_VALUES);
-    want = RS_HIVE_MAX_VALUES;
-  }
-  struct rs_regval *v = calloc(want, sizeof *v);
-  if (!v) {
-    rc = rs_diag_set(d, RS_E_NOMEM, h->name, "out of memory");
-    goto out;
-  }
-  size_t got = 0;
-  for (size_t i = 0; i < want; i++) {
-    libregf_value_t *val = NULL;
-    if (libregf_key_get_value(k, (int)i, &val, &e) != 1) {
-      char what[600];
-      rs_snprintf(what, sizeof what, "key %s: value %zu unreadable", key, i);
-      rc = regf_fail(d, RS_E_CORRUPT, h->name, what, &e);
-      continue;
-    }
-    regval_where(h, key, k, &v[got]);
-    if (fill_value(h, key, val, &v[got], d) == 0)
-      got++;
-    else
-      rc = RS_E_CORRUPT;
-    libregf_value_free(&val, NULL);
-  }
-  if (got == 0) {
-    free(v);
-  } else {
-    *vals = v;
-    *n = got;
-  }
-out:
-  libregf_error_free(&e);
-  libregf_key_free(&k, NULL);
-  return rc;
+  static const struct children c = {"value", libregf_key_get_number_of_values,
+                                    RS_HIVE_MAX_VALUES, sizeof(struct rs_regval), value_item};
+  return read_children(h, key, &c, (void **)vals, n, d);
 }

@@ -8,8 +8,8 @@ top=$here/..
 files=${1:-250000}; log_mb=${2:-600}
 work=${BENCH_DIR:-/tmp/rs-bench}
 mkdir -p "$work"
-rs=$top/redsleuth
-res=$here/RESULTS.md
+rs=${RS_BIN:-$top/redsleuth}  # RS_BIN: a build outside the source tree (build/redsleuth)
+res=${RESULTS:-$here/RESULTS.md}
 t() { # name, command...: wall seconds and peak RSS (KiB) into $work/$name.time
   name=$1; shift
   /usr/bin/time -v -o "$work/$name.time" sh -c "$*" >/dev/null 2>"$work/$name.err" || true

@@ -27,7 +27,7 @@ static struct rs_image *open1(const char *path, const struct rs_image_opts *o)
 }
 
 /* Volumes as The Sleuth Kit's mmls sees them: "002:  000:000   0000000128 ..."
- * lines whose slot is not Meta/-------. Returns the count, fills starts/lens. */
+ * (GPT: "004:  000   0000002048 ...") lines whose slot is not Meta/-------. Returns the count, fills starts/lens. */
 static int mmls_parts(const char *path, unsigned long long *starts, unsigned long long *lens,
                       int max)
 {
@@ -41,7 +41,9 @@ static int mmls_parts(const char *path, unsigned long long *starts, unsigned lon
   for (char *line = strtok(out, "\n"); line && n < max; line = strtok(NULL, "\n")) {
     unsigned slot, a, b;
     unsigned long long s, e, l;
-    if (sscanf(line, "%u: %u:%u %llu %llu %llu", &slot, &a, &b, &s, &e, &l) == 6) {
+    /* DOS slots are "table:entry" (000:000), GPT slots one number (000) */
+    if (sscanf(line, "%u: %u:%u %llu %llu %llu", &slot, &a, &b, &s, &e, &l) == 6 ||
+        sscanf(line, "%u: %u %llu %llu %llu", &slot, &a, &s, &e, &l) == 5) {
       starts[n] = s;
       lens[n] = l;
       n++;
@@ -248,6 +250,46 @@ START_TEST(container_formats)
 }
 END_TEST
 
+/* GPT, made here with sfdisk: two named partitions, FAT in the second. The
+ * volume list (starts, lengths, names) equals mmls's; the FAT volume is
+ * found and labelled, the empty one reported without a file system. */
+START_TEST(gpt_volumes)
+{
+  RS_T_SKIP_IF(!rs_t_have("sfdisk") || !rs_t_have("mkfs.vfat"), "sfdisk/mkfs.vfat absent");
+  char path[4200], cmd[9000];
+  snprintf(path, sizeof path, "%s/gpt.img", rs_t_tmpdir());
+  snprintf(cmd, sizeof cmd,
+           "truncate -s 8M '%s' && printf 'label: gpt\\nstart=2048, size=4096, "
+           "type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name=\"data1\"\\nstart=6144, size=8192, "
+           "type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name=\"win\"\\n' | sfdisk -q '%s' && "
+           "mkfs.vfat --offset 6144 -n GPTWIN '%s' 4096 >/dev/null 2>&1",
+           path, path, path);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  struct rs_image *img = open1(path, NULL);
+  ck_assert_str_eq(img->vs_type, "gpt");
+  ck_assert_int_eq(img->nvol, 2);
+  ck_assert_uint_eq(img->vols[0].start_sector, 2048);
+  ck_assert_uint_eq(img->vols[0].sectors, 4096);
+  ck_assert_str_eq(img->vols[0].part_desc, "data1");
+  ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_NONE);
+  ck_assert_uint_eq(img->vols[1].start_sector, 6144);
+  ck_assert_uint_eq(img->vols[1].sectors, 8192);
+  ck_assert_str_eq(img->vols[1].part_desc, "win");
+  ck_assert(img->vols[1].fs_kind >= RS_FS_FAT12 && img->vols[1].fs_kind <= RS_FS_FAT32);
+  ck_assert_str_eq(img->vols[1].label, "GPTWIN");
+  unsigned long long st[8], ln[8];
+  int n = mmls_parts(path, st, ln, 8);
+  if (n >= 0) {
+    ck_assert_int_eq(n, img->nvol);
+    for (int i = 0; i < n; i++) {
+      ck_assert_uint_eq(st[i], img->vols[i].start_sector);
+      ck_assert_uint_eq(ln[i], img->vols[i].sectors);
+    }
+  }
+  rs_image_close(img);
+}
+END_TEST
+
 /* A split set with its middle segment gone: opens, flagged as incomplete. */
 START_TEST(split_missing_middle)
 {
@@ -413,6 +455,7 @@ Suite *rs_suite_image(void)
   tcase_add_test(tc, split_equals_joined);
   tcase_add_test(tc, split_missing_middle);
   tcase_add_loop_test(tc, container_formats, 0, 3);
+  tcase_add_test(tc, gpt_volumes);
   tcase_add_test(tc, ambiguous_fs);
   tcase_add_test(tc, offset_and_type_override);
   tcase_add_test(tc, read_path);

@@ -1134,6 +1134,73 @@ START_TEST(hivex_many_sets)
 END_TEST
 
 
+/* The system's code page comes from the CURRENT control set's Nls\CodePage\ACP.
+ * Hives written here by the fixture generator's regf writer (v1.3): set 001
+ * says 1250, set 002 says 1251, Select\Current picks one; a sub key named
+ * with byte 0xC9 then reads as U+0419 under 1251. */
+static const struct {
+  int current;     /* Select\Current; 0: no Select key */
+  const char *acp2;/* ControlSet002's ACP */
+  int want;
+} acp_cases[] = {
+  {2, "1251", 1251}, {1, "1251", 1250}, {0, "1251", 0}, {2, "oem", 0}, {3, "1251", 0},
+};
+
+START_TEST(codepage_from_current_set)
+{
+  RS_T_SKIP_IF(!rs_t_have("python3"), "python3 absent");
+  const char *dir = rs_t_tmpdir();
+  char spec[4200], hive[4200], cmd[13000];
+  snprintf(spec, sizeof spec, "%s/cp%d.json", dir, _i);
+  snprintf(hive, sizeof hive, "%s/cp%d.hiv", dir, _i);
+  json_t *sel = acp_cases[_i].current
+                    ? json_pack("[{s:s,s:[{s:s,s:s,s:i}]}]", "name", "Select", "values", "name",
+                                "Current", "type", "REG_DWORD", "data", acp_cases[_i].current)
+                    : json_array();
+  json_t *root = json_pack(
+      "{s:i,s:s,s:{s:s,s:s,s:o}}", "minor", 3, "file_name", "SYSTEM", "root", "name",
+      "$$$PROTO.HIV", "time", "2001-08-04T15:22:10Z", "subkeys", sel);
+  static const char *const acps[2] = {"1250", NULL};
+  for (int set = 1; set <= 2; set++) {
+    char nm[32];
+    snprintf(nm, sizeof nm, "ControlSet%03d", set);
+    json_t *cs = json_pack(
+        "{s:s,s:[{s:s,s:[{s:s,s:[{s:s,s:[{s:s,s:s,s:s}]}]}]},{s:s,s:[{s:s}]}]}", "name", nm,
+        "subkeys", "name", "Control", "subkeys", "name", "Nls", "subkeys", "name", "CodePage",
+        "values", "name", "ACP", "type", "REG_SZ", "data", set == 1 ? acps[0] : acp_cases[_i].acp2,
+        "name", "Services", "subkeys", "name", "\xc3\x89vent");
+    ck_assert_ptr_nonnull(cs);
+    json_array_append_new(json_object_get(json_object_get(root, "root"), "subkeys"), cs);
+  }
+  ck_assert_int_eq(json_dump_file(root, spec, 0), 0);
+  json_decref(root);
+  snprintf(cmd, sizeof cmd, "python3 '%s' '%s' '%s'", rs_t_src("fixtures/gen/regf.py"), spec, hive);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  size_t len = 0;
+  unsigned char *buf = rs_t_slurp(hive, &len);
+  ck_assert_ptr_nonnull(buf);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", 0, &h, &d), RS_OK);
+  int cp = rs_registry_codepage(h);
+  ck_assert_int_eq(cp, acp_cases[_i].want);
+  rs_hive_close(h);
+  if (cp == 1251) {
+    /* what the scan does next: reopen with it; the 0xC9 name is now Cyrillic */
+    ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", cp, &h, &d), RS_OK);
+    char **names = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(rs_hive_subkeys(h, "ControlSet002\\Services", &names, &n, &d), RS_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(names[0], "\xd0\x99vent");
+    free(names[0]);
+    free(names);
+    rs_hive_close(h);
+  }
+  free(buf);
+}
+END_TEST
+
 /* The code page reaches libregf: an ASCII-flagged value name holding byte
  * 0xC9 reads as U+00C9 under 1252 and U+0419 under 1251. */
 static const struct {
@@ -1638,6 +1705,7 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, hivex_many_sets);
   tcase_add_test(tc, damaged_deep_key);
   tcase_add_loop_test(tc, codepage_names, 0, (int)(sizeof cp_cases / sizeof cp_cases[0]));
+  tcase_add_loop_test(tc, codepage_from_current_set, 0, (int)(sizeof acp_cases / sizeof acp_cases[0]));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("fixtures");

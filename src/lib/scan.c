@@ -166,22 +166,6 @@ struct hive_slot {
   struct rs_hive *h;
 };
 
-/* SYSTEM\ControlSet00N\Control\Nls\CodePage\ACP of the current set; 0 if unknown. */
-static int system_codepage(struct rs_hive *h)
-{
-  struct rs_regval sel, acp;
-  struct rs_diag d;
-  if (rs_hive_get_value(h, "Select", "Current", &sel, &d) != RS_OK || !sel.present ||
-      sel.type != 4 || sel.dword == 0 || sel.dword > 999)
-    return 0;
-  char key[96];
-  snprintf(key, sizeof key, "ControlSet%03u\\Control\\Nls\\CodePage", sel.dword);
-  if (rs_hive_get_value(h, key, "ACP", &acp, &d) != RS_OK || !acp.present)
-    return 0;
-  int cp = atoi(acp.data);
-  return cp > 0 && cp < 65536 ? cp : 0;
-}
-
 static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *rel,
                                  enum rs_hive_kind want, const char *role, struct hive_slot *slot)
 {
@@ -207,7 +191,7 @@ static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *r
     /* Key names flagged ASCII are in the system's ANSI code page: learn it
      * from this hive (the lookup itself is pure ASCII) and reopen the same
      * bytes with it when it is not the default 1252 (issue 5). */
-    int acp = system_codepage(slot->h);
+    int acp = rs_registry_codepage(slot->h);
     ctx->codepage = acp ? acp : 1252;
     if (acp && acp != 1252) {
       struct rs_hive *h2 = NULL;

@@ -344,6 +344,83 @@ START_TEST(exit_code_precedence)
 }
 END_TEST
 
+/* An IIS native log (local clock, no zone in the format) on a system whose
+ * time zone cannot be read (its SYSTEM hive is not a hive): the backdoor use
+ * keeps its local clock time in "local_time", "utc" is null, and no local
+ * time reaches the timeline dressed as UTC. The log's path is the full
+ * Windows path. A FAT16 disk made here with mtools. */
+START_TEST(local_times_never_pass_for_utc)
+{
+  RS_T_SKIP_IF(!rs_t_have("mkfs.vfat") || !rs_t_have("mcopy") || !rs_t_have("mmd"),
+               "dosfstools/mtools absent");
+  const char *dir = rs_t_tmpdir();
+  char img[4200], log[4200], cmd[20000];
+  snprintf(img, sizeof img, "%s/local.img", dir);
+  snprintf(log, sizeof log, "%s/in010801.log", dir);
+  FILE *fp = fopen(log, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs("192.0.2.33, -, 8/1/01, 10:00:00, W3SVC1, WEB, 192.0.2.80, 10, 412, 3243, 200, 0, GET, "
+        "/scripts/root.exe, /c+dir,\r\n"
+        "192.0.2.34, -, 8/1/01, 11:30:00, W3SVC1, WEB, 192.0.2.80, 10, 412, 3243, 200, 0, GET, "
+        "/default.ida, NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN%u9090,\r\n", fp);
+  ck_assert_int_eq(fclose(fp), 0);
+  snprintf(cmd, sizeof cmd,
+           "truncate -s 20M '%s' && mkfs.vfat -F 16 -n WEB '%s' >/dev/null && "
+           "echo notahive > '%s/SYSTEM' && mmd -i '%s' ::/WINNT ::/WINNT/system32 "
+           "::/WINNT/system32/config ::/WINNT/system32/LogFiles ::/WINNT/system32/LogFiles/W3SVC1 && "
+           "mcopy -i '%s' '%s/SYSTEM' ::/WINNT/system32/config/SYSTEM && "
+           "mcopy -i '%s' '%s' ::/WINNT/system32/LogFiles/W3SVC1/in010801.log && "
+           "echo 'not cmd' > '%s/root.exe' && TZ=UTC touch -d '2001-08-04 12:00:00' '%s/root.exe' && "
+           "mmd -i '%s' ::/Inetpub ::/Inetpub/scripts && "
+           "TZ=UTC mcopy -m -i '%s' '%s/root.exe' ::/Inetpub/scripts/root.exe",
+           img, img, dir, img, img, dir, img, log, dir, dir, img, img, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  json_t *r = scan_image(img, true);
+  json_t *lg = json_object_get(r, "logs");
+  json_t *bu = json_array_get(json_object_get(lg, "backdoor_use"), 0);
+  ck_assert_ptr_nonnull(bu);
+  ck_assert(json_is_null(json_object_get(bu, "utc")));
+  ck_assert(json_is_false(json_object_get(bu, "time_is_utc")));
+  ck_assert_str_eq(json_string_value(json_object_get(bu, "local_time")), "2001-08-01T10:00:00");
+  ck_assert_str_eq(json_string_value(json_object_get(bu, "file")),
+                   "C:\\WINNT\\system32\\LogFiles\\W3SVC1\\in010801.log");
+  /* nothing on the timeline carries either local clock time */
+  size_t i;
+  json_t *e;
+  json_array_foreach(json_object_get(r, "timeline"), i, e) {
+    const char *dt = json_string_value(json_object_get(e, "datetime"));
+    ck_assert_ptr_nonnull(dt);
+    ck_assert_msg(strncmp(dt, "2001-08-01T10:00:00", 19) != 0 &&
+                      strncmp(dt, "2001-08-01T11:30:00", 19) != 0,
+                  "a local clock time on the timeline as UTC: %s (%s)", dt,
+                  json_string_value(json_object_get(e, "message")));
+  }
+  /* the same for a file's FAT clock times: *_utc null, *_local without Z */
+  size_t fi;
+  json_t *f, *rootexe = NULL;
+  json_array_foreach(json_object_get(r, "findings"), fi, f) {
+    const char *pth = json_string_value(json_object_get(f, "path"));
+    if (pth && strcmp(pth, "C:\\Inetpub\\scripts\\root.exe") == 0)
+      rootexe = f;
+  }
+  ck_assert_msg(rootexe != NULL, "no finding for C:\\Inetpub\\scripts\\root.exe");
+  json_t *tm = json_object_get(rootexe, "times");
+  ck_assert(json_is_null(json_object_get(tm, "si_modified_utc")));
+  ck_assert_str_eq(json_string_value(json_object_get(tm, "fat_modified_local")),
+                   "2001-08-04T12:00:00");
+  json_array_foreach(json_object_get(r, "timeline"), i, e) {
+    const char *dt = json_string_value(json_object_get(e, "datetime"));
+    ck_assert_msg(strncmp(dt, "2001-08-04T12:00:00", 19) != 0, "FAT local time on the timeline");
+  }
+  /* the hits still count, and the log says its times are not UTC */
+  ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(lg, "hits"), "code_red_1")), 1);
+  json_t *lf = json_array_get(json_object_get(lg, "files"), 0);
+  ck_assert(json_is_false(json_object_get(lf, "times_utc")));
+  ck_assert(json_is_null(json_object_get(lf, "first_utc")));
+  json_decref(r);
+}
+END_TEST
+
 /* Real third-party images: analysed without a crash, sensible verdicts. */
 START_TEST(realdata_no_windows)
 {
@@ -576,6 +653,7 @@ Suite *rs_suite_scan(void)
   tcase_add_test(tc, scan_through_containers);
   tcase_add_test(tc, report_has_contract_fields);
   tcase_add_test(tc, exit_code_precedence);
+  tcase_add_test(tc, local_times_never_pass_for_utc);
   suite_add_tcase(s, tc);
   TCase *rd = tcase_create("realdata");
   tcase_set_timeout(rd, 120);

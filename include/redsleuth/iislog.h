@@ -115,7 +115,7 @@ struct rs_backdoor_use {
   char ip[64];
   char request[512];         /* "GET /scripts/root.exe /c+dir" as logged, escaped later */
   int status;
-  char file[256];
+  char file[512];             /* the log's path as the caller named it */
   uint64_t line;
 };
 struct rs_family_stats {

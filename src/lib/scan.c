@@ -51,6 +51,20 @@ json_t *rs_json_time(const struct rs_time *t)
   return json_string(rs_time_iso(t, iso));
 }
 
+/* A local clock time whose zone is unknown: ISO 8601 with no zone suffix
+ * ("2001-08-01T10:00:00"), so it can never be read as UTC; null if unset. */
+static json_t *json_local_time(const struct rs_time *t)
+{
+  char iso[RS_TIME_ISO_MAX];
+  if (!t || !t->set)
+    return json_null();
+  rs_time_iso(t, iso);
+  size_t l = strlen(iso);
+  if (l && iso[l - 1] == 'Z')
+    iso[l - 1] = '\0';
+  return json_string(iso);
+}
+
 /* ------------------------------------------------------------- context */
 
 struct rs_find *rs_ctx_add_find(struct rs_scan_ctx *ctx, const struct rs_check *c, bool live,
@@ -629,8 +643,12 @@ static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_che
       if (si[i].set)
         si[i] = rs_tz_local_to_utc(&ctx->si.tz, si[i], &converted);
   }
+  /* FAT clock times with no known zone are not UTC: they go to *_local
+   * fields without a zone suffix, the *_utc fields stay null, and they are
+   * kept off the timeline (where every time is UTC) */
+  bool local_only = c->fat_local && !converted;
   for (int i = 0; i < 4; i++)
-    json_object_set_new(times, si_keys[i], rs_json_time(&si[i]));
+    json_object_set_new(times, si_keys[i], local_only ? json_null() : rs_json_time(&si[i]));
   for (int i = 0; i < 4; i++)
     json_object_set_new(times, fn_keys[i], rs_json_time(&c->fn[i]));
   if (c->fat_local) {
@@ -639,8 +657,15 @@ static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_che
     if (converted)
       snprintf(note, sizeof note, "FAT local times converted to UTC with %s", zone);
     else
-      snprintf(note, sizeof note, "FAT local clock times, not converted (time zone unknown)");
+      snprintf(note, sizeof note, "FAT local clock times, not converted (time zone unknown): "
+                                  "see the *_local fields; not on the timeline");
     json_object_set_new(times, "note", json_string(note));
+  }
+  if (local_only) {
+    static const char *const local_keys[4] = {"fat_created_local", "fat_modified_local",
+                                              "fat_accessed_local", "fat_changed_local"};
+    for (int i = 0; i < 4; i++)
+      json_object_set_new(times, local_keys[i], json_local_time(&si[i]));
   }
   json_object_set_new(o, "times", times);
   uint32_t attrs = c->attrs;
@@ -666,7 +691,7 @@ static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_che
   char msg[1400];
   snprintf(msg, sizeof msg, "%s: %s%s", chk->title, win, c->allocated ? "" : " (deleted)");
   const char *src = ntfs ? "mft" : "fat";
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 4 && !local_only; i++)
     rs_tl_add(ctx, &si[i], ntfs ? si_desc[i] : fat_desc[i], src, msg, (int)f->seq, win, NULL);
   for (int i = 0; i < 4; i++)
     rs_tl_add(ctx, &c->fn[i], fn_desc[i], src, msg, (int)f->seq, win, NULL);
@@ -928,7 +953,11 @@ static void log_cb(const struct rs_logrec *r, void *arg)
   struct rs_scan_ctx *ctx = la->ctx;
   if (r->family == RS_FAM_NONE && !r->backdoor_use)
     return;
-  rs_logagg_add(ctx->agg, r);
+  /* the aggregate names the log by its Windows path, not the bare file name
+   * the parser was given (W3SVC1 and W3SVC2 both hold ex010806.log) */
+  struct rs_logrec rr = *r;
+  rr.file = la->win;
+  rs_logagg_add(ctx->agg, &rr);
   ctx->hits[r->family]++;
   if ((r->family == RS_FAM_CODERED1 || r->family == RS_FAM_CODERED2 ||
        r->family == RS_FAM_CODERED_UNKNOWN) &&
@@ -936,13 +965,15 @@ static void log_cb(const struct rs_logrec *r, void *arg)
     ctx->cr_2xx++;
   if (r->when.set && r->utc && r->has_date)
     day_add(ctx, &r->when, r->family);
-  if (r->when.set && r->has_date) {
+  /* only UTC times go on the timeline: a local clock time that could not be
+   * converted (no zone known) must not pass for UTC among the others */
+  if (r->when.set && r->has_date && r->utc) {
     if (!la->first[r->family].set || rs_time_cmp(&r->when, &la->first[r->family]) < 0)
       la->first[r->family] = r->when;
     if (!la->last[r->family].set || rs_time_cmp(&r->when, &la->last[r->family]) > 0)
       la->last[r->family] = r->when;
   }
-  if (ctx->opts->all_hits && r->when.set && r->has_date) {
+  if (ctx->opts->all_hits && r->when.set && r->has_date && r->utc) {
     char msg[900];
     snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family), r->method,
              r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
@@ -1256,11 +1287,28 @@ static void log_findings(struct rs_scan_ctx *ctx)
         continue;
       json_t *det = json_object();
       json_object_set_new(det, "uses", json_integer((json_int_t)n));
-      json_object_set_new(det, "first_utc", rs_json_time(&u[0].when));
-      json_object_set_new(det, "last_utc", rs_json_time(&u[n - 1].when));
+      /* first/last over the uses with a UTC time (sorted by time, so the
+       * first and last such entries); unconverted local times stay out */
+      const struct rs_time *t0 = NULL, *t1 = NULL;
+      size_t nlocal = 0;
+      for (size_t k = 0; k < n; k++) {
+        if (!u[k].utc || !u[k].when.set) {
+          nlocal += u[k].when.set;
+          continue;
+        }
+        if (!t0)
+          t0 = &u[k].when;
+        t1 = &u[k].when;
+      }
+      json_object_set_new(det, "first_utc", rs_json_time(t0));
+      json_object_set_new(det, "last_utc", rs_json_time(t1));
+      if (nlocal)
+        json_object_set_new(det, "uses_with_local_time_only", json_integer((json_int_t)nlocal));
       json_object_set_new(f->obj, "details", det);
       json_object_set_new(f->obj, "path", json_null());
       for (size_t k = 0; k < n; k++) {
+        if (!u[k].utc)
+          continue;
         char msg[900];
         snprintf(msg, sizeof msg, "backdoor used: %s -> %d from %s", u[k].request, u[k].status,
                  u[k].ip);
@@ -1311,8 +1359,11 @@ static json_t *logs_json(struct rs_scan_ctx *ctx)
   json_t *bu = json_array();
   for (size_t i = 0; i < nu; i++) {
     json_t *o = json_object();
-    json_object_set_new(o, "utc", rs_json_time(&u[i].when));
+    /* a local clock time that could not be converted is never written as
+     * UTC: "utc" is null and "local_time" holds it, with no zone suffix */
+    json_object_set_new(o, "utc", u[i].utc ? rs_json_time(&u[i].when) : json_null());
     json_object_set_new(o, "time_is_utc", json_boolean(u[i].utc));
+    json_object_set_new(o, "local_time", u[i].utc ? json_null() : json_local_time(&u[i].when));
     json_object_set_new(o, "ip", rs_json_str(u[i].ip));
     json_object_set_new(o, "request", rs_json_str(u[i].request));
     json_object_set_new(o, "status", json_integer(u[i].status));

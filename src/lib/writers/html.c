@@ -218,6 +218,10 @@ static void findings(struct rs_emit *t, const json_t *report)
     {"si_accessed_utc", "$SI accessed"}, {"si_mft_modified_utc", "$SI MFT changed"},
     {"fn_created_utc", "$FN created"}, {"fn_modified_utc", "$FN modified"},
     {"fn_accessed_utc", "$FN accessed"}, {"fn_mft_modified_utc", "$FN MFT changed"},
+    /* FAT clock times whose zone is unknown: labelled local, not UTC */
+    {"fat_created_local", "FAT created (local, zone unknown)"},
+    {"fat_modified_local", "FAT modified (local, zone unknown)"},
+    {"fat_accessed_local", "FAT accessed (local, zone unknown)"},
   };
   const json_t *fs = json_object_get(report, "findings");
   em_put(t, "<section id=\"findings\">\n<h2>Key artifacts (findings)</h2>\n");
@@ -448,7 +452,11 @@ static void logs(struct rs_emit *t, const json_t *report)
     em_put(t, "<table>\n<tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th><th>Log file, "
            "line</th></tr>\n");
     json_array_foreach(bd, i, v) {
-      em_tmpl(t, v, "<tr><td>{utc}</td><td>{ip}</td><td>{status}</td><td><code>{request}</code></td><td><code>{file}</code>, {line}</td></tr>\n");
+      em_tmpl(t, v, "<tr><td>{utc}");
+      if (rs_writer_str(v, "local_time")) {
+        em_tmpl(t, v, "<br><small>local clock {local_time}, zone unknown: not UTC</small>");
+      }
+      em_tmpl(t, v, "</td><td>{ip}</td><td>{status}</td><td><code>{request}</code></td><td><code>{file}</code>, {line}</td></tr>\n");
     }
     em_put(t, "</table>\n");
   }

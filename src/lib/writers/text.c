@@ -265,18 +265,21 @@ static void times_lines(struct rs_emit *t, const json_t *times)
   } rows[] = {
     {"$SI", {"si_created_utc", "si_modified_utc", "si_accessed_utc", "si_mft_modified_utc"}},
     {"$FN", {"fn_created_utc", "fn_modified_utc", "fn_accessed_utc", "fn_mft_modified_utc"}},
+    /* FAT clock times whose zone is unknown: labelled, never as UTC */
+    {"FAT local", {"fat_created_local", "fat_modified_local", "fat_accessed_local",
+                   "fat_changed_local"}},
   };
   static const char *const what[4] = {"created", "modified", "accessed", "MFT changed"};
   if (!json_is_object(times))
     return;
-  for (int r = 0; r < 2; r++) {
+  for (int r = 0; r < 3; r++) {
     int any = 0;
     for (int k = 0; k < 4; k++)
       any |= rs_writer_str(times, rows[r].k[k]) != NULL;
     if (!any)
       continue;
     for (int k = 0; k < 4; k++) {
-      em_putf(t, "      %s %-11s ", rows[r].label, what[k]);
+      em_putf(t, "      %s %-11s ", rows[r].label, r == 2 && k == 3 ? "changed" : what[k]);
       em_key(t, times, rows[r].k[k], "-");
       em_put(t, "\n");
     }
@@ -574,7 +577,11 @@ static void logs(struct rs_emit *t, const json_t *report)
   const json_t *bd = json_object_get(lg, "backdoor_use");
   em_putf(t, "  Backdoor use: %zu request(s) answered 2xx/502\n", json_array_size(bd));
   json_array_foreach(bd, i, v) {
-    em_tmpl(t, v, "    {utc}  {ip}  status {status}\n      {request}\n      {file} line {line}\n");
+    em_tmpl(t, v, "    {utc}  {ip}  status {status}\n");
+    if (rs_writer_str(v, "local_time")) {
+      em_tmpl(t, v, "      local clock {local_time} (time zone unknown: not converted to UTC)\n");
+    }
+    em_tmpl(t, v, "      {request}\n      {file} line {line}\n");
   }
 }
 

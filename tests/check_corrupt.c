@@ -784,6 +784,55 @@ END_TEST
 
 /* ------------------------------------------------- 8. hostile idq.dll */
 
+
+/* The idq.dll language reaches the classification (issue 4): on NT4 the
+ * English and Japanese fix builds kept 5.0.1781.3 and differ by date, so the
+ * uninstall copy's version resource key decides which rows apply. Its key is
+ * patched from 040904B0 to 041104B0 in the image (clusters from istat). */
+START_TEST(idq_language_decides_rows)
+{
+  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  const char *img = raw_copy("nt4-cleaned");
+  const char *bk = "C:\\WINNT\\$NtUninstallQ300972$\\idq.dll";
+  struct run r = {0};
+  scan_bin(&img, 1, NULL, &r);
+  json_t *row = NULL, *v;
+  size_t i;
+  json_array_foreach(json_object_get(json_object_get(r.rep, "system"), "idq_dll"), i, v)
+    if (strcmp(json_string_value(json_object_get(v, "path")), bk) == 0)
+      row = v;
+  ck_assert_ptr_nonnull(row);
+  ck_assert_str_eq(json_string_value(json_object_get(row, "rule")), "IDQ-NT4-1781.3-EN-MS00-006");
+  ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(row, "language")), "0409 (en"));
+  run_free(&r);
+  uint64_t offs[16], size, cs;
+  size_t n = file_offsets(img, P0, "/WINNT/$NtUninstallQ300972$/idq.dll", offs, 16, &size, &cs);
+  static const unsigned char en[] = {'0', 0, '4', 0, '0', 0, '9', 0, '0', 0, '4', 0, 'B', 0};
+  bool patched = false;
+  for (size_t c = 0; c < n && !patched; c++) {
+    unsigned char buf[65536];
+    readat(img, offs[c], buf, cs);
+    unsigned char *k = memmem(buf, cs, en, sizeof en);
+    if (k) {
+      unsigned char ja[4] = {'1', 0, '1', 0}; /* "0409" -> "0411" */
+      patch(img, offs[c] + (uint64_t)(k - buf) + 4, ja, sizeof ja);
+      patched = true;
+    }
+  }
+  ck_assert_msg(patched, "no 040904B0 key in the uninstall copy's clusters");
+  struct run r2 = {0};
+  scan_bin(&img, 1, NULL, &r2);
+  row = NULL;
+  json_array_foreach(json_object_get(json_object_get(r2.rep, "system"), "idq_dll"), i, v)
+    if (strcmp(json_string_value(json_object_get(v, "path")), bk) == 0)
+      row = v;
+  ck_assert_ptr_nonnull(row);
+  ck_assert_str_eq(json_string_value(json_object_get(row, "rule")), "IDQ-NT4-1781.3-JA-PREFIX");
+  ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(row, "language")), "0411 (ja"));
+  run_free(&r2);
+}
+END_TEST
+
 /* File offset of the resource directory of a PE held in `buf`. */
 static size_t rsrc_offset(const uint8_t *d, size_t len)
 {
@@ -1004,6 +1053,7 @@ Suite *rs_suite_corrupt(void)
   tcase_add_test(tc, log_binary_garbage);
   tcase_add_test(tc, log_one_megabyte_line);
   tcase_add_test(tc, pe_resource_loop_and_bad_offsets);
+  tcase_add_test(tc, idq_language_decides_rows);
   tcase_add_test(tc, mbr_entry_past_end);
   tcase_add_test(tc, hostile_names_every_output);
   suite_add_tcase(s, tc);

@@ -686,6 +686,48 @@ START_TEST(fixture_answers)
 }
 END_TEST
 
+/* The first StringTable's key gives the build's language (issue 4: the
+ * English and Japanese NT4 fix builds share 5.0.1781.3). pefile is the peer
+ * where installed; then the key is patched to Japanese and to non-hex. */
+START_TEST(string_table_language)
+{
+  size_t len;
+  unsigned char *b = rs_t_slurp(rs_t_src("fixtures/out/pe/idq_5.0.1781.3.dll"), &len);
+  RS_T_SKIP_IF(!b, "fixture PE absent");
+  struct rs_pe_info pi;
+  ck_assert_int_eq(rs_pe_read(b, len, &pi, NULL), RS_OK);
+  ck_assert(pi.has_sfi_lang);
+  char key[16];
+  snprintf(key, sizeof key, "%04x%04x", pi.sfi_langid, pi.sfi_codepage);
+  if (have_pefile()) {
+    char cmd[4400], *out = NULL;
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c \"import pefile,sys; pe=pefile.PE(sys.argv[1]); "
+             "print([t.LangID.decode() for fi in pe.FileInfo[0] if hasattr(fi,'StringTable') "
+             "for t in fi.StringTable][0].lower())\" '%s'",
+             rs_t_src("fixtures/out/pe/idq_5.0.1781.3.dll"));
+    ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+    ck_assert_msg(out && strncmp(out, key, 8) == 0, "pefile %s, we %s", out ? out : "", key);
+    free(out);
+  }
+  ck_assert_uint_eq(pi.sfi_langid, 0x0409);
+  /* the key in UTF-16LE: "0409" -> "0411", then "04g9" */
+  static const unsigned char en[] = {'0', 0, '4', 0, '0', 0, '9', 0, '0', 0, '4', 0};
+  unsigned char *k = memmem(b, len, en, sizeof en);
+  ck_assert_ptr_nonnull(k);
+  k[4] = '1';
+  k[6] = '1';
+  ck_assert_int_eq(rs_pe_read(b, len, &pi, NULL), RS_OK);
+  ck_assert(pi.has_sfi_lang);
+  ck_assert_uint_eq(pi.sfi_langid, 0x0411);
+  ck_assert_str_eq(pi.file_version_str, "5.0.1781.3"); /* the rest still read */
+  k[4] = 'g';
+  ck_assert_int_eq(rs_pe_read(b, len, &pi, NULL), RS_OK);
+  ck_assert(!pi.has_sfi_lang);
+  free(b);
+}
+END_TEST
+
 Suite *rs_suite_pe(void)
 {
   Suite *s = suite_create("pe");
@@ -703,6 +745,7 @@ Suite *rs_suite_pe(void)
   tcase_add_test(tr, real_truncation);
   tcase_add_loop_test(tr, synthetic_vs_pefile, 0, 2);
   tcase_add_loop_test(tr, fixture_answers, 0, N_FIXTURE_PES);
+  tcase_add_test(tr, string_table_language);
   tcase_set_timeout(tr, 60);
   suite_add_tcase(s, tr);
   return s;

@@ -26,6 +26,10 @@ struct rs_pe_info {
   char product_name[128];
   char company_name[128];
   char note[128];            /* e.g. "no version resource", "" otherwise */
+  /* The first StringTable's key, "040904B0": its LANGID (0x0409, US English)
+   * and code page; has_sfi_lang false when the key is not 8 hex digits. */
+  bool has_sfi_lang;
+  uint16_t sfi_langid, sfi_codepage;
 };
 
 /* Parses buf[0..len). Returns RS_OK for any PE (has_version says whether a

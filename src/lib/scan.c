@@ -854,7 +854,13 @@ static void eval_idq(struct rs_scan_ctx *ctx)
     in.pe_timestamp = pi.timestamp;
     in.os_major = ctx->si.os_major;
     in.service_pack = ctx->si.service_pack;
-    in.language = NULL;
+    /* the build's language, from the file's own version resource (issue 4:
+     * the English and Japanese NT4 fix builds kept 5.0.1781.3 but differ in
+     * date); other languages, or none, leave it unknown */
+    in.language = !pi.has_sfi_lang                        ? NULL
+                  : (pi.sfi_langid & 0x3FF) == 0x09 ? "en"
+                  : (pi.sfi_langid & 0x3FF) == 0x11 ? "ja"
+                                                    : NULL;
     struct rs_idq_result r;
     rs_idq_classify(&in, &r);
     bool active = strcmp(c->role, "active") == 0;
@@ -880,6 +886,12 @@ static void eval_idq(struct rs_scan_ctx *ctx)
     json_object_set_new(o, "state", json_string(rs_patch_state_name(r.state)));
     json_object_set_new(o, "rule", rs_json_str(r.rule));
     json_object_set_new(o, "why", rs_json_str(r.why));
+    /* what the language-specific rows saw, and where it came from */
+    char lang[64] = "";
+    if (pi.has_sfi_lang)
+      snprintf(lang, sizeof lang, "%04x (%s; version resource)", pi.sfi_langid,
+               in.language ? in.language : "neither English nor Japanese");
+    json_object_set_new(o, "language", lang[0] ? json_string(lang) : json_null());
     json_array_append_new(ctx->idq_list, o);
     if (chk) {
       struct rs_file_digest *dgp = &dg;

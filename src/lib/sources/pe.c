@@ -396,6 +396,15 @@ static enum rs_err read_version_block(const struct pe_ctx *c, uint64_t off,
       e = vs_node_read(c, off, n.children_off, n.end, "StringFileInfo", &t);
       if (e)
         return e;
+      /* the table's key names its language: "040904B0" = LANGID 0x0409, code page 1200 */
+      unsigned lid = 0, cp = 0;
+      int used = 0;
+      if (strlen(t.key) == 8 && strspn(t.key, "0123456789abcdefABCDEF") == 8 &&
+          sscanf(t.key, "%4x%4x%n", &lid, &cp, &used) == 2 && used == 8) {
+        out->has_sfi_lang = true;
+        out->sfi_langid = (uint16_t)lid;
+        out->sfi_codepage = (uint16_t)cp;
+      }
       e = read_string_table(c, off, &t, out);
       if (e)
         return e;

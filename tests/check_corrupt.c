@@ -785,6 +785,53 @@ END_TEST
 /* ------------------------------------------------- 8. hostile idq.dll */
 
 
+/* root.exe is Code Red II's copy of cmd.exe even when this host's cmd.exe
+ * has changed since (a service pack replaced it): with one byte of system32
+ * and dllcache cmd.exe flipped in the image, every root.exe is still a
+ * CR2-ROOTEXE finding, decided by its version resource, and the verdict
+ * stays infected (codered-artifacts 2.1). */
+START_TEST(rootexe_other_cmd_build)
+{
+  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  const char *img = raw_copy("w2k-cr2-infected");
+  struct run r0 = {0};
+  scan_bin(&img, 1, NULL, &r0);
+  size_t n0 = 0, i;
+  json_t *f;
+  json_array_foreach(json_object_get(r0.rep, "findings"), i, f)
+    n0 += strcmp(json_string_value(json_object_get(f, "check")), "CR2-ROOTEXE") == 0;
+  ck_assert_uint_ge(n0, 2);
+  run_free(&r0);
+  static const char *const cmds[] = {"/WINNT/system32/cmd.exe", "/WINNT/system32/dllcache/cmd.exe"};
+  for (size_t k = 0; k < 2; k++) {
+    uint64_t offs[64], size, cs;
+    file_offsets(img, P0, cmds[k], offs, 64, &size, &cs);
+    uint8_t b;
+    readat(img, offs[0] + 0x80, &b, 1);
+    b ^= 0xff;
+    patch(img, offs[0] + 0x80, &b, 1);
+  }
+  struct run r = {0};
+  scan_bin(&img, 1, NULL, &r);
+  ck_assert_str_eq(verdict(&r), "infected");
+  size_t n = 0;
+  json_array_foreach(json_object_get(r.rep, "findings"), i, f) {
+    const char *c = json_string_value(json_object_get(f, "check"));
+    ck_assert_str_ne(c, "ROOTEXE-NOT-CMD");
+    if (strcmp(c, "CR2-ROOTEXE") == 0) {
+      n++;
+      const char *why = json_string_value(
+          json_object_get(json_object_get(f, "details"), "decided_by"));
+      ck_assert_msg(why && strstr(why, "OriginalFilename Cmd.Exe") &&
+                        strstr(why, "differs from every cmd.exe of this host"),
+                    "decided_by: %s", why ? why : "(none)");
+    }
+  }
+  ck_assert_uint_eq(n, n0);
+  run_free(&r);
+}
+END_TEST
+
 /* The idq.dll language reaches the classification (issue 4): on NT4 the
  * English and Japanese fix builds kept 5.0.1781.3 and differ by date, so the
  * uninstall copy's version resource key decides which rows apply. Its key is
@@ -1054,6 +1101,7 @@ Suite *rs_suite_corrupt(void)
   tcase_add_test(tc, log_one_megabyte_line);
   tcase_add_test(tc, pe_resource_loop_and_bad_offsets);
   tcase_add_test(tc, idq_language_decides_rows);
+  tcase_add_test(tc, rootexe_other_cmd_build);
   tcase_add_test(tc, mbr_entry_past_end);
   tcase_add_test(tc, hostile_names_every_output);
   suite_add_tcase(s, tc);

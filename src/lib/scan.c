@@ -747,15 +747,18 @@ static void eval_candidates(struct rs_scan_ctx *ctx)
     }
     const struct rs_check *chk = c->check;
     const char *decided = NULL;
+    char decided_buf[300];
     if (chk->match == RS_M_CMD_COPY) {
       bool copy = false;
       if (dg.done && ncmd) {
         const char *key = dg.sha256;
         copy = bsearch(&key, cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str) != NULL;
-        decided = copy ? "SHA-256 equals this host's cmd.exe" : "content differs from every "
-                                                               "cmd.exe of this host";
-      } else if (dg.done) {
-        /* no cmd.exe to compare with: fall back to the version resource */
+        decided = "SHA-256 equals this host's cmd.exe";
+      }
+      if (dg.done && !copy) {
+        /* not this host's cmd.exe (none to compare, or a service pack has
+         * replaced it since): a cmd.exe build of any version is still the
+         * backdoor (codered-artifacts 2.1), told by its version resource */
         uint8_t *data = NULL;
         size_t len = 0;
         struct rs_pe_info pi;
@@ -763,13 +766,20 @@ static void eval_candidates(struct rs_scan_ctx *ctx)
             rs_pe_read(data, len, &pi, &d) == RS_OK && pi.has_version &&
             strcasecmp(pi.original_filename, "cmd.exe") == 0) {
           copy = true;
-          decided = "no cmd.exe on this host to compare; version resource OriginalFilename is "
-                    "Cmd.Exe";
+          snprintf(decided_buf, sizeof decided_buf,
+                   "%s; its version resource says OriginalFilename Cmd.Exe, version %s (a "
+                   "cmd.exe build)",
+                   ncmd ? "SHA-256 differs from every cmd.exe of this host"
+                        : "no cmd.exe on this host to compare",
+                   pi.file_version_str);
+          decided = decided_buf;
         } else {
-          decided = "no cmd.exe on this host to compare and no cmd.exe version resource";
+          decided = ncmd ? "content differs from every cmd.exe of this host and has no cmd.exe "
+                           "version resource"
+                         : "no cmd.exe on this host to compare and no cmd.exe version resource";
         }
         free(data);
-      } else {
+      } else if (!dg.done) {
         decided = "content not readable";
       }
       if (!copy) {

@@ -13,7 +13,8 @@ const struct rs_check rs_checks[] = {
    .match = RS_M_CMD_COPY, .cleanup = "rootexe-removed", .otherwise = "ROOTEXE-NOT-CMD"},
   {.id = "ROOTEXE-NOT-CMD", .family = "other", .kind = RS_K_FILE, .role = RS_ROLE_INFO,
    .severity = "info", .title = "root.exe in an IIS script folder, not a cmd.exe copy",
-   .why = "named like the Code Red II backdoor but its content differs from the host's cmd.exe",
+   .why = "named like the Code Red II backdoor but it is neither this host's cmd.exe nor any "
+          "cmd.exe build (no cmd.exe version resource)",
    .ref = "codered-artifacts 2.1", .name = "root.exe", .where = RS_W_SCRIPT_DIRS,
    .match = RS_M_NAME, .fallback = true},
   {.id = "CR2-EXPLORER", .family = "code-red-2", .kind = RS_K_FILE, .role = RS_ROLE_CR2,

@@ -762,6 +762,90 @@ START_TEST(logagg_many_ips)
 }
 END_TEST
 
+/* Past RS_LOGAGG_MAX_ATTACKERS distinct IPs the table keeps a hash sample:
+ * the same whatever the order the records (and two workers' partial
+ * aggregates) arrive in, kept IPs' counts exact, every hit accounted for.
+ * IP i sends 1 + i % 3 hits. */
+static void feed_ips(struct rs_logagg *a, int from, int to, int step)
+{
+  char ip[32];
+  for (int i = from; i != to; i += step) {
+    snprintf(ip, sizeof ip, "10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+    for (int k = 0; k <= i % 3; k++) {
+      struct rs_logrec r = mkrec(ip, "/default.ida", NULL, 404, 995500000 + i, "x.log", 1);
+      rs_logagg_add(a, &r);
+    }
+  }
+}
+
+START_TEST(logagg_sample_is_order_free)
+{
+  enum { N = 250000 };
+  struct rs_logagg *fwd = rs_logagg_new(), *rev = rs_logagg_new();
+  feed_ips(fwd, 0, N, 1);
+  /* reversed, in two halves merged the other way round */
+  struct rs_logagg *h1 = rs_logagg_new(), *h2 = rs_logagg_new();
+  feed_ips(h1, N - 1, N / 2 - 1, -1);
+  feed_ips(h2, N / 2 - 1, -1, -1);
+  rs_logagg_merge(rev, h2);
+  rs_logagg_merge(rev, h1);
+  const struct rs_attacker *a, *b;
+  size_t na = rs_logagg_attackers(fwd, &a), nb = rs_logagg_attackers(rev, &b);
+  ck_assert_uint_le(na, RS_LOGAGG_MAX_ATTACKERS);
+  ck_assert_uint_gt(na, RS_LOGAGG_MAX_ATTACKERS / 4);
+  ck_assert_uint_ge(rs_logagg_sample_level(fwd), 1);
+  ck_assert_uint_eq(rs_logagg_sample_level(fwd), rs_logagg_sample_level(rev));
+  ck_assert_uint_eq(na, nb);
+  uint64_t kept = 0;
+  for (size_t i = 0; i < na; i++) {
+    ck_assert_str_eq(a[i].ip, b[i].ip);
+    ck_assert_uint_eq(a[i].hits, b[i].hits);
+    unsigned x, y, z;
+    ck_assert_int_eq(sscanf(a[i].ip, "10.%u.%u.%u", &x, &y, &z), 3);
+    unsigned idx = x << 16 | y << 8 | z;
+    ck_assert_uint_eq(a[i].hits, 1 + idx % 3); /* exact */
+    kept += a[i].hits;
+  }
+  uint64_t da, db, ra, rb;
+  rs_logagg_dropped(fwd, &da, &db);
+  rs_logagg_dropped(rev, &ra, &rb);
+  ck_assert_uint_eq(da, ra);
+  uint64_t total = rs_logagg_family(fwd, RS_FAM_CODERED_UNKNOWN)->hits, want = 0;
+  for (int i = 0; i < N; i++)
+    want += 1 + (uint64_t)(i % 3);
+  ck_assert_uint_eq(total, want);
+  ck_assert_uint_eq(kept + da, total);
+  rs_logagg_free(fwd);
+  rs_logagg_free(rev);
+  rs_logagg_free(h1);
+  rs_logagg_free(h2);
+}
+END_TEST
+
+/* Past RS_LOGAGG_MAX_BACKDOOR uses, the earliest are kept (by time, file,
+ * line), whatever the order they come in; the rest are counted. */
+START_TEST(logagg_backdoor_keeps_earliest)
+{
+  enum { N = RS_LOGAGG_MAX_BACKDOOR * 5 / 2 };
+  struct rs_logagg *a = rs_logagg_new();
+  for (int k = 0; k < N; k++) {
+    int i = (int)(((long long)k * 7919) % N); /* a permutation of 0..N-1 */
+    struct rs_logrec r = mkrec("192.0.2.1", "/scripts/root.exe", "/c+dir", 200,
+                               995500000 + i, "b.log", (uint64_t)i + 1);
+    rs_logagg_add(a, &r);
+  }
+  const struct rs_backdoor_use *u;
+  size_t n = rs_logagg_backdoor_uses(a, &u);
+  ck_assert_uint_eq(n, RS_LOGAGG_MAX_BACKDOOR);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_uint_eq(u[i].line, i + 1);
+  uint64_t da, db;
+  rs_logagg_dropped(a, &da, &db);
+  ck_assert_uint_eq(db, (uint64_t)N - RS_LOGAGG_MAX_BACKDOOR);
+  rs_logagg_free(a);
+}
+END_TEST
+
 /* ------------------------------------------------------ time zones */
 
 static const struct {
@@ -894,6 +978,8 @@ Suite *rs_suite_iislog(void)
   tc = tcase_create("aggregate");
   tcase_add_test(tc, logagg_basic);
   tcase_add_test(tc, logagg_many_ips);
+  tcase_add_test(tc, logagg_sample_is_order_free);
+  tcase_add_test(tc, logagg_backdoor_keeps_earliest);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("tz");

@@ -93,8 +93,17 @@ void rs_iislog_free(struct rs_iislog *p); /* accepts NULL */
 /* Aggregates over many files: per-family counts and first/last, attackers,
  * backdoor uses. Fed with every record whose family != RS_FAM_NONE. */
 struct rs_logagg;
-#define RS_LOGAGG_MAX_ATTACKERS 1000000 /* distinct IPs kept; more are only counted */
-#define RS_LOGAGG_MAX_BACKDOOR 100000   /* backdoor uses kept; more are only counted */
+/* Bounds (memory stays under ~40 MB whatever the logs hold, and what is kept
+ * does not depend on the order the logs are read in):
+ * - at most RS_LOGAGG_MAX_ATTACKERS distinct IPs are itemised. Beyond that the
+ *   table keeps a deterministic sample: the IPs whose FNV-1a hash has its low
+ *   `level` bits of the upper word zero (1 in 2^level), raised one level at a
+ *   time until the sample fits. Counts of kept IPs stay exact; the hits of the
+ *   others are counted as not itemised.
+ * - at most RS_LOGAGG_MAX_BACKDOOR backdoor uses are kept: the earliest ones
+ *   by (time, file, line); later ones are only counted. */
+#define RS_LOGAGG_MAX_ATTACKERS 100000
+#define RS_LOGAGG_MAX_BACKDOOR 10000
 struct rs_logagg *rs_logagg_new(void);
 void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r);
 void rs_logagg_free(struct rs_logagg *a);
@@ -133,5 +142,8 @@ size_t rs_logagg_backdoor_uses(struct rs_logagg *a, const struct rs_backdoor_use
  * pointer may be NULL. (Addition to the original interface.) */
 void rs_logagg_dropped(const struct rs_logagg *a, uint64_t *attacker_hits,
                        uint64_t *backdoor_uses);
+/* The attacker sample's level: 0 when every IP is itemised, else k (1 in 2^k
+ * IPs kept, by hash). */
+unsigned rs_logagg_sample_level(const struct rs_logagg *a);
 
 #endif

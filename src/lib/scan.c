@@ -1340,6 +1340,8 @@ static void log_findings(struct rs_scan_ctx *ctx)
   }
 }
 
+#define RS_REPORT_MAX_ATTACKERS 1000 /* logs.attackers lists the top ones only */
+
 static json_t *logs_json(struct rs_scan_ctx *ctx)
 {
   json_t *logs = json_object();
@@ -1361,8 +1363,15 @@ static json_t *logs_json(struct rs_scan_ctx *ctx)
   json_object_set_new(logs, "families", fams);
   const struct rs_attacker *a = NULL;
   size_t na = rs_logagg_attackers(ctx->agg, &a);
+  /* the report lists the top attackers only: a busy server saw hundreds of
+   * thousands of worm sources, and a list that size is neither readable nor
+   * bounded in memory. The summary below says what was left out. */
+  size_t nlist = na < RS_REPORT_MAX_ATTACKERS ? na : RS_REPORT_MAX_ATTACKERS;
+  uint64_t unlisted_hits = 0;
+  for (size_t i = nlist; i < na; i++)
+    unlisted_hits += a[i].hits;
   json_t *att = json_array();
-  for (size_t i = 0; i < na; i++) {
+  for (size_t i = 0; i < nlist; i++) {
     json_t *o = json_object();
     json_object_set_new(o, "ip", rs_json_str(a[i].ip));
     json_object_set_new(o, "hits", json_integer((json_int_t)a[i].hits));
@@ -1378,6 +1387,18 @@ static json_t *logs_json(struct rs_scan_ctx *ctx)
   json_object_set_new(logs, "attackers", att);
   const struct rs_backdoor_use *u = NULL;
   size_t nu = rs_logagg_backdoor_uses(ctx->agg, &u);
+  uint64_t not_itemised = 0, bd_dropped = 0;
+  rs_logagg_dropped(ctx->agg, &not_itemised, &bd_dropped);
+  unsigned level = rs_logagg_sample_level(ctx->agg);
+  char sample[80];
+  snprintf(sample, sizeof sample, "1 in %llu source IPs (by hash)", 1ULL << level);
+  json_object_set_new(
+      logs, "attackers_summary",
+      json_pack("{s:I,s:I,s:I,s:I,s:o,s:I}", "itemised", (json_int_t)na, "listed",
+                (json_int_t)nlist, "hits_itemised_not_listed", (json_int_t)unlisted_hits,
+                "hits_not_itemised", (json_int_t)not_itemised,
+                "sample", level ? json_string(sample) : json_null(), "backdoor_uses_not_listed",
+                (json_int_t)bd_dropped));
   json_t *bu = json_array();
   for (size_t i = 0; i < nu; i++) {
     json_t *o = json_object();

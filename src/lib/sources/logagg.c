@@ -1,10 +1,9 @@
 /* Aggregates of worm requests over many log files: per family, per
  * attacking IP, and every use of the backdoor.
  *
- * Bounded whatever the logs hold: at most RS_LOGAGG_MAX_ATTACKERS distinct
- * IPs are tracked (later new IPs are only counted) and at most
- * RS_LOGAGG_MAX_BACKDOOR backdoor uses are kept (later ones only counted);
- * see rs_logagg_dropped(). Times: only records with a UTC date feed
+ * Bounded whatever the logs hold, and independent of the order they are
+ * read in (two workers merge their partial aggregates): see the bounds in
+ * iislog.h and rs_logagg_dropped(). Times: only records with a UTC date feed
  * first/last, so local (unconverted) clocks never mix with UTC ones. */
 #include "redsleuth/iislog.h"
 
@@ -21,7 +20,8 @@ struct rs_logagg {
   size_t index_cap;        /* power of two, > 2 * natt */
   bool index_dirty;        /* att[] was sorted: rebuild before the next lookup */
   bool att_sorted;
-  uint64_t att_dropped;    /* hits from IPs beyond the cap */
+  uint64_t att_dropped;    /* hits from IPs not itemised (outside the sample) */
+  unsigned level;          /* sample level: keep IPs with in_sample(hash, level) */
   struct rs_backdoor_use *bd;
   size_t nbd, capbd;
   bool bd_sorted;
@@ -69,24 +69,57 @@ static bool index_build(struct rs_logagg *a, size_t cap)
   return true;
 }
 
-/* The attacker entry for ip, created if there is room; NULL when the table
- * is full (or memory ran out): the caller counts the hit as dropped. */
+/* Sample membership: nested as the level rises (level k+1 keeps a subset of
+ * level k), so an IP kept at the final level was never evicted and its
+ * counts are exact. Uses the hash's upper word; the index uses the lower. */
+static bool in_sample(uint64_t hash, unsigned level)
+{
+  return level == 0 || ((hash >> 32) & ((1u << (level < 31 ? level : 31)) - 1)) == 0;
+}
+
+/* Raises the sample level by one: entries outside the new sample leave the
+ * table (their hits become not itemised). */
+static void raise_level(struct rs_logagg *a)
+{
+  a->level++;
+  size_t k = 0;
+  for (size_t i = 0; i < a->natt; i++) {
+    if (in_sample(hash_str(a->att[i].ip), a->level))
+      a->att[k++] = a->att[i];
+    else
+      a->att_dropped += a->att[i].hits;
+  }
+  a->natt = k;
+  a->att_sorted = false;
+  a->index_dirty = true;
+}
+
+/* The attacker entry for ip, created if there is room; NULL when ip is
+ * outside the sample (or memory ran out): the caller counts the hit as not
+ * itemised. */
 static struct rs_attacker *attacker(struct rs_logagg *a, const char *ip)
 {
+  uint64_t hv = hash_str(ip);
+  if (!in_sample(hv, a->level))
+    return NULL;
   if (a->index_dirty || !a->index) {
     if (!index_build(a, a->index_cap ? a->index_cap : 1024))
       return NULL;
   }
   size_t mask = a->index_cap - 1;
-  size_t h = (size_t)hash_str(ip) & mask;
+  size_t h = (size_t)hv & mask;
   while (a->index[h]) {
     struct rs_attacker *x = &a->att[a->index[h] - 1];
     if (strcmp(x->ip, ip) == 0)
       return x;
     h = (h + 1) & mask;
   }
-  if (a->natt >= RS_LOGAGG_MAX_ATTACKERS)
-    return NULL;
+  if (a->natt >= RS_LOGAGG_MAX_ATTACKERS) {
+    /* full: halve the sample until it fits, then try again */
+    while (a->natt >= RS_LOGAGG_MAX_ATTACKERS && a->level < 31)
+      raise_level(a);
+    return a->natt < RS_LOGAGG_MAX_ATTACKERS ? attacker(a, ip) : NULL;
+  }
   if (a->natt == a->capatt) {
     size_t nc = a->capatt ? a->capatt * 2 : 256;
     struct rs_attacker *n = realloc(a->att, nc * sizeof *n);
@@ -112,6 +145,21 @@ static void widen(struct rs_time *first, struct rs_time *last, const struct rs_t
     *first = *t;
   if (!last->set || rs_time_cmp(t, last) > 0)
     *last = *t;
+}
+
+static int cmp_bd(const void *x, const void *y);
+
+/* Keeps the RS_LOGAGG_MAX_BACKDOOR earliest uses (by time, file, line) and
+ * counts the rest: which uses survive does not depend on reading order. The
+ * buffer may hold up to twice the bound between trims. */
+static void bd_trim(struct rs_logagg *a)
+{
+  if (a->nbd <= RS_LOGAGG_MAX_BACKDOOR)
+    return;
+  qsort(a->bd, a->nbd, sizeof *a->bd, cmp_bd);
+  a->bd_dropped += a->nbd - RS_LOGAGG_MAX_BACKDOOR;
+  a->nbd = RS_LOGAGG_MAX_BACKDOOR;
+  a->bd_sorted = true;
 }
 
 void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r)
@@ -150,10 +198,8 @@ void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r)
   }
 
   if (r->backdoor_use) {
-    if (a->nbd >= RS_LOGAGG_MAX_BACKDOOR) {
-      a->bd_dropped++;
-      return;
-    }
+    if (a->nbd >= 2 * RS_LOGAGG_MAX_BACKDOOR)
+      bd_trim(a);
     if (a->nbd == a->capbd) {
       size_t nc = a->capbd ? a->capbd * 2 : 16;
       struct rs_backdoor_use *n = realloc(a->bd, nc * sizeof *n);
@@ -202,6 +248,8 @@ void rs_logagg_merge(struct rs_logagg *dst, const struct rs_logagg *src)
     if (s->last.set)
       widen(&d->first, &d->last, &s->last);
   }
+  while (dst->level < src->level)
+    raise_level(dst); /* src kept only its sample: dst may not keep more */
   for (size_t i = 0; i < src->natt; i++) {
     const struct rs_attacker *s = &src->att[i];
     struct rs_attacker *x = attacker(dst, s->ip);
@@ -220,10 +268,8 @@ void rs_logagg_merge(struct rs_logagg *dst, const struct rs_logagg *src)
   }
   dst->att_dropped += src->att_dropped;
   for (size_t i = 0; i < src->nbd; i++) {
-    if (dst->nbd >= RS_LOGAGG_MAX_BACKDOOR) {
-      dst->bd_dropped += src->nbd - i;
-      break;
-    }
+    if (dst->nbd >= 2 * RS_LOGAGG_MAX_BACKDOOR)
+      bd_trim(dst);
     if (dst->nbd == dst->capbd) {
       size_t nc = dst->capbd ? dst->capbd * 2 : 16;
       struct rs_backdoor_use *n = realloc(dst->bd, nc * sizeof *n);
@@ -293,6 +339,7 @@ size_t rs_logagg_backdoor_uses(struct rs_logagg *a, const struct rs_backdoor_use
       *out = NULL;
     return 0;
   }
+  bd_trim(a);
   if (!a->bd_sorted && a->nbd > 1)
     qsort(a->bd, a->nbd, sizeof *a->bd, cmp_bd);
   a->bd_sorted = true;
@@ -301,11 +348,19 @@ size_t rs_logagg_backdoor_uses(struct rs_logagg *a, const struct rs_backdoor_use
   return a->nbd;
 }
 
+unsigned rs_logagg_sample_level(const struct rs_logagg *a)
+{
+  return a ? a->level : 0;
+}
+
 void rs_logagg_dropped(const struct rs_logagg *a, uint64_t *attacker_hits,
                        uint64_t *backdoor_uses)
 {
   if (attacker_hits)
     *attacker_hits = a ? a->att_dropped : 0;
   if (backdoor_uses)
-    *backdoor_uses = a ? a->bd_dropped : 0;
+    *backdoor_uses = a ? a->bd_dropped + (a->nbd > RS_LOGAGG_MAX_BACKDOOR
+                                               ? a->nbd - RS_LOGAGG_MAX_BACKDOOR
+                                               : 0)
+                       : 0;
 }

@@ -432,7 +432,16 @@ static void logs(struct rs_emit *t, const json_t *report)
   em_put(t, "<h3>Worm requests by family</h3>\n<table class=\"kv\">\n");
   for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++)
     row(t, fam[f].label, hits, fam[f].k);
-  em_put(t, "</table>\n<h3>Attackers</h3>\n<table>\n<tr><th>IP</th><th>Hits</th>"
+  em_put(t, "</table>\n<h3>Attackers</h3>\n");
+  const json_t *as = json_object_get(lg, "attackers_summary");
+  if (json_integer_value(json_object_get(as, "itemised")) >
+          (json_int_t)json_array_size(json_object_get(lg, "attackers")) ||
+      json_integer_value(json_object_get(as, "hits_not_itemised")) > 0) {
+    em_tmpl(t, as, "<p>{itemised} source IPs itemised; the top {listed} are listed. Hits by IPs "
+                   "not listed: {hits_itemised_not_listed}; by IPs not itemised: "
+                   "{hits_not_itemised} (sample: {sample}).</p>\n");
+  }
+  em_put(t, "<table>\n<tr><th>IP</th><th>Hits</th>"
          "<th>First (UTC)</th><th>Last (UTC)</th><th>Families</th></tr>\n");
   static const char *const acols[] = {"ip", "hits", "first_utc", "last_utc", "families"};
   json_array_foreach(json_object_get(lg, "attackers"), i, v) {

@@ -558,6 +558,13 @@ static void logs(struct rs_emit *t, const json_t *report)
   const json_t *att = json_object_get(lg, "attackers");
   size_t n = json_array_size(att), shown = n > 20 ? 20 : n;
   em_putf(t, "  Attackers: %zu%s\n", n, n > shown ? " (first 20 in report order)" : "");
+  const json_t *as = json_object_get(lg, "attackers_summary");
+  if (json_integer_value(json_object_get(as, "itemised")) > (json_int_t)n ||
+      json_integer_value(json_object_get(as, "hits_not_itemised")) > 0) {
+    em_tmpl(t, as, "    of {itemised} source IPs itemised (the report lists the top {listed}); "
+                   "hits by IPs not listed: {hits_itemised_not_listed}, by IPs not itemised: "
+                   "{hits_not_itemised}; sample: {sample}\n");
+  }
   for (i = 0; i < shown; i++) {
     v = json_array_get(att, i);
     em_tmpl(t, v, "    {ip}  ");

@@ -421,6 +421,30 @@ START_TEST(out_dir_refuses_evidence_folder)
   assert_one_error_line(err, "images");
   ck_assert_ptr_nonnull(strstr(err, "--allow-evidence-dir"));
   free(err);
+  /* a folder inside it, existing or not, through a symbolic link or "..":
+   * refused too (report-contract: "never inside the evidence folder") */
+  const char *dir = rs_t_tmpdir();
+  char cmd[9000], img[4400];
+  snprintf(img, sizeof img, "%s/ev/disk.raw", dir);
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s/ev/sub' && cp '%s' '%s' && ln -s '%s/ev' '%s/link'", dir,
+           p, img, dir, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  static const char *const inside[] = {"ev/sub", "ev/new/deeper", "link/new", "ev/x/../sub2"};
+  for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
+    err = NULL;
+    snprintf(args, sizeof args, "scan --no-hash --out-dir '%s/%s' '%s'", dir, inside[i], img);
+    ck_assert_msg(run(args, NULL, &err) == 2, "--out-dir %s was accepted", inside[i]);
+    ck_assert_ptr_nonnull(strstr(err, "inside the folder holding the evidence"));
+    free(err);
+  }
+  /* beside it is fine, and --allow-evidence-dir allows inside */
+  snprintf(args, sizeof args, "scan --no-hash --out-dir '%s/beside' '%s'", dir, img);
+  int rc = run(args, NULL, NULL);
+  ck_assert_msg(rc == 0 || rc == 10 || rc == 11, "beside: exit %d", rc);
+  snprintf(args, sizeof args, "scan --no-hash --allow-evidence-dir --out-dir '%s/ev/sub' '%s'", dir,
+           img);
+  rc = run(args, NULL, NULL);
+  ck_assert_msg(rc == 0 || rc == 10 || rc == 11, "allowed: exit %d", rc);
 }
 END_TEST
 

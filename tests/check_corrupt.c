@@ -987,7 +987,7 @@ START_TEST(hostile_names_every_output)
   char od[4096], cmd[8192], p[4300];
   snprintf(od, sizeof od, "%s/out", dir);
   char o2[4096];
-  snprintf(o2, sizeof o2, "--out-dir '%s' --json", od);
+  snprintf(o2, sizeof o2, "--out-dir '%s' --allow-evidence-dir --json", od);
   struct run r = {0};
   scan_bin(&img, 1, o2, &r); /* --json stdout + the out-dir files */
   ck_assert_int_eq(r.rc, 10);

@@ -63,9 +63,9 @@ static const struct rs_option rs_options[] = {
      "Write the report as one JSON document (schema redsleuth-report/1) on stdout."},
     {O_OUTDIR, 0, "out-dir", "DIR", CMD_SCAN,
      "Also write every report format into DIR (created if missing); refused if DIR is the "
-     "folder holding the evidence."},
+     "folder holding the evidence or inside it."},
     {O_ALLOWEVDIR, 0, "allow-evidence-dir", NULL, CMD_SCAN,
-     "Allow --out-dir to be the folder holding the evidence."},
+     "Allow --out-dir to be the folder holding the evidence, or a folder inside it."},
     {O_CASE, 0, "case", "ID", CMD_BOTH, "Case identifier recorded in the report."},
     {O_EXAMINER, 0, "examiner", "NAME", CMD_BOTH, "Examiner name recorded in the report."},
     {O_NOHASH, 0, "no-hash", NULL, CMD_SCAN, "Do not hash the media (MD5, SHA-1, SHA-256)."},
@@ -477,6 +477,44 @@ static int parent_dir(const char *path, char *out, size_t n)
   (void)n;
 }
 
+/* path made absolute with its symbolic links resolved, for a path that may
+ * not exist yet: the longest existing ancestor through realpath, the rest
+ * appended as written. 0 on success. */
+static int resolve_path(const char *path, char *out, int depth)
+{
+  if (realpath(path, out))
+    return 0;
+  char tmp[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  size_t l = strlen(tmp);
+  while (l > 1 && tmp[l - 1] == '/')
+    tmp[--l] = '\0';
+  char *sl = strrchr(tmp, '/');
+  const char *base = sl ? sl + 1 : tmp;
+  char parent[PATH_MAX];
+  if (!sl)
+    snprintf(parent, sizeof parent, ".");
+  else if (sl == tmp)
+    snprintf(parent, sizeof parent, "/");
+  else
+    snprintf(parent, sizeof parent, "%.*s", (int)(sl - tmp), tmp);
+  if (depth > 64 || !*base)
+    return -1;
+  char rp[PATH_MAX];
+  if (resolve_path(parent, rp, depth + 1) != 0)
+    return -1;
+  if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+    /* "x/missing/..": the parent resolved, so ".." is lexical here */
+    char *s2 = strrchr(rp, '/');
+    if (strcmp(base, "..") == 0 && s2)
+      *(s2 == rp ? s2 + 1 : s2) = '\0';
+    snprintf(out, PATH_MAX, "%s", rp);
+    return 0;
+  }
+  int n = snprintf(out, PATH_MAX, "%s%s%s", rp, strcmp(rp, "/") ? "/" : "", base);
+  return n > 0 && n < PATH_MAX ? 0 : -1;
+}
+
 static int write_out_dir(struct cli *c, const json_t *rep)
 {
   struct rs_diag d;
@@ -513,13 +551,19 @@ static int run_scan(struct cli *c)
   if (c->out_dir && !c->allow_evdir) {
     /* Refuse before any work: reports never go beside the evidence. */
     char ev[PATH_MAX], out[PATH_MAX];
-    if (parent_dir(c->segs[0], ev, sizeof ev) == 0 && realpath(c->out_dir, out) &&
-        strcmp(ev, out) == 0) {
-      rs_diag_set(&d, RS_E_USAGE, c->out_dir,
-                  "is the folder holding the evidence; choose another or pass "
-                  "--allow-evidence-dir");
-      rs_diag_print(stderr, &d);
-      return RS_EXIT_USAGE;
+    if (parent_dir(c->segs[0], ev, sizeof ev) == 0 && resolve_path(c->out_dir, out, 0) == 0) {
+      size_t el = strlen(ev);
+      bool same = strcmp(ev, out) == 0;
+      bool inside = !same && strncmp(ev, out, el) == 0 && out[el] == '/';
+      if (same || inside) {
+        rs_diag_set(&d, RS_E_USAGE, c->out_dir,
+                    same ? "is the folder holding the evidence; choose another or pass "
+                           "--allow-evidence-dir"
+                         : "is inside the folder holding the evidence; choose another or pass "
+                           "--allow-evidence-dir");
+        rs_diag_print(stderr, &d);
+        return RS_EXIT_USAGE;
+      }
     }
   }
   FILE *full = NULL;

@@ -164,107 +164,6 @@ static const char *raw_copy(const char *scen)
   return p;
 }
 
-static void patch(const char *img, uint64_t off, const void *buf, size_t n)
-{
-  int fd = open(img, O_WRONLY);
-  ck_assert_int_ge(fd, 0);
-  ck_assert_int_eq(pwrite(fd, buf, n, (off_t)off), (ssize_t)n);
-  close(fd);
-}
-
-static void readat(const char *img, uint64_t off, void *buf, size_t n)
-{
-  int fd = open(img, O_RDONLY);
-  ck_assert_int_ge(fd, 0);
-  ck_assert_int_eq(pread(fd, buf, n, (off_t)off), (ssize_t)n);
-  close(fd);
-}
-
-static bool have_tsk(void)
-{
-  return rs_t_have("istat") && rs_t_have("ifind") && rs_t_have("fsstat");
-}
-
-/* Inode of a path, by TSK's ifind. */
-static uint64_t tsk_inode(const char *img, uint64_t part, const char *path)
-{
-  char cmd[4096], *out = NULL;
-  snprintf(cmd, sizeof cmd, "ifind -o %llu -n '%s' '%s' 2>/dev/null", (unsigned long long)part,
-           path, img);
-  ck_assert_int_eq(rs_t_run(cmd, &out), 0);
-  ck_assert_msg(out && isdigit((unsigned char)out[0]), "ifind %s: %s", path, out ? out : "");
-  uint64_t n = strtoull(out, NULL, 10);
-  free(out);
-  return n;
-}
-
-static uint64_t cluster_size(const char *img, uint64_t part)
-{
-  char cmd[4096], *out = NULL;
-  snprintf(cmd, sizeof cmd, "fsstat -o %llu '%s' 2>/dev/null", (unsigned long long)part, img);
-  ck_assert_int_eq(rs_t_run(cmd, &out), 0);
-  const char *p = out ? strstr(out, "Cluster Size: ") : NULL;
-  ck_assert_msg(p != NULL, "fsstat gives no cluster size");
-  uint64_t cs = strtoull(p + 14, NULL, 10);
-  free(out);
-  ck_assert(cs >= 512 && cs <= 65536);
-  return cs;
-}
-
-/* Clusters of the first non-resident $DATA attribute of an inode, by istat. */
-static size_t data_clusters(const char *img, uint64_t part, uint64_t inum, uint64_t *cl,
-                            size_t max, uint64_t *size)
-{
-  char cmd[4096], *out = NULL;
-  snprintf(cmd, sizeof cmd, "istat -o %llu '%s' %llu 2>/dev/null", (unsigned long long)part, img,
-           (unsigned long long)inum);
-  ck_assert_int_eq(rs_t_run(cmd, &out), 0);
-  char *p = out ? strstr(out, "Type: $DATA") : NULL;
-  ck_assert_msg(p != NULL, "istat %llu: no $DATA", (unsigned long long)inum);
-  char *eol = strchr(p, '\n');
-  ck_assert_msg(eol && memmem(p, (size_t)(eol - p), "Non-Resident", 12), "istat %llu: resident",
-                (unsigned long long)inum);
-  char *sz = strstr(p, "size: ");
-  *size = sz ? strtoull(sz + 6, NULL, 10) : 0;
-  size_t n = 0;
-  p = eol + 1;
-  while (*p && isdigit((unsigned char)*p) && n < max) {
-    char *end;
-    cl[n++] = strtoull(p, &end, 10);
-    p = end;
-    while (*p == ' ')
-      p++;
-    if (*p == '\n')
-      p++;
-  }
-  free(out);
-  ck_assert_msg(n > 0, "istat %llu: no clusters", (unsigned long long)inum);
-  return n;
-}
-
-/* Image byte offsets of a file's content, one per cluster. */
-static size_t file_offsets(const char *img, uint64_t part, const char *path, uint64_t *offs,
-                           size_t max, uint64_t *size, uint64_t *cs)
-{
-  *cs = cluster_size(img, part);
-  uint64_t inum = tsk_inode(img, part, path);
-  size_t n = data_clusters(img, part, inum, offs, max, size);
-  for (size_t i = 0; i < n; i++)
-    offs[i] = part * 512 + offs[i] * *cs;
-  return n;
-}
-
-/* Image byte offset of an MFT record (1024 bytes), from $MFT's own runs. */
-static uint64_t mft_record_offset(const char *img, uint64_t part, uint64_t inum)
-{
-  static uint64_t cl[65536];
-  uint64_t size = 0, cs = cluster_size(img, part);
-  size_t n = data_clusters(img, part, 0, cl, 65536, &size);
-  uint64_t byte = inum * 1024, idx = byte / cs;
-  ck_assert_msg(idx < n && byte < size, "MFT record %llu beyond $MFT", (unsigned long long)inum);
-  return part * 512 + cl[idx] * cs + byte % cs;
-}
-
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t le32(const uint8_t *p)
 {
@@ -457,12 +356,12 @@ START_TEST(ewf_changed_byte_mismatch)
    * since libtsk's zero-filled replacement equals the original there */
   uint64_t o = chunk_data_offset(e01, 100 * 512);
   uint8_t b;
-  readat(e01, o, &b, 1);
+  rs_t_readat(e01, o, &b, 1);
   uint8_t orig = 0;
-  readat(raw, 100 * 512, &orig, 1);
+  rs_t_readat(raw, 100 * 512, &orig, 1);
   ck_assert_uint_eq(b, orig); /* the layout formula points at the media byte */
   b ^= 0x5a;
-  patch(e01, o, &b, 1);
+  rs_t_patch(e01, o, &b, 1);
   const char *f = e01;
   struct run r = {0};
   scan_bin(&f, 1, NULL, &r);
@@ -499,21 +398,21 @@ END_TEST
 START_TEST(ewf_corrupted_chunk)
 {
   RS_T_SKIP_IF(!rs_t_have("ewfacquire"), "ewfacquire (ewf-tools) not installed");
-  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *raw = raw_copy("w2k-cr2-used");
   /* damage the chunk holding D:\explorer.exe's content */
   uint64_t offs[64], size, cs;
-  file_offsets(raw, 67584, "/explorer.exe", offs, 64, &size, &cs);
+  rs_t_file_offsets(raw, 67584, "/explorer.exe", offs, 64, &size, &cs);
   char base[4096], e01[4200];
   snprintf(base, sizeof base, "%s/cc", rs_t_tmpdir());
   snprintf(e01, sizeof e01, "%s.E01", base);
   ck_assert(make_e01(raw, base, NULL));
   uint64_t o = chunk_data_offset(e01, offs[0]);
   uint8_t junk[64];
-  readat(e01, o, junk, sizeof junk);
+  rs_t_readat(e01, o, junk, sizeof junk);
   for (size_t i = 0; i < sizeof junk; i++)
     junk[i] ^= 0xa5;
-  patch(e01, o, junk, sizeof junk);
+  rs_t_patch(e01, o, junk, sizeof junk);
   const char *f = e01;
   struct run r = {0};
   scan_bin(&f, 1, NULL, &r);
@@ -539,7 +438,7 @@ START_TEST(ewf_corrupted_chunk)
    * zeros, so it is named under unreadable with the damaged bytes, marked
    * content_damaged, and reported as undecided, never as "not cmd.exe". */
   uint64_t roff[8], rsize, rcs;
-  file_offsets(raw, 67584, "/Inetpub/scripts/root.exe", roff, 8, &rsize, &rcs);
+  rs_t_file_offsets(raw, 67584, "/Inetpub/scripts/root.exe", roff, 8, &rsize, &rcs);
   ck_assert_uint_eq(roff[0] / 512 / 64 * 64, first);
   ASSERT_UNREADABLE(&r, "file content", "D:\\Inetpub\\scripts\\root.exe",
                     "lie in EWF chunks that fail their checksum");
@@ -579,16 +478,16 @@ END_TEST
 
 START_TEST(mft_record_zeroed)
 {
-  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *img = raw_copy("w2k-cr2-used");
-  uint64_t inum = tsk_inode(img, P0, "/Inetpub/scripts/root.exe");
+  uint64_t inum = rs_t_tsk_inode(img, P0, "/Inetpub/scripts/root.exe");
   ck_assert_uint_eq(inum, 91); /* answer.json */
-  uint64_t off = mft_record_offset(img, P0, inum);
+  uint64_t off = rs_t_mft_record_offset(img, P0, inum);
   uint8_t rec[1024];
-  readat(img, off, rec, 4);
+  rs_t_readat(img, off, rec, 4);
   ck_assert(memcmp(rec, "FILE", 4) == 0);
   memset(rec, 0, sizeof rec);
-  patch(img, off, rec, sizeof rec);
+  rs_t_patch(img, off, rec, sizeof rec);
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
   ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
@@ -607,9 +506,9 @@ END_TEST
 /* Points every $FILE_NAME of record `rec_inum` at `parent` (entry + seq). */
 static void set_parent(const char *img, uint64_t rec_inum, uint64_t parent_ref)
 {
-  uint64_t off = mft_record_offset(img, P0, rec_inum);
+  uint64_t off = rs_t_mft_record_offset(img, P0, rec_inum);
   uint8_t rec[1024];
-  readat(img, off, rec, sizeof rec);
+  rs_t_readat(img, off, rec, sizeof rec);
   ck_assert(memcmp(rec, "FILE", 4) == 0);
   size_t a = le16(rec + 0x14);
   int patched = 0;
@@ -629,22 +528,22 @@ static void set_parent(const char *img, uint64_t rec_inum, uint64_t parent_ref)
     a += alen;
   }
   ck_assert_int_gt(patched, 0);
-  patch(img, off, rec, sizeof rec);
+  rs_t_patch(img, off, rec, sizeof rec);
 }
 
 static uint64_t mft_ref(const char *img, uint64_t inum)
 {
   uint8_t rec[32];
-  readat(img, mft_record_offset(img, P0, inum), rec, sizeof rec);
+  rs_t_readat(img, rs_t_mft_record_offset(img, P0, inum), rec, sizeof rec);
   return inum | (uint64_t)le16(rec + 0x10) << 48;
 }
 
 START_TEST(mft_parent_loop)
 {
-  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *img = raw_copy("w2k-cr2-used");
-  uint64_t inetpub = tsk_inode(img, P0, "/Inetpub");
-  uint64_t scripts = tsk_inode(img, P0, "/Inetpub/scripts");
+  uint64_t inetpub = rs_t_tsk_inode(img, P0, "/Inetpub");
+  uint64_t scripts = rs_t_tsk_inode(img, P0, "/Inetpub/scripts");
   /* Inetpub's parent becomes scripts, scripts' parent is Inetpub: a loop */
   set_parent(img, inetpub, mft_ref(img, scripts));
   struct run r = {0};
@@ -666,26 +565,26 @@ END_TEST
 
 START_TEST(hives_damaged_in_place)
 {
-  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *img = raw_copy("w2k-cr2-used");
   uint64_t offs[4096], size, cs;
   /* SYSTEM: first hbin signature (hive offset 4096) */
-  size_t n = file_offsets(img, P0, "/WINNT/system32/config/SYSTEM", offs, 4096, &size, &cs);
+  size_t n = rs_t_file_offsets(img, P0, "/WINNT/system32/config/SYSTEM", offs, 4096, &size, &cs);
   ck_assert_uint_gt(size, 4096);
   uint64_t at = offs[4096 / cs] + 4096 % cs;
   char sig[4];
-  readat(img, at, sig, 4);
+  rs_t_readat(img, at, sig, 4);
   ck_assert_msg(memcmp(sig, "hbin", 4) == 0, "no hbin at hive offset 4096");
-  patch(img, at, "XXXX", 4);
+  rs_t_patch(img, at, "XXXX", 4);
   (void)n;
   /* SOFTWARE: second half zeroed, size kept */
-  n = file_offsets(img, P0, "/WINNT/system32/config/SOFTWARE", offs, 4096, &size, &cs);
+  n = rs_t_file_offsets(img, P0, "/WINNT/system32/config/SOFTWARE", offs, 4096, &size, &cs);
   uint8_t *zero = calloc(1, cs);
   for (uint64_t pos = size / 2 / cs * cs; pos < size; pos += cs) {
     ck_assert_uint_lt(pos / cs, n);
     uint64_t from = pos < size / 2 ? size / 2 : pos;
     uint64_t len = (pos + cs < size ? pos + cs : size) - from;
-    patch(img, offs[pos / cs] + (from - pos), zero, len);
+    rs_t_patch(img, offs[pos / cs] + (from - pos), zero, len);
   }
   free(zero);
   struct run r = {0};
@@ -706,11 +605,11 @@ END_TEST
 
 START_TEST(log_binary_garbage)
 {
-  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *img = raw_copy("w2k-cr2-used");
   uint64_t offs[64], size, cs;
   const char *log = "/WINNT/system32/LogFiles/W3SVC1/ex010918.log";
-  file_offsets(img, P0, log, offs, 64, &size, &cs);
+  rs_t_file_offsets(img, P0, log, offs, 64, &size, &cs);
   ck_assert_uint_gt(size, 1024);
   uint8_t junk[512];
   srand(7);
@@ -719,7 +618,7 @@ START_TEST(log_binary_garbage)
   junk[100] = 0; /* a NUL and raw control bytes in the middle of a log */
   uint64_t mid = size / 2 - 256;
   ck_assert_uint_eq(mid / cs, (mid + 511) / cs); /* fixture logs fit a cluster */
-  patch(img, offs[mid / cs] + mid % cs, junk, sizeof junk);
+  rs_t_patch(img, offs[mid / cs] + mid % cs, junk, sizeof junk);
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
   ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */
@@ -902,16 +801,16 @@ static size_t rsrc_offset(const uint8_t *d, size_t len)
 
 START_TEST(pe_resource_loop_and_bad_offsets)
 {
-  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *img = raw_copy("w2k-cr2-used");
   static const char *const paths[2] = {"/WINNT/system32/idq.dll",
                                        "/WINNT/system32/dllcache/idq.dll"};
   for (int k = 0; k < 2; k++) {
     uint64_t offs[256], size, cs;
-    size_t n = file_offsets(img, P0, paths[k], offs, 256, &size, &cs);
+    size_t n = rs_t_file_offsets(img, P0, paths[k], offs, 256, &size, &cs);
     uint8_t *d = malloc(n * cs);
     for (size_t i = 0; i < n; i++)
-      readat(img, offs[i], d + i * cs, cs);
+      rs_t_readat(img, offs[i], d + i * cs, cs);
     size_t rs = rsrc_offset(d, size);
     uint16_t ne = (uint16_t)(le16(d + rs + 12) + le16(d + rs + 14));
     ck_assert_uint_ge(ne, 1);
@@ -926,7 +825,7 @@ START_TEST(pe_resource_loop_and_bad_offsets)
     /* write back only the changed cluster */
     size_t ci = (rs + 16) / cs, ce = (rs + 16 + 8u * ne) / cs;
     for (size_t c = ci; c <= ce && c < n; c++)
-      patch(img, offs[c], d + c * cs, cs);
+      rs_t_patch(img, offs[c], d + c * cs, cs);
     free(d);
   }
   struct run r = {0};
@@ -956,12 +855,12 @@ START_TEST(mbr_entry_past_end)
 {
   const char *img = raw_copy("w2k-cr2-used");
   uint8_t e[16];
-  readat(img, 446 + 16, e, 16);
+  rs_t_readat(img, 446 + 16, e, 16);
   ck_assert_uint_eq(le32(e + 8), 67584); /* answer.json volume 1 */
   uint32_t len = 0x7fffffffu;
   for (int i = 0; i < 4; i++)
     e[12 + i] = (uint8_t)(len >> (8 * i));
-  patch(img, 446 + 16, e, 16);
+  rs_t_patch(img, 446 + 16, e, 16);
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
   ck_assert_int_eq(r.rc, 11); /* damaged AND infected: 11 outranks 10 */

@@ -1,7 +1,9 @@
 #include "testutil.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -325,4 +327,101 @@ int rs_t_chromium(const char *args, const char *file, char **out)
            "--user-data-dir=\"$d\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; exit $s",
            tmp, tmp, args, file);
   return rs_t_run(cmd, out);
+}
+
+void rs_t_patch(const char *img, uint64_t off, const void *buf, size_t n)
+{
+  int fd = open(img, O_WRONLY);
+  ck_assert_msg(fd >= 0, "cannot open %s for writing", img);
+  ck_assert_int_eq(pwrite(fd, buf, n, (off_t)off), (ssize_t)n);
+  close(fd);
+}
+
+void rs_t_readat(const char *img, uint64_t off, void *buf, size_t n)
+{
+  int fd = open(img, O_RDONLY);
+  ck_assert_msg(fd >= 0, "cannot open %s", img);
+  ck_assert_int_eq(pread(fd, buf, n, (off_t)off), (ssize_t)n);
+  close(fd);
+}
+
+bool rs_t_have_tsk(void)
+{
+  return rs_t_have("istat") && rs_t_have("ifind") && rs_t_have("fsstat");
+}
+
+uint64_t rs_t_tsk_inode(const char *img, uint64_t part, const char *path)
+{
+  char cmd[4096], *out = NULL;
+  snprintf(cmd, sizeof cmd, "ifind -o %llu -n '%s' '%s' 2>/dev/null", (unsigned long long)part,
+           path, img);
+  ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+  ck_assert_msg(out && isdigit((unsigned char)out[0]), "ifind %s: %s", path, out ? out : "");
+  uint64_t n = strtoull(out, NULL, 10);
+  free(out);
+  return n;
+}
+
+uint64_t rs_t_cluster_size(const char *img, uint64_t part)
+{
+  char cmd[4096], *out = NULL;
+  snprintf(cmd, sizeof cmd, "fsstat -o %llu '%s' 2>/dev/null", (unsigned long long)part, img);
+  ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+  const char *p = out ? strstr(out, "Cluster Size: ") : NULL;
+  ck_assert_msg(p != NULL, "fsstat gives no cluster size");
+  uint64_t cs = strtoull(p + 14, NULL, 10);
+  free(out);
+  ck_assert(cs >= 512 && cs <= 65536);
+  return cs;
+}
+
+size_t rs_t_data_clusters(const char *img, uint64_t part, uint64_t inum, uint64_t *cl,
+                          size_t max, uint64_t *size)
+{
+  char cmd[4096], *out = NULL;
+  snprintf(cmd, sizeof cmd, "istat -o %llu '%s' %llu 2>/dev/null", (unsigned long long)part, img,
+           (unsigned long long)inum);
+  ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+  char *p = out ? strstr(out, "Type: $DATA") : NULL;
+  ck_assert_msg(p != NULL, "istat %llu: no $DATA", (unsigned long long)inum);
+  char *eol = strchr(p, '\n');
+  ck_assert_msg(eol && memmem(p, (size_t)(eol - p), "Non-Resident", 12), "istat %llu: resident",
+                (unsigned long long)inum);
+  char *sz = strstr(p, "size: ");
+  *size = sz ? strtoull(sz + 6, NULL, 10) : 0;
+  size_t n = 0;
+  p = eol + 1;
+  while (*p && isdigit((unsigned char)*p) && n < max) {
+    char *end;
+    cl[n++] = strtoull(p, &end, 10);
+    p = end;
+    while (*p == ' ')
+      p++;
+    if (*p == '\n')
+      p++;
+  }
+  free(out);
+  ck_assert_msg(n > 0, "istat %llu: no clusters", (unsigned long long)inum);
+  return n;
+}
+
+size_t rs_t_file_offsets(const char *img, uint64_t part, const char *path, uint64_t *offs,
+                         size_t max, uint64_t *size, uint64_t *cs)
+{
+  *cs = rs_t_cluster_size(img, part);
+  uint64_t inum = rs_t_tsk_inode(img, part, path);
+  size_t n = rs_t_data_clusters(img, part, inum, offs, max, size);
+  for (size_t i = 0; i < n; i++)
+    offs[i] = part * 512 + offs[i] * *cs;
+  return n;
+}
+
+uint64_t rs_t_mft_record_offset(const char *img, uint64_t part, uint64_t inum)
+{
+  static uint64_t cl[65536];
+  uint64_t size = 0, cs = rs_t_cluster_size(img, part);
+  size_t n = rs_t_data_clusters(img, part, 0, cl, 65536, &size);
+  uint64_t byte = inum * 1024, idx = byte / cs;
+  ck_assert_msg(idx < n && byte < size, "MFT record %llu beyond $MFT", (unsigned long long)inum);
+  return part * 512 + cl[idx] * cs + byte % cs;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <check.h>
 
 /* Path of a file in ../shared/realdata (NULL if the folder is absent: the
@@ -42,6 +43,26 @@ int rs_t_chromium(const char *args, const char *file, char **out);
  * "aff" (affconvert). Returns the new first segment (static buffer per call
  * slot), or NULL when the tool is missing or the build fails. */
 const char *rs_t_container(const char *raw, const char *fmt);
+
+/* Raw image patching and TSK peer-tool lookups (each fails the test when the
+ * tool or the read fails). `part` is the file system's first sector. */
+void rs_t_patch(const char *img, uint64_t off, const void *buf, size_t n);
+void rs_t_readat(const char *img, uint64_t off, void *buf, size_t n);
+/* istat, ifind and fsstat are all on PATH. */
+bool rs_t_have_tsk(void);
+/* Inode of a path, by TSK's ifind. */
+uint64_t rs_t_tsk_inode(const char *img, uint64_t part, const char *path);
+/* Cluster size in bytes, by fsstat. */
+uint64_t rs_t_cluster_size(const char *img, uint64_t part);
+/* Clusters of the first non-resident $DATA attribute of an inode, by istat;
+ * *size gets the attribute's size. Returns the count (at least 1). */
+size_t rs_t_data_clusters(const char *img, uint64_t part, uint64_t inum, uint64_t *cl,
+                          size_t max, uint64_t *size);
+/* Image byte offsets of a file's content, one per cluster (*cs: cluster size). */
+size_t rs_t_file_offsets(const char *img, uint64_t part, const char *path, uint64_t *offs,
+                         size_t max, uint64_t *size, uint64_t *cs);
+/* Image byte offset of an NTFS MFT record (1024 bytes), from $MFT's own runs. */
+uint64_t rs_t_mft_record_offset(const char *img, uint64_t part, uint64_t inum);
 
 /* Skip helper: prints why and returns from the test. */
 #define RS_T_SKIP_IF(cond, why)                                                  \

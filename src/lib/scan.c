@@ -636,12 +636,11 @@ static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_che
   json_t *times = json_object();
   struct rs_time si[4];
   memcpy(si, c->si, sizeof si);
-  bool converted = false;
   if (c->fat_local) {
     /* FAT stores local clock times: convert with the host's zone when known */
     for (int i = 0; i < 4; i++)
       if (si[i].set)
-        si[i] = rs_tz_local_to_utc(&ctx->si.tz, si[i], &converted);
+        si[i] = rs_tz_local_to_utc(&ctx->si.tz, si[i], NULL);
   }
   /* FAT clock times with no known zone are not UTC: they go to *_local
    * fields without a zone suffix, the *_utc fields stay null, and they are
@@ -654,7 +653,9 @@ static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_che
   if (c->fat_local) {
     char zone[200], note[300];
     rs_tz_describe(&ctx->si.tz, zone, sizeof zone);
-    if (converted)
+    /* by the zone, not by whether a time was set: an entry without times
+     * (zeroed fields) is not a sign that the zone is unknown */
+    if (ctx->si.tz.known)
       snprintf(note, sizeof note, "FAT local times converted to UTC with %s", zone);
     else
       snprintf(note, sizeof note, "FAT local clock times, not converted (time zone unknown): "

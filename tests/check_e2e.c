@@ -1,0 +1,1090 @@
+/* End to end through the built `redsleuth scan --out-dir` (report.json and
+ * report.txt), on fixture copies changed at test time. Expectations come from
+ * the scenario definitions (fixtures/gen/scenarios.py, answer.json, whose
+ * facts the fixture self-check confirmed with peer tools) and from peer tools
+ * run here (TSK istat/ifind/fls/icat, mtools, regfexport/hivexget, grep),
+ * never from our own output:
+ *   - a hotfix key that contradicts the live idq.dll (PATCH-CONTRADICTION);
+ *   - $SI creation set back before $FN creation (si_before_fn, timestomping);
+ *   - FAT local times converted to UTC with the host's zone (and DST rule);
+ *   - the cleanup checklist of every fixture scenario;
+ *   - IIS log discovery: W3SVCn/MSFTPSVCn folders anywhere, deleted logs. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <utime.h>
+#include <unistd.h>
+#include <check.h>
+#include <jansson.h>
+
+#include "redsleuth/scan.h"
+#include "testutil.h"
+
+#define BIN RS_BUILDDIR "/redsleuth"
+#define MT "MTOOLS_SKIP_CHECK=1 " /* mtools on an image whose geometry it dislikes */
+
+/* ------------------------------------------------------------ helpers */
+
+struct out {
+  int rc;
+  json_t *rep;  /* report.json */
+  char *text;   /* report.txt */
+};
+
+static void out_free(struct out *o)
+{
+  json_decref(o->rep);
+  free(o->text);
+  memset(o, 0, sizeof *o);
+}
+
+/* Scans read-only evidence with the built binary into a fresh --out-dir.
+ * The evidence must come out unchanged, and the exit code must be the one
+ * the report calls for. */
+static void scan_out(const char *img, struct out *o)
+{
+  static int n;
+  char dir[4096], cmd[12288], p[4200], before[65], after[65];
+  snprintf(dir, sizeof dir, "%s/out%d", rs_t_tmpdir(), n++);
+  chmod(img, 0444);
+  rs_t_sha256_file(img, before);
+  ck_assert_msg(before[0], "cannot hash %s", img);
+  snprintf(cmd, sizeof cmd, "timeout 120 '%s' scan --no-hash --out-dir '%s' '%s' >/dev/null 2>&1",
+           BIN, dir, img);
+  o->rc = rs_t_run(cmd, NULL);
+  rs_t_sha256_file(img, after);
+  chmod(img, 0644);
+  ck_assert_msg(strcmp(before, after) == 0, "%s was modified by the scan", img);
+  ck_assert_msg(o->rc == 0 || o->rc == 10 || o->rc == 11, "%s: exit %d", img, o->rc);
+  snprintf(p, sizeof p, "%s/report.json", dir);
+  json_error_t je;
+  o->rep = json_load_file(p, 0, &je);
+  ck_assert_msg(o->rep != NULL, "%s: %s", p, je.text);
+  ck_assert_int_eq(o->rc, rs_report_exit_code(o->rep));
+  snprintf(p, sizeof p, "%s/report.txt", dir);
+  o->text = (char *)rs_t_slurp(p, NULL);
+  ck_assert_msg(o->text != NULL, "no %s", p);
+}
+
+static json_t *answer(const char *scen)
+{
+  char p[512];
+  snprintf(p, sizeof p, "fixtures/out/%s/answer.json", scen);
+  json_t *a = json_load_file(rs_t_src(p), 0, NULL);
+  ck_assert_msg(a != NULL, "%s: no answer.json", scen);
+  return a;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+  return json_string_value(json_object_get(o, k));
+}
+
+static const char *verdict(const json_t *rep)
+{
+  return jstr(json_object_get(rep, "verdict"), "status");
+}
+
+/* First finding of `check` (NULL: any) at `path` (NULL: any; case-insensitive). */
+static json_t *find(const json_t *rep, const char *check, const char *path)
+{
+  size_t i;
+  json_t *f;
+  json_array_foreach(json_object_get(rep, "findings"), i, f) {
+    const char *c = jstr(f, "check"), *p = jstr(f, "path");
+    if ((!check || (c && strcmp(c, check) == 0)) && (!path || (p && strcasecmp(p, path) == 0)))
+      return f;
+  }
+  return NULL;
+}
+
+static json_t *find_id(const json_t *rep, const char *id)
+{
+  size_t i;
+  json_t *f;
+  json_array_foreach(json_object_get(rep, "findings"), i, f)
+    if (jstr(f, "id") && strcmp(jstr(f, "id"), id) == 0)
+      return f;
+  return NULL;
+}
+
+static int count_str(const char *hay, const char *needle)
+{
+  int n = 0;
+  for (const char *p = hay; p && (p = strstr(p, needle)); p += strlen(needle))
+    n++;
+  return n;
+}
+
+/* The report.txt block of one finding: from its "  <ID>  " head line to
+ * the next head line (two spaces, then not a space). malloc'd. */
+static char *text_block(const char *text, const char *id)
+{
+  char head[128];
+  snprintf(head, sizeof head, "\n  %s  ", id);
+  const char *s = strstr(text, head);
+  if (!s)
+    return NULL;
+  s++;
+  const char *e = s + 1;
+  while ((e = strchr(e, '\n')) && !(e[1] == ' ' && e[2] == ' ' && e[3] != ' '))
+    e++;
+  size_t n = e ? (size_t)(e - s) : strlen(s);
+  char *b = malloc(n + 1);
+  memcpy(b, s, n);
+  b[n] = '\0';
+  return b;
+}
+
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t le32(const uint8_t *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* "YYYY-MM-DD?HH:MM:SS" read as UTC -> seconds since 1970. */
+static int64_t secs_of(const char *s)
+{
+  struct tm tm = {0};
+  ck_assert_msg(sscanf(s, "%d-%d-%d%*c%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                       &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6, "bad time %s", s);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return (int64_t)timegm(&tm);
+}
+
+static void iso_of(int64_t t, char out[24])
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(out, 24, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+/* A report time equals `want` ("YYYY-MM-DDTHH:MM:SS", whole seconds): same
+ * first 19 characters, then 'Z' or a fraction. */
+static bool same_time(const char *got, const char *want)
+{
+  return got && strncmp(got, want, 19) == 0 && (got[19] == 'Z' || got[19] == '.');
+}
+
+/* istat (TZ=UTC) time line "<key>:\t..." inside section `sect`, as
+ * "YYYY-MM-DDTHH:MM:SS" (TSK's FAT "0000-00-00 00:00:00" kept as is). */
+static void istat_time(const char *img, uint64_t part, uint64_t inum, const char *sect,
+                       const char *key, char out[24])
+{
+  char cmd[4096], *txt = NULL, pat[64];
+  snprintf(cmd, sizeof cmd, "TZ=UTC istat -o %llu '%s' %llu 2>/dev/null",
+           (unsigned long long)part, img, (unsigned long long)inum);
+  ck_assert_int_eq(rs_t_run(cmd, &txt), 0);
+  const char *p = txt ? strstr(txt, sect) : NULL;
+  ck_assert_msg(p != NULL, "istat %llu: no %s", (unsigned long long)inum, sect);
+  snprintf(pat, sizeof pat, "\n%s:\t", key);
+  const char *q = strstr(p, pat);
+  ck_assert_msg(q != NULL, "istat %llu: no %s in %s", (unsigned long long)inum, key, sect);
+  q += strlen(pat);
+  snprintf(out, 24, "%.19s", q);
+  ck_assert_int_eq(strlen(out), 19);
+  out[10] = 'T';
+  free(txt);
+}
+
+/* ---------------------------------------- 1. PATCH-CONTRADICTION end to end */
+
+/* codered-artifacts 3.3: a hotfix key never proves the fix. A Q300972 key
+ * (from w2k-patched's SOFTWARE hive) put on the w2k-vulnerable-fat host,
+ * whose live idq.dll is the vulnerable 5.0.2195.1, must give a
+ * PATCH-CONTRADICTION finding, and must not make the host "patched". */
+START_TEST(patch_contradiction_hotfix_key_vs_idq)
+{
+  RS_T_SKIP_IF(!rs_t_have("mcopy"), "mtools not installed");
+  RS_T_SKIP_IF(!rs_t_have("regfexport") && !rs_t_have("hivexget"),
+               "neither regfexport (libregf-tools) nor hivexget (libhivex-bin) installed");
+  json_t *ans = answer("w2k-vulnerable-fat"), *donor = answer("w2k-patched");
+  json_t *v0 = json_array_get(json_object_get(ans, "volumes"), 0);
+  ck_assert_str_eq(jstr(v0, "fs_type"), "fat16"); /* so mtools can replace a file */
+  unsigned long long off =
+      (unsigned long long)json_integer_value(json_object_get(v0, "start_sector")) * 512;
+  /* the target: vulnerable active idq.dll, no hotfix keys */
+  const char *state = NULL;
+  size_t i;
+  json_t *q;
+  json_array_foreach(json_object_get(ans, "idq"), i, q)
+    if (strcmp(jstr(q, "role"), "active") == 0)
+      state = jstr(q, "expected_state");
+  ck_assert_str_eq(state, "vulnerable");
+  ck_assert_int_eq(json_array_size(json_object_get(json_object_get(ans, "registry"), "hotfixes")), 0);
+  /* the donor hive: scenarios.py gives w2k-patched Q300972, and a peer tool
+   * sees the key in the hive file */
+  bool listed = false;
+  json_t *h;
+  json_array_foreach(json_object_get(json_object_get(donor, "registry"), "hotfixes"), i, h)
+    listed |= strcmp(json_string_value(h), "Q300972") == 0;
+  ck_assert(listed);
+  const char *hive = rs_t_src("fixtures/out/w2k-patched/hives/SOFTWARE");
+  char cmd[16384], *out = NULL;
+  if (rs_t_have("regfexport"))
+    snprintf(cmd, sizeof cmd, "regfexport '%s' 2>/dev/null | grep -ci "
+             "'^Key path: .*\\\\Windows NT\\\\CurrentVersion\\\\HotFix\\\\Q300972$'", hive);
+  else
+    snprintf(cmd, sizeof cmd, "hivexget '%s' 'Microsoft\\Windows NT\\CurrentVersion\\HotFix"
+             "\\Q300972' Installed 2>/dev/null | grep -c .", hive);
+  rs_t_run(cmd, &out);
+  ck_assert_msg(out && atoi(out) >= 1, "the donor SOFTWARE hive has no Q300972 key: %s", out);
+  free(out);
+
+  /* unmodified: no contradiction, no key */
+  const char *img = rs_t_scenario_raw("w2k-vulnerable-fat");
+  struct out a = {0};
+  scan_out(img, &a);
+  ck_assert_str_eq(verdict(a.rep), jstr(ans, "verdict"));
+  ck_assert_ptr_null(find(a.rep, "PATCH-CONTRADICTION", NULL));
+  json_t *hf = json_object_get(json_object_get(json_object_get(a.rep, "system"), "hotfixes"),
+                               "Q300972");
+  ck_assert(json_is_false(json_object_get(hf, "present")));
+  ck_assert_ptr_null(strstr(a.text, "PATCH-CONTRADICTION"));
+  out_free(&a);
+
+  /* the donor's SOFTWARE in place of the host's; mtools reads it back */
+  snprintf(cmd, sizeof cmd,
+           MT "mcopy -o -i '%s@@%llu' '%s' ::/WINNT/system32/config/SOFTWARE >/dev/null 2>&1",
+           img, off, hive);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  char back[4096], h1[65], h2[65];
+  snprintf(back, sizeof back, "%s/SOFTWARE.back", rs_t_tmpdir());
+  snprintf(cmd, sizeof cmd,
+           MT "mcopy -n -i '%s@@%llu' ::/WINNT/system32/config/SOFTWARE '%s' >/dev/null 2>&1",
+           img, off, back);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  rs_t_sha256_file(back, h1);
+  rs_t_sha256_file(hive, h2);
+  ck_assert_str_eq(h1, h2);
+
+  struct out b = {0};
+  scan_out(img, &b);
+  json_t *f = find(b.rep, "PATCH-CONTRADICTION", NULL);
+  ck_assert_msg(f != NULL, "no PATCH-CONTRADICTION finding with a Q300972 key and idq.dll %s",
+                state);
+  ck_assert_str_eq(jstr(f, "kind"), "registry");
+  json_t *det = json_object_get(f, "details");
+  ck_assert_str_eq(jstr(det, "idq_state"), state);
+  bool named = false;
+  json_array_foreach(json_object_get(det, "hotfix_keys"), i, h) {
+    const char *k = json_string_value(h);
+    size_t kl = k ? strlen(k) : 0;
+    named |= kl > 8 && strcasecmp(k + kl - 8, "\\Q300972") == 0;
+  }
+  ck_assert_msg(named, "hotfix_keys does not name the Q300972 key");
+  hf = json_object_get(json_object_get(json_object_get(b.rep, "system"), "hotfixes"), "Q300972");
+  ck_assert(json_is_true(json_object_get(hf, "present")));
+  /* the key alone never decides: still the scenario's verdict, fix not installed */
+  ck_assert_str_eq(verdict(b.rep), jstr(ans, "verdict"));
+  size_t k;
+  json_t *c;
+  json_array_foreach(json_object_get(json_object_get(b.rep, "verdict"), "cleanup"), k, c)
+    if (strcmp(jstr(c, "id"), "fix-installed") == 0)
+      ck_assert_str_eq(jstr(c, "status"), "fail");
+  char *blk = text_block(b.text, jstr(f, "id"));
+  ck_assert_msg(blk != NULL, "report.txt has no block for %s", jstr(f, "id"));
+  free(blk);
+  out_free(&b);
+  json_decref(ans);
+  json_decref(donor);
+}
+END_TEST
+
+/* ------------------------------------------- 2. $SI created before $FN */
+
+/* Rewrites the $STANDARD_INFORMATION creation time of MFT record `inum` to
+ * `ft` (a FILETIME), keeping the update-sequence fixup valid: the record is
+ * un-fixed (each sector's last two bytes back from the USA), changed, and
+ * fixed again with the same update sequence number. */
+static void set_si_created(const char *img, uint64_t part, uint64_t inum, uint64_t ft)
+{
+  uint64_t off = rs_t_mft_record_offset(img, part, inum);
+  uint8_t rec[1024];
+  rs_t_readat(img, off, rec, sizeof rec);
+  ck_assert(memcmp(rec, "FILE", 4) == 0);
+  size_t usa = le16(rec + 4), cnt = le16(rec + 6);
+  ck_assert_uint_eq(cnt, sizeof rec / 512 + 1);
+  ck_assert(usa >= 0x28 && usa + 2 * cnt <= le16(rec + 0x14)); /* header, then attributes */
+  uint16_t usn = le16(rec + usa);
+  for (size_t s = 1; s < cnt; s++) {
+    uint8_t *end = rec + s * 512 - 2;
+    ck_assert_msg(le16(end) == usn, "sector %zu of record %llu fails its fixup", s,
+                  (unsigned long long)inum);
+    memcpy(end, rec + usa + 2 * s, 2);
+  }
+  size_t a = le16(rec + 0x14);
+  bool done = false;
+  while (a + 24 <= sizeof rec) {
+    uint32_t type = le32(rec + a), alen = le32(rec + a + 4);
+    if (type == 0xFFFFFFFFu || alen < 24 || a + alen > sizeof rec)
+      break;
+    if (type == 0x10) {
+      ck_assert_int_eq(rec[a + 8], 0); /* $SI is always resident */
+      size_t co = a + le16(rec + a + 0x14);
+      ck_assert(le32(rec + a + 0x10) >= 48 && co + 8 <= sizeof rec);
+      for (int i = 0; i < 8; i++)
+        rec[co + i] = (uint8_t)(ft >> (8 * i)); /* creation: first field of $SI */
+      done = true;
+      break;
+    }
+    a += alen;
+  }
+  ck_assert_msg(done, "record %llu has no $STANDARD_INFORMATION", (unsigned long long)inum);
+  for (size_t s = 1; s < cnt; s++) {
+    uint8_t *end = rec + s * 512 - 2;
+    memcpy(rec + usa + 2 * s, end, 2);
+    end[0] = (uint8_t)usn;
+    end[1] = (uint8_t)(usn >> 8);
+  }
+  rs_t_patch(img, off, rec, sizeof rec);
+}
+
+#define SI_FN_LINE "!! $SI created before $FN created"
+
+START_TEST(si_before_fn_timestomp)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  json_t *ans = answer("w2k-cr2-used");
+  uint64_t part = (uint64_t)json_integer_value(
+      json_object_get(json_array_get(json_object_get(ans, "volumes"), 0), "start_sector"));
+  json_t *art = NULL, *x;
+  size_t i;
+  json_array_foreach(json_object_get(ans, "artifacts"), i, x)
+    if (json_integer_value(json_object_get(x, "volume")) == 0 &&
+        strcmp(jstr(x, "path"), "/Inetpub/scripts/root.exe") == 0)
+      art = x;
+  ck_assert_ptr_nonnull(art);
+  const char *fn_cr = jstr(json_object_get(art, "fn_times"), "crtime");
+  ck_assert_str_eq(jstr(json_object_get(art, "si_times"), "crtime"), fn_cr);
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+
+  /* untouched: $SI and $FN creation are equal everywhere, nothing flagged */
+  struct out a = {0};
+  scan_out(img, &a);
+  json_t *f;
+  json_array_foreach(json_object_get(a.rep, "findings"), i, f)
+    ck_assert_msg(!json_is_true(json_object_get(f, "si_before_fn")), "%s flagged before the change",
+                  jstr(f, "id"));
+  ck_assert_ptr_null(strstr(a.text, SI_FN_LINE));
+  out_free(&a);
+
+  uint64_t inum = rs_t_tsk_inode(img, part, "/Inetpub/scripts/root.exe");
+  ck_assert_int_eq(inum, json_integer_value(json_object_get(art, "mft_entry")));
+  char t[24];
+  istat_time(img, part, inum, "$STANDARD_INFORMATION", "Created", t);
+  ck_assert(same_time(fn_cr, t));
+  /* set back to the shipped-binaries date (scenarios.py W2K_GOLD), as a
+   * timestomper copying cmd.exe's times would */
+  const char *stomp = "1999-12-07T12:00:00";
+  ck_assert_int_lt(secs_of(stomp), secs_of(fn_cr));
+  set_si_created(img, part, inum, ((uint64_t)secs_of(stomp) + 11644473600ull) * 10000000ull);
+  /* the peer sees the new $SI time and the $FN time unchanged (so the fixup
+   * is valid: TSK rejects a record whose fixup fails) */
+  istat_time(img, part, inum, "$STANDARD_INFORMATION", "Created", t);
+  ck_assert_str_eq(t, stomp);
+  istat_time(img, part, inum, "$FILE_NAME", "Created", t);
+  ck_assert(same_time(fn_cr, t));
+
+  struct out b = {0};
+  scan_out(img, &b);
+  ck_assert_str_eq(verdict(b.rep), jstr(ans, "verdict"));
+  json_t *r = find(b.rep, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "mft_entry")), (json_int_t)inum);
+  ck_assert(json_is_true(json_object_get(r, "si_before_fn")));
+  json_t *tm = json_object_get(r, "times");
+  ck_assert(same_time(jstr(tm, "si_created_utc"), stomp));
+  ck_assert(same_time(jstr(tm, "fn_created_utc"), fn_cr));
+  int flagged = 0;
+  json_array_foreach(json_object_get(b.rep, "findings"), i, f) {
+    json_t *s = json_object_get(f, "si_before_fn");
+    if (f == r || !s)
+      continue;
+    ck_assert_msg(json_is_false(s), "%s flagged si_before_fn", jstr(f, "id"));
+    flagged++;
+  }
+  ck_assert_int_gt(flagged, 5); /* the other file/pe findings carry the flag, false */
+  /* the text report says it once, under that finding */
+  ck_assert_int_eq(count_str(b.text, SI_FN_LINE), 1);
+  char *blk = text_block(b.text, jstr(r, "id"));
+  ck_assert_ptr_nonnull(blk);
+  ck_assert_ptr_nonnull(strstr(blk, "C:\\Inetpub\\scripts\\root.exe"));
+  ck_assert_ptr_nonnull(strstr(blk, SI_FN_LINE));
+  free(blk);
+  out_free(&b);
+  json_decref(ans);
+}
+END_TEST
+
+/* ---------------------------------------- 3. FAT local times -> UTC */
+
+/* The w2k-vulnerable-fat host's zone, TZ["pacific"] of fixtures/gen/
+ * scenarios.py as hives.py writes it: Bias 480, DaylightBias -60, daylight
+ * time from the 1st Sunday of April 02:00 to the last Sunday of October
+ * 02:00 (local wall clock; week 5 = last). */
+static const struct zone {
+  const char *key, *std_name;
+  int bias, dl_bias, on_month, on_week, off_month, off_week, hour;
+} pacific = {"pacific", "Pacific Standard Time", 480, -60, 4, 1, 10, 5, 2};
+
+/* The week-th (5 = last) Sunday of month in year y at hour, local seconds. */
+static int64_t nth_sunday(int y, int month, int week, int hour)
+{
+  struct tm tm = {.tm_year = y - 1900, .tm_mon = month - 1, .tm_mday = 1};
+  time_t first = timegm(&tm);
+  struct tm g;
+  gmtime_r(&first, &g);
+  struct tm nx = {.tm_year = y - 1900, .tm_mon = month, .tm_mday = 0};
+  time_t last = timegm(&nx);
+  struct tm gl;
+  gmtime_r(&last, &gl);
+  int day = 1 + (7 - g.tm_wday) % 7 + (week - 1) * 7;
+  while (day > gl.tm_mday)
+    day -= 7;
+  return (int64_t)first + (int64_t)(day - 1) * 86400 + hour * 3600;
+}
+
+static int64_t local_to_utc(const struct zone *z, int64_t local)
+{
+  time_t tt = (time_t)local;
+  struct tm g;
+  gmtime_r(&tt, &g);
+  int y = g.tm_year + 1900;
+  bool dst = local >= nth_sunday(y, z->on_month, z->on_week, z->hour) &&
+             local < nth_sunday(y, z->off_month, z->off_week, z->hour);
+  return local + (int64_t)(z->bias + (dst ? z->dl_bias : 0)) * 60;
+}
+
+/* Checks every finding on a FAT volume: its three directory-entry times are
+ * what istat shows (the local wall clock, TZ=UTC) converted with the zone,
+ * null where the entry holds none; no $FN or MFT times; the note names the
+ * zone (in the JSON and the text); the timeline carries the same times.
+ * Returns how many findings were checked. */
+static int check_fat_findings(const struct out *o, const char *img, uint64_t part,
+                              const struct zone *z, const char *zone_desc)
+{
+  static const struct {
+    const char *istat, *key, *desc;
+  } tk[] = {{"Written", "si_modified_utc", "Modification Time (FAT)"},
+            {"Accessed", "si_accessed_utc", "Last Access Date (FAT)"},
+            {"Created", "si_created_utc", "Creation Time (FAT)"}};
+  char note[512], line[600];
+  snprintf(note, sizeof note, "FAT local times converted to UTC with %s", zone_desc);
+  snprintf(line, sizeof line, "      times:   %s\n", note);
+  json_t *vols = json_object_get(o->rep, "volumes");
+  int n = 0;
+  size_t i;
+  json_t *f;
+  json_array_foreach(json_object_get(o->rep, "findings"), i, f) {
+    json_t *vol = json_array_get(vols, (size_t)json_integer_value(json_object_get(f, "volume")));
+    const char *fs = jstr(vol, "fs_type");
+    json_t *tm = json_object_get(f, "times");
+    if (!json_is_integer(json_object_get(f, "volume")) || !fs || strncmp(fs, "fat", 3) != 0 ||
+        !json_is_object(tm))
+      continue;
+    n++;
+    const char *id = jstr(f, "id");
+    ck_assert(json_is_null(json_object_get(f, "mft_entry")));
+    json_t *de = json_object_get(f, "dir_entry");
+    ck_assert_msg(json_is_integer(de), "%s: no dir_entry", id);
+    for (size_t k = 0; k < sizeof tk / sizeof tk[0]; k++) {
+      char local[24], want[24];
+      istat_time(img, part, (uint64_t)json_integer_value(de), "Directory Entry Times:",
+                 tk[k].istat, local);
+      const char *got = jstr(tm, tk[k].key);
+      if (strncmp(local, "0000", 4) == 0) {
+        ck_assert_msg(json_is_null(json_object_get(tm, tk[k].key)), "%s: %s is %s, want null", id,
+                      tk[k].key, got);
+        continue;
+      }
+      iso_of(local_to_utc(z, secs_of(local)), want);
+      ck_assert_msg(same_time(got, want), "%s: %s = %s, want %s (local %s)", id, tk[k].key,
+                    got ? got : "null", want, local);
+      bool in_tl = false;
+      size_t j;
+      json_t *e;
+      json_array_foreach(json_object_get(o->rep, "timeline"), j, e)
+        in_tl |= jstr(e, "finding") && strcmp(jstr(e, "finding"), id) == 0 &&
+                 strcmp(jstr(e, "source"), "fat") == 0 &&
+                 strcmp(jstr(e, "timestamp_desc"), tk[k].desc) == 0 &&
+                 strcmp(jstr(e, "datetime"), got) == 0;
+      ck_assert_msg(in_tl, "%s: no timeline entry %s at %s", id, tk[k].desc, got);
+    }
+    static const char *const null_keys[] = {"si_mft_modified_utc", "fn_created_utc",
+                                            "fn_modified_utc", "fn_accessed_utc",
+                                            "fn_mft_modified_utc"};
+    for (size_t k = 0; k < sizeof null_keys / sizeof null_keys[0]; k++)
+      ck_assert_msg(json_is_null(json_object_get(tm, null_keys[k])), "%s: %s set on FAT", id,
+                    null_keys[k]);
+    ck_assert_msg(jstr(tm, "note") && strcmp(jstr(tm, "note"), note) == 0, "%s: note \"%s\"", id,
+                  jstr(tm, "note"));
+    char *blk = text_block(o->text, id);
+    ck_assert_msg(blk && strstr(blk, line), "%s: report.txt lacks the time-zone note", id);
+    free(blk);
+  }
+  return n;
+}
+
+/* Sets a file's mtime to a wall-clock time (mcopy -m under TZ=UTC writes
+ * that wall clock into the FAT entry, as the creation time too). */
+static void set_mtime(const char *path, const char *wall)
+{
+  struct utimbuf u = {.actime = (time_t)secs_of(wall), .modtime = (time_t)secs_of(wall)};
+  ck_assert_int_eq(utime(path, &u), 0);
+}
+
+START_TEST(fat_times_converted_to_utc)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have("mcopy"), "mtools not installed");
+  json_t *ans = answer("w2k-vulnerable-fat");
+  json_t *reg = json_object_get(ans, "registry");
+  const struct zone *z = &pacific;
+  ck_assert_str_eq(jstr(json_object_get(ans, "fat_times"), "tz"), z->key);
+  ck_assert_int_eq(json_integer_value(json_object_get(reg, "tz_bias")), z->bias);
+  ck_assert_str_eq(jstr(reg, "tz_name"), z->std_name);
+  json_t *v0 = json_array_get(json_object_get(ans, "volumes"), 0);
+  uint64_t part = (uint64_t)json_integer_value(json_object_get(v0, "start_sector"));
+  const char *img = rs_t_scenario_raw("w2k-vulnerable-fat");
+
+  struct out a = {0};
+  scan_out(img, &a);
+  /* the zone as the report names it: the offset from the bias and the name */
+  const char *zone = jstr(json_object_get(a.rep, "system"), "time_zone");
+  char off[16];
+  snprintf(off, sizeof off, "UTC%c%02d:%02d", z->bias > 0 ? '-' : '+', abs(z->bias) / 60,
+           abs(z->bias) % 60);
+  ck_assert_msg(zone && strstr(zone, off) && strstr(zone, z->std_name), "time_zone %s", zone);
+  char *zone_desc = strdup(zone);
+  ck_assert_int_ge(check_fat_findings(&a, img, part, z, zone_desc), 1);
+  /* answer.json: idq.dll's FAT mtime is the local wall clock of
+   * scenarios.py's W2K_GOLD (1999-12-07T12:00:00Z, standard time) */
+  size_t i;
+  json_t *q;
+  int seen = 0;
+  json_array_foreach(json_object_get(ans, "idq"), i, q) {
+    char win[1024], want[24];
+    snprintf(win, sizeof win, "C:%s", jstr(q, "path"));
+    for (char *p = win; *p; p++)
+      *p = *p == '/' ? '\\' : *p;
+    json_t *f = find(a.rep, "IDQ-DLL", win);
+    ck_assert_msg(f != NULL, "no IDQ-DLL finding for %s", win);
+    iso_of(local_to_utc(z, secs_of(jstr(q, "si_mtime"))), want);
+    ck_assert_str_eq(want, "1999-12-07T12:00:00");
+    ck_assert(same_time(jstr(json_object_get(f, "times"), "si_modified_utc"), want));
+    seen++;
+  }
+  ck_assert_int_ge(seen, 1);
+  out_free(&a);
+
+  /* more FAT findings, at times on both sides of the DST rule: a root.exe
+   * copy of the host's cmd.exe in summer, a trojan explorer.exe on the day
+   * DST starts (after 02:00; its access date, 00:00, is still standard
+   * time), and a notworm marker whose entry holds no times at all */
+  const char *dir = rs_t_tmpdir();
+  unsigned long long boff = (unsigned long long)part * 512;
+  char cmd[16384], cmdexe[4096], root[4096], expl[4096], nw[4096], sha[65];
+  snprintf(cmdexe, sizeof cmdexe, "%s/cmd.exe", dir);
+  snprintf(root, sizeof root, "%s/root.exe", dir);
+  snprintf(expl, sizeof expl, "%s/explorer.exe", dir);
+  snprintf(nw, sizeof nw, "%s/notworm", dir);
+  snprintf(cmd, sizeof cmd, MT "mcopy -n -i '%s@@%llu' ::/WINNT/system32/cmd.exe '%s' && cp '%s' '%s'"
+           " && cp '%s' '%s' && echo x > '%s'", img, boff, cmdexe, cmdexe, root,
+           rs_t_src("fixtures/out/pe/trojan_explorer.exe"), expl, nw);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  json_t *x;
+  json_array_foreach(json_object_get(ans, "artifacts"), i, x)
+    if (strcmp(jstr(x, "kind"), "system-cmd") == 0) {
+      rs_t_sha256_file(cmdexe, sha);
+      ck_assert_str_eq(sha, jstr(x, "sha256"));
+    }
+  set_mtime(root, "2001-08-04T11:31:08");
+  set_mtime(expl, "2001-04-01T03:30:00");
+  snprintf(cmd, sizeof cmd,
+           "TZ=UTC " MT "mcopy -m -i '%s@@%llu' '%s' ::/Inetpub/scripts/root.exe && "
+           "TZ=UTC " MT "mcopy -m -i '%s@@%llu' '%s' ::/explorer.exe && "
+           "TZ=UTC " MT "mcopy -m -i '%s@@%llu' '%s' ::/notworm",
+           img, boff, root, img, boff, expl, img, boff, nw);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  /* zero the notworm entry's creation, access and write fields (FAT dir
+   * entry bytes 13-19 and 22-25); its 8.3 name is unique on the volume */
+  size_t len = 0;
+  unsigned char *d = rs_t_slurp(img, &len);
+  ck_assert_ptr_nonnull(d);
+  uint64_t at = 0;
+  int hits = 0;
+  for (uint64_t o = boff; o + 32 <= len; o += 32)
+    if (memcmp(d + o, "NOTWORM    ", 11) == 0 && d[o + 11] != 0x0f && !(d[o + 11] & 0x10)) {
+      at = o;
+      hits++;
+    }
+  free(d);
+  ck_assert_int_eq(hits, 1);
+  static const uint8_t zero[13];
+  rs_t_patch(img, at + 13, zero, 7);
+  rs_t_patch(img, at + 22, zero, 4);
+  char t[24];
+  uint64_t nwi = rs_t_tsk_inode(img, part, "/notworm");
+  istat_time(img, part, nwi, "Directory Entry Times:", "Written", t);
+  ck_assert_msg(strncmp(t, "0000", 4) == 0, "notworm written %s", t);
+
+  struct out b = {0};
+  scan_out(img, &b);
+  ck_assert_str_eq(jstr(json_object_get(b.rep, "system"), "time_zone"), zone_desc);
+  ck_assert_int_eq(check_fat_findings(&b, img, part, z, zone_desc), 4);
+  /* by hand: 11:31:08 PDT (UTC-7) and 03:30 PDT on 2001-04-01 (DST began at
+   * 02:00 that day); the access date 00:00 of that day is PST (UTC-8) */
+  json_t *r = find(b.rep, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
+  ck_assert_ptr_nonnull(r);
+  ck_assert(same_time(jstr(json_object_get(r, "times"), "si_modified_utc"), "2001-08-04T18:31:08"));
+  json_t *e = find(b.rep, "CR2-EXPLORER", "C:\\explorer.exe");
+  ck_assert_ptr_nonnull(e);
+  ck_assert(same_time(jstr(json_object_get(e, "times"), "si_modified_utc"), "2001-04-01T10:30:00"));
+  ck_assert(same_time(jstr(json_object_get(e, "times"), "si_accessed_utc"), "2001-04-01T08:00:00"));
+  json_t *n = find(b.rep, "CR1-NOTWORM", "C:\\notworm");
+  ck_assert_ptr_nonnull(n);
+  ck_assert(json_is_null(json_object_get(json_object_get(n, "times"), "si_modified_utc")));
+  out_free(&b);
+  free(zone_desc);
+  json_decref(ans);
+}
+END_TEST
+
+/* ------------------------------------------- 4. cleanup checklist */
+
+static const char *const cleanup_ids[9] = {
+    "rootexe-removed", "trojan-removed",  "vroots-removed",  "script-perms-restored",
+    "sfcdisable-reset", "fix-installed",  "shell-path-fix",  "no-backdoor-use",
+    "memory-state"};
+
+/* Expected verdict.cleanup per fixture scenario (fixtures/gen/scenarios.py,
+ * disks.py; rules: docs/formats.md "Checklist items"), one letter per item
+ * in the order above: P pass, F fail, U unknown. shell-path-fix passes only
+ * on a Q269049/Q299444 key; memory-state is never known from a disk. */
+static const struct {
+  const char *scen, *want;
+} cleanup_want[] = {
+    /* root.exe and C:\explorer.exe were deleted in the clean phase (only
+     * their MFT entries remain: not the current state); live control sets 1
+     * and 2 are VR_NT4_CLEAN (/C and 217 only in SYSTEM.sav, history); no
+     * SFCDisable on NT4 (sfc None); idq.dll 5.0.1782.4 is fixed; Q299444 (the
+     * NT4 security rollup) is installed; its logs hold no backdoor answer */
+    {"nt4-cleaned", "PPPPPPPPU"},
+    /* no Code Red at all, SFCDisable 0; no idq.dll (Index Server ISAPI not
+     * installed: pass); no Q269049/Q299444; logs read, no use */
+    {"w2k-clean", "PPPPPPUPU"},
+    /* live root.exe copies and trojans on C: and D: (cr2_files); the current
+     * set 2 is VR_CR2 (/C, /D, 217); SFCDisable 0xFFFFFF9D; idq.dll
+     * 5.0.2195.1 vulnerable; its log holds no backdoor answer */
+    {"w2k-cr2-infected", "FFFFFFUPU"},
+    /* as infected (set 1 is VR_CR2), plus backdoor answers in the logs and
+     * Nimda's TFTP3233 and Admin.dll in the script folder */
+    {"w2k-cr2-used", "FFFFFFUFU"},
+    /* root.exe in C:\Inetpub\scripts and C:\explorer.exe (cr2_files
+     * "scripts-only"); set 1 VR_CR2; SFCDisable 0xFFFFFF9D; idq.dll
+     * vulnerable; its hostile files are TFTP* names in the script folder,
+     * Nimda's tftp residue: use of the backdoor */
+    {"w2k-hostile-names", "FFFFFFUFU"},
+    /* clean sets, SFCDisable 0; idq.dll 5.0.2195.1 vulnerable: fail even with
+     * .ida/.idq unmapped (mitigated only) */
+    {"w2k-mitigated", "PPPPPFUPU"},
+    /* idq.dll 5.0.2195.3645 fixed; its Q300972 key is not a shell-path fix */
+    {"w2k-patched", "PPPPPPUPU"},
+    /* clean sets, SFCDisable 0; idq.dll 5.0.2195.1 vulnerable and mapped */
+    {"w2k-vulnerable-fat", "PPPPPFUPU"},
+};
+
+/* The same statuses from answer.json alone, so the table above and the
+ * fixture definitions cannot drift apart. */
+static char derive_status(const json_t *ans, int item)
+{
+  const json_t *reg = json_object_get(ans, "registry");
+  size_t i;
+  json_t *x;
+  bool hit = false;
+  switch (item) {
+  case 0: /* a live root.exe copy of cmd.exe */
+  case 1: /* a live trojan explorer.exe */
+    json_array_foreach(json_object_get(ans, "artifacts"), i, x)
+      hit |= strcmp(jstr(x, "kind"), item == 0 ? "cr2-rootexe" : "cr2-explorer") == 0 &&
+             json_is_true(json_object_get(x, "allocated"));
+    return hit ? 'F' : 'P';
+  case 2: /* /C or /D in a live control set, or in the metabase */
+  case 3: /* /Scripts or /MSADC with permission 217 in a live control set */
+  {
+    const char *k;
+    json_t *set;
+    json_object_foreach(json_object_get(reg, "sets"), k, set) {
+      if (item == 2) {
+        hit |= !json_is_null(json_object_get(set, "/C")) || !json_is_null(json_object_get(set, "/D"));
+      } else {
+        static const char *const roots[] = {"/Scripts", "/MSADC"};
+        for (int r = 0; r < 2; r++) {
+          const char *v = jstr(set, roots[r]);
+          hit |= v && strlen(v) > 4 && strcmp(v + strlen(v) - 4, ",217") == 0;
+        }
+      }
+    }
+    if (item == 2)
+      hit |= json_array_size(json_object_get(reg, "metabase_vdirs")) > 0;
+    return hit ? 'F' : 'P';
+  }
+  case 4:
+    return jstr(reg, "sfcdisable") && strcmp(jstr(reg, "sfcdisable"), "0xffffff9d") == 0 ? 'F' : 'P';
+  case 5: { /* the active idq.dll's state; none at all passes */
+    char s = 'P';
+    json_array_foreach(json_object_get(ans, "idq"), i, x)
+      if (strcmp(jstr(x, "role"), "active") == 0)
+        s = strcmp(jstr(x, "expected_state"), "fixed") == 0 ? 'P' : 'F';
+    return s;
+  }
+  case 6:
+    json_array_foreach(json_object_get(reg, "hotfixes"), i, x)
+      hit |= strcmp(json_string_value(x), "Q269049") == 0 ||
+             strcmp(json_string_value(x), "Q299444") == 0;
+    return hit ? 'P' : 'U';
+  case 7: /* backdoor answers in the logs, or tftp/Admin.dll in a script folder */
+    hit = json_integer_value(json_object_get(json_object_get(ans, "logs"), "backdoor_use")) > 0;
+    json_array_foreach(json_object_get(ans, "artifacts"), i, x) {
+      const char *p = jstr(x, "path"), *b = strrchr(p, '/');
+      hit |= strncasecmp(p, "/Inetpub/scripts/", 17) == 0 && b &&
+             (strncasecmp(b + 1, "tftp", 4) == 0 || strcasecmp(b + 1, "admin.dll") == 0);
+    }
+    if (hit)
+      return 'F';
+    return json_array_size(json_object_get(json_object_get(ans, "logs"), "files")) ? 'P' : 'U';
+  default:
+    return 'U';
+  }
+}
+
+/* Checks whose findings a failed item lists (docs/checks.md, "checklist item"). */
+static bool check_belongs(const char *item, const char *check)
+{
+  static const struct {
+    const char *item, *checks;
+  } m[] = {{"rootexe-removed", " CR2-ROOTEXE "},
+           {"trojan-removed", " CR2-EXPLORER "},
+           {"vroots-removed", " CR2-VROOT-C CR2-VROOT-D CR2-METABASE-VDIR "},
+           {"script-perms-restored", " CR2-PERM-SCRIPTS CR2-PERM-MSADC "},
+           {"sfcdisable-reset", " CR2-SFCDISABLE "},
+           {"fix-installed", " IDQ-DLL "},
+           {"no-backdoor-use", " NIMDA-TFTP NIMDA-ADMINDLL LOG-BACKDOOR-USE "}};
+  char pad[64];
+  snprintf(pad, sizeof pad, " %s ", check);
+  for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+    if (strcmp(m[i].item, item) == 0)
+      return strstr(m[i].checks, pad) != NULL;
+  return false;
+}
+
+START_TEST(cleanup_checklist_per_scenario)
+{
+  const char *const *scen;
+  int nscen = rs_t_scenarios(&scen);
+  RS_T_SKIP_IF(_i >= nscen, "fewer fixture scenarios than test slots");
+  const char *s = scen[_i];
+  const char *want = NULL;
+  for (size_t k = 0; k < sizeof cleanup_want / sizeof cleanup_want[0]; k++)
+    if (strcmp(cleanup_want[k].scen, s) == 0)
+      want = cleanup_want[k].want;
+  ck_assert_msg(want != NULL, "%s: no row in cleanup_want (add one, with why)", s);
+  json_t *ans = answer(s);
+  for (int k = 0; k < 9; k++)
+    ck_assert_msg(derive_status(ans, k) == want[k], "%s %s: table says %c, answer.json gives %c",
+                  s, cleanup_ids[k], want[k], derive_status(ans, k));
+
+  struct out o = {0};
+  scan_out(rs_t_scenario_raw(s), &o);
+  json_t *items = json_object_get(json_object_get(o.rep, "verdict"), "cleanup");
+  ck_assert_int_eq(json_array_size(items), 9);
+  for (int k = 0; k < 9; k++) {
+    json_t *it = json_array_get(items, (size_t)k);
+    const char *st = jstr(it, "status");
+    ck_assert_str_eq(jstr(it, "id"), cleanup_ids[k]);
+    const char *ws = want[k] == 'P' ? "pass" : want[k] == 'F' ? "fail" : "unknown";
+    ck_assert_msg(st && strcmp(st, ws) == 0, "%s %s: %s, want %s (note: %s)", s, cleanup_ids[k],
+                  st, ws, jstr(it, "note"));
+    json_t *ids = json_object_get(it, "findings");
+    if (want[k] == 'F')
+      ck_assert_msg(json_array_size(ids) > 0, "%s %s fails with no finding", s, cleanup_ids[k]);
+    if (want[k] == 'U')
+      ck_assert_msg(jstr(it, "note") != NULL, "%s %s unknown without a note", s, cleanup_ids[k]);
+    size_t j;
+    json_t *id;
+    json_array_foreach(ids, j, id) {
+      json_t *f = find_id(o.rep, json_string_value(id));
+      ck_assert_msg(f != NULL, "%s %s lists %s, not a finding", s, cleanup_ids[k],
+                    json_string_value(id));
+      const char *chk = jstr(f, "check");
+      ck_assert_msg(check_belongs(cleanup_ids[k], chk), "%s %s lists a %s finding", s,
+                    cleanup_ids[k], chk);
+      /* the current state only: allocated files, live hives */
+      if (k <= 4) {
+        if (strcmp(jstr(f, "kind"), "file") == 0)
+          ck_assert(json_is_true(json_object_get(f, "allocated")));
+        if (strcmp(jstr(f, "kind"), "registry") == 0)
+          ck_assert_str_eq(jstr(json_object_get(f, "details"), "hive_role"), "live");
+      }
+    }
+    /* the text report shows the same status on the item's line */
+    char tag[32], paren[64];
+    snprintf(tag, sizeof tag, "[%s]", want[k] == 'P' ? "PASS" : want[k] == 'F' ? "FAIL" : "UNKNOWN");
+    snprintf(paren, sizeof paren, "(%s)", cleanup_ids[k]);
+    const char *l = strstr(o.text, paren);
+    ck_assert_msg(l != NULL, "%s: report.txt has no %s line", s, paren);
+    const char *bol = l;
+    while (bol > o.text && bol[-1] != '\n')
+      bol--;
+    ck_assert_msg(strncmp(bol + 2, tag, strlen(tag)) == 0, "%s: report.txt line %.*s", s,
+                  (int)(l - bol) + (int)strlen(paren), bol);
+  }
+  /* docs/formats.md: the notes of the two fix-installed special cases */
+  json_t *fix = json_array_get(items, 5);
+  if (json_array_size(json_object_get(ans, "idq")) == 0)
+    ck_assert_ptr_nonnull(strstr(jstr(fix, "note"), "Index Server ISAPI not installed"));
+  json_t *maps = json_object_get(json_object_get(ans, "registry"), "script_maps");
+  if (want[5] == 'F' && json_is_false(json_object_get(maps, "ida")) &&
+      json_is_false(json_object_get(maps, "idq")))
+    ck_assert_ptr_nonnull(strstr(jstr(fix, "note"), "mitigated only"));
+  out_free(&o);
+  json_decref(ans);
+}
+END_TEST
+
+/* ------------------------------------------------- 5. log discovery */
+
+/* Hit counts of a log by the fixture self-check's grep patterns
+ * (fixtures/gen/selfcheck.py), the same oracle that confirmed answer.json. */
+static const struct {
+  const char *key, *pat, *invert;
+} log_greps[] = {
+    {"code_red_1", "/default\\.ida[ ,?]+N{4}", NULL},
+    {"code_red_2", "/default\\.ida[ ,?]+X{4}", NULL},
+    {"code_red_unknown", "/default\\.ida [0-9]{3}\\s*$", NULL},
+    {"nimda", "(root|cmd)\\.exe[ ?]/c\\+dir|Admin\\.dll", NULL},
+    {"root_exe_other", "(root|cmd)\\.exe[ ?,]", "/c\\+dir|Admin\\.dll"},
+    {"backdoor_use", "(root\\.exe|/[cd]/winnt/system32/cmd\\.exe) [^ ]+ (2[0-9][0-9]|502) ", NULL},
+};
+#define NGREP (sizeof log_greps / sizeof log_greps[0])
+
+static long grep_count(const char *file, size_t g)
+{
+  char cmd[8192], *out = NULL;
+  if (log_greps[g].invert)
+    snprintf(cmd, sizeof cmd, "grep -E -- '%s' '%s' | grep -v -c -E -- '%s'", log_greps[g].pat,
+             file, log_greps[g].invert);
+  else
+    snprintf(cmd, sizeof cmd, "grep -c -E -- '%s' '%s'", log_greps[g].pat, file);
+  rs_t_run(cmd, &out);
+  ck_assert_msg(out && isdigit((unsigned char)out[0]), "grep on %s: %s", file, out);
+  long n = atol(out);
+  free(out);
+  return n;
+}
+
+static long line_count(const char *file)
+{
+  size_t len = 0;
+  unsigned char *d = rs_t_slurp(file, &len);
+  ck_assert_ptr_nonnull(d);
+  long n = 0;
+  for (size_t i = 0; i < len; i++)
+    n += d[i] == '\n';
+  if (len && d[len - 1] != '\n')
+    n++;
+  free(d);
+  return n;
+}
+
+/* fls -r -p (deleted: -d) line "r/r [* ]N:\t<path>" whose path equals want
+ * (case-insensitive), or for deleted == true the one deleted file in the
+ * folder `want`. Fills TSK's spelling of the path and the inode. */
+static void fls_find(const char *img, const char *want, bool deleted, char *path, size_t n,
+                     uint64_t *inum)
+{
+  char cmd[4096], *out = NULL;
+  snprintf(cmd, sizeof cmd, "fls -r -p %s '%s' 2>/dev/null", deleted ? "-d" : "-u", img);
+  ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+  int found = 0;
+  for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+    char *tab = strchr(l, '\t');
+    if (!tab || strncmp(l, "r/r ", 4) != 0)
+      continue;
+    const char *p = tab + 1, *slash = strrchr(p, '/');
+    bool match = deleted ? slash && strlen(want) == (size_t)(slash - p) &&
+                               strncasecmp(p, want, (size_t)(slash - p)) == 0
+                         : strcasecmp(p, want) == 0;
+    if (!match)
+      continue;
+    snprintf(path, n, "%s", p);
+    *inum = strtoull(l + 4 + (l[4] == '*' ? 2 : 0), NULL, 10);
+    found++;
+  }
+  free(out);
+  ck_assert_msg(found == 1, "fls: %d %s entries for %s", found, deleted ? "deleted" : "allocated",
+                want);
+}
+
+START_TEST(log_discovery_fat)
+{
+  RS_T_SKIP_IF(!rs_t_have("mkfs.vfat") || !rs_t_have("mmd") || !rs_t_have("mcopy") ||
+                   !rs_t_have("mdel"),
+               "dosfstools/mtools not installed");
+  RS_T_SKIP_IF(!rs_t_have("fls") || !rs_t_have("icat"), "sleuthkit tools not installed");
+  const char *dir = rs_t_tmpdir();
+  char img[4096], ftp[4096], cmd[32768];
+  snprintf(img, sizeof img, "%s/logs.img", dir);
+  snprintf(ftp, sizeof ftp, "%s/ftp.log", dir);
+  /* an IIS FTP log (W3C): the folder counts, nothing in it is a worm */
+  FILE *fp = fopen(ftp, "wb");
+  ck_assert_ptr_nonnull(fp);
+  fputs("#Software: Microsoft Internet Information Services 5.0\r\n#Version: 1.0\r\n"
+        "#Date: 2001-08-05 10:00:00\r\n#Fields: time c-ip cs-method cs-uri-stem sc-status\r\n"
+        "10:00:01 192.0.2.9 [1]USER anonymous 331\r\n10:00:02 192.0.2.9 [1]PASS - 230\r\n"
+        "10:00:05 192.0.2.9 [1]sent /pub/readme.txt 226\r\n10:00:07 192.0.2.9 [1]QUIT - 226\r\n",
+        fp);
+  fclose(fp);
+  /* the logs: source file, place in the image; the last is deleted */
+  char src[5][4096];
+  snprintf(src[0], 4096, "%s", rs_t_src("fixtures/out/w2k-cr2-used/logs/ex010804.log"));
+  snprintf(src[1], 4096, "%s", ftp);
+  snprintf(src[2], 4096, "%s", rs_t_src("fixtures/out/w2k-cr2-used/logs/ex010918.log"));
+  snprintf(src[3], 4096, "%s", rs_t_src("fixtures/out/w2k-cr2-used/logs/ex010806.log"));
+  snprintf(src[4], 4096, "%s", rs_t_src("fixtures/out/w2k-cr2-infected/logs/ex010806.log"));
+  static const char *const dst[5] = {
+      "WINNT/system32/LogFiles/W3SVC1/ex010804.log",
+      "WINNT/system32/LogFiles/MSFTPSVC1/ex010805.log",
+      "weblogs/W3SVC3/ex010918.log",         /* a log folder moved off %SystemRoot% */
+      "WINNT/system32/LogFiles/W3SVC1/ex010806.log", /* deleted below */
+      "weblogs/old/ex010806.log",            /* not a W3SVCn folder: not a log */
+  };
+  snprintf(cmd, sizeof cmd,
+           "truncate -s 20M '%s' && mkfs.vfat -F 16 -n LOGHOST '%s' >/dev/null && "
+           MT "mmd -i '%s' ::/WINNT ::/WINNT/system32 ::/WINNT/system32/config "
+           "::/WINNT/system32/LogFiles ::/WINNT/system32/LogFiles/W3SVC1 "
+           "::/WINNT/system32/LogFiles/MSFTPSVC1 ::/weblogs ::/weblogs/W3SVC3 ::/weblogs/old && "
+           MT "mcopy -i '%s' '%s' ::/WINNT/system32/config/SYSTEM && "
+           MT "mcopy -i '%s' '%s' ::/WINNT/system32/config/SOFTWARE",
+           img, img, img, img, rs_t_src("fixtures/out/w2k-cr2-used/hives/SYSTEM"), img,
+           rs_t_src("fixtures/out/w2k-cr2-used/hives/SOFTWARE"));
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  for (int k = 0; k < 5; k++) {
+    snprintf(cmd, sizeof cmd, MT "mcopy -i '%s' '%s' ::/%s", img, src[k], dst[k]);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  }
+  /* deleted last, so no later write reuses its clusters */
+  snprintf(cmd, sizeof cmd, MT "mdel -i '%s' ::/%s", img, dst[3]);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+
+  /* TSK's names (the deleted entry's first byte is 0xE5: TSK shows '_'),
+   * and the deleted log's content is still whole */
+  char tsk[5][1024];
+  uint64_t inum[5];
+  for (int k = 0; k < 5; k++) {
+    if (k == 3) {
+      fls_find(img, "WINNT/system32/LogFiles/W3SVC1", true, tsk[k], sizeof tsk[k], &inum[k]);
+      ck_assert_msg(strcasecmp(tsk[k], dst[k]) != 0, "deleted entry keeps its name %s", tsk[k]);
+    } else {
+      fls_find(img, dst[k], false, tsk[k], sizeof tsk[k], &inum[k]);
+    }
+  }
+  char rec[4200], h1[65], h2[65];
+  snprintf(rec, sizeof rec, "%s/recovered.log", dir);
+  snprintf(cmd, sizeof cmd, "icat '%s' %llu > '%s'", img, (unsigned long long)inum[3], rec);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  rs_t_sha256_file(rec, h1);
+  rs_t_sha256_file(src[3], h2);
+  ck_assert_msg(strcmp(h1, h2) == 0, "icat does not recover the deleted log whole");
+
+  struct out o = {0};
+  scan_out(img, &o);
+  json_t *ans = answer("w2k-cr2-used");
+  /* the hives in WINNT\system32\config were read: this is a system volume */
+  ck_assert_str_eq(jstr(json_object_get(o.rep, "system"), "computer_name"),
+                   jstr(json_object_get(ans, "registry"), "computer_name"));
+  const char *drive = jstr(json_array_get(json_object_get(o.rep, "volumes"), 0), "drive");
+  ck_assert_ptr_nonnull(drive);
+  json_t *logs = json_object_get(o.rep, "logs");
+  json_t *files = json_object_get(logs, "files");
+  ck_assert_int_eq(json_array_size(files), 4);
+  long total[NGREP] = {0};
+  for (int k = 0; k < 5; k++) {
+    char win[1100];
+    snprintf(win, sizeof win, "%s\\%s", drive, tsk[k]);
+    for (char *p = win; *p; p++)
+      *p = *p == '/' ? '\\' : *p;
+    json_t *lf = NULL, *e;
+    size_t i;
+    json_array_foreach(files, i, e)
+      if (strcmp(jstr(e, "path"), win) == 0)
+        lf = e;
+    if (k == 4) {
+      ck_assert_msg(lf == NULL, "%s is not in a W3SVCn/MSFTPSVCn folder but was read", win);
+      continue;
+    }
+    ck_assert_msg(lf != NULL, "logs.files lacks %s", win);
+    ck_assert_str_eq(jstr(lf, "format"), "w3c");
+    ck_assert_int_eq(json_is_true(json_object_get(lf, "deleted")), k == 3);
+    ck_assert_int_eq(json_is_true(json_object_get(lf, "allocated")), k != 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(lf, "lines")), line_count(src[k]));
+    ck_assert_int_eq(json_integer_value(json_object_get(lf, "unparsed")), 0);
+    json_t *hits = json_object_get(lf, "hits");
+    for (size_t g = 0; g < NGREP; g++) {
+      long want = grep_count(src[k], g);
+      total[g] += want;
+      if (strcmp(log_greps[g].key, "backdoor_use") == 0) {
+        /* uses name the file by TSK's name of the entry */
+        const char *base = strrchr(tsk[k], '/') + 1;
+        long got = 0;
+        size_t j;
+        json_t *u;
+        json_array_foreach(json_object_get(logs, "backdoor_use"), j, u)
+          got += strcmp(jstr(u, "file"), base) == 0;
+        ck_assert_msg(got == want, "%s: %ld backdoor uses, grep finds %ld", win, got, want);
+        continue;
+      }
+      ck_assert_msg(json_integer_value(json_object_get(hits, log_greps[g].key)) == want,
+                    "%s: hits.%s = %lld, grep finds %ld", win, log_greps[g].key,
+                    (long long)json_integer_value(json_object_get(hits, log_greps[g].key)), want);
+    }
+  }
+  /* and the totals: the deleted log's hits are counted too */
+  for (size_t g = 0; g < NGREP; g++) {
+    long got = strcmp(log_greps[g].key, "backdoor_use") == 0
+                   ? (long)json_array_size(json_object_get(logs, "backdoor_use"))
+                   : (long)json_integer_value(json_object_get(json_object_get(logs, "hits"),
+                                                              log_greps[g].key));
+    ck_assert_msg(got == total[g], "logs %s = %ld, want %ld", log_greps[g].key, got, total[g]);
+  }
+  ck_assert_int_gt(total[1], 0);
+  ck_assert_int_gt(total[3], 0);
+  ck_assert_int_gt(total[5], 0);
+  /* the text report marks the deleted log */
+  ck_assert_ptr_nonnull(strstr(o.text, "DELETED log file"));
+  out_free(&o);
+  json_decref(ans);
+}
+END_TEST
+
+Suite *rs_suite_e2e(void)
+{
+  Suite *s = suite_create("e2e");
+  TCase *tc = tcase_create("e2e");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, patch_contradiction_hotfix_key_vs_idq);
+  tcase_add_test(tc, si_before_fn_timestomp);
+  tcase_add_test(tc, fat_times_converted_to_utc);
+  tcase_add_loop_test(tc, cleanup_checklist_per_scenario, 0, 12);
+  tcase_add_test(tc, log_discovery_fat);
+  suite_add_tcase(s, tc);
+  return s;
+}

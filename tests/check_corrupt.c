@@ -691,7 +691,7 @@ END_TEST
  * stays infected (codered-artifacts 2.1). */
 START_TEST(rootexe_other_cmd_build)
 {
-  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *img = raw_copy("w2k-cr2-infected");
   struct run r0 = {0};
   scan_bin(&img, 1, NULL, &r0);
@@ -704,11 +704,11 @@ START_TEST(rootexe_other_cmd_build)
   static const char *const cmds[] = {"/WINNT/system32/cmd.exe", "/WINNT/system32/dllcache/cmd.exe"};
   for (size_t k = 0; k < 2; k++) {
     uint64_t offs[64], size, cs;
-    file_offsets(img, P0, cmds[k], offs, 64, &size, &cs);
+    rs_t_file_offsets(img, P0, cmds[k], offs, 64, &size, &cs);
     uint8_t b;
-    readat(img, offs[0] + 0x80, &b, 1);
+    rs_t_readat(img, offs[0] + 0x80, &b, 1);
     b ^= 0xff;
-    patch(img, offs[0] + 0x80, &b, 1);
+    rs_t_patch(img, offs[0] + 0x80, &b, 1);
   }
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
@@ -737,7 +737,7 @@ END_TEST
  * patched from 040904B0 to 041104B0 in the image (clusters from istat). */
 START_TEST(idq_language_decides_rows)
 {
-  RS_T_SKIP_IF(!have_tsk(), "sleuthkit tools not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *img = raw_copy("nt4-cleaned");
   const char *bk = "C:\\WINNT\\$NtUninstallQ300972$\\idq.dll";
   struct run r = {0};
@@ -752,16 +752,16 @@ START_TEST(idq_language_decides_rows)
   ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(row, "language")), "0409 (en"));
   run_free(&r);
   uint64_t offs[16], size, cs;
-  size_t n = file_offsets(img, P0, "/WINNT/$NtUninstallQ300972$/idq.dll", offs, 16, &size, &cs);
+  size_t n = rs_t_file_offsets(img, P0, "/WINNT/$NtUninstallQ300972$/idq.dll", offs, 16, &size, &cs);
   static const unsigned char en[] = {'0', 0, '4', 0, '0', 0, '9', 0, '0', 0, '4', 0, 'B', 0};
   bool patched = false;
   for (size_t c = 0; c < n && !patched; c++) {
     unsigned char buf[65536];
-    readat(img, offs[c], buf, cs);
+    rs_t_readat(img, offs[c], buf, cs);
     unsigned char *k = memmem(buf, cs, en, sizeof en);
     if (k) {
       unsigned char ja[4] = {'1', 0, '1', 0}; /* "0409" -> "0411" */
-      patch(img, offs[c] + (uint64_t)(k - buf) + 4, ja, sizeof ja);
+      rs_t_patch(img, offs[c] + (uint64_t)(k - buf) + 4, ja, sizeof ja);
       patched = true;
     }
   }

@@ -645,7 +645,7 @@ static struct rs_find *file_finding(struct rs_scan_ctx *ctx, const struct rs_che
   /* FAT clock times with no known zone are not UTC: they go to *_local
    * fields without a zone suffix, the *_utc fields stay null, and they are
    * kept off the timeline (where every time is UTC) */
-  bool local_only = c->fat_local && !converted;
+  bool local_only = c->fat_local && !ctx->si.tz.known;
   for (int i = 0; i < 4; i++)
     json_object_set_new(times, si_keys[i], local_only ? json_null() : rs_json_time(&si[i]));
   for (int i = 0; i < 4; i++)

@@ -1672,6 +1672,124 @@ START_TEST(fixture_scenario)
 }
 END_TEST
 
+/* The observer (rs_sysinfo.on_value) reports the values behind the facts:
+ * each one present, with its hive, key and key time, equal to a fresh
+ * lookup; the facts themselves are among them; and observing changes
+ * nothing that is read. */
+struct seen_vals {
+  struct rs_regval *v;
+  size_t n, cap;
+};
+
+static void seen_cb(void *arg, const struct rs_regval *v)
+{
+  struct seen_vals *s = arg;
+  if (s->n == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 32;
+    s->v = realloc(s->v, s->cap * sizeof *s->v);
+    ck_assert_ptr_nonnull(s->v);
+  }
+  s->v[s->n++] = *v;
+}
+
+static bool seen_has(const struct seen_vals *s, const char *hive, const char *key,
+                     const char *name, const char *data)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->v[i].hive, hive) == 0 && strcasecmp(s->v[i].key, key) == 0 &&
+        strcasecmp(s->v[i].name, name) == 0 && strcmp(s->v[i].data, data) == 0)
+      return true;
+  return false;
+}
+
+START_TEST(observer_reports_values)
+{
+  const char *sc = scenarios[_i];
+  struct fx_hive sys, soft;
+  if (!fx_open(sc, "SYSTEM", &sys)) {
+    fprintf(stderr, "SKIP %s: fixtures/out/%s not generated\n", __func__, sc);
+    return;
+  }
+  ck_assert(fx_open(sc, "SOFTWARE", &soft));
+  struct rs_sysinfo plain, si;
+  struct rs_diag d = {0};
+  rs_sysinfo_init(&plain);
+  ck_assert_int_eq(rs_registry_read_system(sys.h, &plain, &d), RS_OK);
+  ck_assert_int_eq(rs_registry_read_software(soft.h, &plain, &d), RS_OK);
+  struct seen_vals seen = {0};
+  rs_sysinfo_init(&si);
+  ck_assert_ptr_null(si.on_value);
+  si.on_value = seen_cb;
+  si.on_value_arg = &seen;
+  ck_assert_int_eq(rs_registry_read_system(sys.h, &si, &d), RS_OK);
+  ck_assert_int_eq(rs_registry_read_software(soft.h, &si, &d), RS_OK);
+
+  /* the same facts with and without an observer */
+  ck_assert_str_eq(si.computer_name.data, plain.computer_name.data);
+  ck_assert_str_eq(si.current_control_set, plain.current_control_set);
+  ck_assert_int_eq(si.nsets, plain.nsets);
+  ck_assert_int_eq(si.nhotfixes, plain.nhotfixes);
+  ck_assert_int_eq(si.nmounts, plain.nmounts);
+  ck_assert_str_eq(si.sfcdisable.data, plain.sfcdisable.data);
+  ck_assert_str_eq(si.csd_version.data, plain.csd_version.data);
+
+  /* every reported value is real and complete */
+  ck_assert_uint_gt(seen.n, 20);
+  for (size_t i = 0; i < seen.n; i++) {
+    const struct rs_regval *v = &seen.v[i];
+    ck_assert(v->present && v->key_present);
+    ck_assert_msg(v->key_written.set, "%s: %s\\%s has no key time", sc, v->key, v->name);
+    ck_assert(v->key[0] != '\0');
+    struct rs_hive *h = strcmp(v->hive, "SYSTEM") == 0 ? sys.h : soft.h;
+    ck_assert_msg(strcmp(v->hive, "SYSTEM") == 0 || strcmp(v->hive, "SOFTWARE") == 0, "hive %s",
+                  v->hive);
+    struct rs_regval again;
+    ck_assert_int_eq(rs_hive_get_value(h, v->key, v->name, &again, &d), RS_OK);
+    ck_assert_msg(again.present, "%s: %s\\%s reported but not found again", sc, v->key, v->name);
+    ck_assert_uint_eq(again.type, v->type);
+    ck_assert_str_eq(again.data, v->data);
+    ck_assert_int_eq(rs_time_cmp(&again.key_written, &v->key_written), 0);
+  }
+
+  /* the facts are among them */
+  char key[256];
+  snprintf(key, sizeof key, "%s\\Control\\ComputerName\\ComputerName", si.current_control_set);
+  ck_assert(seen_has(&seen, "SYSTEM", key, "ComputerName", si.computer_name.data));
+  char cur[16];
+  snprintf(cur, sizeof cur, "0x%x", (unsigned)si.select_current);
+  ck_assert(seen_has(&seen, "SYSTEM", "Select", "Current", cur));
+  for (int i = 0; i < si.nsets; i++) {
+    const struct rs_regval *all[] = {&si.sets[i].vroot_c, &si.sets[i].vroot_d,
+                                     &si.sets[i].vroot_scripts, &si.sets[i].vroot_msadc,
+                                     &si.sets[i].w3svc_start};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+      if (all[k]->present)
+        ck_assert_msg(seen_has(&seen, "SYSTEM", all[k]->key, all[k]->name, all[k]->data),
+                      "%s: %s\\%s not reported", sc, all[k]->key, all[k]->name);
+  }
+  if (si.sfcdisable.present)
+    ck_assert(seen_has(&seen, "SOFTWARE", "Microsoft\\Windows NT\\CurrentVersion\\Winlogon",
+                       "SFCDisable", si.sfcdisable.data));
+  for (int i = 0; i < si.nhotfixes; i++) {
+    if (!si.hotfixes[i].present)
+      continue;
+    ck_assert_str_eq(si.hotfixes[i].hive, "SOFTWARE");
+    char inst[24]; /* the fact shows the DWORD in decimal, the value as 0x... */
+    snprintf(inst, sizeof inst, "0x%lx", strtoul(si.hotfixes[i].installed, NULL, 10));
+    ck_assert(seen_has(&seen, "SOFTWARE", si.hotfixes[i].key, "Installed", inst));
+  }
+  if (si.tz.known) {
+    char bias[16];
+    snprintf(bias, sizeof bias, "0x%x", (uint32_t)si.tz.bias);
+    snprintf(key, sizeof key, "%s\\Control\\TimeZoneInformation", si.current_control_set);
+    ck_assert(seen_has(&seen, "SYSTEM", key, "Bias", bias));
+  }
+  free(seen.v);
+  fx_close(&sys);
+  fx_close(&soft);
+}
+END_TEST
+
 Suite *rs_suite_registry(void)
 {
   Suite *s = suite_create("registry");
@@ -1711,6 +1829,8 @@ Suite *rs_suite_registry(void)
   tc = tcase_create("fixtures");
   tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, fixture_scenario, 0, (int)(sizeof scenarios / sizeof scenarios[0]));
+  tcase_add_loop_test(tc, observer_reports_values, 0,
+                      (int)(sizeof scenarios / sizeof scenarios[0]));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("metabase");

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <check.h>
 #include <jansson.h>
@@ -231,6 +233,522 @@ START_TEST(scan_through_containers)
     json_decref(r);
   }
   json_decref(raw);
+}
+END_TEST
+
+/* ---- system.values: every registry value read, checked against the
+ * scenario definition and, key time by key time, against hivex ---------- */
+
+/* What hivexml (libhivex-bin, not libregf) says about one hive: each key's
+ * path from the root, its mtime (whole seconds) and the file offset of its
+ * nk cell; each value's type and text. */
+struct hx_node {
+  char *path;
+  char mtime[40];
+  long off;
+};
+struct hx_val {
+  char *path, *name, *type, *text;
+};
+struct hx {
+  struct hx_node *n;
+  size_t nn;
+  struct hx_val *v;
+  size_t nv;
+};
+
+/* Attribute `name` of the tag [p, e), XML entities decoded; NULL if absent. */
+static char *hx_attr(const char *p, const char *e, const char *name)
+{
+  char pat[64];
+  snprintf(pat, sizeof pat, " %s=\"", name);
+  const char *a = memmem(p, (size_t)(e - p), pat, strlen(pat));
+  if (!a)
+    return NULL;
+  a += strlen(pat);
+  const char *z = memchr(a, '"', (size_t)(e - a));
+  ck_assert_ptr_nonnull(z);
+  char *out = malloc((size_t)(z - a) + 1), *o = out;
+  ck_assert_ptr_nonnull(out);
+  while (a < z) {
+    if (*a != '&') {
+      *o++ = *a++;
+      continue;
+    }
+    static const struct {
+      const char *ent;
+      char c;
+    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    bool done = false;
+    for (size_t k = 0; k < sizeof ents / sizeof ents[0] && !done; k++)
+      if (strncmp(a, ents[k].ent, strlen(ents[k].ent)) == 0) {
+        *o++ = ents[k].c;
+        a += strlen(ents[k].ent);
+        done = true;
+      }
+    if (!done && a[1] == '#') { /* &#N; / &#xN; (ASCII controls only in these hives) */
+      char *end;
+      long c = a[2] == 'x' ? strtol(a + 3, &end, 16) : strtol(a + 2, &end, 10);
+      ck_assert(*end == ';' && c > 0 && c < 128);
+      *o++ = (char)c;
+      a = end + 1;
+      done = true;
+    }
+    if (!done)
+      *o++ = *a++;
+  }
+  *o = '\0';
+  return out;
+}
+
+static void hx_load(const char *hive, struct hx *h)
+{
+  memset(h, 0, sizeof *h);
+  char cmd[4200], *xml = NULL;
+  snprintf(cmd, sizeof cmd, "hivexml '%s' 2>/dev/null", hive);
+  ck_assert_msg(rs_t_run(cmd, &xml) == 0 && xml, "hivexml %s failed", hive);
+  char *stack[128];
+  int depth = 0;
+  bool want_mtime = false, want_off = false;
+  size_t capn = 0, capv = 0;
+  for (const char *p = strchr(xml, '<'); p; p = strchr(p + 1, '<')) {
+    const char *e = strchr(p, '>');
+    ck_assert_ptr_nonnull(e);
+    if (strncmp(p, "<node ", 6) == 0) {
+      char *nm = hx_attr(p, e, "name");
+      char *root = hx_attr(p, e, "root");
+      ck_assert_int_lt(depth, 128);
+      stack[depth++] = root ? strdup("") : nm;
+      if (root)
+        free(nm);
+      free(root);
+      char path[4096] = "";
+      for (int i = 1; i < depth; i++) /* without the root key's name */
+        snprintf(path + strlen(path), sizeof path - strlen(path), "%s%s", i > 1 ? "\\" : "",
+                 stack[i]);
+      if (h->nn == capn) {
+        capn = capn ? capn * 2 : 64;
+        h->n = realloc(h->n, capn * sizeof *h->n);
+        ck_assert_ptr_nonnull(h->n);
+      }
+      memset(&h->n[h->nn], 0, sizeof h->n[0]);
+      h->n[h->nn].path = strdup(path);
+      h->n[h->nn].off = -1;
+      h->nn++;
+      want_mtime = want_off = true;
+      if (e[-1] == '/') {
+        free(stack[--depth]);
+        want_mtime = want_off = false;
+      }
+    } else if (strncmp(p, "</node>", 7) == 0) {
+      ck_assert_int_gt(depth, 0);
+      free(stack[--depth]);
+      want_mtime = want_off = false;
+    } else if (strncmp(p, "<mtime>", 7) == 0 && want_mtime && h->nn) {
+      const char *z = strchr(p + 7, '<');
+      snprintf(h->n[h->nn - 1].mtime, sizeof h->n[0].mtime, "%.*s", (int)(z - p - 7), p + 7);
+      want_mtime = false;
+    } else if (strncmp(p, "<byte_run ", 10) == 0 && want_off && h->nn) {
+      char *off = hx_attr(p, e, "file_offset");
+      ck_assert_ptr_nonnull(off);
+      h->n[h->nn - 1].off = strtol(off, NULL, 10);
+      free(off);
+      want_off = false;
+    } else if (strncmp(p, "<value ", 7) == 0 && depth > 0) {
+      want_off = false; /* byte runs from here on are the value's */
+      if (h->nv == capv) {
+        capv = capv ? capv * 2 : 64;
+        h->v = realloc(h->v, capv * sizeof *h->v);
+        ck_assert_ptr_nonnull(h->v);
+      }
+      struct hx_val *v = &h->v[h->nv++];
+      /* the owner is the innermost open key (the stack), not the last one
+       * opened, which may be a closed sub key */
+      char path[4096] = "";
+      for (int i = 1; i < depth; i++)
+        snprintf(path + strlen(path), sizeof path - strlen(path), "%s%s", i > 1 ? "\\" : "",
+                 stack[i]);
+      v->path = strdup(path);
+      v->name = hx_attr(p, e, "key");
+      v->type = hx_attr(p, e, "type");
+      v->text = hx_attr(p, e, "value");
+      if (!v->name)
+        v->name = strdup(""); /* the default value */
+    }
+  }
+  while (depth > 0)
+    free(stack[--depth]);
+  free(xml);
+}
+
+static void hx_free(struct hx *h)
+{
+  for (size_t i = 0; i < h->nn; i++)
+    free(h->n[i].path);
+  for (size_t i = 0; i < h->nv; i++) {
+    free(h->v[i].path);
+    free(h->v[i].name);
+    free(h->v[i].type);
+    free(h->v[i].text);
+  }
+  free(h->n);
+  free(h->v);
+}
+
+static const struct hx_node *hx_node(const struct hx *h, const char *path)
+{
+  for (size_t i = 0; i < h->nn; i++)
+    if (strcasecmp(h->n[i].path, path) == 0)
+      return &h->n[i];
+  return NULL;
+}
+
+static const struct hx_val *hx_value(const struct hx *h, const char *path, const char *name)
+{
+  for (size_t i = 0; i < h->nv; i++)
+    if (strcasecmp(h->v[i].path, path) == 0 && strcmp(h->v[i].name, name) == 0)
+      return &h->v[i];
+  return NULL;
+}
+
+/* hivexml's text of a value in the report's form (see docs/formats.md,
+ * system.values[].data): strings as they are, int32 as 0x%x, binary from
+ * base64 to lower-case hex. NULL for other types. */
+static char *hx_data(const struct hx_val *v)
+{
+  if (!v->type || !v->text)
+    return NULL;
+  if (strcmp(v->type, "string") == 0 || strcmp(v->type, "expand") == 0)
+    return strdup(v->text);
+  char *out = malloc(strlen(v->text) * 2 + 16);
+  ck_assert_ptr_nonnull(out);
+  if (strcmp(v->type, "int32") == 0) {
+    sprintf(out, "0x%x", (uint32_t)strtol(v->text, NULL, 10));
+    return out;
+  }
+  if (strcmp(v->type, "binary") == 0) {
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint32_t acc = 0;
+    int bits = 0;
+    char *o = out;
+    for (const char *c = v->text; *c && *c != '='; c++) {
+      const char *k = strchr(b64, *c);
+      ck_assert_ptr_nonnull(k);
+      acc = acc << 6 | (uint32_t)(k - b64);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        o += sprintf(o, "%02x", (acc >> bits) & 0xffu);
+      }
+    }
+    *o = '\0';
+    return out;
+  }
+  free(out);
+  return NULL;
+}
+
+/* The nk cell's FILETIME (offset 8 of the cell: size, "nk", flags), read
+ * from the hive bytes at the offset hivexml gives, as ISO 8601 with 7
+ * fractional digits: an exact second oracle beside hivexml's seconds. */
+static void nk_time(const unsigned char *hive, size_t len, long off, char out[40])
+{
+  ck_assert(off > 0 && (size_t)off + 16 <= len);
+  ck_assert_msg(hive[off + 4] == 'n' && hive[off + 5] == 'k', "no nk cell at %ld", off);
+  uint64_t ft = 0;
+  for (int i = 7; i >= 0; i--)
+    ft = ft << 8 | hive[off + 8 + i];
+  time_t sec = (time_t)(ft / 10000000u) - (time_t)11644473600LL;
+  struct tm tm;
+  gmtime_r(&sec, &tm);
+  char base[32];
+  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out, 40, "%s.%07uZ", base, (unsigned)(ft % 10000000u));
+}
+
+/* The system.values entry of the live/sav hive whose file name is `file`. */
+static const json_t *sv_find(const json_t *sys, const char *role, const char *file,
+                             const char *key, const char *name)
+{
+  size_t i;
+  const json_t *v;
+  json_array_foreach(json_object_get(sys, "values"), i, v) {
+    const char *h = json_string_value(json_object_get(v, "hive"));
+    const char *b = h ? strrchr(h, '\\') : NULL;
+    if (b && strcasecmp(b + 1, file) == 0 &&
+        strcmp(json_string_value(json_object_get(v, "hive_role")), role) == 0 &&
+        strcasecmp(json_string_value(json_object_get(v, "key")), key) == 0 &&
+        strcasecmp(json_string_value(json_object_get(v, "value")), name) == 0)
+      return v;
+  }
+  return NULL;
+}
+
+static const char *sv_data(const json_t *v)
+{
+  return json_string_value(json_object_get(v, "data"));
+}
+
+/* Virtual roots of answer sets {"ControlSet001": {"/C": data|null, ...}}. */
+static void sv_check_sets(const char *s, const json_t *sys, const char *role, const char *file,
+                          const json_t *sets)
+{
+  const char *csname;
+  json_t *roots;
+  json_object_foreach((json_t *)sets, csname, roots) {
+    char key[256];
+    snprintf(key, sizeof key, "%s\\Services\\W3SVC\\Parameters\\Virtual Roots", csname);
+    const char *root;
+    json_t *want;
+    json_object_foreach(roots, root, want) {
+      const json_t *v = sv_find(sys, role, file, key, root);
+      if (json_is_null(want)) {
+        ck_assert_msg(v == NULL, "%s: %s %s %s listed but absent", s, file, csname, root);
+      } else {
+        ck_assert_msg(v != NULL, "%s: %s %s %s not in system.values", s, file, csname, root);
+        ck_assert_str_eq(sv_data(v), json_string_value(want));
+        ck_assert_str_eq(json_string_value(json_object_get(v, "type")), "REG_SZ");
+      }
+    }
+  }
+}
+
+START_TEST(registry_values_match_hives)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(_i >= nscen, "fewer fixture scenarios than test slots");
+  const char *s = scen[_i];
+  json_t *ans = load_answer(s);
+  ck_assert_ptr_nonnull(ans);
+  const char *img = rs_t_scenario_raw(s);
+  json_t *rep = scan_image(img, true);
+  const json_t *sys = json_object_get(rep, "system");
+  const json_t *vals = json_object_get(sys, "values");
+  const json_t *hives = json_object_get(sys, "hives");
+  ck_assert(json_is_array(vals));
+  ck_assert_uint_gt(json_array_size(vals), 20);
+
+  /* 1. every entry is complete, from a hive the report lists, in order */
+  size_t i;
+  const json_t *v, *prev = NULL;
+  json_array_foreach(vals, i, v) {
+    static const char *const str_keys[] = {"hive", "hive_role", "key", "value", "type", "data",
+                                           "key_last_written_utc"};
+    for (size_t k = 0; k < sizeof str_keys / sizeof str_keys[0]; k++)
+      ck_assert_msg(json_is_string(json_object_get(v, str_keys[k])), "%s: values[%zu].%s", s, i,
+                    str_keys[k]);
+    ck_assert_uint_eq(json_object_size(v), 7);
+    const char *t = json_string_value(json_object_get(v, "key_last_written_utc"));
+    ck_assert_msg(strlen(t) == 28 && t[10] == 'T' && t[27] == 'Z', "%s: time %s", s, t);
+    ck_assert(json_string_value(json_object_get(v, "key"))[0] != '\0');
+    bool listed = false;
+    size_t k;
+    const json_t *h;
+    json_array_foreach(hives, k, h)
+      listed |= json_equal(json_object_get(h, "path"), json_object_get(v, "hive")) &&
+                json_equal(json_object_get(h, "role"), json_object_get(v, "hive_role"));
+    ck_assert_msg(listed, "%s: values[%zu] hive not in system.hives", s, i);
+    if (prev && json_equal(json_object_get(prev, "hive"), json_object_get(v, "hive"))) {
+      int c = strcasecmp(json_string_value(json_object_get(prev, "key")),
+                         json_string_value(json_object_get(v, "key")));
+      ck_assert_msg(c < 0 || (c == 0 && strcasecmp(json_string_value(json_object_get(prev, "value")),
+                                                   json_string_value(json_object_get(v, "value"))) < 0),
+                    "%s: values[%zu] out of order or repeated", s, i);
+    }
+    prev = v;
+  }
+
+  /* 2. the scenario definition (fixtures/gen/scenarios.py via answer.json),
+   * and the report's bare fields agree with the values behind them */
+  const json_t *reg = json_object_get(ans, "registry");
+  const char *ccs = json_string_value(json_object_get(reg, "current_control_set"));
+  char key[512];
+  snprintf(key, sizeof key, "%s\\Control\\ComputerName\\ComputerName", ccs);
+  v = sv_find(sys, "live", "SYSTEM", key, "ComputerName");
+  ck_assert_msg(v != NULL, "%s: ComputerName not in system.values", s);
+  ck_assert_str_eq(sv_data(v), json_string_value(json_object_get(reg, "computer_name")));
+  ck_assert_str_eq(sv_data(v), json_string_value(json_object_get(sys, "computer_name")));
+  const char *sel_name;
+  json_t *sel_val;
+  json_object_foreach(json_object_get(reg, "select"), sel_name, sel_val) {
+    char want[16];
+    snprintf(want, sizeof want, "0x%x", (unsigned)json_integer_value(sel_val));
+    v = sv_find(sys, "live", "SYSTEM", "Select", sel_name);
+    ck_assert_msg(v != NULL, "%s: Select\\%s not in system.values", s, sel_name);
+    ck_assert_str_eq(sv_data(v), want);
+  }
+  v = sv_find(sys, "live", "SOFTWARE", "Microsoft\\Windows NT\\CurrentVersion\\Winlogon",
+              "SFCDisable");
+  const json_t *sfc = json_object_get(reg, "sfcdisable");
+  if (json_is_string(sfc)) {
+    ck_assert_msg(v != NULL, "%s: SFCDisable not in system.values", s);
+    ck_assert_str_eq(sv_data(v), json_string_value(sfc));
+    ck_assert_str_eq(sv_data(v), json_string_value(json_object_get(sys, "sfcdisable")));
+    ck_assert_str_eq(json_string_value(json_object_get(v, "type")), "REG_DWORD");
+  } else {
+    ck_assert_ptr_null(v);
+  }
+  sv_check_sets(s, sys, "live", "SYSTEM", json_object_get(reg, "sets"));
+  /* the current set's virtual roots are system.virtual_roots */
+  const char *root;
+  json_t *rv;
+  snprintf(key, sizeof key, "%s\\Services\\W3SVC\\Parameters\\Virtual Roots", ccs);
+  json_object_foreach(json_object_get(sys, "virtual_roots"), root, rv) {
+    v = sv_find(sys, "live", "SYSTEM", key, root);
+    if (json_is_null(rv))
+      ck_assert_ptr_null(v);
+    else
+      ck_assert_str_eq(sv_data(v), json_string_value(rv));
+  }
+  json_t *cp;
+  json_array_foreach(json_object_get(reg, "hive_copies"), i, cp) {
+    const char *path = json_string_value(json_object_get(cp, "path"));
+    const char *base = strrchr(path, '/');
+    sv_check_sets(s, sys, "sav", base ? base + 1 : path, json_object_get(cp, "sets"));
+  }
+  snprintf(key, sizeof key, "%s\\Control\\TimeZoneInformation", ccs);
+  char bias[16];
+  snprintf(bias, sizeof bias, "0x%x", (uint32_t)json_integer_value(json_object_get(reg, "tz_bias")));
+  ck_assert_str_eq(sv_data(sv_find(sys, "live", "SYSTEM", key, "Bias")), bias);
+  ck_assert_str_eq(sv_data(sv_find(sys, "live", "SYSTEM", key, "StandardName")),
+                   json_string_value(json_object_get(reg, "tz_name")));
+  json_t *q;
+  json_array_foreach(json_object_get(reg, "hotfixes"), i, q) {
+    snprintf(key, sizeof key, "Microsoft\\Windows NT\\CurrentVersion\\Hotfix\\%s",
+             json_string_value(q));
+    v = sv_find(sys, "live", "SOFTWARE", key, "Installed");
+    ck_assert_msg(v != NULL, "%s: hotfix %s Installed not in system.values", s, json_string_value(q));
+    ck_assert_str_eq(sv_data(v), "0x1");
+  }
+  const json_t *os = json_object_get(ans, "os");
+  static const struct {
+    const char *ans, *value;
+  } osv[] = {{"version", "CurrentVersion"}, {"build", "CurrentBuildNumber"},
+             {"service_pack", "CSDVersion"}, {"product_name", "ProductName"}};
+  for (size_t k = 0; k < sizeof osv / sizeof osv[0]; k++) {
+    v = sv_find(sys, "live", "SOFTWARE", "Microsoft\\Windows NT\\CurrentVersion", osv[k].value);
+    const json_t *want = json_object_get(os, osv[k].ans);
+    if (json_is_string(want)) {
+      ck_assert_msg(v != NULL, "%s: CurrentVersion\\%s not in system.values", s, osv[k].value);
+      ck_assert_str_eq(sv_data(v), json_string_value(want));
+    } else {
+      ck_assert_ptr_null(v);
+    }
+  }
+
+  /* 3. peer oracle: each hive file as it is in the image (icat), read by
+   * hivexml; every key time equals hivexml's mtime to the second and the nk
+   * cell's FILETIME exactly; every string/DWORD/binary value's data agrees */
+  if (!rs_t_have("hivexml") || !rs_t_have("icat")) {
+    fprintf(stderr, "SKIP %s: hivexml/icat cross-check (libhivex-bin or sleuthkit absent)\n",
+            __func__);
+  } else {
+    size_t k;
+    const json_t *h;
+    json_array_foreach(hives, k, h) {
+      const char *hpath = json_string_value(json_object_get(h, "path"));
+      const json_t *vol = json_array_get(json_object_get(rep, "volumes"),
+                                         (size_t)json_integer_value(json_object_get(h, "volume")));
+      char file[4096], cmd[12288];
+      snprintf(file, sizeof file, "%s/hive-%s-%zu", rs_t_tmpdir(), s, k);
+      snprintf(cmd, sizeof cmd, "icat -o %lld '%s' %lld > '%s'",
+               (long long)json_integer_value(json_object_get(vol, "start_sector")), img,
+               (long long)json_integer_value(json_object_get(h, "mft_entry")), file);
+      ck_assert_msg(rs_t_run(cmd, NULL) == 0, "%s: %s", s, cmd);
+      size_t hlen = 0;
+      unsigned char *hb = rs_t_slurp(file, &hlen);
+      ck_assert_ptr_nonnull(hb);
+      ck_assert_uint_eq(hlen, (size_t)json_integer_value(json_object_get(h, "size")));
+      struct hx hx;
+      hx_load(file, &hx);
+      int checked = 0;
+      json_array_foreach(vals, i, v) {
+        if (strcmp(json_string_value(json_object_get(v, "hive")), hpath) != 0 ||
+            !json_equal(json_object_get(v, "hive_role"), json_object_get(h, "role")))
+          continue;
+        const char *vk = json_string_value(json_object_get(v, "key"));
+        const char *vn = json_string_value(json_object_get(v, "value"));
+        const char *t = json_string_value(json_object_get(v, "key_last_written_utc"));
+        const struct hx_node *n = hx_node(&hx, vk);
+        ck_assert_msg(n != NULL, "%s: hivexml has no key %s in %s", s, vk, hpath);
+        ck_assert_msg(strlen(n->mtime) == 20 && strncmp(t, n->mtime, 19) == 0,
+                      "%s: %s: key time %s, hivexml %s", s, vk, t, n->mtime);
+        char exact[40];
+        nk_time(hb, hlen, n->off, exact);
+        ck_assert_msg(strcmp(t, exact) == 0, "%s: %s: key time %s, nk cell %s", s, vk, t, exact);
+        const struct hx_val *xv = hx_value(&hx, vk, vn);
+        ck_assert_msg(xv != NULL, "%s: hivexml has no value %s\\%s", s, vk, vn);
+        char *xd = hx_data(xv);
+        if (xd) {
+          ck_assert_msg(strcmp(xd, sv_data(v)) == 0, "%s: %s\\%s = %s, hivexml %s", s, vk, vn,
+                        sv_data(v), xd);
+          checked++;
+        }
+        free(xd);
+      }
+      ck_assert_int_gt(checked, 0);
+      hx_free(&hx);
+      free(hb);
+    }
+  }
+
+  /* 4. the timeline: exactly one finding-less "Key Last Written" entry per
+   * distinct key read, at its time, path = the hive file, message naming the
+   * key and every value read from it; every registry entry's path is a hive */
+  const json_t *tl = json_object_get(rep, "timeline");
+  json_array_foreach(vals, i, v) {
+    const json_t *p = i ? json_array_get(vals, i - 1) : NULL;
+    if (p && json_equal(json_object_get(p, "hive"), json_object_get(v, "hive")) &&
+        strcasecmp(json_string_value(json_object_get(p, "key")),
+                   json_string_value(json_object_get(v, "key"))) == 0)
+      continue; /* first value of each key */
+    const char *hv = json_string_value(json_object_get(v, "hive"));
+    const char *vk = json_string_value(json_object_get(v, "key"));
+    const char *t = json_string_value(json_object_get(v, "key_last_written_utc"));
+    int hits = 0;
+    size_t e;
+    const json_t *ent;
+    json_array_foreach(tl, e, ent) {
+      const char *msg = json_string_value(json_object_get(ent, "message"));
+      if (strcmp(json_string_value(json_object_get(ent, "source")), "registry") != 0 ||
+          !json_is_null(json_object_get(ent, "finding")) ||
+          strcmp(json_string_value(json_object_get(ent, "path")), hv) != 0 ||
+          !strstr(msg, vk) || strstr(msg, "values read: ") == NULL)
+        continue;
+      /* the key itself, not a sub key of it */
+      const char *at = strstr(msg, vk) + strlen(vk);
+      if (*at == '\\')
+        continue;
+      hits++;
+      ck_assert_str_eq(json_string_value(json_object_get(ent, "datetime")), t);
+      ck_assert_str_eq(json_string_value(json_object_get(ent, "timestamp_desc")), "Key Last Written");
+      for (size_t j = i; j < json_array_size(vals); j++) {
+        const json_t *w = json_array_get(vals, j);
+        if (!json_equal(json_object_get(w, "hive"), json_object_get(v, "hive")) ||
+            strcasecmp(json_string_value(json_object_get(w, "key")), vk) != 0)
+          break;
+        const char *nm = json_string_value(json_object_get(w, "value"));
+        ck_assert_msg(strstr(strstr(msg, "values read: "), nm[0] ? nm : "(default)") != NULL,
+                      "%s: timeline entry for %s does not name %s: %s", s, vk, nm, msg);
+      }
+    }
+    ck_assert_msg(hits == 1, "%s: key %s of %s is %d times on the timeline", s, vk, hv, hits);
+  }
+  size_t e;
+  const json_t *ent;
+  json_array_foreach(tl, e, ent) {
+    if (strcmp(json_string_value(json_object_get(ent, "source")), "registry") != 0)
+      continue;
+    bool is_hive = false;
+    size_t k;
+    const json_t *h;
+    json_array_foreach(hives, k, h)
+      is_hive |= json_equal(json_object_get(h, "path"), json_object_get(ent, "path"));
+    ck_assert_msg(is_hive, "%s: registry timeline entry with path %s", s,
+                  json_string_value(json_object_get(ent, "path")));
+  }
+  json_decref(rep);
+  json_decref(ans);
 }
 END_TEST
 
@@ -656,6 +1174,7 @@ Suite *rs_suite_scan(void)
   tcase_add_test(tc, report_has_contract_fields);
   tcase_add_test(tc, exit_code_precedence);
   tcase_add_test(tc, local_times_never_pass_for_utc);
+  tcase_add_loop_test(tc, registry_values_match_hives, 0, 12);
   suite_add_tcase(s, tc);
   TCase *rd = tcase_create("realdata");
   tcase_set_timeout(rd, 120);

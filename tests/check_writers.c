@@ -362,6 +362,17 @@ START_TEST(text_content)
     prev = p;
   }
   ck_assert_ptr_null(strstr(t, "MISMATCH"));
+  /* system.values: by hive and key, hostile names and data escaped, the
+   * unnamed value and an unknown key time shown as such */
+  const char *rv = strstr(t, "  Registry values read");
+  ck_assert_ptr_nonnull(rv);
+  ck_assert_ptr_nonnull(strstr(rv, "\n    C:\\WINNT\\system32\\config\\SYSTEM (live)\n"
+                                   "      ControlSet001\\Services\\W3SVC\\Parameters\\Virtual Roots"
+                                   "  2001-08-04T18:31:07.0000000Z\n"
+                                   "        /C = c:\\,,217\n"
+                                   "        /<b>x\\x1b[31m = d:\\\\up\\x0aload,,217 \\u{202e}\n"));
+  ck_assert_ptr_nonnull(strstr(rv, "    C:\\WINNT\\repair\\system (repair)\n      Select  -\n"
+                                   "        (default) = (empty)\n"));
   free(t);
   json_decref(r);
 }
@@ -532,6 +543,10 @@ START_TEST(html_static)
   /* The 1999/2000 idq.dll times fall left of the attack window. */
   ck_assert_ptr_nonnull(strstr(h, "2 earlier artifact time(s)"));
   ck_assert_ptr_nonnull(strstr(h, "class=\"verdict v-backdoor-used\""));
+  ck_assert_ptr_nonnull(strstr(h, "<h3>Registry values read</h3>"));
+  ck_assert_ptr_nonnull(strstr(h, "<td><code>/&lt;b&gt;x\\x1b[31m</code></td><td>REG_SZ</td>"
+                                  "<td><code>d:\\\\up\\x0aload,,217 \\u{202e}</code></td>"));
+  ck_assert_ptr_nonnull(strstr(h, "<td><code>(default)</code></td>"));
   free(h);
   json_decref(r);
 }

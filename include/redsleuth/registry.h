@@ -44,6 +44,11 @@ struct rs_regval {
   struct rs_time key_written;  /* last-written time of the key */
 };
 
+/* "REG_SZ", "REG_DWORD", ... for the standard types 0..11; "0x%x" of the
+ * number otherwise (buf, at least 16 bytes, holds it; the return value is
+ * buf or a static string). */
+const char *rs_regtype_name(uint32_t type, char *buf, size_t bufsz);
+
 /* Generic lookups. Return RS_OK whether or not found (see v->present). */
 enum rs_err rs_hive_get_value(struct rs_hive *h, const char *key, const char *value,
                               struct rs_regval *v, struct rs_diag *d);
@@ -90,7 +95,14 @@ struct rs_hotfix {
   const char *why;           /* static text from the hotfix table; NULL for keys
                                 found beyond the table */
   const char *ref;           /* artifact reference row ("codered-artifacts 3.3") */
+  char hive[256];            /* hive name the key was found in ("" if absent) */
 };
+
+/* Called once for every value found (present) while rs_registry_read_system
+ * or rs_registry_read_software read it: the values behind every fact of
+ * rs_sysinfo, with hive, key, name, type, data and the key's last-written
+ * time. A value may be reported twice when it is looked up twice. */
+typedef void (*rs_regval_fn)(void *arg, const struct rs_regval *v);
 
 struct rs_sysinfo {
   bool have_system, have_software;
@@ -114,6 +126,9 @@ struct rs_sysinfo {
   struct rs_regval iis_major;         /* InetStp\MajorVersion */
   struct rs_hotfix hotfixes[RS_MAX_HOTFIXES];
   int nhotfixes;
+  /* Optional observer of the values read (NULL after rs_sysinfo_init). */
+  rs_regval_fn on_value;
+  void *on_value_arg;
 };
 
 void rs_sysinfo_init(struct rs_sysinfo *si);

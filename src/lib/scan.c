@@ -4,6 +4,7 @@
  * beside the analysis. */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,57 @@ static void close_hive(struct hive_slot *s)
   s->data = NULL;
 }
 
+/* system.values[]: every value the registry sources read, once per hive,
+ * key and name (a value looked up twice is listed once). */
+struct regval_obs {
+  struct rs_scan_ctx *ctx;
+  const char *role;
+  int rank;
+};
+
+static void note_regval(void *arg, const struct rs_regval *v)
+{
+  const struct regval_obs *o = arg;
+  struct rs_scan_ctx *ctx = o->ctx;
+  for (size_t i = 0; i < ctx->nregvals; i++) {
+    const struct rs_regval_read *r = &ctx->regvals[i];
+    if (r->rank == o->rank && strcmp(r->v.hive, v->hive) == 0 &&
+        strcasecmp(r->v.key, v->key) == 0 && strcasecmp(r->v.name, v->name) == 0)
+      return;
+  }
+  if (ctx->nregvals == ctx->capregvals) {
+    size_t cap = ctx->capregvals ? ctx->capregvals * 2 : 64;
+    struct rs_regval_read *n = realloc(ctx->regvals, cap * sizeof *n);
+    if (!n)
+      return; /* bounded by what the sources look up: a few hundred values */
+    ctx->regvals = n;
+    ctx->capregvals = cap;
+  }
+  struct rs_regval_read *r = &ctx->regvals[ctx->nregvals++];
+  r->v = *v;
+  r->role = o->role;
+  r->rank = o->rank;
+}
+
+/* Live first (hive list order), then hive, key and value name: case-folded
+ * first, then bytewise, so the order never depends on the walk. */
+static int regval_cmp(const void *pa, const void *pb)
+{
+  const struct rs_regval_read *a = pa, *b = pb;
+  if (a->rank != b->rank)
+    return a->rank < b->rank ? -1 : 1;
+  int r = strcmp(a->v.hive, b->v.hive);
+  if (!r)
+    r = strcasecmp(a->v.key, b->v.key);
+  if (!r)
+    r = strcmp(a->v.key, b->v.key);
+  if (!r)
+    r = strcasecmp(a->v.name, b->v.name);
+  if (!r)
+    r = strcmp(a->v.name, b->v.name);
+  return r;
+}
+
 static void read_registry(struct rs_scan_ctx *ctx, int vol)
 {
   struct rs_diag d;
@@ -274,6 +326,9 @@ static void read_registry(struct rs_scan_ctx *ctx, int vol)
     struct rs_sysinfo *si = strcmp(role, "live") == 0 ? &ctx->si : &tmp;
     if (si == &tmp)
       rs_sysinfo_init(&tmp);
+    struct regval_obs obs = {ctx, role, (int)i};
+    si->on_value = note_regval;
+    si->on_value_arg = &obs;
     size_t j = i;
     for (; j < nfiles && !strcmp(hive_files[j].role, role); j++) {
       struct hive_slot *slot = hive_files[j].kind == RS_HIVE_SYSTEM ? &sys : &sw;
@@ -285,6 +340,15 @@ static void read_registry(struct rs_scan_ctx *ctx, int vol)
                                                            : rs_registry_read_software(h, si, &d);
       if (e != RS_OK)
         rs_ctx_unreadable(ctx, "registry hive", rs_hive_name(h), d.what);
+      if (si == &ctx->si && hive_files[j].kind == RS_HIVE_SYSTEM && si->select_current > 0) {
+        /* the code page open_hive learnt from this hive (rs_registry_codepage) */
+        char key[64];
+        struct rs_regval acp;
+        struct rs_diag d2;
+        snprintf(key, sizeof key, "ControlSet%03d\\Control\\Nls\\CodePage", si->select_current);
+        if (rs_hive_get_value(h, key, "ACP", &acp, &d2) == RS_OK && acp.present)
+          note_regval(&obs, &acp);
+      }
       if (si == &ctx->si) {
         if (hive_files[j].kind == RS_HIVE_SYSTEM)
           ctx->have_system = true;
@@ -292,12 +356,16 @@ static void read_registry(struct rs_scan_ctx *ctx, int vol)
           ctx->have_software = true;
       }
     }
+    si->on_value = NULL; /* obs lives on this stack frame */
+    si->on_value_arg = NULL;
     if (sys.h || sw.h)
       rs_checks_eval_registry(ctx, si, sw.h, role, si == &ctx->si);
     close_hive(&sys);
     close_hive(&sw);
     i = j;
   }
+  if (ctx->nregvals > 1)
+    qsort(ctx->regvals, ctx->nregvals, sizeof *ctx->regvals, regval_cmp);
 }
 
 /* MountedDevices gives \DosDevices\X: = disk signature + partition offset. */
@@ -1558,6 +1626,22 @@ static json_t *system_json(struct rs_scan_ctx *ctx)
   ctx->idq_list = NULL;
   json_object_set_new(s, "hives", ctx->hive_list);
   ctx->hive_list = NULL;
+  /* every value behind the facts above, with where it was read */
+  json_t *vals = json_array();
+  for (size_t i = 0; i < ctx->nregvals; i++) {
+    const struct rs_regval_read *r = &ctx->regvals[i];
+    char tb[16];
+    json_t *o = json_object();
+    json_object_set_new(o, "hive", rs_json_str(r->v.hive));
+    json_object_set_new(o, "hive_role", json_string(r->role));
+    json_object_set_new(o, "key", rs_json_str(r->v.key));
+    json_object_set_new(o, "value", rs_json_str(r->v.name));
+    json_object_set_new(o, "type", json_string(rs_regtype_name(r->v.type, tb, sizeof tb)));
+    json_object_set_new(o, "data", rs_json_str(r->v.data));
+    json_object_set_new(o, "key_last_written_utc", rs_json_time(&r->v.key_written));
+    json_array_append_new(vals, o);
+  }
+  json_object_set_new(s, "values", vals);
   return s;
 }
 
@@ -1694,32 +1778,111 @@ static struct rs_time parse_ewf_date(const char *s)
   return RS_TIME_UNSET;
 }
 
-/* Registry keys that matter even when nothing is wrong: their last-written
- * times date patching and IIS configuration changes. */
+/* A generic (finding-less) "Key Last Written" entry of the live hives. */
+struct key_entry {
+  const char *hive, *key;   /* point into ctx->si */
+  struct rs_time t;
+  struct rs_buf msg;
+};
+
+static void key_entry_add(struct key_entry *ke, size_t *n, const char *hive, const char *key,
+                          const struct rs_time *t, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void key_entry_add(struct key_entry *ke, size_t *n, const char *hive, const char *key,
+                          const struct rs_time *t, const char *fmt, ...)
+{
+  struct key_entry *e = &ke[(*n)++];
+  e->hive = hive;
+  e->key = key;
+  e->t = *t;
+  rs_buf_init(&e->msg, 8192);
+  char line[1200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  rs_buf_adds(&e->msg, line);
+}
+
+/* "A, B, (default)": the names of regvals[a..b), bounded. */
+static void value_names(const struct rs_scan_ctx *ctx, size_t a, size_t b, struct rs_buf *out)
+{
+  for (size_t i = a; i < b; i++) {
+    const char *nm = ctx->regvals[i].v.name;
+    if (out->len > 1500) {
+      rs_buf_adds(out, ", ...");
+      return;
+    }
+    if (i > a)
+      rs_buf_adds(out, ", ");
+    rs_buf_adds(out, nm[0] ? nm : "(default)");
+  }
+}
+
+/* Registry key times. Every key a value was read from (system.values) gets
+ * one entry without a finding, with the names of the values read; the keys
+ * that matter even when nothing is wrong (hotfix keys, W3SVC Virtual Roots
+ * and Script Map of every control set: they date patching and IIS changes)
+ * keep their own wording and get the value names appended, so no key is on
+ * the timeline twice. Registry findings add their own entries (checks.c).
+ * `path` is always the hive file; the key is in the message. */
 static void registry_timeline(struct rs_scan_ctx *ctx)
 {
-  for (int h = 0; h < ctx->si.nhotfixes; h++) {
-    const struct rs_hotfix *hf = &ctx->si.hotfixes[h];
-    if (!hf->present)
-      continue;
-    char msg[700];
-    snprintf(msg, sizeof msg, "hotfix %s key: %s", hf->id, hf->key);
-    rs_tl_add(ctx, &hf->last_written, "Key Last Written", "registry", msg, -1, hf->key, NULL);
+  const struct rs_sysinfo *si = &ctx->si;
+  struct key_entry ke[RS_MAX_HOTFIXES + 2 * RS_MAX_CONTROLSETS];
+  size_t nke = 0;
+  for (int h = 0; h < si->nhotfixes; h++) {
+    const struct rs_hotfix *hf = &si->hotfixes[h];
+    if (hf->present)
+      key_entry_add(ke, &nke, hf->hive, hf->key, &hf->last_written, "hotfix %s key: %s", hf->id,
+                    hf->key);
   }
-  for (int i = 0; i < ctx->si.nsets; i++) {
-    const struct rs_controlset *cs = &ctx->si.sets[i];
+  for (int i = 0; i < si->nsets; i++) {
+    const struct rs_controlset *cs = &si->sets[i];
     const struct rs_regval *v[] = {&cs->vroot_scripts, &cs->scriptmap_ida};
     const char *what[] = {"W3SVC Virtual Roots key", "W3SVC Script Map key"};
-    for (int k = 0; k < 2; k++) {
-      if (!v[k]->key_present)
-        continue;
-      char msg[900];
-      snprintf(msg, sizeof msg, "%s (ControlSet%03d%s): %s", what[k], cs->number,
-               cs->is_current ? ", current" : "", v[k]->key);
-      rs_tl_add(ctx, &v[k]->key_written, "Key Last Written", "registry", msg, -1, v[k]->key,
-                NULL);
-    }
+    for (int k = 0; k < 2; k++)
+      if (v[k]->key_present)
+        key_entry_add(ke, &nke, v[k]->hive, v[k]->key, &v[k]->key_written, "%s (ControlSet%03d%s): %s",
+                      what[k], cs->number, cs->is_current ? ", current" : "", v[k]->key);
   }
+  struct rs_buf names, msg;
+  rs_buf_init(&names, 4096);
+  rs_buf_init(&msg, 8192);
+  for (size_t a = 0, b; a < ctx->nregvals; a = b) {
+    const struct rs_regval_read *r = &ctx->regvals[a];
+    for (b = a + 1; b < ctx->nregvals && ctx->regvals[b].rank == r->rank &&
+                    strcmp(ctx->regvals[b].v.hive, r->v.hive) == 0 &&
+                    strcasecmp(ctx->regvals[b].v.key, r->v.key) == 0;
+         b++)
+      ;
+    if (!r->v.key_written.set)
+      continue;
+    rs_buf_reset(&names);
+    value_names(ctx, a, b, &names);
+    bool merged = false;
+    for (size_t k = 0; k < nke && !merged; k++)
+      if (strcmp(ke[k].hive, r->v.hive) == 0 && strcasecmp(ke[k].key, r->v.key) == 0 &&
+          rs_time_cmp(&ke[k].t, &r->v.key_written) == 0) {
+        rs_buf_addf(&ke[k].msg, "; values read: %s", names.data ? names.data : "");
+        merged = true;
+      }
+    if (merged)
+      continue;
+    rs_buf_reset(&msg);
+    rs_buf_addf(&msg, "registry key %s (%s%s): values read: %s", r->v.key, r->role,
+                strcmp(r->role, "live") == 0 ? " hive" : " hive copy",
+                names.data ? names.data : "");
+    rs_tl_add(ctx, &r->v.key_written, "Key Last Written", "registry", msg.data, -1, r->v.hive,
+              NULL);
+  }
+  for (size_t k = 0; k < nke; k++) {
+    rs_tl_add(ctx, &ke[k].t, "Key Last Written", "registry", ke[k].msg.data, -1, ke[k].hive,
+              NULL);
+    rs_buf_free(&ke[k].msg);
+  }
+  rs_buf_free(&names);
+  rs_buf_free(&msg);
 }
 
 /* ------------------------------------------------------------ findings */
@@ -1891,6 +2054,7 @@ static void ctx_free(struct rs_scan_ctx *ctx)
   rs_logagg_free(ctx->agg);
   json_decref(ctx->idq_list);
   json_decref(ctx->hive_list);
+  free(ctx->regvals);
   json_decref(ctx->log_files);
   json_decref(ctx->unreadable);
   free(ctx->days);

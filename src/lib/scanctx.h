@@ -58,6 +58,13 @@ struct rs_tl_entry {
   char *ip;             /* optional */
 };
 
+/* One registry value a source read (system.values[]). */
+struct rs_regval_read {
+  struct rs_regval v;
+  const char *role;     /* hive role: "live", "sav", "alt", "repair" (static) */
+  int rank;             /* order of the role in the hive list (live first) */
+};
+
 struct rs_day_count {
   int64_t day;          /* days since epoch (UTC) */
   uint64_t hits[RS_FAM__COUNT];
@@ -74,6 +81,8 @@ struct rs_scan_ctx {
   struct rs_metabase_scan mb;
   bool have_metabase;
   json_t *hive_list;             /* hives read: [{path, kind, dirty, role}] */
+  struct rs_regval_read *regvals; /* every value the registry sources read, each once */
+  size_t nregvals, capregvals;
   /* walk */
   struct rs_cand *cands;
   size_t ncand, capcand;

@@ -243,10 +243,10 @@ void rs_checks_eval_patch(struct rs_scan_ctx *ctx)
     json_object_set_new(det, "idq_state", json_string("vulnerable"));
     json_object_set_new(f->obj, "details", det);
     json_object_set_new(f->obj, "path", json_null());
-    char msg[400];
-    snprintf(msg, sizeof msg, "%s: %s key last written", c->title, first->id);
+    char msg[1000]; /* path is the hive file: the key goes in the message */
+    snprintf(msg, sizeof msg, "%s: %s key last written: %s", c->title, first->id, first->key);
     rs_tl_add(ctx, &first->last_written, "Key Last Written", "registry", msg, (int)f->seq,
-              first->key, NULL);
+              first->hive, NULL);
   }
 }
 

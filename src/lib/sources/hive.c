@@ -52,6 +52,19 @@ const char *rs_hive_kind_name(enum rs_hive_kind k)
   }
 }
 
+const char *rs_regtype_name(uint32_t type, char *buf, size_t bufsz)
+{
+  static const char *const names[] = {
+    "REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_DWORD_BIG_ENDIAN",
+    "REG_LINK", "REG_MULTI_SZ", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR",
+    "REG_RESOURCE_REQUIREMENTS_LIST", "REG_QWORD"};
+  if (type < sizeof names / sizeof names[0])
+    return names[type];
+  if (buf && bufsz)
+    snprintf(buf, bufsz, "0x%x", (unsigned)type);
+  return buf ? buf : "?";
+}
+
 /* ---- error plumbing ----------------------------------------------------- */
 
 /* libregf's backtrace is one message per line; a diag holds one sentence. */

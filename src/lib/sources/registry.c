@@ -28,11 +28,20 @@ void rs_sysinfo_init(struct rs_sysinfo *si)
   si->service_pack = -1;
 }
 
-/* Keeps the first error in d while the reading goes on. */
+/* Keeps the first error in d while the reading goes on; also carries the
+ * observer of the values read (si->on_value). */
 struct errkeep {
   enum rs_err first;
   struct rs_diag *d;
+  const struct rs_sysinfo *si;
 };
+
+/* Tells the caller's observer about a value that was found and used. */
+static void seen(const struct errkeep *k, const struct rs_regval *v)
+{
+  if (v->present && k->si && k->si->on_value)
+    k->si->on_value(k->si->on_value_arg, v);
+}
 
 static void keep(struct errkeep *k, enum rs_err e, const struct rs_diag *tmp)
 {
@@ -43,11 +52,19 @@ static void keep(struct errkeep *k, enum rs_err e, const struct rs_diag *tmp)
     *k->d = *tmp;
 }
 
-static void get(struct rs_hive *h, struct errkeep *ek, const char *key, const char *name,
-                struct rs_regval *v)
+/* Looks a value up without telling the observer (see get). */
+static void get_quiet(struct rs_hive *h, struct errkeep *ek, const char *key, const char *name,
+                      struct rs_regval *v)
 {
   struct rs_diag tmp = {0};
   keep(ek, rs_hive_get_value(h, key, name, v, &tmp), &tmp);
+}
+
+static void get(struct rs_hive *h, struct errkeep *ek, const char *key, const char *name,
+                struct rs_regval *v)
+{
+  get_quiet(h, ek, key, name, v);
+  seen(ek, v);
 }
 
 static bool is_string(const struct rs_regval *v)
@@ -108,14 +125,16 @@ static void pick_value(struct rs_hive *h, struct errkeep *ek, const char *key,
   for (size_t i = 0; i < n; i++)
     if (strcasecmp(vals[i].name, want) == 0) {
       *out = vals[i];
+      seen(ek, out);
       return;
     }
   for (size_t i = 0; i < n; i++)
     if (strncasecmp(vals[i].name, want, wl) == 0 && vals[i].name[wl] == ',') {
       *out = vals[i];
+      seen(ek, out);
       return;
     }
-  get(h, ek, key, want, out);
+  get_quiet(h, ek, key, want, out);
   out->present = false; /* only the lists above count as "found" */
 }
 
@@ -197,6 +216,7 @@ static void read_mounts(struct rs_hive *h, struct errkeep *ek, struct rs_sysinfo
     const struct rs_regval *v = &vals[i];
     if (strncasecmp(v->name, pfx, sizeof pfx - 1) != 0)
       continue;
+    seen(ek, v);
     struct rs_mount *m = &si->mounts[si->nmounts++];
     memset(m, 0, sizeof *m);
     rs_strlcpy(m->name, v->name, sizeof m->name);
@@ -229,7 +249,7 @@ enum rs_err rs_registry_read_system(struct rs_hive *h, struct rs_sysinfo *si,
 {
   if (!h || !si)
     return rs_diag_set(d, RS_E_USAGE, "rs_registry_read_system", "NULL argument");
-  struct errkeep ek = {RS_OK, d};
+  struct errkeep ek = {RS_OK, d, si};
   struct rs_diag tmp = {0};
   si->have_system = true;
 
@@ -373,6 +393,7 @@ static void hotfix_from_key(struct rs_hive *h, struct errkeep *ek, const char *p
   struct rs_regval v;
   hf->present = true;
   rs_strlcpy(hf->key, path, sizeof hf->key);
+  rs_strlcpy(hf->hive, installed->hive, sizeof hf->hive);
   hf->last_written = installed->key_written;
   /* NT4 hotfix.exe writes Installed = 1 (REG_DWORD): shown in decimal. */
   if (is_dword(installed))
@@ -491,7 +512,7 @@ enum rs_err rs_registry_read_software(struct rs_hive *h, struct rs_sysinfo *si,
 {
   if (!h || !si)
     return rs_diag_set(d, RS_E_USAGE, "rs_registry_read_software", "NULL argument");
-  struct errkeep ek = {RS_OK, d};
+  struct errkeep ek = {RS_OK, d, si};
   si->have_software = true;
 
   get(h, &ek, CV, "ProductName", &si->product_name);

@@ -375,6 +375,25 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     }
     em_put(t, "</table>\n");
   }
+  const json_t *vals = json_object_get(sys, "values");
+  if (json_array_size(vals)) {
+    em_put(t, "<h3>Registry values read</h3>\n<table>\n<tr><th>Hive</th><th>Key</th>"
+           "<th>Value</th><th>Type</th><th>Data</th><th>Key last written (UTC)</th></tr>\n");
+    size_t j;
+    const json_t *rv;
+    json_array_foreach(vals, j, rv) {
+      em_tmpl(t, rv, "<tr><td><code>{hive}</code> <small>({hive_role})</small></td>"
+                     "<td><code>{key}</code></td><td><code>");
+      const char *nm = rs_writer_str(rv, "value");
+      if (nm && !nm[0])
+        em_put(t, "(default)");
+      else
+        em_key(t, rv, "value", "-");
+      em_tmpl(t, rv, "</code></td><td>{type}</td><td><code>{data}</code></td>"
+                     "<td>{key_last_written_utc}</td></tr>\n");
+    }
+    em_put(t, "</table>\n");
+  }
   const json_t *idq = json_object_get(sys, "idq_dll");
   em_put(t, "<h3>idq.dll copies</h3>\n");
   if (!json_array_size(idq)) {

@@ -387,6 +387,45 @@ static void tristate(struct rs_emit *t, const json_t *v)
   em_put(t, json_is_true(v) ? "present" : json_is_false(v) ? "absent" : "unknown");
 }
 
+static bool same_str(const json_t *a, const json_t *b, const char *k)
+{
+  const char *x = rs_writer_str(a, k), *y = rs_writer_str(b, k);
+  return x && y && strcmp(x, y) == 0;
+}
+
+/* system.values, grouped by hive and key: one line per key with its
+ * last-written time, then "name = data" per value read from it. */
+static void registry_values(struct rs_emit *t, const json_t *sys)
+{
+  const json_t *vals = json_object_get(sys, "values");
+  if (!json_is_array(vals))
+    return; /* a report from before system.values */
+  em_put(t, "  Registry values read (key, last written UTC; value = data)\n");
+  if (!json_array_size(vals))
+    em_put(t, "    none\n");
+  const json_t *prev = NULL, *v;
+  size_t i;
+  json_array_foreach(vals, i, v) {
+    bool same_hive = prev && same_str(prev, v, "hive") && same_str(prev, v, "hive_role");
+    if (!same_hive)
+      em_tmpl(t, v, "    {hive} ({hive_role})\n");
+    if (!same_hive || !same_str(prev, v, "key"))
+      em_tmpl(t, v, "      {key}  {key_last_written_utc}\n");
+    em_put(t, "        ");
+    const char *nm = rs_writer_str(v, "value");
+    if (nm && !nm[0])
+      em_put(t, "(default)");
+    else
+      em_key(t, v, "value", "-");
+    const char *data = rs_writer_str(v, "data");
+    if (data && !data[0])
+      em_put(t, " = (empty)\n");
+    else
+      em_tmpl(t, v, " = {data}\n");
+    prev = v;
+  }
+}
+
 static void system_facts(struct rs_emit *t, const json_t *report)
 {
   const json_t *sys = json_object_get(report, "system");
@@ -483,6 +522,7 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     }
     em_put(t, "\n");
   }
+  registry_values(t, sys);
   const json_t *idq = json_object_get(sys, "idq_dll");
   em_put(t, "  idq.dll copies\n");
   if (!json_array_size(idq))

@@ -208,7 +208,7 @@ int rs_batch_run(const struct rs_batch_opts *o)
       running--;
       finished++;
       json_t *s = summary_line(o, i, j);
-      char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
+      char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
       if (line) {
         puts(line);
         fflush(stdout);
@@ -226,7 +226,7 @@ int rs_batch_run(const struct rs_batch_opts *o)
   for (int i = 0; fp && i < o->nimages; i++) {
     json_t *s = summary_line(o, i, &jobs[i]);
     json_object_del(s, "duration_s");
-    char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
     if (line) {
       fprintf(fp, "%s\n", line);
       free(line);

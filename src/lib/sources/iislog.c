@@ -51,7 +51,7 @@ const char *rs_family_title(enum rs_family f)
   case RS_FAM_CODERED_UNKNOWN: return "Code Red (variant unknown)";
   case RS_FAM_IDA_OTHER: return "other .ida/.idq overflow attempt";
   case RS_FAM_NIMDA: return "Nimda";
-  case RS_FAM_ROOTEXE_OTHER: return "root.exe/cmd.exe request (no known worm)";
+  case RS_FAM_ROOTEXE_OTHER: return "root.exe/cmd.exe (no known worm)";
   default: return "none";
   }
 }

@@ -392,6 +392,37 @@ START_TEST(ewf_changed_byte_mismatch)
   ck_assert_msg(strncmp(text, "!!! STORED HASH MISMATCH", 24) == 0, "text starts: %.80s", text);
   free(text);
   run_free(&t);
+  /* and at the top of the timeline files: JSONL's first event, the body
+   * file's first line (all times 0: mactime accepts it and lists nothing
+   * for it) */
+  char od[4200], args[4400];
+  snprintf(od, sizeof od, "%s/mm", rs_t_tmpdir());
+  snprintf(args, sizeof args, "--out-dir '%s' --allow-evidence-dir --json", od);
+  struct run om = {0};
+  scan_bin(&f, 1, args, &om);
+  ck_assert_int_eq(om.rc, 11);
+  run_free(&om);
+  snprintf(p, sizeof p, "%s/timeline.jsonl", od);
+  char *jl = (char *)rs_t_slurp(p, NULL);
+  ck_assert_ptr_nonnull(jl);
+  json_t *first = json_loadb(jl, strcspn(jl, "\n"), 0, NULL);
+  ck_assert_ptr_nonnull(first);
+  ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(first, "message")),
+                               "STORED HASH MISMATCH"));
+  ck_assert(json_is_integer(json_object_get(first, "timestamp")));
+  ck_assert_ptr_nonnull(json_object_get(first, "timestamp_desc"));
+  json_decref(first);
+  free(jl);
+  snprintf(p, sizeof p, "%s/timeline.body", od);
+  char *body = (char *)rs_t_slurp(p, NULL);
+  ck_assert_ptr_nonnull(body);
+  ck_assert_msg(strncmp(body, "0|!!! STORED HASH MISMATCH", 26) == 0, "body starts: %.80s", body);
+  free(body);
+  if (rs_t_have("mactime")) {
+    char cmd[4600];
+    snprintf(cmd, sizeof cmd, "mactime -b '%s' -d >/dev/null 2>&1", p);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  }
 }
 END_TEST
 

@@ -76,8 +76,22 @@ static enum rs_err write_body(const json_t *report, FILE *out, struct rs_diag *d
     return rs_diag_set(d, RS_E_USAGE, "body writer", "the report is not a JSON object");
   }
   size_t i;
-  const json_t *f;
+  const json_t *f, *w;
+  /* report.warnings (a stored-hash mismatch) first, as in every output: a
+   * line whose times are all 0, which mactime accepts and leaves out of its
+   * listing, but which anyone reading the file sees first */
+  json_array_foreach(json_object_get(report, "warnings"), i, w) {
+    const char *ws = json_string_value(w);
+    if (!ws)
+      continue;
+    rs_buf_reset(&tmp);
+    if ((e = rs_escape_body(&tmp, ws, strlen(ws))) != RS_OK ||
+        (e = rs_buf_addf(&b, "0|!!! %s|0|----------|0|0|0|0|0|0|0\n", tmp.data ? tmp.data : "")))
+      break;
+  }
   json_array_foreach(json_object_get(report, "findings"), i, f) {
+    if (e)
+      break;
     const json_t *times = json_object_get(f, "times");
     if (!json_is_object(times) || !rs_writer_str(f, "path"))
       continue;

@@ -60,10 +60,26 @@ static enum rs_err write_jsonl(const json_t *report, FILE *out, struct rs_diag *
     rs_buf_free(&b);
     return rs_diag_set(d, RS_E_USAGE, "jsonl writer", "the report is not a JSON object");
   }
-  const json_t *tl = json_object_get(report, "timeline");
+  /* report.warnings (a stored-hash mismatch) first, as in every output:
+   * an event at the epoch, so Timesketch keeps it apart from the evidence's
+   * own times */
   size_t i;
-  const json_t *entry;
+  const json_t *entry, *w;
+  json_array_foreach(json_object_get(report, "warnings"), i, w) {
+    if (!json_is_string(w))
+      continue;
+    json_t *ev = json_pack("{s:O,s:s,s:s,s:s}", "message", w, "datetime", "1970-01-01T00:00:00Z",
+                           "timestamp_desc", "Evidence Warning (not an event time)", "source",
+                           "redsleuth");
+    e = ev ? entry_line(&b, ev) : RS_E_NOMEM;
+    json_decref(ev);
+    if (e)
+      break;
+  }
+  const json_t *tl = json_object_get(report, "timeline");
   json_array_foreach(tl, i, entry) {
+    if (e)
+      break;
     if (!json_is_object(entry))
       continue;
     if ((e = entry_line(&b, entry)) != RS_OK)

@@ -378,6 +378,36 @@ START_TEST(text_content)
 }
 END_TEST
 
+/* A dirty hive (issue 5) and an unreadable one are said in the text and
+ * HTML reports, not only in the JSON. */
+START_TEST(hives_state_shown)
+{
+  json_t *r = load_sample();
+  json_t *sys = json_object_get(r, "system");
+  ck_assert_ptr_nonnull(sys);
+  json_object_set_new(sys, "hives",
+                      json_pack("[{s:s,s:s,s:s,s:b},{s:s,s:s,s:n,s:s}]", "path",
+                                "C:\\WINNT\\system32\\config\\SYSTEM", "role", "live", "kind",
+                                "system", "dirty", 1, "path", "C:\\WINNT\\repair\\software",
+                                "role", "repair", "kind", "error", "libregf cannot read it"));
+  size_t len;
+  char *txt = render(rs_writer_find("text"), r, &len);
+  ck_assert_ptr_nonnull(strstr(txt, "C:\\WINNT\\system32\\config\\SYSTEM (live, system)  !! DIRTY"));
+  ck_assert_ptr_nonnull(strstr(txt, "unreadable: libregf cannot read it"));
+  char *html = render(rs_writer_find("html"), r, &len);
+  ck_assert_ptr_nonnull(strstr(html, "dirty: the .LOG changes were not applied"));
+  ck_assert_ptr_nonnull(strstr(html, "unreadable: libregf cannot read it"));
+  /* a clean one is not called dirty */
+  json_object_set_new(json_array_get(json_object_get(sys, "hives"), 0), "dirty", json_false());
+  free(txt);
+  txt = render(rs_writer_find("text"), r, &len);
+  ck_assert_ptr_null(strstr(txt, "DIRTY"));
+  free(txt);
+  free(html);
+  json_decref(r);
+}
+END_TEST
+
 START_TEST(mismatch_on_top)
 {
   json_t *r = load_sample();
@@ -678,6 +708,7 @@ Suite *rs_suite_writers(void)
   tcase_add_loop_test(tc, no_raw_controls, 0, 5);
   tcase_add_test(tc, text_content);
   tcase_add_test(tc, mismatch_on_top);
+  tcase_add_test(tc, hives_state_shown);
   tcase_add_test(tc, json_roundtrip);
   tcase_add_test(tc, jsonl_lines);
   tcase_add_test(tc, body_records);

@@ -375,6 +375,24 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     }
     em_put(t, "</table>\n");
   }
+  const json_t *hv = json_object_get(sys, "hives");
+  if (json_array_size(hv)) {
+    em_put(t, "<h3>Hives read</h3>\n<table>\n<tr><th>Hive</th><th>Role</th><th>Kind</th>"
+           "<th>State</th></tr>\n");
+    size_t j;
+    const json_t *h;
+    json_array_foreach(hv, j, h) {
+      em_tmpl(t, h, "<tr><td><code>{path}</code></td><td>{role}</td><td>{kind}</td><td>");
+      if (json_is_true(json_object_get(h, "dirty")))
+        em_put(t, "<span class=\"deleted\">dirty: the .LOG changes were not applied</span>");
+      else if (rs_writer_str(h, "error")) {
+        em_tmpl(t, h, "unreadable: {error}");
+      } else
+        em_put(t, "clean");
+      em_put(t, "</td></tr>\n");
+    }
+    em_put(t, "</table>\n");
+  }
   const json_t *vals = json_object_get(sys, "values");
   if (json_array_size(vals)) {
     em_put(t, "<h3>Registry values read</h3>\n<table>\n<tr><th>Hive</th><th>Key</th>"

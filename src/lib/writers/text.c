@@ -393,6 +393,31 @@ static bool same_str(const json_t *a, const json_t *b, const char *k)
   return x && y && strcmp(x, y) == 0;
 }
 
+/* system.hives: every hive read, and whether it is dirty (its sequence
+ * numbers differ: changes in the .LOG file were not applied, so the hive may
+ * lack the last writes). */
+static void hive_list(struct rs_emit *t, const json_t *sys)
+{
+  const json_t *hv = json_object_get(sys, "hives");
+  if (!json_is_array(hv))
+    return;
+  em_put(t, "  Hives read\n");
+  if (!json_array_size(hv))
+    em_put(t, "    none\n");
+  size_t i;
+  const json_t *h;
+  json_array_foreach(hv, i, h) {
+    em_tmpl(t, h, "    {path} ({role}, {kind})");
+    if (json_is_true(json_object_get(h, "dirty")))
+      em_put(t, "  !! DIRTY: sequence numbers differ, the .LOG changes were not applied (the "
+                "last writes may be missing)");
+    if (rs_writer_str(h, "error")) {
+      em_tmpl(t, h, "  unreadable: {error}");
+    }
+    em_put(t, "\n");
+  }
+}
+
 /* system.values, grouped by hive and key: one line per key with its
  * last-written time, then "name = data" per value read from it. */
 static void registry_values(struct rs_emit *t, const json_t *sys)
@@ -522,6 +547,7 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     }
     em_put(t, "\n");
   }
+  hive_list(t, sys);
   registry_values(t, sys);
   const json_t *idq = json_object_get(sys, "idq_dll");
   em_put(t, "  idq.dll copies\n");

@@ -223,6 +223,42 @@ START_TEST(truncated_raw_end_of_first_partition)
 }
 END_TEST
 
+/* Cut inside the first partition, before its file system can be opened:
+ * nothing to analyse, but the partition table is readable, so the volumes
+ * are reported with what could not be read (exit 11, verdict undetermined),
+ * not "cannot be opened" (3). Random bytes ending in 55 AA stay exit 3. */
+START_TEST(truncated_raw_inside_first_partition)
+{
+  const char *img = raw_copy("w2k-cr2-used");
+  ck_assert_int_eq(truncate(img, 5000000), 0);
+  struct run r = {0};
+  scan_bin(&img, 1, NULL, &r);
+  ck_assert_int_eq(r.rc, 11);
+  ck_assert_str_eq(verdict(&r), "undetermined");
+  ASSERT_UNREADABLE(&r, "volume", "disk.raw", "volume 0 at sector 2048: partition ends beyond");
+  ASSERT_UNREADABLE(&r, "volume", "disk.raw", "volume 1 at sector 67584: partition starts beyond");
+  json_t *vols = json_object_get(r.rep, "volumes");
+  ck_assert_int_eq(json_array_size(vols), 2);
+  ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(vols, 0), "start_sector")),
+                   2048);
+  run_free(&r);
+  /* the same size of random bytes with the 55 AA signature: not a table */
+  char rnd[4200], cmd[8600];
+  snprintf(rnd, sizeof rnd, "%s/random55aa.raw", rs_t_tmpdir());
+  snprintf(cmd, sizeof cmd, "head -c 5000000 /dev/urandom > '%s' && printf '\\125\\252' | "
+           "dd of='%s' bs=1 seek=510 conv=notrunc 2>/dev/null && "
+           "printf '\\001\\001\\001\\001' | dd of='%s' bs=1 seek=446 conv=notrunc 2>/dev/null",
+           rnd, rnd, rnd);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  const char *f = rnd;
+  struct run q = {0};
+  scan_bin(&f, 1, NULL, &q);
+  ck_assert_int_eq(q.rc, 3);
+  ck_assert_ptr_nonnull(strstr(q.err, "55 AA"));
+  run_free(&q);
+}
+END_TEST
+
 /* ------------------------------------------------------ 2. EWF cut */
 
 static bool make_e01(const char *raw, const char *base, const char *seg)
@@ -1020,6 +1056,7 @@ Suite *rs_suite_corrupt(void)
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, truncated_raw_mid_second_partition);
   tcase_add_test(tc, truncated_raw_end_of_first_partition);
+  tcase_add_test(tc, truncated_raw_inside_first_partition);
   tcase_add_test(tc, ewf_last_segment_cut);
   tcase_add_test(tc, ewf_single_truncated);
   tcase_add_test(tc, ewf_changed_byte_mismatch);

@@ -676,7 +676,12 @@ static TSK_WALK_RET_ENUM part_cb(TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p, voi
 /* libtsk refuses a whole DOS table when one of its first two entries starts
  * past the end of the media (a truncated image cut before the second
  * partition). The other entries are still good evidence: read the four
- * primary entries ourselves. Returns the number of file systems opened. */
+ * primary entries ourselves. Returns the number of file systems opened or,
+ * when none opens (an image cut inside its first partition), the number of
+ * entries that start inside the media if the table is well formed (every
+ * boot flag 0x00 or 0x80): the volumes are then reported with what could
+ * not be read, rather than the whole image being called unopenable. Random
+ * bytes that happen to end in 55 AA rarely pass that test. */
 static int mbr_fallback(struct rs_image *img, const struct rs_image_opts *opts, unsigned ss)
 {
   uint8_t mbr[512];
@@ -685,7 +690,10 @@ static int mbr_fallback(struct rs_image *img, const struct rs_image_opts *opts, 
     return 0;
   tsk_error_reset();
   struct walk_ctx c = {img, opts, false};
-  int opened = 0;
+  int opened = 0, inside = 0;
+  bool well_formed = true;
+  for (int i = 0; i < 4; i++)
+    well_formed &= mbr[446 + 16 * i] == 0x00 || mbr[446 + 16 * i] == 0x80;
   for (int i = 0; i < 4; i++) {
     const uint8_t *e = mbr + 446 + 16 * i;
     uint8_t type = e[4];
@@ -702,8 +710,10 @@ static int mbr_fallback(struct rs_image *img, const struct rs_image_opts *opts, 
     add_partition(&c, v, start, len, desc, ss, 0);
     if (v->fs)
       opened++;
+    if (start * ss < img->media_size)
+      inside++;
   }
-  return opened;
+  return opened ? opened : well_formed ? inside : 0;
 }
 
 enum rs_err rs_image_volumes(struct rs_image *img, const struct rs_image_opts *opts,

@@ -361,7 +361,9 @@ START_TEST(fat6_deleted)
   ck_assert_uint_eq(e->size, fat6[_i].size);
   ck_assert(e->raw.fat_local);
   ck_assert_uint_eq(e->seq, 0);
-  ck_assert(!e->attrs_known);
+  /* the deleted entry keeps its attribute byte: "File, Archive" in istat */
+  ck_assert(e->attrs_known);
+  ck_assert_uint_eq(e->attrs, RS_ATTR_ARCHIVE);
   struct rs_file_digest dg;
   ck_assert_int_eq(rs_file_digest(v.fs, e->inum, &dg, NULL), RS_OK);
   ck_assert_uint_eq(dg.bytes, fat6[_i].size);
@@ -379,6 +381,119 @@ START_TEST(fat6_deleted)
     ck_assert_msg(out && !strncmp(out, t, 19), "istat %s walk %s", out, t);
     free(out);
   }
+  coll_free(&c);
+  vol_close(&v);
+}
+END_TEST
+
+/* ---- FAT attribute byte against istat ---- */
+
+/* The bits istat's "File Attributes:" line names (TSK reads the directory
+ * entry itself for it), -1 when istat fails. */
+static int istat_fat_attrs(const char *img, long long off, uint64_t inum)
+{
+  char cmd[4300], *out = NULL;
+  snprintf(cmd, sizeof cmd, "istat -o %lld '%s' %llu | grep '^File Attributes:'", off, img,
+           (unsigned long long)inum);
+  if (rs_t_run(cmd, &out) != 0 || !out) {
+    free(out);
+    return -1;
+  }
+  int a = 0;
+  static const struct {
+    const char *word;
+    int bit;
+  } w[] = {{"Directory", 0x10}, {"Volume Label", 0x08}, {"Read Only", RS_ATTR_READONLY},
+           {"Hidden", RS_ATTR_HIDDEN}, {"System", RS_ATTR_SYSTEM}, {"Archive", RS_ATTR_ARCHIVE}};
+  for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+    if (strstr(out, w[i].word))
+      a |= w[i].bit;
+  free(out);
+  return a;
+}
+
+/* A copy of w2k-vulnerable-fat whose entries carry more than "archive":
+ * boot.ini read-only+hidden+system+archive, Inetpub a read-only hidden
+ * directory, idq.dll deleted (0xE5) read-only+hidden+archive. Entries are
+ * found by their 8.3 names in the raw bytes, not by the walk's numbering. */
+static const char *fat_attr_copy(const char *raw)
+{
+  static const struct {
+    const char *name; /* 11 bytes of the 8.3 entry */
+    uint8_t attr;
+    bool del;
+  } p[] = {{"BOOT    INI", 0x27, false}, {"INETPUB    ", 0x13, false},
+           {"IDQ     DLL", 0x23, true}};
+  size_t len;
+  unsigned char *b = rs_t_slurp(raw, &len);
+  ck_assert_ptr_nonnull(b);
+  for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
+    unsigned char *at = memmem(b, len, p[i].name, 11);
+    ck_assert_msg(at != NULL, "%s not in the image", p[i].name);
+    ck_assert_ptr_null(memmem(at + 1, len - (size_t)(at - b) - 1, p[i].name, 11));
+    at[11] = p[i].attr;
+    if (p[i].del)
+      at[0] = 0xE5;
+  }
+  static char out[4096];
+  snprintf(out, sizeof out, "%s/fat-attrs.raw", rs_t_tmpdir());
+  FILE *f = fopen(out, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(b, 1, len, f), len);
+  fclose(f);
+  free(b);
+  return out;
+}
+
+/* Every entry of the walk has attrs_known and the attribute byte istat
+ * shows, allocated and deleted alike; rs_fsentry_attrs gives the same. */
+START_TEST(fat_attrs_istat)
+{
+  RS_T_SKIP_IF(!rs_t_have("istat"), "sleuthkit not installed");
+  const char *img;
+  long long off = 0;
+  if (_i == 0) {
+    img = fat_attr_copy(rs_t_scenario_raw("w2k-vulnerable-fat"));
+    off = 2048; /* answer.json: start_sector */
+  } else {
+    img = unpack_zip("images/6-undel-fat.zip", FAT6);
+    RS_T_SKIP_IF(!img, "6-undel-fat.zip not available");
+  }
+  struct vol v;
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, off * 512));
+  struct coll c = {0};
+  struct rs_fswalk_stats st;
+  walk_into(v.fs, &c, &st);
+  ck_assert_uint_gt(c.n, 10);
+  unsigned seen = 0, deleted = 0;
+  for (size_t i = 0; i < c.n; i++) {
+    const struct ent *e = &c.v[i];
+    int want = istat_fat_attrs(img, off, e->inum);
+    ck_assert_msg(want >= 0, "istat failed on %llu", (unsigned long long)e->inum);
+    ck_assert_msg(e->attrs_known, "%s: attributes unknown", e->path);
+    ck_assert_msg(e->attrs == (uint32_t)want, "%s: walk %02x, istat %02x", e->path, e->attrs,
+                  want);
+    uint32_t a = 0;
+    ck_assert_int_eq(rs_fsentry_attrs(v.fs, e->inum, &a, NULL), RS_OK);
+    ck_assert_uint_eq(a, e->attrs);
+    seen |= e->attrs;
+    deleted += !e->alloc && (e->attrs & (RS_ATTR_HIDDEN | RS_ATTR_READONLY | RS_ATTR_SYSTEM));
+  }
+  /* the cases the images were chosen for are there */
+  ck_assert_uint_eq(seen & 0x3fu, _i == 0 ? 0x3fu : 0x3eu);
+  ck_assert_uint_ge(deleted, 1);
+  if (_i == 0) {
+    const struct ent *b = find_path(&c, "/boot.ini");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(b->attrs, 0x27);
+  }
+  /* the root and the virtual files have no directory entry */
+  uint32_t a = 1;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  ck_assert_int_eq(rs_fsentry_attrs(v.fs, v.fs->root_inum, &a, &d), RS_E_CORRUPT);
+  ck_assert_uint_eq(a, 0);
+  ck_assert_int_ne(rs_fsentry_attrs(v.fs, v.fs->last_inum, &a, NULL), RS_OK);
   coll_free(&c);
   vol_close(&v);
 }
@@ -850,6 +965,20 @@ START_TEST(fixture_answers)
       ck_assert_str_eq(dg.sha256, json_string_value(json_object_get(a, "sha256")));
       json_t *si = json_object_get(a, "si_times"), *fn = json_object_get(a, "fn_times");
       time_eq("si_mtime", path, &e->raw.si_mtime, json_object_get(si, "mtime"));
+      /* attributes: NTFS $SI flags, FAT the directory entry's byte */
+      uint32_t want = 0;
+      size_t k;
+      json_t *at;
+      json_array_foreach(json_object_get(a, "attrs"), k, at) {
+        const char *n = json_string_value(at);
+        want |= !strcmp(n, "hidden")     ? RS_ATTR_HIDDEN
+                : !strcmp(n, "system")   ? RS_ATTR_SYSTEM
+                : !strcmp(n, "archive")  ? RS_ATTR_ARCHIVE
+                : !strcmp(n, "readonly") ? RS_ATTR_READONLY
+                                         : 0;
+      }
+      ck_assert(e->attrs_known);
+      ck_assert_msg((e->attrs & 0x27u) == want, "%s attrs %x, answer %x", path, e->attrs, want);
       if (!fat) {
         time_eq("si_crtime", path, &e->raw.si_crtime, json_object_get(si, "crtime"));
         time_eq("si_atime", path, &e->raw.si_atime, json_object_get(si, "atime"));
@@ -858,20 +987,6 @@ START_TEST(fixture_answers)
         time_eq("fn_mtime", path, &e->raw.fn_mtime, json_object_get(fn, "mtime"));
         time_eq("fn_atime", path, &e->raw.fn_atime, json_object_get(fn, "atime"));
         time_eq("fn_ctime", path, &e->raw.fn_ctime, json_object_get(fn, "ctime"));
-        uint32_t want = 0;
-        size_t k;
-        json_t *at;
-        json_array_foreach(json_object_get(a, "attrs"), k, at) {
-          const char *n = json_string_value(at);
-          want |= !strcmp(n, "hidden")     ? RS_ATTR_HIDDEN
-                  : !strcmp(n, "system")   ? RS_ATTR_SYSTEM
-                  : !strcmp(n, "archive")  ? RS_ATTR_ARCHIVE
-                  : !strcmp(n, "readonly") ? RS_ATTR_READONLY
-                                           : 0;
-        }
-        ck_assert(e->attrs_known);
-        ck_assert_msg((e->attrs & 0x27u) == want, "%s attrs %x, answer %x", path, e->attrs,
-                      want);
       } else {
         ck_assert(e->raw.fat_local);
       }
@@ -897,6 +1012,7 @@ Suite *rs_suite_fswalk(void)
   tcase_add_loop_test(tc, fls_oracle_e01, 0, 2);
   tcase_add_loop_test(tc, fat6_deleted, 0, N_FAT6);
   tcase_add_test(tc, fat6_dfxml);
+  tcase_add_loop_test(tc, fat_attrs_istat, 0, 2);
   tcase_add_loop_test(tc, e01_dfxml, 0, 2);
   tcase_add_loop_test(tc, deterministic_and_ordered, 0, 2);
   tcase_add_test(tc, early_stop_and_args);

@@ -29,7 +29,10 @@ struct rs_fsentry {
   bool is_dir;
   bool orphan;
   uint64_t size;
-  uint32_t dos_attrs;       /* RS_ATTR_*, 0 if unknown */
+  uint32_t dos_attrs;       /* RS_ATTR_* and the other bits as stored: NTFS the
+                               $SI flags (u32), FAT the directory entry's
+                               attribute byte (0x10 directory, 0x08 volume
+                               label ...); 0 if unknown */
   bool attrs_known;
   /* NTFS: $STANDARD_INFORMATION (si_*) and $FILE_NAME (fn_*) times, 100 ns.
    * FAT: si_* hold the stored times as TSK gives them (see fat_local). */
@@ -57,11 +60,13 @@ struct rs_fswalk_stats {
 enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
                       struct rs_fswalk_stats *stats, struct rs_diag *d);
 
-/* DOS attributes (RS_ATTR_* and the other $STANDARD_INFORMATION flag bits,
- * raw u32 at offset 32) of NTFS entry inum, read from its MFT record. The
- * walk already fills dos_attrs/attrs_known from the record it loads anyway;
- * this is for callers holding only an inum. RS_E_UNSUPPORTED on FAT,
- * RS_E_CORRUPT when the record or its $SI cannot be read; *attrs = 0 then. */
+/* DOS attributes of entry inum: NTFS, RS_ATTR_* and the other
+ * $STANDARD_INFORMATION flag bits (raw u32 at offset 32) read from its MFT
+ * record; FAT12/16/32, the attribute byte (offset 11) of the directory entry
+ * TSK numbers inum. The walk already fills dos_attrs/attrs_known; this is
+ * for callers holding only an inum. RS_E_UNSUPPORTED on other file systems
+ * (exFAT), RS_E_CORRUPT when the record, its $SI or the directory entry
+ * cannot be read; *attrs = 0 then. */
 enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
                              struct rs_diag *d);
 

@@ -73,6 +73,7 @@ struct walk {
   uint64_t first_bad;
   bool nomem, limit;
   struct rs_fswalk_stats *st;
+  struct fat_geo *geo; /* FAT: where directory entries are, NULL if unknown */
 };
 
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -558,6 +559,91 @@ static enum rs_err ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct
   return rc;
 }
 
+/* ---- FAT directory entries ----
+ * TSK numbers a FAT entry by the position of its 32-byte directory entry
+ * (tsk/fs/tsk_fatfs.h, FATFS_INODE_2_SECT and FATFS_INODE_2_OFF): entry
+ * i >= 3 is in sector firstdatasect + (i - 3) / (ssize / 32), at byte
+ * ((i - 3) % (ssize / 32)) * 32 of it, where firstdatasect = reserved
+ * sectors + FATs * sectors per FAT (the root directory on FAT12/16, the
+ * first cluster on FAT32). 2 is the root (no entry); the virtual $MBR/$FAT
+ * files lie past the last sector. The fields are in TSK's private
+ * FATFS_INFO, so they are read from the boot sector as TSK reads them. */
+#define RS_FAT_FIRST_NORMINO 3u
+#define RS_FAT_DENTRY 32u
+#define RS_FAT_ATTR_LFN 0x0Fu
+#define RS_FAT_ATTR_DIR 0x10u
+
+struct fat_geo {
+  uint32_t ssize;     /* bytes per sector (TSK's block size on FAT) */
+  uint64_t firstdata; /* first sector of the data area */
+  uint64_t cached;    /* sector held in buf, UINT64_MAX for none */
+  uint8_t buf[4096];
+};
+
+static bool fat_geo_init(TSK_FS_INFO *fs, struct fat_geo *g)
+{
+  if (!(fs->ftype & (TSK_FS_TYPE_FAT12 | TSK_FS_TYPE_FAT16 | TSK_FS_TYPE_FAT32)))
+    return false; /* exFAT: other entries, other numbering */
+  /* TSK takes the backup boot sector (sector 6) when sector 0 is not a
+   * valid one; the size check below keeps us on the one TSK used. */
+  unsigned isz = fs->img_info && fs->img_info->sector_size ? fs->img_info->sector_size : 512;
+  for (int k = 0; k < 2; k++) {
+    uint8_t b[512];
+    if (tsk_fs_read(fs, (TSK_OFF_T)(k ? 6u * isz : 0), (char *)b, sizeof b) !=
+        (ssize_t)sizeof b)
+      continue;
+    unsigned ssize = (unsigned)b[11] | ((unsigned)b[12] << 8);
+    unsigned rsvd = (unsigned)b[14] | ((unsigned)b[15] << 8);
+    unsigned nfat = b[16];
+    uint32_t spf = (uint32_t)b[22] | ((uint32_t)b[23] << 8);
+    if (spf == 0)
+      spf = rd32(b + 36); /* FAT32 */
+    if (b[510] != 0x55 || b[511] != 0xAA || ssize != fs->block_size || ssize < 512 ||
+        ssize > sizeof g->buf || (ssize & (ssize - 1)) || nfat == 0 || spf == 0)
+      continue;
+    uint64_t fd = rsvd + (uint64_t)nfat * spf;
+    if (fd >= fs->block_count)
+      continue;
+    g->ssize = ssize;
+    g->firstdata = fd;
+    g->cached = UINT64_MAX;
+    return true;
+  }
+  tsk_error_reset();
+  return false;
+}
+
+/* The DOS attribute byte (offset 11) of the directory entry TSK numbers
+ * inum, when that entry is the one TSK made the metadata from: not a
+ * long-name slot, the directory bit as TSK read it, and for a file the
+ * size TSK gives. Deleted entries keep the byte (only byte 0 changes). */
+static bool fat_attr(TSK_FS_INFO *fs, struct fat_geo *g, uint64_t inum, bool dir,
+                     uint64_t size, uint8_t *attr)
+{
+  if (inum < RS_FAT_FIRST_NORMINO)
+    return false;
+  uint64_t per = g->ssize / RS_FAT_DENTRY;
+  uint64_t sect = (inum - RS_FAT_FIRST_NORMINO) / per + g->firstdata;
+  if (sect >= fs->block_count)
+    return false;
+  if (sect != g->cached) {
+    if (tsk_fs_read(fs, (TSK_OFF_T)(sect * g->ssize), (char *)g->buf, g->ssize) !=
+        (ssize_t)g->ssize) {
+      g->cached = UINT64_MAX;
+      tsk_error_reset();
+      return false;
+    }
+    g->cached = sect;
+  }
+  const uint8_t *e = g->buf + ((inum - RS_FAT_FIRST_NORMINO) % per) * RS_FAT_DENTRY;
+  uint8_t a = e[11];
+  if ((a & RS_FAT_ATTR_LFN) == RS_FAT_ATTR_LFN || ((a & RS_FAT_ATTR_DIR) != 0) != dir ||
+      (!dir && rd32(e + 28) != size))
+    return false;
+  *attr = a;
+  return true;
+}
+
 /* FAT: one directory walk, orphans included ($OrphanFiles). */
 static TSK_WALK_RET_ENUM fat_dir_cb(TSK_FS_FILE *f, const char *ppath, void *arg)
 {
@@ -588,6 +674,12 @@ static TSK_WALK_RET_ENUM fat_dir_cb(TSK_FS_FILE *f, const char *ppath, void *arg
     r->flags |= RF_ALLOC;
   if (f->name->type == TSK_FS_NAME_TYPE_DIR)
     r->flags |= RF_DIR;
+  uint8_t attr;
+  if (w->geo && f->meta &&
+      fat_attr(w->fs, w->geo, r->inum, m->type == TSK_FS_META_TYPE_DIR, r->size, &attr)) {
+    r->dos_attrs = attr;
+    r->flags |= RF_ATTRS;
+  }
   r->nnames = 1;
   struct name *n = name_new(w, (uint32_t)(w->nrec - 1));
   if (!n)
@@ -747,8 +839,11 @@ enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
   char where[64];
   snprintf(where, sizeof where, "volume at byte %lld", (long long)fs->offset);
 
+  struct fat_geo geo;
   if (w.fat) {
     tsk_error_reset();
+    if (fat_geo_init(fs, &geo))
+      w.geo = &geo;
     if (tsk_fs_dir_walk(fs, fs->root_inum,
                         TSK_FS_DIR_WALK_FLAG_RECURSE | TSK_FS_DIR_WALK_FLAG_ALLOC |
                             TSK_FS_DIR_WALK_FLAG_UNALLOC,
@@ -819,10 +914,35 @@ enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
   if (!fs || !attrs)
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_fsentry_attrs: NULL argument");
   *attrs = 0;
-  if (!TSK_FS_TYPE_ISNTFS(fs->ftype))
+  bool fat = (fs->ftype & (TSK_FS_TYPE_FAT12 | TSK_FS_TYPE_FAT16 | TSK_FS_TYPE_FAT32)) != 0;
+  if (!TSK_FS_TYPE_ISNTFS(fs->ftype) && !fat)
     return rs_diag_set(d, RS_E_UNSUPPORTED, "fswalk",
-                       "DOS attributes are only read on NTFS");
+                       "DOS attributes are only read on NTFS and FAT12/16/32");
   tsk_error_reset();
+  if (fat) {
+    struct fat_geo g;
+    if (!fat_geo_init(fs, &g))
+      return rs_diag_set(d, RS_E_CORRUPT, "fswalk", "FAT boot sector not usable");
+    TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, inum);
+    if (!f || !f->meta) {
+      tsk_fs_file_close(f);
+      enum rs_err e = rs_diag_set(d, RS_E_CORRUPT, "fswalk", "FAT directory entry %llu: %s",
+                                  (unsigned long long)inum, tsk_msg());
+      tsk_error_reset();
+      return e;
+    }
+    uint8_t a;
+    bool ok = fat_attr(fs, &g, inum, f->meta->type == TSK_FS_META_TYPE_DIR,
+                       f->meta->size > 0 ? (uint64_t)f->meta->size : 0, &a);
+    tsk_fs_file_close(f);
+    tsk_error_reset();
+    if (!ok)
+      return rs_diag_set(d, RS_E_CORRUPT, "fswalk",
+                         "FAT directory entry %llu has no readable attribute byte",
+                         (unsigned long long)inum);
+    *attrs = a;
+    return RS_OK;
+  }
   TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, inum);
   if (!f)
     return rs_diag_set(d, RS_E_CORRUPT, "fswalk", "MFT entry %llu: %s",

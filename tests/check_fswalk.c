@@ -766,6 +766,48 @@ START_TEST(overlap_follows_runs)
 }
 END_TEST
 
+/* ---- invalid UTF-16 in NTFS names ---- */
+
+/* TSK's lenient UTF-16 conversion writes '^' for a lone surrogate and loses
+ * the unit after it (istat shows "TFTP<^g src=..."). The walk decodes the
+ * $FILE_NAME itself: every unit kept, a lone surrogate in WTF-8 (three
+ * bytes ED xx xx, invalid UTF-8, so each output escapes them), a valid
+ * pair as its code point. Nothing else changes. */
+START_TEST(ntfs_invalid_utf16_names)
+{
+  const char *img = rs_t_surrogate_image();
+  const char *orig = rs_t_scenario_raw("w2k-hostile-names");
+  struct vol v, o;
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 2048 * 512));
+  ck_assert(vol_open(&o, orig, TSK_IMG_TYPE_RAW, 2048 * 512));
+  struct coll c = {0}, co = {0};
+  struct rs_fswalk_stats st, sto;
+  walk_into(v.fs, &c, &st);
+  walk_into(o.fs, &co, &sto);
+  ck_assert_uint_eq(c.n, co.n);
+  ck_assert_uint_eq(st.unreadable, 0);
+  unsigned seen = 0;
+  for (size_t i = 0; i < c.n; i++) {
+    const struct ent *e = &c.v[i];
+    ck_assert_uint_eq(e->inum, co.v[i].inum);
+    if (e->inum == 92) {
+      ck_assert_str_eq(e->path, "/Inetpub/scripts/" RS_T_SUR92);
+      seen |= 1;
+    } else if (e->inum == 93) {
+      ck_assert_str_eq(e->path, "/Inetpub/scripts/" RS_T_SUR93);
+      seen |= 2;
+    } else {
+      ck_assert_str_eq(e->path, co.v[i].path);
+    }
+  }
+  ck_assert_uint_eq(seen, 3);
+  coll_free(&c);
+  coll_free(&co);
+  vol_close(&v);
+  vol_close(&o);
+}
+END_TEST
+
 /* ---- damaged volumes: the walk returns and reports the rest ---- */
 
 /* Corrupts a copy of the NTFS image: mode 0 zeroes MFT record 28 (tracking.log,
@@ -1018,6 +1060,7 @@ Suite *rs_suite_fswalk(void)
   tcase_add_test(tc, early_stop_and_args);
   tcase_add_test(tc, stream_chunks);
   tcase_add_test(tc, overlap_follows_runs);
+  tcase_add_test(tc, ntfs_invalid_utf16_names);
   suite_add_tcase(s, tc);
   TCase *tb = tcase_create("damaged");
   tcase_set_timeout(tb, 60);

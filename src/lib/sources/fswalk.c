@@ -131,15 +131,30 @@ static struct rs_time rtime(int64_t t, uint8_t digits)
   return rs_time_from_unix(s, (uint32_t)r * 100u, digits);
 }
 
-/* UTF-16LE -> UTF-8 for short names (ASCII/OEM in practice). Unpaired
- * surrogates become U+FFFD. out must hold 3*n+1 bytes. */
+/* NTFS names: UTF-16LE -> UTF-8, or WTF-8 where the UTF-16 is not valid.
+ * Surrogate pairs become one 4-byte sequence; a lone surrogate (U+D800..
+ * U+DFFF not in a pair) is encoded like any other BMP unit, three bytes
+ * ED A0..BF 80..BF. Those bytes are not UTF-8, so every output's escaping
+ * shows them as \xNN (docs/formats.md) and no unit is dropped or merged
+ * with its neighbour (TSK's lenient conversion writes '^' and loses the
+ * unit after it). out must hold 3*n+1 bytes. */
 static size_t utf16le_to_utf8(const uint8_t *p, size_t n, char *out)
 {
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t c = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
-    if (c >= 0xD800 && c <= 0xDFFF)
-      c = 0xFFFD;
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
+      uint32_t lo = (uint32_t)p[2 * i + 2] | ((uint32_t)p[2 * i + 3] << 8);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+        i++;
+        out[o++] = (char)(0xF0 | (c >> 18));
+        out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
+        out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[o++] = (char)(0x80 | (c & 0x3F));
+        continue;
+      }
+    }
     if (c < 0x80) {
       out[o++] = (char)c;
     } else if (c < 0x800) {
@@ -235,9 +250,30 @@ static void note_gap(struct walk *w, uint64_t lo, uint64_t hi)
   }
 }
 
+/* One $FILE_NAME attribute of a record, as stored (points into TSK's
+ * copy of the resident attribute). */
+struct fname {
+  const uint8_t *u16; /* the name, UTF-16LE units */
+  size_t len;         /* units */
+  uint64_t par;
+  uint32_t par_seq;
+  bool dos;           /* DOS namespace (8.3 only) */
+};
+/* $FILE_NAMEs read per record; more (hard links) keep TSK's names. */
+#define RS_FNAME_MAX 64
+
+static size_t nlong2(const TSK_FS_META *m)
+{
+  size_t n = 0;
+  for (const TSK_FS_META_NAME_LIST *nl = m->name2; nl; nl = nl->next)
+    n++;
+  return n;
+}
+
 /* NTFS: copies one entry: long names from TSK's name2 list (TSK 4.11 already
- * leaves out DOS-namespace $FILE_NAMEs there), the DOS names and $SI flags
- * from the attributes TSK loaded for this record anyway. */
+ * leaves out DOS-namespace $FILE_NAMEs there), their text decoded from the
+ * $FILE_NAME's own UTF-16; the DOS names and $SI flags from the attributes
+ * TSK loaded for this record anyway. */
 static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
 {
   struct walk *w = arg;
@@ -268,14 +304,71 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
   r->t[T_FN_A] = ticks(m->time2.ntfs.fn_atime, (uint64_t)m->time2.ntfs.fn_atime_nano);
   r->t[T_FN_C] = ticks(m->time2.ntfs.fn_ctime, (uint64_t)m->time2.ntfs.fn_ctime_nano);
 
-  size_t first = w->nname;
-  for (TSK_FS_META_NAME_LIST *nl = m->name2; nl; nl = nl->next) {
+  /* The record's $FILE_NAMEs as stored, in the order of TSK's attribute
+   * list, which is the order TSK read them in (resident attributes keep
+   * their relative order there): so the non-DOS ones line up with name2. */
+  struct fname fn[RS_FNAME_MAX];
+  size_t nfn = 0, nlongfn = 0;
+  bool fn_all = true; /* every $FILE_NAME was read and classified */
+  if (m->attr) {
+    for (const TSK_FS_ATTR *a = m->attr->head; a; a = a->next) {
+      if (!(a->flags & TSK_FS_ATTR_INUSE) || (a->flags & TSK_FS_ATTR_NONRES) || !a->rd.buf)
+        continue;
+      size_t blen = a->rd.buf_size;
+      if (a->size >= 0 && (uint64_t)a->size < blen)
+        blen = (size_t)a->size;
+      const uint8_t *b = a->rd.buf;
+      if (a->type == TSK_FS_ATTR_TYPE_NTFS_SI && blen >= 36) {
+        r->dos_attrs = rd32(b + 32);
+        r->flags |= RF_ATTRS;
+      } else if (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME) {
+        size_t ulen = blen >= 66 ? b[64] : 0;
+        if (blen < 66 || 66 + 2 * ulen > blen || nfn == RS_FNAME_MAX) {
+          fn_all = false;
+          continue;
+        }
+        struct fname *x = &fn[nfn++];
+        x->u16 = b + 66;
+        x->len = ulen;
+        x->par = rd48(b);
+        x->par_seq = (uint32_t)b[6] | ((uint32_t)b[7] << 8);
+        x->dos = b[65] == 2;
+        nlongfn += !x->dos;
+      }
+    }
+  }
+
+  /* Long names: TSK's name2, each taken from its own $FILE_NAME's UTF-16
+   * (utf16le_to_utf8: nothing lost on invalid UTF-16) when the lists line
+   * up: same count, same parent, and TSK's text up to its first '^' (its
+   * mark for what it could not convert) starts ours. Otherwise TSK's. */
+  size_t first = w->nname, k = 0, fi = 0;
+  bool aligned = fn_all && nlongfn == nlong2(m);
+  char tmp[3 * 255 + 1];
+  for (TSK_FS_META_NAME_LIST *nl = m->name2; nl; nl = nl->next, k++) {
     struct name *n = name_new(w, ri);
     if (!n)
       return TSK_WALK_STOP;
-    n->name = arena_add(w, nl->name, strnlen(nl->name, sizeof nl->name));
+    const char *tn = nl->name;
+    size_t tl = strnlen(tn, sizeof nl->name);
     n->par_inum = nl->par_inode;
     n->par_seq = nl->par_seq;
+    while (aligned && fi < nfn && fn[fi].dos)
+      fi++;
+    const char *use = tn;
+    size_t ul = tl;
+    if (aligned && fi < nfn) {
+      const struct fname *x = &fn[fi++];
+      size_t l = utf16le_to_utf8(x->u16, x->len, tmp);
+      const char *caret = memchr(tn, '^', tl);
+      size_t keep = caret ? (size_t)(caret - tn) : tl;
+      if (x->par == nl->par_inode && x->par_seq == nl->par_seq && keep <= l &&
+          !memcmp(tmp, tn, keep)) {
+        use = tmp;
+        ul = l;
+      }
+    }
+    n->name = arena_add(w, use, ul);
     if (n->name == RS_NONE)
       return TSK_WALK_STOP;
   }
@@ -294,32 +387,17 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
   r = &w->recs[ri]; /* names/arena growth never moves recs, but be plain */
   r->nnames = (uint16_t)(nlong > UINT16_MAX ? UINT16_MAX : nlong);
 
-  if (m->attr) {
-    for (const TSK_FS_ATTR *a = m->attr->head; a; a = a->next) {
-      if (!(a->flags & TSK_FS_ATTR_INUSE) || (a->flags & TSK_FS_ATTR_NONRES) || !a->rd.buf)
-        continue;
-      size_t blen = a->rd.buf_size;
-      if (a->size >= 0 && (uint64_t)a->size < blen)
-        blen = (size_t)a->size;
-      const uint8_t *b = a->rd.buf;
-      if (a->type == TSK_FS_ATTR_TYPE_NTFS_SI && blen >= 36) {
-        r->dos_attrs = rd32(b + 32);
-        r->flags |= RF_ATTRS;
-      } else if (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME && blen >= 66 && b[65] == 2) {
-        size_t ulen = b[64];
-        if (66 + 2 * ulen > blen || ulen == 0)
-          continue;
-        char tmp[3 * 255 + 1];
-        size_t l = utf16le_to_utf8(b + 66, ulen, tmp);
-        uint64_t par = rd48(b);
-        /* Pair with the long name in the same directory (or the only one). */
-        for (size_t i = first; i < w->nname; i++) {
-          struct name *n = &w->names[i];
-          if (n->shrt == RS_NONE && (n->par_inum == par || nlong == 1)) {
-            n->shrt = arena_add(w, tmp, l);
-            break;
-          }
-        }
+  /* DOS names: the short name of the long name in the same directory (or
+   * of the only one). */
+  for (size_t j = 0; j < nfn; j++) {
+    if (!fn[j].dos || fn[j].len == 0)
+      continue;
+    size_t l = utf16le_to_utf8(fn[j].u16, fn[j].len, tmp);
+    for (size_t i = first; i < w->nname; i++) {
+      struct name *n = &w->names[i];
+      if (n->shrt == RS_NONE && (n->par_inum == fn[j].par || nlong == 1)) {
+        n->shrt = arena_add(w, tmp, l);
+        break;
       }
     }
   }

@@ -1026,7 +1026,7 @@ START_TEST(invalid_utf16_name_every_output)
       {"timeline.body",
        "|C:/Inetpub/scripts/TFTP<\\xed\\xa0\\x80mg src=x onerror=alert(1)>\\x7c\\xed\\xb0\\x80|92|"},
       {"timeline-full.body",
-       "|C:/Inetpub/scripts/TFTP<\\xed\\xa0\\x80mg src=x onerror=alert(1)>\\x7c\\xed\\xb0\\x80|92|"},
+       "|C:/Inetpub/scripts/TFTP<\\xed\\xa0\\x80mg src=x onerror=alert(1)>\\x7c\\xed\\xb0\\x80|92-128-2|"},
       {"report.json", "\"C:\\\\Inetpub\\\\scripts\\\\TFTP<\\\\xed\\\\xa0\\\\x80mg src=x "
                       "onerror=alert(1)>|\\\\xed\\\\xb0\\\\x80\""},
       {"timeline.jsonl", "TFTP<\\\\xed\\\\xa0\\\\x80mg src=x onerror=alert(1)>|\\\\xed\\\\xb0\\\\x80"},

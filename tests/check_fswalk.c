@@ -766,6 +766,103 @@ START_TEST(overlap_follows_runs)
 }
 END_TEST
 
+/* ---- streams and virtual entries (what fls -m lists) ---- */
+
+struct strm_probe {
+  uint64_t inum;
+  char got[1024]; /* "type-id[:name]=size ..." then " fn=id/size" */
+};
+
+static int strm_cb(const struct rs_fsentry *e, void *arg)
+{
+  struct strm_probe *p = arg;
+  if (e->inum != p->inum)
+    return 0;
+  size_t k = 0;
+  for (size_t i = 0; i < e->nstreams; i++)
+    k += (size_t)snprintf(p->got + k, sizeof p->got - k, "%s%u-%u%s%s=%llu", i ? " " : "",
+                          (unsigned)e->streams[i].type, (unsigned)e->streams[i].id,
+                          e->streams[i].name ? ":" : "", e->streams[i].name ? e->streams[i].name : "",
+                          (unsigned long long)e->streams[i].size);
+  if (e->fn_attr)
+    snprintf(p->got + k, sizeof p->got - k, " fn=%u/%llu", (unsigned)e->fn_id,
+             (unsigned long long)e->fn_size);
+  return 0;
+}
+
+struct virt_list {
+  char s[512];
+  size_t n;
+};
+
+static int virt_cb(const struct rs_fsentry *e, void *arg)
+{
+  struct virt_list *v = arg;
+  ck_assert(e->is_virtual);
+  ck_assert(!e->si_mtime.set);
+  size_t k = strlen(v->s);
+  snprintf(v->s + k, sizeof v->s - k, "%s%llu %s%s", v->n++ ? ", " : "",
+           (unsigned long long)e->inum, e->path, e->is_dir ? "/" : "");
+  return 0;
+}
+
+/* Attribute ids and sizes as fls -m prints them for DFTT #7:
+ * mult1.dat|32-128-3 (3801), mult1.dat:ADS|32-128-6 (1234),
+ * mult1.dat ($FILE_NAME)|32-48-2 (84); $Secure has no unnamed $DATA;
+ * dir1|33-144-1 is the $I30 index (no stream name). */
+START_TEST(streams_and_virtual)
+{
+  static const struct {
+    uint64_t inum;
+    const char *want;
+  } ntfs[] = {
+      {32, "128-3=3801 128-6:ADS=1234 fn=2/84"},
+      {9, "128-8:$SDS=263140 144-11:$SDH=56 144-5:$SII=288 fn=7/80"},
+      {33, "144-1=48 fn=2/74"},
+      {8, "128-2=0 128-1:$Bad=6160384 fn=3/82"},
+  };
+  const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
+  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  struct vol v;
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
+  for (size_t i = 0; i < sizeof ntfs / sizeof ntfs[0]; i++) {
+    struct strm_probe p = {.inum = ntfs[i].inum};
+    ck_assert_int_eq(rs_fswalk(v.fs, strm_cb, &p, NULL, NULL), RS_OK);
+    /* the order of $Secure's attributes is TSK's; compare as a set */
+    char a[1024], b[1024];
+    snprintf(a, sizeof a, " %s ", p.got);
+    snprintf(b, sizeof b, "%s", ntfs[i].want);
+    size_t words = 0;
+    for (char *t = strtok(b, " "); t; t = strtok(NULL, " "), words++) {
+      char w[200];
+      snprintf(w, sizeof w, " %s ", t);
+      ck_assert_msg(strstr(a, w), "entry %llu: %s not in \"%s\"",
+                    (unsigned long long)ntfs[i].inum, t, p.got);
+    }
+    size_t have = 0;
+    for (char *c = p.got; *c; c++)
+      have += *c == ' ';
+    ck_assert_uint_eq(have + 1, words);
+  }
+  struct virt_list vl = {.n = 0};
+  ck_assert_int_eq(rs_fsvirtual(v.fs, virt_cb, &vl, NULL), RS_OK);
+  ck_assert_str_eq(vl.s, "39 /$OrphanFiles/");
+  vol_close(&v);
+  /* FAT: no streams; $MBR, $FAT1, $FAT2 and $OrphanFiles, as fls lists them */
+  img = unpack_zip("images/6-undel-fat.zip", FAT6);
+  RS_T_SKIP_IF(!img, "6-undel-fat.zip not available");
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
+  struct strm_probe p = {.inum = 4};
+  ck_assert_int_eq(rs_fswalk(v.fs, strm_cb, &p, NULL, NULL), RS_OK);
+  ck_assert_str_eq(p.got, "");
+  memset(&vl, 0, sizeof vl);
+  ck_assert_int_eq(rs_fsvirtual(v.fs, virt_cb, &vl, NULL), RS_OK);
+  ck_assert_str_eq(vl.s, "191619 /$MBR, 191620 /$FAT1, 191621 /$FAT2, 191622 /$OrphanFiles/");
+  ck_assert_int_eq(rs_fsvirtual(NULL, virt_cb, &vl, NULL), RS_E_USAGE);
+  vol_close(&v);
+}
+END_TEST
+
 /* ---- invalid UTF-16 in NTFS names ---- */
 
 /* TSK's lenient UTF-16 conversion writes '^' for a lone surrogate and loses
@@ -1061,6 +1158,7 @@ Suite *rs_suite_fswalk(void)
   tcase_add_test(tc, stream_chunks);
   tcase_add_test(tc, overlap_follows_runs);
   tcase_add_test(tc, ntfs_invalid_utf16_names);
+  tcase_add_test(tc, streams_and_virtual);
   suite_add_tcase(s, tc);
   TCase *tb = tcase_create("damaged");
   tcase_set_timeout(tb, 60);

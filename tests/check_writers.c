@@ -541,7 +541,7 @@ START_TEST(body_mactime)
   ck_assert_ptr_nonnull(strstr(out, "Mon Nov 20 2000 14:21:07,120592,..cb"));
   ck_assert_ptr_nonnull(strstr(out, "Tue Dec 07 1999 12:00:00,236304,m..."));
   ck_assert_ptr_nonnull(strstr(out, "Sun Aug 05 2001 06:35:40,4096,macb,r/rrwxrwxrwx,0,0,77,\"D:/wwwroot/up\\x0aload\\x7c"));
-  ck_assert_ptr_nonnull(strstr(out, "TFTP<script>alert(1)</script>\\x7cx (deleted) ($FILE_NAME)"));
+  ck_assert_ptr_nonnull(strstr(out, "TFTP<script>alert(1)</script>\\x7cx ($FILE_NAME) (deleted)"));
   free(out);
   free(b);
   json_decref(r);

@@ -26,10 +26,10 @@
 #define RS_T_UNSET INT64_MIN
 #define RS_ORPHAN_DIR "/$OrphanFiles"
 
-enum { RF_ALLOC = 1, RF_DIR = 2, RF_ATTRS = 4 };
+enum { RF_ALLOC = 1, RF_DIR = 2, RF_ATTRS = 4, RF_FN = 8, RF_S1 = 16, RF_S1_IDX = 32 };
 enum { T_SI_CR, T_SI_M, T_SI_A, T_SI_C, T_FN_CR, T_FN_M, T_FN_A, T_FN_C, T_N };
 
-/* One metadata entry; about 100 bytes. Times are 100 ns ticks since 1970 so
+/* One metadata entry; 112 bytes. Times are 100 ns ticks since 1970 so
  * NTFS (100 ns) and FAT (10 ms at best) are both exact. */
 struct rec {
   uint64_t inum;
@@ -42,6 +42,19 @@ struct rec {
   uint8_t flags;     /* RF_* */
   uint8_t state;     /* path memo state for directories, see resolve() */
   uint32_t path;     /* directory: arena offset of its full path once resolved */
+  uint32_t strm0;    /* NTFS: first index in strms[] */
+  uint16_t nstrm;
+  uint16_t fn_id;    /* NTFS: id of the $FILE_NAME of the fn_* times (RF_FN) */
+  uint16_t fn_size;  /* and its size */
+  uint16_t s1_id;    /* RF_S1: the only stream, held here, not in strms[] */
+};
+
+/* One $DATA or $INDEX_ROOT attribute of an NTFS entry (rs_fsstream). */
+struct strm {
+  uint64_t size;
+  uint32_t name;     /* arena offset of the stream name, RS_NONE for none */
+  uint16_t type;
+  uint16_t id;
 };
 
 /* One name of an entry (NTFS: one per non-DOS $FILE_NAME; FAT: one per
@@ -74,6 +87,10 @@ struct walk {
   bool nomem, limit;
   struct rs_fswalk_stats *st;
   struct fat_geo *geo; /* FAT: where directory entries are, NULL if unknown */
+  struct strm *strms;
+  size_t nstrm, capstrm;
+  struct rs_fsstream *out; /* emission scratch for one entry's streams */
+  struct rs_fsstream s1;   /* the same for an entry with one stream (RF_S1) */
 };
 
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -216,6 +233,7 @@ static struct rec *rec_new(struct walk *w, const TSK_FS_META *m)
     r->t[i] = RS_T_UNSET;
   r->name0 = (uint32_t)w->nname;
   r->path = RS_NONE;
+  r->strm0 = (uint32_t)w->nstrm;
   return r;
 }
 
@@ -261,6 +279,59 @@ struct fname {
 };
 /* $FILE_NAMEs read per record; more (hard links) keep TSK's names. */
 #define RS_FNAME_MAX 64
+
+static bool strm_push(struct walk *w, uint16_t type, uint16_t id, uint32_t name, uint64_t size)
+{
+  if (w->nstrm >= RS_NONE - 1) {
+    w->limit = true;
+    return false;
+  }
+  if (!grow((void **)&w->strms, &w->capstrm, w->nstrm + 1, sizeof(struct strm))) {
+    w->nomem = true;
+    return false;
+  }
+  struct strm *s = &w->strms[w->nstrm++];
+  s->size = size;
+  s->type = type;
+  s->id = id;
+  s->name = name;
+  return true;
+}
+
+/* Notes one $DATA / $INDEX_ROOT attribute of record r. The usual case, one
+ * unnamed stream as large as the entry, is held in the record itself
+ * (RF_S1); a second stream moves it to strms[] first, so a record's streams
+ * stay contiguous there (records are filled one after the other). */
+static bool strm_add(struct walk *w, struct rec *r, const TSK_FS_ATTR *a)
+{
+  if (r->nstrm == UINT16_MAX)
+    return true; /* more is not a real record */
+  uint64_t size = a->size > 0 ? (uint64_t)a->size : 0;
+  uint32_t name = RS_NONE;
+  size_t nl = a->name ? strnlen(a->name, a->name_size) : 0;
+  if (nl && !(a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT && nl == 4 && !memcmp(a->name, "$I30", 4))) {
+    name = arena_add(w, a->name, nl);
+    if (name == RS_NONE)
+      return false;
+  }
+  if (r->nstrm == 0 && name == RS_NONE && size == r->size) {
+    r->flags |= RF_S1 | (a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT ? RF_S1_IDX : 0);
+    r->s1_id = a->id;
+    r->nstrm = 1;
+    return true;
+  }
+  if (r->flags & RF_S1) {
+    uint16_t t1 = (r->flags & RF_S1_IDX) ? TSK_FS_ATTR_TYPE_NTFS_IDXROOT
+                                         : TSK_FS_ATTR_TYPE_NTFS_DATA;
+    r->flags &= (uint8_t)~(RF_S1 | RF_S1_IDX);
+    if (!strm_push(w, t1, r->s1_id, RS_NONE, r->size))
+      return false;
+  }
+  if (!strm_push(w, (uint16_t)a->type, a->id, name, size))
+    return false;
+  r->nstrm++;
+  return true;
+}
 
 static size_t nlong2(const TSK_FS_META *m)
 {
@@ -312,7 +383,21 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
   bool fn_all = true; /* every $FILE_NAME was read and classified */
   if (m->attr) {
     for (const TSK_FS_ATTR *a = m->attr->head; a; a = a->next) {
-      if (!(a->flags & TSK_FS_ATTR_INUSE) || (a->flags & TSK_FS_ATTR_NONRES) || !a->rd.buf)
+      if (!(a->flags & TSK_FS_ATTR_INUSE))
+        continue;
+      if (a->type == TSK_FS_ATTR_TYPE_NTFS_DATA || a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT) {
+        /* what fls -m lists: "path:name" unless unnamed or a $I30 index */
+        if (!strm_add(w, r, a))
+          return TSK_WALK_STOP;
+        continue;
+      }
+      if (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME && a->id == m->time2.ntfs.fn_id &&
+          !(r->flags & RF_FN)) {
+        r->flags |= RF_FN;
+        r->fn_id = a->id;
+        r->fn_size = (uint16_t)(a->size > 0 && a->size < UINT16_MAX ? a->size : 0);
+      }
+      if ((a->flags & TSK_FS_ATTR_NONRES) || !a->rd.buf)
         continue;
       size_t blen = a->rd.buf_size;
       if (a->size >= 0 && (uint64_t)a->size < blen)
@@ -557,6 +642,30 @@ static void fill_entry(struct walk *w, const struct rec *r, struct rs_fsentry *e
   e->fn_atime = rtime(r->t[T_FN_A], dg);
   e->fn_ctime = rtime(r->t[T_FN_C], dg);
   e->fat_local = w->fat;
+  if (r->flags & RF_S1) {
+    w->s1.type = (r->flags & RF_S1_IDX) ? TSK_FS_ATTR_TYPE_NTFS_IDXROOT
+                                        : TSK_FS_ATTR_TYPE_NTFS_DATA;
+    w->s1.id = r->s1_id;
+    w->s1.name = NULL;
+    w->s1.size = r->size;
+    e->streams = &w->s1;
+    e->nstreams = 1;
+  } else if (r->nstrm && w->out) { /* w->out holds the most streams of any entry */
+    for (uint16_t i = 0; i < r->nstrm; i++) {
+      const struct strm *s = &w->strms[r->strm0 + i];
+      w->out[i].type = s->type;
+      w->out[i].id = s->id;
+      w->out[i].name = s->name != RS_NONE ? w->arena + s->name : NULL;
+      w->out[i].size = s->size;
+    }
+    e->streams = w->out;
+    e->nstreams = r->nstrm;
+  }
+  if (r->flags & RF_FN) {
+    e->fn_attr = true;
+    e->fn_id = r->fn_id;
+    e->fn_size = r->fn_size;
+  }
 }
 
 static void count(struct walk *w, const struct rs_fsentry *e)
@@ -576,10 +685,17 @@ static void count(struct walk *w, const struct rs_fsentry *e)
 /* NTFS: path of every long name, callback in (inum, name index) order. */
 static enum rs_err ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct rs_diag *d)
 {
+  size_t most = 1;
+  for (size_t i = 0; i < w->nrec; i++)
+    if (w->recs[i].nstrm > most)
+      most = w->recs[i].nstrm;
+  w->out = malloc(most * sizeof *w->out);
   size_t cap = 4096;
   char *buf = malloc(cap);
-  if (!buf)
+  if (!buf || !w->out) {
+    free(buf);
     return rs_diag_set(d, RS_E_NOMEM, "fswalk", "out of memory building paths");
+  }
   enum rs_err rc = RS_OK;
   for (size_t i = 0; i < w->nrec && rc == RS_OK; i++) {
     struct rec *r = &w->recs[i];
@@ -824,6 +940,8 @@ static enum rs_err fat_emit(struct walk *w, rs_fsentry_cb cb, void *arg)
 
 static void walk_free(struct walk *w)
 {
+  free(w->strms);
+  free(w->out);
   free(w->recs);
   free(w->names);
   free(w->arena);
@@ -983,6 +1101,58 @@ enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
   /* Damaged records are a finding, not a failure: the rest was reported,
    * stats->unreadable says how many, d says which was first. */
   (void)rc;
+  return RS_OK;
+}
+
+/* TSK numbers its virtual entries last: $OrphanFiles is last_inum, FAT's
+ * $MBR, $FAT1, $FAT2 the numbers just below (numfat + 2 in all). */
+#define RS_VIRT_MAX 8
+
+enum rs_err rs_fsvirtual(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg, struct rs_diag *d)
+{
+  if (!fs || !cb)
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_fsvirtual: NULL argument");
+  struct {
+    uint64_t inum, size;
+    bool dir, alloc;
+    char path[2 + TSK_FS_META_NAME_LIST_NSIZE];
+  } v[RS_VIRT_MAX];
+  size_t n = 0;
+  for (uint64_t k = fs->last_inum; n < RS_VIRT_MAX && k >= fs->first_inum; k--) {
+    tsk_error_reset();
+    TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, k);
+    const TSK_FS_META *m = f ? f->meta : NULL;
+    bool virt = m && is_virtual(m) && m->name2;
+    if (virt) {
+      v[n].inum = k;
+      v[n].size = m->size > 0 ? (uint64_t)m->size : 0;
+      v[n].dir = m->type == TSK_FS_META_TYPE_VIRT_DIR;
+      v[n].alloc = (m->flags & TSK_FS_META_FLAG_ALLOC) != 0;
+      snprintf(v[n].path, sizeof v[n].path, "/%.*s", (int)sizeof m->name2->name,
+               m->name2->name);
+      n++;
+    }
+    tsk_fs_file_close(f);
+    if (!virt || k == 0)
+      break;
+  }
+  tsk_error_reset();
+  for (size_t i = n; i-- > 0;) { /* in inum order */
+    struct rs_fsentry e;
+    memset(&e, 0, sizeof e);
+    e.inum = v[i].inum;
+    e.path = v[i].path;
+    e.name = v[i].path + 1;
+    e.allocated = v[i].alloc;
+    e.is_dir = v[i].dir;
+    e.size = v[i].size;
+    e.si_crtime = e.si_mtime = e.si_atime = e.si_ctime = RS_TIME_UNSET;
+    e.fn_crtime = e.fn_mtime = e.fn_atime = e.fn_ctime = RS_TIME_UNSET;
+    e.fat_local = TSK_FS_TYPE_ISFAT(fs->ftype) != 0;
+    e.is_virtual = true;
+    if (cb(&e, arg) != 0)
+      break;
+  }
   return RS_OK;
 }
 

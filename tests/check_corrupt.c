@@ -1049,6 +1049,70 @@ START_TEST(hostile_names_every_output)
 }
 END_TEST
 
+/* A lone UTF-16 surrogate in an NTFS name (testutil: rs_t_surrogate_image):
+ * nothing of the name is lost and the bad unit is visible in every output:
+ * \xNN escapes of its WTF-8 bytes in text, HTML and the body files (not a
+ * doubled backslash: the writers see the bytes, not the JSON form), and
+ * rs_escape_utf8's \xNN text in the JSON outputs. */
+#define SUR92_TXT "TFTP<\\xed\\xa0\\x80mg src=x onerror=alert(1)>|\\xed\\xb0\\x80"
+
+START_TEST(invalid_utf16_name_every_output)
+{
+  const char *img = rs_t_surrogate_image();
+  const char *dir = rs_t_tmpdir();
+  char args[4300], p[4300];
+  snprintf(args, sizeof args, "--json --timeline full --allow-evidence-dir --out-dir '%s/u16'", dir);
+  struct run r = {0};
+  scan_bin(&img, 1, args, &r);
+  ck_assert_int_eq(r.rc, 10);
+  /* JSON (stdout): the invalid bytes as \xNN text, the valid pair as is */
+  const json_t *f92 = NULL, *f93 = NULL;
+  size_t i;
+  json_t *f;
+  json_array_foreach(json_object_get(r.rep, "findings"), i, f) {
+    const char *path = json_string_value(json_object_get(f, "path"));
+    if (path && !strcmp(path, "C:\\Inetpub\\scripts\\" SUR92_TXT))
+      f92 = f;
+    if (path && !strcmp(path, "C:\\Inetpub\\scripts\\" RS_T_SUR93))
+      f93 = f;
+  }
+  ck_assert_msg(f92 != NULL, "no finding with the escaped name");
+  ck_assert_ptr_nonnull(f93);
+  ck_assert_str_eq(json_string_value(json_object_get(f92, "check")), "NIMDA-TFTP");
+  run_free(&r);
+  static const struct {
+    const char *file, *want;
+  } outs[] = {
+      {"report.txt", "C:\\Inetpub\\scripts\\" SUR92_TXT},
+      {"report.html", "TFTP&lt;\\xed\\xa0\\x80mg src=x onerror=alert(1)&gt;|\\xed\\xb0\\x80"},
+      {"timeline.body",
+       "|C:/Inetpub/scripts/TFTP<\\xed\\xa0\\x80mg src=x onerror=alert(1)>\\x7c\\xed\\xb0\\x80|92|"},
+      {"timeline-full.body",
+       "|C:/Inetpub/scripts/TFTP<\\xed\\xa0\\x80mg src=x onerror=alert(1)>\\x7c\\xed\\xb0\\x80|92-128-2|"},
+      {"report.json", "\"C:\\\\Inetpub\\\\scripts\\\\TFTP<\\\\xed\\\\xa0\\\\x80mg src=x "
+                      "onerror=alert(1)>|\\\\xed\\\\xb0\\\\x80\""},
+      {"timeline.jsonl", "TFTP<\\\\xed\\\\xa0\\\\x80mg src=x onerror=alert(1)>|\\\\xed\\\\xb0\\\\x80"},
+  };
+  for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
+    snprintf(p, sizeof p, "%s/u16/%s", dir, outs[k].file);
+    size_t len = 0;
+    char *s = (char *)rs_t_slurp(p, &len);
+    ck_assert_msg(s && len > 0, "%s missing or empty", outs[k].file);
+    ck_assert_msg(strstr(s, outs[k].want), "%s: %s missing", outs[k].file, outs[k].want);
+    /* the raw invalid bytes never reach a file, nor a doubled backslash */
+    ck_assert_msg(!memmem(s, len, "\xed\xa0\x80", 3), "%s: raw WTF-8 bytes", outs[k].file);
+    if (!strstr(outs[k].file, "json"))
+      ck_assert_msg(!strstr(s, "\\\\xed"), "%s: doubled backslash", outs[k].file);
+    free(s);
+  }
+  /* the text report shows the valid pair as the character it is */
+  snprintf(p, sizeof p, "%s/u16/report.txt", dir);
+  char *s = (char *)rs_t_slurp(p, NULL);
+  ck_assert_ptr_nonnull(strstr(s, "TFTP9\"\\x1b[\xf0\x9f\x98\x80m|\\x0a1"));
+  free(s);
+}
+END_TEST
+
 Suite *rs_suite_corrupt(void)
 {
   Suite *s = suite_create("corrupt");
@@ -1071,6 +1135,7 @@ Suite *rs_suite_corrupt(void)
   tcase_add_test(tc, rootexe_other_cmd_build);
   tcase_add_test(tc, mbr_entry_past_end);
   tcase_add_test(tc, hostile_names_every_output);
+  tcase_add_test(tc, invalid_utf16_name_every_output);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -361,7 +361,9 @@ START_TEST(fat6_deleted)
   ck_assert_uint_eq(e->size, fat6[_i].size);
   ck_assert(e->raw.fat_local);
   ck_assert_uint_eq(e->seq, 0);
-  ck_assert(!e->attrs_known);
+  /* the deleted entry keeps its attribute byte: "File, Archive" in istat */
+  ck_assert(e->attrs_known);
+  ck_assert_uint_eq(e->attrs, RS_ATTR_ARCHIVE);
   struct rs_file_digest dg;
   ck_assert_int_eq(rs_file_digest(v.fs, e->inum, &dg, NULL), RS_OK);
   ck_assert_uint_eq(dg.bytes, fat6[_i].size);
@@ -379,6 +381,119 @@ START_TEST(fat6_deleted)
     ck_assert_msg(out && !strncmp(out, t, 19), "istat %s walk %s", out, t);
     free(out);
   }
+  coll_free(&c);
+  vol_close(&v);
+}
+END_TEST
+
+/* ---- FAT attribute byte against istat ---- */
+
+/* The bits istat's "File Attributes:" line names (TSK reads the directory
+ * entry itself for it), -1 when istat fails. */
+static int istat_fat_attrs(const char *img, long long off, uint64_t inum)
+{
+  char cmd[4300], *out = NULL;
+  snprintf(cmd, sizeof cmd, "istat -o %lld '%s' %llu | grep '^File Attributes:'", off, img,
+           (unsigned long long)inum);
+  if (rs_t_run(cmd, &out) != 0 || !out) {
+    free(out);
+    return -1;
+  }
+  int a = 0;
+  static const struct {
+    const char *word;
+    int bit;
+  } w[] = {{"Directory", 0x10}, {"Volume Label", 0x08}, {"Read Only", RS_ATTR_READONLY},
+           {"Hidden", RS_ATTR_HIDDEN}, {"System", RS_ATTR_SYSTEM}, {"Archive", RS_ATTR_ARCHIVE}};
+  for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+    if (strstr(out, w[i].word))
+      a |= w[i].bit;
+  free(out);
+  return a;
+}
+
+/* A copy of w2k-vulnerable-fat whose entries carry more than "archive":
+ * boot.ini read-only+hidden+system+archive, Inetpub a read-only hidden
+ * directory, idq.dll deleted (0xE5) read-only+hidden+archive. Entries are
+ * found by their 8.3 names in the raw bytes, not by the walk's numbering. */
+static const char *fat_attr_copy(const char *raw)
+{
+  static const struct {
+    const char *name; /* 11 bytes of the 8.3 entry */
+    uint8_t attr;
+    bool del;
+  } p[] = {{"BOOT    INI", 0x27, false}, {"INETPUB    ", 0x13, false},
+           {"IDQ     DLL", 0x23, true}};
+  size_t len;
+  unsigned char *b = rs_t_slurp(raw, &len);
+  ck_assert_ptr_nonnull(b);
+  for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
+    unsigned char *at = memmem(b, len, p[i].name, 11);
+    ck_assert_msg(at != NULL, "%s not in the image", p[i].name);
+    ck_assert_ptr_null(memmem(at + 1, len - (size_t)(at - b) - 1, p[i].name, 11));
+    at[11] = p[i].attr;
+    if (p[i].del)
+      at[0] = 0xE5;
+  }
+  static char out[4096];
+  snprintf(out, sizeof out, "%s/fat-attrs.raw", rs_t_tmpdir());
+  FILE *f = fopen(out, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(b, 1, len, f), len);
+  fclose(f);
+  free(b);
+  return out;
+}
+
+/* Every entry of the walk has attrs_known and the attribute byte istat
+ * shows, allocated and deleted alike; rs_fsentry_attrs gives the same. */
+START_TEST(fat_attrs_istat)
+{
+  RS_T_SKIP_IF(!rs_t_have("istat"), "sleuthkit not installed");
+  const char *img;
+  long long off = 0;
+  if (_i == 0) {
+    img = fat_attr_copy(rs_t_scenario_raw("w2k-vulnerable-fat"));
+    off = 2048; /* answer.json: start_sector */
+  } else {
+    img = unpack_zip("images/6-undel-fat.zip", FAT6);
+    RS_T_SKIP_IF(!img, "6-undel-fat.zip not available");
+  }
+  struct vol v;
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, off * 512));
+  struct coll c = {0};
+  struct rs_fswalk_stats st;
+  walk_into(v.fs, &c, &st);
+  ck_assert_uint_gt(c.n, 10);
+  unsigned seen = 0, deleted = 0;
+  for (size_t i = 0; i < c.n; i++) {
+    const struct ent *e = &c.v[i];
+    int want = istat_fat_attrs(img, off, e->inum);
+    ck_assert_msg(want >= 0, "istat failed on %llu", (unsigned long long)e->inum);
+    ck_assert_msg(e->attrs_known, "%s: attributes unknown", e->path);
+    ck_assert_msg(e->attrs == (uint32_t)want, "%s: walk %02x, istat %02x", e->path, e->attrs,
+                  want);
+    uint32_t a = 0;
+    ck_assert_int_eq(rs_fsentry_attrs(v.fs, e->inum, &a, NULL), RS_OK);
+    ck_assert_uint_eq(a, e->attrs);
+    seen |= e->attrs;
+    deleted += !e->alloc && (e->attrs & (RS_ATTR_HIDDEN | RS_ATTR_READONLY | RS_ATTR_SYSTEM));
+  }
+  /* the cases the images were chosen for are there */
+  ck_assert_uint_eq(seen & 0x3fu, _i == 0 ? 0x3fu : 0x3eu);
+  ck_assert_uint_ge(deleted, 1);
+  if (_i == 0) {
+    const struct ent *b = find_path(&c, "/boot.ini");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(b->attrs, 0x27);
+  }
+  /* the root and the virtual files have no directory entry */
+  uint32_t a = 1;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  ck_assert_int_eq(rs_fsentry_attrs(v.fs, v.fs->root_inum, &a, &d), RS_E_CORRUPT);
+  ck_assert_uint_eq(a, 0);
+  ck_assert_int_ne(rs_fsentry_attrs(v.fs, v.fs->last_inum, &a, NULL), RS_OK);
   coll_free(&c);
   vol_close(&v);
 }
@@ -651,6 +766,145 @@ START_TEST(overlap_follows_runs)
 }
 END_TEST
 
+/* ---- streams and virtual entries (what fls -m lists) ---- */
+
+struct strm_probe {
+  uint64_t inum;
+  char got[1024]; /* "type-id[:name]=size ..." then " fn=id/size" */
+};
+
+static int strm_cb(const struct rs_fsentry *e, void *arg)
+{
+  struct strm_probe *p = arg;
+  if (e->inum != p->inum)
+    return 0;
+  size_t k = 0;
+  for (size_t i = 0; i < e->nstreams; i++)
+    k += (size_t)snprintf(p->got + k, sizeof p->got - k, "%s%u-%u%s%s=%llu", i ? " " : "",
+                          (unsigned)e->streams[i].type, (unsigned)e->streams[i].id,
+                          e->streams[i].name ? ":" : "", e->streams[i].name ? e->streams[i].name : "",
+                          (unsigned long long)e->streams[i].size);
+  if (e->fn_attr)
+    snprintf(p->got + k, sizeof p->got - k, " fn=%u/%llu", (unsigned)e->fn_id,
+             (unsigned long long)e->fn_size);
+  return 0;
+}
+
+struct virt_list {
+  char s[512];
+  size_t n;
+};
+
+static int virt_cb(const struct rs_fsentry *e, void *arg)
+{
+  struct virt_list *v = arg;
+  ck_assert(e->is_virtual);
+  ck_assert(!e->si_mtime.set);
+  size_t k = strlen(v->s);
+  snprintf(v->s + k, sizeof v->s - k, "%s%llu %s%s", v->n++ ? ", " : "",
+           (unsigned long long)e->inum, e->path, e->is_dir ? "/" : "");
+  return 0;
+}
+
+/* Attribute ids and sizes as fls -m prints them for DFTT #7:
+ * mult1.dat|32-128-3 (3801), mult1.dat:ADS|32-128-6 (1234),
+ * mult1.dat ($FILE_NAME)|32-48-2 (84); $Secure has no unnamed $DATA;
+ * dir1|33-144-1 is the $I30 index (no stream name). */
+START_TEST(streams_and_virtual)
+{
+  static const struct {
+    uint64_t inum;
+    const char *want;
+  } ntfs[] = {
+      {32, "128-3=3801 128-6:ADS=1234 fn=2/84"},
+      {9, "128-8:$SDS=263140 144-11:$SDH=56 144-5:$SII=288 fn=7/80"},
+      {33, "144-1=48 fn=2/74"},
+      {8, "128-2=0 128-1:$Bad=6160384 fn=3/82"},
+  };
+  const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
+  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  struct vol v;
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
+  for (size_t i = 0; i < sizeof ntfs / sizeof ntfs[0]; i++) {
+    struct strm_probe p = {.inum = ntfs[i].inum};
+    ck_assert_int_eq(rs_fswalk(v.fs, strm_cb, &p, NULL, NULL), RS_OK);
+    /* the order of $Secure's attributes is TSK's; compare as a set */
+    char a[1024], b[1024];
+    snprintf(a, sizeof a, " %s ", p.got);
+    snprintf(b, sizeof b, "%s", ntfs[i].want);
+    size_t words = 0;
+    for (char *t = strtok(b, " "); t; t = strtok(NULL, " "), words++) {
+      char w[200];
+      snprintf(w, sizeof w, " %s ", t);
+      ck_assert_msg(strstr(a, w), "entry %llu: %s not in \"%s\"",
+                    (unsigned long long)ntfs[i].inum, t, p.got);
+    }
+    size_t have = 0;
+    for (char *c = p.got; *c; c++)
+      have += *c == ' ';
+    ck_assert_uint_eq(have + 1, words);
+  }
+  struct virt_list vl = {.n = 0};
+  ck_assert_int_eq(rs_fsvirtual(v.fs, virt_cb, &vl, NULL), RS_OK);
+  ck_assert_str_eq(vl.s, "39 /$OrphanFiles/");
+  vol_close(&v);
+  /* FAT: no streams; $MBR, $FAT1, $FAT2 and $OrphanFiles, as fls lists them */
+  img = unpack_zip("images/6-undel-fat.zip", FAT6);
+  RS_T_SKIP_IF(!img, "6-undel-fat.zip not available");
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
+  struct strm_probe p = {.inum = 4};
+  ck_assert_int_eq(rs_fswalk(v.fs, strm_cb, &p, NULL, NULL), RS_OK);
+  ck_assert_str_eq(p.got, "");
+  memset(&vl, 0, sizeof vl);
+  ck_assert_int_eq(rs_fsvirtual(v.fs, virt_cb, &vl, NULL), RS_OK);
+  ck_assert_str_eq(vl.s, "191619 /$MBR, 191620 /$FAT1, 191621 /$FAT2, 191622 /$OrphanFiles/");
+  ck_assert_int_eq(rs_fsvirtual(NULL, virt_cb, &vl, NULL), RS_E_USAGE);
+  vol_close(&v);
+}
+END_TEST
+
+/* ---- invalid UTF-16 in NTFS names ---- */
+
+/* TSK's lenient UTF-16 conversion writes '^' for a lone surrogate and loses
+ * the unit after it (istat shows "TFTP<^g src=..."). The walk decodes the
+ * $FILE_NAME itself: every unit kept, a lone surrogate in WTF-8 (three
+ * bytes ED xx xx, invalid UTF-8, so each output escapes them), a valid
+ * pair as its code point. Nothing else changes. */
+START_TEST(ntfs_invalid_utf16_names)
+{
+  const char *img = rs_t_surrogate_image();
+  const char *orig = rs_t_scenario_raw("w2k-hostile-names");
+  struct vol v, o;
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 2048 * 512));
+  ck_assert(vol_open(&o, orig, TSK_IMG_TYPE_RAW, 2048 * 512));
+  struct coll c = {0}, co = {0};
+  struct rs_fswalk_stats st, sto;
+  walk_into(v.fs, &c, &st);
+  walk_into(o.fs, &co, &sto);
+  ck_assert_uint_eq(c.n, co.n);
+  ck_assert_uint_eq(st.unreadable, 0);
+  unsigned seen = 0;
+  for (size_t i = 0; i < c.n; i++) {
+    const struct ent *e = &c.v[i];
+    ck_assert_uint_eq(e->inum, co.v[i].inum);
+    if (e->inum == 92) {
+      ck_assert_str_eq(e->path, "/Inetpub/scripts/" RS_T_SUR92);
+      seen |= 1;
+    } else if (e->inum == 93) {
+      ck_assert_str_eq(e->path, "/Inetpub/scripts/" RS_T_SUR93);
+      seen |= 2;
+    } else {
+      ck_assert_str_eq(e->path, co.v[i].path);
+    }
+  }
+  ck_assert_uint_eq(seen, 3);
+  coll_free(&c);
+  coll_free(&co);
+  vol_close(&v);
+  vol_close(&o);
+}
+END_TEST
+
 /* ---- damaged volumes: the walk returns and reports the rest ---- */
 
 /* Corrupts a copy of the NTFS image: mode 0 zeroes MFT record 28 (tracking.log,
@@ -850,6 +1104,20 @@ START_TEST(fixture_answers)
       ck_assert_str_eq(dg.sha256, json_string_value(json_object_get(a, "sha256")));
       json_t *si = json_object_get(a, "si_times"), *fn = json_object_get(a, "fn_times");
       time_eq("si_mtime", path, &e->raw.si_mtime, json_object_get(si, "mtime"));
+      /* attributes: NTFS $SI flags, FAT the directory entry's byte */
+      uint32_t want = 0;
+      size_t k;
+      json_t *at;
+      json_array_foreach(json_object_get(a, "attrs"), k, at) {
+        const char *n = json_string_value(at);
+        want |= !strcmp(n, "hidden")     ? RS_ATTR_HIDDEN
+                : !strcmp(n, "system")   ? RS_ATTR_SYSTEM
+                : !strcmp(n, "archive")  ? RS_ATTR_ARCHIVE
+                : !strcmp(n, "readonly") ? RS_ATTR_READONLY
+                                         : 0;
+      }
+      ck_assert(e->attrs_known);
+      ck_assert_msg((e->attrs & 0x27u) == want, "%s attrs %x, answer %x", path, e->attrs, want);
       if (!fat) {
         time_eq("si_crtime", path, &e->raw.si_crtime, json_object_get(si, "crtime"));
         time_eq("si_atime", path, &e->raw.si_atime, json_object_get(si, "atime"));
@@ -858,20 +1126,6 @@ START_TEST(fixture_answers)
         time_eq("fn_mtime", path, &e->raw.fn_mtime, json_object_get(fn, "mtime"));
         time_eq("fn_atime", path, &e->raw.fn_atime, json_object_get(fn, "atime"));
         time_eq("fn_ctime", path, &e->raw.fn_ctime, json_object_get(fn, "ctime"));
-        uint32_t want = 0;
-        size_t k;
-        json_t *at;
-        json_array_foreach(json_object_get(a, "attrs"), k, at) {
-          const char *n = json_string_value(at);
-          want |= !strcmp(n, "hidden")     ? RS_ATTR_HIDDEN
-                  : !strcmp(n, "system")   ? RS_ATTR_SYSTEM
-                  : !strcmp(n, "archive")  ? RS_ATTR_ARCHIVE
-                  : !strcmp(n, "readonly") ? RS_ATTR_READONLY
-                                           : 0;
-        }
-        ck_assert(e->attrs_known);
-        ck_assert_msg((e->attrs & 0x27u) == want, "%s attrs %x, answer %x", path, e->attrs,
-                      want);
       } else {
         ck_assert(e->raw.fat_local);
       }
@@ -897,11 +1151,14 @@ Suite *rs_suite_fswalk(void)
   tcase_add_loop_test(tc, fls_oracle_e01, 0, 2);
   tcase_add_loop_test(tc, fat6_deleted, 0, N_FAT6);
   tcase_add_test(tc, fat6_dfxml);
+  tcase_add_loop_test(tc, fat_attrs_istat, 0, 2);
   tcase_add_loop_test(tc, e01_dfxml, 0, 2);
   tcase_add_loop_test(tc, deterministic_and_ordered, 0, 2);
   tcase_add_test(tc, early_stop_and_args);
   tcase_add_test(tc, stream_chunks);
   tcase_add_test(tc, overlap_follows_runs);
+  tcase_add_test(tc, ntfs_invalid_utf16_names);
+  tcase_add_test(tc, streams_and_virtual);
   suite_add_tcase(s, tc);
   TCase *tb = tcase_create("damaged");
   tcase_set_timeout(tb, 60);

@@ -514,6 +514,51 @@ START_TEST(body_records)
 }
 END_TEST
 
+/* Report strings keep evidence bytes that are not UTF-8 (rs_json_str: an
+ * NTFS name with a lone surrogate comes as WTF-8). Each writer shows them:
+ * text, HTML and body as \xNN escapes of the bytes (one backslash: the
+ * writer sees the bytes), JSON and JSONL in rs_escape_utf8's form, valid. */
+START_TEST(invalid_utf8_in_report)
+{
+  ck_assert(rs_utf8_valid("C:\\a\xc3\xa9\xf0\x9f\x98\x80", 10));
+  ck_assert(!rs_utf8_valid("a\xed\xa0\x80", 4));
+  ck_assert(!rs_utf8_valid("\xc3", 1));
+  ck_assert(rs_utf8_valid(NULL, 0));
+  json_t *r = load_sample();
+  static const char bad[] = "C:\\Inetpub\\scripts\\r\xed\xa0\x80t.exe";
+  json_t *f = json_array_get(json_object_get(r, "findings"), 0);
+  ck_assert_int_eq(json_object_set_new(f, "path", json_stringn_nocheck(bad, strlen(bad))), 0);
+  json_t *t = json_array_get(json_object_get(r, "timeline"), 0);
+  ck_assert_int_eq(json_object_set_new(t, "message", json_stringn_nocheck(bad, strlen(bad))), 0);
+  static const struct {
+    const char *w, *want;
+  } c[] = {
+      {"text", "C:\\Inetpub\\scripts\\r\\xed\\xa0\\x80t.exe"},
+      {"html", "C:\\Inetpub\\scripts\\r\\xed\\xa0\\x80t.exe"},
+      {"body", "|C:/Inetpub/scripts/r\\xed\\xa0\\x80t.exe|"},
+      {"json", "\"C:\\\\Inetpub\\\\scripts\\\\r\\\\xed\\\\xa0\\\\x80t.exe\""},
+      {"jsonl", "\"message\":\"C:\\\\Inetpub\\\\scripts\\\\r\\\\xed\\\\xa0\\\\x80t.exe\""},
+  };
+  for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+    size_t n;
+    char *o = render(rs_writer_find(c[i].w), r, &n);
+    ck_assert_msg(strstr(o, c[i].want), "%s: %s missing", c[i].w, c[i].want);
+    ck_assert_msg(!memmem(o, n, "\xed\xa0\x80", 3), "%s: raw bytes", c[i].w);
+    ck_assert_msg(rs_utf8_valid(o, n), "%s: output not UTF-8", c[i].w);
+    free(o);
+  }
+  /* the JSON still parses and the report object itself is unchanged */
+  size_t n;
+  char *o = render(rs_writer_find("json"), r, &n);
+  json_t *back = json_loads(o, 0, NULL);
+  ck_assert_ptr_nonnull(back);
+  json_decref(back);
+  free(o);
+  ck_assert_mem_eq(json_string_value(json_object_get(f, "path")), bad, sizeof bad);
+  json_decref(r);
+}
+END_TEST
+
 START_TEST(body_mactime)
 {
   RS_T_SKIP_IF(!rs_t_have("mactime"), "mactime (package sleuthkit) not installed");
@@ -537,7 +582,7 @@ START_TEST(body_mactime)
   ck_assert_ptr_nonnull(strstr(out, "Mon Nov 20 2000 14:21:07,120592,..cb"));
   ck_assert_ptr_nonnull(strstr(out, "Tue Dec 07 1999 12:00:00,236304,m..."));
   ck_assert_ptr_nonnull(strstr(out, "Sun Aug 05 2001 06:35:40,4096,macb,r/rrwxrwxrwx,0,0,77,\"D:/wwwroot/up\\x0aload\\x7c"));
-  ck_assert_ptr_nonnull(strstr(out, "TFTP<script>alert(1)</script>\\x7cx (deleted) ($FILE_NAME)"));
+  ck_assert_ptr_nonnull(strstr(out, "TFTP<script>alert(1)</script>\\x7cx ($FILE_NAME) (deleted)"));
   free(out);
   free(b);
   json_decref(r);
@@ -712,6 +757,7 @@ Suite *rs_suite_writers(void)
   tcase_add_test(tc, json_roundtrip);
   tcase_add_test(tc, jsonl_lines);
   tcase_add_test(tc, body_records);
+  tcase_add_test(tc, invalid_utf8_in_report);
   tcase_add_test(tc, html_static);
   tcase_add_loop_test(tc, odd_input, 0, N_ODD * 5);
   tcase_add_loop_test(tc, not_an_object, 0, 5);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <tsk/libtsk.h>
 
 #define SLOTS 16
 static char slots[SLOTS][4096];
@@ -241,6 +242,96 @@ const char *rs_t_scenario_raw(const char *scen)
   const char *p = rs_t_unpack(rs_t_src(rel), NULL);
   ck_assert_msg(p != NULL, "cannot unpack %s", rel);
   return p;
+}
+
+const char *rs_t_surrogate_image(void)
+{
+  const char *src = rs_t_scenario_raw("w2k-hostile-names");
+  char *dst = next_slot();
+  snprintf(dst, 4096, "%s/hostile-utf16.raw", rs_t_tmpdir());
+  /* #92 "TFTP<img src=x onerror=alert(1)>|x": 'i' (unit 5) -> D800, the
+   * last 'x' (unit 33) -> DC00; #93 "TFTP9\"<ESC>[31m|<LF>1": "31" (units
+   * 8-9) -> the pair D83D DE00 (U+1F600). Volume at sector 2048. */
+  static const uint16_t hi[1] = {0xD800}, lo[1] = {0xDC00}, pair[2] = {0xD83D, 0xDE00};
+  rs_t_ntfs_patch_name(src, dst, 2048LL * 512, 92, 5, hi, 1);
+  rs_t_ntfs_patch_name(dst, dst, 2048LL * 512, 92, 33, lo, 1);
+  rs_t_ntfs_patch_name(dst, dst, 2048LL * 512, 93, 8, pair, 2);
+  return dst;
+}
+
+static unsigned rd16(const unsigned char *p)
+{
+  return (unsigned)p[0] | ((unsigned)p[1] << 8);
+}
+
+void rs_t_ntfs_patch_name(const char *src, const char *dst, long long off, uint64_t inum,
+                          size_t at, const uint16_t *u, size_t n)
+{
+  /* the record as TSK reads it from $MFT's data (raw, fixups not applied) */
+  const char *nm[1] = {src};
+  TSK_IMG_INFO *img = tsk_img_open_utf8(1, nm, TSK_IMG_TYPE_RAW, 0);
+  ck_assert_ptr_nonnull(img);
+  TSK_FS_INFO *fs = tsk_fs_open_img(img, (TSK_OFF_T)off, TSK_FS_TYPE_NTFS);
+  ck_assert_ptr_nonnull(fs);
+  unsigned char boot[512];
+  ck_assert_int_eq(tsk_fs_read(fs, 0, (char *)boot, sizeof boot), (ssize_t)sizeof boot);
+  int8_t c = (int8_t)boot[0x40];
+  size_t rsz = c < 0 ? (size_t)1 << (-c) : (size_t)c * boot[13] * rd16(boot + 11);
+  ck_assert(rsz >= 512 && rsz <= 4096 && rsz % 512 == 0);
+  unsigned char rec[4096], fix[4096];
+  TSK_FS_FILE *mft = tsk_fs_file_open_meta(fs, NULL, 0);
+  ck_assert_ptr_nonnull(mft);
+  ck_assert_int_eq(tsk_fs_file_read(mft, (TSK_OFF_T)(inum * rsz), (char *)rec, rsz,
+                                    TSK_FS_FILE_READ_FLAG_NONE),
+                   (ssize_t)rsz);
+  tsk_fs_file_close(mft);
+  tsk_fs_close(fs);
+  tsk_img_close(img);
+  size_t len = 0;
+  unsigned char *b = rs_t_slurp(src, &len);
+  ck_assert_ptr_nonnull(b);
+  unsigned char *r = memmem(b, len, rec, rsz);
+  ck_assert_msg(r != NULL, "MFT entry %llu not found in %s", (unsigned long long)inum, src);
+  ck_assert_ptr_null(memmem(r + 1, len - (size_t)(r - b) - 1, rec, rsz));
+  ck_assert_int_eq(memcmp(r, "FILE", 4), 0);
+  /* a fixed-up copy to find the attribute in */
+  size_t usa = rd16(r + 4), nusa = rd16(r + 6);
+  ck_assert_uint_eq(nusa, rsz / 512 + 1);
+  memcpy(fix, r, rsz);
+  for (size_t s = 0; s + 1 < nusa; s++)
+    memcpy(fix + s * 512 + 510, r + usa + 2 * (s + 1), 2);
+  size_t a = rd16(fix + 0x14), name = 0, nlen = 0;
+  while (a + 24 <= rsz && rd16(fix + a) != 0xFFFF) {
+    size_t alen = rd16(fix + a + 4) | ((size_t)rd16(fix + a + 6) << 16);
+    ck_assert_uint_gt(alen, 0);
+    if (rd16(fix + a) == 0x30 && rd16(fix + a + 2) == 0 && fix[a + 8] == 0) {
+      /* a resident $FILE_NAME, not the DOS one */
+      size_t body = a + rd16(fix + a + 20);
+      if (body + 66 <= rsz && fix[body + 65] != 2) {
+        name = body + 66;
+        nlen = fix[body + 64];
+        break;
+      }
+    }
+    a += alen;
+  }
+  ck_assert_msg(name != 0, "MFT entry %llu has no long $FILE_NAME", (unsigned long long)inum);
+  ck_assert_uint_le(at + n, nlen);
+  for (size_t k = 0; k < n; k++) {
+    for (size_t j = 0; j < 2; j++) {
+      size_t q = name + 2 * (at + k) + j;
+      unsigned char v = (unsigned char)(u[k] >> (8 * j));
+      if (q % 512 >= 510) /* held in the update sequence array */
+        r[usa + 2 * (q / 512 + 1) + (q % 512 - 510)] = v;
+      else
+        r[q] = v;
+    }
+  }
+  FILE *f = fopen(dst, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(b, 1, len, f), len);
+  ck_assert_int_eq(fclose(f), 0);
+  free(b);
 }
 
 unsigned char *rs_t_slurp(const char *path, size_t *len)

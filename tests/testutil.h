@@ -64,6 +64,23 @@ size_t rs_t_file_offsets(const char *img, uint64_t part, const char *path, uint6
 /* Image byte offset of an NTFS MFT record (1024 bytes), from $MFT's own runs. */
 uint64_t rs_t_mft_record_offset(const char *img, uint64_t part, uint64_t inum);
 
+/* Writes to dst a copy of the raw image src in which n UTF-16 units of MFT
+ * entry inum's first non-DOS $FILE_NAME (NTFS volume at byte off), from
+ * unit `at` on, are replaced by u[]. The record's update-sequence fixups
+ * stay valid: a byte in the last two of a 512-byte sector of the record is
+ * written to its update sequence array entry instead. src may equal dst.
+ * Fails the test when the record or the name cannot be found. */
+void rs_t_ntfs_patch_name(const char *src, const char *dst, long long off, uint64_t inum,
+                          size_t at, const uint16_t *u, size_t n);
+
+/* w2k-hostile-names with invalid UTF-16 written into two NTFS names (a
+ * fresh copy in the temp dir, volume at sector 2048): MFT entry 92 gets a
+ * lone high and a lone low surrogate, entry 93 a valid surrogate pair. The
+ * names the walk must give (lone surrogates in WTF-8, ED xx xx): */
+const char *rs_t_surrogate_image(void);
+#define RS_T_SUR92 "TFTP<\xed\xa0\x80mg src=x onerror=alert(1)>|\xed\xb0\x80"
+#define RS_T_SUR93 "TFTP9\"\x1b[\xf0\x9f\x98\x80m|\n1"
+
 /* Skip helper: prints why and returns from the test. */
 #define RS_T_SKIP_IF(cond, why)                                                  \
   do {                                                                           \

@@ -3,6 +3,7 @@
 #ifndef REDSLEUTH_ESCAPE_H
 #define REDSLEUTH_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
 
@@ -31,5 +32,8 @@ enum rs_err rs_escape_body(struct rs_buf *out, const char *s, size_t n);
  * "\\xNN" text (so nothing is dropped and the JSON stays valid); valid UTF-8,
  * controls and backslashes pass unchanged (the JSON encoder escapes them). */
 enum rs_err rs_escape_utf8(struct rs_buf *out, const char *s, size_t n);
+/* True when the n bytes at s are valid UTF-8 by the rule above (strict RFC
+ * 3629: no surrogates, overlong forms or truncated sequences). */
+bool rs_utf8_valid(const char *s, size_t n);
 
 #endif

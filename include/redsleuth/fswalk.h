@@ -16,6 +16,17 @@
 #define RS_ATTR_SYSTEM   0x04u
 #define RS_ATTR_ARCHIVE  0x20u
 
+/* An NTFS attribute that `fls -m` gives a line of its own: every $DATA
+ * (the unnamed one and the named streams, "file:stream") and every
+ * $INDEX_ROOT (a directory's $I30, $Secure:$SDH ...). */
+struct rs_fsstream {
+  uint32_t type;            /* 128 $DATA or 144 $INDEX_ROOT (TSK_FS_ATTR_TYPE_NTFS_*) */
+  uint16_t id;              /* attribute id; fls's inode field is "inum-type-id" */
+  const char *name;         /* stream name as "path:name", NULL for the unnamed
+                               $DATA and a directory's $I30 index */
+  uint64_t size;            /* the attribute's size */
+};
+
 struct rs_fsentry {
   uint64_t inum;            /* MFT entry (NTFS) or TSK's FAT inode address */
   uint32_t seq;             /* NTFS sequence number, 0 on FAT */
@@ -29,13 +40,26 @@ struct rs_fsentry {
   bool is_dir;
   bool orphan;
   uint64_t size;
-  uint32_t dos_attrs;       /* RS_ATTR_*, 0 if unknown */
+  uint32_t dos_attrs;       /* RS_ATTR_* and the other bits as stored: NTFS the
+                               $SI flags (u32), FAT the directory entry's
+                               attribute byte (0x10 directory, 0x08 volume
+                               label ...); 0 if unknown */
   bool attrs_known;
   /* NTFS: $STANDARD_INFORMATION (si_*) and $FILE_NAME (fn_*) times, 100 ns.
    * FAT: si_* hold the stored times as TSK gives them (see fat_local). */
   struct rs_time si_crtime, si_mtime, si_atime, si_ctime;
   struct rs_time fn_crtime, fn_mtime, fn_atime, fn_ctime;
   bool fat_local;           /* FAT: times are local clock times read as UTC */
+  /* NTFS: the entry's $DATA and $INDEX_ROOT attributes in TSK's order, and
+   * the $FILE_NAME attribute the fn_* times come from (fn_attr false when
+   * the record has none); for outputs that list streams as fls -m does.
+   * None on FAT. Valid only during the callback. */
+  const struct rs_fsstream *streams;
+  size_t nstreams;
+  bool fn_attr;
+  uint16_t fn_id;
+  uint64_t fn_size;         /* size of that $FILE_NAME attribute */
+  bool is_virtual;          /* rs_fsvirtual only: a TSK-made entry */
 };
 
 /* Called once per file-system entry (each name of an entry with several
@@ -57,11 +81,19 @@ struct rs_fswalk_stats {
 enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
                       struct rs_fswalk_stats *stats, struct rs_diag *d);
 
-/* DOS attributes (RS_ATTR_* and the other $STANDARD_INFORMATION flag bits,
- * raw u32 at offset 32) of NTFS entry inum, read from its MFT record. The
- * walk already fills dos_attrs/attrs_known from the record it loads anyway;
- * this is for callers holding only an inum. RS_E_UNSUPPORTED on FAT,
- * RS_E_CORRUPT when the record or its $SI cannot be read; *attrs = 0 then. */
+/* TSK's virtual entries, which rs_fswalk leaves out: $OrphanFiles (NTFS
+ * and FAT) and FAT's $MBR, $FAT1, $FAT2, as "/<name>" with is_virtual set,
+ * allocated, no times. For outputs that mirror fls (timeline-full.body).
+ * A few lookups by number from fs->last_inum down, not a walk. */
+enum rs_err rs_fsvirtual(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg, struct rs_diag *d);
+
+/* DOS attributes of entry inum: NTFS, RS_ATTR_* and the other
+ * $STANDARD_INFORMATION flag bits (raw u32 at offset 32) read from its MFT
+ * record; FAT12/16/32, the attribute byte (offset 11) of the directory entry
+ * TSK numbers inum. The walk already fills dos_attrs/attrs_known; this is
+ * for callers holding only an inum. RS_E_UNSUPPORTED on other file systems
+ * (exFAT), RS_E_CORRUPT when the record, its $SI or the directory entry
+ * cannot be read; *attrs = 0 then. */
 enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
                              struct rs_diag *d);
 

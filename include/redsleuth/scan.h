@@ -48,7 +48,10 @@ enum rs_err rs_info_write_text(const json_t *info, FILE *out, struct rs_diag *d)
 
 /* `redsleuth scan`: the whole analysis. *report gets the full
  * "redsleuth-report/1" object. Returns RS_OK when a report was produced
- * (whatever the verdict), RS_E_OPEN when the evidence cannot be opened. */
+ * (whatever the verdict), RS_E_OPEN when the evidence cannot be opened.
+ * Strings from the evidence keep their bytes, so some may not be valid
+ * UTF-8 (json_dumps fails on them): serialise with rs_writer_json or a
+ * writer, which escape them. */
 enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d);
 
 /* The exit code a finished report calls for: 11 when something was

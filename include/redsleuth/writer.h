@@ -40,7 +40,8 @@ enum rs_err rs_writer_value(struct rs_buf *out, const json_t *v, const char *dfl
 /* Serialises v as JSON (jansson flags) into out, then replaces DEL, C1
  * controls and bidi/line-separator code points inside strings by \uXXXX
  * escapes, so the JSON is safe to print on a terminal and still decodes to
- * the same value. */
+ * the same value. Strings that are not valid UTF-8 (report strings keep
+ * evidence bytes as they are) are written in rs_escape_utf8's form. */
 enum rs_err rs_writer_json(struct rs_buf *out, const json_t *v, size_t flags);
 /* Appends to out, unescaped, one line saying where a finding is: the path of
  * a file (" (deleted)" when unallocated); for a registry finding

@@ -73,7 +73,9 @@ static const struct rs_option rs_options[] = {
      "Put every worm request from the logs on the timeline, not only the first and last."},
     {O_TIMELINE, 0, "timeline", "full", CMD_SCAN,
      "With \"full\": also write timeline-full.body into --out-dir, every file's MACB times "
-     "($STANDARD_INFORMATION and $FILE_NAME) as a TSK body file, from the same single walk."},
+     "($STANDARD_INFORMATION and $FILE_NAME) as a TSK body file with the lines fls -r -m "
+     "gives (one per data stream and index, named streams as file:stream, $OrphanFiles and "
+     "FAT's virtual files), from the same single walk."},
     {O_BATCH, 0, "batch", "LIST", CMD_SCAN,
      "Scan every image named in LIST (one first segment per line, # comments) in its own "
      "process; needs --out-dir; one folder per image and a JSONL summary line per image."},

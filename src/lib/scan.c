@@ -32,15 +32,11 @@ json_t *rs_json_str(const char *s)
   json_t *j = json_string(s);
   if (j)
     return j;
-  /* not valid UTF-8: escape, never drop (report contract) */
-  struct rs_buf b;
-  rs_buf_init(&b, 1u << 24);
-  if (rs_escape_utf8(&b, s, strlen(s)) != RS_OK) {
-    rs_buf_free(&b);
-    return json_string("(unrepresentable)");
-  }
-  j = json_string(b.data ? b.data : "");
-  rs_buf_free(&b);
+  /* Not valid UTF-8 (a raw byte, a lone UTF-16 surrogate of an NTFS name in
+   * WTF-8): kept as it is, never dropped. The text, HTML and body writers
+   * show each such byte as \xNN; the JSON writers make the string valid
+   * with rs_escape_utf8 when they serialise (rs_writer_json). */
+  j = json_stringn_nocheck(s, strlen(s));
   return j ? j : json_string("(unrepresentable)");
 }
 
@@ -479,7 +475,7 @@ struct walk_arg {
   struct rs_scan_ctx *ctx;
   int vol;
   char sysdir[300], dllcache[300];
-  struct rs_buf body;          /* scratch for --timeline full */
+  struct rs_buf body, name;    /* scratch for --timeline full */
 };
 
 static struct rs_cand *add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
@@ -551,38 +547,79 @@ static bool is_log_path(const char *path)
          strncasecmp(name, "nc", 2) == 0 || (nl > 4 && strcasecmp(name + nl - 4, ".log") == 0);
 }
 
-/* One TSK 3.x body line (mactime -b): MD5|name|inode|mode|UID|GID|size|atime|mtime|ctime|crtime */
-static void body_line(FILE *out, struct rs_buf *b, const char *drive, int vol,
-                      const struct rs_fsentry *e, const struct rs_time t[4], const char *suffix)
+/* One TSK 3.x body line (mactime -b) as fls -m writes it:
+ *   MD5|name[:stream][ ($FILE_NAME)][ (deleted)]|inum[-type-id]|mode|UID|GID|size|atime|mtime|ctime|crtime
+ * type 0: a line for no attribute (FAT, or an NTFS entry without $DATA or
+ * $INDEX_ROOT): the inode field is the number alone. */
+static void body_line(FILE *out, struct walk_arg *w, const char *drive,
+                      const struct rs_fsentry *e, const char *stream, bool fn, uint32_t type,
+                      uint16_t id, uint64_t size, const struct rs_time t[4])
 {
+  struct rs_buf *b = &w->body, *nm = &w->name;
   rs_buf_reset(b);
+  rs_buf_reset(nm);
   if (drive[0])
     rs_buf_adds(b, drive);
   else
-    rs_buf_addf(b, "vol%d", vol);
-  rs_escape_body(b, e->path, strlen(e->path));
+    rs_buf_addf(b, "vol%d", w->vol);
+  rs_buf_adds(nm, e->path);
+  if (stream) {
+    rs_buf_adds(nm, ":");
+    rs_buf_adds(nm, stream);
+  }
+  rs_escape_body(b, nm->data ? nm->data : "", nm->len);
+  if (fn)
+    rs_buf_adds(b, " ($FILE_NAME)");
   if (!e->allocated)
     rs_buf_adds(b, " (deleted)");
-  fprintf(out, "0|%s%s|%llu|%s|0|0|%llu|%lld|%lld|%lld|%lld\n", b->data ? b->data : "", suffix,
-          (unsigned long long)e->inum, e->is_dir ? "d/drwxrwxrwx" : "r/rrwxrwxrwx",
-          (unsigned long long)e->size, (long long)(t[2].set ? t[2].sec : 0),
+  char ino[64];
+  if (type)
+    snprintf(ino, sizeof ino, "%llu-%u-%u", (unsigned long long)e->inum, (unsigned)type,
+             (unsigned)id);
+  else
+    snprintf(ino, sizeof ino, "%llu", (unsigned long long)e->inum);
+  fprintf(out, "0|%s|%s|%s|0|0|%llu|%lld|%lld|%lld|%lld\n", b->data ? b->data : "", ino,
+          e->is_virtual ? (e->is_dir ? "V/V---------" : "v/v---------")
+          : e->is_dir   ? "d/drwxrwxrwx"
+                        : "r/rrwxrwxrwx",
+          (unsigned long long)size, (long long)(t[2].set ? t[2].sec : 0),
           (long long)(t[1].set ? t[1].sec : 0), (long long)(t[3].set ? t[3].sec : 0),
           (long long)(t[0].set ? t[0].sec : 0));
+}
+
+/* Every line fls -r -m gives for this name: one per $DATA / $INDEX_ROOT
+ * attribute ($SI times), one for the $FILE_NAME of the fn_* times, and one
+ * without attribute when there was no $DATA or $INDEX_ROOT (FAT: always). */
+static void body_lines(FILE *out, struct walk_arg *w, const struct rs_fsentry *e)
+{
+  const char *drive = w->ctx->img->vols[w->vol].drive;
+  struct rs_time si[4] = {e->si_crtime, e->si_mtime, e->si_atime, e->si_ctime};
+  for (size_t i = 0; i < e->nstreams; i++) {
+    const struct rs_fsstream *s = &e->streams[i];
+    body_line(out, w, drive, e, s->name, false, s->type, s->id, s->size, si);
+  }
+  if (e->fn_attr) {
+    struct rs_time fn[4] = {e->fn_crtime, e->fn_mtime, e->fn_atime, e->fn_ctime};
+    body_line(out, w, drive, e, NULL, true, TSK_FS_ATTR_TYPE_NTFS_FNAME, e->fn_id, e->fn_size,
+              fn);
+  }
+  if (e->nstreams == 0)
+    body_line(out, w, drive, e, NULL, false, 0, 0, e->size, si);
+}
+
+static int virt_cb(const struct rs_fsentry *e, void *arg)
+{
+  struct walk_arg *w = arg;
+  body_lines(w->ctx->opts->full_body, w, e);
+  return 0;
 }
 
 static int walk_cb(const struct rs_fsentry *e, void *arg)
 {
   struct walk_arg *w = arg;
   struct rs_scan_ctx *ctx = w->ctx;
-  if (ctx->opts->full_body) {
-    const char *drive = ctx->img->vols[w->vol].drive;
-    struct rs_time si[4] = {e->si_crtime, e->si_mtime, e->si_atime, e->si_ctime};
-    body_line(ctx->opts->full_body, &w->body, drive, w->vol, e, si, "");
-    if (e->fn_crtime.set || e->fn_mtime.set) {
-      struct rs_time fn[4] = {e->fn_crtime, e->fn_mtime, e->fn_atime, e->fn_ctime};
-      body_line(ctx->opts->full_body, &w->body, drive, w->vol, e, fn, " ($FILE_NAME)");
-    }
-  }
+  if (ctx->opts->full_body)
+    body_lines(ctx->opts->full_body, w, e);
   if (e->is_dir)
     return 0;
   for (size_t i = 0; i < rs_ncheck; i++) {
@@ -625,7 +662,8 @@ static void walk_volumes(struct rs_scan_ctx *ctx)
                       vol->fs_kind == RS_FS_FAT16 || vol->fs_kind == RS_FS_FAT32))
       continue;
     struct walk_arg w = {.ctx = ctx, .vol = v};
-    rs_buf_init(&w.body, 1u << 16);
+    rs_buf_init(&w.body, 1u << 20);
+    rs_buf_init(&w.name, 1u << 20);
     if (vol->windows_root[0]) {
       snprintf(w.sysdir, sizeof w.sysdir, "%s/system32", vol->windows_root);
       snprintf(w.dllcache, sizeof w.dllcache, "%s/system32/dllcache", vol->windows_root);
@@ -638,7 +676,10 @@ static void walk_volumes(struct rs_scan_ctx *ctx)
     struct rs_diag d;
     rs_diag_clear(&d);
     enum rs_err e = rs_fswalk(vol->fs, walk_cb, &w, &st, &d);
+    if (ctx->opts->full_body) /* fls -m lists TSK's virtual entries too */
+      rs_fsvirtual(vol->fs, virt_cb, &w, NULL);
     rs_buf_free(&w.body);
+    rs_buf_free(&w.name);
     char where[64];
     snprintf(where, sizeof where, "volume %d%s%s", v, vol->drive[0] ? " " : "", vol->drive);
     if (e != RS_OK)

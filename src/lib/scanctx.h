@@ -141,7 +141,8 @@ void rs_tl_free(struct rs_scan_ctx *ctx);
 json_t *rs_verdict_build(struct rs_scan_ctx *ctx);
 
 /* json helpers (scan.c) */
-json_t *rs_json_str(const char *s);     /* valid UTF-8 always (escaped), NULL -> null */
+json_t *rs_json_str(const char *s);     /* bytes as they are (invalid UTF-8 kept,
+                                           escaped by each writer), NULL -> null */
 json_t *rs_json_time(const struct rs_time *t); /* ISO string or null */
 
 #endif

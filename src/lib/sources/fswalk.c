@@ -26,10 +26,10 @@
 #define RS_T_UNSET INT64_MIN
 #define RS_ORPHAN_DIR "/$OrphanFiles"
 
-enum { RF_ALLOC = 1, RF_DIR = 2, RF_ATTRS = 4 };
+enum { RF_ALLOC = 1, RF_DIR = 2, RF_ATTRS = 4, RF_FN = 8, RF_S1 = 16, RF_S1_IDX = 32 };
 enum { T_SI_CR, T_SI_M, T_SI_A, T_SI_C, T_FN_CR, T_FN_M, T_FN_A, T_FN_C, T_N };
 
-/* One metadata entry; about 100 bytes. Times are 100 ns ticks since 1970 so
+/* One metadata entry; 112 bytes. Times are 100 ns ticks since 1970 so
  * NTFS (100 ns) and FAT (10 ms at best) are both exact. */
 struct rec {
   uint64_t inum;
@@ -42,6 +42,19 @@ struct rec {
   uint8_t flags;     /* RF_* */
   uint8_t state;     /* path memo state for directories, see resolve() */
   uint32_t path;     /* directory: arena offset of its full path once resolved */
+  uint32_t strm0;    /* NTFS: first index in strms[] */
+  uint16_t nstrm;
+  uint16_t fn_id;    /* NTFS: id of the $FILE_NAME of the fn_* times (RF_FN) */
+  uint16_t fn_size;  /* and its size */
+  uint16_t s1_id;    /* RF_S1: the only stream, held here, not in strms[] */
+};
+
+/* One $DATA or $INDEX_ROOT attribute of an NTFS entry (rs_fsstream). */
+struct strm {
+  uint64_t size;
+  uint32_t name;     /* arena offset of the stream name, RS_NONE for none */
+  uint16_t type;
+  uint16_t id;
 };
 
 /* One name of an entry (NTFS: one per non-DOS $FILE_NAME; FAT: one per
@@ -73,6 +86,11 @@ struct walk {
   uint64_t first_bad;
   bool nomem, limit;
   struct rs_fswalk_stats *st;
+  struct fat_geo *geo; /* FAT: where directory entries are, NULL if unknown */
+  struct strm *strms;
+  size_t nstrm, capstrm;
+  struct rs_fsstream *out; /* emission scratch for one entry's streams */
+  struct rs_fsstream s1;   /* the same for an entry with one stream (RF_S1) */
 };
 
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -130,15 +148,30 @@ static struct rs_time rtime(int64_t t, uint8_t digits)
   return rs_time_from_unix(s, (uint32_t)r * 100u, digits);
 }
 
-/* UTF-16LE -> UTF-8 for short names (ASCII/OEM in practice). Unpaired
- * surrogates become U+FFFD. out must hold 3*n+1 bytes. */
+/* NTFS names: UTF-16LE -> UTF-8, or WTF-8 where the UTF-16 is not valid.
+ * Surrogate pairs become one 4-byte sequence; a lone surrogate (U+D800..
+ * U+DFFF not in a pair) is encoded like any other BMP unit, three bytes
+ * ED A0..BF 80..BF. Those bytes are not UTF-8, so every output's escaping
+ * shows them as \xNN (docs/formats.md) and no unit is dropped or merged
+ * with its neighbour (TSK's lenient conversion writes '^' and loses the
+ * unit after it). out must hold 3*n+1 bytes. */
 static size_t utf16le_to_utf8(const uint8_t *p, size_t n, char *out)
 {
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t c = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
-    if (c >= 0xD800 && c <= 0xDFFF)
-      c = 0xFFFD;
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
+      uint32_t lo = (uint32_t)p[2 * i + 2] | ((uint32_t)p[2 * i + 3] << 8);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+        i++;
+        out[o++] = (char)(0xF0 | (c >> 18));
+        out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
+        out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[o++] = (char)(0x80 | (c & 0x3F));
+        continue;
+      }
+    }
     if (c < 0x80) {
       out[o++] = (char)c;
     } else if (c < 0x800) {
@@ -200,6 +233,7 @@ static struct rec *rec_new(struct walk *w, const TSK_FS_META *m)
     r->t[i] = RS_T_UNSET;
   r->name0 = (uint32_t)w->nname;
   r->path = RS_NONE;
+  r->strm0 = (uint32_t)w->nstrm;
   return r;
 }
 
@@ -234,9 +268,83 @@ static void note_gap(struct walk *w, uint64_t lo, uint64_t hi)
   }
 }
 
+/* One $FILE_NAME attribute of a record, as stored (points into TSK's
+ * copy of the resident attribute). */
+struct fname {
+  const uint8_t *u16; /* the name, UTF-16LE units */
+  size_t len;         /* units */
+  uint64_t par;
+  uint32_t par_seq;
+  bool dos;           /* DOS namespace (8.3 only) */
+};
+/* $FILE_NAMEs read per record; more (hard links) keep TSK's names. */
+#define RS_FNAME_MAX 64
+
+static bool strm_push(struct walk *w, uint16_t type, uint16_t id, uint32_t name, uint64_t size)
+{
+  if (w->nstrm >= RS_NONE - 1) {
+    w->limit = true;
+    return false;
+  }
+  if (!grow((void **)&w->strms, &w->capstrm, w->nstrm + 1, sizeof(struct strm))) {
+    w->nomem = true;
+    return false;
+  }
+  struct strm *s = &w->strms[w->nstrm++];
+  s->size = size;
+  s->type = type;
+  s->id = id;
+  s->name = name;
+  return true;
+}
+
+/* Notes one $DATA / $INDEX_ROOT attribute of record r. The usual case, one
+ * unnamed stream as large as the entry, is held in the record itself
+ * (RF_S1); a second stream moves it to strms[] first, so a record's streams
+ * stay contiguous there (records are filled one after the other). */
+static bool strm_add(struct walk *w, struct rec *r, const TSK_FS_ATTR *a)
+{
+  if (r->nstrm == UINT16_MAX)
+    return true; /* more is not a real record */
+  uint64_t size = a->size > 0 ? (uint64_t)a->size : 0;
+  uint32_t name = RS_NONE;
+  size_t nl = a->name ? strnlen(a->name, a->name_size) : 0;
+  if (nl && !(a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT && nl == 4 && !memcmp(a->name, "$I30", 4))) {
+    name = arena_add(w, a->name, nl);
+    if (name == RS_NONE)
+      return false;
+  }
+  if (r->nstrm == 0 && name == RS_NONE && size == r->size) {
+    r->flags |= RF_S1 | (a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT ? RF_S1_IDX : 0);
+    r->s1_id = a->id;
+    r->nstrm = 1;
+    return true;
+  }
+  if (r->flags & RF_S1) {
+    uint16_t t1 = (r->flags & RF_S1_IDX) ? TSK_FS_ATTR_TYPE_NTFS_IDXROOT
+                                         : TSK_FS_ATTR_TYPE_NTFS_DATA;
+    r->flags &= (uint8_t)~(RF_S1 | RF_S1_IDX);
+    if (!strm_push(w, t1, r->s1_id, RS_NONE, r->size))
+      return false;
+  }
+  if (!strm_push(w, (uint16_t)a->type, a->id, name, size))
+    return false;
+  r->nstrm++;
+  return true;
+}
+
+static size_t nlong2(const TSK_FS_META *m)
+{
+  size_t n = 0;
+  for (const TSK_FS_META_NAME_LIST *nl = m->name2; nl; nl = nl->next)
+    n++;
+  return n;
+}
+
 /* NTFS: copies one entry: long names from TSK's name2 list (TSK 4.11 already
- * leaves out DOS-namespace $FILE_NAMEs there), the DOS names and $SI flags
- * from the attributes TSK loaded for this record anyway. */
+ * leaves out DOS-namespace $FILE_NAMEs there), their text decoded from the
+ * $FILE_NAME's own UTF-16; the DOS names and $SI flags from the attributes
+ * TSK loaded for this record anyway. */
 static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
 {
   struct walk *w = arg;
@@ -267,14 +375,85 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
   r->t[T_FN_A] = ticks(m->time2.ntfs.fn_atime, (uint64_t)m->time2.ntfs.fn_atime_nano);
   r->t[T_FN_C] = ticks(m->time2.ntfs.fn_ctime, (uint64_t)m->time2.ntfs.fn_ctime_nano);
 
-  size_t first = w->nname;
-  for (TSK_FS_META_NAME_LIST *nl = m->name2; nl; nl = nl->next) {
+  /* The record's $FILE_NAMEs as stored, in the order of TSK's attribute
+   * list, which is the order TSK read them in (resident attributes keep
+   * their relative order there): so the non-DOS ones line up with name2. */
+  struct fname fn[RS_FNAME_MAX];
+  size_t nfn = 0, nlongfn = 0;
+  bool fn_all = true; /* every $FILE_NAME was read and classified */
+  if (m->attr) {
+    for (const TSK_FS_ATTR *a = m->attr->head; a; a = a->next) {
+      if (!(a->flags & TSK_FS_ATTR_INUSE))
+        continue;
+      if (a->type == TSK_FS_ATTR_TYPE_NTFS_DATA || a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT) {
+        /* what fls -m lists: "path:name" unless unnamed or a $I30 index */
+        if (!strm_add(w, r, a))
+          return TSK_WALK_STOP;
+        continue;
+      }
+      if (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME && a->id == m->time2.ntfs.fn_id &&
+          !(r->flags & RF_FN)) {
+        r->flags |= RF_FN;
+        r->fn_id = a->id;
+        r->fn_size = (uint16_t)(a->size > 0 && a->size < UINT16_MAX ? a->size : 0);
+      }
+      if ((a->flags & TSK_FS_ATTR_NONRES) || !a->rd.buf)
+        continue;
+      size_t blen = a->rd.buf_size;
+      if (a->size >= 0 && (uint64_t)a->size < blen)
+        blen = (size_t)a->size;
+      const uint8_t *b = a->rd.buf;
+      if (a->type == TSK_FS_ATTR_TYPE_NTFS_SI && blen >= 36) {
+        r->dos_attrs = rd32(b + 32);
+        r->flags |= RF_ATTRS;
+      } else if (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME) {
+        size_t ulen = blen >= 66 ? b[64] : 0;
+        if (blen < 66 || 66 + 2 * ulen > blen || nfn == RS_FNAME_MAX) {
+          fn_all = false;
+          continue;
+        }
+        struct fname *x = &fn[nfn++];
+        x->u16 = b + 66;
+        x->len = ulen;
+        x->par = rd48(b);
+        x->par_seq = (uint32_t)b[6] | ((uint32_t)b[7] << 8);
+        x->dos = b[65] == 2;
+        nlongfn += !x->dos;
+      }
+    }
+  }
+
+  /* Long names: TSK's name2, each taken from its own $FILE_NAME's UTF-16
+   * (utf16le_to_utf8: nothing lost on invalid UTF-16) when the lists line
+   * up: same count, same parent, and TSK's text up to its first '^' (its
+   * mark for what it could not convert) starts ours. Otherwise TSK's. */
+  size_t first = w->nname, k = 0, fi = 0;
+  bool aligned = fn_all && nlongfn == nlong2(m);
+  char tmp[3 * 255 + 1];
+  for (TSK_FS_META_NAME_LIST *nl = m->name2; nl; nl = nl->next, k++) {
     struct name *n = name_new(w, ri);
     if (!n)
       return TSK_WALK_STOP;
-    n->name = arena_add(w, nl->name, strnlen(nl->name, sizeof nl->name));
+    const char *tn = nl->name;
+    size_t tl = strnlen(tn, sizeof nl->name);
     n->par_inum = nl->par_inode;
     n->par_seq = nl->par_seq;
+    while (aligned && fi < nfn && fn[fi].dos)
+      fi++;
+    const char *use = tn;
+    size_t ul = tl;
+    if (aligned && fi < nfn) {
+      const struct fname *x = &fn[fi++];
+      size_t l = utf16le_to_utf8(x->u16, x->len, tmp);
+      const char *caret = memchr(tn, '^', tl);
+      size_t keep = caret ? (size_t)(caret - tn) : tl;
+      if (x->par == nl->par_inode && x->par_seq == nl->par_seq && keep <= l &&
+          !memcmp(tmp, tn, keep)) {
+        use = tmp;
+        ul = l;
+      }
+    }
+    n->name = arena_add(w, use, ul);
     if (n->name == RS_NONE)
       return TSK_WALK_STOP;
   }
@@ -293,32 +472,17 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
   r = &w->recs[ri]; /* names/arena growth never moves recs, but be plain */
   r->nnames = (uint16_t)(nlong > UINT16_MAX ? UINT16_MAX : nlong);
 
-  if (m->attr) {
-    for (const TSK_FS_ATTR *a = m->attr->head; a; a = a->next) {
-      if (!(a->flags & TSK_FS_ATTR_INUSE) || (a->flags & TSK_FS_ATTR_NONRES) || !a->rd.buf)
-        continue;
-      size_t blen = a->rd.buf_size;
-      if (a->size >= 0 && (uint64_t)a->size < blen)
-        blen = (size_t)a->size;
-      const uint8_t *b = a->rd.buf;
-      if (a->type == TSK_FS_ATTR_TYPE_NTFS_SI && blen >= 36) {
-        r->dos_attrs = rd32(b + 32);
-        r->flags |= RF_ATTRS;
-      } else if (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME && blen >= 66 && b[65] == 2) {
-        size_t ulen = b[64];
-        if (66 + 2 * ulen > blen || ulen == 0)
-          continue;
-        char tmp[3 * 255 + 1];
-        size_t l = utf16le_to_utf8(b + 66, ulen, tmp);
-        uint64_t par = rd48(b);
-        /* Pair with the long name in the same directory (or the only one). */
-        for (size_t i = first; i < w->nname; i++) {
-          struct name *n = &w->names[i];
-          if (n->shrt == RS_NONE && (n->par_inum == par || nlong == 1)) {
-            n->shrt = arena_add(w, tmp, l);
-            break;
-          }
-        }
+  /* DOS names: the short name of the long name in the same directory (or
+   * of the only one). */
+  for (size_t j = 0; j < nfn; j++) {
+    if (!fn[j].dos || fn[j].len == 0)
+      continue;
+    size_t l = utf16le_to_utf8(fn[j].u16, fn[j].len, tmp);
+    for (size_t i = first; i < w->nname; i++) {
+      struct name *n = &w->names[i];
+      if (n->shrt == RS_NONE && (n->par_inum == fn[j].par || nlong == 1)) {
+        n->shrt = arena_add(w, tmp, l);
+        break;
       }
     }
   }
@@ -478,6 +642,30 @@ static void fill_entry(struct walk *w, const struct rec *r, struct rs_fsentry *e
   e->fn_atime = rtime(r->t[T_FN_A], dg);
   e->fn_ctime = rtime(r->t[T_FN_C], dg);
   e->fat_local = w->fat;
+  if (r->flags & RF_S1) {
+    w->s1.type = (r->flags & RF_S1_IDX) ? TSK_FS_ATTR_TYPE_NTFS_IDXROOT
+                                        : TSK_FS_ATTR_TYPE_NTFS_DATA;
+    w->s1.id = r->s1_id;
+    w->s1.name = NULL;
+    w->s1.size = r->size;
+    e->streams = &w->s1;
+    e->nstreams = 1;
+  } else if (r->nstrm && w->out) { /* w->out holds the most streams of any entry */
+    for (uint16_t i = 0; i < r->nstrm; i++) {
+      const struct strm *s = &w->strms[r->strm0 + i];
+      w->out[i].type = s->type;
+      w->out[i].id = s->id;
+      w->out[i].name = s->name != RS_NONE ? w->arena + s->name : NULL;
+      w->out[i].size = s->size;
+    }
+    e->streams = w->out;
+    e->nstreams = r->nstrm;
+  }
+  if (r->flags & RF_FN) {
+    e->fn_attr = true;
+    e->fn_id = r->fn_id;
+    e->fn_size = r->fn_size;
+  }
 }
 
 static void count(struct walk *w, const struct rs_fsentry *e)
@@ -497,10 +685,17 @@ static void count(struct walk *w, const struct rs_fsentry *e)
 /* NTFS: path of every long name, callback in (inum, name index) order. */
 static enum rs_err ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct rs_diag *d)
 {
+  size_t most = 1;
+  for (size_t i = 0; i < w->nrec; i++)
+    if (w->recs[i].nstrm > most)
+      most = w->recs[i].nstrm;
+  w->out = malloc(most * sizeof *w->out);
   size_t cap = 4096;
   char *buf = malloc(cap);
-  if (!buf)
+  if (!buf || !w->out) {
+    free(buf);
     return rs_diag_set(d, RS_E_NOMEM, "fswalk", "out of memory building paths");
+  }
   enum rs_err rc = RS_OK;
   for (size_t i = 0; i < w->nrec && rc == RS_OK; i++) {
     struct rec *r = &w->recs[i];
@@ -558,6 +753,91 @@ static enum rs_err ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct
   return rc;
 }
 
+/* ---- FAT directory entries ----
+ * TSK numbers a FAT entry by the position of its 32-byte directory entry
+ * (tsk/fs/tsk_fatfs.h, FATFS_INODE_2_SECT and FATFS_INODE_2_OFF): entry
+ * i >= 3 is in sector firstdatasect + (i - 3) / (ssize / 32), at byte
+ * ((i - 3) % (ssize / 32)) * 32 of it, where firstdatasect = reserved
+ * sectors + FATs * sectors per FAT (the root directory on FAT12/16, the
+ * first cluster on FAT32). 2 is the root (no entry); the virtual $MBR/$FAT
+ * files lie past the last sector. The fields are in TSK's private
+ * FATFS_INFO, so they are read from the boot sector as TSK reads them. */
+#define RS_FAT_FIRST_NORMINO 3u
+#define RS_FAT_DENTRY 32u
+#define RS_FAT_ATTR_LFN 0x0Fu
+#define RS_FAT_ATTR_DIR 0x10u
+
+struct fat_geo {
+  uint32_t ssize;     /* bytes per sector (TSK's block size on FAT) */
+  uint64_t firstdata; /* first sector of the data area */
+  uint64_t cached;    /* sector held in buf, UINT64_MAX for none */
+  uint8_t buf[4096];
+};
+
+static bool fat_geo_init(TSK_FS_INFO *fs, struct fat_geo *g)
+{
+  if (!(fs->ftype & (TSK_FS_TYPE_FAT12 | TSK_FS_TYPE_FAT16 | TSK_FS_TYPE_FAT32)))
+    return false; /* exFAT: other entries, other numbering */
+  /* TSK takes the backup boot sector (sector 6) when sector 0 is not a
+   * valid one; the size check below keeps us on the one TSK used. */
+  unsigned isz = fs->img_info && fs->img_info->sector_size ? fs->img_info->sector_size : 512;
+  for (int k = 0; k < 2; k++) {
+    uint8_t b[512];
+    if (tsk_fs_read(fs, (TSK_OFF_T)(k ? 6u * isz : 0), (char *)b, sizeof b) !=
+        (ssize_t)sizeof b)
+      continue;
+    unsigned ssize = (unsigned)b[11] | ((unsigned)b[12] << 8);
+    unsigned rsvd = (unsigned)b[14] | ((unsigned)b[15] << 8);
+    unsigned nfat = b[16];
+    uint32_t spf = (uint32_t)b[22] | ((uint32_t)b[23] << 8);
+    if (spf == 0)
+      spf = rd32(b + 36); /* FAT32 */
+    if (b[510] != 0x55 || b[511] != 0xAA || ssize != fs->block_size || ssize < 512 ||
+        ssize > sizeof g->buf || (ssize & (ssize - 1)) || nfat == 0 || spf == 0)
+      continue;
+    uint64_t fd = rsvd + (uint64_t)nfat * spf;
+    if (fd >= fs->block_count)
+      continue;
+    g->ssize = ssize;
+    g->firstdata = fd;
+    g->cached = UINT64_MAX;
+    return true;
+  }
+  tsk_error_reset();
+  return false;
+}
+
+/* The DOS attribute byte (offset 11) of the directory entry TSK numbers
+ * inum, when that entry is the one TSK made the metadata from: not a
+ * long-name slot, the directory bit as TSK read it, and for a file the
+ * size TSK gives. Deleted entries keep the byte (only byte 0 changes). */
+static bool fat_attr(TSK_FS_INFO *fs, struct fat_geo *g, uint64_t inum, bool dir,
+                     uint64_t size, uint8_t *attr)
+{
+  if (inum < RS_FAT_FIRST_NORMINO)
+    return false;
+  uint64_t per = g->ssize / RS_FAT_DENTRY;
+  uint64_t sect = (inum - RS_FAT_FIRST_NORMINO) / per + g->firstdata;
+  if (sect >= fs->block_count)
+    return false;
+  if (sect != g->cached) {
+    if (tsk_fs_read(fs, (TSK_OFF_T)(sect * g->ssize), (char *)g->buf, g->ssize) !=
+        (ssize_t)g->ssize) {
+      g->cached = UINT64_MAX;
+      tsk_error_reset();
+      return false;
+    }
+    g->cached = sect;
+  }
+  const uint8_t *e = g->buf + ((inum - RS_FAT_FIRST_NORMINO) % per) * RS_FAT_DENTRY;
+  uint8_t a = e[11];
+  if ((a & RS_FAT_ATTR_LFN) == RS_FAT_ATTR_LFN || ((a & RS_FAT_ATTR_DIR) != 0) != dir ||
+      (!dir && rd32(e + 28) != size))
+    return false;
+  *attr = a;
+  return true;
+}
+
 /* FAT: one directory walk, orphans included ($OrphanFiles). */
 static TSK_WALK_RET_ENUM fat_dir_cb(TSK_FS_FILE *f, const char *ppath, void *arg)
 {
@@ -588,6 +868,12 @@ static TSK_WALK_RET_ENUM fat_dir_cb(TSK_FS_FILE *f, const char *ppath, void *arg
     r->flags |= RF_ALLOC;
   if (f->name->type == TSK_FS_NAME_TYPE_DIR)
     r->flags |= RF_DIR;
+  uint8_t attr;
+  if (w->geo && f->meta &&
+      fat_attr(w->fs, w->geo, r->inum, m->type == TSK_FS_META_TYPE_DIR, r->size, &attr)) {
+    r->dos_attrs = attr;
+    r->flags |= RF_ATTRS;
+  }
   r->nnames = 1;
   struct name *n = name_new(w, (uint32_t)(w->nrec - 1));
   if (!n)
@@ -654,6 +940,8 @@ static enum rs_err fat_emit(struct walk *w, rs_fsentry_cb cb, void *arg)
 
 static void walk_free(struct walk *w)
 {
+  free(w->strms);
+  free(w->out);
   free(w->recs);
   free(w->names);
   free(w->arena);
@@ -747,8 +1035,11 @@ enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
   char where[64];
   snprintf(where, sizeof where, "volume at byte %lld", (long long)fs->offset);
 
+  struct fat_geo geo;
   if (w.fat) {
     tsk_error_reset();
+    if (fat_geo_init(fs, &geo))
+      w.geo = &geo;
     if (tsk_fs_dir_walk(fs, fs->root_inum,
                         TSK_FS_DIR_WALK_FLAG_RECURSE | TSK_FS_DIR_WALK_FLAG_ALLOC |
                             TSK_FS_DIR_WALK_FLAG_UNALLOC,
@@ -813,16 +1104,93 @@ enum rs_err rs_fswalk(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg,
   return RS_OK;
 }
 
+/* TSK numbers its virtual entries last: $OrphanFiles is last_inum, FAT's
+ * $MBR, $FAT1, $FAT2 the numbers just below (numfat + 2 in all). */
+#define RS_VIRT_MAX 8
+
+enum rs_err rs_fsvirtual(TSK_FS_INFO *fs, rs_fsentry_cb cb, void *arg, struct rs_diag *d)
+{
+  if (!fs || !cb)
+    return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_fsvirtual: NULL argument");
+  struct {
+    uint64_t inum, size;
+    bool dir, alloc;
+    char path[2 + TSK_FS_META_NAME_LIST_NSIZE];
+  } v[RS_VIRT_MAX];
+  size_t n = 0;
+  for (uint64_t k = fs->last_inum; n < RS_VIRT_MAX && k >= fs->first_inum; k--) {
+    tsk_error_reset();
+    TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, k);
+    const TSK_FS_META *m = f ? f->meta : NULL;
+    bool virt = m && is_virtual(m) && m->name2;
+    if (virt) {
+      v[n].inum = k;
+      v[n].size = m->size > 0 ? (uint64_t)m->size : 0;
+      v[n].dir = m->type == TSK_FS_META_TYPE_VIRT_DIR;
+      v[n].alloc = (m->flags & TSK_FS_META_FLAG_ALLOC) != 0;
+      snprintf(v[n].path, sizeof v[n].path, "/%.*s", (int)sizeof m->name2->name,
+               m->name2->name);
+      n++;
+    }
+    tsk_fs_file_close(f);
+    if (!virt || k == 0)
+      break;
+  }
+  tsk_error_reset();
+  for (size_t i = n; i-- > 0;) { /* in inum order */
+    struct rs_fsentry e;
+    memset(&e, 0, sizeof e);
+    e.inum = v[i].inum;
+    e.path = v[i].path;
+    e.name = v[i].path + 1;
+    e.allocated = v[i].alloc;
+    e.is_dir = v[i].dir;
+    e.size = v[i].size;
+    e.si_crtime = e.si_mtime = e.si_atime = e.si_ctime = RS_TIME_UNSET;
+    e.fn_crtime = e.fn_mtime = e.fn_atime = e.fn_ctime = RS_TIME_UNSET;
+    e.fat_local = TSK_FS_TYPE_ISFAT(fs->ftype) != 0;
+    e.is_virtual = true;
+    if (cb(&e, arg) != 0)
+      break;
+  }
+  return RS_OK;
+}
+
 enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
                              struct rs_diag *d)
 {
   if (!fs || !attrs)
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_fsentry_attrs: NULL argument");
   *attrs = 0;
-  if (!TSK_FS_TYPE_ISNTFS(fs->ftype))
+  bool fat = (fs->ftype & (TSK_FS_TYPE_FAT12 | TSK_FS_TYPE_FAT16 | TSK_FS_TYPE_FAT32)) != 0;
+  if (!TSK_FS_TYPE_ISNTFS(fs->ftype) && !fat)
     return rs_diag_set(d, RS_E_UNSUPPORTED, "fswalk",
-                       "DOS attributes are only read on NTFS");
+                       "DOS attributes are only read on NTFS and FAT12/16/32");
   tsk_error_reset();
+  if (fat) {
+    struct fat_geo g;
+    if (!fat_geo_init(fs, &g))
+      return rs_diag_set(d, RS_E_CORRUPT, "fswalk", "FAT boot sector not usable");
+    TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, inum);
+    if (!f || !f->meta) {
+      tsk_fs_file_close(f);
+      enum rs_err e = rs_diag_set(d, RS_E_CORRUPT, "fswalk", "FAT directory entry %llu: %s",
+                                  (unsigned long long)inum, tsk_msg());
+      tsk_error_reset();
+      return e;
+    }
+    uint8_t a;
+    bool ok = fat_attr(fs, &g, inum, f->meta->type == TSK_FS_META_TYPE_DIR,
+                       f->meta->size > 0 ? (uint64_t)f->meta->size : 0, &a);
+    tsk_fs_file_close(f);
+    tsk_error_reset();
+    if (!ok)
+      return rs_diag_set(d, RS_E_CORRUPT, "fswalk",
+                         "FAT directory entry %llu has no readable attribute byte",
+                         (unsigned long long)inum);
+    *attrs = a;
+    return RS_OK;
+  }
   TSK_FS_FILE *f = tsk_fs_file_open_meta(fs, NULL, inum);
   if (!f)
     return rs_diag_set(d, RS_E_CORRUPT, "fswalk", "MFT entry %llu: %s",

@@ -150,3 +150,16 @@ enum rs_err rs_escape_utf8(struct rs_buf *out, const char *s, size_t n)
 {
   return esc_common(out, s, n, M_UTF8);
 }
+
+bool rs_utf8_valid(const char *s, size_t n)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  uint32_t cp;
+  for (size_t i = 0; i < n;) {
+    size_t len = utf8_next(u + i, n - i, &cp);
+    if (len == 0)
+      return false;
+    i += len;
+  }
+  return true;
+}

@@ -4,7 +4,8 @@
  * times, and a second line named "<name> ($FILE_NAME)" with the $FILE_NAME
  * times when any is known, as `fls -m` writes them. The name is the
  * finding's path with '\' turned into '/' ("C:/Inetpub/scripts/root.exe", the
- * form `fls -m C:` gives), " (deleted)" appended for unallocated files, and
+ * form `fls -m C:` gives), " (deleted)" appended for unallocated files (after
+ * " ($FILE_NAME)", as fls writes it), and
  * escaped with rs_escape_body so no name can add a '|' or end the line. */
 #include "redsleuth/writer.h"
 
@@ -47,9 +48,10 @@ static enum rs_err body_line(struct rs_buf *b, struct rs_buf *tmp, const json_t 
     if ((e = rs_buf_add(tmp, *p == '\\' ? "/" : p, 1)) != RS_OK)
       return e;
   }
-  if (json_is_false(json_object_get(f, "allocated")) && (e = rs_buf_adds(tmp, " (deleted)")))
-    return e;
+  /* fls -m's order: "name ($FILE_NAME) (deleted)" */
   if ((e = rs_buf_adds(tmp, suffix)) != RS_OK)
+    return e;
+  if (json_is_false(json_object_get(f, "allocated")) && (e = rs_buf_adds(tmp, " (deleted)")))
     return e;
   if ((e = rs_buf_adds(b, md5 && strlen(md5) == 32 ? md5 : "0")) ||
       (e = rs_buf_adds(b, "|")) || (e = rs_escape_body(b, tmp->data, tmp->len)))

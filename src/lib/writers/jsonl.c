@@ -17,10 +17,11 @@ static bool is_lead_key(const char *k)
   return false;
 }
 
+/* The bytes as the report holds them (rs_writer_json makes them valid). */
 static json_t *str_or_empty(const json_t *entry, const char *key)
 {
   const char *s = rs_writer_str(entry, key);
-  return json_string(s ? s : "");
+  return json_stringn_nocheck(s ? s : "", s ? strlen(s) : 0);
 }
 
 static enum rs_err entry_line(struct rs_buf *b, const json_t *entry)

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "redsleuth/escape.h"
 #include "redsleuth/rtime.h"
 
 extern const struct rs_writer rs_writer_text, rs_writer_json_doc, rs_writer_jsonl,
@@ -84,6 +85,89 @@ static int dump_cb(const char *buffer, size_t size, void *data)
   return rs_buf_add(data, buffer, size) == RS_OK ? 0 : -1;
 }
 
+/* Report strings hold evidence bytes as they are (rs_json_str), which may
+ * be invalid UTF-8: a raw byte, or a lone UTF-16 surrogate of an NTFS name
+ * in WTF-8. The text, HTML and body writers escape each such byte as \xNN;
+ * jansson cannot serialise them, so JSON gets a copy in which those strings
+ * are made valid with rs_escape_utf8 (docs/formats.md). */
+static bool json_valid(const json_t *v)
+{
+  const char *k;
+  size_t i;
+  json_t *x;
+  switch (json_typeof(v)) {
+  case JSON_STRING:
+    return rs_utf8_valid(json_string_value(v), json_string_length(v));
+  case JSON_OBJECT:
+    json_object_foreach((json_t *)v, k, x) {
+      if (!json_valid(x))
+        return false;
+    }
+    return true;
+  case JSON_ARRAY:
+    json_array_foreach(v, i, x) {
+      if (!json_valid(x))
+        return false;
+    }
+    return true;
+  default:
+    return true;
+  }
+}
+
+static enum rs_err json_make_valid(json_t *v)
+{
+  const char *k;
+  size_t i;
+  json_t *x;
+  enum rs_err e = RS_OK;
+  switch (json_typeof(v)) {
+  case JSON_STRING:
+    if (!rs_utf8_valid(json_string_value(v), json_string_length(v))) {
+      struct rs_buf b;
+      rs_buf_init(&b, RS_WRITER_MAX);
+      e = rs_escape_utf8(&b, json_string_value(v), json_string_length(v));
+      if (!e && json_string_setn(v, b.data ? b.data : "", b.len))
+        e = RS_E_NOMEM;
+      rs_buf_free(&b);
+    }
+    return e;
+  case JSON_OBJECT:
+    json_object_foreach(v, k, x) {
+      if ((e = json_make_valid(x)) != RS_OK)
+        return e;
+    }
+    return RS_OK;
+  case JSON_ARRAY:
+    json_array_foreach(v, i, x) {
+      if ((e = json_make_valid(x)) != RS_OK)
+        return e;
+    }
+    return RS_OK;
+  default:
+    return RS_OK;
+  }
+}
+
+/* json_dump_callback of v, or of a valid-UTF-8 copy when v needs one. */
+static enum rs_err dump_valid(const json_t *v, struct rs_buf *out, size_t flags)
+{
+  json_t *copy = NULL;
+  if (!json_valid(v)) {
+    copy = json_deep_copy(v);
+    if (!copy)
+      return RS_E_NOMEM;
+    enum rs_err e = json_make_valid(copy);
+    if (e) {
+      json_decref(copy);
+      return e;
+    }
+  }
+  int rc = json_dump_callback(copy ? copy : v, dump_cb, out, flags);
+  json_decref(copy);
+  return rc ? RS_E_LIMIT : RS_OK;
+}
+
 enum rs_err rs_writer_value(struct rs_buf *out, const json_t *v, const char *dflt)
 {
   if (!v || json_is_null(v))
@@ -96,19 +180,17 @@ enum rs_err rs_writer_value(struct rs_buf *out, const json_t *v, const char *dfl
     return rs_buf_adds(out, "yes");
   if (json_is_false(v))
     return rs_buf_adds(out, "no");
-  if (json_dump_callback(v, dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY))
-    return RS_E_NOMEM;
-  return RS_OK;
+  return dump_valid(v, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 }
 
 enum rs_err rs_writer_json(struct rs_buf *out, const json_t *v, size_t flags)
 {
   struct rs_buf raw;
   rs_buf_init(&raw, out->max);
-  enum rs_err e = RS_OK;
-  if (json_dump_callback(v, dump_cb, &raw, flags)) {
+  enum rs_err e = dump_valid(v, &raw, flags);
+  if (e) {
     rs_buf_free(&raw);
-    return RS_E_LIMIT;
+    return e;
   }
   /* jansson emits valid UTF-8 and only ASCII outside strings, so these byte
    * patterns can only be code points inside strings: a lead byte is never a

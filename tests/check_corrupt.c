@@ -798,6 +798,18 @@ START_TEST(rootexe_other_cmd_build)
 }
 END_TEST
 
+/* The system.idq_dll[] entry for a Windows path (the test fails without one). */
+static json_t *idq_row(const struct run *r, const char *path)
+{
+  size_t i;
+  json_t *v;
+  json_array_foreach(json_object_get(json_object_get(r->rep, "system"), "idq_dll"), i, v)
+    if (strcmp(json_string_value(json_object_get(v, "path")), path) == 0)
+      return v;
+  ck_abort_msg("no idq_dll entry for %s", path);
+  return NULL;
+}
+
 /* The idq.dll language reaches the classification (issue 4): on NT4 the
  * English and Japanese fix builds kept 5.0.1781.3 and differ by date, so the
  * uninstall copy's version resource key decides which rows apply. Its key is
@@ -809,12 +821,7 @@ START_TEST(idq_language_decides_rows)
   const char *bk = "C:\\WINNT\\$NtUninstallQ300972$\\idq.dll";
   struct run r = {0};
   scan_bin(&img, 1, NULL, &r);
-  json_t *row = NULL, *v;
-  size_t i;
-  json_array_foreach(json_object_get(json_object_get(r.rep, "system"), "idq_dll"), i, v)
-    if (strcmp(json_string_value(json_object_get(v, "path")), bk) == 0)
-      row = v;
-  ck_assert_ptr_nonnull(row);
+  json_t *row = idq_row(&r, bk);
   ck_assert_str_eq(json_string_value(json_object_get(row, "rule")), "IDQ-NT4-1781.3-EN-MS00-006");
   ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(row, "language")), "0409 (en"));
   run_free(&r);
@@ -835,11 +842,7 @@ START_TEST(idq_language_decides_rows)
   ck_assert_msg(patched, "no 040904B0 key in the uninstall copy's clusters");
   struct run r2 = {0};
   scan_bin(&img, 1, NULL, &r2);
-  row = NULL;
-  json_array_foreach(json_object_get(json_object_get(r2.rep, "system"), "idq_dll"), i, v)
-    if (strcmp(json_string_value(json_object_get(v, "path")), bk) == 0)
-      row = v;
-  ck_assert_ptr_nonnull(row);
+  row = idq_row(&r2, bk);
   ck_assert_str_eq(json_string_value(json_object_get(row, "rule")), "IDQ-NT4-1781.3-JA-PREFIX");
   ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(row, "language")), "0411 (ja"));
   run_free(&r2);

@@ -41,13 +41,16 @@ mkdir -p build
 
 case "$mode" in
 demo)
-  mkdir -p out/demo
+  # the evidence and the reports in separate folders: redsleuth refuses to
+  # write reports inside the folder holding the evidence
+  mkdir -p out/demo/evidence
   img=fixtures/out/w2k-cr2-used/disk.raw.xz
   if [ -f "$img" ]; then
-    xz -dc "$img" > out/demo/disk.raw
-    chmod 0444 out/demo/disk.raw
+    rm -f out/demo/evidence/disk.raw
+    xz -dc "$img" > out/demo/evidence/disk.raw
+    chmod 0444 out/demo/evidence/disk.raw
     rc=0
-    build/redsleuth scan --out-dir out/demo/report out/demo/disk.raw || rc=$?
+    build/redsleuth scan --out-dir out/demo/report out/demo/evidence/disk.raw || rc=$?
     echo "setup: redsleuth exited $rc (0 clean, 10 indicators found, 11 partly unreadable)"
     echo "setup: reports in out/demo/report/: report.txt report.html report.json timeline.jsonl timeline.body"
     case $rc in 0|10|11) exit 0 ;; *) exit "$rc" ;; esac

@@ -1182,7 +1182,7 @@ START_TEST(codepage_from_current_set)
   struct rs_diag d = {0};
   struct rs_hive *h = NULL;
   ck_assert_int_eq(rs_hive_open_mem(buf, len, "SYSTEM", 0, &h, &d), RS_OK);
-  int cp = rs_registry_codepage(h);
+  int cp = rs_registry_codepage(h, NULL);
   ck_assert_int_eq(cp, acp_cases[_i].want);
   rs_hive_close(h);
   if (cp == 1251) {

@@ -202,7 +202,7 @@ static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *r
     /* Key names flagged ASCII are in the system's ANSI code page: learn it
      * from this hive (the lookup itself is pure ASCII) and reopen the same
      * bytes with it when it is not the default 1252 (issue 5). */
-    int acp = rs_registry_codepage(slot->h);
+    int acp = rs_registry_codepage(slot->h, &ctx->acp);
     ctx->codepage = acp ? acp : 1252;
     if (acp && acp != 1252) {
       struct rs_hive *h2 = NULL;
@@ -336,15 +336,8 @@ static void read_registry(struct rs_scan_ctx *ctx, int vol)
                                                            : rs_registry_read_software(h, si, &d);
       if (e != RS_OK)
         rs_ctx_unreadable(ctx, "registry hive", rs_hive_name(h), d.what);
-      if (si == &ctx->si && hive_files[j].kind == RS_HIVE_SYSTEM && si->select_current > 0) {
-        /* the code page open_hive learnt from this hive (rs_registry_codepage) */
-        char key[64];
-        struct rs_regval acp;
-        struct rs_diag d2;
-        snprintf(key, sizeof key, "ControlSet%03d\\Control\\Nls\\CodePage", si->select_current);
-        if (rs_hive_get_value(h, key, "ACP", &acp, &d2) == RS_OK && acp.present)
-          note_regval(&obs, &acp);
-      }
+      if (si == &ctx->si && hive_files[j].kind == RS_HIVE_SYSTEM && ctx->acp.present)
+        note_regval(&obs, &ctx->acp); /* the code page open_hive learnt from this hive */
       if (si == &ctx->si) {
         if (hive_files[j].kind == RS_HIVE_SYSTEM)
           ctx->have_system = true;

@@ -78,6 +78,7 @@ struct rs_scan_ctx {
   bool have_system, have_software;
   int sys_volume;                /* volume index holding the live hives, -1 */
   int codepage;                  /* ANSI code page for hive names (0 = not yet known) */
+  struct rs_regval acp;          /* the ACP value it came from (system.values) */
   struct rs_metabase_scan mb;
   bool have_metabase;
   json_t *hive_list;             /* hives read: [{path, kind, dirty, role}] */

@@ -557,10 +557,12 @@ enum rs_err rs_registry_read_software(struct rs_hive *h, struct rs_sysinfo *si,
 }
 
 /* SYSTEM\ControlSet00N\Control\Nls\CodePage\ACP of the current set; 0 if unknown. */
-int rs_registry_codepage(struct rs_hive *h)
+int rs_registry_codepage(struct rs_hive *h, struct rs_regval *acp_out)
 {
   struct rs_regval sel, acp;
   struct rs_diag d;
+  if (acp_out)
+    acp_out->present = false;
   if (rs_hive_get_value(h, "Select", "Current", &sel, &d) != RS_OK || !sel.present ||
       sel.type != 4 || sel.dword == 0 || sel.dword > 999)
     return 0;
@@ -568,6 +570,8 @@ int rs_registry_codepage(struct rs_hive *h)
   snprintf(key, sizeof key, "ControlSet%03u\\Control\\Nls\\CodePage", sel.dword);
   if (rs_hive_get_value(h, key, "ACP", &acp, &d) != RS_OK || !acp.present)
     return 0;
+  if (acp_out)
+    *acp_out = acp;
   int cp = atoi(acp.data);
   return cp > 0 && cp < 65536 ? cp : 0;
 }

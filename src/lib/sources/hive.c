@@ -859,6 +859,7 @@ void rs_strv_free(char **v, size_t n)
  * into an array of elem-sized slots with item(). A child that cannot be read
  * makes the result RS_E_CORRUPT but does not hide its siblings. */
 struct children {
+  const char *fn;                                       /* the public function's name */
   const char *noun;                                     /* "sub key", "value" */
   int (*count)(libregf_key_t *, int *, libregf_error_t **);
   unsigned max;
@@ -872,6 +873,12 @@ struct children {
 static enum rs_err read_children(struct rs_hive *h, const char *key, const struct children *c,
                                  void **out, size_t *n, struct rs_diag *d)
 {
+  if (out)
+    *out = NULL;
+  if (n)
+    *n = 0;
+  if (!h || !key || !out || !n)
+    return rs_diag_set(d, RS_E_USAGE, c->fn, "NULL argument");
   libregf_key_t *k = NULL;
   int r = find_key(h, key, &k, d);
   if (r != 1)
@@ -955,13 +962,8 @@ static int value_item(struct rs_hive *h, const char *key, libregf_key_t *k, int 
 enum rs_err rs_hive_subkeys(struct rs_hive *h, const char *key, char ***names, size_t *n,
                             struct rs_diag *d)
 {
-  if (names)
-    *names = NULL;
-  if (n)
-    *n = 0;
-  if (!h || !key || !names || !n)
-    return rs_diag_set(d, RS_E_USAGE, "rs_hive_subkeys", "NULL argument");
-  static const struct children c = {"sub key", libregf_key_get_number_of_sub_keys,
+  static const struct children c = {"rs_hive_subkeys", "sub key",
+                                    libregf_key_get_number_of_sub_keys,
                                     RS_HIVE_MAX_SUBKEYS, sizeof(char *), subkey_item};
   return read_children(h, key, &c, (void **)names, n, d);
 }
@@ -970,13 +972,7 @@ enum rs_err rs_hive_subkeys(struct rs_hive *h, const char *key, char ***names, s
 enum rs_err rs_hive_values(struct rs_hive *h, const char *key, struct rs_regval **vals,
                            size_t *n, struct rs_diag *d)
 {
-  if (vals)
-    *vals = NULL;
-  if (n)
-    *n = 0;
-  if (!h || !key || !vals || !n)
-    return rs_diag_set(d, RS_E_USAGE, "rs_hive_values", "NULL argument");
-  static const struct children c = {"value", libregf_key_get_number_of_values,
+  static const struct children c = {"rs_hive_values", "value", libregf_key_get_number_of_values,
                                     RS_HIVE_MAX_VALUES, sizeof(struct rs_regval), value_item};
   return read_children(h, key, &c, (void **)vals, n, d);
 }

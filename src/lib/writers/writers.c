@@ -90,62 +90,42 @@ static int dump_cb(const char *buffer, size_t size, void *data)
  * in WTF-8. The text, HTML and body writers escape each such byte as \xNN;
  * jansson cannot serialise them, so JSON gets a copy in which those strings
  * are made valid with rs_escape_utf8 (docs/formats.md). */
-static bool json_valid(const json_t *v)
+/* Walks v's strings. fix false: 1 at the first string that is not valid
+ * UTF-8, else 0 (v untouched). fix true: every such string is made valid
+ * with rs_escape_utf8; 0, or -1 when that fails. */
+static int utf8_walk(json_t *v, bool fix)
 {
   const char *k;
   size_t i;
   json_t *x;
+  int r = 0;
   switch (json_typeof(v)) {
   case JSON_STRING:
-    return rs_utf8_valid(json_string_value(v), json_string_length(v));
-  case JSON_OBJECT:
-    json_object_foreach((json_t *)v, k, x) {
-      if (!json_valid(x))
-        return false;
-    }
-    return true;
-  case JSON_ARRAY:
-    json_array_foreach(v, i, x) {
-      if (!json_valid(x))
-        return false;
-    }
-    return true;
-  default:
-    return true;
-  }
-}
-
-static enum rs_err json_make_valid(json_t *v)
-{
-  const char *k;
-  size_t i;
-  json_t *x;
-  enum rs_err e = RS_OK;
-  switch (json_typeof(v)) {
-  case JSON_STRING:
-    if (!rs_utf8_valid(json_string_value(v), json_string_length(v))) {
-      struct rs_buf b;
-      rs_buf_init(&b, RS_WRITER_MAX);
-      e = rs_escape_utf8(&b, json_string_value(v), json_string_length(v));
-      if (!e && json_string_setn(v, b.data ? b.data : "", b.len))
-        e = RS_E_NOMEM;
-      rs_buf_free(&b);
-    }
-    return e;
+    if (rs_utf8_valid(json_string_value(v), json_string_length(v)))
+      return 0;
+    if (!fix)
+      return 1;
+    struct rs_buf b;
+    rs_buf_init(&b, RS_WRITER_MAX);
+    if (rs_escape_utf8(&b, json_string_value(v), json_string_length(v)) != RS_OK ||
+        json_string_setn(v, b.data ? b.data : "", b.len))
+      r = -1;
+    rs_buf_free(&b);
+    return r;
   case JSON_OBJECT:
     json_object_foreach(v, k, x) {
-      if ((e = json_make_valid(x)) != RS_OK)
-        return e;
+      if ((r = utf8_walk(x, fix)) != 0)
+        return r;
     }
-    return RS_OK;
+    return 0;
   case JSON_ARRAY:
     json_array_foreach(v, i, x) {
-      if ((e = json_make_valid(x)) != RS_OK)
-        return e;
+      if ((r = utf8_walk(x, fix)) != 0)
+        return r;
     }
-    return RS_OK;
+    return 0;
   default:
-    return RS_OK;
+    return 0;
   }
 }
 
@@ -153,14 +133,11 @@ static enum rs_err json_make_valid(json_t *v)
 static enum rs_err dump_valid(const json_t *v, struct rs_buf *out, size_t flags)
 {
   json_t *copy = NULL;
-  if (!json_valid(v)) {
+  if (utf8_walk((json_t *)v, false)) { /* read-only walk: v is not changed */
     copy = json_deep_copy(v);
-    if (!copy)
-      return RS_E_NOMEM;
-    enum rs_err e = json_make_valid(copy);
-    if (e) {
+    if (!copy || utf8_walk(copy, true) != 0) {
       json_decref(copy);
-      return e;
+      return RS_E_NOMEM;
     }
   }
   int rc = json_dump_callback(copy ? copy : v, dump_cb, out, flags);

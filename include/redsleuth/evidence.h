@@ -17,9 +17,9 @@ struct rs_media_hashes {
    * The hash covers the data as stored (as ewfverify does), while libtsk,
    * and so the analysis, sees these chunks filled with zeros. */
   uint32_t checksum_errors;
-  uint64_t bad_first_sector, bad_sectors;  /* the first such range */
   /* the ranges themselves (media sectors of sector_size bytes), the first
-   * RS_BAD_RANGES_MAX of them; nbad <= checksum_errors */
+   * RS_BAD_RANGES_MAX of them; nbad <= checksum_errors (bad[] is zeroed, so
+   * bad[0] reads as sectors 0-0 if libewf listed none) */
   struct rs_sector_range {
     uint64_t first, count;
   } bad[RS_BAD_RANGES_MAX];

@@ -1750,9 +1750,9 @@ static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj,
              "%llu-%llu); the media "
              "hash covers them as stored, the analysis saw them as zeros (libtsk/libewf "
              "zero-fill a corrupted chunk)",
-             hj->h.checksum_errors, (unsigned long long)hj->h.bad_first_sector,
-             (unsigned long long)(hj->h.bad_first_sector + hj->h.bad_sectors -
-                                  (hj->h.bad_sectors ? 1 : 0)));
+             hj->h.checksum_errors, (unsigned long long)hj->h.bad[0].first,
+             (unsigned long long)(hj->h.bad[0].first + hj->h.bad[0].count -
+                                  (hj->h.bad[0].count ? 1 : 0)));
     rs_ctx_unreadable(ctx, "EWF chunk", img->nseg ? img->segments[0] : "-", why);
   }
   json_object_set_new(ev, "checksum_errors",

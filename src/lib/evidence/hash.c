@@ -212,10 +212,6 @@ static enum rs_err ewf_hash(const struct rs_image *img, struct rs_media_hashes *
       uint64_t first = 0, count = 0;
       if (libewf_handle_get_checksum_error(h, i, &first, &count, NULL) != 1)
         continue;
-      if (out->nbad == 0) {
-        out->bad_first_sector = first;
-        out->bad_sectors = count;
-      }
       out->bad[out->nbad].first = first;
       out->bad[out->nbad].count = count;
       out->nbad++;

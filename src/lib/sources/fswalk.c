@@ -774,10 +774,17 @@ struct fat_geo {
   uint8_t buf[4096];
 };
 
+/* FAT12/16/32: 32-byte directory entries numbered as above (not exFAT:
+ * other entries, other numbering). */
+static bool fat_dentries(const TSK_FS_INFO *fs)
+{
+  return (fs->ftype & (TSK_FS_TYPE_FAT12 | TSK_FS_TYPE_FAT16 | TSK_FS_TYPE_FAT32)) != 0;
+}
+
 static bool fat_geo_init(TSK_FS_INFO *fs, struct fat_geo *g)
 {
-  if (!(fs->ftype & (TSK_FS_TYPE_FAT12 | TSK_FS_TYPE_FAT16 | TSK_FS_TYPE_FAT32)))
-    return false; /* exFAT: other entries, other numbering */
+  if (!fat_dentries(fs))
+    return false;
   /* TSK takes the backup boot sector (sector 6) when sector 0 is not a
    * valid one; the size check below keeps us on the one TSK used. */
   unsigned isz = fs->img_info && fs->img_info->sector_size ? fs->img_info->sector_size : 512;
@@ -1162,7 +1169,7 @@ enum rs_err rs_fsentry_attrs(TSK_FS_INFO *fs, uint64_t inum, uint32_t *attrs,
   if (!fs || !attrs)
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_fsentry_attrs: NULL argument");
   *attrs = 0;
-  bool fat = (fs->ftype & (TSK_FS_TYPE_FAT12 | TSK_FS_TYPE_FAT16 | TSK_FS_TYPE_FAT32)) != 0;
+  bool fat = fat_dentries(fs);
   if (!TSK_FS_TYPE_ISNTFS(fs->ftype) && !fat)
     return rs_diag_set(d, RS_E_UNSUPPORTED, "fswalk",
                        "DOS attributes are only read on NTFS and FAT12/16/32");

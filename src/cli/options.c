@@ -464,19 +464,30 @@ static int run_info(struct cli *c)
   return rc;
 }
 
-static int parent_dir(const char *path, char *out, size_t n)
+/* Splits path at its last '/' (trailing ones ignored): parent gets the
+ * folder part ("." or "/" when there is none), the return value points at
+ * the last component inside tmp, which holds a copy of path. */
+static const char *split_path(const char *path, char tmp[PATH_MAX], char parent[PATH_MAX])
 {
-  char tmp[PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s", path);
+  snprintf(tmp, PATH_MAX, "%s", path);
+  size_t l = strlen(tmp);
+  while (l > 1 && tmp[l - 1] == '/')
+    tmp[--l] = '\0';
   char *sl = strrchr(tmp, '/');
   if (!sl)
-    snprintf(tmp, sizeof tmp, ".");
+    snprintf(parent, PATH_MAX, ".");
   else if (sl == tmp)
-    tmp[1] = '\0';
+    snprintf(parent, PATH_MAX, "/");
   else
-    *sl = '\0';
-  return realpath(tmp, out) ? 0 : -1;
-  (void)n;
+    snprintf(parent, PATH_MAX, "%.*s", (int)(sl - tmp), tmp);
+  return sl ? sl + 1 : tmp;
+}
+
+static int parent_dir(const char *path, char out[PATH_MAX])
+{
+  char tmp[PATH_MAX], parent[PATH_MAX];
+  split_path(path, tmp, parent);
+  return realpath(parent, out) ? 0 : -1;
 }
 
 /* path made absolute with its symbolic links resolved, for a path that may
@@ -486,20 +497,8 @@ static int resolve_path(const char *path, char *out, int depth)
 {
   if (realpath(path, out))
     return 0;
-  char tmp[PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  size_t l = strlen(tmp);
-  while (l > 1 && tmp[l - 1] == '/')
-    tmp[--l] = '\0';
-  char *sl = strrchr(tmp, '/');
-  const char *base = sl ? sl + 1 : tmp;
-  char parent[PATH_MAX];
-  if (!sl)
-    snprintf(parent, sizeof parent, ".");
-  else if (sl == tmp)
-    snprintf(parent, sizeof parent, "/");
-  else
-    snprintf(parent, sizeof parent, "%.*s", (int)(sl - tmp), tmp);
+  char tmp[PATH_MAX], parent[PATH_MAX];
+  const char *base = split_path(path, tmp, parent);
   if (depth > 64 || !*base)
     return -1;
   char rp[PATH_MAX];
@@ -553,7 +552,7 @@ static int run_scan(struct cli *c)
   if (c->out_dir && !c->allow_evdir) {
     /* Refuse before any work: reports never go beside the evidence. */
     char ev[PATH_MAX], out[PATH_MAX];
-    if (parent_dir(c->segs[0], ev, sizeof ev) == 0 && resolve_path(c->out_dir, out, 0) == 0) {
+    if (parent_dir(c->segs[0], ev) == 0 && resolve_path(c->out_dir, out, 0) == 0) {
       size_t el = strlen(ev);
       bool same = strcmp(ev, out) == 0;
       bool inside = !same && strncmp(ev, out, el) == 0 && out[el] == '/';

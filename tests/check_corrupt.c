@@ -7,8 +7,6 @@
  * in bounded time, never crash, and never write to the (read-only) input.
  * Offsets inside the images come from TSK (ifind/istat/fsstat) at test time,
  * never from our own parser. Also: hostile file names through every output. */
-#include <ctype.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,11 +162,6 @@ static const char *raw_copy(const char *scen)
   return p;
 }
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* ------------------------------------------- 1. truncated raw images */
 
@@ -369,7 +362,7 @@ static uint64_t chunk_data_offset(const char *e01, uint64_t media_off)
       sectors = off;
       break;
     }
-    uint64_t next = le32(d + off + 16) | (uint64_t)le32(d + off + 20) << 32;
+    uint64_t next = rs_t_le32(d + off + 16) | (uint64_t)rs_t_le32(d + off + 20) << 32;
     if (next <= off)
       break;
     off = next;
@@ -577,14 +570,14 @@ static void set_parent(const char *img, uint64_t rec_inum, uint64_t parent_ref)
   uint8_t rec[1024];
   rs_t_readat(img, off, rec, sizeof rec);
   ck_assert(memcmp(rec, "FILE", 4) == 0);
-  size_t a = le16(rec + 0x14);
+  size_t a = rs_t_le16(rec + 0x14);
   int patched = 0;
   while (a + 24 <= sizeof rec) {
-    uint32_t type = le32(rec + a), alen = le32(rec + a + 4);
+    uint32_t type = rs_t_le32(rec + a), alen = rs_t_le32(rec + a + 4);
     if (type == 0xFFFFFFFFu || alen < 24 || a + alen > sizeof rec)
       break;
     if (type == 0x30 && rec[a + 8] == 0) {
-      size_t c = a + le16(rec + a + 0x14);
+      size_t c = a + rs_t_le16(rec + a + 0x14);
       ck_assert(c + 8 <= sizeof rec);
       /* the fixup words at 510 and 1022 hold the update sequence number */
       ck_assert(!(c <= 511 && c + 8 > 510) && !(c <= 1023 && c + 8 > 1022));
@@ -602,7 +595,7 @@ static uint64_t mft_ref(const char *img, uint64_t inum)
 {
   uint8_t rec[32];
   rs_t_readat(img, rs_t_mft_record_offset(img, P0, inum), rec, sizeof rec);
-  return inum | (uint64_t)le16(rec + 0x10) << 48;
+  return inum | (uint64_t)rs_t_le16(rec + 0x10) << 48;
 }
 
 START_TEST(mft_parent_loop)
@@ -748,8 +741,7 @@ START_TEST(log_one_megabyte_line)
 }
 END_TEST
 
-/* ------------------------------------------------- 8. hostile idq.dll */
-
+/* --------------- version resources: cmd.exe builds, idq.dll language */
 
 /* root.exe is Code Red II's copy of cmd.exe even when this host's cmd.exe
  * has changed since (a service pack replaced it): with one byte of system32
@@ -849,19 +841,21 @@ START_TEST(idq_language_decides_rows)
 }
 END_TEST
 
+/* ------------------------------------------------- 8. hostile idq.dll */
+
 /* File offset of the resource directory of a PE held in `buf`. */
 static size_t rsrc_offset(const uint8_t *d, size_t len)
 {
   ck_assert(len > 0x40 && d[0] == 'M' && d[1] == 'Z');
-  uint32_t pe = le32(d + 0x3c);
+  uint32_t pe = rs_t_le32(d + 0x3c);
   ck_assert(pe + 24 + 96 + 24 <= len && memcmp(d + pe, "PE\0\0", 4) == 0);
-  uint16_t ns = le16(d + pe + 6), so = le16(d + pe + 20);
+  uint16_t ns = rs_t_le16(d + pe + 6), so = rs_t_le16(d + pe + 20);
   size_t opt = pe + 24;
-  ck_assert_uint_eq(le16(d + opt), 0x10b);
-  uint32_t rva = le32(d + opt + 96 + 16);
+  ck_assert_uint_eq(rs_t_le16(d + opt), 0x10b);
+  uint32_t rva = rs_t_le32(d + opt + 96 + 16);
   for (uint16_t i = 0; i < ns; i++) {
     const uint8_t *s = d + opt + so + 40 * i;
-    uint32_t va = le32(s + 12), raw = le32(s + 16), ptr = le32(s + 20);
+    uint32_t va = rs_t_le32(s + 12), raw = rs_t_le32(s + 16), ptr = rs_t_le32(s + 20);
     if (rva >= va && rva < va + raw)
       return ptr + (rva - va);
   }
@@ -882,7 +876,7 @@ START_TEST(pe_resource_loop_and_bad_offsets)
     for (size_t i = 0; i < n; i++)
       rs_t_readat(img, offs[i], d + i * cs, cs);
     size_t rs = rsrc_offset(d, size);
-    uint16_t ne = (uint16_t)(le16(d + rs + 12) + le16(d + rs + 14));
+    uint16_t ne = (uint16_t)(rs_t_le16(d + rs + 12) + rs_t_le16(d + rs + 14));
     ck_assert_uint_ge(ne, 1);
     for (uint16_t e = 0; e < ne; e++) {
       uint8_t *ent = d + rs + 16 + 8 * e;
@@ -926,7 +920,7 @@ START_TEST(mbr_entry_past_end)
   const char *img = raw_copy("w2k-cr2-used");
   uint8_t e[16];
   rs_t_readat(img, 446 + 16, e, 16);
-  ck_assert_uint_eq(le32(e + 8), 67584); /* answer.json volume 1 */
+  ck_assert_uint_eq(rs_t_le32(e + 8), 67584); /* answer.json volume 1 */
   uint32_t len = 0x7fffffffu;
   for (int i = 0; i < 4; i++)
     e[12 + i] = (uint8_t)(len >> (8 * i));

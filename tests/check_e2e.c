@@ -71,15 +71,6 @@ static void scan_out(const char *img, struct out *o)
   ck_assert_msg(o->text != NULL, "no %s", p);
 }
 
-static json_t *answer(const char *scen)
-{
-  char p[512];
-  snprintf(p, sizeof p, "fixtures/out/%s/answer.json", scen);
-  json_t *a = json_load_file(rs_t_src(p), 0, NULL);
-  ck_assert_msg(a != NULL, "%s: no answer.json", scen);
-  return a;
-}
-
 static const char *jstr(const json_t *o, const char *k)
 {
   return json_string_value(json_object_get(o, k));
@@ -141,11 +132,6 @@ static char *text_block(const char *text, const char *id)
   return b;
 }
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* "YYYY-MM-DD?HH:MM:SS" read as UTC -> seconds since 1970. */
 static int64_t secs_of(const char *s)
@@ -205,7 +191,7 @@ START_TEST(patch_contradiction_hotfix_key_vs_idq)
   RS_T_SKIP_IF(!rs_t_have("mcopy"), "mtools not installed");
   RS_T_SKIP_IF(!rs_t_have("regfexport") && !rs_t_have("hivexget"),
                "neither regfexport (libregf-tools) nor hivexget (libhivex-bin) installed");
-  json_t *ans = answer("w2k-vulnerable-fat"), *donor = answer("w2k-patched");
+  json_t *ans = rs_t_answer("w2k-vulnerable-fat"), *donor = rs_t_answer("w2k-patched");
   json_t *v0 = json_array_get(json_object_get(ans, "volumes"), 0);
   ck_assert_str_eq(jstr(v0, "fs_type"), "fat16"); /* so mtools can replace a file */
   unsigned long long off =
@@ -310,26 +296,26 @@ static void set_si_created(const char *img, uint64_t part, uint64_t inum, uint64
   uint8_t rec[1024];
   rs_t_readat(img, off, rec, sizeof rec);
   ck_assert(memcmp(rec, "FILE", 4) == 0);
-  size_t usa = le16(rec + 4), cnt = le16(rec + 6);
+  size_t usa = rs_t_le16(rec + 4), cnt = rs_t_le16(rec + 6);
   ck_assert_uint_eq(cnt, sizeof rec / 512 + 1);
-  ck_assert(usa >= 0x28 && usa + 2 * cnt <= le16(rec + 0x14)); /* header, then attributes */
-  uint16_t usn = le16(rec + usa);
+  ck_assert(usa >= 0x28 && usa + 2 * cnt <= rs_t_le16(rec + 0x14)); /* header, then attributes */
+  uint16_t usn = rs_t_le16(rec + usa);
   for (size_t s = 1; s < cnt; s++) {
     uint8_t *end = rec + s * 512 - 2;
-    ck_assert_msg(le16(end) == usn, "sector %zu of record %llu fails its fixup", s,
+    ck_assert_msg(rs_t_le16(end) == usn, "sector %zu of record %llu fails its fixup", s,
                   (unsigned long long)inum);
     memcpy(end, rec + usa + 2 * s, 2);
   }
-  size_t a = le16(rec + 0x14);
+  size_t a = rs_t_le16(rec + 0x14);
   bool done = false;
   while (a + 24 <= sizeof rec) {
-    uint32_t type = le32(rec + a), alen = le32(rec + a + 4);
+    uint32_t type = rs_t_le32(rec + a), alen = rs_t_le32(rec + a + 4);
     if (type == 0xFFFFFFFFu || alen < 24 || a + alen > sizeof rec)
       break;
     if (type == 0x10) {
       ck_assert_int_eq(rec[a + 8], 0); /* $SI is always resident */
-      size_t co = a + le16(rec + a + 0x14);
-      ck_assert(le32(rec + a + 0x10) >= 48 && co + 8 <= sizeof rec);
+      size_t co = a + rs_t_le16(rec + a + 0x14);
+      ck_assert(rs_t_le32(rec + a + 0x10) >= 48 && co + 8 <= sizeof rec);
       for (int i = 0; i < 8; i++)
         rec[co + i] = (uint8_t)(ft >> (8 * i)); /* creation: first field of $SI */
       done = true;
@@ -352,7 +338,7 @@ static void set_si_created(const char *img, uint64_t part, uint64_t inum, uint64
 START_TEST(si_before_fn_timestomp)
 {
   RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
-  json_t *ans = answer("w2k-cr2-used");
+  json_t *ans = rs_t_answer("w2k-cr2-used");
   uint64_t part = (uint64_t)json_integer_value(
       json_object_get(json_array_get(json_object_get(ans, "volumes"), 0), "start_sector"));
   json_t *art = NULL, *x;
@@ -545,7 +531,7 @@ START_TEST(fat_times_converted_to_utc)
 {
   RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   RS_T_SKIP_IF(!rs_t_have("mcopy"), "mtools not installed");
-  json_t *ans = answer("w2k-vulnerable-fat");
+  json_t *ans = rs_t_answer("w2k-vulnerable-fat");
   json_t *reg = json_object_get(ans, "registry");
   const struct zone *z = &pacific;
   ck_assert_str_eq(jstr(json_object_get(ans, "fat_times"), "tz"), z->key);
@@ -797,7 +783,7 @@ START_TEST(cleanup_checklist_per_scenario)
     if (strcmp(cleanup_want[k].scen, s) == 0)
       want = cleanup_want[k].want;
   ck_assert_msg(want != NULL, "%s: no row in cleanup_want (add one, with why)", s);
-  json_t *ans = answer(s);
+  json_t *ans = rs_t_answer(s);
   for (int k = 0; k < 9; k++)
     ck_assert_msg(derive_status(ans, k) == want[k], "%s %s: table says %c, answer.json gives %c",
                   s, cleanup_ids[k], want[k], derive_status(ans, k));
@@ -1007,7 +993,7 @@ START_TEST(log_discovery_fat)
 
   struct out o = {0};
   scan_out(img, &o);
-  json_t *ans = answer("w2k-cr2-used");
+  json_t *ans = rs_t_answer("w2k-cr2-used");
   /* the hives in WINNT\system32\config were read: this is a system volume */
   ck_assert_str_eq(jstr(json_object_get(o.rep, "system"), "computer_name"),
                    jstr(json_object_get(ans, "registry"), "computer_name"));

@@ -19,16 +19,6 @@ static const char *const scenarios[] = {
 };
 #define N_SCEN (sizeof scenarios / sizeof scenarios[0])
 
-static json_t *load_answer(const char *scen)
-{
-  char rel[256];
-  snprintf(rel, sizeof rel, "fixtures/out/%s/answer.json", scen);
-  json_error_t err;
-  json_t *a = json_load_file(rs_t_src(rel), 0, &err);
-  ck_assert_msg(a != NULL, "%s: %s", rel, err.text);
-  return a;
-}
-
 START_TEST(test_manifest)
 {
   FILE *f = fopen(rs_t_src("fixtures/MANIFEST.sha256"), "r");
@@ -138,7 +128,7 @@ static void check_image(json_t *a, const char *img_path, TSK_IMG_TYPE_ENUM type)
 START_TEST(test_image_matches_answer)
 {
   const char *scen = scenarios[_i];
-  json_t *a = load_answer(scen);
+  json_t *a = rs_t_answer(scen);
   ck_assert_str_eq(json_string_value(json_object_get(a, "scenario")), scen);
   const char *raw = rs_t_scenario_raw(scen);
   char raw_copy[4096];
@@ -180,7 +170,7 @@ END_TEST
 
 START_TEST(test_e01_matches_answer)
 {
-  json_t *a = load_answer("w2k-cr2-infected");
+  json_t *a = rs_t_answer("w2k-cr2-infected");
   check_image(a, rs_t_src("fixtures/out/w2k-cr2-infected/disk.E01"), TSK_IMG_TYPE_EWF_EWF);
   json_decref(a);
 }
@@ -190,7 +180,7 @@ END_TEST
  * from the generator's output: a wrong generator would fail here. */
 START_TEST(test_answer_invariants)
 {
-  json_t *a = load_answer(scenarios[_i]);
+  json_t *a = rs_t_answer(scenarios[_i]);
   const char *verdict = json_string_value(json_object_get(a, "verdict"));
   json_t *arts = json_object_get(a, "artifacts"), *art;
   size_t k;

@@ -5,7 +5,6 @@
  * JSONL line, mactime on the real body file, determinism across two scans,
  * and the HTML rendered by headless Chromium.
  * Golden files: RS_UPDATE_GOLDEN=1 rewrites them instead of comparing. */
-#include <dirent.h>
 #include <stdio.h>
 #include <regex.h>
 #include <stdlib.h>

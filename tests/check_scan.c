@@ -1,7 +1,6 @@
 /* Integration: the whole scan over every fixture scenario, compared with the
  * scenario's answer.json (whose facts the fixture self-check confirmed with
  * fls/istat/icat/regfexport/grep), plus determinism and evidence integrity. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,13 +20,6 @@ static int nscen;
 static void list_scenarios(void)
 {
   nscen = rs_t_scenarios(&scen);
-}
-
-static json_t *load_answer(const char *s)
-{
-  char p[4096];
-  snprintf(p, sizeof p, "fixtures/out/%s/answer.json", s);
-  return json_load_file(rs_t_src(p), 0, NULL);
 }
 
 static json_t *scan_image(const char *path, bool no_hash)
@@ -88,7 +80,7 @@ START_TEST(scenario_matches_answer)
   list_scenarios();
   RS_T_SKIP_IF(_i >= nscen, "fewer fixture scenarios than test slots");
   const char *s = scen[_i];
-  json_t *ans = load_answer(s);
+  json_t *ans = rs_t_answer(s);
   ck_assert_msg(ans != NULL, "%s: no answer.json", s);
   const char *img = rs_t_scenario_raw(s);
   chmod(img, 0444); /* a scan works on read-only evidence */
@@ -518,7 +510,7 @@ START_TEST(registry_values_match_hives)
   list_scenarios();
   RS_T_SKIP_IF(_i >= nscen, "fewer fixture scenarios than test slots");
   const char *s = scen[_i];
-  json_t *ans = load_answer(s);
+  json_t *ans = rs_t_answer(s);
   ck_assert_ptr_nonnull(ans);
   const char *img = rs_t_scenario_raw(s);
   json_t *rep = scan_image(img, true);
@@ -902,7 +894,14 @@ START_TEST(local_times_never_pass_for_utc)
   ck_assert_str_eq(json_string_value(json_object_get(bu, "local_time")), "2001-08-01T10:00:00");
   ck_assert_str_eq(json_string_value(json_object_get(bu, "file")),
                    "C:\\WINNT\\system32\\LogFiles\\W3SVC1\\in010801.log");
-  /* nothing on the timeline carries either local clock time */
+  /* the same for a file's FAT clock times: *_utc null, *_local without Z */
+  json_t *rootexe = finding_by_path(r, "C:\\Inetpub\\scripts\\root.exe", NULL);
+  ck_assert_msg(rootexe != NULL, "no finding for C:\\Inetpub\\scripts\\root.exe");
+  json_t *tm = json_object_get(rootexe, "times");
+  ck_assert(json_is_null(json_object_get(tm, "si_modified_utc")));
+  ck_assert_str_eq(json_string_value(json_object_get(tm, "fat_modified_local")),
+                   "2001-08-04T12:00:00");
+  /* nothing on the timeline carries any of these local clock times */
   size_t i;
   json_t *e;
   json_array_foreach(json_object_get(r, "timeline"), i, e) {
@@ -912,22 +911,6 @@ START_TEST(local_times_never_pass_for_utc)
                       strncmp(dt, "2001-08-01T11:30:00", 19) != 0,
                   "a local clock time on the timeline as UTC: %s (%s)", dt,
                   json_string_value(json_object_get(e, "message")));
-  }
-  /* the same for a file's FAT clock times: *_utc null, *_local without Z */
-  size_t fi;
-  json_t *f, *rootexe = NULL;
-  json_array_foreach(json_object_get(r, "findings"), fi, f) {
-    const char *pth = json_string_value(json_object_get(f, "path"));
-    if (pth && strcmp(pth, "C:\\Inetpub\\scripts\\root.exe") == 0)
-      rootexe = f;
-  }
-  ck_assert_msg(rootexe != NULL, "no finding for C:\\Inetpub\\scripts\\root.exe");
-  json_t *tm = json_object_get(rootexe, "times");
-  ck_assert(json_is_null(json_object_get(tm, "si_modified_utc")));
-  ck_assert_str_eq(json_string_value(json_object_get(tm, "fat_modified_local")),
-                   "2001-08-04T12:00:00");
-  json_array_foreach(json_object_get(r, "timeline"), i, e) {
-    const char *dt = json_string_value(json_object_get(e, "datetime"));
     ck_assert_msg(strncmp(dt, "2001-08-04T12:00:00", 19) != 0, "FAT local time on the timeline");
   }
   /* the hits still count, and the log says its times are not UTC */
@@ -1020,7 +1003,7 @@ START_TEST(batch_isolates_failures)
     int code = (int)json_integer_value(json_object_get(j, "exit_code"));
     if (n < nscen) {
       /* input order; the verdict is the scenario's */
-      json_t *ans = load_answer(scen[n]);
+      json_t *ans = rs_t_answer(scen[n]);
       ck_assert_ptr_nonnull(strstr(ev, scen[n]));
       ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")),
                        json_string_value(json_object_get(ans, "verdict")));
@@ -1055,8 +1038,6 @@ START_TEST(turbinia_task_fake_runner)
 }
 END_TEST
 
-/* --timeline full: one body line per walked name ($SI), plus $FILE_NAME lines,
- * and mactime accepts it. */
 static int cmp_strp(const void *a, const void *b)
 {
   return strcmp(*(char *const *)a, *(char *const *)b);

@@ -235,6 +235,16 @@ const char *rs_t_container(const char *raw, const char *fmt)
   return NULL;
 }
 
+json_t *rs_t_answer(const char *scen)
+{
+  char rel[512];
+  snprintf(rel, sizeof rel, "fixtures/out/%s/answer.json", scen);
+  json_error_t err;
+  json_t *a = json_load_file(rs_t_src(rel), 0, &err);
+  ck_assert_msg(a != NULL, "%s: %s", rel, err.text);
+  return a;
+}
+
 const char *rs_t_scenario_raw(const char *scen)
 {
   char rel[512];
@@ -259,11 +269,6 @@ const char *rs_t_surrogate_image(void)
   return dst;
 }
 
-static unsigned rd16(const unsigned char *p)
-{
-  return (unsigned)p[0] | ((unsigned)p[1] << 8);
-}
-
 void rs_t_ntfs_patch_name(const char *src, const char *dst, long long off, uint64_t inum,
                           size_t at, const uint16_t *u, size_t n)
 {
@@ -276,7 +281,7 @@ void rs_t_ntfs_patch_name(const char *src, const char *dst, long long off, uint6
   unsigned char boot[512];
   ck_assert_int_eq(tsk_fs_read(fs, 0, (char *)boot, sizeof boot), (ssize_t)sizeof boot);
   int8_t c = (int8_t)boot[0x40];
-  size_t rsz = c < 0 ? (size_t)1 << (-c) : (size_t)c * boot[13] * rd16(boot + 11);
+  size_t rsz = c < 0 ? (size_t)1 << (-c) : (size_t)c * boot[13] * rs_t_le16(boot + 11);
   ck_assert(rsz >= 512 && rsz <= 4096 && rsz % 512 == 0);
   unsigned char rec[4096], fix[4096];
   TSK_FS_FILE *mft = tsk_fs_file_open_meta(fs, NULL, 0);
@@ -295,18 +300,18 @@ void rs_t_ntfs_patch_name(const char *src, const char *dst, long long off, uint6
   ck_assert_ptr_null(memmem(r + 1, len - (size_t)(r - b) - 1, rec, rsz));
   ck_assert_int_eq(memcmp(r, "FILE", 4), 0);
   /* a fixed-up copy to find the attribute in */
-  size_t usa = rd16(r + 4), nusa = rd16(r + 6);
+  size_t usa = rs_t_le16(r + 4), nusa = rs_t_le16(r + 6);
   ck_assert_uint_eq(nusa, rsz / 512 + 1);
   memcpy(fix, r, rsz);
   for (size_t s = 0; s + 1 < nusa; s++)
     memcpy(fix + s * 512 + 510, r + usa + 2 * (s + 1), 2);
-  size_t a = rd16(fix + 0x14), name = 0, nlen = 0;
-  while (a + 24 <= rsz && rd16(fix + a) != 0xFFFF) {
-    size_t alen = rd16(fix + a + 4) | ((size_t)rd16(fix + a + 6) << 16);
+  size_t a = rs_t_le16(fix + 0x14), name = 0, nlen = 0;
+  while (a + 24 <= rsz && rs_t_le16(fix + a) != 0xFFFF) {
+    size_t alen = rs_t_le16(fix + a + 4) | ((size_t)rs_t_le16(fix + a + 6) << 16);
     ck_assert_uint_gt(alen, 0);
-    if (rd16(fix + a) == 0x30 && rd16(fix + a + 2) == 0 && fix[a + 8] == 0) {
+    if (rs_t_le16(fix + a) == 0x30 && rs_t_le16(fix + a + 2) == 0 && fix[a + 8] == 0) {
       /* a resident $FILE_NAME, not the DOS one */
-      size_t body = a + rd16(fix + a + 20);
+      size_t body = a + rs_t_le16(fix + a + 20);
       if (body + 66 <= rsz && fix[body + 65] != 2) {
         name = body + 66;
         nlen = fix[body + 64];

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <check.h>
+#include <jansson.h>
 
 /* Path of a file in ../shared/realdata (NULL if the folder is absent: the
  * caller skips with a message). Returns a static buffer per call slot. */
@@ -33,6 +34,17 @@ int rs_t_scenarios(const char *const **names);
 /* fixtures/out/<scen>/disk.raw.xz unpacked into the temp dir (fails the
  * test when it cannot be); returns its path (static buffer per call slot). */
 const char *rs_t_scenario_raw(const char *scen);
+/* fixtures/out/<scen>/answer.json, loaded (fails the test when it cannot be). */
+json_t *rs_t_answer(const char *scen);
+/* Little-endian fields of on-disk structures (MFT records, FAT entries). */
+static inline uint16_t rs_t_le16(const uint8_t *p)
+{
+  return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t rs_t_le32(const uint8_t *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
 /* Runs headless Chromium (the flags this workplace needs, a fresh profile,
  * a 90 s limit) on file://file with extra args; exit status, stdout in *out. */
 int rs_t_chromium(const char *args, const char *file, char **out);

@@ -922,9 +922,7 @@ static void fls_find(const char *img, const char *want, bool deleted, char *path
 
 START_TEST(log_discovery_fat)
 {
-  RS_T_SKIP_IF(!rs_t_have("mkfs.vfat") || !rs_t_have("mmd") || !rs_t_have("mcopy") ||
-                   !rs_t_have("mdel"),
-               "dosfstools/mtools not installed");
+  RS_T_SKIP_IF(!rs_t_have_mtools() || !rs_t_have("mdel"), "dosfstools/mtools not installed");
   RS_T_SKIP_IF(!rs_t_have("fls") || !rs_t_have("icat"), "sleuthkit tools not installed");
   const char *dir = rs_t_tmpdir();
   char img[4096], ftp[4096], cmd[32768];
@@ -953,14 +951,14 @@ START_TEST(log_discovery_fat)
       "WINNT/system32/LogFiles/W3SVC1/ex010806.log", /* deleted below */
       "weblogs/old/ex010806.log",            /* not a W3SVCn folder: not a log */
   };
+  rs_t_fat16(img, 20, "LOGHOST");
   snprintf(cmd, sizeof cmd,
-           "truncate -s 20M '%s' && mkfs.vfat -F 16 -n LOGHOST '%s' >/dev/null && "
            MT "mmd -i '%s' ::/WINNT ::/WINNT/system32 ::/WINNT/system32/config "
            "::/WINNT/system32/LogFiles ::/WINNT/system32/LogFiles/W3SVC1 "
            "::/WINNT/system32/LogFiles/MSFTPSVC1 ::/weblogs ::/weblogs/W3SVC3 ::/weblogs/old && "
            MT "mcopy -i '%s' '%s' ::/WINNT/system32/config/SYSTEM && "
            MT "mcopy -i '%s' '%s' ::/WINNT/system32/config/SOFTWARE",
-           img, img, img, img, rs_t_src("fixtures/out/w2k-cr2-used/hives/SYSTEM"), img,
+           img, img, rs_t_src("fixtures/out/w2k-cr2-used/hives/SYSTEM"), img,
            rs_t_src("fixtures/out/w2k-cr2-used/hives/SOFTWARE"));
   ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
   for (int k = 0; k < 5; k++) {

@@ -418,18 +418,17 @@ END_TEST
  * looking at every top-level directory, reported in the stored case. */
 START_TEST(windows_root_found)
 {
-  RS_T_SKIP_IF(!rs_t_have("mkfs.vfat") || !rs_t_have("mmd") || !rs_t_have("mcopy"),
-               "dosfstools/mtools absent");
+  RS_T_SKIP_IF(!rs_t_have_mtools(), "dosfstools/mtools absent");
   const char *dir = rs_t_tmpdir();
   static const char *const roots[] = {"WINNT", "W2KSRV"};
   for (int r = 0; r < 2; r++) {
     char cmd[8192], path[600];
     snprintf(path, sizeof path, "%s/win%d.img", dir, r);
+    rs_t_fat16(path, 20, "WIN");
     snprintf(cmd, sizeof cmd,
-             "truncate -s 20M '%s' && mkfs.vfat -F 16 -n WIN '%s' >/dev/null && "
              "echo regf > '%s.hive' && mmd -i '%s' ::/Data ::/%s ::/%s/system32 "
              "::/%s/system32/config && mcopy -i '%s' '%s.hive' ::/%s/system32/config/SYSTEM",
-             path, path, path, path, roots[r], roots[r], roots[r], path, path, roots[r]);
+             path, path, roots[r], roots[r], roots[r], path, path, roots[r]);
     ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
     struct rs_image *img = open1(path, NULL);
     ck_assert_int_eq(img->vols[0].fs_kind, RS_FS_FAT16);

@@ -235,6 +235,19 @@ const char *rs_t_container(const char *raw, const char *fmt)
   return NULL;
 }
 
+bool rs_t_have_mtools(void)
+{
+  return rs_t_have("mkfs.vfat") && rs_t_have("mmd") && rs_t_have("mcopy");
+}
+
+void rs_t_fat16(const char *path, unsigned mb, const char *label)
+{
+  char cmd[9000];
+  snprintf(cmd, sizeof cmd, "truncate -s %uM '%s' && mkfs.vfat -F 16 -n %s '%s' >/dev/null 2>&1",
+           mb, path, label, path);
+  ck_assert_msg(rs_t_run(cmd, NULL) == 0, "mkfs.vfat %s failed", path);
+}
+
 json_t *rs_t_answer(const char *scen)
 {
   char rel[512];

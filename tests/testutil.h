@@ -34,6 +34,11 @@ int rs_t_scenarios(const char *const **names);
 /* fixtures/out/<scen>/disk.raw.xz unpacked into the temp dir (fails the
  * test when it cannot be); returns its path (static buffer per call slot). */
 const char *rs_t_scenario_raw(const char *scen);
+/* mkfs.vfat, mmd and mcopy are on PATH (dosfstools, mtools). */
+bool rs_t_have_mtools(void);
+/* Makes path a fresh FAT16 volume of mb MiB labelled label (truncate +
+ * mkfs.vfat); fails the test when that fails. */
+void rs_t_fat16(const char *path, unsigned mb, const char *label);
 /* fixtures/out/<scen>/answer.json, loaded (fails the test when it cannot be). */
 json_t *rs_t_answer(const char *scen);
 /* Little-endian fields of on-disk structures (MFT records, FAT entries). */

@@ -238,11 +238,11 @@ START_TEST(truncated_raw_inside_first_partition)
   /* the same size of random bytes with the 55 AA signature: not a table */
   char rnd[4200], cmd[8600];
   snprintf(rnd, sizeof rnd, "%s/random55aa.raw", rs_t_tmpdir());
-  snprintf(cmd, sizeof cmd, "head -c 5000000 /dev/urandom > '%s' && printf '\\125\\252' | "
-           "dd of='%s' bs=1 seek=510 conv=notrunc 2>/dev/null && "
-           "printf '\\001\\001\\001\\001' | dd of='%s' bs=1 seek=446 conv=notrunc 2>/dev/null",
-           rnd, rnd, rnd);
+  snprintf(cmd, sizeof cmd, "head -c 5000000 /dev/urandom > '%s'", rnd);
   ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  static const uint8_t sig[2] = {0x55, 0xAA}, bad_flags[4] = {1, 1, 1, 1};
+  rs_t_patch(rnd, 510, sig, sizeof sig);
+  rs_t_patch(rnd, 446, bad_flags, sizeof bad_flags); /* no valid boot flag */
   const char *f = rnd;
   struct run q = {0};
   scan_bin(&f, 1, NULL, &q);

@@ -29,5 +29,7 @@ char *rs_buf_steal(struct rs_buf *b);
 int rs_strlcpy(char *dst, const char *src, size_t size);
 int rs_snprintf(char *dst, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Lower-case hex of n bytes into out (2n+1 bytes, terminated): digests. */
+void rs_hex(const unsigned char *p, size_t n, char *out);
 
 #endif

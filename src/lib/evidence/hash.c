@@ -12,18 +12,10 @@
 #include <libewf.h>
 #include <openssl/evp.h>
 
+#include "redsleuth/buf.h"
+
 /* Large requests are what makes TSK reads fast (fixture-recipes 9). */
 #define RS_HASH_CHUNK (8u << 20)
-
-static void to_hex(const unsigned char *md, unsigned n, char *out)
-{
-  static const char hx[] = "0123456789abcdef";
-  for (unsigned i = 0; i < n; i++) {
-    out[2 * i] = hx[md[i] >> 4];
-    out[2 * i + 1] = hx[md[i] & 15];
-  }
-  out[2 * n] = '\0';
-}
 
 /* The three digests of one pass. On the machines this runs on, SHA-1 and
  * SHA-256 go at about 2 GB/s (SHA-NI) but MD5 at about 0.85 GB/s, so MD5
@@ -138,7 +130,7 @@ static enum rs_err digest_media(rs_read_fn rd, void *src, uint64_t size,
     char *hex[3] = {out->md5, out->sha1, out->sha256};
     for (int i = 0; i < 3; i++) {
       EVP_DigestFinal_ex(c[i], dg, &dl);
-      to_hex(dg, dl, hex[i]);
+      rs_hex(dg, dl, hex[i]);
     }
     out->bytes = off;
     out->done = true;

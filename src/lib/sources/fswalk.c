@@ -16,6 +16,8 @@
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "redsleuth/buf.h"
+
 #define RS_NTFS_ROOT 5u
 #define RS_NTFS_FIRST_USER 16u
 #define RS_NONE UINT32_MAX
@@ -1407,16 +1409,6 @@ static int dg_cb(const uint8_t *p, size_t n, void *arg)
   return c->bad;
 }
 
-static void hexify(const unsigned char *p, unsigned n, char *out)
-{
-  static const char hx[] = "0123456789abcdef";
-  for (unsigned i = 0; i < n; i++) {
-    out[2 * i] = hx[p[i] >> 4];
-    out[2 * i + 1] = hx[p[i] & 15];
-  }
-  out[2 * n] = '\0';
-}
-
 static enum rs_err dg_begin(struct dg_ctx *c, struct rs_diag *d)
 {
   const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
@@ -1443,7 +1435,7 @@ static enum rs_err dg_end(struct dg_ctx *c, enum rs_err rc, struct rs_file_diges
     if (EVP_DigestFinal_ex(c->m[i], h, &hl) != 1)
       rc = rs_diag_set(d, RS_E_INTERNAL, "fswalk", "libcrypto digest final failed");
     else
-      hexify(h, hl, dst[i]);
+      rs_hex(h, hl, dst[i]);
   }
   out->done = rc == RS_OK;
   for (int i = 0; i < 3; i++)

@@ -124,3 +124,13 @@ int rs_snprintf(char *dst, size_t size, const char *fmt, ...)
   va_end(ap);
   return (n < 0 || (size_t)n >= size) ? -1 : 0;
 }
+
+void rs_hex(const unsigned char *p, size_t n, char *out)
+{
+  static const char hx[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = hx[p[i] >> 4];
+    out[2 * i + 1] = hx[p[i] & 15];
+  }
+  out[2 * n] = '\0';
+}

@@ -102,6 +102,9 @@ def main():
     t0 = time.monotonic()
     fx = os.path.join(TOP, "fixtures", "out", a.scenario)
     os.makedirs(a.out, exist_ok=True)
+    for old in os.listdir(a.out):  # a previous run's failures
+        if old.startswith("mutant-"):
+            os.remove(os.path.join(a.out, old))
     base = os.path.join(a.out, "base.raw")
     with lzma.open(os.path.join(fx, "disk.raw.xz")) as src, open(base, "wb") as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
@@ -168,7 +171,7 @@ def main():
             with open(img + ".stderr", "w") as f:
                 f.write(err)
             print("tear: mutant %d FAILED (%s): %s; kept %s" % (m, "; ".join(why), desc, img))
-            print("\n".join(err.splitlines()[-30:]))
+            print("\n".join(err.splitlines()[:30]))
         else:
             os.remove(img)
     os.remove(base)

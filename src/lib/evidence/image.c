@@ -578,11 +578,11 @@ static TSK_FS_FILE *open_path(TSK_FS_INFO *fs, const char *path)
   TSK_FS_FILE *f = tsk_fs_file_open(fs, NULL, path);
   if (f || !TSK_FS_TYPE_ISNTFS(fs->ftype))
     return f;
-  TSK_FS_DIR *root = tsk_fs_dir_open_meta(fs, fs->root_inum);
-  tsk_fs_dir_close(root);
+  TSK_FS_FILE *root = tsk_fs_file_open_meta(fs, NULL, fs->root_inum);
+  tsk_fs_file_close(root);
   tsk_error_reset();
   if (root || fs->root_inum != RS_NTFS_ROOT)
-    return NULL; /* the root reads: TSK's answer stands */
+    return NULL; /* the root's record reads: TSK's answer stands */
   TSK_INUM_T cur = RS_NTFS_ROOT;
   for (const char *p = path; *p;) {
     while (*p == '/')

@@ -5,14 +5,19 @@
 # leak or timeout. New corpus units go to out/fuzz/corpus-<h> (not to the
 # committed seeds). Leaks inside libregf/libtsk themselves are suppressed by
 # fuzz/lsan.supp (never our own code's).
+# Then `tear` (fuzz/tear.py, a few seconds, not time-boxed): MFT records of a
+# fixture image torn at random with a fixed seed, each mutant scanned by the
+# sanitizer-built redsleuth (RS_SAN_BIN, default build-san/redsleuth, built
+# here with clang when missing); no sanitizer report, a parseable report
+# and exit 0/10/11 are required.
 #   fuzz/run.sh [SECONDS] [HARNESS...]
-# Harnesses: pe iislog metabase hive escape scan (default: all).
+# Harnesses: pe iislog metabase hive escape scan tear (default: all).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-harnesses=${*:-"pe iislog metabase hive escape scan"}
+harnesses=${*:-"pe iislog metabase hive escape scan tear"}
 out=${FUZZ_OUT:-$top/out/fuzz}
 mkdir -p "$out"
 cc=${CLANG:-clang}
@@ -23,6 +28,18 @@ lib_all=$(find "$top/src/lib" -name '*.c' | sort | tr '\n' ' ')
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
 for h in $harnesses; do
+  if [ "$h" = tear ]; then
+    bin=${RS_SAN_BIN:-$top/build-san/redsleuth}
+    if [ ! -x "$bin" ]; then
+      bin=$out/redsleuth-san
+      # shellcheck disable=SC2086
+      $cc -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+        -I"$top/include" -I"$top/src/lib" $(pkg-config --cflags tsk libregf libbfio jansson) \
+        -o "$bin" "$top"/src/cli/*.c $lib_all $(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -lm -ljansson
+    fi
+    python3 "$here/tear.py" --bin "$bin" --out "$out/tear" || status=1
+    continue
+  fi
   u=$util
   # libFuzzer checks every input for leaks itself; the exit-time check
   # would only re-count the suppressed library leaks of a long run (LSan

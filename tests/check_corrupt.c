@@ -1,10 +1,11 @@
 /* Corrupt evidence, end to end: every case derives a damaged copy FROM THE
  * FIXTURES at test time (truncated raw and EWF, a corrupted EWF chunk, a
- * zeroed MFT record, an MFT parent loop, damaged hives, logs and idq.dll
- * patched in place, an MBR entry past the end) and runs the built
- * `redsleuth scan` on it. Each must exit with its documented code, name what
- * could not be read under "unreadable", still report what survived, finish
- * in bounded time, never crash, and never write to the (read-only) input.
+ * zeroed MFT record, a torn root directory record, an MFT parent loop,
+ * damaged hives, logs and idq.dll patched in place, an MBR entry past the
+ * end) and runs the built `redsleuth scan` on it. Each must exit with its
+ * documented code, name what could not be read under "unreadable", still
+ * report what survived, finish in bounded time, never crash, and never
+ * write to the (read-only) input.
  * Offsets inside the images come from TSK (ifind/istat/fsstat) at test time,
  * never from our own parser. Also: hostile file names through every output. */
 #include <stdint.h>
@@ -558,6 +559,75 @@ START_TEST(mft_record_zeroed)
   ASSERT_FINDING(&r, "NIMDA-TFTP", "C:\\Inetpub\\scripts\\TFTP3233");
   ASSERT_UNREADABLE(&r, "MFT/directory entries", "volume 0", NULL);
   run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------- 4b. torn root directory record */
+
+/* Entry 5 (the root directory) torn: one sector's last two bytes no longer
+ * match the record's update sequence number, so TSK refuses the record and
+ * with it every path lookup. The $FILE_NAMEs below still name entry 5 as
+ * their parent: the report must be the undamaged image's (verdict, reasons,
+ * findings, Windows folder, hives, timeline), plus one unreadable entry
+ * naming entry 5, and exit 11. Before issue 20 the walk read freed memory
+ * here (ASan: heap-use-after-free in ntfs_emit) and every file and hive
+ * was lost under $OrphanFiles. */
+static const char *const torn_scen[] = {"w2k-cr2-infected", "w2k-cr2-used"};
+
+START_TEST(mft_root_record_torn)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  const char *scen = torn_scen[_i];
+  json_t *ans = rs_t_answer(scen);
+  const char *img = raw_copy(scen);
+  struct run good = {0}, torn = {0};
+  scan_bin(&img, 1, NULL, &good);
+  ck_assert_ptr_nonnull(good.rep);
+  ck_assert_int_eq(good.rc, 10);
+  ck_assert_str_eq(verdict(&good), json_string_value(json_object_get(ans, "verdict")));
+  ck_assert_uint_eq(json_array_size(json_object_get(good.rep, "unreadable")), 0);
+
+  chmod(img, 0644);
+  rs_t_ntfs_tear(img, P0, 5);
+  scan_bin(&img, 1, NULL, &torn);
+  ck_assert_msg(torn.rc == 11, "exit %d: %s", torn.rc, torn.err ? torn.err : "");
+  ck_assert_str_eq(verdict(&torn), verdict(&good));
+  /* one unreadable entry: the root record, on the first volume */
+  json_t *u = json_object_get(torn.rep, "unreadable");
+  if (json_array_size(u) != 1)
+    dump_unreadable(&torn);
+  ck_assert_uint_eq(json_array_size(u), 1);
+  ASSERT_UNREADABLE(&torn, "MFT/directory entries", "volume 0", "entry 5");
+  /* everything else as on the undamaged image: the reasons first */
+  ck_assert_msg(
+      json_equal(json_object_get(good.rep, "verdict"), json_object_get(torn.rep, "verdict")),
+      "verdict (status, reasons, cleanup) differs from the undamaged image's");
+  const char *key;
+  json_t *val;
+  size_t same = 0;
+  json_object_foreach(good.rep, key, val) {
+    if (!strcmp(key, "run") || !strcmp(key, "evidence") || !strcmp(key, "unreadable"))
+      continue;
+    json_t *t = json_object_get(torn.rep, key);
+    if (!json_equal(val, t)) {
+      char *a = json_dumps(val, JSON_COMPACT), *b = json_dumps(t, JSON_COMPACT);
+      fprintf(stderr, "undamaged %s: %.2000s\ntorn %s: %.2000s\n", key, a ? a : "?", key,
+              b ? b : "?");
+      free(a);
+      free(b);
+    }
+    ck_assert_msg(json_equal(val, t), "\"%s\" differs from the undamaged image's", key);
+    same++;
+  }
+  ck_assert_uint_ge(same, 6); /* verdict, findings, volumes, system, logs, timeline ... */
+  ck_assert_uint_gt(json_array_size(json_object_get(torn.rep, "findings")), 0);
+  /* the undamaged image has a Windows folder on volume 0 (so "volumes"
+   * being equal means the torn one found it too) */
+  ck_assert(json_is_string(
+      json_object_get(json_array_get(json_object_get(good.rep, "volumes"), 0), "windows_root")));
+  run_free(&good);
+  run_free(&torn);
+  json_decref(ans);
 }
 END_TEST
 
@@ -1122,6 +1192,7 @@ Suite *rs_suite_corrupt(void)
   tcase_add_test(tc, ewf_changed_byte_mismatch);
   tcase_add_test(tc, ewf_corrupted_chunk);
   tcase_add_test(tc, mft_record_zeroed);
+  tcase_add_loop_test(tc, mft_root_record_torn, 0, 2);
   tcase_add_test(tc, mft_parent_loop);
   tcase_add_test(tc, hives_damaged_in_place);
   tcase_add_test(tc, log_binary_garbage);

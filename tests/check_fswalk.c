@@ -1030,6 +1030,73 @@ START_TEST(corrupt_ntfs)
 }
 END_TEST
 
+/* A torn root directory record (entry 5, one sector's fixup no longer
+ * matching): TSK cannot read it, but every $FILE_NAME still names entry 5
+ * as its parent. The walk must cost that one record, not the tree: every
+ * path as on the undamaged volume, nothing moved under $OrphanFiles. (The
+ * path rebuild also used to read a name after the arena holding it had
+ * moved: a heap-use-after-free under the sanitizer build.) */
+START_TEST(torn_root_record)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  const char *img = rs_t_scenario_raw("w2k-cr2-infected");
+  json_t *ans = rs_t_answer("w2k-cr2-infected");
+  uint64_t part = (uint64_t)json_integer_value(
+      json_object_get(json_array_get(json_object_get(ans, "volumes"), 0), "start_sector"));
+  struct vol v;
+  struct coll good = {0}, torn = {0};
+  struct rs_fswalk_stats st;
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, (TSK_OFF_T)(part * 512)));
+  walk_into(v.fs, &good, &st);
+  ck_assert_uint_eq(st.unreadable, 0);
+  vol_close(&v);
+
+  rs_t_ntfs_tear(img, part, 5);
+  ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, (TSK_OFF_T)(part * 512)));
+  TSK_FS_FILE *root = tsk_fs_file_open_meta(v.fs, NULL, 5);
+  ck_assert_msg(root == NULL, "TSK still reads the torn root record");
+  tsk_error_reset();
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  ck_assert_int_eq(rs_fswalk(v.fs, coll_cb, &torn, &st, &d), RS_OK);
+  vol_close(&v);
+  ck_assert_uint_eq(st.unreadable, 1);
+  ck_assert_int_eq(d.err, RS_E_CORRUPT);
+  ck_assert_msg(strstr(d.what, "entry 5"), "diag does not name entry 5: %s", d.what);
+  ck_assert_uint_eq(st.loops, 0);
+
+  /* the same entries, in the same order, with the same paths */
+  ck_assert_uint_gt(good.n, 20);
+  ck_assert_uint_eq(torn.n, good.n);
+  size_t orphans = 0;
+  for (size_t i = 0; i < good.n; i++) {
+    ck_assert_uint_eq(torn.v[i].inum, good.v[i].inum);
+    ck_assert_str_eq(torn.v[i].path, good.v[i].path);
+    ck_assert_int_eq(torn.v[i].orphan, good.v[i].orphan);
+    ck_assert_int_eq(torn.v[i].alloc, good.v[i].alloc);
+    orphans += torn.v[i].orphan;
+  }
+  ck_assert_uint_eq(st.orphans, orphans);
+  /* and every artifact of the answer key on this volume by its path */
+  size_t ai, seen = 0;
+  json_t *a;
+  json_array_foreach(json_object_get(ans, "artifacts"), ai, a) {
+    if (json_integer_value(json_object_get(a, "volume")) != 0)
+      continue;
+    const char *path = json_string_value(json_object_get(a, "path"));
+    const struct ent *e = find_path(&torn, path);
+    ck_assert_msg(e != NULL, "%s not in the walk of the torn volume", path);
+    ck_assert_uint_eq(e->inum, (uint64_t)json_integer_value(json_object_get(a, "inode")));
+    seen++;
+  }
+  ck_assert_uint_gt(seen, 0);
+  ck_assert_ptr_nonnull(find_path(&torn, "/WINNT/system32/config/SYSTEM"));
+  coll_free(&good);
+  coll_free(&torn);
+  json_decref(ans);
+}
+END_TEST
+
 
 /* ---- project fixtures: every answer.json artifact is in the walk ---- */
 
@@ -1163,6 +1230,7 @@ Suite *rs_suite_fswalk(void)
   TCase *tb = tcase_create("damaged");
   tcase_set_timeout(tb, 60);
   tcase_add_loop_test(tb, corrupt_ntfs, 0, 4);
+  tcase_add_test(tb, torn_root_record);
   suite_add_tcase(s, tb);
   TCase *tf = tcase_create("fixtures");
   tcase_set_timeout(tf, 60);

@@ -534,3 +534,20 @@ uint64_t rs_t_mft_record_offset(const char *img, uint64_t part, uint64_t inum)
   ck_assert_msg(idx < n && byte < size, "MFT record %llu beyond $MFT", (unsigned long long)inum);
   return part * 512 + cl[idx] * cs + byte % cs;
 }
+
+void rs_t_ntfs_tear(const char *img, uint64_t part, uint64_t inum)
+{
+  uint64_t off = rs_t_mft_record_offset(img, part, inum);
+  uint8_t rec[1024];
+  rs_t_readat(img, off, rec, sizeof rec);
+  ck_assert_msg(memcmp(rec, "FILE", 4) == 0, "MFT record %llu has no FILE signature",
+                (unsigned long long)inum);
+  size_t usa = rs_t_le16(rec + 0x04), cnt = rs_t_le16(rec + 0x06);
+  ck_assert_msg(usa + 2 * cnt <= sizeof rec && cnt >= 2, "MFT record %llu: bad fixup array",
+                (unsigned long long)inum);
+  uint16_t usn = rs_t_le16(rec + usa);
+  ck_assert_msg(rs_t_le16(rec + 510) == usn, "MFT record %llu: fixups already broken",
+                (unsigned long long)inum);
+  uint8_t torn[2] = {(uint8_t)~rec[510], (uint8_t)~rec[511]};
+  rs_t_patch(img, off + 510, torn, sizeof torn);
+}

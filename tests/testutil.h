@@ -80,6 +80,11 @@ size_t rs_t_file_offsets(const char *img, uint64_t part, const char *path, uint6
                          size_t max, uint64_t *size, uint64_t *cs);
 /* Image byte offset of an NTFS MFT record (1024 bytes), from $MFT's own runs. */
 uint64_t rs_t_mft_record_offset(const char *img, uint64_t part, uint64_t inum);
+/* Tears MFT record inum in place, as a sector write that did not complete
+ * would: the last two bytes of the record's first sector stop matching its
+ * update sequence number, so NTFS (and TSK) must refuse the record. Fails
+ * the test unless the record had a "FILE" signature and matching fixups. */
+void rs_t_ntfs_tear(const char *img, uint64_t part, uint64_t inum);
 
 /* Writes to dst a copy of the raw image src in which n UTF-16 units of MFT
  * entry inum's first non-DOS $FILE_NAME (NTFS volume at byte off), from

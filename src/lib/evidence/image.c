@@ -516,6 +516,100 @@ static bool is_live_file(TSK_FS_FILE *f)
   return !(f->meta->flags & TSK_FS_META_FLAG_UNALLOC);
 }
 
+/* ---- paths when the NTFS root record is unreadable ----
+ * TSK resolves every path from the root directory's index, in entry 5's
+ * own record: one torn sector there and no path opens at all, though every
+ * $FILE_NAME still names entry 5 as its parent. Then the first component
+ * is found by that parent reference (a metadata walk that stops at the
+ * first match; top-level folders sit low in the MFT) and the rest through
+ * their own directory indexes, compared without case as TSK does. */
+#define RS_NTFS_ROOT 5u
+
+struct root_child {
+  const char *name;
+  size_t len;
+  TSK_INUM_T inum;
+  bool found;
+};
+
+static bool name_is(const char *a, size_t amax, const char *b, size_t blen)
+{
+  return strnlen(a, amax) == blen && strncasecmp(a, b, blen) == 0;
+}
+
+static TSK_WALK_RET_ENUM root_child_cb(TSK_FS_FILE *f, void *arg)
+{
+  struct root_child *q = arg;
+  const TSK_FS_META *m = f ? f->meta : NULL;
+  if (!m || !(m->flags & TSK_FS_META_FLAG_ALLOC))
+    return TSK_WALK_CONT;
+  for (const TSK_FS_META_NAME_LIST *nl = m->name2; nl; nl = nl->next) {
+    if (nl->par_inode == RS_NTFS_ROOT && name_is(nl->name, sizeof nl->name, q->name, q->len)) {
+      q->inum = m->addr;
+      q->found = true;
+      return TSK_WALK_STOP;
+    }
+  }
+  return TSK_WALK_CONT;
+}
+
+static bool dir_child(TSK_FS_INFO *fs, TSK_INUM_T dir, const char *name, size_t len,
+                      TSK_INUM_T *out)
+{
+  TSK_FS_DIR *d = tsk_fs_dir_open_meta(fs, dir);
+  bool found = false;
+  for (size_t i = 0, n = d ? tsk_fs_dir_getsize(d) : 0; i < n && !found; i++) {
+    const TSK_FS_NAME *nm = tsk_fs_dir_get_name(d, i);
+    if (nm && nm->name && (nm->flags & TSK_FS_NAME_FLAG_ALLOC) &&
+        name_is(nm->name, nm->name_size, name, len)) {
+      *out = nm->meta_addr;
+      found = true;
+    }
+  }
+  tsk_fs_dir_close(d);
+  return found;
+}
+
+/* tsk_fs_file_open() by path, with the fallback above on NTFS. NULL when
+ * absent (the TSK error is cleared). */
+static TSK_FS_FILE *open_path(TSK_FS_INFO *fs, const char *path)
+{
+  tsk_error_reset();
+  TSK_FS_FILE *f = tsk_fs_file_open(fs, NULL, path);
+  if (f || !TSK_FS_TYPE_ISNTFS(fs->ftype))
+    return f;
+  TSK_FS_FILE *root = tsk_fs_file_open_meta(fs, NULL, fs->root_inum);
+  tsk_fs_file_close(root);
+  tsk_error_reset();
+  if (root || fs->root_inum != RS_NTFS_ROOT)
+    return NULL; /* the root's record reads: TSK's answer stands */
+  TSK_INUM_T cur = RS_NTFS_ROOT;
+  for (const char *p = path; *p;) {
+    while (*p == '/')
+      p++;
+    size_t len = strcspn(p, "/");
+    if (len == 0)
+      break;
+    bool ok;
+    if (cur == RS_NTFS_ROOT) {
+      struct root_child q = {p, len, 0, false};
+      tsk_fs_meta_walk(fs, fs->first_inum, fs->last_inum, TSK_FS_META_FLAG_ALLOC, root_child_cb,
+                       &q);
+      ok = q.found;
+      cur = q.inum;
+    } else {
+      ok = dir_child(fs, cur, p, len, &cur);
+    }
+    tsk_error_reset();
+    if (!ok)
+      return NULL;
+    p += len;
+  }
+  f = cur == RS_NTFS_ROOT ? NULL : tsk_fs_file_open_meta(fs, NULL, cur);
+  tsk_error_reset();
+  return f;
+}
+
 /* A Windows system folder is any top-level folder that holds
  * system32/config/SYSTEM (WINNT on NT/2000, WINDOWS on XP, anything when
  * installed elsewhere). WINNT and WINDOWS are tried first; then every
@@ -526,13 +620,13 @@ static void find_windows_root(struct rs_volume *v)
   char path[512];
   for (size_t i = 0; i < 2; i++) {
     snprintf(path, sizeof path, "/%s/system32/config/SYSTEM", usual[i]);
-    TSK_FS_FILE *f = tsk_fs_file_open(v->fs, NULL, path);
+    TSK_FS_FILE *f = open_path(v->fs, path);
     bool ok = is_live_file(f);
     tsk_fs_file_close(f);
     tsk_error_reset();
     if (ok) {
       /* Keep the case as stored on disk. */
-      TSK_FS_FILE *dir = tsk_fs_file_open(v->fs, NULL, usual[i]);
+      TSK_FS_FILE *dir = open_path(v->fs, usual[i]);
       const char *stored = dir && dir->name && dir->name->name ? dir->name->name : usual[i];
       snprintf(v->windows_root, sizeof v->windows_root, "/%s", stored);
       tsk_fs_file_close(dir);
@@ -848,8 +942,7 @@ enum rs_err rs_volume_read_path(const struct rs_volume *v, const char *path,
   *len = 0;
   if (!v || !v->fs || !path)
     return rs_diag_set(d, RS_E_USAGE, path ? path : "-", "no open file system");
-  tsk_error_reset();
-  TSK_FS_FILE *f = tsk_fs_file_open(v->fs, NULL, path);
+  TSK_FS_FILE *f = open_path(v->fs, path);
   if (!f || !f->meta) {
     tsk_fs_file_close(f);
     tsk_error_reset();

@@ -93,6 +93,8 @@ struct walk {
   size_t nstrm, capstrm;
   struct rs_fsstream *out; /* emission scratch for one entry's streams */
   struct rs_fsstream s1;   /* the same for an entry with one stream (RF_S1) */
+  struct rec root;         /* NTFS: stands in for an unreadable root record */
+  bool root_lost;          /* (see root_stub) */
 };
 
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -113,7 +115,12 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
   return true;
 }
 
-/* Copies len bytes + NUL into the arena; RS_NONE on failure (flags set). */
+/* Copies len bytes + NUL into the arena; RS_NONE on failure (flags set).
+ * The arena may move (realloc): a pointer w->arena + off taken before the
+ * call dangles after it. Hold offsets; s itself must not point into the
+ * arena. dir_path() copies into its own buffer before adding, and
+ * ntfs_emit() stores every path before it takes any pointer (a name
+ * pointer held across a path store was read after free: issue 20). */
 static uint32_t arena_add(struct walk *w, const char *s, size_t len)
 {
   if (w->narena + len + 1 > UINT32_MAX - 1) {
@@ -514,6 +521,8 @@ static struct rec *rec_of(struct walk *w, uint64_t inum)
 static struct rec *parent_of(struct walk *w, const struct name *n)
 {
   struct rec *p = rec_of(w, n->par_inum);
+  if (!p && n->par_inum == RS_NTFS_ROOT && w->root_lost)
+    p = &w->root;
   if (!p || !(p->flags & RF_DIR))
     return NULL;
   if (p->seq == n->par_seq)
@@ -684,6 +693,33 @@ static void count(struct walk *w, const struct rs_fsentry *e)
     st->dirs++;
 }
 
+/* NTFS: entry 5 is the root on every volume. When its own record could not
+ * be read (a torn sector, say), the names that point at it still do: a
+ * stand-in record keeps their paths, so the damage costs one unreadable
+ * record, not every path on the volume. The root never changes its
+ * sequence number; the one the system files' $FILE_NAMEs (entries 0-15,
+ * all in the root) give is taken, the first met. */
+static void root_stub(struct walk *w)
+{
+  if (w->fat || rec_of(w, RS_NTFS_ROOT))
+    return;
+  for (size_t i = 0; i < w->nrec && w->recs[i].inum < RS_NTFS_FIRST_USER; i++) {
+    const struct rec *r = &w->recs[i];
+    for (uint32_t k = 0; k < r->nnames; k++) {
+      const struct name *n = &w->names[r->name0 + k];
+      if (n->par_inum != RS_NTFS_ROOT)
+        continue;
+      memset(&w->root, 0, sizeof w->root);
+      w->root.inum = RS_NTFS_ROOT;
+      w->root.seq = n->par_seq;
+      w->root.flags = RF_DIR | RF_ALLOC;
+      w->root.path = RS_NONE;
+      w->root_lost = true;
+      return;
+    }
+  }
+}
+
 /* NTFS: path of every long name, callback in (inum, name index) order. */
 static enum rs_err ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct rs_diag *d)
 {
@@ -698,6 +734,22 @@ static enum rs_err ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct
     free(buf);
     return rs_diag_set(d, RS_E_NOMEM, "fswalk", "out of memory building paths");
   }
+  root_stub(w);
+  /* Every directory path first: the arena grows only here, so the pointers
+   * into it taken below stay valid. */
+  for (size_t i = 0; i < w->nrec; i++) {
+    const struct rec *r = &w->recs[i];
+    if (r->inum == RS_NTFS_ROOT)
+      continue;
+    for (uint32_t k = 0; k < r->nnames; k++) {
+      struct rec *p = parent_of(w, &w->names[r->name0 + k]);
+      if (p && dir_path(w, p) == RS_NONE) {
+        free(buf);
+        return rs_diag_set(d, w->limit ? RS_E_LIMIT : RS_E_NOMEM, "fswalk",
+                           "cannot store the path of MFT entry %llu", (unsigned long long)p->inum);
+      }
+    }
+  }
   enum rs_err rc = RS_OK;
   for (size_t i = 0; i < w->nrec && rc == RS_OK; i++) {
     struct rec *r = &w->recs[i];
@@ -706,23 +758,9 @@ static enum rs_err ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct
     for (uint32_t k = 0; k < r->nnames; k++) {
       const struct name *n = &w->names[r->name0 + k];
       const char *nm = w->arena + n->name;
-      struct rec *p = parent_of(w, n);
-      const char *pre;
-      bool orphan = false;
-      if (!p) {
-        pre = RS_ORPHAN_DIR;
-        orphan = true;
-      } else {
-        uint32_t po = dir_path(w, p);
-        if (po == RS_NONE) {
-          rc = rs_diag_set(d, w->limit ? RS_E_LIMIT : RS_E_NOMEM, "fswalk",
-                           "cannot store the path of MFT entry %llu",
-                           (unsigned long long)p->inum);
-          break;
-        }
-        pre = w->arena + po;
-        orphan = p->state == PS_ORPHAN;
-      }
+      const struct rec *p = parent_of(w, n);
+      const char *pre = p ? w->arena + p->path : RS_ORPHAN_DIR; /* stored above */
+      bool orphan = !p || p->state == PS_ORPHAN;
       size_t lp = strlen(pre), ln = strlen(nm);
       if (lp + ln + 2 > cap) {
         size_t nc = lp + ln + 2;

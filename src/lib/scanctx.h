@@ -111,6 +111,12 @@ struct rs_scan_ctx {
   struct rs_tl_entry *tl;
   size_t ntl, captl;
   bool tl_overflow;
+  /* evidence */
+  struct rs_ewf_meta em;
+  bool hashed;                   /* the media hash was asked for */
+  enum rs_err hash_err;
+  const struct rs_media_hashes *hashes;  /* after the join */
+  const struct rs_diag *hash_diag;
 };
 
 /* checks.c: does a walk entry match a file row? (path: TSK form; vol facts) */

@@ -1,0 +1,123 @@
+/* Stage "damage" (after the media hash): files read from EWF chunks that
+ * fail their checksum. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan/stage.h"
+
+
+/* libtsk hands the analysis a chunk that fails its checksum as zeros. Once
+ * the hash pass has listed those chunks, every file whose content was read
+ * (candidates of every kind, and the hives) is checked against them: what
+ * overlaps is listed under `unreadable`, its findings get `content_damaged`,
+ * and a root.exe that "differs from cmd.exe" only because zeros were
+ * compared is reported as undecided. */
+struct dmg {
+  int vol;
+  uint64_t inum, bytes, first_off;
+};
+
+static bool cmd_copy_otherwise(const struct rs_check *c)
+{
+  for (size_t i = 0; i < rs_ncheck; i++)
+    if (rs_checks[i].match == RS_M_CMD_COPY && rs_checks[i].otherwise &&
+        strcmp(rs_checks[i].otherwise, c->id) == 0)
+      return true;
+  return false;
+}
+
+static void damage_one(struct rs_scan_ctx *ctx, const struct rs_byte_range *br, size_t nbr,
+                       int vol, uint64_t inum, const char *win, struct dmg **list, size_t *n,
+                       bool *cmd_ref)
+{
+  for (size_t i = 0; i < *n; i++)
+    if ((*list)[i].vol == vol && (*list)[i].inum == inum)
+      return;
+  if (vol < 0 || vol >= ctx->img->nvol || !ctx->img->vols[vol].fs)
+    return;
+  uint64_t bytes = 0, off = 0;
+  bool resident = false;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  if (rs_file_overlap(ctx->img->vols[vol].fs, inum, br, nbr, &bytes, &off, &resident, &d) != RS_OK ||
+      bytes == 0)
+    return;
+  struct dmg *nl = realloc(*list, (*n + 1) * sizeof *nl);
+  if (!nl)
+    return;
+  *list = nl;
+  nl[*n] = (struct dmg){vol, inum, bytes, off};
+  (*n)++;
+  if (cmd_ref)
+    *cmd_ref = true;
+  char why[600];
+  snprintf(why, sizeof why,
+           "%llu byte(s) of its content, from file offset %llu, lie in EWF chunks that fail their "
+           "checksum: the analysis read zeros there, so its hashes and what was parsed from it "
+           "are not those of the acquired data",
+           (unsigned long long)bytes, (unsigned long long)off);
+  rs_ctx_unreadable(ctx, "file content", win, why);
+}
+
+void rs_stage_damage(struct rs_scan_ctx *ctx)
+{
+  const struct rs_media_hashes *h = ctx->hashes;
+  if (ctx->hash_err != RS_OK || !h)
+    return;
+  if (!h->done || h->nbad == 0)
+    return;
+  struct rs_byte_range br[RS_BAD_RANGES_MAX];
+  size_t nbr = 0;
+  uint64_t ss = h->sector_size ? h->sector_size : 512;
+  for (uint32_t i = 0; i < h->nbad; i++)
+    br[nbr++] = (struct rs_byte_range){h->bad[i].first * ss, (h->bad[i].first + h->bad[i].count) * ss};
+  struct dmg *list = NULL;
+  size_t n = 0;
+  bool cmd_damaged = false;
+  char win[1200];
+  for (size_t i = 0; i < ctx->ncand; i++) {
+    const struct rs_cand *c = &ctx->cands[i];
+    rs_win_path(ctx, c->volume, c->path, win, sizeof win);
+    damage_one(ctx, br, nbr, c->volume, c->inum, win, &list, &n,
+               c->kind == RS_C_CMD_REF ? &cmd_damaged : NULL);
+  }
+  size_t k;
+  json_t *ho;
+  json_array_foreach(ctx->hive_list, k, ho) {
+    json_t *v = json_object_get(ho, "volume"), *e = json_object_get(ho, "mft_entry");
+    if (json_is_integer(v) && json_is_integer(e))
+      damage_one(ctx, br, nbr, (int)json_integer_value(v), (uint64_t)json_integer_value(e),
+                 json_string_value(json_object_get(ho, "path")), &list, &n, NULL);
+  }
+  for (size_t i = 0; i < ctx->nfind; i++) {
+    struct rs_find *f = &ctx->finds[i];
+    json_t *e = json_object_get(f->obj, "mft_entry");
+    if (!json_is_integer(e))
+      e = json_object_get(f->obj, "dir_entry");
+    const struct dmg *hit = NULL;
+    for (size_t j = 0; j < n && json_is_integer(e); j++)
+      if (list[j].vol == f->volume && list[j].inum == (uint64_t)json_integer_value(e))
+        hit = &list[j];
+    bool undecided = cmd_copy_otherwise(f->check) && (hit || cmd_damaged);
+    if (hit)
+      json_object_set_new(f->obj, "content_damaged",
+                          json_pack("{s:I,s:I}", "bytes", (json_int_t)hit->bytes, "first_offset",
+                                    (json_int_t)hit->first_off));
+    if (undecided) {
+      json_object_set_new(f->obj, "title",
+                          json_string("root.exe in an IIS script folder, content damaged: "
+                                      "cannot tell whether it is a cmd.exe copy"));
+      json_object_set_new(f->obj, "why",
+                          json_string("named like the Code Red II backdoor; its content or this "
+                                      "host's cmd.exe lies in EWF chunks that fail their checksum "
+                                      "(see unreadable), so the comparison saw zeros"));
+      json_object_set_new(json_object_get(f->obj, "details"), "decided_by",
+                          json_string(hit ? "undecided: its content is damaged in the image"
+                                          : "undecided: this host's cmd.exe is damaged in the image"));
+    }
+  }
+  free(list);
+}

@@ -39,3 +39,15 @@ json_t *rs_json_local_time(const struct rs_time *t)
     iso[l - 1] = '\0';
   return json_string(iso);
 }
+
+void rs_jset(struct rs_jb *jb, json_t *o, const char *k, json_t *v)
+{
+  if (!v || json_object_set_new(o, k, v) != 0)
+    jb->nomem = true;
+}
+
+void rs_japp(struct rs_jb *jb, json_t *a, json_t *v)
+{
+  if (!v || json_array_append_new(a, v) != 0)
+    jb->nomem = true;
+}

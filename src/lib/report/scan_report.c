@@ -7,7 +7,12 @@
 
 #include "report/report.h"
 
-json_t *rs_report_evidence(struct rs_scan_ctx *ctx)
+static const struct rs_run_opts *o_of(const struct rs_scan_ctx *ctx)
+{
+  return ctx->opts;
+}
+
+static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
 {
   bool hashed = ctx->hashed;
   const struct rs_ewf_meta *em = &ctx->em;
@@ -17,45 +22,30 @@ json_t *rs_report_evidence(struct rs_scan_ctx *ctx)
   json_t *ev = json_object();
   json_t *segs = json_array();
   for (int i = 0; i < img->nseg; i++)
-    json_array_append_new(segs, rs_json_str(img->segments[i]));
-  json_object_set_new(ev, "segments", segs);
-  json_object_set_new(ev, "format", json_string(img->format));
-  json_object_set_new(ev, "media_size", json_integer((json_int_t)img->media_size));
-  json_object_set_new(ev, "sector_size", json_integer(img->sector_size));
-  json_object_set_new(ev, "volume_system", json_string(img->vs_type));
+    rs_japp(jb, segs, rs_json_str(img->segments[i]));
+  rs_jset(jb, ev, "segments", segs);
+  rs_jset(jb, ev, "format", json_string(img->format));
+  rs_jset(jb, ev, "media_size", json_integer((json_int_t)img->media_size));
+  rs_jset(jb, ev, "sector_size", json_integer(img->sector_size));
+  rs_jset(jb, ev, "volume_system", json_string(img->vs_type));
   bool have = hashed && ctx->hash_err == RS_OK && hh->done;
   if (have) {
     json_t *h = json_object();
-    json_object_set_new(h, "md5", json_string(hh->md5));
-    json_object_set_new(h, "sha1", json_string(hh->sha1));
-    json_object_set_new(h, "sha256", json_string(hh->sha256));
-    json_object_set_new(ev, "hashes", h);
+    rs_jset(jb, h, "md5", json_string(hh->md5));
+    rs_jset(jb, h, "sha1", json_string(hh->sha1));
+    rs_jset(jb, h, "sha256", json_string(hh->sha256));
+    rs_jset(jb, ev, "hashes", h);
   } else {
-    json_object_set_new(ev, "hashes", json_null());
-    if (hashed)
-      rs_ctx_unreadable(ctx, "media hash", img->nseg ? img->segments[0] : "-",
-                        ctx->hash_diag && ctx->hash_diag->what[0] ? ctx->hash_diag->what : "media could not be read to the end");
+    rs_jset(jb, ev, "hashes", json_null());
   }
-  if (have && hh->checksum_errors) {
-    char why[400];
-    snprintf(why, sizeof why,
-             "%u range(s) of EWF chunks fail their stored checksum or are missing (first: sectors "
-             "%llu-%llu); the media "
-             "hash covers them as stored, the analysis saw them as zeros (libtsk/libewf "
-             "zero-fill a corrupted chunk)",
-             hh->checksum_errors, (unsigned long long)hh->bad[0].first,
-             (unsigned long long)(hh->bad[0].first + hh->bad[0].count -
-                                  (hh->bad[0].count ? 1 : 0)));
-    rs_ctx_unreadable(ctx, "EWF chunk", img->nseg ? img->segments[0] : "-", why);
-  }
-  json_object_set_new(ev, "checksum_errors",
+  rs_jset(jb, ev, "checksum_errors",
                       em->is_ewf && have ? json_integer(hh->checksum_errors) : json_null());
   const char *ver = "not-checked";
   if (em->is_ewf) {
     json_t *sh = json_object();
-    json_object_set_new(sh, "md5", em->has_md5 ? json_string(em->md5) : json_null());
-    json_object_set_new(sh, "sha1", em->has_sha1 ? json_string(em->sha1) : json_null());
-    json_object_set_new(ev, "stored_hashes", sh);
+    rs_jset(jb, sh, "md5", em->has_md5 ? json_string(em->md5) : json_null());
+    rs_jset(jb, sh, "sha1", em->has_sha1 ? json_string(em->sha1) : json_null());
+    rs_jset(jb, ev, "stored_hashes", sh);
     if (!em->has_md5 && !em->has_sha1)
       /* a damaged set may have lost its hash section: we cannot say none was stored */
       ver = img->media_damaged ? "not-checked" : "not-stored";
@@ -65,7 +55,7 @@ json_t *rs_report_evidence(struct rs_scan_ctx *ctx)
       ver = ok ? "match" : "mismatch";
     }
     json_t *acq = json_object();
-#define ACQ(k, f) json_object_set_new(acq, k, em->f[0] ? rs_json_str(em->f) : json_null())
+#define ACQ(k, f) rs_jset(jb, acq, k, em->f[0] ? rs_json_str(em->f) : json_null())
     ACQ("case_number", case_number);
     ACQ("evidence_number", evidence_number);
     ACQ("examiner", examiner);
@@ -77,96 +67,68 @@ json_t *rs_report_evidence(struct rs_scan_ctx *ctx)
     ACQ("acquiry_software", acquiry_software);
     ACQ("acquiry_software_version", acquiry_software_version);
 #undef ACQ
-    json_object_set_new(ev, "acquisition", acq);
+    rs_jset(jb, ev, "acquisition", acq);
   } else {
-    json_object_set_new(ev, "stored_hashes", json_null());
-    json_object_set_new(ev, "acquisition", json_null());
+    rs_jset(jb, ev, "stored_hashes", json_null());
+    rs_jset(jb, ev, "acquisition", json_null());
     ver = "not-stored";
   }
   if (!hashed)
     ver = "not-checked";
-  json_object_set_new(ev, "verification", json_string(ver));
+  rs_jset(jb, ev, "verification", json_string(ver));
   return ev;
-}
-
-
-/* ------------------------------------------------------------ findings */
-
-static int find_cmp(const void *pa, const void *pb)
-{
-  const struct rs_find *a = pa, *b = pb;
-  if (a->check != b->check)
-    return a->check < b->check ? -1 : 1; /* table order */
-  return strcmp(a->sort_key, b->sort_key);
-}
-
-
-json_t *rs_report_findings(struct rs_scan_ctx *ctx)
-{
-  if (ctx->nfind > 1) /* finds is NULL when there are none (UBSan, fuzz_scan) */
-    qsort(ctx->finds, ctx->nfind, sizeof *ctx->finds, find_cmp);
-  /* timeline entries refer to findings by creation order: remap */
-  int *map = calloc(ctx->nfind ? ctx->nfind : 1, sizeof *map);
-  json_t *arr = json_array();
-  const struct rs_check *prev = NULL;
-  int n = 0;
-  for (size_t i = 0; i < ctx->nfind; i++) {
-    struct rs_find *f = &ctx->finds[i];
-    n = f->check == prev ? n + 1 : 1;
-    prev = f->check;
-    snprintf(f->id, sizeof f->id, "%s-%d", f->check->id, n);
-    if (map)
-      map[f->seq] = (int)i;
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(f->id));
-    json_object_update(o, f->obj);
-    /* The contract lists these for every finding; a registry or log finding
-     * has none of them, so they are there as null rather than missing. */
-    static const char *const contract_keys[] = {"path", "allocated", "mft_entry", "size",
-                                                "md5", "sha256", "times", "details"};
-    for (size_t k = 0; k < sizeof contract_keys / sizeof contract_keys[0]; k++)
-      if (!json_object_get(o, contract_keys[k]))
-        json_object_set_new(o, contract_keys[k], json_null());
-    json_array_append_new(arr, o);
-  }
-  for (size_t i = 0; map && i < ctx->ntl; i++)
-    if (ctx->tl[i].find_index >= 0 && (size_t)ctx->tl[i].find_index < ctx->nfind)
-      ctx->tl[i].find_index = map[ctx->tl[i].find_index];
-  free(map);
-  return arr;
 }
 
 
 json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started)
 {
-  const struct rs_run_opts *o = ctx->opts;
-  json_t *findings = rs_report_findings(ctx);
+  struct rs_jb jb = {false};
+  const struct rs_results *r = &ctx->res;
   json_t *rep = json_object();
-  json_object_set_new(rep, "schema", json_string("redsleuth-report/1"));
+  rs_jset(&jb, rep, "schema", json_string("redsleuth-report/1"));
   /* what must be seen first, before any other field (issue 7) */
   json_t *warnings = json_array();
-  json_object_set_new(rep, "warnings", warnings);
-  json_object_set_new(rep, "tool", rs_report_tool());
-  json_object_set_new(rep, "run", rs_report_run(o, started));
-  json_t *evj = rs_report_evidence(ctx);
-  json_object_set_new(rep, "evidence", evj);
-  if (strcmp(json_string_value(json_object_get(evj, "verification")), "mismatch") == 0)
-    json_array_append_new(warnings, json_string(
+  rs_jset(&jb, rep, "warnings", json_incref(warnings));
+  json_t *run = rs_report_run(o_of(ctx), started);
+  rs_jset(&jb, rep, "tool", rs_report_tool());
+  rs_jset(&jb, rep, "run", json_incref(run));
+  json_t *evj = evidence_json(&jb, ctx);
+  rs_jset(&jb, rep, "evidence", json_incref(evj));
+  const char *ver = json_string_value(json_object_get(evj, "verification"));
+  if (ver && strcmp(ver, "mismatch") == 0)
+    rs_japp(&jb, warnings, json_string(
         "STORED HASH MISMATCH: the media's computed hashes differ from the hashes stored in the "
         "EWF image; the evidence may have changed since acquisition (see evidence)"));
-  json_object_set_new(rep, "volumes", rs_report_volumes(ctx->img));
-  json_object_set_new(rep, "system", rs_report_system(ctx));
-  json_object_set_new(rep, "logs", rs_report_logs(ctx));
-  json_object_set_new(rep, "findings", findings);
-  json_object_set_new(rep, "verdict", rs_verdict_build(ctx));
-  json_object_set_new(rep, "timeline", rs_tl_build(ctx));
-  if (ctx->tl_overflow)
-    rs_ctx_unreadable(ctx, "timeline", "-", "too many dated facts; the timeline was cut");
-  json_object_set(rep, "unreadable", ctx->unreadable);
+  rs_jset(&jb, rep, "volumes", rs_report_volumes(ctx->img));
+  rs_jset(&jb, rep, "system", rs_report_system(&jb, ctx));
+  rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));
+  rs_jset(&jb, rep, "findings", rs_report_findings(&jb, r));
+  rs_jset(&jb, rep, "verdict", rs_report_verdict(&jb, r));
+  rs_jset(&jb, rep, "timeline", rs_report_timeline(&jb, r));
+  rs_jset(&jb, rep, "unreadable", rs_report_unreadable(&jb, r));
   char finished[40];
   rs_now_iso(finished);
-  json_object_set_new(json_object_get(rep, "run"), "finished_utc", json_string(finished));
+  rs_jset(&jb, run, "finished_utc", json_string(finished));
+  json_decref(warnings);
+  json_decref(run);
+  json_decref(evj);
+  if (jb.nomem || !rep) {
+    json_decref(rep);
+    return NULL;
+  }
   return rep;
+}
+
+int rs_exit_code(enum rs_status status, bool unreadable, bool mismatch)
+{
+  /* 11 before 10: a verdict built from partly unreadable or unverified
+   * evidence must not pass for a complete one in a script that branches on
+   * the exit code alone (the verdict itself is in every output). */
+  if (unreadable || mismatch || status == RS_ST_UNDETERMINED)
+    return RS_EXIT_UNREADABLE;
+  if (status != RS_ST_CLEAN && status != RS_ST_PATCHED)
+    return RS_EXIT_INDICATORS;
+  return RS_EXIT_CLEAN;
 }
 
 int rs_report_exit_code(const json_t *report)
@@ -175,13 +137,9 @@ int rs_report_exit_code(const json_t *report)
   const json_t *unr = json_object_get(report, "unreadable");
   const char *ver = json_string_value(
       json_object_get(json_object_get(report, "evidence"), "verification"));
-  /* 11 before 10: a verdict built from partly unreadable or unverified
-   * evidence must not pass for a complete one in a script that branches on
-   * the exit code alone (the verdict itself is in every output). */
-  if ((json_is_array(unr) && json_array_size(unr) > 0) || (ver && strcmp(ver, "mismatch") == 0) ||
-      (status && strcmp(status, "undetermined") == 0))
-    return RS_EXIT_UNREADABLE;
-  if (status && strcmp(status, "clean") != 0 && strcmp(status, "patched") != 0)
-    return RS_EXIT_INDICATORS;
-  return RS_EXIT_CLEAN;
+  int st = rs_status_parse(status);
+  /* a report without a status (an info report) has no indicator to give */
+  return rs_exit_code(st < 0 ? RS_ST_CLEAN : (enum rs_status)st,
+                      json_is_array(unr) && json_array_size(unr) > 0,
+                      ver && strcmp(ver, "mismatch") == 0);
 }

@@ -1,81 +1,74 @@
-/* The scan context: findings, unreadable entries, paths, and its release. */
-#include <ctype.h>
-#include <stdio.h>
+/* The scan context: set-up, Windows paths, the verdict's view, release. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "redsleuth/buf.h"
 #include "scan/stage.h"
 
-struct rs_find *rs_ctx_add_find(struct rs_scan_ctx *ctx, const struct rs_check *c, bool live,
-                                int volume, const char *sort_key)
+#define RS_PATH_MAX (1u << 16) /* a Windows path, drive and all: NTFS allows 32,767 chars */
+
+void rs_ctx_init(struct rs_scan_ctx *ctx, const struct rs_run_opts *o)
 {
-  if (ctx->nfind == ctx->capfind) {
-    size_t cap = ctx->capfind ? ctx->capfind * 2 : 32;
-    struct rs_find *n = realloc(ctx->finds, cap * sizeof *n);
-    if (!n)
-      return NULL;
-    ctx->finds = n;
-    ctx->capfind = cap;
+  memset(ctx, 0, sizeof *ctx);
+  ctx->opts = o;
+  ctx->sys_volume = -1;
+  ctx->map_ida = ctx->map_idq = -1;
+  rs_results_init(&ctx->res);
+  rs_sysinfo_init(&ctx->si);
+}
+
+bool rs_win_path(struct rs_scan_ctx *ctx, int vol, const char *tsk_path, struct rs_buf *out)
+{
+  if (out->max == 0)
+    rs_buf_init(out, RS_PATH_MAX);
+  rs_buf_reset(out);
+  const char *drive = vol >= 0 && vol < ctx->img->nvol ? ctx->img->vols[vol].drive : "";
+  enum rs_err e = RS_OK;
+  if (drive[0])
+    e = rs_buf_adds(out, drive);
+  else if (vol >= 0)
+    e = rs_buf_addf(out, "[volume %d]", vol);
+  size_t start = out->len;
+  if (e == RS_OK)
+    e = rs_buf_adds(out, tsk_path);
+  if (e == RS_OK && !out->data)
+    e = rs_buf_add(out, "", 0);
+  if (e == RS_E_NOMEM) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    return false;
   }
-  struct rs_find *f = &ctx->finds[ctx->nfind];
-  memset(f, 0, sizeof *f);
-  f->seq = ctx->nfind++;
-  f->check = c;
-  f->live = live;
-  f->current_source = live;
-  f->volume = volume;
-  snprintf(f->sort_key, sizeof f->sort_key, "%s", sort_key ? sort_key : "");
-  f->obj = json_object();
-  json_object_set_new(f->obj, "family", json_string(c->family));
-  const char *kind = "file";
-  switch (c->kind) {
-  case RS_K_FILE: kind = "file"; break;
-  case RS_K_REG_VROOT:
-  case RS_K_REG_VROOT_PERM:
-  case RS_K_REG_DWORD: kind = "registry"; break;
-  case RS_K_METABASE_VDIR: kind = "metabase"; break;
-  case RS_K_PE_IDQ: kind = "pe"; break;
-  case RS_K_PATCH_CONFLICT: kind = "registry"; break;
-  case RS_K_LOG_FAMILY:
-  case RS_K_LOG_BACKDOOR: kind = "log"; break;
-  }
-  json_object_set_new(f->obj, "check", json_string(c->id));
-  json_object_set_new(f->obj, "kind", json_string(kind));
-  json_object_set_new(f->obj, "severity", json_string(c->severity));
-  json_object_set_new(f->obj, "title", json_string(c->title));
-  json_object_set_new(f->obj, "why", json_string(c->why));
-  json_object_set_new(f->obj, "volume", volume >= 0 ? json_integer(volume) : json_null());
-  json_object_set_new(f->obj, "live", json_boolean(live));
-  json_object_set_new(f->obj, "ref", json_string(c->ref));
-  return f;
+  if (e != RS_OK) /* past the bound: cut, as the evidence allows no longer path */
+    return out->data != NULL;
+  for (size_t i = start; i < out->len; i++)
+    if (out->data[i] == '/')
+      out->data[i] = '\\';
+  return true;
 }
 
 void rs_ctx_unreadable(struct rs_scan_ctx *ctx, const char *what, const char *where,
-                       const char *reason)
+                       enum rs_err e, const char *why)
 {
-  json_t *o = json_object();
-  json_object_set_new(o, "what", rs_json_str(what));
-  json_object_set_new(o, "where", rs_json_str(where));
-  json_object_set_new(o, "reason", rs_json_str(reason));
-  json_array_append_new(ctx->unreadable, o);
+  if (e == RS_E_NOMEM) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    return;
+  }
+  rs_results_unreadable(&ctx->res, what, where, why && why[0] ? why : rs_err_text(e));
 }
 
-void rs_win_path(const struct rs_scan_ctx *ctx, int vol, const char *tsk_path, char *out,
-                 size_t outsz)
+void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts *x)
 {
-  const char *drive = vol >= 0 && vol < ctx->img->nvol ? ctx->img->vols[vol].drive : "";
-  size_t n = 0;
-  if (drive[0])
-    n = (size_t)snprintf(out, outsz, "%s", drive);
-  else if (vol >= 0)
-    n = (size_t)snprintf(out, outsz, "[volume %d]", vol);
-  for (const char *p = tsk_path; *p && n + 1 < outsz; p++)
-    out[n++] = *p == '/' ? '\\' : *p;
-  if (n < outsz)
-    out[n] = '\0';
-  else if (outsz)
-    out[outsz - 1] = '\0';
+  memset(x, 0, sizeof *x);
+  x->si = &ctx->si;
+  x->have_system = ctx->have_system;
+  x->have_software = ctx->have_software;
+  x->map_ida = ctx->map_ida;
+  x->map_idq = ctx->map_idq;
+  x->idq_active_found = ctx->idq_active_found;
+  x->idq_active_state = ctx->idq_active_state;
+  x->idq_any = ctx->idq_any;
+  x->nwalked = ctx->nwalked;
+  x->nlogs = ctx->nlogs;
+  x->cr_2xx = ctx->cr_2xx;
 }
 
 void rs_ctx_free(struct rs_scan_ctx *ctx)
@@ -83,15 +76,23 @@ void rs_ctx_free(struct rs_scan_ctx *ctx)
   for (size_t i = 0; i < ctx->ncand; i++)
     free(ctx->cands[i].path);
   free(ctx->cands);
-  for (size_t i = 0; i < ctx->nfind; i++)
-    json_decref(ctx->finds[i].obj);
-  free(ctx->finds);
-  rs_tl_free(ctx);
+  for (size_t i = 0; i < ctx->nhives; i++) {
+    free(ctx->hives[i].path);
+    free(ctx->hives[i].error);
+  }
+  free(ctx->hives);
+  for (size_t i = 0; i < ctx->nidq; i++) {
+    free(ctx->idqs[i].path);
+    free(ctx->idqs[i].file_version);
+    free(ctx->idqs[i].why);
+    free(ctx->idqs[i].language);
+  }
+  free(ctx->idqs);
+  for (size_t i = 0; i < ctx->nlogf; i++)
+    free(ctx->logf[i].path);
+  free(ctx->logf);
   rs_logagg_free(ctx->agg);
-  json_decref(ctx->idq_list);
-  json_decref(ctx->hive_list);
   free(ctx->regvals);
-  json_decref(ctx->log_files);
-  json_decref(ctx->unreadable);
   free(ctx->days);
+  rs_results_free(&ctx->res);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "redsleuth/buf.h"
 #include "scan/stage.h"
 
 
@@ -31,7 +32,7 @@ static bool cmd_copy_otherwise(const struct rs_check *c)
 
 static void damage_one(struct rs_scan_ctx *ctx, const struct rs_byte_range *br, size_t nbr,
                        int vol, uint64_t inum, const char *win, struct dmg **list, size_t *n,
-                       bool *cmd_ref)
+                       size_t *cap, bool *cmd_ref)
 {
   for (size_t i = 0; i < *n; i++)
     if ((*list)[i].vol == vol && (*list)[i].inum == inum)
@@ -42,14 +43,14 @@ static void damage_one(struct rs_scan_ctx *ctx, const struct rs_byte_range *br, 
   bool resident = false;
   struct rs_diag d;
   rs_diag_clear(&d);
-  if (rs_file_overlap(ctx->img->vols[vol].fs, inum, br, nbr, &bytes, &off, &resident, &d) != RS_OK ||
-      bytes == 0)
+  enum rs_err e = rs_file_overlap(ctx->img->vols[vol].fs, inum, br, nbr, &bytes, &off, &resident, &d);
+  if (e == RS_E_NOMEM)
+    rs_results_fail(&ctx->res, e);
+  if (e != RS_OK || bytes == 0)
     return;
-  struct dmg *nl = realloc(*list, (*n + 1) * sizeof *nl);
-  if (!nl)
+  if (!rs_results_grow(&ctx->res, (void **)list, cap, *n, sizeof **list, 8))
     return;
-  *list = nl;
-  nl[*n] = (struct dmg){vol, inum, bytes, off};
+  (*list)[*n] = (struct dmg){vol, inum, bytes, off};
   (*n)++;
   if (cmd_ref)
     *cmd_ref = true;
@@ -59,15 +60,13 @@ static void damage_one(struct rs_scan_ctx *ctx, const struct rs_byte_range *br, 
            "checksum: the analysis read zeros there, so its hashes and what was parsed from it "
            "are not those of the acquired data",
            (unsigned long long)bytes, (unsigned long long)off);
-  rs_ctx_unreadable(ctx, "file content", win, why);
+  rs_results_unreadable(&ctx->res, "file content", win, why);
 }
 
 void rs_stage_damage(struct rs_scan_ctx *ctx)
 {
   const struct rs_media_hashes *h = ctx->hashes;
-  if (ctx->hash_err != RS_OK || !h)
-    return;
-  if (!h->done || h->nbad == 0)
+  if (ctx->hash_err != RS_OK || !h || !h->done || h->nbad == 0)
     return;
   struct rs_byte_range br[RS_BAD_RANGES_MAX];
   size_t nbr = 0;
@@ -75,48 +74,45 @@ void rs_stage_damage(struct rs_scan_ctx *ctx)
   for (uint32_t i = 0; i < h->nbad; i++)
     br[nbr++] = (struct rs_byte_range){h->bad[i].first * ss, (h->bad[i].first + h->bad[i].count) * ss};
   struct dmg *list = NULL;
-  size_t n = 0;
+  size_t n = 0, cap = 0;
   bool cmd_damaged = false;
-  char win[1200];
-  for (size_t i = 0; i < ctx->ncand; i++) {
+  struct rs_buf win = {0};
+  for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
     const struct rs_cand *c = &ctx->cands[i];
-    rs_win_path(ctx, c->volume, c->path, win, sizeof win);
-    damage_one(ctx, br, nbr, c->volume, c->inum, win, &list, &n,
+    if (!rs_win_path(ctx, c->volume, c->path, &win))
+      break;
+    damage_one(ctx, br, nbr, c->volume, c->inum, win.data, &list, &n, &cap,
                c->kind == RS_C_CMD_REF ? &cmd_damaged : NULL);
   }
-  size_t k;
-  json_t *ho;
-  json_array_foreach(ctx->hive_list, k, ho) {
-    json_t *v = json_object_get(ho, "volume"), *e = json_object_get(ho, "mft_entry");
-    if (json_is_integer(v) && json_is_integer(e))
-      damage_one(ctx, br, nbr, (int)json_integer_value(v), (uint64_t)json_integer_value(e),
-                 json_string_value(json_object_get(ho, "path")), &list, &n, NULL);
-  }
-  for (size_t i = 0; i < ctx->nfind; i++) {
-    struct rs_find *f = &ctx->finds[i];
-    json_t *e = json_object_get(f->obj, "mft_entry");
-    if (!json_is_integer(e))
-      e = json_object_get(f->obj, "dir_entry");
+  rs_buf_free(&win);
+  for (size_t k = 0; k < ctx->nhives && !rs_ctx_failed(ctx); k++)
+    damage_one(ctx, br, nbr, ctx->hives[k].volume, ctx->hives[k].inum, ctx->hives[k].path,
+               &list, &n, &cap, NULL);
+  for (size_t i = 0; i < ctx->res.nfind && !rs_ctx_failed(ctx); i++) {
+    struct rs_finding *f = &ctx->res.finds[i];
     const struct dmg *hit = NULL;
-    for (size_t j = 0; j < n && json_is_integer(e); j++)
-      if (list[j].vol == f->volume && list[j].inum == (uint64_t)json_integer_value(e))
+    for (size_t j = 0; j < n && f->what == RS_FD_FILE; j++)
+      if (list[j].vol == f->volume && list[j].inum == f->u.file.inum)
         hit = &list[j];
     bool undecided = cmd_copy_otherwise(f->check) && (hit || cmd_damaged);
-    if (hit)
-      json_object_set_new(f->obj, "content_damaged",
-                          json_pack("{s:I,s:I}", "bytes", (json_int_t)hit->bytes, "first_offset",
-                                    (json_int_t)hit->first_off));
+    if (hit) {
+      f->damaged = true;
+      f->damaged_bytes = hit->bytes;
+      f->damaged_first = hit->first_off;
+    }
     if (undecided) {
-      json_object_set_new(f->obj, "title",
-                          json_string("root.exe in an IIS script folder, content damaged: "
-                                      "cannot tell whether it is a cmd.exe copy"));
-      json_object_set_new(f->obj, "why",
-                          json_string("named like the Code Red II backdoor; its content or this "
-                                      "host's cmd.exe lies in EWF chunks that fail their checksum "
-                                      "(see unreadable), so the comparison saw zeros"));
-      json_object_set_new(json_object_get(f->obj, "details"), "decided_by",
-                          json_string(hit ? "undecided: its content is damaged in the image"
-                                          : "undecided: this host's cmd.exe is damaged in the image"));
+      free(f->title);
+      free(f->why);
+      free(f->u.file.decided_by);
+      f->title = rs_results_strdup(&ctx->res, "root.exe in an IIS script folder, content damaged: "
+                                              "cannot tell whether it is a cmd.exe copy");
+      f->why = rs_results_strdup(&ctx->res,
+                                 "named like the Code Red II backdoor; its content or this "
+                                 "host's cmd.exe lies in EWF chunks that fail their checksum "
+                                 "(see unreadable), so the comparison saw zeros");
+      f->u.file.decided_by = rs_results_strdup(
+          &ctx->res, hit ? "undecided: its content is damaged in the image"
+                         : "undecided: this host's cmd.exe is damaged in the image");
     }
   }
   free(list);

@@ -6,14 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "report/report.h"
+#include "redsleuth/buf.h"
 #include "scan/stage.h"
 
 
-static const char *const si_keys[4] = {"si_created_utc", "si_modified_utc", "si_accessed_utc",
-                                       "si_mft_modified_utc"};
-static const char *const fn_keys[4] = {"fn_created_utc", "fn_modified_utc", "fn_accessed_utc",
-                                       "fn_mft_modified_utc"};
 static const char *const si_desc[4] = {"Creation Time ($SI)", "Modification Time ($SI)",
                                        "Last Access Time ($SI)", "MFT Entry Change Time ($SI)"};
 static const char *const fn_desc[4] = {"Creation Time ($FN)", "Modification Time ($FN)",
@@ -22,45 +18,53 @@ static const char *const fn_desc[4] = {"Creation Time ($FN)", "Modification Time
 static const char *const fat_desc[4] = {"Creation Time (FAT)", "Modification Time (FAT)",
                                         "Last Access Date (FAT)", "Changed (FAT)"};
 
-struct rs_find *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,
-                                    const struct rs_cand *c, const struct rs_file_digest *dg)
+struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,
+                                   const struct rs_cand *c, const struct rs_file_digest *dg)
 {
-  char win[1200], sk[1200];
-  rs_win_path(ctx, c->volume, c->path, win, sizeof win);
-  snprintf(sk, sizeof sk, "%04d|%s|%020llu", c->volume, c->path, (unsigned long long)c->inum);
-  struct rs_find *f = rs_ctx_add_find(ctx, chk, c->allocated, c->volume, sk);
+  struct rs_results *r = &ctx->res;
+  struct rs_buf win = {0}, sk = {0}, msg = {0};
+  struct rs_finding *f = NULL;
+  rs_buf_init(&sk, 1u << 17);
+  rs_buf_init(&msg, 1u << 17);
+  if (!rs_win_path(ctx, c->volume, c->path, &win) ||
+      rs_buf_addf(&sk, "%04d|%s|%020llu", c->volume, c->path, (unsigned long long)c->inum) !=
+          RS_OK ||
+      rs_buf_addf(&msg, "%s: %s%s", chk->title, win.data, c->allocated ? "" : " (deleted)") !=
+          RS_OK) {
+    rs_results_fail(r, RS_E_NOMEM);
+    goto out;
+  }
+  f = rs_results_add_finding(r, chk, RS_FD_FILE, c->allocated, c->volume, sk.data);
   if (!f)
-    return NULL;
-  json_t *o = f->obj;
+    goto out;
   const struct rs_volume *vol = &ctx->img->vols[c->volume];
+  struct rs_file_detail *fd = &f->u.file;
   bool ntfs = vol->fs_kind == RS_FS_NTFS;
-  json_object_set_new(o, "path", rs_json_str(win));
-  json_object_set_new(o, "drive", vol->drive[0] ? json_string(vol->drive) : json_null());
-  json_object_set_new(o, "allocated", json_boolean(c->allocated));
-  json_object_set_new(o, ntfs ? "mft_entry" : "dir_entry", json_integer((json_int_t)c->inum));
-  if (!ntfs)
-    json_object_set_new(o, "mft_entry", json_null());
-  json_object_set_new(o, "size", json_integer((json_int_t)c->size));
-  json_object_set_new(o, "md5", dg && dg->done ? json_string(dg->md5) : json_null());
-  json_object_set_new(o, "sha1", dg && dg->done ? json_string(dg->sha1) : json_null());
-  json_object_set_new(o, "sha256", dg && dg->done ? json_string(dg->sha256) : json_null());
-  json_t *times = json_object();
-  struct rs_time si[4];
-  memcpy(si, c->si, sizeof si);
+  f->path = rs_results_strdup(r, win.data);
+  snprintf(fd->drive, sizeof fd->drive, "%s", vol->drive);
+  fd->allocated = c->allocated;
+  fd->ntfs = ntfs;
+  fd->inum = c->inum;
+  fd->size = c->size;
+  if (dg && dg->done) {
+    fd->digest = true;
+    memcpy(fd->md5, dg->md5, sizeof fd->md5);
+    memcpy(fd->sha1, dg->sha1, sizeof fd->sha1);
+    memcpy(fd->sha256, dg->sha256, sizeof fd->sha256);
+  }
+  memcpy(fd->si, c->si, sizeof fd->si);
+  memcpy(fd->fn, c->fn, sizeof fd->fn);
   if (c->fat_local) {
     /* FAT stores local clock times: convert with the host's zone when known */
     for (int i = 0; i < 4; i++)
-      if (si[i].set)
-        si[i] = rs_tz_local_to_utc(&ctx->si.tz, si[i], NULL);
+      if (fd->si[i].set)
+        fd->si[i] = rs_tz_local_to_utc(&ctx->si.tz, fd->si[i], NULL);
   }
   /* FAT clock times with no known zone are not UTC: they go to *_local
    * fields without a zone suffix, the *_utc fields stay null, and they are
    * kept off the timeline (where every time is UTC) */
-  bool local_only = c->fat_local && !ctx->si.tz.known;
-  for (int i = 0; i < 4; i++)
-    json_object_set_new(times, si_keys[i], local_only ? json_null() : rs_json_time(&si[i]));
-  for (int i = 0; i < 4; i++)
-    json_object_set_new(times, fn_keys[i], rs_json_time(&c->fn[i]));
+  fd->fat_local = c->fat_local;
+  fd->local_only = c->fat_local && !ctx->si.tz.known;
   if (c->fat_local) {
     char zone[200], note[300];
     rs_tz_describe(&ctx->si.tz, zone, sizeof zone);
@@ -71,43 +75,24 @@ struct rs_find *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *
     else
       snprintf(note, sizeof note, "FAT local clock times, not converted (time zone unknown): "
                                   "see the *_local fields; not on the timeline");
-    json_object_set_new(times, "note", json_string(note));
+    fd->times_note = rs_results_strdup(r, note);
   }
-  if (local_only) {
-    static const char *const local_keys[4] = {"fat_created_local", "fat_modified_local",
-                                              "fat_accessed_local", "fat_changed_local"};
-    for (int i = 0; i < 4; i++)
-      json_object_set_new(times, local_keys[i], rs_json_local_time(&si[i]));
-  }
-  json_object_set_new(o, "times", times);
-  uint32_t attrs = c->attrs;
-  json_t *aj = json_null();
-  if (c->attrs_known) {
-    aj = json_array();
-    if (attrs & RS_ATTR_HIDDEN)
-      json_array_append_new(aj, json_string("hidden"));
-    if (attrs & RS_ATTR_SYSTEM)
-      json_array_append_new(aj, json_string("system"));
-    if (attrs & RS_ATTR_READONLY)
-      json_array_append_new(aj, json_string("readonly"));
-    if (attrs & RS_ATTR_ARCHIVE)
-      json_array_append_new(aj, json_string("archive"));
-  }
-  json_object_set_new(o, "attributes", aj);
+  fd->attrs_known = c->attrs_known;
+  fd->attrs = c->attrs;
   /* $SI creation before $FN creation: a classic sign of timestamp tampering */
-  bool tamper = ntfs && c->si[0].set && c->fn[0].set && rs_time_cmp(&c->si[0], &c->fn[0]) < 0;
-  json_object_set_new(o, "si_before_fn", json_boolean(tamper));
-  json_t *det = json_object();
-  json_object_set_new(det, "on_system_volume", json_boolean(vol->windows_root[0] != '\0'));
-  json_object_set_new(o, "details", det);
-  char msg[1400];
-  snprintf(msg, sizeof msg, "%s: %s%s", chk->title, win, c->allocated ? "" : " (deleted)");
+  fd->si_before_fn = ntfs && c->si[0].set && c->fn[0].set && rs_time_cmp(&c->si[0], &c->fn[0]) < 0;
+  fd->on_system_volume = vol->windows_root[0] != '\0';
   const char *src = ntfs ? "mft" : "fat";
-  for (int i = 0; i < 4 && !local_only; i++)
-    rs_tl_add(ctx, &si[i], ntfs ? si_desc[i] : fat_desc[i], src, msg, (int)f->seq, win, NULL);
+  for (int i = 0; i < 4 && !fd->local_only; i++)
+    rs_tl_add(r, &fd->si[i], ntfs ? si_desc[i] : fat_desc[i], src, msg.data, (int)f->seq,
+              win.data, NULL);
   for (int i = 0; i < 4; i++)
-    rs_tl_add(ctx, &c->fn[i], fn_desc[i], src, msg, (int)f->seq, win, NULL);
-  return f;
+    rs_tl_add(r, &c->fn[i], fn_desc[i], src, msg.data, (int)f->seq, win.data, NULL);
+out:
+  rs_buf_free(&win);
+  rs_buf_free(&sk);
+  rs_buf_free(&msg);
+  return r->err == RS_OK ? f : NULL;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -119,22 +104,23 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
 {
   /* reference cmd.exe hashes of this host (system32 and dllcache) */
   char **cmd_hashes = NULL;
-  size_t ncmd = 0;
+  size_t ncmd = 0, capcmd = 0;
   struct rs_diag d;
+  struct rs_buf win = {0};
   for (size_t i = 0; i < ctx->ncand; i++) {
     struct rs_cand *c = &ctx->cands[i];
     if (c->kind != RS_C_CMD_REF)
       continue;
     struct rs_file_digest dg;
     rs_diag_clear(&d);
-    if (rs_file_digest(ctx->img->vols[c->volume].fs, c->inum, &dg, &d) == RS_OK && dg.done) {
-      char **n = realloc(cmd_hashes, (ncmd + 1) * sizeof *n);
-      if (n) {
-        cmd_hashes = n;
-        char *h = strdup(dg.sha256);
-        if (h) /* a NULL entry would crash cmp_str */
-          cmd_hashes[ncmd++] = h;
-      }
+    enum rs_err e = rs_file_digest(ctx->img->vols[c->volume].fs, c->inum, &dg, &d);
+    if (e == RS_E_NOMEM)
+      rs_results_fail(&ctx->res, e);
+    if (e == RS_OK && dg.done &&
+        rs_results_grow(&ctx->res, (void **)&cmd_hashes, &capcmd, ncmd, sizeof *cmd_hashes, 4)) {
+      char *h = rs_results_strdup(&ctx->res, dg.sha256);
+      if (h) /* a NULL entry would crash cmp_str */
+        cmd_hashes[ncmd++] = h;
     }
   }
   /* no reference cmd.exe: cmd_hashes is NULL, which qsort must not get
@@ -142,7 +128,7 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
   if (ncmd > 1)
     qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str);
 
-  for (size_t i = 0; i < ctx->ncand; i++) {
+  for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
     struct rs_cand *c = &ctx->cands[i];
     if (c->kind != RS_C_ROW)
       continue;
@@ -150,11 +136,13 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     struct rs_file_digest dg;
     memset(&dg, 0, sizeof dg);
     rs_diag_clear(&d);
-    char win[1200];
-    rs_win_path(ctx, c->volume, c->path, win, sizeof win);
-    if (rs_file_digest(fs, c->inum, &dg, &d) != RS_OK || !dg.done) {
-      if (c->allocated)
-        rs_ctx_unreadable(ctx, "file content", win, d.what[0] ? d.what : "content not readable");
+    if (!rs_win_path(ctx, c->volume, c->path, &win))
+      break;
+    enum rs_err de = rs_file_digest(fs, c->inum, &dg, &d);
+    if (de != RS_OK || !dg.done) {
+      if (c->allocated || de == RS_E_NOMEM)
+        rs_ctx_unreadable(ctx, "file content", win.data, de,
+                          d.what[0] ? d.what : "content not readable");
       dg.done = false;
     }
     const struct rs_check *chk = c->check;
@@ -174,8 +162,10 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
         uint8_t *data = NULL;
         size_t len = 0;
         struct rs_pe_info pi;
-        if (rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d) == RS_OK && data &&
-            rs_pe_read(data, len, &pi, &d) == RS_OK && pi.has_version &&
+        enum rs_err re = rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
+        if (re == RS_E_NOMEM)
+          rs_results_fail(&ctx->res, re);
+        if (re == RS_OK && data && rs_pe_read(data, len, &pi, &d) == RS_OK && pi.has_version &&
             strcasecmp(pi.original_filename, "cmd.exe") == 0) {
           copy = true;
           snprintf(decided_buf, sizeof decided_buf,
@@ -201,24 +191,23 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
         chk = alt;
       }
     }
-    struct rs_find *f = rs_file_finding(ctx, chk, c, &dg);
-    if (f && !dg.done && c->check->match == RS_M_CMD_COPY) {
+    struct rs_finding *f = rs_file_finding(ctx, chk, c, &dg);
+    if (!f)
+      break;
+    if (!dg.done && c->check->match == RS_M_CMD_COPY) {
       /* unreadable content proves nothing either way: say so, not "differs" */
-      json_object_set_new(f->obj, "title",
-                          json_string("root.exe in an IIS script folder, content unreadable: "
-                                      "cannot tell whether it is a cmd.exe copy"));
-      json_object_set_new(f->obj, "why",
-                          json_string("named like the Code Red II backdoor; its content could "
-                                      "not be read (see unreadable)"));
+      f->title = rs_results_strdup(&ctx->res, "root.exe in an IIS script folder, content "
+                                              "unreadable: cannot tell whether it is a cmd.exe "
+                                              "copy");
+      f->why = rs_results_strdup(&ctx->res, "named like the Code Red II backdoor; its content "
+                                            "could not be read (see unreadable)");
     }
-    if (f && decided)
-      json_object_set_new(json_object_get(f->obj, "details"), "decided_by", json_string(decided));
-    if (f && chk->match == RS_M_NOT_SYSDRIVE_EXPLORER) {
-      bool sysdrive = ctx->img->vols[c->volume].windows_root[0] != '\0';
-      json_object_set_new(json_object_get(f->obj, "details"), "can_run_at_logon",
-                          json_boolean(sysdrive));
-    }
+    if (decided)
+      f->u.file.decided_by = rs_results_strdup(&ctx->res, decided);
+    if (chk->match == RS_M_NOT_SYSDRIVE_EXPLORER)
+      f->u.file.can_run_at_logon = ctx->img->vols[c->volume].windows_root[0] != '\0';
   }
+  rs_buf_free(&win);
   for (size_t i = 0; i < ncmd; i++)
     free(cmd_hashes[i]);
   free(cmd_hashes);

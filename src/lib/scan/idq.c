@@ -6,8 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "redsleuth/buf.h"
 #include "scan/stage.h"
 
+
+static char *dup_or_null(struct rs_scan_ctx *ctx, bool have, const char *s)
+{
+  return have ? rs_results_strdup(&ctx->res, s) : NULL;
+}
 
 static void eval_idq(struct rs_scan_ctx *ctx)
 {
@@ -15,13 +21,16 @@ static void eval_idq(struct rs_scan_ctx *ctx)
   for (size_t i = 0; i < rs_ncheck; i++)
     if (rs_checks[i].kind == RS_K_PE_IDQ)
       chk = &rs_checks[i];
-  for (size_t i = 0; i < ctx->ncand; i++) {
+  struct rs_buf win = {0};
+  struct rs_buf title = {0};
+  rs_buf_init(&title, 4096);
+  for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
     struct rs_cand *c = &ctx->cands[i];
     if (c->kind != RS_C_IDQ)
       continue;
     TSK_FS_INFO *fs = ctx->img->vols[c->volume].fs;
-    char win[1200];
-    rs_win_path(ctx, c->volume, c->path, win, sizeof win);
+    if (!rs_win_path(ctx, c->volume, c->path, &win))
+      break;
     struct rs_diag d;
     rs_diag_clear(&d);
     uint8_t *data = NULL;
@@ -37,16 +46,15 @@ static void eval_idq(struct rs_scan_ctx *ctx)
       /* a damaged resource tree may still have yielded the fixed version */
       have_ver = (e == RS_OK || e == RS_E_CORRUPT || e == RS_E_TRUNCATED) && pi.has_version;
     }
-    if (!pe_ok && c->allocated)
-      rs_ctx_unreadable(ctx, "PE file", win, d.what[0] ? d.what : rs_err_text(e));
+    if (!pe_ok && (c->allocated || e == RS_E_NOMEM))
+      rs_ctx_unreadable(ctx, "PE file", win.data, e, d.what);
     /* hash the bytes the PE reader saw; stream only a file too big to hold */
     struct rs_file_digest dg;
     memset(&dg, 0, sizeof dg);
-    if (data)
-      rs_digest_mem(data, len, &dg, NULL);
-    else
-      rs_file_digest(fs, c->inum, &dg, NULL);
+    enum rs_err he = data ? rs_digest_mem(data, len, &dg, NULL) : rs_file_digest(fs, c->inum, &dg, NULL);
     free(data);
+    if (he == RS_E_NOMEM)
+      rs_results_fail(&ctx->res, he);
     if (c->allocated)
       ctx->idq_any = true;
     struct rs_idq_input in;
@@ -73,61 +81,65 @@ static void eval_idq(struct rs_scan_ctx *ctx)
       ctx->idq_active_found = true;
       ctx->idq_active_state = r.state;
     }
-    json_t *o = json_object();
-    json_object_set_new(o, "volume", json_integer(c->volume));
-    json_object_set_new(o, "path", rs_json_str(win));
-    json_object_set_new(o, "file_version", in.has_version ? json_string(pi.file_version_str)
-                                                          : json_null());
-    json_object_set_new(o, "size", json_integer((json_int_t)c->size));
-    json_object_set_new(o, "sha256", dg.done ? json_string(dg.sha256) : json_null());
+    if (!rs_results_grow(&ctx->res, (void **)&ctx->idqs, &ctx->capidq, ctx->nidq,
+                         sizeof *ctx->idqs, 4))
+      break;
+    struct rs_idq_copy *q = &ctx->idqs[ctx->nidq++];
+    memset(q, 0, sizeof *q);
+    q->volume = c->volume;
+    q->path = rs_results_strdup(&ctx->res, win.data);
+    q->file_version = dup_or_null(ctx, in.has_version, pi.file_version_str);
+    q->size = c->size;
+    q->digest = dg.done;
+    memcpy(q->sha256, dg.sha256, sizeof q->sha256);
     struct rs_time pt = rs_time_from_unix(pi.timestamp, 0, 0);
-    json_object_set_new(o, "pe_timestamp_utc", pe_ok && pi.timestamp ? rs_json_time(&pt)
-                                                                      : json_null());
-    json_object_set_new(o, "role", json_string(c->role));
-    json_object_set_new(o, "allocated", json_boolean(c->allocated));
-    json_object_set_new(o, "patched", r.state == RS_PATCH_FIXED        ? json_true()
-                                      : r.state == RS_PATCH_VULNERABLE ? json_false()
-                                                                       : json_null());
-    json_object_set_new(o, "state", json_string(rs_patch_state_name(r.state)));
-    json_object_set_new(o, "rule", rs_json_str(r.rule));
-    json_object_set_new(o, "why", rs_json_str(r.why));
+    if (pe_ok && pi.timestamp)
+      q->pe_time = pt;
+    snprintf(q->role, sizeof q->role, "%s", c->role);
+    q->allocated = c->allocated;
+    q->state = r.state;
+    q->rule = r.rule;
+    q->why = rs_results_strdup(&ctx->res, r.why);
     /* what the language-specific rows saw, and where it came from */
     char lang[64] = "";
     if (pi.has_sfi_lang)
       snprintf(lang, sizeof lang, "%04x (%s; version resource)", pi.sfi_langid,
                in.language ? in.language : "neither English nor Japanese");
-    json_object_set_new(o, "language", lang[0] ? json_string(lang) : json_null());
-    json_array_append_new(ctx->idq_list, o);
-    if (chk) {
-      struct rs_file_digest *dgp = &dg;
-      struct rs_find *f = rs_file_finding(ctx, chk, c, dgp);
-      if (f) {
-        f->live = active && c->volume == ctx->sys_volume;
-        f->current_source = f->live;
-        json_object_set_new(f->obj, "live", json_boolean(f->live));
-        char title[200];
-        snprintf(title, sizeof title, "idq.dll %s (%s copy): %s",
-                 in.has_version ? pi.file_version_str : "without version", c->role,
-                 rs_patch_state_name(r.state));
-        json_object_set_new(f->obj, "title", json_string(title));
-        if (r.state == RS_PATCH_VULNERABLE && f->live)
-          json_object_set_new(f->obj, "severity", json_string("high"));
-        json_t *det = json_object_get(f->obj, "details");
-        json_object_set_new(det, "file_version", in.has_version ? json_string(pi.file_version_str)
-                                                                : json_null());
-        json_object_set_new(det, "role", json_string(c->role));
-        json_object_set_new(det, "state", json_string(rs_patch_state_name(r.state)));
-        json_object_set_new(det, "rule", rs_json_str(r.rule));
-        json_object_set_new(det, "decided_by", rs_json_str(r.why));
-        if (pe_ok && pi.timestamp)
-          rs_tl_add(ctx, &pt, "PE Compile Time", "pe", title, (int)f->seq, win, NULL);
-      }
+    q->language = dup_or_null(ctx, lang[0], lang);
+    if (!chk)
+      continue;
+    struct rs_finding *f = rs_file_finding(ctx, chk, c, &dg);
+    if (!f)
+      break;
+    f->live = active && c->volume == ctx->sys_volume;
+    f->current_source = f->live;
+    rs_buf_reset(&title);
+    if (rs_buf_addf(&title, "idq.dll %s (%s copy): %s",
+                    in.has_version ? pi.file_version_str : "without version", c->role,
+                    rs_patch_state_name(r.state)) != RS_OK) {
+      rs_results_fail(&ctx->res, RS_E_NOMEM);
+      break;
     }
+    f->title = rs_results_strdup(&ctx->res, title.data);
+    if (r.state == RS_PATCH_VULNERABLE && f->live)
+      f->severity = "high";
+    struct rs_file_detail *fd = &f->u.file;
+    fd->idq = true;
+    fd->file_version = dup_or_null(ctx, in.has_version, pi.file_version_str);
+    snprintf(fd->role, sizeof fd->role, "%s", c->role);
+    fd->state = r.state;
+    fd->rule = r.rule;
+    fd->decided_by = rs_results_strdup(&ctx->res, r.why);
+    if (pe_ok && pi.timestamp)
+      rs_tl_add(&ctx->res, &pt, "PE Compile Time", "pe", title.data, (int)f->seq, win.data, NULL);
   }
+  rs_buf_free(&win);
+  rs_buf_free(&title);
 }
 
 void rs_stage_idq(struct rs_scan_ctx *ctx)
 {
   eval_idq(ctx);
-  rs_checks_eval_patch(ctx);
+  rs_checks_eval_patch(&ctx->res, ctx->sys_volume, &ctx->si, ctx->idq_active_found,
+                       ctx->idq_active_state);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "redsleuth/buf.h"
 #include "scan/stage.h"
 
 
@@ -27,14 +28,9 @@ static void day_count(struct rs_scan_ctx *ctx, int64_t day, enum rs_family f, ui
   }
   if (ctx->ndays >= RS_DAYS_MAX)
     return;
-  if (ctx->ndays == ctx->capdays) {
-    size_t cap = ctx->capdays ? ctx->capdays * 2 : 16;
-    struct rs_day_count *nd = realloc(ctx->days, cap * sizeof *nd);
-    if (!nd)
-      return;
-    ctx->days = nd;
-    ctx->capdays = cap;
-  }
+  if (!rs_results_grow(&ctx->res, (void **)&ctx->days, &ctx->capdays, ctx->ndays,
+                       sizeof *ctx->days, 16))
+    return;
   memset(&ctx->days[ctx->ndays], 0, sizeof ctx->days[0]);
   ctx->days[ctx->ndays].day = day;
   ctx->days[ctx->ndays].hits[f] = n;
@@ -77,7 +73,7 @@ static void log_cb(const struct rs_logrec *r, void *arg)
     snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family), r->method,
              r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
              r->query && strcmp(r->query, "-") ? r->query : "", r->status);
-    rs_tl_add(ctx, &r->when, "Request Time", "iislog", msg, -1, la->win, r->client_ip);
+    rs_tl_add(&ctx->res, &r->when, "Request Time", "iislog", msg, -1, la->win, r->client_ip);
   }
 }
 
@@ -96,16 +92,22 @@ static int stream_cb(const uint8_t *p, size_t n, void *arg)
 
 /* Parses one log file into ctx (a worker's partial context: see
  * eval_logs), reading it through fs (that worker's own TSK handle). */
-static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, TSK_FS_INFO *fs)
+static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size_t order,
+                          TSK_FS_INFO *fs)
 {
-  char win[1200];
-  rs_win_path(ctx, c->volume, c->path, win, sizeof win);
+  struct rs_buf winb = {0};
+  if (!rs_win_path(ctx, c->volume, c->path, &winb))
+    return;
+  const char *win = winb.data;
   rs_scan_progress(ctx, "reading log %s", win);
   const char *base = strrchr(c->path, '/');
   base = base ? base + 1 : c->path;
   struct log_arg *la = calloc(1, sizeof *la);
-  if (!la)
+  if (!la) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    rs_buf_free(&winb);
     return;
+  }
   la->ctx = ctx;
   la->win = win;
   struct rs_diag d;
@@ -124,48 +126,50 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, TSK_
       e = e2;
   }
   rs_iislog_free(p);
-  if (e != RS_OK && c->allocated)
-    rs_ctx_unreadable(ctx, "IIS log", win, d.what[0] ? d.what : rs_err_text(e));
+  if (rs_logagg_nomem(ctx->agg))
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+  if (e != RS_OK && (c->allocated || e == RS_E_NOMEM))
+    rs_ctx_unreadable(ctx, "IIS log", win, e, d.what);
   ctx->nlogs++;
-  json_t *o = json_object();
-  json_object_set_new(o, "path", rs_json_str(win));
-  json_object_set_new(o, "volume", json_integer(c->volume));
-  json_object_set_new(o, "allocated", json_boolean(c->allocated));
-  json_object_set_new(o, "deleted", json_boolean(!c->allocated));
-  json_object_set_new(o, "format", json_string(rs_logfmt_name(st.format)));
-  json_object_set_new(o, "lines", json_integer((json_int_t)st.lines));
-  json_object_set_new(o, "parsed", json_integer((json_int_t)st.records));
-  json_object_set_new(o, "unparsed", json_integer((json_int_t)st.unparsed));
-  json_object_set_new(o, "directives", json_integer((json_int_t)st.directives));
-  json_object_set_new(o, "first_unparsed_line", st.unparsed ? json_integer((json_int_t)st.first_unparsed_line) : json_null());
-  json_object_set_new(o, "first_utc", st.times_utc ? rs_json_time(&st.first) : json_null());
-  json_object_set_new(o, "last_utc", st.times_utc ? rs_json_time(&st.last) : json_null());
-  json_object_set_new(o, "times_utc", json_boolean(st.times_utc));
-  json_object_set_new(o, "time_zone", st.tz_used[0] ? rs_json_str(st.tz_used) : json_null());
-  json_t *h = json_object();
-  for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++)
-    json_object_set_new(h, rs_family_key((enum rs_family)f), json_integer((json_int_t)st.hits[f]));
-  json_object_set_new(o, "hits", h);
-  json_object_set_new(o, "_order", json_integer((json_int_t)(c - ctx->cands)));
-  json_array_append_new(ctx->log_files, o);
+  if (rs_results_grow(&ctx->res, (void **)&ctx->logf, &ctx->caplogf, ctx->nlogf,
+                      sizeof *ctx->logf, 16)) {
+    struct rs_log_file *lf = &ctx->logf[ctx->nlogf];
+    memset(lf, 0, sizeof *lf);
+    lf->path = rs_results_strdup(&ctx->res, win);
+    if (lf->path) {
+      ctx->nlogf++;
+      lf->order = order;
+      lf->volume = c->volume;
+      lf->allocated = c->allocated;
+      lf->st = st;
+    }
+  }
   if (st.unparsed) {
     char why[160];
     snprintf(why, sizeof why, "%llu lines could not be parsed (first at line %llu)",
              (unsigned long long)st.unparsed, (unsigned long long)st.first_unparsed_line);
-    rs_ctx_unreadable(ctx, "IIS log lines", win, why);
+    rs_results_unreadable(&ctx->res, "IIS log lines", win, why);
   }
+  struct rs_buf msg = {0};
+  rs_buf_init(&msg, 1u << 17);
   for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++) {
-    char msg[1400];
+    const char *title = rs_family_title((enum rs_family)f);
     if (la->first[f].set) {
-      snprintf(msg, sizeof msg, "first %s request in %s", rs_family_title((enum rs_family)f), win);
-      rs_tl_add(ctx, &la->first[f], "First Request", "iislog", msg, -1, win, NULL);
+      rs_buf_reset(&msg);
+      if (rs_buf_addf(&msg, "first %s request in %s", title, win) != RS_OK)
+        rs_results_fail(&ctx->res, RS_E_NOMEM);
+      rs_tl_add(&ctx->res, &la->first[f], "First Request", "iislog", msg.data, -1, win, NULL);
     }
     if (la->last[f].set && rs_time_cmp(&la->last[f], &la->first[f]) != 0) {
-      snprintf(msg, sizeof msg, "last %s request in %s", rs_family_title((enum rs_family)f), win);
-      rs_tl_add(ctx, &la->last[f], "Last Request", "iislog", msg, -1, win, NULL);
+      rs_buf_reset(&msg);
+      if (rs_buf_addf(&msg, "last %s request in %s", title, win) != RS_OK)
+        rs_results_fail(&ctx->res, RS_E_NOMEM);
+      rs_tl_add(&ctx->res, &la->last[f], "Last Request", "iislog", msg.data, -1, win, NULL);
     }
   }
+  rs_buf_free(&msg);
   free(la);
+  rs_buf_free(&winb);
 }
 
 /* Log parsing is the costliest step after the walk (hundreds of MB on a busy
@@ -196,7 +200,8 @@ static void *log_worker_run(void *arg)
   if (w->own_handles)
     ti = tsk_img_open_utf8(img->nseg, (const char *const *)img->segments, img->img->itype,
                            img->img->sector_size);
-  for (size_t k = 0; k < w->nfiles; k++) {
+  struct rs_buf win = {0};
+  for (size_t k = 0; k < w->nfiles && !rs_ctx_failed(&w->part); k++) {
     const struct rs_cand *c = &ctx->cands[w->files[k]];
     const struct rs_volume *v = &img->vols[c->volume];
     TSK_FS_INFO *f = v->fs;
@@ -208,15 +213,15 @@ static void *log_worker_run(void *arg)
         f = fs[c->volume];
       }
       if (!f) {
-        char win[1200];
-        rs_win_path(ctx, c->volume, c->path, win, sizeof win);
-        rs_ctx_unreadable(&w->part, "IIS log", win, "the volume could not be opened again "
-                                                     "for the log reader");
+        if (rs_win_path(&w->part, c->volume, c->path, &win))
+          rs_results_unreadable(&w->part.res, "IIS log", win.data,
+                                "the volume could not be opened again for the log reader");
         continue;
       }
     }
-    eval_log_file(&w->part, c, f);
+    eval_log_file(&w->part, c, w->files[k], f);
   }
+  rs_buf_free(&win);
   for (int i = 0; i < 64; i++)
     if (fs[i])
       tsk_fs_close(fs[i]);
@@ -227,14 +232,15 @@ static void *log_worker_run(void *arg)
 
 static int log_order_cmp(const void *a, const void *b)
 {
-  json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "_order"));
-  json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "_order"));
+  size_t x = ((const struct rs_log_file *)a)->order, y = ((const struct rs_log_file *)b)->order;
   return x < y ? -1 : x > y;
 }
 
 static void merge_worker(struct rs_scan_ctx *ctx, struct rs_scan_ctx *p)
 {
   rs_logagg_merge(ctx->agg, p->agg);
+  if (rs_logagg_nomem(p->agg) || rs_logagg_nomem(ctx->agg))
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
   for (int f = 0; f < RS_FAM__COUNT; f++)
     ctx->hits[f] += p->hits[f];
   ctx->cr_2xx += p->cr_2xx;
@@ -243,16 +249,14 @@ static void merge_worker(struct rs_scan_ctx *ctx, struct rs_scan_ctx *p)
     for (int f = 0; f < RS_FAM__COUNT; f++)
       if (p->days[i].hits[f])
         day_count(ctx, p->days[i].day, (enum rs_family)f, p->days[i].hits[f]);
-  for (size_t i = 0; i < p->ntl; i++) {
-    struct rs_tl_entry *e = &p->tl[i];
-    rs_tl_add(ctx, &e->t, e->desc, e->source, e->message, e->find_index, e->path, e->ip);
+  rs_results_merge(&ctx->res, &p->res);
+  for (size_t i = 0; i < p->nlogf; i++) {
+    if (!rs_results_grow(&ctx->res, (void **)&ctx->logf, &ctx->caplogf, ctx->nlogf,
+                         sizeof *ctx->logf, 16))
+      return;
+    ctx->logf[ctx->nlogf++] = p->logf[i];
+    p->logf[i].path = NULL; /* moved */
   }
-  size_t i;
-  json_t *v;
-  json_array_foreach(p->unreadable, i, v)
-    json_array_append(ctx->unreadable, v);
-  json_array_foreach(p->log_files, i, v)
-    json_array_append(ctx->log_files, v);
 }
 
 static void eval_logs(struct rs_scan_ctx *ctx)
@@ -271,23 +275,25 @@ static void eval_logs(struct rs_scan_ctx *ctx)
   long long min = ctx->opts->log_parallel_min;
   uint64_t threshold = min < 0 ? 0 : min == 0 ? RS_LOG_PARALLEL_MIN : (uint64_t)min;
   int nw = nlog > 1 && total >= threshold ? RS_LOG_WORKERS : 1;
+  bool ok = true;
   for (int k = 0; k < nw; k++) {
     w[k].ctx = ctx;
     w[k].own_handles = nw > 1;
-    w[k].files = calloc(nlog, sizeof *w[k].files);
     struct rs_scan_ctx *p = &w[k].part;
-    p->opts = ctx->opts;
+    rs_ctx_init(p, ctx->opts);
     p->img = ctx->img;
-    p->cands = ctx->cands;
     p->si.tz = ctx->si.tz;
+    w[k].files = calloc(nlog, sizeof *w[k].files);
     p->agg = rs_logagg_new();
-    p->unreadable = json_array();
-    p->log_files = json_array();
+    if (!w[k].files || !p->agg)
+      ok = false;
   }
   /* largest files first, each to the less loaded worker: deterministic */
-  size_t *order = calloc(nlog, sizeof *order);
+  size_t *order = ok ? calloc(nlog, sizeof *order) : NULL;
+  if (!order)
+    ok = false;
   size_t no = 0;
-  for (size_t i = 0; order && i < ctx->ncand; i++)
+  for (size_t i = 0; ok && i < ctx->ncand; i++)
     if (ctx->cands[i].kind == RS_C_LOG)
       order[no++] = i;
   for (size_t a = 1; a < no; a++) /* insertion sort: size desc, then walk order */
@@ -301,46 +307,35 @@ static void eval_logs(struct rs_scan_ctx *ctx)
     for (int j = 1; j < nw; j++)
       if (w[j].bytes < w[k].bytes)
         k = j;
-    if (w[k].files)
-      w[k].files[w[k].nfiles++] = order[i];
+    w[k].files[w[k].nfiles++] = order[i];
     w[k].bytes += ctx->cands[order[i]].size;
   }
   free(order);
-  pthread_t th[RS_LOG_WORKERS];
-  bool started[RS_LOG_WORKERS] = {false};
-  for (int k = 1; k < nw; k++)
-    started[k] = pthread_create(&th[k], NULL, log_worker_run, &w[k]) == 0;
-  log_worker_run(&w[0]);
-  for (int k = 1; k < nw; k++) {
-    if (started[k])
-      pthread_join(th[k], NULL);
-    else
-      log_worker_run(&w[k]);
+  if (ok) {
+    pthread_t th[RS_LOG_WORKERS];
+    bool started[RS_LOG_WORKERS] = {false};
+    for (int k = 1; k < nw; k++)
+      started[k] = pthread_create(&th[k], NULL, log_worker_run, &w[k]) == 0;
+    log_worker_run(&w[0]);
+    for (int k = 1; k < nw; k++) {
+      if (started[k])
+        pthread_join(th[k], NULL);
+      else
+        log_worker_run(&w[k]);
+    }
+  } else {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
   }
   for (int k = 0; k < nw; k++) {
-    merge_worker(ctx, &w[k].part);
     struct rs_scan_ctx *p = &w[k].part;
-    rs_logagg_free(p->agg);
-    json_decref(p->unreadable);
-    json_decref(p->log_files);
-    rs_tl_free(p);
-    free(p->days);
+    if (ok)
+      merge_worker(ctx, p);
+    rs_ctx_free(p);
     free(w[k].files);
   }
-  /* back into walk order, then drop the helper key */
-  size_t n = json_array_size(ctx->log_files);
-  json_t **items = calloc(n ? n : 1, sizeof *items);
-  for (size_t i = 0; items && i < n; i++)
-    items[i] = json_incref(json_array_get(ctx->log_files, i));
-  if (items) {
-    qsort(items, n, sizeof *items, log_order_cmp);
-    json_array_clear(ctx->log_files);
-    for (size_t i = 0; i < n; i++) {
-      json_object_del(items[i], "_order");
-      json_array_append_new(ctx->log_files, items[i]);
-    }
-    free(items);
-  }
+  /* back into walk order */
+  if (ctx->nlogf > 1)
+    qsort(ctx->logf, ctx->nlogf, sizeof *ctx->logf, log_order_cmp);
 }
 
 static enum rs_family family_by_key(const char *key)
@@ -353,39 +348,27 @@ static enum rs_family family_by_key(const char *key)
 
 static void log_findings(struct rs_scan_ctx *ctx)
 {
-  for (size_t i = 0; i < rs_ncheck; i++) {
+  for (size_t i = 0; i < rs_ncheck && !rs_ctx_failed(ctx); i++) {
     const struct rs_check *c = &rs_checks[i];
     if (c->kind == RS_K_LOG_FAMILY) {
       enum rs_family fam = family_by_key(c->name);
       const struct rs_family_stats *fs = rs_logagg_family(ctx->agg, fam);
       if (fam == RS_FAM_NONE || !fs || fs->hits == 0)
         continue;
-      struct rs_find *f = rs_ctx_add_find(ctx, c, true, -1, c->name);
-      if (!f)
-        continue;
-      json_t *det = json_object();
-      json_object_set_new(det, "hits", json_integer((json_int_t)fs->hits));
-      json_object_set_new(det, "first_utc", rs_json_time(&fs->first));
-      json_object_set_new(det, "last_utc", rs_json_time(&fs->last));
-      json_t *st = json_object();
-      json_object_set_new(st, "2xx", json_integer((json_int_t)fs->status_2xx));
-      json_object_set_new(st, "3xx", json_integer((json_int_t)fs->status_3xx));
-      json_object_set_new(st, "4xx", json_integer((json_int_t)fs->status_4xx));
-      json_object_set_new(st, "5xx", json_integer((json_int_t)fs->status_5xx));
-      json_object_set_new(st, "other", json_integer((json_int_t)fs->status_other));
-      json_object_set_new(det, "status", st);
-      json_object_set_new(f->obj, "details", det);
-      json_object_set_new(f->obj, "path", json_null());
+      struct rs_finding *f = rs_results_add_finding(&ctx->res, c, RS_FD_LOG_FAMILY, true, -1,
+                                                    c->name);
+      if (f)
+        f->u.fam = *fs;
     } else if (c->kind == RS_K_LOG_BACKDOOR) {
       const struct rs_backdoor_use *u = NULL;
       size_t n = rs_logagg_backdoor_uses(ctx->agg, &u);
       if (n == 0)
         continue;
-      struct rs_find *f = rs_ctx_add_find(ctx, c, true, -1, "backdoor");
+      struct rs_finding *f = rs_results_add_finding(&ctx->res, c, RS_FD_BACKDOOR, true, -1,
+                                                    "backdoor");
       if (!f)
         continue;
-      json_t *det = json_object();
-      json_object_set_new(det, "uses", json_integer((json_int_t)n));
+      f->u.bd.uses = n;
       /* first/last over the uses with a UTC time (sorted by time, so the
        * first and last such entries); unconverted local times stay out */
       const struct rs_time *t0 = NULL, *t1 = NULL;
@@ -399,19 +382,17 @@ static void log_findings(struct rs_scan_ctx *ctx)
           t0 = &u[k].when;
         t1 = &u[k].when;
       }
-      json_object_set_new(det, "first_utc", rs_json_time(t0));
-      json_object_set_new(det, "last_utc", rs_json_time(t1));
-      if (nlocal)
-        json_object_set_new(det, "uses_with_local_time_only", json_integer((json_int_t)nlocal));
-      json_object_set_new(f->obj, "details", det);
-      json_object_set_new(f->obj, "path", json_null());
+      f->u.bd.first = t0 ? *t0 : RS_TIME_UNSET;
+      f->u.bd.last = t1 ? *t1 : RS_TIME_UNSET;
+      f->u.bd.nlocal = nlocal;
       for (size_t k = 0; k < n; k++) {
         if (!u[k].utc)
           continue;
         char msg[900];
         snprintf(msg, sizeof msg, "backdoor used: %s -> %d from %s", u[k].request, u[k].status,
                  u[k].ip);
-        rs_tl_add(ctx, &u[k].when, "Request Time", "iislog", msg, (int)f->seq, u[k].file, u[k].ip);
+        rs_tl_add(&ctx->res, &u[k].when, "Request Time", "iislog", msg, (int)f->seq, u[k].file,
+                  u[k].ip);
       }
     }
   }
@@ -419,6 +400,11 @@ static void log_findings(struct rs_scan_ctx *ctx)
 
 void rs_stage_logs(struct rs_scan_ctx *ctx)
 {
+  ctx->agg = rs_logagg_new();
+  if (!ctx->agg) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    return;
+  }
   eval_logs(ctx);
   log_findings(ctx);
 }

@@ -32,26 +32,54 @@ struct hive_slot {
   struct rs_hive *h;
 };
 
+static struct rs_hive_read *add_hive(struct rs_scan_ctx *ctx, const char *win, const char *role,
+                                     uint64_t len, int vol, uint64_t inum)
+{
+  if (!rs_results_grow(&ctx->res, (void **)&ctx->hives, &ctx->caphives, ctx->nhives,
+                       sizeof *ctx->hives, 8))
+    return NULL;
+  char *p = rs_results_strdup(&ctx->res, win);
+  if (!p)
+    return NULL;
+  struct rs_hive_read *hr = &ctx->hives[ctx->nhives++];
+  memset(hr, 0, sizeof *hr);
+  hr->path = p;
+  hr->role = role;
+  hr->size = len;
+  hr->volume = vol;
+  hr->inum = inum;
+  hr->codepage = ctx->codepage ? ctx->codepage : 1252;
+  return hr;
+}
+
 static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *rel,
                                  enum rs_hive_kind want, const char *role, struct hive_slot *slot)
 {
   const struct rs_volume *v = &ctx->img->vols[vol];
-  char tsk_path[512], win[600];
-  snprintf(tsk_path, sizeof tsk_path, "%s/%s", v->windows_root, rel);
-  rs_win_path(ctx, vol, tsk_path, win, sizeof win);
+  slot->data = NULL;
+  slot->h = NULL;
+  struct rs_buf tsk_path = {0}, winb = {0};
+  rs_buf_init(&tsk_path, 1u << 16);
+  if (rs_buf_addf(&tsk_path, "%s/%s", v->windows_root, rel) != RS_OK ||
+      !rs_win_path(ctx, vol, tsk_path.data, &winb)) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    rs_buf_free(&tsk_path);
+    rs_buf_free(&winb);
+    return NULL;
+  }
+  const char *win = winb.data;
   size_t len = 0;
   uint64_t inum = 0;
   struct rs_diag d;
   rs_diag_clear(&d);
-  slot->data = NULL;
-  slot->h = NULL;
-  enum rs_err e = rs_volume_read_path(v, tsk_path, RS_HIVE_MAX, &slot->data, &len, &inum, &d);
+  enum rs_err e = rs_volume_read_path(v, tsk_path.data, RS_HIVE_MAX, &slot->data, &len, &inum, &d);
+  rs_buf_free(&tsk_path);
   if (e != RS_OK) {
-    rs_ctx_unreadable(ctx, "registry hive", win, d.what[0] ? d.what : rs_err_text(e));
-    return NULL;
+    rs_ctx_unreadable(ctx, "registry hive", win, e, d.what);
+    goto fail;
   }
   if (!slot->data)
-    return NULL; /* absent: a result */
+    goto fail; /* absent: a result */
   e = rs_hive_open_mem(slot->data, len, win, ctx->codepage, &slot->h, &d);
   if (e == RS_OK && want == RS_HIVE_SYSTEM && !strcmp(role, "live") && ctx->codepage == 0) {
     /* Key names flagged ASCII are in the system's ANSI code page: learn it
@@ -62,47 +90,45 @@ static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *r
     if (acp && acp != 1252) {
       struct rs_hive *h2 = NULL;
       struct rs_diag d2;
-      if (rs_hive_open_mem(slot->data, len, win, acp, &h2, &d2) == RS_OK) {
+      rs_diag_clear(&d2);
+      enum rs_err e2 = rs_hive_open_mem(slot->data, len, win, acp, &h2, &d2);
+      if (e2 == RS_OK) {
         rs_hive_close(slot->h);
         slot->h = h2;
       } else {
         ctx->codepage = 1252;
-        rs_ctx_unreadable(ctx, "registry code page", win, d2.what);
+        rs_ctx_unreadable(ctx, "registry code page", win, e2, d2.what);
       }
     }
   }
-  json_t *ho = json_object();
-  json_object_set_new(ho, "path", rs_json_str(win));
-  json_object_set_new(ho, "role", json_string(role));
-  json_object_set_new(ho, "size", json_integer((json_int_t)len));
-  json_object_set_new(ho, "volume", json_integer(vol));
-  json_object_set_new(ho, "mft_entry", json_integer((json_int_t)inum));
-  json_object_set_new(ho, "codepage", json_integer(ctx->codepage ? ctx->codepage : 1252));
+  struct rs_hive_read *hr = add_hive(ctx, win, role, len, vol, inum);
+  if (!hr)
+    goto fail;
   if (e != RS_OK) {
-    json_object_set_new(ho, "kind", json_null());
-    json_object_set_new(ho, "error", rs_json_str(d.what));
-    json_array_append_new(ctx->hive_list, ho);
-    rs_ctx_unreadable(ctx, "registry hive", win, d.what[0] ? d.what : rs_err_text(e));
-    free(slot->data);
-    slot->data = NULL;
-    return NULL;
+    hr->error = rs_results_strdup(&ctx->res, d.what);
+    rs_ctx_unreadable(ctx, "registry hive", win, e, d.what);
+    goto fail;
   }
   enum rs_hive_kind k = rs_hive_kind(slot->h);
-  json_object_set_new(ho, "kind", json_string(rs_hive_kind_name(k)));
-  json_object_set_new(ho, "dirty", json_boolean(rs_hive_dirty(slot->h)));
-  json_array_append_new(ctx->hive_list, ho);
+  hr->opened = true;
+  hr->kind = k;
+  hr->dirty = rs_hive_dirty(slot->h);
   if (k != want) {
     char why[200];
     snprintf(why, sizeof why, "expected a %s hive, found a %s hive", rs_hive_kind_name(want),
              rs_hive_kind_name(k));
-    rs_ctx_unreadable(ctx, "registry hive", win, why);
-    rs_hive_close(slot->h);
-    free(slot->data);
-    slot->h = NULL;
-    slot->data = NULL;
-    return NULL;
+    rs_results_unreadable(&ctx->res, "registry hive", win, why);
+    goto fail;
   }
+  rs_buf_free(&winb);
   return slot->h;
+fail:
+  rs_buf_free(&winb);
+  rs_hive_close(slot->h);
+  free(slot->data);
+  slot->h = NULL;
+  slot->data = NULL;
+  return NULL;
 }
 
 static void close_hive(struct hive_slot *s)
@@ -131,14 +157,9 @@ static void note_regval(void *arg, const struct rs_regval *v)
         strcasecmp(r->v.key, v->key) == 0 && strcasecmp(r->v.name, v->name) == 0)
       return;
   }
-  if (ctx->nregvals == ctx->capregvals) {
-    size_t cap = ctx->capregvals ? ctx->capregvals * 2 : 64;
-    struct rs_regval_read *n = realloc(ctx->regvals, cap * sizeof *n);
-    if (!n)
-      return; /* bounded by what the sources look up: a few hundred values */
-    ctx->regvals = n;
-    ctx->capregvals = cap;
-  }
+  if (!rs_results_grow(&ctx->res, (void **)&ctx->regvals, &ctx->capregvals, ctx->nregvals,
+                       sizeof *ctx->regvals, 64))
+    return;
   struct rs_regval_read *r = &ctx->regvals[ctx->nregvals++];
   r->v = *v;
   r->role = o->role;
@@ -190,7 +211,7 @@ static void read_registry(struct rs_scan_ctx *ctx, int vol)
       enum rs_err e = hive_files[j].kind == RS_HIVE_SYSTEM ? rs_registry_read_system(h, si, &d)
                                                            : rs_registry_read_software(h, si, &d);
       if (e != RS_OK)
-        rs_ctx_unreadable(ctx, "registry hive", rs_hive_name(h), d.what);
+        rs_ctx_unreadable(ctx, "registry hive", rs_hive_name(h), e, d.what);
       if (si == &ctx->si && hive_files[j].kind == RS_HIVE_SYSTEM && ctx->acp.present)
         note_regval(&obs, &ctx->acp); /* the code page open_hive learnt from this hive */
       if (si == &ctx->si) {
@@ -203,7 +224,7 @@ static void read_registry(struct rs_scan_ctx *ctx, int vol)
     si->on_value = NULL; /* obs lives on this stack frame */
     si->on_value_arg = NULL;
     if (sys.h || sw.h)
-      rs_checks_eval_registry(ctx, si, sw.h, role, si == &ctx->si);
+      rs_checks_eval_registry(&ctx->res, ctx->sys_volume, si, sw.h, role, si == &ctx->si);
     close_hive(&sys);
     close_hive(&sw);
     i = j;
@@ -251,19 +272,24 @@ static void map_drive_letters(struct rs_scan_ctx *ctx)
 static void read_metabase(struct rs_scan_ctx *ctx, int vol)
 {
   const struct rs_volume *v = &ctx->img->vols[vol];
-  char tsk_path[512], win[600];
-  snprintf(tsk_path, sizeof tsk_path, "%s/system32/inetsrv/MetaBase.bin", v->windows_root);
-  rs_win_path(ctx, vol, tsk_path, win, sizeof win);
+  struct rs_buf tsk_path = {0}, win = {0};
+  rs_buf_init(&tsk_path, 1u << 16);
+  if (rs_buf_addf(&tsk_path, "%s/system32/inetsrv/MetaBase.bin", v->windows_root) != RS_OK ||
+      !rs_win_path(ctx, vol, tsk_path.data, &win)) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    goto out;
+  }
   uint8_t *data = NULL;
   size_t len = 0;
   struct rs_diag d;
   rs_diag_clear(&d);
-  if (rs_volume_read_path(v, tsk_path, RS_METABASE_MAX, &data, &len, NULL, &d) != RS_OK) {
-    rs_ctx_unreadable(ctx, "IIS metabase", win, d.what);
-    return;
+  enum rs_err e = rs_volume_read_path(v, tsk_path.data, RS_METABASE_MAX, &data, &len, NULL, &d);
+  if (e != RS_OK) {
+    rs_ctx_unreadable(ctx, "IIS metabase", win.data, e, d.what);
+    goto out;
   }
   if (!data)
-    return;
+    goto out;
   rs_metabase_scan(data, len, &ctx->mb);
   ctx->have_metabase = true;
   free(data);
@@ -273,19 +299,20 @@ static void read_metabase(struct rs_scan_ctx *ctx, int vol)
       if (rs_checks[i].kind == RS_K_METABASE_VDIR)
         c = &rs_checks[i];
     if (c) {
-      struct rs_find *f = rs_ctx_add_find(ctx, c, false, vol, win);
+      struct rs_finding *f =
+          rs_results_add_finding(&ctx->res, c, RS_FD_METABASE, false, vol, win.data);
       if (f) {
         /* heuristic: the checklist fails on it, the verdict does not rest on it */
         f->current_source = true;
-        json_object_set_new(f->obj, "path", rs_json_str(win));
-        json_t *det = json_object();
-        json_object_set_new(det, "vdir_c", json_boolean(ctx->mb.vdir_c));
-        json_object_set_new(det, "vdir_d", json_boolean(ctx->mb.vdir_d));
-        json_object_set_new(det, "method", json_string("string scan (format UNCONFIRMED)"));
-        json_object_set_new(f->obj, "details", det);
+        f->path = rs_results_strdup(&ctx->res, win.data);
+        f->u.mb.vdir_c = ctx->mb.vdir_c;
+        f->u.mb.vdir_d = ctx->mb.vdir_d;
       }
     }
   }
+out:
+  rs_buf_free(&tsk_path);
+  rs_buf_free(&win);
 }
 
 static void decide_script_maps(struct rs_scan_ctx *ctx)
@@ -325,7 +352,7 @@ void rs_stage_registry(struct rs_scan_ctx *ctx)
       break;
     }
   }
-  if (ctx->sys_volume >= 0) {
+  if (ctx->sys_volume >= 0 && !rs_ctx_failed(ctx)) {
     rs_scan_progress(ctx, "reading registry%s", "");
     read_registry(ctx, ctx->sys_volume);
     map_drive_letters(ctx);
@@ -429,11 +456,11 @@ void rs_stage_keys(struct rs_scan_ctx *ctx)
     rs_buf_addf(&msg, "registry key %s (%s%s): values read: %s", r->v.key, r->role,
                 strcmp(r->role, "live") == 0 ? " hive" : " hive copy",
                 names.data ? names.data : "");
-    rs_tl_add(ctx, &r->v.key_written, "Key Last Written", "registry", msg.data, -1, r->v.hive,
+    rs_tl_add(&ctx->res, &r->v.key_written, "Key Last Written", "registry", msg.data, -1, r->v.hive,
               NULL);
   }
   for (size_t k = 0; k < nke; k++) {
-    rs_tl_add(ctx, &ke[k].t, "Key Last Written", "registry", ke[k].msg.data, -1, ke[k].hive,
+    rs_tl_add(&ctx->res, &ke[k].t, "Key Last Written", "registry", ke[k].msg.data, -1, ke[k].hive,
               NULL);
     rs_buf_free(&ke[k].msg);
   }

@@ -76,7 +76,8 @@ static void hash_wait_progress(const struct rs_scan_ctx *ctx, struct hash_job *j
 }
 
 /* The order is the data flow; a new evidence source is one file and one
- * line here. A stage reads facts that earlier stages wrote and adds its own. */
+ * line here. A stage reads facts that earlier stages wrote and adds its own;
+ * it never builds JSON and never prints. */
 static const struct rs_stage rs_stages[] = {
   {"registry", rs_stage_registry, false}, /* hives, control sets, script maps, drive letters */
   {"walk", rs_stage_walk, false},         /* one pass per volume: candidates, body lines */
@@ -86,7 +87,15 @@ static const struct rs_stage rs_stages[] = {
   {"evidence", rs_stage_evidence, false}, /* EWF case metadata, acquisition date */
   {"keys", rs_stage_keys, false},         /* registry key times on the timeline */
   {"damage", rs_stage_damage, true},      /* damaged EWF chunks mapped to the files read */
+  {"hash", rs_stage_hash, true},          /* what the media hash could not read */
 };
+
+static void run_stages(struct rs_scan_ctx *ctx, bool after_hash)
+{
+  for (size_t i = 0; i < sizeof rs_stages / sizeof rs_stages[0]; i++)
+    if (rs_stages[i].after_hash == after_hash && !rs_ctx_failed(ctx))
+      rs_stages[i].run(ctx);
+}
 
 enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d)
 {
@@ -99,24 +108,10 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
   tzset();
 
   struct rs_scan_ctx ctx;
-  memset(&ctx, 0, sizeof ctx);
-  ctx.opts = o;
-  ctx.sys_volume = -1;
-  ctx.map_ida = ctx.map_idq = -1;
+  rs_ctx_init(&ctx, o);
   enum rs_err e = rs_image_open(o->segs, o->nseg, &o->img, &ctx.img, d);
   if (e != RS_OK)
     return e;
-  ctx.unreadable = json_array();
-  ctx.hive_list = json_array();
-  ctx.idq_list = json_array();
-  ctx.log_files = json_array();
-  ctx.agg = rs_logagg_new();
-  rs_sysinfo_init(&ctx.si);
-  if (!ctx.agg || !ctx.unreadable) {
-    rs_ctx_free(&ctx);
-    rs_image_close(ctx.img);
-    return rs_diag_set(d, RS_E_NOMEM, o->segs[0], "out of memory");
-  }
 
   /* the media hash runs on the second core while we analyse */
   struct hash_job hj;
@@ -135,36 +130,42 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
 
   /* nothing at all to examine (no partition table, no file system): the
    * evidence cannot be opened, as `info` says too (exit 3) */
-  enum rs_err ve = rs_image_volumes(ctx.img, &o->img, d);
-  if (ve != RS_OK) {
-    if (threaded)
-      pthread_join(th, NULL);
-    rs_ctx_free(&ctx);
-    rs_image_close(ctx.img);
-    return ve;
+  e = rs_image_volumes(ctx.img, &o->img, d);
+  if (e == RS_OK) {
+    for (int i = 0; i < ctx.img->nproblems; i++)
+      rs_results_unreadable(&ctx.res, "volume", o->segs[0], ctx.img->problems[i]);
+    run_stages(&ctx, false);
   }
-  for (int i = 0; i < ctx.img->nproblems; i++)
-    rs_ctx_unreadable(&ctx, "volume", o->segs[0], ctx.img->problems[i]);
-
-  const size_t nstages = sizeof rs_stages / sizeof rs_stages[0];
-  for (size_t i = 0; i < nstages; i++)
-    if (!rs_stages[i].after_hash)
-      rs_stages[i].run(&ctx);
   if (threaded) {
-    hash_wait_progress(&ctx, &hj);
+    if (e == RS_OK && !rs_ctx_failed(&ctx))
+      hash_wait_progress(&ctx, &hj);
     pthread_join(th, NULL);
   }
   ctx.hashed = !o->no_hash;
   ctx.hash_err = hj.err;
   ctx.hashes = &hj.h;
   ctx.hash_diag = &hj.d;
-  for (size_t i = 0; i < nstages; i++)
-    if (rs_stages[i].after_hash)
-      rs_stages[i].run(&ctx);
-
-  json_t *rep = rs_report_scan(&ctx, started);
+  json_t *rep = NULL;
+  if (e == RS_OK) {
+    run_stages(&ctx, true);
+    rs_results_finish(&ctx.res);
+    struct rs_verdict_facts vf;
+    rs_ctx_verdict_facts(&ctx, &vf);
+    if (!rs_ctx_failed(&ctx))
+      rs_verdict_decide(&vf, &ctx.res);
+    if (!rs_ctx_failed(&ctx) && ctx.res.tl_overflow)
+      rs_results_unreadable(&ctx.res, "timeline", "-", "too many dated facts; the timeline was cut");
+    if (!rs_ctx_failed(&ctx)) {
+      rep = rs_report_scan(&ctx, started);
+      if (!rep)
+        rs_results_fail(&ctx.res, RS_E_NOMEM);
+    }
+    if (rs_ctx_failed(&ctx))
+      e = rs_diag_set(d, ctx.res.err, o->segs[0],
+                      "out of memory: the scan stopped, no report was written");
+  }
   rs_ctx_free(&ctx);
   rs_image_close(ctx.img);
   *report = rep;
-  return RS_OK;
+  return e;
 }

@@ -3,7 +3,7 @@
 #ifndef RS_SCAN_STAGE_H
 #define RS_SCAN_STAGE_H
 
-#include "scanctx.h"
+#include "scan/ctx.h"
 
 #define RS_HIVE_MAX (256u << 20)      /* largest hive read into memory */
 #define RS_METABASE_MAX (64u << 20)
@@ -25,15 +25,18 @@ void rs_stage_logs(struct rs_scan_ctx *ctx);     /* logs.c */
 void rs_stage_evidence(struct rs_scan_ctx *ctx); /* evidence.c */
 void rs_stage_keys(struct rs_scan_ctx *ctx);     /* registry.c */
 void rs_stage_damage(struct rs_scan_ctx *ctx);   /* damage.c */
+void rs_stage_hash(struct rs_scan_ctx *ctx);     /* evidence.c */
 
 /* A progress line (fmt has one %s for arg, a name from the evidence). */
 void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *fmt, const char *arg);
 
 /* files.c: the finding of a file candidate under row chk (idq.c uses it too). */
-struct rs_find *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,
+struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,
                                 const struct rs_cand *c, const struct rs_file_digest *dg);
 
-/* ctx.c */
-void rs_ctx_free(struct rs_scan_ctx *ctx);
+/* An unreadable entry for a source's failure e; RS_E_NOMEM is not damage
+ * in the evidence but the end of the scan (sticky). */
+void rs_ctx_unreadable(struct rs_scan_ctx *ctx, const char *what, const char *where,
+                       enum rs_err e, const char *why);
 
 #endif

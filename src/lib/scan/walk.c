@@ -15,24 +15,19 @@
 struct walk_arg {
   struct rs_scan_ctx *ctx;
   int vol;
-  char sysdir[300], dllcache[300];
+  char sysdir[300], dllcache[300]; /* windows_root is bounded (image.h) */
   struct rs_buf body, name;    /* scratch for --timeline full */
 };
 
 static struct rs_cand *add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
                                 const struct rs_fsentry *e)
 {
-  if (ctx->ncand == ctx->capcand) {
-    size_t cap = ctx->capcand ? ctx->capcand * 2 : 64;
-    struct rs_cand *n = realloc(ctx->cands, cap * sizeof *n);
-    if (!n)
-      return NULL;
-    ctx->cands = n;
-    ctx->capcand = cap;
-  }
+  if (!rs_results_grow(&ctx->res, (void **)&ctx->cands, &ctx->capcand, ctx->ncand,
+                       sizeof *ctx->cands, 64))
+    return NULL;
   struct rs_cand *c = &ctx->cands[ctx->ncand];
   memset(c, 0, sizeof *c);
-  c->path = strdup(e->path);
+  c->path = rs_results_strdup(&ctx->res, e->path);
   if (!c->path)
     return NULL;
   ctx->ncand++;
@@ -159,12 +154,14 @@ static int walk_cb(const struct rs_fsentry *e, void *arg)
 {
   struct walk_arg *w = arg;
   struct rs_scan_ctx *ctx = w->ctx;
+  if (rs_ctx_failed(ctx))
+    return 1; /* out of memory: the scan ends */
   if (ctx->opts->full_body)
     body_lines(ctx->opts->full_body, w, e);
   if (e->is_dir)
     return 0;
   for (size_t i = 0; i < rs_ncheck; i++) {
-    if (rs_checks_file_row_matches(&rs_checks[i], ctx, w->vol, e)) {
+    if (rs_checks_file_row_matches(&rs_checks[i], &ctx->img->vols[w->vol], &ctx->si, e)) {
       struct rs_cand *c = add_cand(ctx, RS_C_ROW, w->vol, e);
       if (c)
         c->check = &rs_checks[i];
@@ -192,12 +189,12 @@ static int walk_cb(const struct rs_fsentry *e, void *arg)
   }
   if (is_log_path(e->path))
     add_cand(ctx, RS_C_LOG, w->vol, e);
-  return 0;
+  return rs_ctx_failed(ctx);
 }
 
 void rs_stage_walk(struct rs_scan_ctx *ctx)
 {
-  for (int v = 0; v < ctx->img->nvol; v++) {
+  for (int v = 0; v < ctx->img->nvol && !rs_ctx_failed(ctx); v++) {
     struct rs_volume *vol = &ctx->img->vols[v];
     if (!vol->fs || !(vol->fs_kind == RS_FS_NTFS || vol->fs_kind == RS_FS_FAT12 ||
                       vol->fs_kind == RS_FS_FAT16 || vol->fs_kind == RS_FS_FAT32))
@@ -223,8 +220,10 @@ void rs_stage_walk(struct rs_scan_ctx *ctx)
     rs_buf_free(&w.name);
     char where[64];
     snprintf(where, sizeof where, "volume %d%s%s", v, vol->drive[0] ? " " : "", vol->drive);
+    if (rs_ctx_failed(ctx))
+      return;
     if (e != RS_OK)
-      rs_ctx_unreadable(ctx, "file system", where, d.what[0] ? d.what : rs_err_text(e));
+      rs_ctx_unreadable(ctx, "file system", where, e, d.what);
     else
       ctx->nwalked++;
     if (st.unreadable) {
@@ -232,7 +231,7 @@ void rs_stage_walk(struct rs_scan_ctx *ctx)
       snprintf(why, sizeof why, "%llu metadata records could not be parsed%s%s",
                (unsigned long long)st.unreadable, e == RS_OK && d.what[0] ? ": " : "",
                e == RS_OK ? d.what : "");
-      rs_ctx_unreadable(ctx, "MFT/directory entries", where, why);
+      rs_results_unreadable(&ctx->res, "MFT/directory entries", where, why);
     }
     if (st.loops) {
       /* a broken chain hides where its files really are: say so, the checks
@@ -242,7 +241,7 @@ void rs_stage_walk(struct rs_scan_ctx *ctx)
                "%llu directory parent loop(s), the first through MFT entry %llu: the entries "
                "under it are listed under $OrphanFiles, their real folder is unknown",
                (unsigned long long)st.loops, (unsigned long long)st.loop_inum);
-      rs_ctx_unreadable(ctx, "MFT/directory entries", where, why);
+      rs_results_unreadable(&ctx->res, "MFT/directory entries", where, why);
     }
   }
 }

@@ -1,5 +1,6 @@
 /* analysis: the verdict engine over synthetic facts (every contract status),
  * the cleanup checklist, the file-row matcher, and the generated docs. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
@@ -297,6 +298,47 @@ START_TEST(file_rows_match)
 }
 END_TEST
 
+/* The layering rule (docs/internals.md): analysis/ and sources/ never include
+ * the scan driver's headers (scan/) nor the report layer's (report/), so the
+ * results model cannot grow a cycle back into the driver. */
+START_TEST(lower_layers_include_no_driver_or_report)
+{
+  static const char *const dirs[] = {"src/lib/analysis", "src/lib/sources"};
+  int files = 0;
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", rs_t_src(dirs[i]));
+    DIR *dp = opendir(dir);
+    ck_assert_msg(dp != NULL, "cannot list %s", dir);
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+      size_t n = strlen(de->d_name);
+      if (n < 3 || (strcmp(de->d_name + n - 2, ".c") && strcmp(de->d_name + n - 2, ".h")))
+        continue;
+      char path[2048];
+      snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+      size_t len = 0;
+      char *text = (char *)rs_t_slurp(path, &len);
+      ck_assert_ptr_nonnull(text);
+      files++;
+      for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+          *nl = '\0';
+        if (strncmp(line, "#include", 8) == 0)
+          ck_assert_msg(!strstr(line, "\"scan/") && !strstr(line, "\"report/") &&
+                            !strstr(line, "scanctx.h"),
+                        "%s includes a driver or report header: %s", path, line);
+        line = nl ? nl + 1 : NULL;
+      }
+      free(text);
+    }
+    closedir(dp);
+  }
+  ck_assert_int_gt(files, 10);
+}
+END_TEST
+
 Suite *rs_suite_analysis(void)
 {
   Suite *s = suite_create("analysis");
@@ -304,6 +346,7 @@ Suite *rs_suite_analysis(void)
   tcase_add_loop_test(tc, verdict_table, 0, sizeof vcases / sizeof vcases[0]);
   tcase_add_test(tc, checklist_fails_on_live_and_other_control_sets);
   tcase_add_test(tc, results_sticky_error);
+  tcase_add_test(tc, lower_layers_include_no_driver_or_report);
   tcase_add_test(tc, results_finish_orders_and_remaps);
   tcase_add_test(tc, table_rows_are_well_formed);
   tcase_add_test(tc, docs_checks_md_is_current);

@@ -1,12 +1,13 @@
 /* analysis: the verdict engine over synthetic facts (every contract status),
  * the cleanup checklist, the file-row matcher, and the generated docs. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
 #include <jansson.h>
 
 #include "analysis/checks.h"
-#include "scanctx.h"
+#include "analysis/results.h"
 #include "testutil.h"
 
 struct vcase {
@@ -40,94 +41,151 @@ static const struct vcase vcases[] = {
   {"log use without artifacts", true, "LOG-BACKDOOR-USE", "", RS_PATCH_FIXED, true, 1, "cleaned"},
 };
 
-static void add_rows(struct rs_scan_ctx *ctx, const char *list, bool live)
+/* The analysis layer is tested over facts and results built by hand: no
+ * scan context, no image (the layer never sees either). */
+static void add_rows(struct rs_results *r, const char *list, bool live)
 {
   char buf[256];
   snprintf(buf, sizeof buf, "%s", list);
   for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
     const struct rs_check *c = rs_check_find(t);
     ck_assert_msg(c != NULL, "no row %s", t);
-    struct rs_find *f = rs_ctx_add_find(ctx, c, live, 0, t);
+    struct rs_finding *f = rs_results_add_finding(r, c, RS_FD_FILE, live, 0, t);
     ck_assert_ptr_nonnull(f);
-    snprintf(f->id, sizeof f->id, "%s-1", t);
   }
 }
 
-static void ctx_init(struct rs_scan_ctx *ctx)
+static void facts_init(struct rs_verdict_facts *x, struct rs_sysinfo *si)
 {
-  memset(ctx, 0, sizeof *ctx);
-  rs_sysinfo_init(&ctx->si);
-  ctx->unreadable = json_array();
-  ctx->map_ida = ctx->map_idq = -1;
+  memset(x, 0, sizeof *x);
+  rs_sysinfo_init(si);
+  x->si = si;
+  x->map_ida = x->map_idq = -1;
 }
 
-static void ctx_done(struct rs_scan_ctx *ctx)
+static const char *item_status(const struct rs_results *r, const char *id)
 {
-  for (size_t i = 0; i < ctx->nfind; i++)
-    json_decref(ctx->finds[i].obj);
-  free(ctx->finds);
-  json_decref(ctx->unreadable);
+  for (size_t i = 0; i < rs_ncleanup; i++)
+    if (strcmp(r->verdict.cleanup[i].item->id, id) == 0)
+      return rs_item_state_name(r->verdict.cleanup[i].state);
+  return NULL;
 }
 
 START_TEST(verdict_table)
 {
   const struct vcase *vc = &vcases[_i];
-  struct rs_scan_ctx ctx;
-  ctx_init(&ctx);
-  ctx.have_system = ctx.have_software = vc->system;
-  add_rows(&ctx, vc->live_rows, true);
-  add_rows(&ctx, vc->past_rows, false);
-  ctx.idq_active_found = vc->idq_found;
-  ctx.idq_any = vc->idq_found;
-  ctx.idq_active_state = vc->idq;
-  ctx.map_ida = ctx.map_idq = vc->map;
-  ctx.nwalked = 1;
-  ctx.nlogs = 1;
-  json_t *v = rs_verdict_build(&ctx);
-  const char *got = json_string_value(json_object_get(v, "status"));
+  struct rs_sysinfo si;
+  struct rs_verdict_facts x;
+  facts_init(&x, &si);
+  struct rs_results r;
+  rs_results_init(&r);
+  x.have_system = x.have_software = vc->system;
+  add_rows(&r, vc->live_rows, true);
+  add_rows(&r, vc->past_rows, false);
+  rs_results_finish(&r);
+  x.idq_active_found = vc->idq_found;
+  x.idq_any = vc->idq_found;
+  x.idq_active_state = vc->idq;
+  x.map_ida = x.map_idq = vc->map;
+  x.nwalked = 1;
+  x.nlogs = 1;
+  rs_verdict_decide(&x, &r);
+  ck_assert_int_eq(r.err, RS_OK);
+  const char *got = rs_status_name(r.verdict.status);
   ck_assert_msg(strcmp(got, vc->want) == 0, "%s: got %s want %s", vc->name, got, vc->want);
   /* never a status without evidence: indicator statuses list reasons */
   if (strcmp(got, "clean") && strcmp(got, "undetermined") && strcmp(got, "mitigated") &&
       strcmp(got, "vulnerable") && strcmp(got, "patched"))
-    ck_assert_int_gt(json_array_size(json_object_get(v, "reasons")), 0);
-  ck_assert_int_eq(json_array_size(json_object_get(v, "cleanup")), rs_ncleanup);
-  json_decref(v);
-  ctx_done(&ctx);
+    ck_assert_uint_gt(r.verdict.reasons.n, 0);
+  for (size_t i = 0; i < r.verdict.reasons.n; i++)
+    ck_assert_uint_lt(r.verdict.reasons.v[i], r.nfind);
+  ck_assert_ptr_nonnull(r.verdict.cleanup);
+  for (size_t i = 0; i < rs_ncleanup; i++)
+    ck_assert_ptr_eq(r.verdict.cleanup[i].item, &rs_cleanup_items[i]);
+  rs_results_free(&r);
 }
 END_TEST
 
-static const char *item_status(json_t *v, const char *id)
-{
-  size_t i;
-  json_t *it;
-  json_array_foreach(json_object_get(v, "cleanup"), i, it)
-    if (strcmp(json_string_value(json_object_get(it, "id")), id) == 0)
-      return json_string_value(json_object_get(it, "status"));
-  return NULL;
-}
-
 START_TEST(checklist_fails_on_live_and_other_control_sets)
 {
-  struct rs_scan_ctx ctx;
-  ctx_init(&ctx);
-  ctx.have_system = ctx.have_software = true;
-  ctx.nwalked = 1;
+  struct rs_sysinfo si;
+  struct rs_verdict_facts x;
+  facts_init(&x, &si);
+  struct rs_results r;
+  rs_results_init(&r);
+  x.have_system = x.have_software = true;
+  x.nwalked = 1;
   /* a /C vroot in a non-current set of the live hive: history for the verdict,
    * but the checklist item "removed in every control set" fails */
-  struct rs_find *f = rs_ctx_add_find(&ctx, rs_check_find("CR2-VROOT-C"), false, 0, "x");
+  struct rs_finding *f =
+      rs_results_add_finding(&r, rs_check_find("CR2-VROOT-C"), RS_FD_REGISTRY, false, 0, "x");
+  ck_assert_ptr_nonnull(f);
   f->current_source = true;
-  snprintf(f->id, sizeof f->id, "CR2-VROOT-C-1");
-  ctx.idq_active_found = ctx.idq_any = true;
-  ctx.idq_active_state = RS_PATCH_FIXED;
-  json_t *v = rs_verdict_build(&ctx);
-  ck_assert_str_eq(json_string_value(json_object_get(v, "status")), "cleaned");
-  ck_assert_str_eq(item_status(v, "vroots-removed"), "fail");
-  ck_assert_str_eq(item_status(v, "rootexe-removed"), "pass");
-  ck_assert_str_eq(item_status(v, "fix-installed"), "pass");
-  ck_assert_str_eq(item_status(v, "memory-state"), "unknown");
-  ck_assert_str_eq(item_status(v, "no-backdoor-use"), "unknown"); /* no logs read */
-  json_decref(v);
-  ctx_done(&ctx);
+  rs_results_finish(&r);
+  ck_assert_str_eq(r.finds[0].id, "CR2-VROOT-C-1");
+  x.idq_active_found = x.idq_any = true;
+  x.idq_active_state = RS_PATCH_FIXED;
+  rs_verdict_decide(&x, &r);
+  ck_assert_int_eq(r.verdict.status, RS_ST_CLEANED);
+  ck_assert_str_eq(item_status(&r, "vroots-removed"), "fail");
+  ck_assert_str_eq(item_status(&r, "rootexe-removed"), "pass");
+  ck_assert_str_eq(item_status(&r, "fix-installed"), "pass");
+  ck_assert_str_eq(item_status(&r, "memory-state"), "unknown");
+  ck_assert_str_eq(item_status(&r, "no-backdoor-use"), "unknown"); /* no logs read */
+  rs_results_free(&r);
+}
+END_TEST
+
+/* The results model: one failed allocation is sticky, later adds are no-ops. */
+START_TEST(results_sticky_error)
+{
+  struct rs_results r;
+  rs_results_init(&r);
+  const struct rs_check *c = rs_check_find("CR2-ROOTEXE");
+  ck_assert_ptr_nonnull(rs_results_add_finding(&r, c, RS_FD_FILE, true, 0, "a"));
+  rs_results_unreadable(&r, "w", "x", "y");
+  struct rs_time t = rs_time_from_unix(1000, 0, 0);
+  rs_tl_add(&r, &t, "d", "s", "m", 0, NULL, NULL);
+  ck_assert_uint_eq(r.nfind, 1);
+  ck_assert_uint_eq(r.nunr, 1);
+  ck_assert_uint_eq(r.ntl, 1);
+  ck_assert_int_eq(rs_results_fail(&r, RS_E_NOMEM), RS_E_NOMEM);
+  ck_assert_int_eq(rs_results_fail(&r, RS_E_IO), RS_E_NOMEM); /* the first one stays */
+  ck_assert_ptr_null(rs_results_add_finding(&r, c, RS_FD_FILE, true, 0, "b"));
+  rs_results_unreadable(&r, "w", "x", "y");
+  rs_tl_add(&r, &t, "d", "s", "m", 0, NULL, NULL);
+  ck_assert_uint_eq(r.nfind, 1);
+  ck_assert_uint_eq(r.nunr, 1);
+  ck_assert_uint_eq(r.ntl, 1);
+  rs_results_finish(&r); /* a no-op after a failure */
+  ck_assert(!r.finished);
+  rs_results_free(&r);
+  rs_results_free(NULL);
+}
+END_TEST
+
+/* Findings sort in table order, then by sort key, and the timeline follows
+ * them to their new places. */
+START_TEST(results_finish_orders_and_remaps)
+{
+  struct rs_results r;
+  rs_results_init(&r);
+  const struct rs_check *a = rs_check_find("CR2-ROOTEXE"), *b = rs_check_find("CR2-VROOT-C");
+  ck_assert(a < b);
+  struct rs_finding *f0 = rs_results_add_finding(&r, b, RS_FD_REGISTRY, true, 0, "z");
+  ck_assert_ptr_nonnull(f0);
+  size_t s0 = f0->seq;
+  ck_assert_ptr_nonnull(rs_results_add_finding(&r, a, RS_FD_FILE, true, 0, "k2"));
+  ck_assert_ptr_nonnull(rs_results_add_finding(&r, a, RS_FD_FILE, true, 0, "k1"));
+  struct rs_time t = rs_time_from_unix(5, 0, 0);
+  rs_tl_add(&r, &t, "d", "s", "m", (int)s0, NULL, NULL);
+  rs_results_finish(&r);
+  ck_assert_str_eq(r.finds[0].id, "CR2-ROOTEXE-1");
+  ck_assert_str_eq(r.finds[0].sort_key, "k1");
+  ck_assert_str_eq(r.finds[1].id, "CR2-ROOTEXE-2");
+  ck_assert_str_eq(r.finds[2].id, "CR2-VROOT-C-1");
+  ck_assert_int_eq(r.tl[0].find_index, 2);
+  rs_results_free(&r);
 }
 END_TEST
 
@@ -218,14 +276,13 @@ START_TEST(file_rows_match)
   memset(&img, 0, sizeof img);
   img.vols = vols;
   img.nvol = 2;
-  struct rs_scan_ctx ctx;
-  ctx_init(&ctx);
-  ctx.img = &img;
-  ctx.si.nsets = 1;
-  ctx.si.sets[0].number = 1;
-  ctx.si.sets[0].is_current = true;
-  ctx.si.sets[0].vroot_scripts.present = true;
-  snprintf(ctx.si.sets[0].vroot_scripts.data, sizeof ctx.si.sets[0].vroot_scripts.data,
+  struct rs_sysinfo si;
+  rs_sysinfo_init(&si);
+  si.nsets = 1;
+  si.sets[0].number = 1;
+  si.sets[0].is_current = true;
+  si.sets[0].vroot_scripts.present = true;
+  snprintf(si.sets[0].vroot_scripts.data, sizeof si.sets[0].vroot_scripts.data,
            "d:\\webscripts,,217");
   struct rs_fsentry e;
   memset(&e, 0, sizeof e);
@@ -235,10 +292,50 @@ START_TEST(file_rows_match)
   e.allocated = mcases[_i].allocated;
   const struct rs_check *c = rs_check_find(mcases[_i].row);
   ck_assert_ptr_nonnull(c);
-  bool got = rs_checks_file_row_matches(c, &ctx, mcases[_i].vol, &e);
+  bool got = rs_checks_file_row_matches(c, &img.vols[mcases[_i].vol], &si, &e);
   ck_assert_msg(got == mcases[_i].want, "%s on vol %d %s: got %d", mcases[_i].row, mcases[_i].vol,
                 mcases[_i].path, got);
-  ctx_done(&ctx);
+}
+END_TEST
+
+/* The layering rule (docs/internals.md): analysis/ and sources/ never include
+ * the scan driver's headers (scan/) nor the report layer's (report/), so the
+ * results model cannot grow a cycle back into the driver. */
+START_TEST(lower_layers_include_no_driver_or_report)
+{
+  static const char *const dirs[] = {"src/lib/analysis", "src/lib/sources"};
+  int files = 0;
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", rs_t_src(dirs[i]));
+    DIR *dp = opendir(dir);
+    ck_assert_msg(dp != NULL, "cannot list %s", dir);
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+      size_t n = strlen(de->d_name);
+      if (n < 3 || (strcmp(de->d_name + n - 2, ".c") && strcmp(de->d_name + n - 2, ".h")))
+        continue;
+      char path[2048];
+      snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+      size_t len = 0;
+      char *text = (char *)rs_t_slurp(path, &len);
+      ck_assert_ptr_nonnull(text);
+      files++;
+      for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+          *nl = '\0';
+        if (strncmp(line, "#include", 8) == 0)
+          ck_assert_msg(!strstr(line, "\"scan/") && !strstr(line, "\"report/") &&
+                            !strstr(line, "scanctx.h"),
+                        "%s includes a driver or report header: %s", path, line);
+        line = nl ? nl + 1 : NULL;
+      }
+      free(text);
+    }
+    closedir(dp);
+  }
+  ck_assert_int_gt(files, 10);
 }
 END_TEST
 
@@ -248,6 +345,9 @@ Suite *rs_suite_analysis(void)
   TCase *tc = tcase_create("verdict");
   tcase_add_loop_test(tc, verdict_table, 0, sizeof vcases / sizeof vcases[0]);
   tcase_add_test(tc, checklist_fails_on_live_and_other_control_sets);
+  tcase_add_test(tc, results_sticky_error);
+  tcase_add_test(tc, lower_layers_include_no_driver_or_report);
+  tcase_add_test(tc, results_finish_orders_and_remaps);
   tcase_add_test(tc, table_rows_are_well_formed);
   tcase_add_test(tc, docs_checks_md_is_current);
   tcase_add_loop_test(tc, file_rows_match, 0, sizeof mcases / sizeof mcases[0]);

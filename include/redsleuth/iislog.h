@@ -107,6 +107,9 @@ struct rs_logagg;
 struct rs_logagg *rs_logagg_new(void);
 void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r);
 void rs_logagg_free(struct rs_logagg *a);
+/* true when an allocation failed while adding or merging: the aggregate is
+ * incomplete and must not be reported as if it were whole. */
+bool rs_logagg_nomem(const struct rs_logagg *a);
 /* Adds src's counts, attackers and backdoor uses to dst (src unchanged).
  * Merging per-worker aggregates in a fixed order gives the same result as
  * one aggregate fed every record. */

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "redsleuth/buf.h"
-#include "scanctx.h"
+#include "analysis/results.h"
 
 /* Default IIS script folders (codered-artifacts 2.1), TSK form, lower case. */
 static const char *const default_script_dirs[] = {
@@ -48,15 +48,14 @@ static bool vroot_dir(const struct rs_regval *v, const char *drive, char *out, s
   return out[0] == '/';
 }
 
-static bool in_script_dir(const struct rs_scan_ctx *ctx, int vol, const char *path)
+static bool in_script_dir(const struct rs_sysinfo *si, const char *drive, const char *path)
 {
   for (size_t i = 0; i < sizeof default_script_dirs / sizeof default_script_dirs[0]; i++)
     if (parent_is(path, default_script_dirs[i]))
       return true;
-  const char *drive = ctx->img->vols[vol].drive;
   char dir[512];
-  for (int s = 0; s < ctx->si.nsets; s++) {
-    const struct rs_controlset *cs = &ctx->si.sets[s];
+  for (int s = 0; s < si->nsets; s++) {
+    const struct rs_controlset *cs = &si->sets[s];
     if (vroot_dir(&cs->vroot_scripts, drive, dir, sizeof dir) && parent_is(path, dir))
       return true;
     if (vroot_dir(&cs->vroot_msadc, drive, dir, sizeof dir) && parent_is(path, dir))
@@ -81,19 +80,18 @@ static bool name_matches(const struct rs_check *c, const struct rs_fsentry *e, b
   return e->short_name && !fat && strcasecmp(e->short_name, c->name) == 0;
 }
 
-bool rs_checks_file_row_matches(const struct rs_check *c, const struct rs_scan_ctx *ctx, int vol,
-                                const struct rs_fsentry *e)
+bool rs_checks_file_row_matches(const struct rs_check *c, const struct rs_volume *v,
+                                const struct rs_sysinfo *si, const struct rs_fsentry *e)
 {
   if (c->kind != RS_K_FILE || c->fallback || e->is_dir)
     return false;
-  const struct rs_volume *v = &ctx->img->vols[vol];
   bool fat = v->fs_kind == RS_FS_FAT12 || v->fs_kind == RS_FS_FAT16 || v->fs_kind == RS_FS_FAT32;
   if (!name_matches(c, e, fat))
     return false;
   char dir[300];
   switch (c->where) {
   case RS_W_SCRIPT_DIRS:
-    return in_script_dir(ctx, vol, e->path);
+    return in_script_dir(si, v->drive, e->path);
   case RS_W_VOLUME_ROOT:
     return parent_is(e->path, "/");
   case RS_W_WINDIR:
@@ -140,33 +138,38 @@ static bool perm_field_is(const char *data, const char *want)
   return n == strlen(want) && strncmp(p, want, n) == 0;
 }
 
-static void reg_finding(struct rs_scan_ctx *ctx, const struct rs_check *c, const struct rs_regval *v,
-                        const char *set_name, bool current, const char *hive_role, bool live)
+static void reg_finding(struct rs_results *r, int sys_volume, const struct rs_check *c,
+                        const struct rs_regval *v, const char *set_name, bool current,
+                        const char *hive_role, bool live)
 {
-  char sk[1200];
-  snprintf(sk, sizeof sk, "%s|%s|%s|%s", hive_role, v->hive, set_name ? set_name : "", v->name);
-  struct rs_find *f = rs_ctx_add_find(ctx, c, live, ctx->sys_volume, sk);
+  struct rs_buf sk;
+  rs_buf_init(&sk, 1u << 16);
+  if (rs_buf_addf(&sk, "%s|%s|%s|%s", hive_role, v->hive, set_name ? set_name : "", v->name) !=
+      RS_OK) {
+    rs_buf_free(&sk);
+    rs_results_fail(r, RS_E_NOMEM);
+    return;
+  }
+  struct rs_finding *f = rs_results_add_finding(r, c, RS_FD_REGISTRY, live, sys_volume, sk.data);
+  rs_buf_free(&sk);
   if (!f)
     return;
-  json_object_set_new(f->obj, "path", rs_json_str(v->hive));
-  json_t *det = json_object();
-  json_object_set_new(det, "hive", rs_json_str(v->hive));
-  json_object_set_new(det, "hive_role", rs_json_str(hive_role));
-  json_object_set_new(det, "key", rs_json_str(v->key));
-  json_object_set_new(det, "value", rs_json_str(v->name));
-  json_object_set_new(det, "data", rs_json_str(v->data));
-  json_object_set_new(det, "control_set", set_name ? rs_json_str(set_name) : json_null());
-  json_object_set_new(det, "current_control_set", json_boolean(current));
-  json_object_set_new(det, "key_last_written_utc", rs_json_time(&v->key_written));
-  json_object_set_new(f->obj, "details", det);
-  char msg[1600];
-  snprintf(msg, sizeof msg, "%s: %s\\%s = %s (%s)", c->title, v->key, v->name, v->data,
-           live ? "live" : "history");
-  rs_tl_add(ctx, &v->key_written, "Key Last Written", "registry", msg, (int)(f - ctx->finds), v->hive,
+  f->path = rs_results_strdup(r, v->hive);
+  f->u.reg.v = *v;
+  f->u.reg.hive_role = hive_role;
+  snprintf(f->u.reg.control_set, sizeof f->u.reg.control_set, "%s", set_name ? set_name : "");
+  f->u.reg.current = current;
+  struct rs_buf msg;
+  rs_buf_init(&msg, 1u << 16);
+  if (rs_buf_addf(&msg, "%s: %s\\%s = %s (%s)", c->title, v->key, v->name, v->data,
+                  live ? "live" : "history") != RS_OK)
+    rs_results_fail(r, RS_E_NOMEM);
+  rs_tl_add(r, &v->key_written, "Key Last Written", "registry", msg.data, (int)f->seq, v->hive,
             NULL);
+  rs_buf_free(&msg);
 }
 
-void rs_checks_eval_registry(struct rs_scan_ctx *ctx, const struct rs_sysinfo *si,
+void rs_checks_eval_registry(struct rs_results *r, int sys_volume, const struct rs_sysinfo *si,
                              struct rs_hive *software, const char *hive_role, bool live)
 {
   for (size_t i = 0; i < rs_ncheck; i++) {
@@ -183,7 +186,8 @@ void rs_checks_eval_registry(struct rs_scan_ctx *ctx, const struct rs_sysinfo *s
           continue;
         char set_name[32];
         snprintf(set_name, sizeof set_name, "ControlSet%03d", cs->number);
-        reg_finding(ctx, c, v, set_name, cs->is_current, hive_role, live && cs->is_current);
+        reg_finding(r, sys_volume, c, v, set_name, cs->is_current, hive_role,
+                    live && cs->is_current);
       }
       break;
     case RS_K_REG_DWORD: {
@@ -192,12 +196,12 @@ void rs_checks_eval_registry(struct rs_scan_ctx *ctx, const struct rs_sysinfo *s
       struct rs_regval v;
       struct rs_diag d;
       if (rs_hive_get_value(software, c->key, c->name, &v, &d) != RS_OK) {
-        rs_ctx_unreadable(ctx, "registry value", v.hive[0] ? v.hive : rs_hive_name(software),
-                          d.what);
+        rs_results_unreadable(r, "registry value", v.hive[0] ? v.hive : rs_hive_name(software),
+                              d.what);
         break;
       }
       if (v.present && v.type == 4 && v.dword == (uint32_t)strtoul(c->arg, NULL, 0))
-        reg_finding(ctx, c, &v, NULL, true, hive_role, live);
+        reg_finding(r, sys_volume, c, &v, NULL, true, hive_role, live);
       break;
     }
     default:
@@ -207,46 +211,57 @@ void rs_checks_eval_registry(struct rs_scan_ctx *ctx, const struct rs_sysinfo *s
 }
 
 /* Patch rows: hotfix keys that claim the fix against the live idq.dll. */
-void rs_checks_eval_patch(struct rs_scan_ctx *ctx)
+void rs_checks_eval_patch(struct rs_results *r, int sys_volume, const struct rs_sysinfo *si,
+                          bool idq_active_found, enum rs_patch_state idq_active_state)
 {
-  if (!ctx->idq_active_found || ctx->idq_active_state != RS_PATCH_VULNERABLE)
+  if (!idq_active_found || idq_active_state != RS_PATCH_VULNERABLE)
     return;
   for (size_t i = 0; i < rs_ncheck; i++) {
     const struct rs_check *c = &rs_checks[i];
     if (c->kind != RS_K_PATCH_CONFLICT)
       continue;
-    json_t *keys = json_array();
     const struct rs_hotfix *first = NULL;
-    for (int h = 0; h < ctx->si.nhotfixes; h++) {
-      const struct rs_hotfix *hf = &ctx->si.hotfixes[h];
-      char want[16];
-      snprintf(want, sizeof want, ",%s,", hf->id);
-      char list[256];
-      snprintf(list, sizeof list, ",%s,", c->name);
-      if (!hf->present || !strstr(list, want))
-        continue;
-      json_array_append_new(keys, rs_json_str(hf->key));
-      if (!first)
-        first = hf;
+    size_t nkeys = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      struct rs_finding *f = NULL;
+      if (pass == 1) {
+        if (!first)
+          break;
+        f = rs_results_add_finding(r, c, RS_FD_PATCH, true, sys_volume, first->id);
+        if (!f)
+          return;
+        f->u.patch.keys = calloc(nkeys, sizeof *f->u.patch.keys);
+        if (!f->u.patch.keys) {
+          rs_results_fail(r, RS_E_NOMEM);
+          return;
+        }
+      }
+      for (int h = 0; h < si->nhotfixes; h++) {
+        const struct rs_hotfix *hf = &si->hotfixes[h];
+        char want[16];
+        snprintf(want, sizeof want, ",%s,", hf->id);
+        char list[256];
+        snprintf(list, sizeof list, ",%s,", c->name);
+        if (!hf->present || !strstr(list, want))
+          continue;
+        if (pass == 0) {
+          nkeys++;
+          if (!first)
+            first = hf;
+        } else {
+          char *k = rs_results_strdup(r, hf->key);
+          if (!k)
+            return;
+          f->u.patch.keys[f->u.patch.nkeys++] = k;
+        }
+      }
+      if (pass == 1) {
+        char msg[1000]; /* path is the hive file: the key goes in the message */
+        snprintf(msg, sizeof msg, "%s: %s key last written: %s", c->title, first->id, first->key);
+        rs_tl_add(r, &first->last_written, "Key Last Written", "registry", msg, (int)f->seq,
+                  first->hive, NULL);
+      }
     }
-    if (!first) {
-      json_decref(keys);
-      continue;
-    }
-    struct rs_find *f = rs_ctx_add_find(ctx, c, true, ctx->sys_volume, first->id);
-    if (!f) {
-      json_decref(keys);
-      continue;
-    }
-    json_t *det = json_object();
-    json_object_set_new(det, "hotfix_keys", keys);
-    json_object_set_new(det, "idq_state", json_string("vulnerable"));
-    json_object_set_new(f->obj, "details", det);
-    json_object_set_new(f->obj, "path", json_null());
-    char msg[1000]; /* path is the hive file: the key goes in the message */
-    snprintf(msg, sizeof msg, "%s: %s key last written: %s", c->title, first->id, first->key);
-    rs_tl_add(ctx, &first->last_written, "Key Last Written", "registry", msg, (int)f->seq,
-              first->hive, NULL);
   }
 }
 

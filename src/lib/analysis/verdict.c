@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scanctx.h"
+#include <stdlib.h>
+
+#include "analysis/results.h"
 
 struct facts {
   bool system;        /* a Windows system volume with at least one hive read */
@@ -13,17 +15,18 @@ struct facts {
   bool map_unknown;
 };
 
-static void add_reason(json_t *reasons, const struct rs_find *f)
+static void add_note(struct rs_verdict *v, const char *s)
 {
-  json_array_append_new(reasons, json_string(f->id));
+  if (v->nnotes < RS_VERDICT_NOTES)
+    v->notes[v->nnotes++] = s;
 }
 
-static void collect(struct rs_scan_ctx *ctx, struct facts *x)
+static void collect(const struct rs_verdict_facts *ctx, const struct rs_results *r, struct facts *x)
 {
   memset(x, 0, sizeof *x);
   x->system = ctx->have_system || ctx->have_software;
-  for (size_t i = 0; i < ctx->nfind; i++) {
-    const struct rs_find *f = &ctx->finds[i];
+  for (size_t i = 0; i < r->nfind; i++) {
+    const struct rs_finding *f = &r->finds[i];
     switch (f->check->role) {
     case RS_ROLE_CR2:
       if (f->live)
@@ -61,25 +64,28 @@ static void collect(struct rs_scan_ctx *ctx, struct facts *x)
 }
 
 /* Findings of the given roles (live only when live_only) become reasons. */
-static void reasons_by_role(struct rs_scan_ctx *ctx, json_t *r, enum rs_role role, int live)
+static void reasons_by_role(struct rs_results *r, enum rs_role role, int live)
 {
-  for (size_t i = 0; i < ctx->nfind; i++) {
-    const struct rs_find *f = &ctx->finds[i];
+  for (size_t i = 0; i < r->nfind; i++) {
+    const struct rs_finding *f = &r->finds[i];
     if (f->check->role == role && (live < 0 || (live == 1) == f->live))
-      add_reason(r, f);
+      rs_idx_add(r, &r->verdict.reasons, i);
   }
 }
 
-static void reasons_by_kind(struct rs_scan_ctx *ctx, json_t *r, enum rs_check_kind kind)
+static void reasons_by_kind(struct rs_results *r, enum rs_check_kind kind)
 {
-  for (size_t i = 0; i < ctx->nfind; i++)
-    if (ctx->finds[i].check->kind == kind)
-      add_reason(r, &ctx->finds[i]);
+  for (size_t i = 0; i < r->nfind; i++)
+    if (r->finds[i].check->kind == kind)
+      rs_idx_add(r, &r->verdict.reasons, i);
 }
 
-static const char *status_of(struct rs_scan_ctx *ctx, const struct facts *x, json_t *reasons,
-                             char *summary, size_t ssz, json_t *notes)
+static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_results *r,
+                                const struct facts *x)
 {
+  struct rs_verdict *v = &r->verdict;
+  char *summary = v->summary;
+  const size_t ssz = sizeof v->summary;
   enum rs_patch_state idq = ctx->idq_active_found ? ctx->idq_active_state : RS_PATCH_UNKNOWN;
   /* Live Code Red II files (root.exe proven a cmd.exe copy, the trojan
    * explorer.exe) are evidence on their own: unreadable hives only make the
@@ -87,69 +93,69 @@ static const char *status_of(struct rs_scan_ctx *ctx, const struct facts *x, jso
   if (!x->system && !x->cr2_live) {
     snprintf(summary, ssz, "No Windows system volume with a readable SYSTEM or SOFTWARE hive was "
                            "found; nothing can be decided.");
-    return "undetermined";
+    return RS_ST_UNDETERMINED;
   }
   if (!x->system)
-    json_array_append_new(notes, json_string(
+    add_note(v, 
         "no SYSTEM or SOFTWARE hive could be read: the registry backdoor (/C, /D, SFCDisable) "
-        "and the patch state were not checked; the verdict rests on files and logs"));
+        "and the patch state were not checked; the verdict rests on files and logs");
   if (x->cr2_live && x->use_log) {
-    reasons_by_role(ctx, reasons, RS_ROLE_CR2, 1);
-    reasons_by_kind(ctx, reasons, RS_K_LOG_BACKDOOR);
+    reasons_by_role(r, RS_ROLE_CR2, 1);
+    reasons_by_kind(r, RS_K_LOG_BACKDOOR);
     snprintf(summary, ssz, "Code Red II backdoor artifacts are present and the IIS logs show the "
                            "backdoor answering requests (2xx or 502): commands were run on this "
                            "host. Rebuild recommended.");
-    return "backdoor-used";
+    return RS_ST_BACKDOOR_USED;
   }
   if (x->cr2_live) {
-    reasons_by_role(ctx, reasons, RS_ROLE_CR2, 1);
+    reasons_by_role(r, RS_ROLE_CR2, 1);
     snprintf(summary, ssz, "Code Red II backdoor artifacts are present; the logs that could be "
                            "read show no use of the backdoor.");
     if (x->use_files) {
-      reasons_by_role(ctx, reasons, RS_ROLE_USE, -1);
-      json_array_append_new(notes, json_string(
+      reasons_by_role(r, RS_ROLE_USE, -1);
+      add_note(v, 
           "files left by a follower (tftp, Admin.dll) show the backdoor was used, but the logs do "
-          "not: the contract's backdoor-used needs log evidence"));
+          "not: the contract's backdoor-used needs log evidence");
     }
-    return "infected";
+    return RS_ST_INFECTED;
   }
   bool fixed = idq == RS_PATCH_FIXED;
   bool vuln = idq == RS_PATCH_VULNERABLE;
   if (x->cr2_past && (fixed || (vuln && !x->mapped))) {
-    reasons_by_role(ctx, reasons, RS_ROLE_CR2, 0);
-    reasons_by_role(ctx, reasons, RS_ROLE_USE, -1);
-    reasons_by_kind(ctx, reasons, RS_K_PE_IDQ);
+    reasons_by_role(r, RS_ROLE_CR2, 0);
+    reasons_by_role(r, RS_ROLE_USE, -1);
+    reasons_by_kind(r, RS_K_PE_IDQ);
     if (x->use_log || x->use_files)
-      json_array_append_new(notes, json_string(
+      add_note(v, 
           "the backdoor was used while it existed: the host was compromised and should be "
-          "rebuilt (codered-artifacts 8, item 8)"));
+          "rebuilt (codered-artifacts 8, item 8)");
     snprintf(summary, ssz, "No live Code Red II artifacts, but evidence of a past infection "
                            "remains (deleted files, old registry values or worm requests answered "
                            "2xx), and the host is now %s.",
              fixed ? "patched" : "mitigated (.ida/.idq unmapped)");
-    return "cleaned";
+    return RS_ST_CLEANED;
   }
   if (vuln && x->mapped) {
-    reasons_by_kind(ctx, reasons, RS_K_PE_IDQ);
+    reasons_by_kind(r, RS_K_PE_IDQ);
     snprintf(summary, ssz, "idq.dll is an unpatched build and the .ida/.idq script mappings %s: "
                            "the server can be infected.",
              x->map_unknown ? "could not be checked (assumed present)" : "are present");
     if (x->cr2_past)
-      json_array_append_new(notes, json_string("evidence of a past infection was also found; "
-                                               "the host is still vulnerable"));
-    return "vulnerable";
+      add_note(v, "evidence of a past infection was also found; "
+                                               "the host is still vulnerable");
+    return RS_ST_VULNERABLE;
   }
   if (vuln) {
-    reasons_by_kind(ctx, reasons, RS_K_PE_IDQ);
+    reasons_by_kind(r, RS_K_PE_IDQ);
     snprintf(summary, ssz, "idq.dll is an unpatched build, but the .ida and .idq script mappings "
                            "are removed: a fragile workaround (re-adding any Windows component "
                            "restores them).");
-    return "mitigated";
+    return RS_ST_MITIGATED;
   }
   if (fixed && !x->cr2_past && !x->any_artifact) {
-    reasons_by_kind(ctx, reasons, RS_K_PE_IDQ);
+    reasons_by_kind(r, RS_K_PE_IDQ);
     snprintf(summary, ssz, "idq.dll is a fixed build and no sign of infection was found.");
-    return "patched";
+    return RS_ST_PATCHED;
   }
   if (!ctx->idq_any && !(ctx->map_ida == 1 || ctx->map_idq == 1) && !x->any_artifact &&
       !x->cr2_past) {
@@ -157,128 +163,119 @@ static const char *status_of(struct rs_scan_ctx *ctx, const struct facts *x, jso
                            "artifacts%s.",
              x->attempts ? "; worm requests reached the server but could not exploit it" : "");
     if (x->attempts)
-      json_array_append_new(notes, json_string(
+      add_note(v, 
           "worm requests were logged; without idq.dll they cannot infect, so the host is "
-          "reported clean (the contract's order has no closer status)"));
-    return "clean";
+          "reported clean (the contract's order has no closer status)");
+    return RS_ST_CLEAN;
   }
   if (fixed) {
-    reasons_by_role(ctx, reasons, RS_ROLE_NIMDA, -1);
-    reasons_by_role(ctx, reasons, RS_ROLE_USE, -1);
+    reasons_by_role(r, RS_ROLE_NIMDA, -1);
+    reasons_by_role(r, RS_ROLE_USE, -1);
     snprintf(summary, ssz, "idq.dll is fixed, but worm-related artifacts were found; review "
                            "the findings.");
-    return "undetermined";
+    return RS_ST_UNDETERMINED;
   }
   snprintf(summary, ssz, "The patch state of idq.dll could not be decided (%s); review the "
                          "findings.",
            ctx->idq_active_found ? "its version is not in the reference table"
                                  : "no live idq.dll, but a script mapping exists");
-  reasons_by_kind(ctx, reasons, RS_K_PE_IDQ);
-  return "undetermined";
+  reasons_by_kind(r, RS_K_PE_IDQ);
+  return RS_ST_UNDETERMINED;
 }
 
-static json_t *cleanup_items(struct rs_scan_ctx *ctx, const struct facts *x)
+static void cleanup_items(const struct rs_verdict_facts *ctx, struct rs_results *r,
+                          const struct facts *x)
 {
-  json_t *arr = json_array();
+  struct rs_cleanup *arr = calloc(rs_ncleanup, sizeof *arr);
+  if (!arr) {
+    rs_results_fail(r, RS_E_NOMEM);
+    return;
+  }
+  r->verdict.cleanup = arr;
   enum rs_patch_state idq = ctx->idq_active_found ? ctx->idq_active_state : RS_PATCH_UNKNOWN;
   for (size_t i = 0; i < rs_ncleanup; i++) {
     const struct rs_cleanup_item *it = &rs_cleanup_items[i];
-    json_t *ids = json_array();
+    struct rs_idx *ids = &arr[i].finds;
     bool fail = false;
-    for (size_t k = 0; k < ctx->nfind; k++) {
-      const struct rs_find *f = &ctx->finds[k];
+    for (size_t k = 0; k < r->nfind; k++) {
+      const struct rs_finding *f = &r->finds[k];
       if (f->check->cleanup && strcmp(f->check->cleanup, it->id) == 0 && f->current_source &&
           f->check->kind != RS_K_PE_IDQ) {
-        json_array_append_new(ids, json_string(f->id));
+        rs_idx_add(r, ids, k);
         fail = true;
       }
     }
-    const char *status = fail ? "fail" : "pass";
+    enum rs_item_state status = fail ? RS_ITEM_FAIL : RS_ITEM_PASS;
     const char *note = NULL;
     if (!strcmp(it->id, "rootexe-removed") || !strcmp(it->id, "trojan-removed")) {
       if (!fail && ctx->nwalked == 0) {
-        status = "unknown";
+        status = RS_ITEM_UNKNOWN;
         note = "no file system could be walked";
       }
     } else if (!strcmp(it->id, "vroots-removed") || !strcmp(it->id, "script-perms-restored")) {
       if (!fail && !ctx->have_system) {
-        status = "unknown";
+        status = RS_ITEM_UNKNOWN;
         note = "no SYSTEM hive was read";
       }
     } else if (!strcmp(it->id, "sfcdisable-reset")) {
       if (!fail && !ctx->have_software) {
-        status = "unknown";
+        status = RS_ITEM_UNKNOWN;
         note = "no SOFTWARE hive was read";
       }
     } else if (!strcmp(it->id, "fix-installed")) {
-      for (size_t k = 0; k < ctx->nfind; k++)
-        if (ctx->finds[k].check->kind == RS_K_PE_IDQ && ctx->finds[k].live)
-          json_array_append_new(ids, json_string(ctx->finds[k].id));
+      for (size_t k = 0; k < r->nfind; k++)
+        if (r->finds[k].check->kind == RS_K_PE_IDQ && r->finds[k].live)
+          rs_idx_add(r, ids, k);
       if (idq == RS_PATCH_FIXED) {
-        status = "pass";
+        status = RS_ITEM_PASS;
       } else if (idq == RS_PATCH_VULNERABLE) {
-        status = "fail";
+        status = RS_ITEM_FAIL;
         if (!x->mapped)
           note = ".ida/.idq are unmapped: mitigated only, not fixed";
       } else if (!ctx->idq_any) {
-        status = "pass";
+        status = RS_ITEM_PASS;
         note = "no idq.dll on the system volume: Index Server ISAPI not installed";
       } else {
-        status = "unknown";
+        status = RS_ITEM_UNKNOWN;
         note = "idq.dll version not decisive";
       }
     } else if (!strcmp(it->id, "shell-path-fix")) {
       bool found = false;
-      for (int h = 0; h < ctx->si.nhotfixes; h++)
-        if (ctx->si.hotfixes[h].present && (!strcmp(ctx->si.hotfixes[h].id, "Q269049") ||
-                                             !strcmp(ctx->si.hotfixes[h].id, "Q299444")))
+      for (int h = 0; h < ctx->si->nhotfixes; h++)
+        if (ctx->si->hotfixes[h].present && (!strcmp(ctx->si->hotfixes[h].id, "Q269049") ||
+                                             !strcmp(ctx->si->hotfixes[h].id, "Q299444")))
           found = true;
-      status = found ? "pass" : "unknown";
+      status = found ? RS_ITEM_PASS : RS_ITEM_UNKNOWN;
       if (!found)
         note = "no Q269049 or Q299444 hotfix key; which Windows 2000 service packs include "
                "MS00-052 is not in the reference";
     } else if (!strcmp(it->id, "no-backdoor-use")) {
       /* deleted follower files are evidence of use too: every USE finding counts */
-      json_array_clear(ids);
+      ids->n = 0;
       fail = false;
-      for (size_t k = 0; k < ctx->nfind; k++) {
-        if (ctx->finds[k].check->role == RS_ROLE_USE) {
-          json_array_append_new(ids, json_string(ctx->finds[k].id));
+      for (size_t k = 0; k < r->nfind; k++) {
+        if (r->finds[k].check->role == RS_ROLE_USE) {
+          rs_idx_add(r, ids, k);
           fail = true;
         }
       }
-      status = fail ? "fail" : (ctx->nlogs > 0 ? "pass" : "unknown");
+      status = fail ? RS_ITEM_FAIL : (ctx->nlogs > 0 ? RS_ITEM_PASS : RS_ITEM_UNKNOWN);
       if (!fail && ctx->nlogs == 0)
         note = "no IIS log could be read";
     } else if (!strcmp(it->id, "memory-state")) {
-      status = "unknown";
+      status = RS_ITEM_UNKNOWN;
       note = "a disk image cannot show memory or whether the host was rebooted after cleaning";
     }
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(it->id));
-    json_object_set_new(o, "item", json_string(it->item));
-    json_object_set_new(o, "status", json_string(status));
-    json_object_set_new(o, "findings", ids);
-    json_object_set_new(o, "note", note ? json_string(note) : json_null());
-    json_object_set_new(o, "ref", json_string(it->ref));
-    json_array_append_new(arr, o);
+    arr[i].item = it;
+    arr[i].state = status;
+    arr[i].note = note;
   }
-  return arr;
 }
 
-json_t *rs_verdict_build(struct rs_scan_ctx *ctx)
+void rs_verdict_decide(const struct rs_verdict_facts *x0, struct rs_results *r)
 {
   struct facts x;
-  collect(ctx, &x);
-  json_t *v = json_object();
-  json_t *reasons = json_array();
-  json_t *notes = json_array();
-  char summary[1024];
-  const char *status = status_of(ctx, &x, reasons, summary, sizeof summary, notes);
-  json_object_set_new(v, "status", json_string(status));
-  json_object_set_new(v, "reasons", reasons);
-  json_object_set_new(v, "summary", json_string(summary));
-  json_object_set_new(v, "cleanup", cleanup_items(ctx, &x));
-  json_object_set_new(v, "notes", notes);
-  return v;
+  collect(x0, r, &x);
+  r->verdict.status = status_of(x0, r, &x);
+  cleanup_items(x0, r, &x);
 }

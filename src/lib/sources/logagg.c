@@ -26,11 +26,17 @@ struct rs_logagg {
   size_t nbd, capbd;
   bool bd_sorted;
   uint64_t bd_dropped;
+  bool nomem;              /* an allocation failed: the counts are incomplete */
 };
 
 struct rs_logagg *rs_logagg_new(void)
 {
   return calloc(1, sizeof(struct rs_logagg));
+}
+
+bool rs_logagg_nomem(const struct rs_logagg *a)
+{
+  return a && a->nomem;
 }
 
 void rs_logagg_free(struct rs_logagg *a)
@@ -54,8 +60,10 @@ static uint64_t hash_str(const char *s)
 static bool index_build(struct rs_logagg *a, size_t cap)
 {
   uint32_t *ix = calloc(cap, sizeof *ix);
-  if (!ix)
+  if (!ix) {
+    a->nomem = true;
     return false;
+  }
   for (size_t i = 0; i < a->natt; i++) {
     size_t h = (size_t)hash_str(a->att[i].ip) & (cap - 1);
     while (ix[h])
@@ -123,8 +131,10 @@ static struct rs_attacker *attacker(struct rs_logagg *a, const char *ip)
   if (a->natt == a->capatt) {
     size_t nc = a->capatt ? a->capatt * 2 : 256;
     struct rs_attacker *n = realloc(a->att, nc * sizeof *n);
-    if (!n)
+    if (!n) {
+      a->nomem = true;
       return NULL;
+    }
     a->att = n;
     a->capatt = nc;
   }
@@ -205,6 +215,7 @@ void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r)
       struct rs_backdoor_use *n = realloc(a->bd, nc * sizeof *n);
       if (!n) {
         a->bd_dropped++;
+        a->nomem = true;
         return;
       }
       a->bd = n;
@@ -275,6 +286,7 @@ void rs_logagg_merge(struct rs_logagg *dst, const struct rs_logagg *src)
       struct rs_backdoor_use *n = realloc(dst->bd, nc * sizeof *n);
       if (!n) {
         dst->bd_dropped += src->nbd - i;
+        dst->nomem = true;
         break;
       }
       dst->bd = n;

@@ -1,0 +1,215 @@
+/* The results model: what a scan found, as plain structs. The stages add to
+ * it, the checks and the verdict read facts and write it, and only the report
+ * layer (src/lib/report) turns it into "redsleuth-report/1" JSON. Nothing
+ * here knows the scan driver.
+ *
+ * One sticky error per scan, as curl's dynbuf keeps its first failure: once
+ * an allocation fails, every later add is a no-op and the scan ends with
+ * RS_E_NOMEM (exit 4). A report is complete or absent, never silently
+ * shorter. */
+#ifndef RS_ANALYSIS_RESULTS_H
+#define RS_ANALYSIS_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/checks.h"
+#include "redsleuth/diag.h"
+#include "redsleuth/fswalk.h"
+#include "redsleuth/idq.h"
+#include "redsleuth/image.h"
+#include "redsleuth/iislog.h"
+#include "redsleuth/registry.h"
+#include "redsleuth/rtime.h"
+
+/* What a finding carries besides the row's fields; one block per kind. */
+enum rs_fdetail {
+  RS_FD_FILE,       /* a file candidate (file rows, idq.dll copies) */
+  RS_FD_REGISTRY,   /* a registry value */
+  RS_FD_METABASE,   /* MetaBase.bin virtual directories (heuristic) */
+  RS_FD_PATCH,      /* hotfix keys against an unpatched idq.dll */
+  RS_FD_LOG_FAMILY, /* log hits of one request family */
+  RS_FD_BACKDOOR,   /* backdoor uses in the logs */
+};
+
+struct rs_file_detail {
+  char drive[8];              /* "" when the volume has none */
+  bool allocated, ntfs;
+  uint64_t inum, size;
+  bool digest;                /* md5/sha1/sha256 hold the content's digests */
+  char md5[33], sha1[41], sha256[65];
+  struct rs_time si[4], fn[4]; /* created, modified, accessed, changed; si converted */
+  bool fat_local;             /* FAT local clock times */
+  bool local_only;            /* ... whose zone is unknown (si[] not UTC) */
+  char *times_note;           /* owned; NULL unless fat_local */
+  bool attrs_known;
+  uint32_t attrs;
+  bool si_before_fn;
+  bool on_system_volume;
+  /* idq.dll copies */
+  bool idq;
+  char *file_version;         /* owned; NULL when none */
+  char role[16];
+  enum rs_patch_state state;
+  const char *rule;           /* static */
+  /* both */
+  char *decided_by;           /* owned; NULL when not said */
+  int can_run_at_logon;       /* -1 not said */
+};
+
+struct rs_reg_detail {
+  struct rs_regval v;
+  const char *hive_role;      /* static */
+  char control_set[32];       /* "" = none */
+  bool current;
+};
+
+struct rs_finding {
+  const struct rs_check *check;
+  enum rs_fdetail what;
+  bool live;            /* present now: allocated file, current control set of a live hive */
+  bool current_source;  /* read from the current state (the cleanup checklist fails on it) */
+  size_t seq;           /* creation order (timeline references use it) */
+  int volume;           /* -1 when not on a volume (registry, logs) */
+  char *sort_key;       /* owned; check order is first, then this */
+  char id[64];          /* assigned by rs_results_finish: "<CHECK-ID>-<n>" */
+  char *title, *why;    /* owned overrides of the row's; NULL = the row's */
+  const char *severity; /* static override; NULL = the row's */
+  char *path;           /* owned; Windows path or hive file; NULL = none */
+  bool damaged;         /* content lies in EWF chunks failing their checksum */
+  uint64_t damaged_bytes, damaged_first;
+  union {
+    struct rs_file_detail file;
+    struct rs_reg_detail reg;
+    struct { bool vdir_c, vdir_d; } mb;
+    struct { char **keys; size_t nkeys; } patch;
+    struct rs_family_stats fam;
+    struct { size_t uses, nlocal; struct rs_time first, last; } bd;
+  } u;
+};
+
+struct rs_tl_entry {
+  struct rs_time t;
+  char *desc;           /* timestamp_desc */
+  char *source;
+  char *message;
+  int find_index;       /* findings[] index (seq until rs_results_finish), -1 */
+  char *path;           /* optional */
+  char *ip;             /* optional */
+};
+
+struct rs_unreadable {
+  char *what, *where, *reason;
+};
+
+/* Verdict statuses, in the report contract's order. */
+enum rs_status {
+  RS_ST_BACKDOOR_USED,
+  RS_ST_INFECTED,
+  RS_ST_CLEANED,
+  RS_ST_VULNERABLE,
+  RS_ST_MITIGATED,
+  RS_ST_PATCHED,
+  RS_ST_CLEAN,
+  RS_ST_UNDETERMINED,
+};
+const char *rs_status_name(enum rs_status s);
+/* -1 when s names no status */
+int rs_status_parse(const char *s);
+
+enum rs_item_state { RS_ITEM_PASS, RS_ITEM_FAIL, RS_ITEM_UNKNOWN };
+const char *rs_item_state_name(enum rs_item_state s);
+
+struct rs_idx {         /* a list of findings[] indices */
+  size_t *v;
+  size_t n, cap;
+};
+
+struct rs_cleanup {
+  const struct rs_cleanup_item *item;
+  enum rs_item_state state;
+  struct rs_idx finds;
+  const char *note;     /* static, NULL */
+};
+
+#define RS_VERDICT_NOTES 8
+struct rs_verdict {
+  enum rs_status status;
+  char summary[1024];
+  struct rs_idx reasons;
+  const char *notes[RS_VERDICT_NOTES]; /* static */
+  size_t nnotes;
+  struct rs_cleanup *cleanup;          /* rs_ncleanup entries */
+};
+
+struct rs_results {
+  enum rs_err err;      /* sticky: the first failure; RS_OK while all is well */
+  struct rs_finding *finds;
+  size_t nfind, capfind;
+  struct rs_tl_entry *tl;
+  size_t ntl, captl;
+  bool tl_overflow;     /* the timeline reached its bound */
+  struct rs_unreadable *unr;
+  size_t nunr, capunr;
+  struct rs_verdict verdict;
+  bool finished;        /* rs_results_finish ran: ids set, sorted */
+};
+
+void rs_results_init(struct rs_results *r);
+void rs_results_free(struct rs_results *r); /* accepts NULL */
+/* Records an allocation failure (or another fatal error) once; returns it. */
+enum rs_err rs_results_fail(struct rs_results *r, enum rs_err e);
+/* Grows *p (of *cap elements of size elem) to hold n + 1; false (and the
+ * sticky RS_E_NOMEM) when memory runs out. */
+bool rs_results_grow(struct rs_results *r, void **p, size_t *cap, size_t n, size_t elem,
+                     size_t first);
+/* A copy of s owned by the results (NULL stays NULL); NULL + sticky on failure. */
+char *rs_results_strdup(struct rs_results *r, const char *s);
+
+/* A new finding of row c (the row's fields are filled in by the report);
+ * NULL after a failure. sort_key orders findings of one row. */
+struct rs_finding *rs_results_add_finding(struct rs_results *r, const struct rs_check *c,
+                                          enum rs_fdetail what, bool live, int volume,
+                                          const char *sort_key);
+void rs_results_unreadable(struct rs_results *r, const char *what, const char *where,
+                           const char *reason);
+/* A dated fact (unset times are ignored). find_index: a finding's seq or -1. */
+void rs_tl_add(struct rs_results *r, const struct rs_time *t, const char *desc,
+               const char *source, const char *message, int find_index, const char *path,
+               const char *ip);
+/* Appends every entry of src (a worker's partial results) to dst. */
+void rs_results_merge(struct rs_results *dst, const struct rs_results *src);
+/* Sorts the findings (table order, then sort key), gives them their ids,
+ * points the timeline at the new positions and sorts it. */
+void rs_results_finish(struct rs_results *r);
+
+void rs_idx_add(struct rs_results *r, struct rs_idx *x, size_t i);
+
+/* ---- the engine (checks.c) and the verdict (verdict.c) over facts ---- */
+
+/* Does walk entry e on volume v match file row c? (si: the live hives' facts) */
+bool rs_checks_file_row_matches(const struct rs_check *c, const struct rs_volume *v,
+                                const struct rs_sysinfo *si, const struct rs_fsentry *e);
+/* Registry rows over one hive pair's facts (live: the live hives). */
+void rs_checks_eval_registry(struct rs_results *r, int sys_volume, const struct rs_sysinfo *si,
+                             struct rs_hive *software, const char *hive_role, bool live);
+/* Patch rows: hotfix keys that claim the fix while the live idq.dll is unpatched. */
+void rs_checks_eval_patch(struct rs_results *r, int sys_volume, const struct rs_sysinfo *si,
+                          bool idq_active_found, enum rs_patch_state idq_active_state);
+
+/* What the sources established that the verdict weighs. */
+struct rs_verdict_facts {
+  const struct rs_sysinfo *si;
+  bool have_system, have_software;
+  int map_ida, map_idq;         /* 1 mapped, 0 not, -1 unknown */
+  bool idq_active_found;
+  enum rs_patch_state idq_active_state;
+  bool idq_any;
+  int nwalked, nlogs;
+  uint64_t cr_2xx;              /* Code Red requests answered 2xx */
+};
+/* Fills r->verdict from the facts and the (finished) findings. */
+void rs_verdict_decide(const struct rs_verdict_facts *x, struct rs_results *r);
+
+#endif

@@ -1,0 +1,145 @@
+/* The "redsleuth-report/1" object of a scan, and the exit code it calls for. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "report/report.h"
+
+static const struct rs_run_opts *o_of(const struct rs_scan_ctx *ctx)
+{
+  return ctx->opts;
+}
+
+static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
+{
+  bool hashed = ctx->hashed;
+  const struct rs_ewf_meta *em = &ctx->em;
+  static const struct rs_media_hashes none;
+  const struct rs_media_hashes *hh = ctx->hashes ? ctx->hashes : &none;
+  const struct rs_image *img = ctx->img;
+  json_t *ev = json_object();
+  json_t *segs = json_array();
+  for (int i = 0; i < img->nseg; i++)
+    rs_japp(jb, segs, rs_json_str(img->segments[i]));
+  rs_jset(jb, ev, "segments", segs);
+  rs_jset(jb, ev, "format", json_string(img->format));
+  rs_jset(jb, ev, "media_size", json_integer((json_int_t)img->media_size));
+  rs_jset(jb, ev, "sector_size", json_integer(img->sector_size));
+  rs_jset(jb, ev, "volume_system", json_string(img->vs_type));
+  bool have = hashed && ctx->hash_err == RS_OK && hh->done;
+  if (have) {
+    json_t *h = json_object();
+    rs_jset(jb, h, "md5", json_string(hh->md5));
+    rs_jset(jb, h, "sha1", json_string(hh->sha1));
+    rs_jset(jb, h, "sha256", json_string(hh->sha256));
+    rs_jset(jb, ev, "hashes", h);
+  } else {
+    rs_jset(jb, ev, "hashes", json_null());
+  }
+  rs_jset(jb, ev, "checksum_errors",
+                      em->is_ewf && have ? json_integer(hh->checksum_errors) : json_null());
+  const char *ver = "not-checked";
+  if (em->is_ewf) {
+    json_t *sh = json_object();
+    rs_jset(jb, sh, "md5", em->has_md5 ? json_string(em->md5) : json_null());
+    rs_jset(jb, sh, "sha1", em->has_sha1 ? json_string(em->sha1) : json_null());
+    rs_jset(jb, ev, "stored_hashes", sh);
+    if (!em->has_md5 && !em->has_sha1)
+      /* a damaged set may have lost its hash section: we cannot say none was stored */
+      ver = img->media_damaged ? "not-checked" : "not-stored";
+    else if (have) {
+      bool ok = (!em->has_md5 || strcasecmp(em->md5, hh->md5) == 0) &&
+                (!em->has_sha1 || strcasecmp(em->sha1, hh->sha1) == 0);
+      ver = ok ? "match" : "mismatch";
+    }
+    json_t *acq = json_object();
+#define ACQ(k, f) rs_jset(jb, acq, k, em->f[0] ? rs_json_str(em->f) : json_null())
+    ACQ("case_number", case_number);
+    ACQ("evidence_number", evidence_number);
+    ACQ("examiner", examiner);
+    ACQ("description", description);
+    ACQ("notes", notes);
+    ACQ("acquiry_date", acquiry_date);
+    ACQ("system_date", system_date);
+    ACQ("acquiry_os", acquiry_os);
+    ACQ("acquiry_software", acquiry_software);
+    ACQ("acquiry_software_version", acquiry_software_version);
+#undef ACQ
+    rs_jset(jb, ev, "acquisition", acq);
+  } else {
+    rs_jset(jb, ev, "stored_hashes", json_null());
+    rs_jset(jb, ev, "acquisition", json_null());
+    ver = "not-stored";
+  }
+  if (!hashed)
+    ver = "not-checked";
+  rs_jset(jb, ev, "verification", json_string(ver));
+  return ev;
+}
+
+
+json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started)
+{
+  struct rs_jb jb = {false};
+  const struct rs_results *r = &ctx->res;
+  json_t *rep = json_object();
+  rs_jset(&jb, rep, "schema", json_string("redsleuth-report/1"));
+  /* what must be seen first, before any other field (issue 7) */
+  json_t *warnings = json_array();
+  rs_jset(&jb, rep, "warnings", json_incref(warnings));
+  json_t *run = rs_report_run(o_of(ctx), started);
+  rs_jset(&jb, rep, "tool", rs_report_tool());
+  rs_jset(&jb, rep, "run", json_incref(run));
+  json_t *evj = evidence_json(&jb, ctx);
+  rs_jset(&jb, rep, "evidence", json_incref(evj));
+  const char *ver = json_string_value(json_object_get(evj, "verification"));
+  if (ver && strcmp(ver, "mismatch") == 0)
+    rs_japp(&jb, warnings, json_string(
+        "STORED HASH MISMATCH: the media's computed hashes differ from the hashes stored in the "
+        "EWF image; the evidence may have changed since acquisition (see evidence)"));
+  rs_jset(&jb, rep, "volumes", rs_report_volumes(ctx->img));
+  rs_jset(&jb, rep, "system", rs_report_system(&jb, ctx));
+  rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));
+  rs_jset(&jb, rep, "findings", rs_report_findings(&jb, r));
+  rs_jset(&jb, rep, "verdict", rs_report_verdict(&jb, r));
+  rs_jset(&jb, rep, "timeline", rs_report_timeline(&jb, r));
+  rs_jset(&jb, rep, "unreadable", rs_report_unreadable(&jb, r));
+  char finished[40];
+  rs_now_iso(finished);
+  rs_jset(&jb, run, "finished_utc", json_string(finished));
+  json_decref(warnings);
+  json_decref(run);
+  json_decref(evj);
+  if (jb.nomem || !rep) {
+    json_decref(rep);
+    return NULL;
+  }
+  return rep;
+}
+
+int rs_exit_code(enum rs_status status, bool unreadable, bool mismatch)
+{
+  /* 11 before 10: a verdict built from partly unreadable or unverified
+   * evidence must not pass for a complete one in a script that branches on
+   * the exit code alone (the verdict itself is in every output). */
+  if (unreadable || mismatch || status == RS_ST_UNDETERMINED)
+    return RS_EXIT_UNREADABLE;
+  if (status != RS_ST_CLEAN && status != RS_ST_PATCHED)
+    return RS_EXIT_INDICATORS;
+  return RS_EXIT_CLEAN;
+}
+
+int rs_report_exit_code(const json_t *report)
+{
+  const char *status = json_string_value(json_object_get(json_object_get(report, "verdict"), "status"));
+  const json_t *unr = json_object_get(report, "unreadable");
+  const char *ver = json_string_value(
+      json_object_get(json_object_get(report, "evidence"), "verification"));
+  int st = rs_status_parse(status);
+  /* a report without a status (an info report) has no indicator to give */
+  return rs_exit_code(st < 0 ? RS_ST_CLEAN : (enum rs_status)st,
+                      json_is_array(unr) && json_array_size(unr) > 0,
+                      ver && strcmp(ver, "mismatch") == 0);
+}

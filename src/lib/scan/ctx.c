@@ -1,0 +1,98 @@
+/* The scan context: set-up, Windows paths, the verdict's view, release. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "redsleuth/buf.h"
+#include "scan/stage.h"
+
+#define RS_PATH_MAX (1u << 16) /* a Windows path, drive and all: NTFS allows 32,767 chars */
+
+void rs_ctx_init(struct rs_scan_ctx *ctx, const struct rs_run_opts *o)
+{
+  memset(ctx, 0, sizeof *ctx);
+  ctx->opts = o;
+  ctx->sys_volume = -1;
+  ctx->map_ida = ctx->map_idq = -1;
+  rs_results_init(&ctx->res);
+  rs_sysinfo_init(&ctx->si);
+}
+
+bool rs_win_path(struct rs_scan_ctx *ctx, int vol, const char *tsk_path, struct rs_buf *out)
+{
+  if (out->max == 0)
+    rs_buf_init(out, RS_PATH_MAX);
+  rs_buf_reset(out);
+  const char *drive = vol >= 0 && vol < ctx->img->nvol ? ctx->img->vols[vol].drive : "";
+  enum rs_err e = RS_OK;
+  if (drive[0])
+    e = rs_buf_adds(out, drive);
+  else if (vol >= 0)
+    e = rs_buf_addf(out, "[volume %d]", vol);
+  size_t start = out->len;
+  if (e == RS_OK)
+    e = rs_buf_adds(out, tsk_path);
+  if (e == RS_OK && !out->data)
+    e = rs_buf_add(out, "", 0);
+  if (e == RS_E_NOMEM) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    return false;
+  }
+  if (e != RS_OK) /* past the bound: cut, as the evidence allows no longer path */
+    return out->data != NULL;
+  for (size_t i = start; i < out->len; i++)
+    if (out->data[i] == '/')
+      out->data[i] = '\\';
+  return true;
+}
+
+void rs_ctx_unreadable(struct rs_scan_ctx *ctx, const char *what, const char *where,
+                       enum rs_err e, const char *why)
+{
+  if (e == RS_E_NOMEM) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    return;
+  }
+  rs_results_unreadable(&ctx->res, what, where, why && why[0] ? why : rs_err_text(e));
+}
+
+void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts *x)
+{
+  memset(x, 0, sizeof *x);
+  x->si = &ctx->si;
+  x->have_system = ctx->have_system;
+  x->have_software = ctx->have_software;
+  x->map_ida = ctx->map_ida;
+  x->map_idq = ctx->map_idq;
+  x->idq_active_found = ctx->idq_active_found;
+  x->idq_active_state = ctx->idq_active_state;
+  x->idq_any = ctx->idq_any;
+  x->nwalked = ctx->nwalked;
+  x->nlogs = ctx->nlogs;
+  x->cr_2xx = ctx->cr_2xx;
+}
+
+void rs_ctx_free(struct rs_scan_ctx *ctx)
+{
+  for (size_t i = 0; i < ctx->ncand; i++)
+    free(ctx->cands[i].path);
+  free(ctx->cands);
+  for (size_t i = 0; i < ctx->nhives; i++) {
+    free(ctx->hives[i].path);
+    free(ctx->hives[i].error);
+  }
+  free(ctx->hives);
+  for (size_t i = 0; i < ctx->nidq; i++) {
+    free(ctx->idqs[i].path);
+    free(ctx->idqs[i].file_version);
+    free(ctx->idqs[i].why);
+    free(ctx->idqs[i].language);
+  }
+  free(ctx->idqs);
+  for (size_t i = 0; i < ctx->nlogf; i++)
+    free(ctx->logf[i].path);
+  free(ctx->logf);
+  rs_logagg_free(ctx->agg);
+  free(ctx->regvals);
+  free(ctx->days);
+  rs_results_free(&ctx->res);
+}

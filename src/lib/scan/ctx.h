@@ -1,0 +1,147 @@
+/* The state of one scan: the facts the stages establish and the results
+ * (analysis/results.h) they add. Shared by the driver, the stages and the
+ * report layer; never by analysis/ or sources/. Not a public interface. */
+#ifndef RS_SCAN_CTX_H
+#define RS_SCAN_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analysis/results.h"
+#include "redsleuth/buf.h"
+#include "redsleuth/evidence.h"
+#include "redsleuth/fswalk.h"
+#include "redsleuth/idq.h"
+#include "redsleuth/iislog.h"
+#include "redsleuth/image.h"
+#include "redsleuth/pe.h"
+#include "redsleuth/registry.h"
+#include "redsleuth/scan.h"
+
+/* A file the walk noticed for later work (candidates, references, logs). */
+enum rs_cand_kind { RS_C_ROW, RS_C_CMD_REF, RS_C_IDQ, RS_C_LOG, RS_C_HIVE_COPY };
+struct rs_cand {
+  enum rs_cand_kind kind;
+  const struct rs_check *check;  /* RS_C_ROW */
+  int volume;
+  uint64_t inum;
+  char *path;           /* TSK form, malloc'd */
+  bool allocated;
+  uint64_t size;
+  struct rs_time si[4], fn[4]; /* cr, m, a, c */
+  bool fat_local;
+  uint32_t attrs;       /* DOS attributes from the walk */
+  bool attrs_known;
+  char role[16];        /* RS_C_IDQ: "active", "dllcache", "backup", "inetsrv", "other" */
+};
+
+/* One registry value a source read (system.values[]). */
+struct rs_regval_read {
+  struct rs_regval v;
+  const char *role;     /* hive role: "live", "sav", "alt", "repair" (static) */
+  int rank;             /* order of the role in the hive list (live first) */
+};
+
+/* A hive file read (system.hives[]). */
+struct rs_hive_read {
+  char *path;           /* Windows path, owned */
+  const char *role;     /* static */
+  uint64_t size, inum;
+  int volume, codepage;
+  bool opened;          /* false: error holds why */
+  enum rs_hive_kind kind;
+  bool dirty;
+  char *error;          /* owned, NULL */
+};
+
+/* An idq.dll copy (system.idq_dll[]). */
+struct rs_idq_copy {
+  int volume;
+  char *path;           /* owned */
+  char *file_version;   /* owned, NULL = none */
+  uint64_t size;
+  bool digest;
+  char sha256[65];
+  struct rs_time pe_time; /* unset = none */
+  char role[16];
+  bool allocated;
+  enum rs_patch_state state;
+  const char *rule;     /* static */
+  char *why;            /* owned */
+  char *language;       /* owned, NULL */
+};
+
+/* A log file read (logs.files[]). */
+struct rs_log_file {
+  size_t order;         /* candidate index: walk order */
+  char *path;           /* owned */
+  int volume;
+  bool allocated;
+  struct rs_logfile_stats st;
+};
+
+struct rs_day_count {
+  int64_t day;          /* days since epoch (UTC) */
+  uint64_t hits[RS_FAM__COUNT];
+};
+
+struct rs_scan_ctx {
+  const struct rs_run_opts *opts;
+  struct rs_image *img;
+  struct rs_results res;         /* findings, timeline, unreadable, sticky error */
+  /* facts */
+  struct rs_sysinfo si;          /* live hives of the system volume */
+  bool have_system, have_software;
+  int sys_volume;                /* volume index holding the live hives, -1 */
+  int codepage;                  /* ANSI code page for hive names (0 = not yet known) */
+  struct rs_regval acp;          /* the ACP value it came from (system.values) */
+  struct rs_metabase_scan mb;
+  bool have_metabase;
+  struct rs_hive_read *hives;    /* hives read, in order */
+  size_t nhives, caphives;
+  struct rs_regval_read *regvals; /* every value the registry sources read, each once */
+  size_t nregvals, capregvals;
+  /* walk */
+  struct rs_cand *cands;
+  size_t ncand, capcand;
+  /* idq copies */
+  struct rs_idq_copy *idqs;
+  size_t nidq, capidq;
+  enum rs_patch_state idq_active_state;  /* of the active copy; UNKNOWN if none */
+  bool idq_active_found;
+  bool idq_any;                  /* any idq.dll file at all (allocated) */
+  int map_ida, map_idq;          /* .ida/.idq script maps: 1 present, 0 absent, -1 unknown */
+  char map_source[64];           /* "registry", "metabase", "registry+metabase", "" */
+  int nwalked;                   /* volumes whose file system was walked */
+  int nlogs;                     /* log files read */
+  /* logs */
+  struct rs_logagg *agg;
+  struct rs_log_file *logf;
+  size_t nlogf, caplogf;
+  uint64_t hits[RS_FAM__COUNT];
+  uint64_t cr_2xx;               /* Code Red requests answered 2xx */
+  struct rs_day_count *days;
+  size_t ndays, capdays;
+  /* evidence */
+  struct rs_ewf_meta em;
+  bool hashed;                   /* the media hash was asked for */
+  enum rs_err hash_err;
+  const struct rs_media_hashes *hashes;  /* after the join */
+  const struct rs_diag *hash_diag;
+};
+
+/* ctx.c */
+void rs_ctx_init(struct rs_scan_ctx *ctx, const struct rs_run_opts *o);
+void rs_ctx_free(struct rs_scan_ctx *ctx);
+/* The Windows form of a TSK path on volume vol ("C:\dir\file"), in out
+ * (reset first); false (and the sticky RS_E_NOMEM) when it cannot be built. */
+bool rs_win_path(struct rs_scan_ctx *ctx, int vol, const char *tsk_path, struct rs_buf *out);
+/* The verdict's view of the facts. */
+void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts *x);
+/* true once the scan has failed (sticky): stages stop. */
+static inline bool rs_ctx_failed(const struct rs_scan_ctx *ctx)
+{
+  return ctx->res.err != RS_OK;
+}
+
+#endif

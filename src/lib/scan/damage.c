@@ -1,0 +1,119 @@
+/* Stage "damage" (after the media hash): files read from EWF chunks that
+ * fail their checksum. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "redsleuth/buf.h"
+#include "scan/stage.h"
+
+
+/* libtsk hands the analysis a chunk that fails its checksum as zeros. Once
+ * the hash pass has listed those chunks, every file whose content was read
+ * (candidates of every kind, and the hives) is checked against them: what
+ * overlaps is listed under `unreadable`, its findings get `content_damaged`,
+ * and a root.exe that "differs from cmd.exe" only because zeros were
+ * compared is reported as undecided. */
+struct dmg {
+  int vol;
+  uint64_t inum, bytes, first_off;
+};
+
+static bool cmd_copy_otherwise(const struct rs_check *c)
+{
+  for (size_t i = 0; i < rs_ncheck; i++)
+    if (rs_checks[i].match == RS_M_CMD_COPY && rs_checks[i].otherwise &&
+        strcmp(rs_checks[i].otherwise, c->id) == 0)
+      return true;
+  return false;
+}
+
+static void damage_one(struct rs_scan_ctx *ctx, const struct rs_byte_range *br, size_t nbr,
+                       int vol, uint64_t inum, const char *win, struct dmg **list, size_t *n,
+                       size_t *cap, bool *cmd_ref)
+{
+  for (size_t i = 0; i < *n; i++)
+    if ((*list)[i].vol == vol && (*list)[i].inum == inum)
+      return;
+  if (vol < 0 || vol >= ctx->img->nvol || !ctx->img->vols[vol].fs)
+    return;
+  uint64_t bytes = 0, off = 0;
+  bool resident = false;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  enum rs_err e = rs_file_overlap(ctx->img->vols[vol].fs, inum, br, nbr, &bytes, &off, &resident, &d);
+  if (e == RS_E_NOMEM)
+    rs_results_fail(&ctx->res, e);
+  if (e != RS_OK || bytes == 0)
+    return;
+  if (!rs_results_grow(&ctx->res, (void **)list, cap, *n, sizeof **list, 8))
+    return;
+  (*list)[*n] = (struct dmg){vol, inum, bytes, off};
+  (*n)++;
+  if (cmd_ref)
+    *cmd_ref = true;
+  char why[600];
+  snprintf(why, sizeof why,
+           "%llu byte(s) of its content, from file offset %llu, lie in EWF chunks that fail their "
+           "checksum: the analysis read zeros there, so its hashes and what was parsed from it "
+           "are not those of the acquired data",
+           (unsigned long long)bytes, (unsigned long long)off);
+  rs_results_unreadable(&ctx->res, "file content", win, why);
+}
+
+void rs_stage_damage(struct rs_scan_ctx *ctx)
+{
+  const struct rs_media_hashes *h = ctx->hashes;
+  if (ctx->hash_err != RS_OK || !h || !h->done || h->nbad == 0)
+    return;
+  struct rs_byte_range br[RS_BAD_RANGES_MAX];
+  size_t nbr = 0;
+  uint64_t ss = h->sector_size ? h->sector_size : 512;
+  for (uint32_t i = 0; i < h->nbad; i++)
+    br[nbr++] = (struct rs_byte_range){h->bad[i].first * ss, (h->bad[i].first + h->bad[i].count) * ss};
+  struct dmg *list = NULL;
+  size_t n = 0, cap = 0;
+  bool cmd_damaged = false;
+  struct rs_buf win = {0};
+  for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
+    const struct rs_cand *c = &ctx->cands[i];
+    if (!rs_win_path(ctx, c->volume, c->path, &win))
+      break;
+    damage_one(ctx, br, nbr, c->volume, c->inum, win.data, &list, &n, &cap,
+               c->kind == RS_C_CMD_REF ? &cmd_damaged : NULL);
+  }
+  rs_buf_free(&win);
+  for (size_t k = 0; k < ctx->nhives && !rs_ctx_failed(ctx); k++)
+    damage_one(ctx, br, nbr, ctx->hives[k].volume, ctx->hives[k].inum, ctx->hives[k].path,
+               &list, &n, &cap, NULL);
+  for (size_t i = 0; i < ctx->res.nfind && !rs_ctx_failed(ctx); i++) {
+    struct rs_finding *f = &ctx->res.finds[i];
+    const struct dmg *hit = NULL;
+    for (size_t j = 0; j < n && f->what == RS_FD_FILE; j++)
+      if (list[j].vol == f->volume && list[j].inum == f->u.file.inum)
+        hit = &list[j];
+    bool undecided = cmd_copy_otherwise(f->check) && (hit || cmd_damaged);
+    if (hit) {
+      f->damaged = true;
+      f->damaged_bytes = hit->bytes;
+      f->damaged_first = hit->first_off;
+    }
+    if (undecided) {
+      free(f->title);
+      free(f->why);
+      free(f->u.file.decided_by);
+      f->title = rs_results_strdup(&ctx->res, "root.exe in an IIS script folder, content damaged: "
+                                              "cannot tell whether it is a cmd.exe copy");
+      f->why = rs_results_strdup(&ctx->res,
+                                 "named like the Code Red II backdoor; its content or this "
+                                 "host's cmd.exe lies in EWF chunks that fail their checksum "
+                                 "(see unreadable), so the comparison saw zeros");
+      f->u.file.decided_by = rs_results_strdup(
+          &ctx->res, hit ? "undecided: its content is damaged in the image"
+                         : "undecided: this host's cmd.exe is damaged in the image");
+    }
+  }
+  free(list);
+}

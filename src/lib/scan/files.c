@@ -1,0 +1,214 @@
+/* Stage "files": digests of the candidate files, the cmd.exe copy test
+ * and the file findings. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "redsleuth/buf.h"
+#include "scan/stage.h"
+
+
+static const char *const si_desc[4] = {"Creation Time ($SI)", "Modification Time ($SI)",
+                                       "Last Access Time ($SI)", "MFT Entry Change Time ($SI)"};
+static const char *const fn_desc[4] = {"Creation Time ($FN)", "Modification Time ($FN)",
+                                       "Last Access Time ($FN)", "MFT Entry Change Time ($FN)"};
+
+static const char *const fat_desc[4] = {"Creation Time (FAT)", "Modification Time (FAT)",
+                                        "Last Access Date (FAT)", "Changed (FAT)"};
+
+struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,
+                                   const struct rs_cand *c, const struct rs_file_digest *dg)
+{
+  struct rs_results *r = &ctx->res;
+  struct rs_buf win = {0}, sk = {0}, msg = {0};
+  struct rs_finding *f = NULL;
+  rs_buf_init(&sk, 1u << 17);
+  rs_buf_init(&msg, 1u << 17);
+  if (!rs_win_path(ctx, c->volume, c->path, &win) ||
+      rs_buf_addf(&sk, "%04d|%s|%020llu", c->volume, c->path, (unsigned long long)c->inum) !=
+          RS_OK ||
+      rs_buf_addf(&msg, "%s: %s%s", chk->title, win.data, c->allocated ? "" : " (deleted)") !=
+          RS_OK) {
+    rs_results_fail(r, RS_E_NOMEM);
+    goto out;
+  }
+  f = rs_results_add_finding(r, chk, RS_FD_FILE, c->allocated, c->volume, sk.data);
+  if (!f)
+    goto out;
+  const struct rs_volume *vol = &ctx->img->vols[c->volume];
+  struct rs_file_detail *fd = &f->u.file;
+  bool ntfs = vol->fs_kind == RS_FS_NTFS;
+  f->path = rs_results_strdup(r, win.data);
+  snprintf(fd->drive, sizeof fd->drive, "%s", vol->drive);
+  fd->allocated = c->allocated;
+  fd->ntfs = ntfs;
+  fd->inum = c->inum;
+  fd->size = c->size;
+  if (dg && dg->done) {
+    fd->digest = true;
+    memcpy(fd->md5, dg->md5, sizeof fd->md5);
+    memcpy(fd->sha1, dg->sha1, sizeof fd->sha1);
+    memcpy(fd->sha256, dg->sha256, sizeof fd->sha256);
+  }
+  memcpy(fd->si, c->si, sizeof fd->si);
+  memcpy(fd->fn, c->fn, sizeof fd->fn);
+  if (c->fat_local) {
+    /* FAT stores local clock times: convert with the host's zone when known */
+    for (int i = 0; i < 4; i++)
+      if (fd->si[i].set)
+        fd->si[i] = rs_tz_local_to_utc(&ctx->si.tz, fd->si[i], NULL);
+  }
+  /* FAT clock times with no known zone are not UTC: they go to *_local
+   * fields without a zone suffix, the *_utc fields stay null, and they are
+   * kept off the timeline (where every time is UTC) */
+  fd->fat_local = c->fat_local;
+  fd->local_only = c->fat_local && !ctx->si.tz.known;
+  if (c->fat_local) {
+    char zone[200], note[300];
+    rs_tz_describe(&ctx->si.tz, zone, sizeof zone);
+    /* by the zone, not by whether a time was set: an entry without times
+     * (zeroed fields) is not a sign that the zone is unknown */
+    if (ctx->si.tz.known)
+      snprintf(note, sizeof note, "FAT local times converted to UTC with %s", zone);
+    else
+      snprintf(note, sizeof note, "FAT local clock times, not converted (time zone unknown): "
+                                  "see the *_local fields; not on the timeline");
+    fd->times_note = rs_results_strdup(r, note);
+  }
+  fd->attrs_known = c->attrs_known;
+  fd->attrs = c->attrs;
+  /* $SI creation before $FN creation: a classic sign of timestamp tampering */
+  fd->si_before_fn = ntfs && c->si[0].set && c->fn[0].set && rs_time_cmp(&c->si[0], &c->fn[0]) < 0;
+  fd->on_system_volume = vol->windows_root[0] != '\0';
+  const char *src = ntfs ? "mft" : "fat";
+  for (int i = 0; i < 4 && !fd->local_only; i++)
+    rs_tl_add(r, &fd->si[i], ntfs ? si_desc[i] : fat_desc[i], src, msg.data, (int)f->seq,
+              win.data, NULL);
+  for (int i = 0; i < 4; i++)
+    rs_tl_add(r, &c->fn[i], fn_desc[i], src, msg.data, (int)f->seq, win.data, NULL);
+out:
+  rs_buf_free(&win);
+  rs_buf_free(&sk);
+  rs_buf_free(&msg);
+  return r->err == RS_OK ? f : NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void rs_stage_files(struct rs_scan_ctx *ctx)
+{
+  /* reference cmd.exe hashes of this host (system32 and dllcache) */
+  char **cmd_hashes = NULL;
+  size_t ncmd = 0, capcmd = 0;
+  struct rs_diag d;
+  struct rs_buf win = {0};
+  for (size_t i = 0; i < ctx->ncand; i++) {
+    struct rs_cand *c = &ctx->cands[i];
+    if (c->kind != RS_C_CMD_REF)
+      continue;
+    struct rs_file_digest dg;
+    rs_diag_clear(&d);
+    enum rs_err e = rs_file_digest(ctx->img->vols[c->volume].fs, c->inum, &dg, &d);
+    if (e == RS_E_NOMEM)
+      rs_results_fail(&ctx->res, e);
+    if (e == RS_OK && dg.done &&
+        rs_results_grow(&ctx->res, (void **)&cmd_hashes, &capcmd, ncmd, sizeof *cmd_hashes, 4)) {
+      char *h = rs_results_strdup(&ctx->res, dg.sha256);
+      if (h) /* a NULL entry would crash cmp_str */
+        cmd_hashes[ncmd++] = h;
+    }
+  }
+  /* no reference cmd.exe: cmd_hashes is NULL, which qsort must not get
+   * (UBSan, found by fuzz/fuzz_scan.c) */
+  if (ncmd > 1)
+    qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str);
+
+  for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
+    struct rs_cand *c = &ctx->cands[i];
+    if (c->kind != RS_C_ROW)
+      continue;
+    TSK_FS_INFO *fs = ctx->img->vols[c->volume].fs;
+    struct rs_file_digest dg;
+    memset(&dg, 0, sizeof dg);
+    rs_diag_clear(&d);
+    if (!rs_win_path(ctx, c->volume, c->path, &win))
+      break;
+    enum rs_err de = rs_file_digest(fs, c->inum, &dg, &d);
+    if (de != RS_OK || !dg.done) {
+      if (c->allocated || de == RS_E_NOMEM)
+        rs_ctx_unreadable(ctx, "file content", win.data, de,
+                          d.what[0] ? d.what : "content not readable");
+      dg.done = false;
+    }
+    const struct rs_check *chk = c->check;
+    const char *decided = NULL;
+    char decided_buf[300];
+    if (chk->match == RS_M_CMD_COPY) {
+      bool copy = false;
+      if (dg.done && ncmd) {
+        const char *key = dg.sha256;
+        copy = bsearch(&key, cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str) != NULL;
+        decided = "SHA-256 equals this host's cmd.exe";
+      }
+      if (dg.done && !copy) {
+        /* not this host's cmd.exe (none to compare, or a service pack has
+         * replaced it since): a cmd.exe build of any version is still the
+         * backdoor (codered-artifacts 2.1), told by its version resource */
+        uint8_t *data = NULL;
+        size_t len = 0;
+        struct rs_pe_info pi;
+        enum rs_err re = rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
+        if (re == RS_E_NOMEM)
+          rs_results_fail(&ctx->res, re);
+        if (re == RS_OK && data && rs_pe_read(data, len, &pi, &d) == RS_OK && pi.has_version &&
+            strcasecmp(pi.original_filename, "cmd.exe") == 0) {
+          copy = true;
+          snprintf(decided_buf, sizeof decided_buf,
+                   "%s; its version resource says OriginalFilename Cmd.Exe, version %s (a "
+                   "cmd.exe build)",
+                   ncmd ? "SHA-256 differs from every cmd.exe of this host"
+                        : "no cmd.exe on this host to compare",
+                   pi.file_version_str);
+          decided = decided_buf;
+        } else {
+          decided = ncmd ? "content differs from every cmd.exe of this host and has no cmd.exe "
+                           "version resource"
+                         : "no cmd.exe on this host to compare and no cmd.exe version resource";
+        }
+        free(data);
+      } else if (!dg.done) {
+        decided = "content not readable";
+      }
+      if (!copy) {
+        const struct rs_check *alt = chk->otherwise ? rs_check_find(chk->otherwise) : NULL;
+        if (!alt)
+          continue;
+        chk = alt;
+      }
+    }
+    struct rs_finding *f = rs_file_finding(ctx, chk, c, &dg);
+    if (!f)
+      break;
+    if (!dg.done && c->check->match == RS_M_CMD_COPY) {
+      /* unreadable content proves nothing either way: say so, not "differs" */
+      f->title = rs_results_strdup(&ctx->res, "root.exe in an IIS script folder, content "
+                                              "unreadable: cannot tell whether it is a cmd.exe "
+                                              "copy");
+      f->why = rs_results_strdup(&ctx->res, "named like the Code Red II backdoor; its content "
+                                            "could not be read (see unreadable)");
+    }
+    if (decided)
+      f->u.file.decided_by = rs_results_strdup(&ctx->res, decided);
+    if (chk->match == RS_M_NOT_SYSDRIVE_EXPLORER)
+      f->u.file.can_run_at_logon = ctx->img->vols[c->volume].windows_root[0] != '\0';
+  }
+  rs_buf_free(&win);
+  for (size_t i = 0; i < ncmd; i++)
+    free(cmd_hashes[i]);
+  free(cmd_hashes);
+}

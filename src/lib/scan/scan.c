@@ -1,0 +1,171 @@
+/* The scan driver: opens the evidence, runs the sources (registry, one file
+ * system walk per volume, PE, logs), the checks and the verdict, and builds
+ * the "redsleuth-report/1" object. Media hashing runs on a second thread
+ * beside the analysis. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "redsleuth/buf.h"
+#include "redsleuth/escape.h"
+#include "report/report.h"
+#include "scan/stage.h"
+
+void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *fmt, const char *arg)
+{
+  if (!ctx->opts->progress || !isatty(2))
+    return;
+  /* arg may be a name from the evidence, and this goes to a terminal:
+   * escaped as the text report is (issue 7). One stdio call per line: the
+   * log workers report from their own threads. */
+  struct rs_buf esc;
+  rs_buf_init(&esc, 4096);
+  if (rs_escape_text(&esc, arg, strlen(arg)) != RS_OK) {
+    rs_buf_free(&esc);
+    return;
+  }
+  char line[4200];
+  int k = snprintf(line, sizeof line, "redsleuth: ");
+  snprintf(line + k, sizeof line - (size_t)k, fmt, esc.data ? esc.data : "");
+  fprintf(stderr, "%s\n", line);
+  rs_buf_free(&esc);
+}
+
+struct hash_job {
+  const struct rs_image *img;
+  struct rs_media_hashes h;
+  struct rs_diag d;
+  enum rs_err err;
+  _Atomic uint64_t done_bytes;
+  atomic_bool finished;
+};
+
+static void *hash_thread(void *arg)
+{
+  struct hash_job *j = arg;
+  j->err = rs_media_hash_progress(j->img, &j->h, &j->d, &j->done_bytes);
+  atomic_store(&j->finished, true);
+  return NULL;
+}
+
+/* The analysis is done and the media hash is still running (a large image):
+ * show how far it is, on one rewritten terminal line, until it ends. */
+static void hash_wait_progress(const struct rs_scan_ctx *ctx, struct hash_job *j)
+{
+  if (!ctx->opts->progress || !isatty(2) || atomic_load(&j->finished))
+    return;
+  const uint64_t total = ctx->img->media_size, mib = 1024 * 1024;
+  const struct timespec tick = {0, 250 * 1000 * 1000};
+  for (;;) {
+    bool fin = atomic_load(&j->finished); /* read first: the last line shows the end */
+    uint64_t n = atomic_load_explicit(&j->done_bytes, memory_order_relaxed);
+    fprintf(stderr, "\rredsleuth: hashing the media: %3u%% (%llu of %llu MiB)",
+            total ? (unsigned)(n * 100 / total) : 0u, (unsigned long long)(n / mib),
+            (unsigned long long)(total / mib));
+    if (fin)
+      break;
+    nanosleep(&tick, NULL);
+  }
+  fputc('\n', stderr);
+}
+
+/* The order is the data flow; a new evidence source is one file and one
+ * line here. A stage reads facts that earlier stages wrote and adds its own;
+ * it never builds JSON and never prints. */
+static const struct rs_stage rs_stages[] = {
+  {"registry", rs_stage_registry, false}, /* hives, control sets, script maps, drive letters */
+  {"walk", rs_stage_walk, false},         /* one pass per volume: candidates, body lines */
+  {"files", rs_stage_files, false},       /* digests, cmd.exe copies, file findings */
+  {"idq", rs_stage_idq, false},           /* every idq.dll copy, patch state, patch rows */
+  {"logs", rs_stage_logs, false},         /* IIS logs on both cores, log findings */
+  {"evidence", rs_stage_evidence, false}, /* EWF case metadata, acquisition date */
+  {"keys", rs_stage_keys, false},         /* registry key times on the timeline */
+  {"damage", rs_stage_damage, true},      /* damaged EWF chunks mapped to the files read */
+  {"hash", rs_stage_hash, true},          /* what the media hash could not read */
+};
+
+static void run_stages(struct rs_scan_ctx *ctx, bool after_hash)
+{
+  for (size_t i = 0; i < sizeof rs_stages / sizeof rs_stages[0]; i++)
+    if (rs_stages[i].after_hash == after_hash && !rs_ctx_failed(ctx))
+      rs_stages[i].run(ctx);
+}
+
+enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d)
+{
+  *report = NULL;
+  char started[40];
+  rs_now_iso(started);
+  /* FAT times are local clock values that TSK converts with mktime():
+   * pin the process zone so that they come out unchanged (recipes 2). */
+  setenv("TZ", "UTC", 1);
+  tzset();
+
+  struct rs_scan_ctx ctx;
+  rs_ctx_init(&ctx, o);
+  enum rs_err e = rs_image_open(o->segs, o->nseg, &o->img, &ctx.img, d);
+  if (e != RS_OK)
+    return e;
+
+  /* the media hash runs on the second core while we analyse */
+  struct hash_job hj;
+  memset(&hj, 0, sizeof hj);
+  atomic_init(&hj.done_bytes, 0);
+  atomic_init(&hj.finished, false);
+  hj.img = ctx.img;
+  pthread_t th;
+  bool threaded = false;
+  if (!o->no_hash) {
+    rs_scan_progress(&ctx, "hashing %s", o->segs[0]);
+    threaded = pthread_create(&th, NULL, hash_thread, &hj) == 0;
+    if (!threaded)
+      hash_thread(&hj);
+  }
+
+  /* nothing at all to examine (no partition table, no file system): the
+   * evidence cannot be opened, as `info` says too (exit 3) */
+  e = rs_image_volumes(ctx.img, &o->img, d);
+  if (e == RS_OK) {
+    for (int i = 0; i < ctx.img->nproblems; i++)
+      rs_results_unreadable(&ctx.res, "volume", o->segs[0], ctx.img->problems[i]);
+    run_stages(&ctx, false);
+  }
+  if (threaded) {
+    if (e == RS_OK && !rs_ctx_failed(&ctx))
+      hash_wait_progress(&ctx, &hj);
+    pthread_join(th, NULL);
+  }
+  ctx.hashed = !o->no_hash;
+  ctx.hash_err = hj.err;
+  ctx.hashes = &hj.h;
+  ctx.hash_diag = &hj.d;
+  json_t *rep = NULL;
+  if (e == RS_OK) {
+    run_stages(&ctx, true);
+    rs_results_finish(&ctx.res);
+    struct rs_verdict_facts vf;
+    rs_ctx_verdict_facts(&ctx, &vf);
+    if (!rs_ctx_failed(&ctx))
+      rs_verdict_decide(&vf, &ctx.res);
+    if (!rs_ctx_failed(&ctx) && ctx.res.tl_overflow)
+      rs_results_unreadable(&ctx.res, "timeline", "-", "too many dated facts; the timeline was cut");
+    if (!rs_ctx_failed(&ctx)) {
+      rep = rs_report_scan(&ctx, started);
+      if (!rep)
+        rs_results_fail(&ctx.res, RS_E_NOMEM);
+    }
+    if (rs_ctx_failed(&ctx))
+      e = rs_diag_set(d, ctx.res.err, o->segs[0],
+                      "out of memory: the scan stopped, no report was written");
+  }
+  rs_ctx_free(&ctx);
+  rs_image_close(ctx.img);
+  *report = rep;
+  return e;
+}

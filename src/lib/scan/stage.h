@@ -1,0 +1,42 @@
+/* The scan's stages: each reads the facts earlier stages left in the scan
+ * context and adds its own. The list and its order are in scan/scan.c. */
+#ifndef RS_SCAN_STAGE_H
+#define RS_SCAN_STAGE_H
+
+#include "scan/ctx.h"
+
+#define RS_HIVE_MAX (256u << 20)      /* largest hive read into memory */
+#define RS_METABASE_MAX (64u << 20)
+#define RS_PE_MAX (16u << 20)         /* idq.dll / cmd.exe are ~100-400 KB */
+#define RS_LOG_CHUNK (8u << 20)       /* large runs: recipes section 9 */
+#define RS_DAYS_MAX 36600             /* per-day chart buckets */
+
+struct rs_stage {
+  const char *name;
+  void (*run)(struct rs_scan_ctx *ctx);
+  bool after_hash;                    /* needs the media hash: runs after the join */
+};
+
+void rs_stage_registry(struct rs_scan_ctx *ctx); /* registry.c */
+void rs_stage_walk(struct rs_scan_ctx *ctx);     /* walk.c */
+void rs_stage_files(struct rs_scan_ctx *ctx);    /* files.c */
+void rs_stage_idq(struct rs_scan_ctx *ctx);      /* idq.c */
+void rs_stage_logs(struct rs_scan_ctx *ctx);     /* logs.c */
+void rs_stage_evidence(struct rs_scan_ctx *ctx); /* evidence.c */
+void rs_stage_keys(struct rs_scan_ctx *ctx);     /* registry.c */
+void rs_stage_damage(struct rs_scan_ctx *ctx);   /* damage.c */
+void rs_stage_hash(struct rs_scan_ctx *ctx);     /* evidence.c */
+
+/* A progress line (fmt has one %s for arg, a name from the evidence). */
+void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *fmt, const char *arg);
+
+/* files.c: the finding of a file candidate under row chk (idq.c uses it too). */
+struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,
+                                const struct rs_cand *c, const struct rs_file_digest *dg);
+
+/* An unreadable entry for a source's failure e; RS_E_NOMEM is not damage
+ * in the evidence but the end of the scan (sticky). */
+void rs_ctx_unreadable(struct rs_scan_ctx *ctx, const char *what, const char *where,
+                       enum rs_err e, const char *why);
+
+#endif

@@ -1702,14 +1702,20 @@ static void hash_wait_progress(const struct rs_scan_ctx *ctx, struct hash_job *j
 {
   if (!ctx->opts->progress || !isatty(2) || atomic_load(&j->finished))
     return;
-  const uint64_t total = ctx->img->media_size, mib = 1024 * 1024;
+  const uint64_t total = ctx->img->media_size;
   const struct timespec tick = {0, 250 * 1000 * 1000};
+  /* the time left, at the rate the hash goes alone (from here on) */
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  const uint64_t n0 = atomic_load_explicit(&j->done_bytes, memory_order_relaxed);
   for (;;) {
     bool fin = atomic_load(&j->finished); /* read first: the last line shows the end */
     uint64_t n = atomic_load_explicit(&j->done_bytes, memory_order_relaxed);
-    fprintf(stderr, "\rredsleuth: hashing the media: %3u%% (%llu of %llu MiB)",
-            total ? (unsigned)(n * 100 / total) : 0u, (unsigned long long)(n / mib),
-            (unsigned long long)(total / mib));
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    char line[200];
+    rs_hash_progress_text(line, sizeof line, n, total, n - n0,
+                          (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9, fin);
+    fprintf(stderr, "\rredsleuth: %-66s", line);
     if (fin)
       break;
     nanosleep(&tick, NULL);
@@ -2198,7 +2204,7 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
   json_t *rep = json_object();
   json_object_set_new(rep, "schema", json_string("redsleuth-report/1"));
   /* what must be seen first, before any other field (issue 7) */
-  json_t *warnings = json_array();
+  json_t *warnings = rs_report_warnings(ctx.img);
   json_object_set_new(rep, "warnings", warnings);
   json_object_set_new(rep, "tool", rs_report_tool());
   json_object_set_new(rep, "run", rs_report_run(o, started));

@@ -15,6 +15,8 @@
 #include <jansson.h>
 
 #include "outfile.h"
+#include "redsleuth/buf.h"
+#include "redsleuth/writer.h"
 
 struct job {
   pid_t pid;
@@ -24,6 +26,7 @@ struct job {
   int status;      /* exit code, or 128+signal */
   bool done, killed, started;
   int dirfd;       /* the image's folder while its scan runs, else -1 */
+  char err[1200];  /* why it could not start, "" otherwise */
   struct rs_out log[2]; /* stdout.txt, stderr.txt: renamed into place at the end */
 };
 
@@ -116,6 +119,8 @@ static pid_t spawn(const struct rs_batch_opts *o, const char *img, struct job *j
   if (j->dirfd < 0 || rs_out_create(&j->log[0], j->dirfd, j->dir, "stdout.txt", &d) != RS_OK ||
       rs_out_create(&j->log[1], j->dirfd, j->dir, "stderr.txt", &d) != RS_OK) {
     rs_diag_print(stderr, &d);
+    snprintf(j->err, sizeof j->err, "redsleuth: error: %s: %s: %s", rs_err_name(d.err), d.where,
+             d.what);
     finish_logs(j, false);
     return -1;
   }
@@ -155,11 +160,32 @@ static FILE *open_regular(const char *path)
   return fp;
 }
 
+/* A JSON string of s; bytes that are not UTF-8 (an evidence path) are
+ * kept by json_stringn_nocheck and made valid by rs_writer_json. */
+static json_t *rs_json_line(const char *s)
+{
+  json_t *j = json_string(s);
+  return j ? j : json_stringn_nocheck(s, strlen(s));
+}
+
+/* One summary line: compact JSON, C1 controls and bidi overrides of an
+ * evidence path written as \u escapes (rs_writer_json), then a newline. */
+static void put_line(FILE *fp, const json_t *s)
+{
+  struct rs_buf b;
+  rs_buf_init(&b, (size_t)1 << 20);
+  if (rs_writer_json(&b, s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9)) ==
+          RS_OK &&
+      b.data)
+    fprintf(fp, "%s\n", b.data);
+  rs_buf_free(&b);
+}
+
 static json_t *summary_line(const struct rs_batch_opts *o, int i, const struct job *j)
 {
   json_t *s = json_object();
-  json_object_set_new(s, "evidence", json_string(o->images[i]));
-  json_object_set_new(s, "out_dir", json_string(j->dir));
+  json_object_set_new(s, "evidence", rs_json_line(o->images[i]));
+  json_object_set_new(s, "out_dir", rs_json_line(j->dir));
   json_object_set_new(s, "exit_code", json_integer(j->status));
   json_object_set_new(s, "killed", json_boolean(j->killed));
   json_object_set_new(s, "duration_s", json_real((double)(long)(j->dur * 1000) / 1000.0));
@@ -179,7 +205,9 @@ static json_t *summary_line(const struct rs_batch_opts *o, int i, const struct j
                                  ? json_object_get(json_object_get(r, "logs"), "hits")
                                  : json_null());
   json_object_set_new(s, "counts", c);
-  if (!r) {
+  if (!r && j->err[0]) {
+    json_object_set_new(s, "error", rs_json_line(j->err));
+  } else if (!r) {
     /* the child's last stderr line says why */
     snprintf(path, sizeof path, "%s/stderr.txt", j->dir);
     FILE *fp = open_regular(path);
@@ -190,7 +218,7 @@ static json_t *summary_line(const struct rs_batch_opts *o, int i, const struct j
     if (fp)
       fclose(fp);
     last[strcspn(last, "\n")] = '\0';
-    json_object_set_new(s, "error", json_string(last[0] ? last : (j->killed ? "killed after timeout" : "no report")));
+    json_object_set_new(s, "error", rs_json_line(last[0] ? last : (j->killed ? "killed after timeout" : "no report")));
   }
   json_decref(r);
   return s;
@@ -229,6 +257,11 @@ int rs_batch_run(const struct rs_batch_opts *o)
         j->done = true;
         j->status = 4;
         finished++;
+        json_t *s = summary_line(o, next, j);
+        put_line(stdout, s);
+        fflush(stdout);
+        json_decref(s);
+        rc = 11;
       } else {
         running++;
       }
@@ -260,12 +293,8 @@ int rs_batch_run(const struct rs_batch_opts *o)
       running--;
       finished++;
       json_t *s = summary_line(o, i, j);
-      char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
-      if (line) {
-        puts(line);
-        fflush(stdout);
-        free(line);
-      }
+      put_line(stdout, s);
+      fflush(stdout);
       json_decref(s);
       if (!(j->status == 0 || j->status == 10 || j->status == 11))
         rc = 11;
@@ -277,11 +306,7 @@ int rs_batch_run(const struct rs_batch_opts *o)
   for (int i = 0; e == RS_OK && i < o->nimages; i++) {
     json_t *s = summary_line(o, i, &jobs[i]);
     json_object_del(s, "duration_s");
-    char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
-    if (line) {
-      fprintf(so.fp, "%s\n", line);
-      free(line);
-    }
+    put_line(so.fp, s);
     json_decref(s);
   }
   if (e == RS_OK)

@@ -273,11 +273,10 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
   enum rs_err se = rs_segments_check_given(segs, nseg, &size0, d);
   if (se != RS_OK)
     return se;
-  TSK_IMG_TYPE_ENUM type = TSK_IMG_TYPE_RAW;
   int fd0 = open(segs[0], O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd0 < 0)
     return rs_diag_set(d, RS_E_OPEN, segs[0], "%s", strerror(errno));
-  type = sniff_type(fd0, (off_t)size0);
+  TSK_IMG_TYPE_ENUM type = sniff_type(fd0, (off_t)size0);
   close(fd0);
   if (opts && opts->img_type) {
     type = tsk_img_type_toid_utf8(opts->img_type);

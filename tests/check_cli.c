@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <check.h>
 #include <jansson.h>
@@ -486,6 +487,396 @@ START_TEST(progress_only_on_terminal)
 }
 END_TEST
 
+/* ---- hostile evidence, round two (issue 20) -------------------------------- */
+
+static bool file_contains(const char *path, const char *needle)
+{
+  size_t n = 0;
+  unsigned char *b = rs_t_slurp(path, &n);
+  bool found = b && memmem(b, n, needle, strlen(needle)) != NULL;
+  free(b);
+  return found;
+}
+
+/* The names in a folder that start with '.' (temporary files left behind). */
+static int dot_files(const char *dir)
+{
+  char cmd[4400], *out = NULL;
+  snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -c '^\\.'", dir);
+  rs_t_run(cmd, &out);
+  int n = out ? atoi(out) : -1;
+  free(out);
+  return n;
+}
+
+/* Item 2: a link planted in --out-dir under a report's name must never
+ * lead a write onto its target (the evidence; 0444 means nothing to root). */
+START_TEST(out_dir_link_attack)
+{
+  const char *p = rs_t_realdata("images/tsk_volume_system.raw");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  const char *dir = rs_t_tmpdir();
+  char ev[4400], out[4400], cmd[9000], before[65], after[65], args[9000], *err = NULL;
+  snprintf(ev, sizeof ev, "%s/la-ev/disk.raw", dir);
+  snprintf(out, sizeof out, "%s/la-out", dir);
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s/la-ev' '%s' && cp '%s' '%s' && chmod 0444 '%s'", dir, out,
+           p, ev, ev);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  rs_t_sha256_file(ev, before);
+  static const char *const names[] = {"report.json", "timeline-full.body", "report.html",
+                                      "unrelated-link"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    snprintf(cmd, sizeof cmd, "ln -sfn '%s' '%s/%s'", ev, out, names[i]);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+    snprintf(args, sizeof args, "scan --no-hash --timeline full --out-dir '%s' '%s'", out, ev);
+    ck_assert_msg(run(args, NULL, &err) == 2, "link %s: not refused: %s", names[i], err);
+    assert_one_error_line(err, "la-out");
+    ck_assert_msg(strstr(err, "symbolic link") && strstr(err, names[i]), "%s", err);
+    free(err);
+    rs_t_sha256_file(ev, after);
+    ck_assert_str_eq(before, after);
+    snprintf(cmd, sizeof cmd, "test -L '%s/%s' && rm '%s/%s'", out, names[i], out, names[i]);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  }
+  /* a hard link under a report's name: the report replaces the name, the
+   * evidence keeps its bytes */
+  snprintf(cmd, sizeof cmd, "ln '%s' '%s/report.json' && ln '%s' '%s/timeline-full.body'", ev, out,
+           ev, out);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  snprintf(args, sizeof args, "scan --no-hash --timeline full --out-dir '%s' '%s'", out, ev);
+  int rc = run(args, NULL, NULL);
+  ck_assert_msg(rc == 0 || rc == 10 || rc == 11, "hard link: exit %d", rc);
+  rs_t_sha256_file(ev, after);
+  ck_assert_str_eq(before, after);
+  char rj[4500];
+  snprintf(rj, sizeof rj, "%s/report.json", out);
+  json_t *j = json_load_file(rj, 0, NULL);
+  ck_assert_msg(j != NULL, "report.json is not the report");
+  json_decref(j);
+  struct stat se, sr;
+  ck_assert_int_eq(stat(ev, &se), 0);
+  ck_assert_int_eq(stat(rj, &sr), 0);
+  ck_assert(se.st_ino != sr.st_ino);
+  ck_assert_int_eq(se.st_nlink, 1);
+  ck_assert_int_eq(dot_files(out), 0); /* no temporary file left behind */
+  /* a batch: its summary file too, and the out-dir of every image */
+  char list[4500];
+  snprintf(list, sizeof list, "%s/la-list", dir);
+  snprintf(cmd, sizeof cmd, "echo '%s' > '%s' && mkdir -p '%s/la-batch' && ln -s '%s' "
+           "'%s/la-batch/summary.jsonl'", ev, list, dir, ev, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  snprintf(args, sizeof args, "scan --batch '%s' --no-hash --out-dir '%s/la-batch'", list, dir);
+  ck_assert_int_eq(run(args, NULL, &err), 2);
+  ck_assert_ptr_nonnull(strstr(err, "summary.jsonl"));
+  free(err);
+  snprintf(cmd, sizeof cmd, "rm '%s/la-batch/summary.jsonl' && mkdir '%s/la-batch/disk' && ln -s "
+           "'%s' '%s/la-batch/disk/stderr.txt'", dir, dir, ev, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  char *sum = NULL;
+  ck_assert_int_eq(run(args, &sum, NULL), 11); /* that image failed, the batch went on */
+  ck_assert_msg(strstr(sum, "symbolic link"), "summary: %s", sum);
+  free(sum);
+  rs_t_sha256_file(ev, after);
+  ck_assert_str_eq(before, after);
+}
+END_TEST
+
+/* Runs `timeout 5 redsleuth args`, timing it. */
+static int run_timed(const char *args, char **err, double *secs)
+{
+  char a[4600];
+  snprintf(a, sizeof a, "%s", args);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  const char *dir = rs_t_tmpdir();
+  char errf[700], cmd[9000];
+  snprintf(errf, sizeof errf, "%s/stderr-timed.txt", dir);
+  snprintf(cmd, sizeof cmd, "timeout 5 '%s' %s >/dev/null 2>'%s'", BIN, a, errf);
+  int rc = rs_t_run(cmd, NULL);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  *secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+  size_t n = 0;
+  unsigned char *e = rs_t_slurp(errf, &n);
+  *err = e ? (char *)e : strdup("");
+  return rc;
+}
+
+/* Item 3: a FIFO (or a character device) is refused within a second, as the
+ * image and as a segment libtsk or libewf would find beside it. */
+START_TEST(fifo_refused)
+{
+  RS_T_SKIP_IF(!rs_t_realdata("images"), "realdata absent");
+  const char *dir = rs_t_tmpdir();
+  char cmd[9000], args[4600];
+  snprintf(cmd, sizeof cmd,
+           "mkdir -p '%s/ff/raw' '%s/ff/ewf' && mkfifo '%s/ff/x.dd' && cp '%s' '%s/ff/raw/' && "
+           "mkfifo '%s/ff/raw/image.raw.001' && cp '%s' '%s/ff/ewf/' && "
+           "mkfifo '%s/ff/ewf/image-split.E02'",
+           dir, dir, dir, rs_t_realdata("images/image.raw.000"), dir, dir,
+           rs_t_realdata("images/image-split.E01"), dir, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  static const struct {
+    const char *img, *named;
+  } cases[] = {{"x.dd", "x.dd"}, {"raw/image.raw.000", "image.raw.001"},
+               {"ewf/image-split.E01", "image-split.E02"}};
+  for (int c = 0; c < 2; c++) {
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+      snprintf(args, sizeof args, "%s '%s/ff/%s'", c ? "scan --no-hash" : "info", dir,
+               cases[i].img);
+      char *err = NULL;
+      double secs = 0;
+      int rc = run_timed(args, &err, &secs);
+      ck_assert_msg(rc == 3, "%s: exit %d after %.1f s: %s", args, rc, secs, err);
+      ck_assert_msg(secs < 1.0, "%s: %.2f s", args, secs);
+      assert_one_error_line(err, cases[i].named);
+      ck_assert_msg(strstr(err, "is a FIFO (named pipe), not an image file"), "%s", err);
+      free(err);
+    }
+  }
+  char *err = NULL;
+  double secs = 0;
+  ck_assert_int_eq(run_timed("info /dev/zero", &err, &secs), 3);
+  ck_assert_ptr_nonnull(strstr(err, "character device"));
+  free(err);
+}
+END_TEST
+
+/* Replaces the NTFS label ($VOLUME_NAME of MFT entry 3; volume at sector
+ * part) with u[0..n), zero-filled to its stored length. */
+static void patch_ntfs_label(const char *img, uint64_t part, const uint16_t *u, size_t n)
+{
+  uint64_t rec = rs_t_mft_record_offset(img, part, 3);
+  uint8_t r[1024];
+  rs_t_readat(img, rec, r, sizeof r);
+  ck_assert(memcmp(r, "FILE", 4) == 0);
+  for (size_t off = rs_t_le16(r + 0x14); off + 24 <= 510;) {
+    uint32_t type = rs_t_le32(r + off), len = rs_t_le32(r + off + 4);
+    if (type == 0xffffffffu || len < 24)
+      break;
+    if (type == 0x60) {
+      size_t clen = rs_t_le32(r + off + 0x10), at = off + rs_t_le16(r + off + 0x14);
+      ck_assert_msg(clen >= 2 * n && clen <= 128, "label of %zu bytes", clen);
+      /* bytes 510-511 of the record hold the update sequence number */
+      ck_assert_msg(at + clen <= 510, "label crosses the record's fixup");
+      uint8_t b[128] = {0};
+      for (size_t i = 0; i < n; i++) {
+        b[2 * i] = (uint8_t)(u[i] & 0xff);
+        b[2 * i + 1] = (uint8_t)(u[i] >> 8);
+      }
+      rs_t_patch(img, rec + at, b, clen);
+      return;
+    }
+    off += len;
+  }
+  ck_abort_msg("no $VOLUME_NAME in MFT entry 3");
+}
+
+/* No raw terminal control in s: C0 but newline, ESC, DEL, C1 (as UTF-8),
+ * right-to-left override. */
+static void assert_no_raw_controls(const char *what, const char *s)
+{
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    ck_assert_msg(*p >= 0x20 ? *p != 0x7f : *p == '\n', "%s: raw 0x%02x at %zu: %s", what, *p,
+                  (size_t)(p - (const unsigned char *)s), s);
+  ck_assert_msg(!strstr(s, "\xc2\x9b") && !strstr(s, "\xe2\x80\xae"), "%s: raw C1/bidi: %s", what,
+                s);
+}
+
+/* Item 4: `info` escapes what it prints from the evidence as `scan` does:
+ * EWF case data, the NTFS label, the Windows folder name, the path. */
+START_TEST(info_escapes_evidence)
+{
+  const char *const *scen;
+  RS_T_SKIP_IF(rs_t_scenarios(&scen) == 0, "no fixtures");
+  RS_T_SKIP_IF(!rs_t_have("ewfacquire"), "ewfacquire (ewf-tools) not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "istat/ifind/fsstat not installed");
+  const char *dir = rs_t_tmpdir();
+  char cmd[9000], args[9000], *out = NULL, *err = NULL;
+  /* an NTFS image with a hostile label, under a hostile file name */
+  const char *raw = rs_t_scenario_raw("w2k-hostile-names");
+  int rc;
+  json_t *j = info_json(raw, &rc);
+  uint64_t part = 0;
+  for (size_t i = 0; i < json_array_size(json_object_get(j, "volumes")); i++)
+    if (!strcmp(vol_str(j, i, "label"), "HOSTILE_C"))
+      part = (uint64_t)vol_int(j, i, "start_sector");
+  json_decref(j);
+  ck_assert_uint_gt(part, 0);
+  static const uint16_t lab[] = {0x1b, '[', '2', 'J', 0x1b, ']', '0', ';', 0x07};
+  patch_ntfs_label(raw, part, lab, sizeof lab / sizeof lab[0]);
+  char hostile[4400];
+  snprintf(hostile, sizeof hostile, "%s/\x1b]0;pwn\x07\xe2\x80\xae" "disk.raw", dir);
+  ck_assert_int_eq(rename(raw, hostile), 0);
+  snprintf(args, sizeof args, "info '%s'", hostile);
+  run(args, &out, &err);
+  assert_no_raw_controls("info stdout", out);
+  assert_no_raw_controls("info stderr", err);
+  ck_assert_msg(strstr(out, "Evidence:      ") && strstr(out, "\\x1b]0;pwn\\x07\\u{202e}disk.raw"),
+                "%s", out);
+  ck_assert_msg(strstr(out, " \\x1b[2J\\x1b]0;\\x07 "), "label not escaped: %s", out);
+  free(out);
+  free(err);
+  /* --json: the same value, \u escapes that are safe on a terminal */
+  snprintf(args, sizeof args, "info --json '%s'", hostile);
+  run(args, &out, NULL);
+  assert_no_raw_controls("info --json", out);
+  j = json_loads(out, 0, NULL);
+  ck_assert_ptr_nonnull(j);
+  const char *want_label = "\x1b[2J\x1b]0;\x07";
+  bool seen = false;
+  for (size_t i = 0; i < json_array_size(json_object_get(j, "volumes")); i++)
+    seen |= !strcmp(vol_str(j, i, "label"), want_label);
+  ck_assert_msg(seen, "the label's value changed in the JSON: %s", out);
+  json_decref(j);
+  free(out);
+  /* an E01 whose case data carries terminal controls */
+  char e01[4400];
+  snprintf(e01, sizeof e01, "%s/hostile-case", dir);
+  snprintf(cmd, sizeof cmd,
+           "ewfacquire -q -u -t '%s' -f encase6 -c none -C \"$(printf 'CASE\\033[2J\\033]0;pwn\\a')\""
+           " -D \"$(printf 'desc\\302\\233x\\342\\200\\256y')\" -e \"$(printf 'ex\\033[31m')\" "
+           "'%s' >/dev/null 2>&1",
+           e01, hostile);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  snprintf(args, sizeof args, "info '%s.E01'", e01);
+  run(args, &out, &err);
+  assert_no_raw_controls("info E01", out);
+  ck_assert_msg(strstr(out, "  case_number                CASE\\x1b[2J\\x1b]0;pwn\\x07\n"), "%s",
+                out);
+  ck_assert_ptr_nonnull(strstr(out, "  description                desc\\u{9b}x\\u{202e}y\n"));
+  ck_assert_ptr_nonnull(strstr(out, "  examiner                   ex\\x1b[31m\n"));
+  free(out);
+  free(err);
+  /* a Windows folder name with a C1 CSI and a right-to-left override (FAT) */
+  if (rs_t_have_mtools()) {
+    char fat[4400];
+    snprintf(fat, sizeof fat, "%s/winname.raw", dir);
+    rs_t_fat16(fat, 16, "WIN");
+    snprintf(cmd, sizeof cmd,
+             "n=\"$(printf 'W\\302\\233[2J\\342\\200\\256N')\" && mmd -i '%s' \"::/$n\" && "
+             /* the nested folders through the short name (W__2J_~1) */
+             "s=::/$(mdir -i '%s' :: | awk '/<DIR>/ {print $1; exit}') && "
+             "mmd -i '%s' \"$s/system32\" \"$s/system32/config\" && echo x > '%s/SYSTEM' && "
+             "mcopy -i '%s' '%s/SYSTEM' \"$s/system32/config/SYSTEM\"",
+             fat, fat, fat, dir, fat, dir);
+    ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+    snprintf(args, sizeof args, "info '%s'", fat);
+    ck_assert_int_eq(run(args, &out, NULL), 0);
+    assert_no_raw_controls("info FAT", out);
+    ck_assert_msg(strstr(out, "\\W\\u{9b}[2J\\u{202e}N\n"), "%s", out);
+    free(out);
+  }
+}
+END_TEST
+
+/* Item 5: the exit line escapes C1 controls and bidi overrides in the
+ * evidence path as the text report does. */
+START_TEST(exit_line_c1_bidi)
+{
+  char args[4600], *err = NULL;
+  snprintf(args, sizeof args, "info '%s/exe.\xe2\x80\xaetxt\xc2\x9b" "2J.dd'", rs_t_tmpdir());
+  ck_assert_int_eq(run(args, NULL, &err), 3);
+  assert_one_error_line(err, "exe.\\u{202e}txt\\u{9b}2J.dd");
+  assert_no_raw_controls("exit line", err);
+  free(err);
+  /* and an invalid byte, as \xNN */
+  snprintf(args, sizeof args, "info '%s/bad\xff.dd'", rs_t_tmpdir());
+  ck_assert_int_eq(run(args, NULL, &err), 3);
+  assert_one_error_line(err, "bad\\xff.dd");
+  free(err);
+}
+END_TEST
+
+/* Item 7: a segment named twice is a usage error; a set whose sizes do not
+ * fit is reported first in every output, with the sizes. */
+START_TEST(segment_sets)
+{
+  const char *p = rs_t_realdata("images/tsk_volume_system.raw");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  const char *dir = rs_t_tmpdir();
+  char cmd[9000], args[9000], *out = NULL, *err = NULL;
+  snprintf(cmd, sizeof cmd,
+           "mkdir -p '%s/ss' && cp '%s' '%s/ss/t.dd' && split -b 491520 -d -a 3 "
+           "--numeric-suffixes=1 '%s' '%s/ss/s.'",
+           dir, p, dir, p, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  snprintf(args, sizeof args, "scan --no-hash '%s/ss/t.dd' '%s/ss/t.dd'", dir, dir);
+  ck_assert_int_eq(run(args, NULL, &err), 2);
+  assert_one_error_line(err, "t.dd");
+  ck_assert_ptr_nonnull(strstr(err, "RS_E_USAGE"));
+  ck_assert_ptr_nonnull(strstr(err, "named twice"));
+  free(err);
+  snprintf(args, sizeof args, "info %s/ss/s.001 %s/ss/s.002 %s/ss/s.003 %s/ss/s.001 %s/ss/s.002 "
+           "%s/ss/s.003 %s/ss/s.001 %s/ss/s.002 %s/ss/s.003", dir, dir, dir, dir, dir, dir, dir,
+           dir, dir);
+  ck_assert_int_eq(run(args, NULL, &err), 2);
+  ck_assert_ptr_nonnull(strstr(err, "named twice (segments 1 and 4"));
+  free(err);
+  /* a stray s.004 beside the set: appended by libtsk, reported everywhere */
+  snprintf(cmd, sizeof cmd, "head -c 1000 /dev/urandom > '%s/ss/s.004'", dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  static const char w[] = "SEGMENT SET INCONSISTENT: the media, 1475560 bytes, is not a whole "
+                          "number of 512-byte sectors";
+  static const char sizes[] = "(segment sizes: s.001-s.003 491520 bytes each, s.004 1000 bytes)";
+  snprintf(args, sizeof args, "info '%s/ss/s.001'", dir);
+  run(args, &out, NULL);
+  ck_assert_msg(strncmp(out, "!!! ", 4) == 0 && strncmp(out + 4, w, sizeof w - 1) == 0, "%s", out);
+  ck_assert_ptr_nonnull(strstr(out, sizes));
+  free(out);
+  snprintf(args, sizeof args, "scan --no-hash --timeline full --out-dir '%s/ss-out' '%s/ss/s.001'",
+           dir, dir);
+  int rc = run(args, &out, NULL);
+  ck_assert_msg(rc == 0 || rc == 10 || rc == 11, "exit %d", rc);
+  ck_assert_msg(strncmp(out, "!!! ", 4) == 0 && strncmp(out + 4, w, sizeof w - 1) == 0, "%s", out);
+  free(out);
+  static const char *const files[] = {"report.txt", "timeline.body", "timeline-full.body",
+                                      "timeline.jsonl", "report.json", "report.html"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char path[4500];
+    snprintf(path, sizeof path, "%s/ss-out/%s", dir, files[i]);
+    size_t n = 0;
+    char *b = (char *)rs_t_slurp(path, &n);
+    ck_assert_msg(b != NULL, "%s missing", files[i]);
+    const char *at = memmem(b, n, w, sizeof w - 1);
+    ck_assert_msg(at != NULL, "%s: no segment warning", files[i]);
+    ck_assert_msg(file_contains(path, sizes), "%s: no segment sizes", files[i]);
+    /* at the top: in the first line, or before the verdict in the HTML/JSON */
+    const char *nl = memchr(b, '\n', n);
+    if (i < 4)
+      ck_assert_msg(nl && at < nl, "%s: the warning is not the first line", files[i]);
+    else
+      ck_assert_msg(at < (const char *)memmem(b, n, i == 4 ? "\"verdict\"" : "id=\"verdict\"",
+                                              i == 4 ? 9 : 12),
+                    "%s: after the verdict", files[i]);
+    free(b);
+  }
+}
+END_TEST
+
+/* Item 8: on a terminal, the media hash shows its progress and the time
+ * left once the analysis is done (a big sparse image: quick to analyse, long
+ * to hash). */
+START_TEST(hash_progress_eta)
+{
+  RS_T_SKIP_IF(!rs_t_have("script"), "script(1) (bsdutils) absent");
+  RS_T_SKIP_IF(!rs_t_have_mtools(), "mtools/dosfstools absent");
+  char img[4400], cmd[9000], *tty = NULL;
+  snprintf(img, sizeof img, "%s/sparse.raw", rs_t_tmpdir());
+  rs_t_fat16(img, 16, "SPARSE");
+  snprintf(cmd, sizeof cmd, "truncate -s 1G '%s'", img);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  snprintf(cmd, sizeof cmd, "script -qec \"'%s' scan --json '%s' >/dev/null\" /dev/null", BIN, img);
+  ck_assert_int_ge(rs_t_run(cmd, &tty), 0);
+  ck_assert_ptr_nonnull(tty);
+  ck_assert_msg(strstr(tty, "redsleuth: hashing the media: "), "no hash progress: %.300s", tty);
+  ck_assert_msg(strstr(tty, " of 1024 MiB, about ") && strstr(tty, " left"),
+                "no time left shown: %.600s", tty);
+  ck_assert_ptr_nonnull(strstr(tty, "hashing the media: 100% of 1024 MiB, done"));
+  ck_assert_ptr_null(strchr(tty, 0x1b));
+  free(tty);
+}
+END_TEST
+
 Suite *rs_suite_cli(void)
 {
   Suite *s = suite_create("cli");
@@ -503,6 +894,12 @@ Suite *rs_suite_cli(void)
   tcase_add_test(tc, readonly_evidence);
   tcase_add_test(tc, out_dir_refuses_evidence_folder);
   tcase_add_test(tc, progress_only_on_terminal);
+  tcase_add_test(tc, out_dir_link_attack);
+  tcase_add_test(tc, fifo_refused);
+  tcase_add_test(tc, info_escapes_evidence);
+  tcase_add_test(tc, exit_line_c1_bidi);
+  tcase_add_test(tc, segment_sets);
+  tcase_add_test(tc, hash_progress_eta);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -442,6 +443,213 @@ START_TEST(windows_root_found)
 }
 END_TEST
 
+/* ---- segments taken on trust (issue 20, items 3 and 7) ---------------------- */
+
+/* rs_image_open on n segments; the diag in *d. */
+static enum rs_err open_n(const char *const *segs, int n, struct rs_image **img, struct rs_diag *d)
+{
+  struct rs_image_opts o;
+  rs_image_opts_init(&o);
+  rs_diag_clear(d);
+  *img = NULL;
+  return rs_image_open(segs, n, &o, img, d);
+}
+
+/* tsk_volume_system.raw (1474560 bytes) as s.001-s.003 of 491520 bytes
+ * each, in a fresh folder; returns the folder. */
+static const char *split3(const char *name)
+{
+  const char *p = rs_t_realdata("images/tsk_volume_system.raw");
+  static char dir[4200];
+  char cmd[9000];
+  snprintf(dir, sizeof dir, "%s/%s", rs_t_tmpdir(), name);
+  snprintf(cmd, sizeof cmd,
+           "rm -rf '%s' && mkdir '%s' && split -b 491520 -d -a 3 --numeric-suffixes=1 '%s' "
+           "'%s/s.'",
+           dir, dir, p, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  return dir;
+}
+
+/* The same file named twice, under any name, is a usage error: the media
+ * and its hashes would cover a disk that never existed. */
+START_TEST(segment_named_twice)
+{
+  RS_T_SKIP_IF(!rs_t_realdata("images"), "realdata absent");
+  const char *dir = split3("twice");
+  char a[4300], b[4300], c[4300], a2[4300];
+  snprintf(a, sizeof a, "%s/s.001", dir);
+  snprintf(b, sizeof b, "%s/s.002", dir);
+  snprintf(c, sizeof c, "%s/s.003", dir);
+  snprintf(a2, sizeof a2, "%s/../twice/./s.001", dir);
+  struct rs_image *img;
+  struct rs_diag d;
+  const char *same[2] = {a, a};
+  ck_assert_int_eq(open_n(same, 2, &img, &d), RS_E_USAGE);
+  ck_assert_ptr_null(img);
+  ck_assert_msg(strstr(d.what, "named twice (segments 1 and 2"), "%s", d.what);
+  const char *other_name[2] = {a, a2};
+  ck_assert_int_eq(open_n(other_name, 2, &img, &d), RS_E_USAGE);
+  const char *thrice[9] = {a, b, c, a, b, c, a, b, c};
+  ck_assert_int_eq(open_n(thrice, 9, &img, &d), RS_E_USAGE);
+  ck_assert_msg(strstr(d.what, "segments 1 and 4"), "%s", d.what);
+  ck_assert_str_eq(d.where, a);
+  /* the set given once, in order: fine, no warning */
+  ck_assert_int_eq(open_n(thrice, 3, &img, &d), RS_OK);
+  ck_assert_uint_eq(img->media_size, 1474560);
+  ck_assert_int_eq(img->nwarnings, 0);
+  rs_image_close(img);
+}
+END_TEST
+
+/* A FIFO blocks open() forever; a character device never ends. Refused at
+ * once, as a named segment and as one libtsk or libewf would find. */
+START_TEST(segment_not_a_file)
+{
+  RS_T_SKIP_IF(!rs_t_realdata("images"), "realdata absent");
+  const char *dir = rs_t_tmpdir();
+  char cmd[9000], fifo[4300], raw0[4300], e01[4300];
+  snprintf(fifo, sizeof fifo, "%s/pipe.dd", dir);
+  snprintf(raw0, sizeof raw0, "%s/fi/image.raw.000", dir);
+  snprintf(e01, sizeof e01, "%s/fe/image-split.E01", dir);
+  snprintf(cmd, sizeof cmd,
+           "mkfifo '%s' && mkdir -p '%s/fi' '%s/fe' && cp '%s' '%s' && mkfifo '%s/fi/image.raw.001'"
+           " && cp '%s' '%s' && mkfifo '%s/fe/image-split.E02'",
+           fifo, dir, dir, rs_t_realdata("images/image.raw.000"), raw0, dir,
+           rs_t_realdata("images/image-split.E01"), e01, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  alarm(10); /* a hang fails the test here, not after Check's timeout */
+  static const struct {
+    int which;
+    const char *where, *what;
+  } cases[] = {
+      {0, "pipe.dd", "is a FIFO (named pipe), not an image file"},
+      {1, "fi/image.raw.001", "found as segment 2 of the set: is a FIFO"},
+      {2, "fe/image-split.E02", "found as segment 2 of the set: is a FIFO"},
+      {3, "/dev/null", "is a character device, not an image file"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *seg[1] = {cases[i].which == 0   ? fifo
+                          : cases[i].which == 1 ? raw0
+                          : cases[i].which == 2 ? e01
+                                                : "/dev/null"};
+    struct rs_image *img;
+    struct rs_diag d;
+    ck_assert_int_eq(open_n(seg, 1, &img, &d), RS_E_OPEN);
+    ck_assert_msg(strstr(d.where, cases[i].where), "case %zu: where %s", i, d.where);
+    ck_assert_msg(strstr(d.what, cases[i].what), "case %zu: %s", i, d.what);
+  }
+  /* given as a later segment by name */
+  const char *two[2] = {rs_t_realdata("images/image.raw.000"), fifo};
+  struct rs_image *img;
+  struct rs_diag d;
+  ck_assert_int_eq(open_n(two, 2, &img, &d), RS_E_OPEN);
+  ck_assert_str_eq(d.where, fifo);
+  alarm(0);
+}
+END_TEST
+
+/* Sizes that do not fit a split set: a warning with the sizes, the image
+ * still opened (issue 20, item 7). */
+START_TEST(segment_sizes_warning)
+{
+  RS_T_SKIP_IF(!rs_t_realdata("images"), "realdata absent");
+  const char *dir = split3("sizes");
+  char cmd[9000], first[4300];
+  snprintf(first, sizeof first, "%s/s.001", dir);
+  const char *seg[1] = {first};
+  struct rs_image *img;
+  struct rs_diag d;
+  /* a stray s.004 of 1000 bytes is appended by libtsk's glob */
+  snprintf(cmd, sizeof cmd, "head -c 1000 /dev/urandom > '%s/s.004'", dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  ck_assert_int_eq(open_n(seg, 1, &img, &d), RS_OK);
+  ck_assert_int_eq(img->nseg, 4);
+  ck_assert_uint_eq(img->media_size, 1475560);
+  ck_assert_int_eq(img->nwarnings, 1);
+  const char *w = img->warnings[0];
+  static const char head[] = "SEGMENT SET INCONSISTENT: the media, 1475560 bytes, is not a "
+                              "whole number of 512-byte sectors;";
+  ck_assert_msg(strncmp(w, head, sizeof head - 1) == 0, "%s", w);
+  ck_assert_msg(strstr(w, "(segment sizes: s.001-s.003 491520 bytes each, s.004 1000 bytes)"),
+                "%s", w);
+  rs_image_close(img);
+  /* a middle segment shorter than the first (the total still whole sectors) */
+  snprintf(cmd, sizeof cmd, "rm '%s/s.004' && truncate -s 245760 '%s/s.002'", dir, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  ck_assert_int_eq(open_n(seg, 1, &img, &d), RS_OK);
+  ck_assert_int_eq(img->nwarnings, 1);
+  ck_assert_msg(strstr(img->warnings[0], "segment 2 (s.002) is shorter than the first (245760 "
+                                         "bytes, not 491520)"), "%s", img->warnings[0]);
+  ck_assert_ptr_nonnull(strstr(img->warnings[0], "s.001 491520 bytes, s.002 245760 bytes, "
+                                                 "s.003 491520 bytes)"));
+  rs_image_close(img);
+  /* the last one larger than the first, named explicitly */
+  char b[4300], c[4300];
+  snprintf(b, sizeof b, "%s/s.002", dir);
+  snprintf(c, sizeof c, "%s/s.003", dir);
+  snprintf(cmd, sizeof cmd, "truncate -s 491520 '%s' && truncate -s 983040 '%s'", b, c);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  const char *three[3] = {first, b, c};
+  ck_assert_int_eq(open_n(three, 3, &img, &d), RS_OK);
+  ck_assert_int_eq(img->nwarnings, 1);
+  ck_assert_ptr_nonnull(strstr(img->warnings[0], "the last segment (s.003) is longer"));
+  rs_image_close(img);
+  /* a single raw image, whatever its size, is not a set */
+  snprintf(cmd, sizeof cmd, "head -c 1475560 '%s' > '%s/single.dd'",
+           rs_t_realdata("images/tsk_volume_system.raw"), dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  char single[4300];
+  snprintf(single, sizeof single, "%s/single.dd", dir);
+  seg[0] = single;
+  ck_assert_int_eq(open_n(seg, 1, &img, &d), RS_OK);
+  ck_assert_int_eq(img->nwarnings, 0);
+  rs_image_close(img);
+}
+END_TEST
+
+/* The media hash's progress line: percent, size and time left (issue 20,
+ * item 8), under 80 columns with the "redsleuth: " prefix. */
+START_TEST(hash_progress_text)
+{
+  const uint64_t mib = 1024 * 1024;
+  static const struct {
+    uint64_t done, total, rate_bytes;
+    double rate_s;
+    bool ended;
+    const char *want;
+  } cases[] = {
+      {512 * 1024 * 1024ULL, 2048 * 1024 * 1024ULL, 256 * 1024 * 1024ULL, 1.0, false,
+       "hashing the media:  25% of 2048 MiB, about 6 s left"},
+      {0, 2048 * 1024 * 1024ULL, 0, 0.2, false,
+       "hashing the media:   0% of 2048 MiB, estimating the time left"},
+      {10 * 1024 * 1024ULL, 2048 * 1024 * 1024ULL, 10 * 1024 * 1024ULL, 0.3, false,
+       "hashing the media:   0% of 2048 MiB, estimating the time left"},
+      /* 2 TiB at 1 GiB/s with a quarter done: 1536 s */
+      {512ULL << 30, 2048ULL << 30, 1ULL << 30, 1.0, false,
+       "hashing the media:  25% of 2097152 MiB, about 25 min 36 s left"},
+      /* at 100 MiB/s: 15729 s */
+      {512ULL << 30, 2048ULL << 30, 100ULL << 20, 1.0, false,
+       "hashing the media:  25% of 2097152 MiB, about 4 h 22 min left"},
+      {2048 * 1024 * 1024ULL, 2048 * 1024 * 1024ULL, 1, 1.0, true,
+       "hashing the media: 100% of 2048 MiB, done"},
+      {1024 * 1024 * 1024ULL, 2048 * 1024 * 1024ULL, 1, 1.0, true,
+       "hashing the media:  50% of 2048 MiB, stopped (read error)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char line[200];
+    rs_hash_progress_text(line, sizeof line, cases[i].done, cases[i].total, cases[i].rate_bytes,
+                          cases[i].rate_s, cases[i].ended);
+    ck_assert_str_eq(line, cases[i].want);
+    ck_assert_uint_lt(strlen(line) + strlen("redsleuth: "), 80);
+  }
+  /* a short buffer is cut, never overrun */
+  char small[16];
+  rs_hash_progress_text(small, sizeof small, mib, 2 * mib, mib, 1.0, false);
+  ck_assert_str_eq(small, "hashing the med");
+}
+END_TEST
+
 Suite *rs_suite_image(void)
 {
   Suite *s = suite_create("image");
@@ -460,6 +668,10 @@ Suite *rs_suite_image(void)
   tcase_add_test(tc, read_path);
   tcase_add_test(tc, supported_types);
   tcase_add_test(tc, windows_root_found);
+  tcase_add_test(tc, segment_named_twice);
+  tcase_add_test(tc, segment_not_a_file);
+  tcase_add_test(tc, segment_sizes_warning);
+  tcase_add_test(tc, hash_progress_text);
   suite_add_tcase(s, tc);
   return s;
 }

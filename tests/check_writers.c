@@ -425,6 +425,105 @@ START_TEST(mismatch_on_top)
 }
 END_TEST
 
+/* Every report.warnings entry comes first in every output, escaped; the
+ * stored-hash mismatch, one of them, keeps its own banner and is not shown
+ * twice (issue 20, item 7: the segment-size warning). */
+#define SEG_WARN "SEGMENT SET INCONSISTENT: the media, 1475560 bytes, is not a whole number " \
+                 "of 512-byte sectors (segment sizes: d\x1b[2J.001-d.003 491520 bytes each, " \
+                 "d.004 1000 bytes)"
+#define MISMATCH_WARN "STORED HASH MISMATCH: the media's computed hashes differ"
+
+START_TEST(warnings_on_top)
+{
+  json_t *r = load_sample();
+  json_object_set_new(r, "warnings", json_pack("[s]", SEG_WARN));
+  size_t n;
+  char *t = render(rs_writer_find("text"), r, &n);
+  ck_assert_msg(strncmp(t, "!!! SEGMENT SET INCONSISTENT: ", 30) == 0, "text starts: %.60s", t);
+  ck_assert_ptr_nonnull(strstr(t, "d\\x1b[2J.001-d.003 491520 bytes each"));
+  ck_assert_ptr_null(strchr(t, 0x1b));
+  char *h = render(rs_writer_find("html"), r, &n);
+  const char *w = strstr(h, "id=\"warning-0\""), *v = strstr(h, "id=\"verdict\"");
+  ck_assert_msg(w && v && w < v, "html: warning missing or after the verdict");
+  ck_assert_ptr_nonnull(strstr(w, "d\\x1b[2J.001"));
+  char *b = render(rs_writer_find("body"), r, &n);
+  ck_assert_msg(strncmp(b, "0|!!! SEGMENT SET INCONSISTENT", 30) == 0, "body starts: %.40s", b);
+  char *j = render(rs_writer_find("jsonl"), r, &n);
+  ck_assert_ptr_nonnull(strstr(strtok(j, "\n"), "SEGMENT SET INCONSISTENT"));
+  free(t);
+  free(h);
+  free(b);
+  free(j);
+  /* with a mismatch: its banner first, then the other warning; the mismatch
+   * entry itself is not repeated as a second line */
+  json_object_set_new(json_object_get(r, "evidence"), "verification", json_string("mismatch"));
+  json_object_set_new(r, "warnings", json_pack("[s,s]", MISMATCH_WARN, SEG_WARN));
+  t = render(rs_writer_find("text"), r, &n);
+  const char *m = strstr(t, "!!! STORED HASH MISMATCH"), *sg = strstr(t, "!!! SEGMENT SET");
+  ck_assert(t == m && sg && m < sg && sg < strstr(t, "redsleuth report ("));
+  ck_assert_ptr_null(strstr(t, MISMATCH_WARN));
+  h = render(rs_writer_find("html"), r, &n);
+  ck_assert_ptr_null(strstr(h, "id=\"warning-0\"")); /* index 0 is the mismatch */
+  ck_assert_ptr_nonnull(strstr(h, "id=\"warning-1\""));
+  ck_assert_ptr_nonnull(strstr(h, "id=\"hash-mismatch\""));
+  free(t);
+  free(h);
+  json_decref(r);
+}
+END_TEST
+
+/* `info` text: every string from the evidence escaped as in the scan
+ * report (issue 20, item 4), the columns still aligned. */
+START_TEST(info_text_escaped)
+{
+  json_error_t je;
+  json_t *info = json_loads(
+      "{\"schema\":\"redsleuth-report/1\","
+      "\"warnings\":[\"SEGMENT SET INCONSISTENT: d\\u001b]0;pwn\\u0007.004\"],"
+      "\"tool\":{\"version\":\"9.9\"},"
+      "\"evidence\":{\"segments\":[\"/ev/\\u001b[2Jdisk\\u009b.E01\",\"/ev/x\\u202e.E02\"],"
+      "\"format\":\"ewf\",\"media_size\":1048576,\"sector_size\":512,\"volume_system\":\"dos\","
+      "\"stored_hashes\":{\"md5\":\"00112233445566778899aabbccddeeff\",\"sha1\":null},"
+      "\"acquisition\":{\"case_number\":\"CASE\\u001b[2J\\u001b]0;pwn\\u0007\","
+      "\"examiner\":\"ex\\u009b31m\",\"notes\":null}},"
+      "\"volumes\":[{\"index\":0,\"start_sector\":63,\"sectors\":1000,\"fs_type\":\"ntfs\","
+      "\"fs_name\":\"ntfs\",\"label\":\"L\\u001b[31m\\u202e\",\"drive\":\"C:\","
+      "\"drive_assumed\":true,\"windows_root\":\"\\\\W\\u009b[2J\\u202eN\",\"serial\":\"0011\","
+      "\"partition\":\"NTFS \\u001b[0m\",\"note\":\"n\\u0007\"}],"
+      "\"unreadable\":[{\"what\":\"media\",\"where\":\"/ev/\\u001b[2J\",\"reason\":\"r\\u009b\"}]}",
+      0, &je);
+  ck_assert_msg(info != NULL, "%s", je.text);
+  char *p = NULL;
+  size_t n = 0;
+  FILE *fp = open_memstream(&p, &n);
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  ck_assert_int_eq(rs_info_write_text(info, fp, &d), RS_OK);
+  fclose(fp);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    ck_assert_msg(c >= 0x20 || c == '\n', "raw control 0x%02x at %zu: %s", c, i, p);
+  }
+  ck_assert_ptr_null(strstr(p, "\xc2\x9b"));     /* C1 CSI */
+  ck_assert_ptr_null(strstr(p, "\xe2\x80\xae")); /* right-to-left override */
+  ck_assert_msg(strncmp(p, "!!! SEGMENT SET INCONSISTENT: d\\x1b]0;pwn\\x07.004\n", 50) == 0,
+                "warning not first: %.80s", p);
+  static const char *const want[] = {
+      "Evidence:      /ev/\\x1b[2Jdisk\\u{9b}.E01\n", "               /ev/x\\u{202e}.E02\n",
+      "  case_number                CASE\\x1b[2J\\x1b]0;pwn\\x07\n",
+      "  examiner                   ex\\u{9b}31m\n",
+      /* the label column is 18 wide after escaping, as before */
+      "  0   63           1000         ntfs    L\\x1b[31m\\u{202e}  0011               C:*    "
+      "\\W\\u{9b}[2J\\u{202e}N\n",
+      "      partition: NTFS \\x1b[0m\n", "      note: n\\x07\n", "  /ev/\\x1b[2J: r\\u{9b}\n"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    ck_assert_msg(strstr(p, want[i]), "missing '%s' in:\n%s", want[i], p);
+  ck_assert_ptr_null(strstr(p, "notes")); /* null acquisition values are left out */
+  free(p);
+  json_decref(info);
+}
+END_TEST
+
 START_TEST(json_roundtrip)
 {
   json_t *r = load_sample();
@@ -753,6 +852,8 @@ Suite *rs_suite_writers(void)
   tcase_add_loop_test(tc, no_raw_controls, 0, 5);
   tcase_add_test(tc, text_content);
   tcase_add_test(tc, mismatch_on_top);
+  tcase_add_test(tc, warnings_on_top);
+  tcase_add_test(tc, info_text_escaped);
   tcase_add_test(tc, hives_state_shown);
   tcase_add_test(tc, json_roundtrip);
   tcase_add_test(tc, jsonl_lines);

@@ -3,6 +3,7 @@
 #define REDSLEUTH_EVIDENCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "diag.h"
 #include "image.h"
@@ -38,6 +39,15 @@ enum rs_err rs_media_hash(const struct rs_image *img, struct rs_media_hashes *ou
  * chunk (for a progress display in another thread); done_bytes may be NULL. */
 enum rs_err rs_media_hash_progress(const struct rs_image *img, struct rs_media_hashes *out,
                                    struct rs_diag *d, _Atomic uint64_t *done_bytes);
+
+/* The media hash's progress line for a terminal (no newline, no control
+ * character, under 70 columns): "hashing the media:  42% of 2048 MiB, about
+ * 3 min 10 s left", from `done` of `total` bytes and the rate seen so far,
+ * rate_bytes hashed in rate_s seconds ("estimating the time left" under
+ * half a second or with no progress); once `ended`, ", done" or ", stopped
+ * (read error)". */
+void rs_hash_progress_text(char *out, size_t outsz, uint64_t done, uint64_t total,
+                           uint64_t rate_bytes, double rate_s, bool ended);
 
 struct rs_ewf_meta {
   bool is_ewf;

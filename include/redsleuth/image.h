@@ -53,6 +53,10 @@ struct rs_image {
   /* problems met while listing volumes, each a one-line sentence */
   char **problems;
   int nproblems;
+  /* what the examiner must see before anything else (report.warnings), each
+   * a one-line sentence: a split set whose segment sizes do not fit */
+  char **warnings;
+  int nwarnings;
   /* the media itself is damaged (EWF set corrupted or cut, end unreadable,
    * split segment missing): libewf returns zeros for what it cannot read */
   bool media_damaged;

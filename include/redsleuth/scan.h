@@ -43,8 +43,7 @@ void rs_run_opts_init(struct rs_run_opts *o);
  * unreadable). Returns RS_OK when something could be examined; RS_E_OPEN
  * (with d) when the evidence cannot be opened at all. */
 enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag *d);
-/* Text rendering of an info report. */
-enum rs_err rs_info_write_text(const json_t *info, FILE *out, struct rs_diag *d);
+/* Its text rendering is rs_info_write_text() (writer.h). */
 
 /* `redsleuth scan`: the whole analysis. *report gets the full
  * "redsleuth-report/1" object. Returns RS_OK when a report was produced
@@ -64,6 +63,10 @@ int rs_report_exit_code(const json_t *report);
  * libraries) and "run" (command line, start/finish UTC, case, examiner). */
 json_t *rs_report_tool(void);
 json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc);
+/* "warnings" array: what the examiner must see first (the image's own
+ * warnings, such as a split set whose sizes do not fit). scan appends the
+ * stored-hash mismatch to it. */
+json_t *rs_report_warnings(const struct rs_image *img);
 /* "volumes" array of the report contract for an image whose volumes are listed. */
 json_t *rs_report_volumes(const struct rs_image *img);
 /* Current wall-clock time as ISO 8601 UTC with Z (run.* fields only). */

@@ -21,6 +21,16 @@ struct rs_writer {
 extern const struct rs_writer *const rs_writers[];
 const struct rs_writer *rs_writer_find(const char *name); /* NULL if unknown */
 
+/* `redsleuth info` on a terminal: the info report (rs_info) as text, every
+ * string from the evidence escaped as in the scan report (rs_escape_text),
+ * report.warnings first. */
+enum rs_err rs_info_write_text(const json_t *info, FILE *out, struct rs_diag *d);
+
+/* Appends report.warnings as body-file lines (all times 0, name "!!! " and
+ * the warning, escaped): what timeline.body starts with, and what the CLI
+ * puts at the top of timeline-full.body. */
+enum rs_err rs_writer_body_warnings(struct rs_buf *out, const json_t *report);
+
 /* ---- Helpers the writers share (added with the writers; usable by the CLI). */
 
 /* Largest output one writer builds in memory before writing it (bytes). */

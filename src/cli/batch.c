@@ -14,6 +14,10 @@
 
 #include <jansson.h>
 
+#include "outfile.h"
+#include "redsleuth/buf.h"
+#include "redsleuth/writer.h"
+
 struct job {
   pid_t pid;
   char name[256];
@@ -21,6 +25,9 @@ struct job {
   double start, dur;
   int status;      /* exit code, or 128+signal */
   bool done, killed, started;
+  int dirfd;       /* the image's folder while its scan runs, else -1 */
+  char err[1200];  /* why it could not start, "" otherwise */
+  struct rs_out log[2]; /* stdout.txt, stderr.txt: renamed into place at the end */
 };
 
 static double now_s(void)
@@ -60,6 +67,21 @@ int rs_batch_read_list(const char *list, char ***images)
   return n;
 }
 
+/* The child ended (or never started): its logs are put in place (removed
+ * when it never ran), the folder closed. */
+static void finish_logs(struct job *j, bool keep)
+{
+  for (int k = 0; k < 2; k++) {
+    struct rs_diag d;
+    if (keep && j->log[k].fp && rs_out_commit(&j->log[k], &d) != RS_OK)
+      rs_diag_print(stderr, &d);
+    rs_out_abort(&j->log[k]);
+  }
+  if (j->dirfd >= 0)
+    close(j->dirfd);
+  j->dirfd = -1;
+}
+
 /* Folder name: the evidence file's name without its extension, made unique. */
 static void job_name(struct job *jobs, int i, const char *img)
 {
@@ -85,21 +107,29 @@ static void job_name(struct job *jobs, int i, const char *img)
   }
 }
 
+/* The image's folder (made, refused when it holds a link) and its two log
+ * files, made by the parent as new temporary files that the child writes
+ * through its stdout and stderr and that are renamed into place when it
+ * ends; then the child, `redsleuth scan ... --out-dir DIR IMAGE`. */
 static pid_t spawn(const struct rs_batch_opts *o, const char *img, struct job *j)
 {
-  char path[4200];
-  mkdir(j->dir, 0755);
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  j->dirfd = rs_out_dir_open(j->dir, &d);
+  if (j->dirfd < 0 || rs_out_create(&j->log[0], j->dirfd, j->dir, "stdout.txt", &d) != RS_OK ||
+      rs_out_create(&j->log[1], j->dirfd, j->dir, "stderr.txt", &d) != RS_OK) {
+    rs_diag_print(stderr, &d);
+    snprintf(j->err, sizeof j->err, "redsleuth: error: %s: %s: %s", rs_err_name(d.err), d.where,
+             d.what);
+    finish_logs(j, false);
+    return -1;
+  }
+  fflush(NULL);
   pid_t pid = fork();
   if (pid != 0)
     return pid;
-  snprintf(path, sizeof path, "%s/stdout.txt", j->dir);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd >= 0)
-    dup2(fd, 1);
-  snprintf(path, sizeof path, "%s/stderr.txt", j->dir);
-  int fe = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fe >= 0)
-    dup2(fe, 2);
+  dup2(j->log[0].fd, 1);
+  dup2(j->log[1].fd, 2);
   char **argv = calloc((size_t)o->nscan_args + 6, sizeof *argv);
   if (!argv)
     _exit(4);
@@ -116,17 +146,55 @@ static pid_t spawn(const struct rs_batch_opts *o, const char *img, struct job *j
   _exit(4);
 }
 
+/* A file of the image's folder for reading, only when it is a regular file
+ * (open never follows a link or blocks on a FIFO planted under its name). */
+static FILE *open_regular(const char *path)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  struct stat st;
+  if (fd < 0)
+    return NULL;
+  FILE *fp = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
+  if (!fp)
+    close(fd);
+  return fp;
+}
+
+/* A JSON string of s; bytes that are not UTF-8 (an evidence path) are
+ * kept by json_stringn_nocheck and made valid by rs_writer_json. */
+static json_t *rs_json_line(const char *s)
+{
+  json_t *j = json_string(s);
+  return j ? j : json_stringn_nocheck(s, strlen(s));
+}
+
+/* One summary line: compact JSON, C1 controls and bidi overrides of an
+ * evidence path written as \u escapes (rs_writer_json), then a newline. */
+static void put_line(FILE *fp, const json_t *s)
+{
+  struct rs_buf b;
+  rs_buf_init(&b, (size_t)1 << 20);
+  if (rs_writer_json(&b, s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9)) ==
+          RS_OK &&
+      b.data)
+    fprintf(fp, "%s\n", b.data);
+  rs_buf_free(&b);
+}
+
 static json_t *summary_line(const struct rs_batch_opts *o, int i, const struct job *j)
 {
   json_t *s = json_object();
-  json_object_set_new(s, "evidence", json_string(o->images[i]));
-  json_object_set_new(s, "out_dir", json_string(j->dir));
+  json_object_set_new(s, "evidence", rs_json_line(o->images[i]));
+  json_object_set_new(s, "out_dir", rs_json_line(j->dir));
   json_object_set_new(s, "exit_code", json_integer(j->status));
   json_object_set_new(s, "killed", json_boolean(j->killed));
   json_object_set_new(s, "duration_s", json_real((double)(long)(j->dur * 1000) / 1000.0));
   char path[4200];
   snprintf(path, sizeof path, "%s/report.json", j->dir);
-  json_t *r = json_load_file(path, 0, NULL);
+  FILE *rf = open_regular(path);
+  json_t *r = rf ? json_loadf(rf, 0, NULL) : NULL;
+  if (rf)
+    fclose(rf);
   json_t *v = json_object_get(r, "verdict");
   json_object_set(s, "verdict", json_object_get(v, "status") ? json_object_get(v, "status")
                                                                : json_null());
@@ -137,10 +205,12 @@ static json_t *summary_line(const struct rs_batch_opts *o, int i, const struct j
                                  ? json_object_get(json_object_get(r, "logs"), "hits")
                                  : json_null());
   json_object_set_new(s, "counts", c);
-  if (!r) {
+  if (!r && j->err[0]) {
+    json_object_set_new(s, "error", rs_json_line(j->err));
+  } else if (!r) {
     /* the child's last stderr line says why */
     snprintf(path, sizeof path, "%s/stderr.txt", j->dir);
-    FILE *fp = fopen(path, "r");
+    FILE *fp = open_regular(path);
     char line[1024] = "", last[1024] = "";
     while (fp && fgets(line, sizeof line, fp))
       if (line[0] && line[0] != '\n')
@@ -148,7 +218,7 @@ static json_t *summary_line(const struct rs_batch_opts *o, int i, const struct j
     if (fp)
       fclose(fp);
     last[strcspn(last, "\n")] = '\0';
-    json_object_set_new(s, "error", json_string(last[0] ? last : (j->killed ? "killed after timeout" : "no report")));
+    json_object_set_new(s, "error", rs_json_line(last[0] ? last : (j->killed ? "killed after timeout" : "no report")));
   }
   json_decref(r);
   return s;
@@ -158,14 +228,22 @@ int rs_batch_run(const struct rs_batch_opts *o)
 {
   if (o->nimages <= 0 || !o->out_dir || o->jobs < 1)
     return 2;
-  if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST)
-    return 2;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  int outfd = rs_out_dir_open(o->out_dir, &d);
+  if (outfd < 0) {
+    rs_diag_print(stderr, &d);
+    return d.err == RS_E_USAGE ? 2 : 4;
+  }
   struct job *jobs = calloc((size_t)o->nimages, sizeof *jobs);
-  if (!jobs)
+  if (!jobs) {
+    close(outfd);
     return 4;
+  }
   for (int i = 0; i < o->nimages; i++) {
     job_name(jobs, i, o->images[i]);
     snprintf(jobs[i].dir, sizeof jobs[i].dir, "%s/%s", o->out_dir, jobs[i].name);
+    jobs[i].dirfd = -1;
   }
   int next = 0, running = 0, finished = 0, rc = 0;
   while (finished < o->nimages) {
@@ -175,9 +253,15 @@ int rs_batch_run(const struct rs_batch_opts *o)
       j->pid = spawn(o, o->images[next], j);
       j->started = j->pid > 0;
       if (!j->started) {
+        finish_logs(j, false);
         j->done = true;
         j->status = 4;
         finished++;
+        json_t *s = summary_line(o, next, j);
+        put_line(stdout, s);
+        fflush(stdout);
+        json_decref(s);
+        rc = 11;
       } else {
         running++;
       }
@@ -205,36 +289,33 @@ int rs_batch_run(const struct rs_batch_opts *o)
       j->done = true;
       j->dur = now_s() - j->start;
       j->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+      finish_logs(j, true);
       running--;
       finished++;
       json_t *s = summary_line(o, i, j);
-      char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
-      if (line) {
-        puts(line);
-        fflush(stdout);
-        free(line);
-      }
+      put_line(stdout, s);
+      fflush(stdout);
       json_decref(s);
       if (!(j->status == 0 || j->status == 10 || j->status == 11))
         rc = 11;
     }
   }
   /* the summary file in input order, so that it is deterministic */
-  char path[4200];
-  snprintf(path, sizeof path, "%s/summary.jsonl", o->out_dir);
-  FILE *fp = fopen(path, "w");
-  for (int i = 0; fp && i < o->nimages; i++) {
+  struct rs_out so;
+  enum rs_err e = rs_out_create(&so, outfd, o->out_dir, "summary.jsonl", &d);
+  for (int i = 0; e == RS_OK && i < o->nimages; i++) {
     json_t *s = summary_line(o, i, &jobs[i]);
     json_object_del(s, "duration_s");
-    char *line = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
-    if (line) {
-      fprintf(fp, "%s\n", line);
-      free(line);
-    }
+    put_line(so.fp, s);
     json_decref(s);
   }
-  if (fp)
-    fclose(fp);
+  if (e == RS_OK)
+    e = rs_out_commit(&so, &d);
+  if (e != RS_OK) {
+    rs_diag_print(stderr, &d);
+    rc = 4;
+  }
+  close(outfd);
   free(jobs);
   return rc;
 }

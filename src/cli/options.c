@@ -19,12 +19,14 @@
 #include <openssl/crypto.h>
 #include <tsk/libtsk.h>
 
+#include "redsleuth/buf.h"
 #include "redsleuth/diag.h"
 #include "redsleuth/image.h"
 #include "redsleuth/scan.h"
 #include "redsleuth/writer.h"
 #include "analysis/checks.h"
 #include "batch.h"
+#include "outfile.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.0.0"
@@ -63,12 +65,17 @@ static const struct rs_option rs_options[] = {
      "Write the report as one JSON document (schema redsleuth-report/1) on stdout."},
     {O_OUTDIR, 0, "out-dir", "DIR", CMD_SCAN,
      "Also write every report format into DIR (created if missing); refused if DIR is the "
-     "folder holding the evidence or inside it."},
+     "folder holding the evidence or inside it, or holds a symbolic link. Each file is "
+     "written new and renamed into place: an existing file is never written through."},
     {O_ALLOWEVDIR, 0, "allow-evidence-dir", NULL, CMD_SCAN,
      "Allow --out-dir to be the folder holding the evidence, or a folder inside it."},
     {O_CASE, 0, "case", "ID", CMD_BOTH, "Case identifier recorded in the report."},
     {O_EXAMINER, 0, "examiner", "NAME", CMD_BOTH, "Examiner name recorded in the report."},
-    {O_NOHASH, 0, "no-hash", NULL, CMD_SCAN, "Do not hash the media (MD5, SHA-1, SHA-256)."},
+    {O_NOHASH, 0, "no-hash", NULL, CMD_SCAN,
+     "Do not hash the media (MD5, SHA-1, SHA-256). The hash reads every byte, at about 1 GB/s "
+     "at best: a 2 TB image, even a sparse one, takes 40 minutes or more, whatever the "
+     "analysis takes. Skip it for triage of huge media; the report then says the evidence "
+     "was not verified."},
     {O_TLHITS, 0, "timeline-hits", NULL, CMD_SCAN,
      "Put every worm request from the logs on the timeline, not only the first and last."},
     {O_TIMELINE, 0, "timeline", "full", CMD_SCAN,
@@ -186,10 +193,13 @@ static void print_man(FILE *fp)
               "redsleuth opens a disk image read-only through The Sleuth Kit (raw, split raw "
               "such as disk.001, disk.000 or disk.aa, EWF such as disk.E01, and whatever else "
               "the linked libtsk opens). The first segment is enough: later ones are found. "
+              "Every segment must be a regular file or a block device, named once; a split "
+              "set whose sizes do not fit together is reported first, under warnings. "
               "Evidence is never written and never mounted. When standard error is a "
               "terminal, scan reports its phases there (hashing, registry, each volume walk, "
               "each log) and, when the analysis is done before the media hash, the hash's "
-              "progress in percent; names from the evidence are escaped as in the text report. "
+              "progress in percent with the expected time left; names from the evidence are "
+              "escaped as in the text report. "
               "Otherwise standard error carries only the one exit line.\n"
               ".SH COMMANDS\n",
           PACKAGE_VERSION);
@@ -428,11 +438,19 @@ static void print_unreadable_line(const json_t *rep, const char *seg0)
   rs_diag_print(stderr, &d);
 }
 
+/* The json writer, as for scan: C1 controls and bidi overrides from the
+ * evidence are \u escapes, so the document is safe on a terminal too. */
 static int write_json(const json_t *rep, FILE *fp)
 {
-  if (json_dumpf(rep, fp, JSON_INDENT(2)) != 0 || fputc('\n', fp) == EOF) {
-    struct rs_diag d;
-    rs_diag_set(&d, RS_E_OUTPUT, "stdout", "cannot write the JSON report");
+  struct rs_diag d;
+  const struct rs_writer *w = rs_writer_find("json");
+  if (!w) {
+    rs_diag_set(&d, RS_E_INTERNAL, "json", "writer missing from this build");
+    rs_diag_print(stderr, &d);
+    return RS_EXIT_INTERNAL;
+  }
+  rs_diag_clear(&d);
+  if (w->write(rep, fp, &d) != RS_OK) {
     rs_diag_print(stderr, &d);
     return RS_EXIT_INTERNAL;
   }
@@ -516,33 +534,62 @@ static int resolve_path(const char *path, char *out, int depth)
   return n > 0 && n < PATH_MAX ? 0 : -1;
 }
 
-static int write_out_dir(struct cli *c, const json_t *rep)
+/* Every report format into the output folder, each through rs_out (a new
+ * file renamed into place). */
+static int write_out_dir(struct cli *c, int dirfd, const json_t *rep)
 {
   struct rs_diag d;
-  if (mkdir(c->out_dir, 0755) != 0 && errno != EEXIST) {
-    rs_diag_set(&d, RS_E_OUTPUT, c->out_dir, "cannot create the folder: %s", strerror(errno));
-    rs_diag_print(stderr, &d);
-    return RS_EXIT_INTERNAL;
-  }
   for (int i = 0; rs_writers[i]; i++) {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", c->out_dir, rs_writers[i]->file_name);
-    FILE *fp = fopen(path, "w");
-    if (!fp) {
-      rs_diag_set(&d, RS_E_OUTPUT, path, "%s", strerror(errno));
-      rs_diag_print(stderr, &d);
-      return RS_EXIT_INTERNAL;
-    }
+    struct rs_out o;
     rs_diag_clear(&d);
-    enum rs_err e = rs_writers[i]->write(rep, fp, &d);
-    if (fclose(fp) != 0 && e == RS_OK)
-      e = rs_diag_set(&d, RS_E_OUTPUT, path, "%s", strerror(errno));
+    enum rs_err e = rs_out_create(&o, dirfd, c->out_dir, rs_writers[i]->file_name, &d);
+    if (e == RS_OK && (e = rs_writers[i]->write(rep, o.fp, &d)) != RS_OK)
+      rs_out_abort(&o);
+    else if (e == RS_OK)
+      e = rs_out_commit(&o, &d);
     if (e != RS_OK) {
       rs_diag_print(stderr, &d);
       return RS_EXIT_INTERNAL;
     }
   }
   return 0;
+}
+
+/* timeline-full.body was streamed during the walk, before report.warnings
+ * were known: when there are any, the file put in place is a new one, the
+ * warning lines and then the streamed lines. */
+static enum rs_err commit_full_body(struct rs_out *full, int dirfd, const char *dir,
+                                    const json_t *rep, struct rs_diag *d)
+{
+  if (json_array_size(json_object_get(rep, "warnings")) == 0)
+    return rs_out_commit(full, d);
+  struct rs_buf b;
+  rs_buf_init(&b, (size_t)1 << 20);
+  struct rs_out o;
+  enum rs_err e = rs_writer_body_warnings(&b, rep);
+  if (e != RS_OK)
+    e = rs_diag_set(d, e, full->shown, "cannot format the warnings");
+  else
+    e = rs_out_create(&o, dirfd, dir, full->name, d);
+  if (e == RS_OK) {
+    char buf[1 << 16];
+    size_t n;
+    if ((b.len && fwrite(b.data, 1, b.len, o.fp) != b.len) || fflush(full->fp) != 0 ||
+        fseek(full->fp, 0, SEEK_SET) != 0)
+      e = rs_diag_set(d, RS_E_OUTPUT, full->shown, "%s", strerror(errno));
+    while (e == RS_OK && (n = fread(buf, 1, sizeof buf, full->fp)) > 0)
+      if (fwrite(buf, 1, n, o.fp) != n)
+        e = rs_diag_set(d, RS_E_OUTPUT, full->shown, "%s", strerror(errno));
+    if (e == RS_OK && ferror(full->fp))
+      e = rs_diag_set(d, RS_E_OUTPUT, full->shown, "cannot read back the streamed lines");
+    if (e == RS_OK)
+      e = rs_out_commit(&o, d);
+    else
+      rs_out_abort(&o);
+  }
+  rs_out_abort(full);
+  rs_buf_free(&b);
+  return e;
 }
 
 static int run_scan(struct cli *c)
@@ -567,27 +614,33 @@ static int run_scan(struct cli *c)
       }
     }
   }
-  FILE *full = NULL;
+  if (c->timeline && !c->out_dir)
+    return usage_error("--timeline", "--timeline full needs --out-dir%s", "");
+  /* the output folder, made and checked (no symbolic link in it) before any work */
+  int dirfd = -1;
+  if (c->out_dir && (dirfd = rs_out_dir_open(c->out_dir, &d)) < 0) {
+    rs_diag_print(stderr, &d);
+    return d.err == RS_E_USAGE ? RS_EXIT_USAGE : RS_EXIT_INTERNAL;
+  }
+  struct rs_out full;
+  memset(&full, 0, sizeof full);
   if (c->timeline) {
-    if (!c->out_dir)
-      return usage_error("--timeline", "--timeline full needs --out-dir%s", "");
-    if (mkdir(c->out_dir, 0755) != 0 && errno != EEXIST)
-      return usage_error(c->out_dir, "cannot create the folder%s", "");
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/timeline-full.body", c->out_dir);
-    if (!(full = fopen(path, "w"))) {
-      rs_diag_set(&d, RS_E_OUTPUT, path, "%s", strerror(errno));
+    if (rs_out_create(&full, dirfd, c->out_dir, "timeline-full.body", &d) != RS_OK) {
       rs_diag_print(stderr, &d);
+      close(dirfd);
       return RS_EXIT_INTERNAL;
     }
-    c->run.full_body = full;
+    c->run.full_body = full.fp;
   }
   json_t *rep = NULL;
   enum rs_err e = rs_scan(&c->run, &rep, &d);
-  if (full && fclose(full) != 0 && e == RS_OK)
-    e = rs_diag_set(&d, RS_E_OUTPUT, "timeline-full.body", "%s", strerror(errno));
   c->run.full_body = NULL;
+  if (e == RS_OK && full.fp && ferror(full.fp))
+    e = rs_diag_set(&d, RS_E_OUTPUT, full.shown, "write failed");
   if (e != RS_OK) {
+    rs_out_abort(&full);
+    if (dirfd >= 0)
+      close(dirfd);
     rs_diag_print(stderr, &d);
     json_decref(rep);
     return exit_for(e);
@@ -603,7 +656,14 @@ static int run_scan(struct cli *c)
     rc = RS_EXIT_INTERNAL;
   }
   if (rc == 0 && c->out_dir)
-    rc = write_out_dir(c, rep);
+    rc = write_out_dir(c, dirfd, rep);
+  if (rc == 0 && full.fp && commit_full_body(&full, dirfd, c->out_dir, rep, &d) != RS_OK) {
+    rs_diag_print(stderr, &d);
+    rc = RS_EXIT_INTERNAL;
+  }
+  rs_out_abort(&full); /* nothing left when it was committed */
+  if (dirfd >= 0)
+    close(dirfd);
   if (rc == 0) {
     rc = rs_report_exit_code(rep);
     if (rc == RS_EXIT_UNREADABLE && json_array_size(json_object_get(rep, "unreadable")) > 0) {

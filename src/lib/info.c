@@ -13,6 +13,7 @@
 
 #include "redsleuth/evidence.h"
 #include "redsleuth/rtime.h"
+#include "report/report.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.0.0"
@@ -103,6 +104,14 @@ json_t *rs_report_volumes(const struct rs_image *img)
   return vols;
 }
 
+json_t *rs_report_warnings(const struct rs_image *img)
+{
+  json_t *w = json_array();
+  for (int i = 0; img && i < img->nwarnings; i++)
+    json_array_append_new(w, rs_json_str(img->warnings[i]));
+  return w;
+}
+
 static void add_unreadable(json_t *arr, const char *what, const char *where, const char *why)
 {
   json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "what", what, "where", where,
@@ -144,7 +153,7 @@ enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag
 
   json_t *segs = json_array();
   for (int i = 0; i < img->nseg; i++)
-    json_array_append_new(segs, json_string(img->segments[i]));
+    json_array_append_new(segs, rs_json_str(img->segments[i]));
   json_t *ev = json_pack("{s:o, s:s, s:I, s:i, s:s, s:n, s:s}", "segments", segs, "format",
                          img->format, "media_size", (json_int_t)img->media_size,
                          "sector_size", (int)img->sector_size, "volume_system", img->vs_type,
@@ -184,6 +193,7 @@ enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag
   }
   json_t *rep = json_object();
   json_object_set_new(rep, "schema", json_string("redsleuth-report/1"));
+  json_object_set_new(rep, "warnings", rs_report_warnings(img));
   json_object_set_new(rep, "tool", rs_report_tool());
   json_object_set_new(rep, "run", rs_report_run(o, started));
   json_object_set_new(rep, "evidence", ev);
@@ -191,89 +201,5 @@ enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag
   json_object_set_new(rep, "unreadable", unr);
   rs_image_close(img);
   *report = rep;
-  return RS_OK;
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-  const char *s = json_string_value(json_object_get(o, k));
-  return s ? s : "";
-}
-
-enum rs_err rs_info_write_text(const json_t *info, FILE *out, struct rs_diag *d)
-{
-  const json_t *ev = json_object_get(info, "evidence");
-  const json_t *segs = json_object_get(ev, "segments");
-  fprintf(out, "redsleuth %s: evidence summary\n\n",
-          jstr(json_object_get(info, "tool"), "version"));
-  size_t i;
-  const json_t *x;
-  json_array_foreach(segs, i, x) fprintf(out, "%-14s %s\n", i ? "" : "Evidence:",
-                                         json_string_value(x));
-  json_int_t ms = json_integer_value(json_object_get(ev, "media_size"));
-  fprintf(out, "%-14s %s, %" JSON_INTEGER_FORMAT " bytes (%.1f MiB), %" JSON_INTEGER_FORMAT
-               "-byte sectors\n",
-          "Format:", jstr(ev, "format"), ms, (double)ms / 1048576.0,
-          json_integer_value(json_object_get(ev, "sector_size")));
-  fprintf(out, "%-14s %s\n", "Partitions:", jstr(ev, "volume_system"));
-  const json_t *sh = json_object_get(ev, "stored_hashes");
-  if (json_is_object(sh)) {
-    fprintf(out, "%-14s %s\n", "Stored MD5:", json_is_string(json_object_get(sh, "md5"))
-                                                  ? jstr(sh, "md5") : "(not stored)");
-    if (json_is_string(json_object_get(sh, "sha1")))
-      fprintf(out, "%-14s %s\n", "Stored SHA-1:", jstr(sh, "sha1"));
-  }
-  const json_t *acq = json_object_get(ev, "acquisition");
-  if (json_is_object(acq)) {
-    const char *k;
-    const json_t *v;
-    json_object_foreach((json_t *)acq, k, v)
-      if (json_is_string(v))
-        fprintf(out, "  %-26s %s\n", k, json_string_value(v));
-  }
-  const json_t *vols = json_object_get(info, "volumes");
-  fprintf(out, "\nVolumes:\n  %-3s %-12s %-12s %-7s %-18s %-18s %-6s %s\n", "#", "start",
-          "sectors", "fs", "label", "serial", "drive", "windows");
-  bool any_win_fs = false, any_root = false;
-  json_array_foreach(vols, i, x) {
-    const char *fs = jstr(x, "fs_type");
-    if (!strcmp(fs, "ntfs") || !strncmp(fs, "fat", 3))
-      any_win_fs = true;
-    char drive[8];
-    snprintf(drive, sizeof drive, "%s%s", jstr(x, "drive"),
-             json_is_true(json_object_get(x, "drive_assumed")) ? "*" : "");
-    const char *root = jstr(x, "windows_root");
-    if (*root)
-      any_root = true;
-    fprintf(out, "  %-3" JSON_INTEGER_FORMAT " %-12" JSON_INTEGER_FORMAT " %-12" JSON_INTEGER_FORMAT
-                 " %-7s %-18s %-18s %-6s %s\n",
-            json_integer_value(json_object_get(x, "index")),
-            json_integer_value(json_object_get(x, "start_sector")),
-            json_integer_value(json_object_get(x, "sectors")),
-            !strcmp(fs, "other") && *jstr(x, "fs_name") ? jstr(x, "fs_name") : fs, *jstr(x, "label") ? jstr(x, "label") : "-",
-            *jstr(x, "serial") ? jstr(x, "serial") : "-", *drive ? drive : "-", *root ? root : "-");
-    if (*jstr(x, "partition"))
-      fprintf(out, "      partition: %s\n", jstr(x, "partition"));
-    if (*jstr(x, "note"))
-      fprintf(out, "      note: %s\n", jstr(x, "note"));
-  }
-  if (json_array_size(vols) == 0)
-    fprintf(out, "  (none)\n");
-  fprintf(out, "\n");
-  if (!any_win_fs)
-    fprintf(out, "Result: no Windows file system (no NTFS or FAT volume) in this image.\n");
-  else if (!any_root)
-    fprintf(out, "Result: no Windows system folder (no <folder>/system32/config/SYSTEM) found.\n");
-  else
-    fprintf(out, "Result: Windows system folder found (see \"windows\" above).\n");
-  fprintf(out, "Drive letters marked * are assumed from partition order.\n");
-  const json_t *unr = json_object_get(info, "unreadable");
-  if (json_array_size(unr)) {
-    fprintf(out, "\nUnreadable:\n");
-    json_array_foreach(unr, i, x)
-      fprintf(out, "  %s: %s\n", jstr(x, "where"), jstr(x, "reason"));
-  }
-  if (ferror(out))
-    return rs_diag_set(d, RS_E_OUTPUT, "stdout", "write failed");
   return RS_OK;
 }

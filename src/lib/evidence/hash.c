@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,4 +260,41 @@ enum rs_err rs_media_hash_progress(const struct rs_image *img, struct rs_media_h
   }
   tsk_img_close(ti);
   return r;
+}
+
+/* "3 min 10 s", "1 h 05 min", "12 s" */
+static void duration_text(char *out, size_t n, double s)
+{
+  unsigned long long t = s < 1 ? 1 : (unsigned long long)(s + 0.5);
+  if (t < 60)
+    snprintf(out, n, "%llu s", t);
+  else if (t < 3600)
+    snprintf(out, n, "%llu min %02llu s", t / 60, t % 60);
+  else
+    snprintf(out, n, "%llu h %02llu min", t / 3600, t % 3600 / 60);
+}
+
+void rs_hash_progress_text(char *out, size_t outsz, uint64_t done, uint64_t total,
+                           uint64_t rate_bytes, double rate_s, bool ended)
+{
+  const uint64_t mib = 1024 * 1024;
+  unsigned pct = total ? (unsigned)(done >= total ? 100 : done * 100 / total) : 100;
+  /* short enough for an 80-column terminal, where \r rewrites it in place */
+  int o = snprintf(out, outsz, "hashing the media: %3u%% of %llu MiB", pct,
+                   (unsigned long long)(total / mib));
+  if (o < 0 || (size_t)o >= outsz)
+    return;
+  if (done >= total || ended) {
+    snprintf(out + o, outsz - (size_t)o, done >= total ? ", done" : ", stopped (read error)");
+    return;
+  }
+  /* no estimate from less than half a second, or from no progress at all */
+  if (rate_bytes == 0 || rate_s < 0.5) {
+    snprintf(out + o, outsz - (size_t)o, ", estimating the time left");
+    return;
+  }
+  double left = (double)(total - done) / ((double)rate_bytes / rate_s);
+  char dur[40];
+  duration_text(dur, sizeof dur, left);
+  snprintf(out + o, outsz - (size_t)o, ", about %s left", dur);
 }

@@ -5,6 +5,8 @@
  * for the magic bytes, by libtsk/libewf for the rest), nothing is mounted. */
 #include "redsleuth/image.h"
 
+#include "evidence/segments.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -84,6 +86,18 @@ static enum rs_err add_problem(struct rs_image *img, const char *fmt, ...)
   if (!(np[img->nproblems] = strdup(buf)))
     return RS_E_NOMEM;
   img->nproblems++;
+  return RS_OK;
+}
+
+static enum rs_err add_warning(struct rs_image *img, const char *w)
+{
+  char **nw = realloc(img->warnings, (size_t)(img->nwarnings + 1) * sizeof *nw);
+  if (!nw)
+    return RS_E_NOMEM;
+  img->warnings = nw;
+  if (!(nw[img->nwarnings] = strdup(w)))
+    return RS_E_NOMEM;
+  img->nwarnings++;
   return RS_OK;
 }
 
@@ -246,30 +260,6 @@ static bool has_media_problem(const struct rs_image *img)
 
 /* ---- open ---------------------------------------------------------------- */
 
-static enum rs_err check_segment(const char *p, off_t *size, TSK_IMG_TYPE_ENUM *type,
-                                 struct rs_diag *d)
-{
-  struct stat st;
-  if (stat(p, &st) != 0)
-    return rs_diag_set(d, RS_E_OPEN, p, "%s", strerror(errno));
-  if (S_ISDIR(st.st_mode))
-    return rs_diag_set(d, RS_E_OPEN, p, "is a directory, not an image file");
-  int fd = open(p, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return rs_diag_set(d, RS_E_OPEN, p, "%s", strerror(errno));
-  /* Block devices report st_size 0: ask the device. */
-  off_t sz = S_ISREG(st.st_mode) ? st.st_size : lseek(fd, 0, SEEK_END);
-  if (sz <= 0) {
-    close(fd);
-    return rs_diag_set(d, RS_E_OPEN, p, "file is empty (0 bytes)");
-  }
-  if (type)
-    *type = sniff_type(fd, sz);
-  close(fd);
-  *size = sz;
-  return RS_OK;
-}
-
 enum rs_err rs_image_open(const char *const *segs, int nseg,
                           const struct rs_image_opts *opts,
                           struct rs_image **out, struct rs_diag *d)
@@ -277,13 +267,17 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
   *out = NULL;
   if (!segs || nseg < 1 || !segs[0])
     return rs_diag_set(d, RS_E_USAGE, "-", "no image file given");
-  TSK_IMG_TYPE_ENUM type = TSK_IMG_TYPE_RAW;
-  for (int i = 0; i < nseg; i++) {
-    off_t sz;
-    enum rs_err e = check_segment(segs[i], &sz, i == 0 ? &type : NULL, d);
-    if (e != RS_OK)
-      return e;
-  }
+  /* every named segment a regular file or block device, named once; then
+   * the first one's magic bytes (it is safe to open now) */
+  uint64_t size0 = 0;
+  enum rs_err se = rs_segments_check_given(segs, nseg, &size0, d);
+  if (se != RS_OK)
+    return se;
+  int fd0 = open(segs[0], O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd0 < 0)
+    return rs_diag_set(d, RS_E_OPEN, segs[0], "%s", strerror(errno));
+  TSK_IMG_TYPE_ENUM type = sniff_type(fd0, (off_t)size0);
+  close(fd0);
   if (opts && opts->img_type) {
     type = tsk_img_type_toid_utf8(opts->img_type);
     if (type == TSK_IMG_TYPE_UNSUPP || type == TSK_IMG_TYPE_DETECT)
@@ -298,6 +292,10 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
   unsigned ssize = opts ? opts->sector_size : 0;
   if (ssize && (ssize < 512 || ssize % 512 != 0))
     return rs_diag_set(d, RS_E_USAGE, "-b", "sector size %u is not a multiple of 512", ssize);
+
+  /* the segments libtsk/libewf will add by themselves, checked the same way */
+  if ((se = rs_segments_check_found(segs, nseg, type, d)) != RS_OK)
+    return se;
 
   tsk_error_reset();
   TSK_IMG_INFO *ti = tsk_img_open_utf8(nseg, segs, type, ssize);
@@ -364,8 +362,15 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
   free(sec);
   if (TSK_IMG_TYPE_ISEWF(ti->itype))
     check_ewf_set(img);
-  if (TSK_IMG_TYPE_ISRAW(ti->itype))
+  if (TSK_IMG_TYPE_ISRAW(ti->itype)) {
     check_split_gap(img);
+    char w[2048];
+    if (rs_segments_sizes_warning(img->segments, img->nseg, img->sector_size, w, sizeof w) &&
+        add_warning(img, w) != RS_OK) {
+      rs_image_close(img);
+      return rs_diag_set(d, RS_E_NOMEM, segs[0], "out of memory");
+    }
+  }
   *out = img;
   return RS_OK;
 }
@@ -929,6 +934,9 @@ void rs_image_close(struct rs_image *img)
   for (int i = 0; i < img->nproblems; i++)
     free(img->problems[i]);
   free(img->problems);
+  for (int i = 0; i < img->nwarnings; i++)
+    free(img->warnings[i]);
+  free(img->warnings);
   if (img->img)
     tsk_img_close(img->img);
   free(img);

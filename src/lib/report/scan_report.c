@@ -87,7 +87,7 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started)
   json_t *rep = json_object();
   rs_jset(&jb, rep, "schema", json_string("redsleuth-report/1"));
   /* what must be seen first, before any other field (issue 7) */
-  json_t *warnings = json_array();
+  json_t *warnings = rs_report_warnings(ctx->img);
   rs_jset(&jb, rep, "warnings", json_incref(warnings));
   json_t *run = rs_report_run(o_of(ctx), started);
   rs_jset(&jb, rep, "tool", rs_report_tool());

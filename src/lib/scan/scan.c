@@ -60,14 +60,20 @@ static void hash_wait_progress(const struct rs_scan_ctx *ctx, struct hash_job *j
 {
   if (!ctx->opts->progress || !isatty(2) || atomic_load(&j->finished))
     return;
-  const uint64_t total = ctx->img->media_size, mib = 1024 * 1024;
+  const uint64_t total = ctx->img->media_size;
   const struct timespec tick = {0, 250 * 1000 * 1000};
+  /* the time left, at the rate the hash goes alone (from here on) */
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  const uint64_t n0 = atomic_load_explicit(&j->done_bytes, memory_order_relaxed);
   for (;;) {
     bool fin = atomic_load(&j->finished); /* read first: the last line shows the end */
     uint64_t n = atomic_load_explicit(&j->done_bytes, memory_order_relaxed);
-    fprintf(stderr, "\rredsleuth: hashing the media: %3u%% (%llu of %llu MiB)",
-            total ? (unsigned)(n * 100 / total) : 0u, (unsigned long long)(n / mib),
-            (unsigned long long)(total / mib));
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    char line[200];
+    rs_hash_progress_text(line, sizeof line, n, total, n - n0,
+                          (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9, fin);
+    fprintf(stderr, "\rredsleuth: %-66s", line);
     if (fin)
       break;
     nanosleep(&tick, NULL);

@@ -1,5 +1,8 @@
 #include "redsleuth/diag.h"
 
+#include "redsleuth/buf.h"
+#include "redsleuth/escape.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -72,15 +75,26 @@ void rs_diag_clear(struct rs_diag *d)
   d->what[0] = '\0';
 }
 
-/* Messages may quote evidence (file names): never let them drive a terminal. */
+/* Messages may quote evidence (file names, labels): never let them drive a
+ * terminal. Escaped as the text report escapes (rs_escape_text: C0, DEL,
+ * C1 controls such as U+009B, bidi overrides such as U+202E, invalid
+ * UTF-8), so one decoding rule covers every output. */
 static void put_safe(FILE *fp, const char *s)
 {
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p < 0x20 || *p == 0x7f)
-      fprintf(fp, "\\x%02x", *p);
-    else
-      fputc(*p, fp);
+  struct rs_buf b;
+  rs_buf_init(&b, 16384);
+  if (rs_escape_text(&b, s, strlen(s)) == RS_OK && b.data) {
+    fputs(b.data, fp);
+  } else {
+    /* no memory: bytes below 0x20 and from 0x7f up, one by one */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+      if (*p < 0x20 || *p >= 0x7f)
+        fprintf(fp, "\\x%02x", *p);
+      else
+        fputc(*p, fp);
+    }
   }
+  rs_buf_free(&b);
 }
 
 void rs_diag_print(FILE *fp, const struct rs_diag *d)

@@ -63,6 +63,30 @@ static enum rs_err body_line(struct rs_buf *b, struct rs_buf *tmp, const json_t 
                      epoch(times, keys[1]), epoch(times, keys[2]), epoch(times, keys[3]));
 }
 
+/* report.warnings (a stored-hash mismatch, a split set whose sizes do not
+ * fit) first, as in every output: a line whose times are all 0, which
+ * mactime accepts and leaves out of its listing, but which anyone reading
+ * the file sees first */
+enum rs_err rs_writer_body_warnings(struct rs_buf *out, const json_t *report)
+{
+  struct rs_buf tmp;
+  rs_buf_init(&tmp, RS_WRITER_MAX);
+  enum rs_err e = RS_OK;
+  size_t i;
+  const json_t *w;
+  json_array_foreach(json_object_get(report, "warnings"), i, w) {
+    const char *ws = json_string_value(w);
+    if (!ws)
+      continue;
+    rs_buf_reset(&tmp);
+    if ((e = rs_escape_body(&tmp, ws, strlen(ws))) != RS_OK ||
+        (e = rs_buf_addf(out, "0|!!! %s|0|----------|0|0|0|0|0|0|0\n", tmp.data ? tmp.data : "")))
+      break;
+  }
+  rs_buf_free(&tmp);
+  return e;
+}
+
 static enum rs_err write_body(const json_t *report, FILE *out, struct rs_diag *d)
 {
   static const char *const si[4] = {"si_accessed_utc", "si_modified_utc",
@@ -77,20 +101,9 @@ static enum rs_err write_body(const json_t *report, FILE *out, struct rs_diag *d
     rs_buf_free(&b);
     return rs_diag_set(d, RS_E_USAGE, "body writer", "the report is not a JSON object");
   }
-  size_t i;
-  const json_t *f, *w;
-  /* report.warnings (a stored-hash mismatch) first, as in every output: a
-   * line whose times are all 0, which mactime accepts and leaves out of its
-   * listing, but which anyone reading the file sees first */
-  json_array_foreach(json_object_get(report, "warnings"), i, w) {
-    const char *ws = json_string_value(w);
-    if (!ws)
-      continue;
-    rs_buf_reset(&tmp);
-    if ((e = rs_escape_body(&tmp, ws, strlen(ws))) != RS_OK ||
-        (e = rs_buf_addf(&b, "0|!!! %s|0|----------|0|0|0|0|0|0|0\n", tmp.data ? tmp.data : "")))
-      break;
-  }
+  size_t i = 0;
+  const json_t *f;
+  e = rs_writer_body_warnings(&b, report);
   json_array_foreach(json_object_get(report, "findings"), i, f) {
     if (e)
       break;

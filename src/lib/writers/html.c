@@ -99,6 +99,19 @@ static void banner(struct rs_emit *t, const json_t *report)
   if (vf && strcmp(vf, "mismatch") == 0)
     em_put(t, "<div class=\"mismatch\" id=\"hash-mismatch\">STORED HASH MISMATCH: the image does "
            "not match the hashes stored in it. The evidence may be altered or damaged.</div>\n");
+  /* the other report.warnings (the mismatch is one of them, shown above) */
+  size_t wi;
+  const json_t *w;
+  json_array_foreach(json_object_get(report, "warnings"), wi, w) {
+    const char *ws = json_string_value(w);
+    if (!ws || strncmp(ws, "STORED HASH MISMATCH:", 21) == 0)
+      continue;
+    em_put(t, "<div class=\"mismatch\" id=\"warning-");
+    em_putf(t, "%zu", wi);
+    em_put(t, "\">");
+    em_esc(t, ws);
+    em_put(t, "</div>\n");
+  }
   const json_t *v = json_object_get(report, "verdict");
   const char *status = rs_writer_str(v, "status");
   em_put(t, "<header class=\"verdict ");

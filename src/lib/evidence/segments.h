@@ -1,0 +1,37 @@
+/* Internal to the evidence layer: the segment files of an image, checked
+ * before libtsk or libewf opens any of them (src/lib/evidence/segments.c). */
+#ifndef RS_EVIDENCE_SEGMENTS_H
+#define RS_EVIDENCE_SEGMENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <tsk/libtsk.h>
+
+#include "redsleuth/diag.h"
+
+/* Checks every segment named on the command line before anything opens it:
+ * each must be a regular file or a block device (open() on a FIFO blocks
+ * forever, a character device never ends), not empty, and named once (the
+ * same file given twice would double the media: RS_E_USAGE). *size0 gets
+ * the first segment's size. */
+enum rs_err rs_segments_check_given(const char *const *segs, int nseg, uint64_t *size0,
+                                    struct rs_diag *d);
+
+/* The segments libtsk (split raw) or libewf (E01, E02, ...) will find by
+ * themselves beside a single first segment, checked the same way (a FIFO
+ * named disk.002 would hang inside libtsk's open). RS_OK when nseg > 1 or
+ * the type finds no others. */
+enum rs_err rs_segments_check_found(const char *const *segs, int nseg, TSK_IMG_TYPE_ENUM type,
+                                    struct rs_diag *d);
+
+/* A split raw set whose sizes do not fit together: a segment before the
+ * last whose size differs from the first's, a last segment larger than the
+ * first, or a total that is not a whole number of sectors. Writes one
+ * sentence with the segment sizes into out and returns true; false (out
+ * "") when the set is consistent or has one segment. */
+bool rs_segments_sizes_warning(char *const *segs, int nseg, unsigned sector_size, char *out,
+                               size_t outsz);
+
+#endif

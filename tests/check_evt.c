@@ -1172,6 +1172,34 @@ START_TEST(table_rows_and_log_kinds)
 }
 END_TEST
 
+/* docs/evtlogs.md lists every row: id, role, source and code on one table line. */
+START_TEST(table_documented)
+{
+  size_t len;
+  unsigned char *doc = rs_t_slurp(rs_t_src("docs/evtlogs.md"), &len);
+  ck_assert_ptr_nonnull(doc);
+  size_t rows_in_doc = 0;
+  for (char *l = strtok((char *)doc, "\n"); l; l = strtok(NULL, "\n")) {
+    if (strncmp(l, "| EVT-", 6) != 0)
+      continue;
+    rows_in_doc++;
+    bool found = false;
+    for (size_t i = 0; i < rs_evt_rule_count() && !found; i++) {
+      const struct rs_evt_rule *r = rs_evt_rule_at(i);
+      char want[256];
+      snprintf(want, sizeof want, "| %s | %s | ", r->id, rs_evt_role_name(r->role));
+      char want2[256];
+      snprintf(want2, sizeof want2, "| %s | %u | ", r->source, r->event_id);
+      found = !strncmp(l, want, strlen(want)) && strstr(l, want2) &&
+              strstr(l, r->match == RS_EVT_M_EQ ? r->value : "|");
+    }
+    ck_assert_msg(found, "docs/evtlogs.md row without a table row: %s", l);
+  }
+  ck_assert_uint_eq(rows_in_doc, rs_evt_rule_count());
+  free(doc);
+}
+END_TEST
+
 static const struct {
   uint16_t v[4];
   bool has;
@@ -1284,6 +1312,7 @@ Suite *rs_suite_evt(void)
   TCase *tt = tcase_create("table");
   tcase_add_loop_test(tt, table_fixture_records, 0, N_EVT);
   tcase_add_test(tt, table_rows_and_log_kinds);
+  tcase_add_test(tt, table_documented);
   tcase_add_loop_test(tt, table_w3svc, 0, N_W3SVC);
   tcase_add_test(tt, table_crash_after_request);
   suite_add_tcase(s, tt);

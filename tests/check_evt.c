@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -560,6 +561,7 @@ START_TEST(evt_bad_args)
   struct rs_diag d;
   unsigned char hdr[48] = {0x30, 0, 0, 0, 'L', 'f', 'L', 'e', 1, 0, 0, 0, 1};
   ck_assert_int_eq(rs_evt_read(NULL, 5, &l, &d), RS_E_USAGE);
+  ck_assert_int_eq(l.state, RS_EVT_UNREADABLE);
   ck_assert_int_eq(rs_evt_read(hdr, 48, NULL, &d), RS_E_USAGE);
   ck_assert_int_eq(rs_evt_read(NULL, 0, &l, &d), RS_E_FORMAT);
   ck_assert_int_eq(l.state, RS_EVT_UNREADABLE);
@@ -708,6 +710,46 @@ START_TEST(evt_real_sysevent)
     same_as_evtexport(p, &l, false);
     same_as_evtexport(p, &l, true);
   }
+  rs_evt_log_free(&l);
+  free(b);
+}
+END_TEST
+
+/* Memory exhaustion: with the address space capped just above current use,
+ * reading the real log fails cleanly (out of memory, or unreadable when
+ * libevt itself ran out) or succeeds; never crashes. Forked mode only. */
+static const size_t evt_margins[] = {64u << 10, 512u << 10, 2u << 20, 4u << 20, 8u << 20};
+
+START_TEST(evt_alloc_failure)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  RS_T_SKIP_IF(true, "address space cap is incompatible with ASan");
+#endif
+  const char *fork = getenv("CK_FORK");
+  RS_T_SKIP_IF(fork && strcmp(fork, "no") == 0, "needs CK_FORK (address space cap)");
+  const char *p = rs_t_realdata("evt/SysEvent.Evt");
+  RS_T_SKIP_IF(!p, "realdata absent");
+  size_t len;
+  unsigned char *b = rs_t_slurp(p, &len);
+  ck_assert_ptr_nonnull(b);
+  FILE *fp = fopen("/proc/self/statm", "r");
+  RS_T_SKIP_IF(!fp, "/proc/self/statm unreadable");
+  unsigned long pages = 0;
+  ck_assert_int_eq(fscanf(fp, "%lu", &pages), 1);
+  fclose(fp);
+  struct rlimit rl;
+  rl.rlim_cur = rl.rlim_max = pages * 4096ul + evt_margins[_i];
+  ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
+  struct rs_evt_log l;
+  struct rs_diag d;
+  enum rs_err e = rs_evt_read(b, len, &l, &d);
+  ck_assert_msg(e == RS_OK || e == RS_E_NOMEM || e == RS_E_CORRUPT, "%s", rs_err_name(e));
+  if (e == RS_E_NOMEM) {
+    ck_assert_uint_eq(l.nrec, 0);
+    ck_assert_int_eq(l.state, RS_EVT_UNREADABLE);
+  }
+  if (e == RS_OK)
+    ck_assert_uint_eq(l.nrecords, 6063);
   rs_evt_log_free(&l);
   free(b);
 }
@@ -1294,6 +1336,7 @@ Suite *rs_suite_evt(void)
   tcase_add_test(te, evt_bad_args);
   tcase_add_test(te, evt_bounds);
   tcase_add_test(te, evt_real_sysevent);
+  tcase_add_loop_test(te, evt_alloc_failure, 0, (int)(sizeof evt_margins / sizeof evt_margins[0]));
   tcase_add_test(te, evt_e01_hive_evt_same_process);
   tcase_add_test(te, evt_libevt_is_private);
   tcase_set_timeout(te, 120);

@@ -116,10 +116,11 @@ struct rs_evt_log {
  *  RS_E_CORRUPT     header or record chain damaged, or libevt refused it;
  *  RS_E_UNSUPPORTED a format version other than 1.1;
  *  RS_E_NOMEM, RS_E_USAGE (buf or out NULL).
- * For every error but RS_E_NOMEM/RS_E_USAGE out->state is
- * RS_EVT_UNREADABLE, out->note and d say why, and out still holds what could
- * be read (header facts, any records libevt returned). d's where is "EVT
- * file" (the caller knows the path). Never reads outside buf. */
+ * For every error out->state is RS_EVT_UNREADABLE; except after RS_E_NOMEM
+ * and RS_E_USAGE (out then holds nothing more), out->note and d say why and
+ * out still holds what could be read (header facts, any records libevt
+ * returned). d's where is "EVT file" (the caller knows the path). Never reads
+ * outside buf. */
 enum rs_err rs_evt_read(const uint8_t *buf, size_t len, struct rs_evt_log *out,
                         struct rs_diag *d);
 void rs_evt_log_free(struct rs_evt_log *log); /* accepts NULL; leaves log zeroed */

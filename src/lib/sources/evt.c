@@ -528,11 +528,12 @@ static enum rs_err unreadable(struct rs_evt_log *log, struct rs_diag *d, enum rs
 enum rs_err rs_evt_read(const uint8_t *buf, size_t len, struct rs_evt_log *out,
                         struct rs_diag *d)
 {
-  if (out)
+  if (out) {
     memset(out, 0, sizeof *out);
+    out->state = RS_EVT_UNREADABLE;
+  }
   if (!out || (!buf && len > 0))
     return rs_diag_set(d, RS_E_USAGE, WHERE, "rs_evt_read: NULL argument");
-  out->state = RS_EVT_UNREADABLE;
   char why[400];
   if (len < HDR) {
     snprintf(why, sizeof why, "%zu bytes, shorter than the 48-byte file header", len);
@@ -632,6 +633,7 @@ out:
     libbfio_handle_free(&io, NULL);
   if (rc == RS_E_NOMEM) {
     rs_evt_log_free(out);
+    out->state = RS_EVT_UNREADABLE;
     return RS_E_NOMEM;
   }
   return rc;

@@ -1066,6 +1066,8 @@ START_TEST(urlscan_lines)
   ck_assert(l.e[2].ida);
   ck_assert_int_eq(l.e[2].family, RS_FAM_CODERED_UNKNOWN);
   ck_assert_str_eq(l.e[3].url, "");
+  ck_assert_str_eq(l.e[3].reason, "");
+  ck_assert_str_eq(l.e[3].client, "10.0.0.3");
   ck_assert_uint_eq(l.ida_count, 2);
   ck_assert_uint_eq(l.ida_first_line, 2);
   ck_assert_uint_eq(l.ida_last_line, 3);

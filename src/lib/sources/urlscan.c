@@ -79,7 +79,8 @@ static void rejection(const char *m, struct rs_urlscan_entry *e)
   e->cut |= copyn(e->client, sizeof e->client, ip, (size_t)(r - (colon ? 1 : 0) - ip));
   while (*r == ' ')
     r++;
-  const char *stop = strstr(r, ". Request will be rejected.");
+  const char *stop = !strncmp(r, "Request will be rejected.", 25) ? r
+                                                                  : strstr(r, ". Request will be rejected.");
   const char *site = strstr(r, "Site Instance='");
   const char *url = strstr(r, "Raw URL='");
   const char *rend = stop ? stop : site ? site : url ? url : r + strlen(r);

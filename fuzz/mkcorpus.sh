@@ -9,7 +9,7 @@ top=$here/..
 fx=$top/fixtures/out
 real=$top/../shared/realdata
 c=$here/corpus
-mkdir -p "$c/pe" "$c/iislog" "$c/metabase" "$c/hive" "$c/escape" "$c/scan"
+mkdir -p "$c/pe" "$c/iislog" "$c/metabase" "$c/hive" "$c/escape" "$c/scan" "$c/evt"
 
 # PE: every small fixture stand-in, one idq.dll per size family, realdata.
 for f in "$fx"/pe/*.exe "$fx"/pe/admin_nimda.dll "$fx"/pe/idq_5.0.2195.1.dll; do
@@ -60,6 +60,16 @@ printf 'C:\\WINNT\\system32\\x41\\u{202e}\\\\' > "$c/escape/backslashes"
 printf 'a\342\200\256b\342\200\217c\342\200\250d\302\205e' > "$c/escape/bidi"
 printf '\377\376\300\200\355\240\200\364\220\200\200\341\200' > "$c/escape/badutf8"
 printf '<b>Example</b> & "Co" '"'"'x'"'"'\177\001' > "$c/escape/entities"
+
+# Event logs, Dr. Watson and UrlScan logs (fuzz_evt.c feeds every input to
+# all three readers), plus a cut log and one whose first record's size points
+# past the end of the file.
+for f in "$fx"/evt/*/*; do
+  cp "$f" "$c/evt/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+head -c 300 "$fx/evt/w2k/SysEvent.Evt" > "$c/evt/cut-SysEvent.Evt"
+{ head -c 48 "$fx/evt/w2k/AppEvent.Evt"; printf '\377\377\000\000'; tail -c +53 "$fx/evt/w2k/AppEvent.Evt"; } \
+  > "$c/evt/pastend-AppEvent.Evt"
 
 # Drop duplicate seeds (same bytes) within each harness.
 for d in "$c"/*; do

@@ -11,19 +11,22 @@
 # here with clang when missing); no sanitizer report, a parseable report
 # and exit 0/10/11 are required.
 #   fuzz/run.sh [SECONDS] [HARNESS...]
-# Harnesses: pe iislog metabase hive escape scan tear (default: all).
+# Harnesses: pe iislog metabase hive escape scan evt tear (default: all).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-harnesses=${*:-"pe iislog metabase hive escape scan tear"}
+harnesses=${*:-"pe iislog metabase hive escape scan evt tear"}
 out=${FUZZ_OUT:-$top/out/fuzz}
 mkdir -p "$out"
 cc=${CLANG:-clang}
-flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include -I$top/src/lib $(pkg-config --cflags tsk libregf libbfio jansson)"
+flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include -I$top/src/lib $(pkg-config --cflags tsk libregf libbfio libevt jansson)"
 util="$top/src/lib/util/diag.c $top/src/lib/util/buf.c $top/src/lib/util/rtime.c $top/src/lib/util/escape.c"
 regf_libs="-l:libregf.a -l:libbfio.a -lpthread -Wl,--exclude-libs,libregf.a:libbfio.a"
+# libevt with its own libyal helpers (as in Makefile.am), before libbfio.a
+evt_obj=$out/libevt-private.o
+sh "$top/src/lib/sources/libevt-private.sh" "$(pkg-config --variable=libdir libevt)/libevt.a" "$evt_obj"
 lib_all=$(find "$top/src/lib" -name '*.c' | sort | tr '\n' ' ')
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
@@ -48,14 +51,17 @@ for h in $harnesses; do
   case $h in
     pe) src="$top/src/lib/sources/pe.c"; libs="" ;;
     iislog) src="$top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
-    metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
-    hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
+    metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/memio.c $top/src/lib/sources/registry.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
+    hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/memio.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     escape) src=""; libs="" ;;
     # the whole library (util is in lib_all already)
     # libtsk has no frame pointers: only the slow unwinder sees through it to
     # the function names that lsan.supp matches
-    scan) src="$lib_all"; u=""; libs="$(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -lm"
+    scan) src="$lib_all"; u=""; libs="$(pkg-config --libs tsk) -lewf $evt_obj $regf_libs -lcrypto -lm"
           asan="fast_unwind_on_malloc=0:malloc_context_size=12:$asan" ;;
+    # EVT (libevt from memory), Dr. Watson and UrlScan parsers, the section 11 table
+    evt) src="$top/src/lib/sources/evt.c $top/src/lib/sources/memio.c $top/src/lib/sources/drwatson.c $top/src/lib/sources/urlscan.c $top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c $top/src/lib/analysis/evt_table.c"
+         libs="$evt_obj $regf_libs -lm" ;;
     *) echo "fuzz: unknown harness $h" >&2; exit 2 ;;
   esac
   # shellcheck disable=SC2086

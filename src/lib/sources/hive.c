@@ -20,6 +20,7 @@
 #include <libregf.h>
 
 #include "redsleuth/buf.h"
+#include "sources/memio.h"
 
 /* Hostile hives can announce absurd sizes: bound what we copy out. */
 #define RS_HIVE_MAX_STRING (1u << 20)   /* one value's text */
@@ -27,11 +28,9 @@
 #define RS_HIVE_MAX_SUBKEYS 65536u      /* rs_hive_subkeys per key */
 #define RS_HIVE_MAX_PATH 2048u
 
-struct rs_patch;
-
 struct rs_hive {
   libbfio_handle_t *io;
-  struct rs_patch *patch;    /* value counts clamped for libregf (clamp_value_counts) */
+  struct rs_memio_patch *patch; /* value counts clamped for libregf (clamp_value_counts) */
   size_t npatch;
   libregf_file_t *rf;
   libregf_key_t *root;
@@ -239,169 +238,6 @@ static enum rs_hive_kind classify(libregf_key_t *root)
   return RS_HIVE_OTHER;
 }
 
-/* ---- bounded memory I/O for libbfio ------------------------------------ */
-
-/* Four bytes that libregf sees instead of the evidence bytes (see
- * clamp_value_counts). The evidence buffer itself is never written. */
-struct rs_patch {
-  size_t off;
-  uint8_t b[4];
-};
-
-/* libbfio's own memory range (libbfio 20170123, Debian 12) copies the
- * requested size, not the size left in the range, so a read that straddles
- * the end of a truncated hive reads past the caller's buffer (found by
- * fuzz/fuzz_hive.c). These callbacks never copy more than is left. */
-struct rs_memio {
-  const uint8_t *p;
-  size_t len;
-  size_t off;
-  bool open;
-  const struct rs_patch *patch; /* overlay (owned by the hive), sorted by off */
-  size_t npatch;
-};
-
-static int memio_free(intptr_t **io, libbfio_error_t **e)
-{
-  (void)e;
-  if (io && *io) {
-    free(*io);
-    *io = NULL;
-  }
-  return 1;
-}
-
-static int memio_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **e)
-{
-  (void)e;
-  if (!dst || !src)
-    return -1;
-  struct rs_memio *m = malloc(sizeof *m);
-  if (!m)
-    return -1;
-  *m = *(const struct rs_memio *)src;
-  m->open = false;
-  m->off = 0;
-  *dst = (intptr_t *)m;
-  return 1;
-}
-
-static int memio_open(intptr_t *io, int flags, libbfio_error_t **e)
-{
-  (void)e;
-  struct rs_memio *m = (struct rs_memio *)io;
-  if (!m || (flags & LIBBFIO_ACCESS_FLAG_WRITE))
-    return -1; /* evidence is never opened for writing */
-  m->open = true;
-  m->off = 0;
-  return 1;
-}
-
-static int memio_close(intptr_t *io, libbfio_error_t **e)
-{
-  (void)e;
-  if (!io)
-    return -1;
-  ((struct rs_memio *)io)->open = false;
-  return 0;
-}
-
-static ssize_t memio_read(intptr_t *io, uint8_t *out, size_t size, libbfio_error_t **e)
-{
-  (void)e;
-  struct rs_memio *m = (struct rs_memio *)io;
-  if (!m || !m->open || (!out && size > 0))
-    return -1;
-  if (m->off >= m->len)
-    return 0;
-  size_t n = m->len - m->off;
-  if (n > size)
-    n = size;
-  if (n > (size_t)SSIZE_MAX)
-    n = (size_t)SSIZE_MAX;
-  memcpy(out, m->p + m->off, n);
-  for (size_t i = 0; i < m->npatch; i++) {
-    const struct rs_patch *pt = &m->patch[i];
-    for (size_t k = 0; k < 4; k++)
-      if (pt->off + k >= m->off && pt->off + k < m->off + n)
-        out[pt->off + k - m->off] = pt->b[k];
-  }
-  m->off += n;
-  return (ssize_t)n;
-}
-
-static ssize_t memio_write(intptr_t *io, const uint8_t *in, size_t size, libbfio_error_t **e)
-{
-  (void)io, (void)in, (void)size, (void)e;
-  return -1;
-}
-
-static off64_t memio_seek(intptr_t *io, off64_t off, int whence, libbfio_error_t **e)
-{
-  (void)e;
-  struct rs_memio *m = (struct rs_memio *)io;
-  if (!m || !m->open)
-    return -1;
-  off64_t base;
-  if (whence == SEEK_SET)
-    base = 0;
-  else if (whence == SEEK_CUR)
-    base = (off64_t)m->off;
-  else if (whence == SEEK_END)
-    base = (off64_t)m->len;
-  else
-    return -1;
-  if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
-    return -1;
-  /* Seeking past the end is allowed (as for a file); reads there return 0. */
-  m->off = (size_t)(base + off);
-  return base + off;
-}
-
-static int memio_exists(intptr_t *io, libbfio_error_t **e)
-{
-  (void)e;
-  return io ? 1 : -1;
-}
-
-static int memio_is_open(intptr_t *io, libbfio_error_t **e)
-{
-  (void)e;
-  return io ? (((struct rs_memio *)io)->open ? 1 : 0) : -1;
-}
-
-static int memio_size(intptr_t *io, size64_t *size, libbfio_error_t **e)
-{
-  (void)e;
-  if (!io || !size)
-    return -1;
-  *size = ((struct rs_memio *)io)->len;
-  return 1;
-}
-
-/* A libbfio handle over buf[0..len) (borrowed) that owns its small state. */
-static int memio_handle(libbfio_handle_t **out, const uint8_t *buf, size_t len,
-                        const struct rs_patch *patch, size_t npatch, libbfio_error_t **e)
-{
-  struct rs_memio *m = calloc(1, sizeof *m);
-  if (!m)
-    return -1;
-  m->p = buf;
-  m->len = len;
-  m->patch = patch;
-  m->npatch = npatch;
-  if (libbfio_handle_initialize(out, (intptr_t *)m, memio_free, memio_clone, memio_open,
-                                memio_close, memio_read, memio_write, memio_seek,
-                                memio_exists, memio_is_open, memio_size,
-                                LIBBFIO_FLAG_IO_HANDLE_MANAGED |
-                                    LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
-                                e) != 1) {
-    free(m);
-    return -1;
-  }
-  return 1;
-}
-
 /* libregf 20201007 reads a key's value list for as many entries as the nk
  * record announces, without checking the list cell's size: a hostile count
  * reads far past libregf's copy of the hive bin (found by fuzz/fuzz_hive.c;
@@ -412,10 +248,10 @@ static int memio_handle(libbfio_handle_t **out, const uint8_t *buf, size_t len,
  * never there to read.
  * Returns the number of patches in *out (malloc'd), or (size_t)-1 when out
  * of memory. */
-static size_t clamp_value_counts(const uint8_t *buf, size_t len, struct rs_patch **out)
+static size_t clamp_value_counts(const uint8_t *buf, size_t len, struct rs_memio_patch **out)
 {
   const size_t base = 0x1000; /* hive bins start after the base block */
-  struct rs_patch *v = NULL;
+  struct rs_memio_patch *v = NULL;
   size_t n = 0, cap = 0;
   *out = NULL;
   size_t hb = base;
@@ -454,7 +290,7 @@ static size_t clamp_value_counts(const uint8_t *buf, size_t len, struct rs_patch
           if (count > fits) {
             if (n == cap) {
               size_t nc = cap ? cap * 2 : 8;
-              struct rs_patch *nv = realloc(v, nc * sizeof *nv);
+              struct rs_memio_patch *nv = realloc(v, nc * sizeof *nv);
               if (!nv) {
                 free(v);
                 return (size_t)-1;
@@ -511,7 +347,7 @@ enum rs_err rs_hive_open_mem(const uint8_t *buf, size_t len, const char *name,
     rc = rs_diag_set(d, RS_E_NOMEM, where, "out of memory");
     goto fail;
   }
-  if (memio_handle(&h->io, buf, len, h->patch, h->npatch, &be) != 1) {
+  if (rs_memio_handle(&h->io, buf, len, h->patch, h->npatch, &be) != 1) {
     bfio_free_err(&be);
     rc = rs_diag_set(d, RS_E_NOMEM, where, "libbfio_handle_initialize failed");
     goto fail;

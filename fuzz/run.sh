@@ -19,7 +19,9 @@ cc=${CLANG:-clang}
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include -I$top/src/lib $(pkg-config --cflags tsk libregf libbfio jansson)"
 util="$top/src/lib/util/diag.c $top/src/lib/util/buf.c $top/src/lib/util/rtime.c $top/src/lib/util/escape.c"
 regf_libs="-l:libregf.a -l:libbfio.a -lpthread -Wl,--exclude-libs,libregf.a:libbfio.a"
-lib_all=$(find "$top/src/lib" -name '*.c' | sort | tr '\n' ' ')
+# vhdi.c is linked with libvhdi.a into one object of its own, as in the build
+# (src/lib/evidence/vhdi-private.sh)
+lib_all=$(find "$top/src/lib" -name '*.c' ! -name vhdi.c | sort | tr '\n' ' ')
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
 for h in $harnesses; do
@@ -37,7 +39,10 @@ for h in $harnesses; do
     # the whole library (util is in lib_all already)
     # libtsk has no frame pointers: only the slow unwinder sees through it to
     # the function names that lsan.supp matches
-    scan) src="$lib_all"; u=""; libs="$(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -lm"
+    scan) $cc $flags -c -o "$out/vhdi-glue.o" "$top/src/lib/evidence/vhdi.c"
+          sh "$top/src/lib/evidence/vhdi-private.sh" "$out/vhdi-private.o" "$out/vhdi-glue.o" \
+            "$($cc -print-file-name=libvhdi.a)" "$cc"
+          src="$lib_all $out/vhdi-private.o"; u=""; libs="$(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -lm"
           asan="fast_unwind_on_malloc=0:malloc_context_size=12:$asan" ;;
     *) echo "fuzz: unknown harness $h" >&2; exit 2 ;;
   esac

@@ -1730,6 +1730,7 @@ static json_t *evidence_json(struct rs_scan_ctx *ctx, const struct hash_job *hj,
   json_object_set_new(ev, "media_size", json_integer((json_int_t)img->media_size));
   json_object_set_new(ev, "sector_size", json_integer(img->sector_size));
   json_object_set_new(ev, "volume_system", json_string(img->vs_type));
+  rs_report_add_container(ev, img);
   bool have = hashed && hj->err == RS_OK && hj->h.done;
   if (have) {
     json_t *h = json_object();

@@ -109,6 +109,7 @@ struct child_spec {
   int partial;           /* a partially present block, or -1 */
   const unsigned *sectors; /* its present sectors, relative to the block */
   int nsectors;
+  int zero;              /* a block in state PAYLOAD_BLOCK_ZERO (reads as zeros), or -1 */
 };
 
 /* Layout: header section (file identifier, two headers, two region
@@ -215,6 +216,8 @@ static void write_child(const struct child_spec *c)
     at++;
   }
   close(vfd);
+  if (c->zero >= 0)
+    le(bat + 8 * (unsigned)c->zero, 2, 8);
   if (c->partial >= 0) {
     memset(buf, 0, MIB);
     for (int i = 0; i < c->nsectors; i++) {
@@ -440,10 +443,10 @@ static void make_chain(struct chain *c, const char *named_base)
   c->mid = mid;
   c->top = top;
   struct child_spec s = {mid, c->p1, (uint64_t)st.st_size, c->gmid, c->gbase, named_base,
-                         block0, 1, -1, NULL, 0};
+                         block0, 1, -1, NULL, 0, -1};
   write_child(&s);
   struct child_spec t = {top, c->p2, (uint64_t)st.st_size, "5eed0002-0000-4000-8000-000000000002",
-                         c->gmid, "D:\\Hyper-V\\mid.vhdx", NULL, 0, 0, sector200, 1};
+                         c->gmid, "D:\\Hyper-V\\mid.vhdx", NULL, 0, 0, sector200, 1, -1};
   write_child(&t);
 }
 
@@ -534,6 +537,65 @@ START_TEST(differencing_chain)
   rs_t_run(cmd, &o);
   ck_assert_msg(o && strcmp(o, "3\n1\n") == 0, "%s", o ? o : "");
   free(o);
+}
+END_TEST
+
+/* [MS-VHDX] 2.5.1.1: a payload block in state PAYLOAD_BLOCK_ZERO reads as
+ * zeros, in a differencing disk too (NOT_PRESENT is the state that defers to
+ * the parent). The child below marks the disk's last 1 MiB block zero (the
+ * end of volume 1, its backup boot sector included) over qemu's dynamic VHDX
+ * and has no sector bitmap block: libvhdi 20210425 read the zero block from
+ * the parent and took block 0's sector bitmap from the file's own header
+ * (bits set by "vhdxfile" and the creator string), showing header bytes at
+ * disk offset 128 KiB. vhdi.c resolves differencing blocks itself. */
+START_TEST(zero_block_over_parent)
+{
+  RS_T_SKIP_IF(!have_qemu(), "qemu-img (qemu-utils) absent");
+  const char *raw = rs_t_scenario_raw(SCEN);
+  const char *dir = rs_t_tmpdir();
+  const char *base = convert(raw, "-O vhdx", "base.vhdx");
+  char gbase[40], child[4200], cmd[9000], want[65], got[65];
+  data_write_guid(base, gbase);
+  struct stat st;
+  ck_assert_int_eq(stat(raw, &st), 0);
+  unsigned last = (unsigned)((st.st_size - 1) / MIB);
+  ck_assert_uint_gt(last, 0);
+  snprintf(child, sizeof child, "%s/zero.vhdx", dir);
+  struct child_spec z = {child, raw, (uint64_t)st.st_size, "5eed0004-0000-4000-8000-000000000004",
+                         gbase, "base.vhdx", NULL, 0, -1, NULL, 0, (int)last};
+  write_child(&z);
+  snprintf(cmd, sizeof cmd,
+           "cp '%s' '%s/z.raw' && chmod u+w '%s/z.raw' && dd if=/dev/zero of='%s/z.raw' bs=1M "
+           "seek=%u count=1 conv=notrunc 2>/dev/null && truncate -s %lld '%s/z.raw'",
+           raw, dir, dir, dir, last, (long long)st.st_size, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  snprintf(cmd, sizeof cmd, "%s/z.raw", dir);
+  file_sha256(cmd, want);
+  struct rs_image *img = open_ok(child);
+  media_sha256(img, got);
+  ck_assert_str_eq(got, want);
+  char sec[512], zeros[512] = {0};
+  ck_assert_int_eq(tsk_img_read(img->img, st.st_size - 512, sec, 512), 512);
+  ck_assert_int_eq(memcmp(sec, zeros, 512), 0);
+  rs_image_close(img);
+
+  /* a grandchild with that block partially present (sector 5 only): the
+   * other sectors come from the zero block below it */
+  static const unsigned five[1] = {5};
+  char zp[4200], view[4200];
+  snprintf(view, sizeof view, "%s/z.raw", dir);
+  rs_t_patch(view, (uint64_t)last * MIB + 5 * 512, "written over a zero block", 25);
+  file_sha256(view, want);
+  snprintf(zp, sizeof zp, "%s/zp.vhdx", dir);
+  struct child_spec p = {zp, view, (uint64_t)st.st_size, "5eed0005-0000-4000-8000-000000000005",
+                         "5eed0004-0000-4000-8000-000000000004", "zero.vhdx", NULL, 0, (int)last,
+                         five, 1, -1};
+  write_child(&p);
+  img = open_ok(zp);
+  ck_assert_int_eq(rs_vhdi_chain(img->img)->n, 3);
+  media_sha256(img, got);
+  ck_assert_str_eq(got, want);
+  rs_image_close(img);
 }
 END_TEST
 
@@ -630,7 +692,7 @@ START_TEST(bad_parents)
   struct stat st;
   ck_assert_int_eq(stat(c.raw, &st), 0);
   const char *g = "5eed0003-0000-4000-8000-000000000003";
-  struct child_spec s = {self, c.p1, (uint64_t)st.st_size, g, g, "loop.vhdx", block0, 1, -1, NULL, 0};
+  struct child_spec s = {self, c.p1, (uint64_t)st.st_size, g, g, "loop.vhdx", block0, 1, -1, NULL, 0, -1};
   write_child(&s);
   ck_assert_ptr_null(open_img(self, &d, &e));
   ck_assert_int_eq(e, RS_E_CORRUPT);
@@ -702,6 +764,7 @@ Suite *rs_suite_vhdi(void)
   tcase_add_loop_test(tc, qemu_containers_equal_raw, 0, (int)(sizeof made / sizeof made[0]));
   tcase_add_test(tc, vhdx_by_signature);
   tcase_add_test(tc, differencing_chain);
+  tcase_add_test(tc, zero_block_over_parent);
   tcase_add_test(tc, parent_name_case);
   tcase_add_test(tc, bad_parents);
   tcase_add_test(tc, e01_hive_vhdx_one_process);

@@ -1,6 +1,9 @@
 /* VHD and VHDX containers, read through a private copy of libvhdi and handed
  * to libtsk as an external image: everything above the image layer (volumes,
- * file systems, the media hash) is the same as for a raw image.
+ * file systems, the media hash) is the same as for a raw image. libvhdi
+ * opens and checks every disk and reads the base; the blocks of differencing
+ * VHDX disks are resolved by vhdi.c itself ([MS-VHDX] 2.5.1), which libvhdi
+ * 20210425 gets wrong.
  *
  * A differencing disk names its parent; the parent is looked for beside it
  * (its file name, as Windows stored it, in the child's folder) and must be

@@ -537,6 +537,18 @@ START_TEST(differencing_chain)
   rs_t_run(cmd, &o);
   ck_assert_msg(o && strcmp(o, "3\n1\n") == 0, "%s", o ? o : "");
   free(o);
+  /* and so does `info` */
+  snprintf(cmd, sizeof cmd, "'%s/redsleuth' info --json '%s'", RS_BUILDDIR, c.top);
+  o = NULL;
+  ck_assert_int_eq(rs_t_run(cmd, &o), 0);
+  json_t *info = json_loads(o ? o : "", 0, NULL);
+  ck_assert_ptr_nonnull(info);
+  ct = json_object_get(json_object_get(info, "evidence"), "container");
+  ck_assert_str_eq(json_string_value(json_object_get(ct, "type")), "differencing");
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(ct, "parents"), 1),
+                                                     "path")), c.base);
+  json_decref(info);
+  free(o);
 }
 END_TEST
 

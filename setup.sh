@@ -9,12 +9,13 @@ top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
 
 build_pkgs="build-essential autoconf automake pkg-config libtsk-dev libregf-dev libbfio-dev
-  libewf-dev libevt-dev libjansson-dev libssl-dev check xz-utils"
+  libewf-dev libevt-dev libjansson-dev libssl-dev check xz-utils libvhdi-dev"
 # Peer tools the tests compare against, the HTML renderer, the fuzzing toolchain, and
 # the fixture generator's tools (a test regenerates every fixture and compares).
 test_pkgs="sleuthkit libregf-utils ewf-tools unzip libhivex-bin regripper chromium
   python3-pefile clang libclang-rt-14-dev afflib-tools
-  ntfs-3g gcc-mingw-w64-i686 mtools dosfstools fdisk libfaketime libevt-utils"
+  ntfs-3g gcc-mingw-w64-i686 mtools dosfstools fdisk libfaketime libevt-utils
+  qemu-utils slurm-wlm munge"
 
 pkgs=$build_pkgs
 [ "$mode" = test ] && pkgs="$build_pkgs $test_pkgs"

@@ -27,7 +27,9 @@ regf_libs="-l:libregf.a -l:libbfio.a -lpthread -Wl,--exclude-libs,libregf.a:libb
 # libevt with its own libyal helpers (as in Makefile.am), before libbfio.a
 evt_obj=$out/libevt-private.o
 sh "$top/src/lib/sources/libevt-private.sh" "$(pkg-config --variable=libdir libevt)/libevt.a" "$evt_obj"
-lib_all=$(find "$top/src/lib" -name '*.c' | sort | tr '\n' ' ')
+# vhdi.c is linked with libvhdi.a into one object of its own, as in the build
+# (src/lib/evidence/vhdi-private.sh)
+lib_all=$(find "$top/src/lib" -name '*.c' ! -name vhdi.c | sort | tr '\n' ' ')
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
 for h in $harnesses; do
@@ -57,7 +59,10 @@ for h in $harnesses; do
     # the whole library (util is in lib_all already)
     # libtsk has no frame pointers: only the slow unwinder sees through it to
     # the function names that lsan.supp matches
-    scan) src="$lib_all"; u=""; libs="$(pkg-config --libs tsk) -lewf $evt_obj $regf_libs -lcrypto -lm"
+    scan) $cc $flags -c -o "$out/vhdi-glue.o" "$top/src/lib/evidence/vhdi.c"
+          sh "$top/src/lib/evidence/vhdi-private.sh" "$out/vhdi-private.o" "$out/vhdi-glue.o" \
+            "$($cc -print-file-name=libvhdi.a)" "$cc"
+          src="$lib_all $out/vhdi-private.o"; u=""; libs="$(pkg-config --libs tsk) -lewf $evt_obj $regf_libs -lcrypto -lm"
           asan="fast_unwind_on_malloc=0:malloc_context_size=12:$asan" ;;
     # EVT (libevt from memory), Dr. Watson and UrlScan parsers, the section 11 table
     evt) src="$top/src/lib/sources/evt.c $top/src/lib/sources/memio.c $top/src/lib/sources/drwatson.c $top/src/lib/sources/urlscan.c $top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c $top/src/lib/analysis/evt_table.c"

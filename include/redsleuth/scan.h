@@ -69,6 +69,9 @@ json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc);
 json_t *rs_report_warnings(const struct rs_image *img);
 /* "volumes" array of the report contract for an image whose volumes are listed. */
 json_t *rs_report_volumes(const struct rs_image *img);
+/* Adds evidence.container to ev when img is a VHD/VHDX (format, type,
+ * parents followed); leaves ev alone for any other image. */
+void rs_report_add_container(json_t *ev, const struct rs_image *img);
 /* Current wall-clock time as ISO 8601 UTC with Z (run.* fields only). */
 void rs_now_iso(char out[40]);
 

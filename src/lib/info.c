@@ -13,6 +13,7 @@
 
 #include "redsleuth/evidence.h"
 #include "redsleuth/rtime.h"
+#include "redsleuth/vhdi.h"
 #include "report/report.h"
 
 #ifndef PACKAGE_VERSION
@@ -112,6 +113,29 @@ json_t *rs_report_warnings(const struct rs_image *img)
   return w;
 }
 
+/* evidence.container for a VHD/VHDX (nothing for other images): the format,
+ * the disk type, the reader, and for a differencing disk each parent followed,
+ * nearest first, with the name the disk below stores for it. */
+void rs_report_add_container(json_t *ev, const struct rs_image *img)
+{
+  const struct rs_vhdi_chain *c = rs_vhdi_chain(img ? img->img : NULL);
+  if (!ev || !c)
+    return;
+  json_t *parents = json_array();
+  for (int i = 1; i < c->n; i++) {
+    const struct rs_vhdi_disk *p = &c->disk[i];
+    json_array_append_new(parents, json_pack("{s:o, s:o, s:s, s:s, s:o}", "path",
+                                             rs_json_str(p->path), "named_as",
+                                             rs_json_str(p->named_as), "format", p->format,
+                                             "type", p->type, "identifier",
+                                             str_or_null(p->identifier)));
+  }
+  json_object_set_new(ev, "container",
+                      json_pack("{s:s, s:s, s:o, s:s, s:o}", "format", c->disk[0].format, "type",
+                                c->disk[0].type, "identifier", str_or_null(c->disk[0].identifier),
+                                "reader", c->reader, "parents", parents));
+}
+
 static void add_unreadable(json_t *arr, const char *what, const char *where, const char *why)
 {
   json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "what", what, "where", where,
@@ -158,6 +182,7 @@ enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag
                          img->format, "media_size", (json_int_t)img->media_size,
                          "sector_size", (int)img->sector_size, "volume_system", img->vs_type,
                          "hashes", "verification", "not-checked");
+  rs_report_add_container(ev, img);
   struct rs_ewf_meta m;
   struct rs_diag ed;
   rs_diag_clear(&ed);

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/vhdi.h"
 
 /* Large requests are what makes TSK reads fast (fixture-recipes 9). */
 #define RS_HASH_CHUNK (8u << 20)
@@ -238,9 +239,14 @@ enum rs_err rs_media_hash_progress(const struct rs_image *img, struct rs_media_h
     return ewf_hash(img, out, d, done_bytes);
   /* Our own handle: TSK_IMG_INFO has one read cache guarded by a lock, and
    * a hash pass would evict what the analysis thread needs. */
-  TSK_IMG_INFO *ti = tsk_img_open_utf8(img->nseg, (const char *const *)img->segments,
-                                       img->img->itype, img->img->sector_size);
-  if (!ti) {
+  TSK_IMG_INFO *ti = NULL;
+  if (rs_vhdi_chain(img->img)) {
+    enum rs_err r = rs_vhdi_open((const char *const *)img->segments, img->nseg,
+                                 img->img->sector_size, &ti, d);
+    if (r != RS_OK)
+      return r;
+  } else if (!(ti = tsk_img_open_utf8(img->nseg, (const char *const *)img->segments,
+                                      img->img->itype, img->img->sector_size))) {
     const char *e = tsk_error_get();
     enum rs_err r = rs_diag_set(d, RS_E_OPEN, where, "cannot reopen for hashing: %s",
                                 e && *e ? e : "no detail from libtsk");

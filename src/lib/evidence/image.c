@@ -4,6 +4,7 @@
  * Nothing here writes to the evidence: files are only opened O_RDONLY (by us
  * for the magic bytes, by libtsk/libewf for the rest), nothing is mounted. */
 #include "redsleuth/image.h"
+#include "redsleuth/vhdi.h"
 
 #include "evidence/segments.h"
 
@@ -298,8 +299,14 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
     return se;
 
   tsk_error_reset();
-  TSK_IMG_INFO *ti = tsk_img_open_utf8(nseg, segs, type, ssize);
-  if (!ti) {
+  TSK_IMG_INFO *ti = NULL;
+  /* VHD and VHDX through our libvhdi (vhdi.c), which follows a differencing disk's parents */
+  if (type == TSK_IMG_TYPE_VHD_VHD ||
+      (type == TSK_IMG_TYPE_RAW && !(opts && opts->img_type) && rs_vhdi_is_vhdx(segs[0]))) {
+    enum rs_err e = rs_vhdi_open(segs, nseg, ssize, &ti, d);
+    if (e != RS_OK)
+      return e;
+  } else if (!(ti = tsk_img_open_utf8(nseg, segs, type, ssize))) {
     enum rs_err e = rs_diag_set(d, RS_E_OPEN, segs[0], "libtsk cannot open it as %s: %s",
                                 tsk_img_type_toname(type), tsk_err_text());
     tsk_error_reset();
@@ -328,7 +335,8 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
     }
     img->nseg++;
   }
-  snprintf(img->format, sizeof img->format, "%s", format_name(ti->itype, n));
+  snprintf(img->format, sizeof img->format, "%s",
+           rs_vhdi_format(ti) ? rs_vhdi_format(ti) : format_name(ti->itype, n));
 
   /* libewf opens a truncated E01 or a set without its E02 and reports the
    * full media size; only reads fail. Probe the first and the last sector

@@ -28,6 +28,7 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   rs_jset(jb, ev, "media_size", json_integer((json_int_t)img->media_size));
   rs_jset(jb, ev, "sector_size", json_integer(img->sector_size));
   rs_jset(jb, ev, "volume_system", json_string(img->vs_type));
+  rs_report_add_container(ev, img);
   bool have = hashed && ctx->hash_err == RS_OK && hh->done;
   if (have) {
     json_t *h = json_object();

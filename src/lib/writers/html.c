@@ -155,6 +155,13 @@ static void evidence(struct rs_emit *t, const json_t *report)
   }
   em_put(t, "</td></tr>\n");
   row(t, "Format", ev, "format");
+  const json_t *ct = json_object_get(ev, "container");
+  if (json_is_object(ct)) {
+    em_tmpl(t, ct, "<tr><th>Container</th><td>{format} {type}, read with {reader}</td></tr>\n");
+    json_array_foreach(json_object_get(ct, "parents"), i, s)
+      em_tmpl(t, s, "<tr><th>Parent disk</th><td><code>{path}</code> ({format} {type}, named "
+                    "<code>{named_as}</code>)</td></tr>\n");
+  }
   row(t, "Media size (bytes)", ev, "media_size");
   const json_t *h = json_object_get(ev, "hashes"), *st = json_object_get(ev, "stored_hashes");
   if (json_is_object(h)) {

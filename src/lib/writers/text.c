@@ -190,6 +190,12 @@ static void evidence(struct rs_emit *t, const json_t *report)
     em_put(t, "\n");
   }
   field(t, "Format", ev, "format");
+  const json_t *ct = json_object_get(ev, "container");
+  if (json_is_object(ct)) {
+    em_tmpl(t, ct, "  Container      {format} {type}, read with {reader}\n");
+    json_array_foreach(json_object_get(ct, "parents"), i, s)
+      em_tmpl(t, s, "  Parent         {path} ({format} {type}, named \"{named_as}\")\n");
+  }
   em_tmpl(t, ev, "  Media size     {media_size} bytes\n");
   const json_t *h = json_object_get(ev, "hashes");
   if (!json_is_object(h)) {

@@ -7,7 +7,8 @@
 
 #define RS_SUITES(X)                                                             \
   X(util) X(image) X(evidence) X(fswalk) X(pe) X(idq) X(iislog) X(registry)      \
-  X(writers) X(analysis) X(scan) X(fixtures) X(cli) X(corrupt) X(report) X(e2e)
+  X(writers) X(analysis) X(scan) X(fixtures) X(cli) X(corrupt) X(report) X(e2e)      \
+  X(content)
 
 #define DECL(n) Suite *rs_suite_##n(void);
 RS_SUITES(DECL)

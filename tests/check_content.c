@@ -726,8 +726,8 @@ static void naive(const struct rs_pf_pattern *p, size_t np, const uint8_t *b, si
 START_TEST(prefilter_scalar_avx2_naive)
 {
   static const char *const words[] = {"default.ida", "root.exe", "cmd.exe", "Kz29vb29",
-                                      "CodeRedII", "AbCd", "\x01\x02\x03\x04", "aaaaaaaa",
-                                      "Virus(CV)", "fsdhqherwqi2001"};
+                                      "CodeRedII", "AbCdEfG", "\x01\x02\x03\x04\x05\x06\x07",
+                                      "aaaaaaaa", "Virus(CV)", "fsdhqherwqi2001"};
   struct rs_pf_pattern p[2 * 10];
   size_t np = 0;
   for (size_t i = 0; i < 10; i++)
@@ -791,10 +791,11 @@ START_TEST(prefilter_scalar_avx2_naive)
   }
   free(b);
   rs_prefilter_free(pf);
-  /* unusable patterns */
-  struct rs_pf_pattern shortp = {(const uint8_t *)"abc", 3, false, false, 0};
+  /* unusable patterns: under 7 bytes */
+  struct rs_pf_pattern shortp = {(const uint8_t *)"abcdef", 6, false, false, 0};
   ck_assert_int_eq(rs_prefilter_new(&shortp, 1, &pf, &d), RS_E_USAGE);
-  shortp.wide = true; /* 6 bytes wide: fine */
+  shortp.len = 4;
+  shortp.wide = true; /* 8 bytes wide: fine */
   ck_assert_int_eq(rs_prefilter_new(&shortp, 1, &pf, &d), RS_OK);
   rs_prefilter_free(pf);
   ck_assert_int_eq(rs_prefilter_new(NULL, 1, &pf, &d), RS_E_USAGE);

@@ -4,12 +4,14 @@
  * around these occurrences for the bundled rules, whose strings it knows are
  * literal (docs/content.md, "Speed").
  *
- * Method (Hyperscan's "Teddy", simplified): patterns are put in up to 8
- * buckets; for each of the first 4 bytes of a pattern, two 16-entry tables
- * map the low and the high nibble of a byte to the buckets that accept it.
- * 32 positions are tested at once with AVX2 byte shuffles; a position whose
- * 4 bytes pass some bucket is verified against that bucket's patterns.
- * Without AVX2 (or on request) a scalar loop uses exact 256-entry tables. */
+ * Method (Hyperscan's "Teddy", simplified): each pattern has a fingerprint
+ * of 4 bytes, every other byte from an offset chosen where its bytes are
+ * rarest (4 characters of a UTF-16LE pattern too); patterns are put in up
+ * to 8 buckets; for each fingerprint byte two 16-entry tables map the low
+ * and the high nibble of a byte to the buckets that accept it. 32 positions
+ * are tested at once with AVX2 byte shuffles; a position that passes some
+ * bucket is verified against that bucket's patterns. Without AVX2 (or on
+ * request) a scalar loop uses exact 256-entry tables. */
 #ifndef REDSLEUTH_PREFILTER_H
 #define REDSLEUTH_PREFILTER_H
 
@@ -38,7 +40,7 @@ enum rs_pf_impl { RS_PF_AUTO = 0, RS_PF_SCALAR, RS_PF_AVX2 };
 
 struct rs_prefilter;
 
-/* Builds a pre-filter over n patterns (each at least 4 bytes after
+/* Builds a pre-filter over n patterns (each at least 7 bytes after
  * expansion, at most RS_PF_MAX_LEN). The patterns' bytes are copied.
  * RS_E_USAGE names the first unusable pattern. */
 enum rs_err rs_prefilter_new(const struct rs_pf_pattern *p, size_t n, struct rs_prefilter **out,

@@ -15,12 +15,16 @@
 #endif
 
 #define NBUCKET 8
-#define FP 4 /* fingerprint bytes */
+#define FP 4       /* fingerprint bytes ... */
+#define STRIDE 2   /* ... every other byte: 4 characters of a UTF-16LE pattern too */
+#define SPAN ((FP - 1) * STRIDE + 1)
+#define FO_MAX 64  /* a fingerprint starts at most this far into its pattern */
 
 struct pat {
   uint8_t *bytes; /* expanded, letters lower-cased where nocase */
   uint8_t *fold;  /* 0x20 where a letter may be either case, else 0; NULL if none */
   size_t len;
+  size_t fo;      /* offset of the fingerprint in the pattern */
   uint32_t id;
 };
 
@@ -94,12 +98,54 @@ void rs_prefilter_free(struct rs_prefilter *pf)
 /* The byte values pattern q accepts at fingerprint byte k (1 or 2). */
 static int fp_bytes(const struct pat *q, int k, uint8_t out[2])
 {
-  out[0] = q->bytes[k];
-  if (q->fold && q->fold[k]) {
-    out[1] = (uint8_t)(q->bytes[k] - 32);
+  size_t at = q->fo + (size_t)k * STRIDE;
+  out[0] = q->bytes[at];
+  if (q->fold && q->fold[at]) {
+    out[1] = (uint8_t)(q->bytes[at] - 32);
     return 2;
   }
   return 1;
+}
+
+/* How common a byte is in memory, files and text (a rough rank, not
+ * measured): the fingerprint goes where its bytes are rarest, so "GET /",
+ * "Conc" or the 0s of UTF-16LE do not make every text page a candidate. */
+static unsigned commonness(uint8_t c, bool folded)
+{
+  unsigned w;
+  if (c == 0)
+    w = 16;
+  else if (c == ' ')
+    w = 12;
+  else if (c == 0xff)
+    w = 8;
+  else if (strchr("etaoinsr", c) && c)
+    w = 8;
+  else if (c >= 'a' && c <= 'z')
+    w = 6;
+  else if (c == '\r' || c == '\n' || c == '.' || c == '/' || c == ',' || (c >= '0' && c <= '9'))
+    w = 4;
+  else if (c >= 'A' && c <= 'Z')
+    w = 3;
+  else
+    w = 2;
+  return folded ? w + 2 : w;
+}
+
+static void choose_fingerprint(struct pat *q)
+{
+  unsigned best = ~0u;
+  for (size_t o = 0; o + SPAN <= q->len && o <= FO_MAX; o++) {
+    unsigned sc = 0;
+    for (int k = 0; k < FP; k++) {
+      size_t at = o + (size_t)k * STRIDE;
+      sc += commonness(q->bytes[at], q->fold && q->fold[at]);
+    }
+    if (sc < best) {
+      best = sc;
+      q->fo = o;
+    }
+  }
 }
 
 /* Fraction of random positions that pass bucket masks lo/hi over all
@@ -175,12 +221,12 @@ enum rs_err rs_prefilter_new(const struct rs_pf_pattern *p, size_t n, struct rs_
   for (size_t i = 0; i < n; i++) {
     size_t w = p[i].wide ? 2 : 1;
     size_t len = p[i].len * w;
-    if (!p[i].bytes || len < FP || len > RS_PF_MAX_LEN) {
+    if (!p[i].bytes || len < SPAN || len > RS_PF_MAX_LEN) {
       free(bucket_of);
       rs_prefilter_free(pf);
       return rs_diag_set(d, RS_E_USAGE, "prefilter",
                          "pattern %zu (id %u) is %zu bytes: a pattern needs %d to %d", i,
-                         p[i].id, len, FP, RS_PF_MAX_LEN);
+                         p[i].id, len, SPAN, RS_PF_MAX_LEN);
     }
     struct pat *q = &pf->pats[pf->npats++];
     q->len = len;
@@ -204,6 +250,7 @@ enum rs_err rs_prefilter_new(const struct rs_pf_pattern *p, size_t n, struct rs_
     }
     if (len > pf->max_len)
       pf->max_len = len;
+    choose_fingerprint(q);
   }
   assign_buckets(pf, bucket_of);
   uint32_t k = 0;
@@ -242,50 +289,112 @@ static bool verify(const struct pat *q, const uint8_t *s)
   return true;
 }
 
-/* Verifies every pattern of the buckets in mask at position i; false when
- * the callback asked to stop. */
-static bool check_at(const struct rs_prefilter *pf, const uint8_t *buf, size_t len, size_t i,
-                     unsigned mask, rs_pf_hit_cb cb, void *arg, size_t *nhits)
+/* Hits are found at their fingerprint, up to FO_MAX bytes after their
+ * start: they wait here, sorted by (start, pattern), until no later
+ * candidate can start before them. */
+struct hit {
+  size_t pos;
+  uint32_t pat;
+};
+struct emitter {
+  const struct rs_prefilter *pf;
+  struct hit *h, local[256];
+  size_t n, cap;
+  rs_pf_hit_cb cb;
+  void *arg;
+  size_t nhits;
+  bool stop;
+};
+
+static bool hit_before(const struct hit *a, size_t pos, uint32_t pat)
 {
+  return a->pos < pos || (a->pos == pos && a->pat < pat);
+}
+
+static void push(struct emitter *e, size_t pos, uint32_t pat)
+{
+  if (e->n == e->cap) {
+    size_t nc = e->cap * 2;
+    struct hit *nh = malloc(nc * sizeof *nh);
+    if (!nh) {
+      e->stop = true; /* out of memory: report what was found */
+      return;
+    }
+    memcpy(nh, e->h, e->n * sizeof *nh);
+    if (e->h != e->local)
+      free(e->h);
+    e->h = nh;
+    e->cap = nc;
+  }
+  size_t k = e->n;
+  while (k > 0 && !hit_before(&e->h[k - 1], pos, pat)) {
+    e->h[k] = e->h[k - 1];
+    k--;
+  }
+  e->h[k] = (struct hit){pos, pat};
+  e->n++;
+}
+
+/* Reports the waiting hits that start before limit. */
+static void flush(struct emitter *e, size_t limit)
+{
+  size_t k = 0;
+  while (k < e->n && e->h[k].pos < limit && !e->stop) {
+    const struct pat *q = &e->pf->pats[e->h[k].pat];
+    e->nhits++;
+    if (e->cb && !e->cb(e->h[k].pos, q->id, q->len, e->arg))
+      e->stop = true;
+    k++;
+  }
+  if (e->stop) {
+    e->n = 0;
+    return;
+  }
+  memmove(e->h, e->h + k, (e->n - k) * sizeof *e->h);
+  e->n -= k;
+}
+
+/* Verifies the patterns of the buckets in mask whose fingerprint sits at i. */
+static void check_at(struct emitter *e, const uint8_t *buf, size_t len, size_t i, unsigned mask)
+{
+  const struct rs_prefilter *pf = e->pf;
   while (mask) {
     int b = __builtin_ctz(mask);
     mask &= mask - 1;
     for (uint32_t k = pf->bstart[b]; k < pf->bstart[b + 1]; k++) {
       const struct pat *q = &pf->pats[pf->bidx[k]];
-      if (q->len <= len - i && verify(q, buf + i)) {
-        (*nhits)++;
-        if (cb && !cb(i, q->id, q->len, arg))
-          return false;
-      }
+      if (i < q->fo)
+        continue;
+      size_t st = i - q->fo;
+      if (q->len <= len - st && verify(q, buf + st))
+        push(e, st, pf->bidx[k]);
     }
   }
-  return true;
 }
 
-/* Positions [from, len - FP]: exact tables, one byte at a time. */
-static bool scan_scalar(const struct rs_prefilter *pf, const uint8_t *buf, size_t len,
-                        size_t from, rs_pf_hit_cb cb, void *arg, size_t *nhits)
+/* Fingerprints at [from, len - SPAN]: exact tables, one position at a time. */
+static void scan_scalar(struct emitter *e, const uint8_t *buf, size_t len, size_t from)
 {
-  if (len < FP)
-    return true;
-  const uint8_t(*t)[256] = pf->exact;
-  for (size_t i = from; i <= len - FP; i++) {
+  if (len < SPAN)
+    return;
+  const uint8_t(*t)[256] = e->pf->exact;
+  for (size_t i = from; i <= len - SPAN && !e->stop; i++) {
     unsigned m = t[0][buf[i]];
-    if (!m)
-      continue;
-    m &= t[1][buf[i + 1]] & t[2][buf[i + 2]] & t[3][buf[i + 3]];
-    if (m && !check_at(pf, buf, len, i, m, cb, arg, nhits))
-      return false;
+    if (m)
+      m &= t[1][buf[i + STRIDE]] & t[2][buf[i + 2 * STRIDE]] & t[3][buf[i + 3 * STRIDE]];
+    if (m)
+      check_at(e, buf, len, i, m);
+    if (e->n && i + 1 > FO_MAX)
+      flush(e, i + 1 - FO_MAX);
   }
-  return true;
 }
 
 #ifdef RS_PF_HAVE_X86
-__attribute__((target("avx2"))) static size_t scan_avx2(const struct rs_prefilter *pf,
-                                                        const uint8_t *buf, size_t len,
-                                                        rs_pf_hit_cb cb, void *arg,
-                                                        size_t *nhits, bool *stopped)
+/* Returns where the scalar loop takes over. */
+__attribute__((target("avx2"))) static size_t scan_avx2(struct emitter *e, const uint8_t *buf,
+                                                        size_t len)
 {
+  const struct rs_prefilter *pf = e->pf;
   __m256i lo[FP], hi[FP];
   for (int k = 0; k < FP; k++) {
     lo[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)pf->lo[k]));
@@ -293,28 +402,36 @@ __attribute__((target("avx2"))) static size_t scan_avx2(const struct rs_prefilte
   }
   const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
   size_t i = 0;
-  /* each step reads buf[i .. i + 32 + FP - 1) */
-  for (; len >= 32 + FP - 1 && i <= len - (32 + FP - 1); i += 32) {
-    __m256i r = _mm256_set1_epi8(-1);
+  /* each step reads buf[i .. i + 64 + SPAN - 1): two independent blocks of
+   * 32 positions, for the CPU to overlap */
+  for (; len >= 64 + SPAN - 1 && i <= len - (64 + SPAN - 1) && !e->stop; i += 64) {
+    __m256i r0 = _mm256_set1_epi8(-1), r1 = r0;
     for (int k = 0; k < FP; k++) {
-      __m256i v = _mm256_loadu_si256((const __m256i *)(buf + i + k));
-      __m256i l = _mm256_shuffle_epi8(lo[k], _mm256_and_si256(v, nib));
-      __m256i h = _mm256_shuffle_epi8(hi[k], _mm256_and_si256(_mm256_srli_epi16(v, 4), nib));
-      r = _mm256_and_si256(r, _mm256_and_si256(l, h));
+      const uint8_t *p = buf + i + (size_t)k * STRIDE;
+      __m256i v0 = _mm256_loadu_si256((const __m256i *)p);
+      __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+      __m256i l0 = _mm256_shuffle_epi8(lo[k], _mm256_and_si256(v0, nib));
+      __m256i l1 = _mm256_shuffle_epi8(lo[k], _mm256_and_si256(v1, nib));
+      __m256i h0 = _mm256_shuffle_epi8(hi[k], _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib));
+      __m256i h1 = _mm256_shuffle_epi8(hi[k], _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib));
+      r0 = _mm256_and_si256(r0, _mm256_and_si256(l0, h0));
+      r1 = _mm256_and_si256(r1, _mm256_and_si256(l1, h1));
     }
-    uint32_t m = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(r, zero));
-    if (!m)
-      continue;
-    uint8_t rb[32];
-    _mm256_storeu_si256((__m256i *)rb, r);
-    while (m) {
-      int j = __builtin_ctz(m);
-      m &= m - 1;
-      if (!check_at(pf, buf, len, i + (size_t)j, rb[j], cb, arg, nhits)) {
-        *stopped = true;
-        return i;
+    uint64_t m = ~(uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(r0, zero)) &
+                 0xffffffffu;
+    m |= (uint64_t)~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(r1, zero)) << 32;
+    if (m) {
+      uint8_t rb[64];
+      _mm256_storeu_si256((__m256i *)rb, r0);
+      _mm256_storeu_si256((__m256i *)(rb + 32), r1);
+      while (m) {
+        int j = __builtin_ctzll(m);
+        m &= m - 1;
+        check_at(e, buf, len, i + (size_t)j, rb[j]);
       }
     }
+    if (e->n && i + 64 > FO_MAX)
+      flush(e, i + 64 - FO_MAX);
   }
   return i;
 }
@@ -323,18 +440,24 @@ __attribute__((target("avx2"))) static size_t scan_avx2(const struct rs_prefilte
 size_t rs_prefilter_scan(const struct rs_prefilter *pf, const uint8_t *buf, size_t len,
                          rs_pf_hit_cb cb, void *arg)
 {
-  size_t nhits = 0;
   if (!pf || !buf || pf->npats == 0)
     return 0;
+  struct emitter e;
+  memset(&e, 0, sizeof e);
+  e.pf = pf;
+  e.h = e.local;
+  e.cap = sizeof e.local / sizeof e.local[0];
+  e.cb = cb;
+  e.arg = arg;
   size_t from = 0;
 #ifdef RS_PF_HAVE_X86
-  if (pf->impl == RS_PF_AVX2) {
-    bool stopped = false;
-    from = scan_avx2(pf, buf, len, cb, arg, &nhits, &stopped);
-    if (stopped)
-      return nhits;
-  }
+  if (pf->impl == RS_PF_AVX2)
+    from = scan_avx2(&e, buf, len);
 #endif
-  scan_scalar(pf, buf, len, from, cb, arg, &nhits);
-  return nhits;
+  if (!e.stop)
+    scan_scalar(&e, buf, len, from);
+  flush(&e, (size_t)-1);
+  if (e.h != e.local)
+    free(e.h);
+  return e.nhits;
 }

@@ -483,9 +483,9 @@ static enum rs_err build_prefilter(struct rs_rules *r, struct rs_rule_set *set, 
       size_t len;
       bool from_meta;
       const char *a = anchor_of(ri, s, &len, &from_meta);
-      if (!a || len < 4 || (s->flags & bad) || (from_meta && len > RS_PF_MAX_LEN / 2)) {
+      if (!a || len < 7 || (s->flags & bad) || (from_meta && len > RS_PF_MAX_LEN / 2)) {
         snprintf(r->pf_why, sizeof r->pf_why,
-                 "rule %s string %s: no literal of 4 or more bytes to anchor on (add meta "
+                 "rule %s string %s: no literal of 7 or more bytes to anchor on (add meta "
                  "redsleuth_anchor_%s)",
                  ri->rule, s->identifier, s->identifier + (s->identifier[0] == '$'));
         free(p);

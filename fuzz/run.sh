@@ -6,13 +6,13 @@
 # committed seeds). Leaks inside libregf/libtsk themselves are suppressed by
 # fuzz/lsan.supp (never our own code's).
 #   fuzz/run.sh [SECONDS] [HARNESS...]
-# Harnesses: pe iislog metabase hive escape scan (default: all).
+# Harnesses: pe iislog metabase hive escape carve scan (default: all).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-harnesses=${*:-"pe iislog metabase hive escape scan"}
+harnesses=${*:-"pe iislog metabase hive escape carve scan"}
 out=${FUZZ_OUT:-$top/out/fuzz}
 mkdir -p "$out"
 cc=${CLANG:-clang}
@@ -34,10 +34,13 @@ for h in $harnesses; do
     metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     escape) src=""; libs="" ;;
+    # the carver with small line and header limits: small inputs reach the
+    # limits and the pieces-versus-whole oracle
+    carve) src="-DRS_CARVE_LINE_MAX=64 -DRS_CARVE_HDR_BACK=512 $top/src/lib/sources/carve.c $top/src/lib/sources/prefilter.c $top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
     # the whole library (util is in lib_all already)
     # libtsk has no frame pointers: only the slow unwinder sees through it to
     # the function names that lsan.supp matches
-    scan) src="$lib_all"; u=""; libs="$(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -lm"
+    scan) src="$lib_all"; u=""; libs="$(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -lyara -lm"
           asan="fast_unwind_on_malloc=0:malloc_context_size=12:$asan" ;;
     *) echo "fuzz: unknown harness $h" >&2; exit 2 ;;
   esac

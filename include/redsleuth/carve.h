@@ -18,8 +18,14 @@
 #include "iislog.h"
 #include "tz.h"
 
+/* (fuzz/run.sh builds the carver with small limits, so that small inputs
+ * reach every path) */
+#ifndef RS_CARVE_LINE_MAX
 #define RS_CARVE_LINE_MAX 8192            /* text units each way from the hit */
+#endif
+#ifndef RS_CARVE_HDR_BACK
 #define RS_CARVE_HDR_BACK (64u << 10)     /* how far back headers are looked for */
+#endif
 /* A region read in pieces: each piece must overlap the previous one by at
  * least this many bytes (rs_carver_scan's `last`). */
 #define RS_CARVE_OVERLAP (RS_CARVE_HDR_BACK + 6 * RS_CARVE_LINE_MAX)

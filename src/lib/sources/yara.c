@@ -500,8 +500,10 @@ static enum rs_err build_prefilter(struct rs_rules *r, struct rs_rule_set *set, 
         for (size_t j = 0; j < n && !dup; j++)
           dup = p[j].len == len && p[j].wide == wide && p[j].nocase == nocase &&
                 memcmp(p[j].bytes, a, len) == 0;
-        if (!dup && n < cap)
-          p[n++] = (struct rs_pf_pattern){(const uint8_t *)a, len, wide, nocase, (uint32_t)n};
+        if (!dup && n < cap) {
+          p[n] = (struct rs_pf_pattern){(const uint8_t *)a, len, wide, nocase, (uint32_t)n};
+          n++;
+        }
       }
     }
   }

@@ -358,6 +358,45 @@ START_TEST(bundled_rules_clean_disk)
 }
 END_TEST
 
+/* Every scenario disk: only the Nimda rule fires, and only where the
+ * scenario's answer lists Nimda's Admin.dll (its fixture stand-in carries
+ * the string Nimda's executables hold); the request rules never fire, though
+ * nt4-cleaned's NCSA log holds a Code Red I request (quoted). */
+START_TEST(bundled_rules_scenario_disks)
+{
+  const char *const *names;
+  int n = rs_t_scenarios(&names);
+  ck_assert_int_ge(n, 8);
+  struct rs_rules *r = open_rules(true, 0, NULL, 0);
+  int with_admin = 0;
+  for (int i = 0; i < n; i++) {
+    json_t *a = rs_t_answer(names[i]), *art;
+    size_t k;
+    bool admin = false;
+    json_array_foreach(json_object_get(a, "artifacts"), k, art)
+    {
+      const char *kind = json_string_value(json_object_get(art, "kind"));
+      admin = admin || (kind && strcmp(kind, "nimda-admin-dll") == 0);
+    }
+    json_decref(a);
+    size_t len;
+    uint8_t *buf = rs_t_slurp(rs_t_scenario_raw(names[i]), &len);
+    ck_assert_ptr_nonnull(buf);
+    struct out o = scan_buf(r, buf, len, (4u << 20) + 1);
+    ck_assert_msg(o.rules == (admin ? 1u : 0u), "%s: %zu rules fired:\n%s", names[i], o.rules,
+                  o.text);
+    if (admin)
+      ck_assert_msg(strstr(o.text, "nimda.yar:Nimda strings=1\n  Nimda $exe "), "%s: %s",
+                    names[i], o.text);
+    with_admin += admin;
+    free(o.text);
+    free(buf);
+  }
+  ck_assert_int_ge(with_admin, 1);
+  rs_rules_close(r);
+}
+END_TEST
+
 /* Strings planted across window boundaries and at the edges of the windows'
  * ownership ranges, in random bytes: found once each, at the same offsets,
  * whether the buffer is scanned whole, streamed in odd chunks, pre-filtered
@@ -1218,6 +1257,7 @@ Suite *rs_suite_content(void)
   tcase_add_test(tc, bundled_rules_hiberfil_plain_page);
   tcase_add_test(tc, request_rule_skips_ncsa_lines);
   tcase_add_test(tc, bundled_rules_clean_disk);
+  tcase_add_test(tc, bundled_rules_scenario_disks);
   tcase_add_loop_test(tc, boundaries_and_equivalence, 0, 3);
   tcase_add_test(tc, prefilter_skips_yara);
   tcase_add_test(tc, user_rule_finds_known_file);

@@ -11,13 +11,13 @@
 # here with clang when missing); no sanitizer report, a parseable report
 # and exit 0/10/11 are required.
 #   fuzz/run.sh [SECONDS] [HARNESS...]
-# Harnesses: pe iislog metabase hive escape scan evt tear (default: all).
+# Harnesses: pe iislog metabase hive escape carve scan evt tear (default: all).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-harnesses=${*:-"pe iislog metabase hive escape scan evt tear"}
+harnesses=${*:-"pe iislog metabase hive escape carve scan evt tear"}
 out=${FUZZ_OUT:-$top/out/fuzz}
 mkdir -p "$out"
 cc=${CLANG:-clang}
@@ -56,13 +56,16 @@ for h in $harnesses; do
     metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/memio.c $top/src/lib/sources/registry.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/memio.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     escape) src=""; libs="" ;;
+    # the carver with small line and header limits: small inputs reach the
+    # limits and the pieces-versus-whole oracle
+    carve) src="-DRS_CARVE_LINE_MAX=64 -DRS_CARVE_HDR_BACK=512 $top/src/lib/sources/carve.c $top/src/lib/sources/prefilter.c $top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
     # the whole library (util is in lib_all already)
     # libtsk has no frame pointers: only the slow unwinder sees through it to
     # the function names that lsan.supp matches
     scan) $cc $flags -c -o "$out/vhdi-glue.o" "$top/src/lib/evidence/vhdi.c"
           sh "$top/src/lib/evidence/vhdi-private.sh" "$out/vhdi-private.o" "$out/vhdi-glue.o" \
             "$($cc -print-file-name=libvhdi.a)" "$cc"
-          src="$lib_all $out/vhdi-private.o"; u=""; libs="$(pkg-config --libs tsk) -lewf $evt_obj $regf_libs -lcrypto -lm"
+          src="$lib_all $out/vhdi-private.o"; u=""; libs="$(pkg-config --libs tsk) -lewf $evt_obj $regf_libs -lcrypto -lyara -lm"
           asan="fast_unwind_on_malloc=0:malloc_context_size=12:$asan" ;;
     # EVT (libevt from memory), Dr. Watson and UrlScan parsers, the section 11 table
     evt) src="$top/src/lib/sources/evt.c $top/src/lib/sources/memio.c $top/src/lib/sources/drwatson.c $top/src/lib/sources/urlscan.c $top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c $top/src/lib/analysis/evt_table.c"

@@ -585,7 +585,6 @@ static int expected_exit(const json_t *rep)
 START_TEST(contract_fixtures)
 {
   list_scenarios();
-  RS_T_SKIP_IF(_i >= nscen, "fewer fixture scenarios than test slots");
   const char *img = unpack_scenario(scen[_i]);
   json_t *rep = scan_path(img, false);
   check_contract(rep, scen[_i]);
@@ -812,7 +811,9 @@ Suite *rs_suite_report(void)
 
   tc = tcase_create("contract");
   tcase_set_timeout(tc, 60);
-  tcase_add_loop_test(tc, contract_fixtures, 0, 8);
+  /* one test per fixture scenario there is (a fixed count would skip or miss some) */
+  list_scenarios();
+  tcase_add_loop_test(tc, contract_fixtures, 0, nscen);
   tcase_add_test(tc, contract_no_hash);
   tcase_add_loop_test(tc, contract_realdata, 0,
                       (int)(sizeof real_images / sizeof real_images[0]));

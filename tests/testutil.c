@@ -429,12 +429,16 @@ int rs_t_chromium(const char *args, const char *file, char **out)
 {
   char cmd[8192];
   const char *tmp = rs_t_tmpdir();
+  /* The profile and chromium's own TMPDIR in a short folder of /tmp: chromium
+   * puts Unix sockets in its TMPDIR and aborts when their path outgrows
+   * sun_path (108 bytes), as a long caller's TMPDIR would make it. */
   snprintf(cmd, sizeof cmd,
-           "d=$(mktemp -d '%s/chr-XXXXXX') && cd '%s' && timeout 90 chromium --headless "
-           "--no-sandbox --disable-gpu --disable-quic --no-first-run "
+           "d=$(mktemp -d /tmp/rs-chr-XXXXXX) && cd '%s' && TMPDIR=\"$d\" timeout 90 chromium "
+           "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
            "--disable-background-networking --disable-component-update --disable-sync "
-           "--user-data-dir=\"$d\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; exit $s",
-           tmp, tmp, args, file);
+           "--user-data-dir=\"$d/profile\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; "
+           "exit $s",
+           tmp, args, file);
   return rs_t_run(cmd, out);
 }
 

@@ -149,11 +149,9 @@ static const struct {
 
 START_TEST(bare_volume)
 {
-  const char *z = rs_t_realdata(bare_cases[_i].zip);
-  RS_T_SKIP_IF(!z, "realdata absent");
-  RS_T_SKIP_IF(!rs_t_have("unzip"), "unzip absent");
-  const char *p = rs_t_unpack(z, bare_cases[_i].member);
-  ck_assert_ptr_nonnull(p);
+  const char *why = NULL;
+  const char *p = rs_t_realdata_zip(bare_cases[_i].zip, bare_cases[_i].member, &why);
+  RS_T_SKIP_IF(!p, why);
   struct rs_image *img = open1(p, NULL);
   ck_assert_str_eq(img->vs_type, "none");
   ck_assert_int_eq(img->nvol, 1);
@@ -379,10 +377,9 @@ END_TEST
 /* Reading a file by path; absence is a result. */
 START_TEST(read_path)
 {
-  const char *z = rs_t_realdata("images/7-undel-ntfs.zip");
-  RS_T_SKIP_IF(!z, "realdata absent");
-  RS_T_SKIP_IF(!rs_t_have("unzip"), "unzip absent");
-  const char *p = rs_t_unpack(z, "7-undel-ntfs/7-ntfs-undel.dd");
+  const char *why = NULL;
+  const char *p = rs_t_realdata_zip("images/7-undel-ntfs.zip", "7-undel-ntfs/7-ntfs-undel.dd", &why);
+  RS_T_SKIP_IF(!p, why);
   struct rs_image *img = open1(p, NULL);
   uint8_t *data = NULL;
   size_t len = 0;

@@ -1088,10 +1088,9 @@ START_TEST(timeline_full_body)
     RS_T_SKIP_IF(nscen == 0, "no fixtures");
     img = rs_t_scenario_raw(_i == 0 ? "w2k-cr2-used" : "w2k-vulnerable-fat");
   } else {
-    const char *z = rs_t_realdata("images/7-undel-ntfs.zip");
-    RS_T_SKIP_IF(!z || access(z, R_OK) != 0, "7-undel-ntfs.zip not available");
-    img = rs_t_unpack(z, "7-undel-ntfs/7-ntfs-undel.dd");
-    ck_assert_ptr_nonnull(img);
+    const char *why = NULL;
+    img = rs_t_realdata_zip("images/7-undel-ntfs.zip", "7-undel-ntfs/7-ntfs-undel.dd", &why);
+    RS_T_SKIP_IF(!img, why);
   }
   char out[4096], cmd[12288];
   snprintf(out, sizeof out, "%s/tlfull%d", rs_t_tmpdir(), _i);

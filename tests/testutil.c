@@ -139,6 +139,27 @@ const char *rs_t_unpack(const char *src, const char *member)
   return p;
 }
 
+const char *rs_t_realdata_zip(const char *zip, const char *member, const char **why)
+{
+  static char reason[600];
+  const char *z = rs_t_realdata(zip);
+  struct stat st;
+  if (!z || stat(z, &st) != 0) {
+    snprintf(reason, sizeof reason, "realdata %s absent", zip);
+    *why = reason;
+    return NULL;
+  }
+  if (!rs_t_have("unzip")) {
+    snprintf(reason, sizeof reason, "unzip absent: cannot unpack realdata %s", zip);
+    *why = reason;
+    return NULL;
+  }
+  const char *p = rs_t_unpack(z, member);
+  ck_assert_msg(p != NULL, "cannot unzip %s from %s", member, z);
+  *why = NULL;
+  return p;
+}
+
 static void put_be(unsigned char *p, uint64_t v, int n)
 {
   for (int i = n - 1; i >= 0; i--, v >>= 8)

@@ -423,8 +423,9 @@ START_TEST(windows_root_found)
     snprintf(path, sizeof path, "%s/win%d.img", dir, r);
     rs_t_fat16(path, 20, "WIN");
     snprintf(cmd, sizeof cmd,
-             "echo regf > '%s.hive' && mmd -i '%s' ::/Data ::/%s ::/%s/system32 "
-             "::/%s/system32/config && mcopy -i '%s' '%s.hive' ::/%s/system32/config/SYSTEM",
+             "echo regf > '%s.hive' && " RS_T_MTOOLS "mmd -i '%s' ::/Data ::/%s ::/%s/system32 "
+             "::/%s/system32/config && " RS_T_MTOOLS "mcopy -i '%s' '%s.hive' "
+             "::/%s/system32/config/SYSTEM",
              path, path, roots[r], roots[r], roots[r], path, path, roots[r]);
     ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
     struct rs_image *img = open1(path, NULL);

@@ -873,13 +873,13 @@ START_TEST(local_times_never_pass_for_utc)
   ck_assert_int_eq(fclose(fp), 0);
   rs_t_fat16(img, 20, "WEB");
   snprintf(cmd, sizeof cmd,
-           "echo notahive > '%s/SYSTEM' && mmd -i '%s' ::/WINNT ::/WINNT/system32 "
+           "echo notahive > '%s/SYSTEM' && " RS_T_MTOOLS "mmd -i '%s' ::/WINNT ::/WINNT/system32 "
            "::/WINNT/system32/config ::/WINNT/system32/LogFiles ::/WINNT/system32/LogFiles/W3SVC1 && "
-           "mcopy -i '%s' '%s/SYSTEM' ::/WINNT/system32/config/SYSTEM && "
-           "mcopy -i '%s' '%s' ::/WINNT/system32/LogFiles/W3SVC1/in010801.log && "
+           RS_T_MTOOLS "mcopy -i '%s' '%s/SYSTEM' ::/WINNT/system32/config/SYSTEM && "
+           RS_T_MTOOLS "mcopy -i '%s' '%s' ::/WINNT/system32/LogFiles/W3SVC1/in010801.log && "
            "echo 'not cmd' > '%s/root.exe' && TZ=UTC touch -d '2001-08-04 12:00:00' '%s/root.exe' && "
-           "mmd -i '%s' ::/Inetpub ::/Inetpub/scripts && "
-           "TZ=UTC mcopy -m -i '%s' '%s/root.exe' ::/Inetpub/scripts/root.exe",
+           RS_T_MTOOLS "mmd -i '%s' ::/Inetpub ::/Inetpub/scripts && "
+           "TZ=UTC " RS_T_MTOOLS "mcopy -m -i '%s' '%s/root.exe' ::/Inetpub/scripts/root.exe",
            dir, img, img, dir, img, log, dir, dir, img, img, dir);
   ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
   json_t *r = scan_image(img, true);

@@ -39,6 +39,11 @@ int rs_t_scenarios(const char *const **names);
 /* fixtures/out/<scen>/disk.raw.xz unpacked into the temp dir (fails the
  * test when it cannot be); returns its path (static buffer per call slot). */
 const char *rs_t_scenario_raw(const char *scen);
+/* The prefix of every mtools command (mmd, mcopy, mdel): mtools upper-cases
+ * 8.3 names by the caller's locale (under tr_TR.UTF-8 "config" becomes
+ * "CONF\u0130G" and no longer finds CONFIG), and it rejects the geometry of
+ * some of our images unless told not to check. */
+#define RS_T_MTOOLS "LC_ALL=C MTOOLS_SKIP_CHECK=1 "
 /* mkfs.vfat, mmd and mcopy are on PATH (dosfstools, mtools). */
 bool rs_t_have_mtools(void);
 /* Makes path a fresh FAT16 volume of mb MiB labelled label (truncate +

@@ -2,7 +2,8 @@
 # redsleuth set-up on Debian 12, as root.
 #   ./setup.sh demo   install what is missing, build, analyse the bundled demo image
 #   ./setup.sh test   install what is missing, build, run the whole test suite:
-#                     the shipped build, an ASan+UBSan build, and a fuzz smoke run
+#                     the shipped build (in the caller's time zone, then again in
+#                     Asia/Tokyo), an ASan+UBSan build, and a fuzz smoke run
 set -eu
 mode=${1:-demo}
 top=$(cd "$(dirname "$0")" && pwd)
@@ -11,8 +12,9 @@ cd "$top"
 build_pkgs="build-essential autoconf automake pkg-config libtsk-dev libregf-dev libbfio-dev
   libewf-dev libevt-dev libjansson-dev libssl-dev check xz-utils libvhdi-dev libyara-dev"
 # Peer tools the tests compare against, the HTML renderer, the fuzzing toolchain, and
-# the fixture generator's tools (a test regenerates every fixture and compares).
-test_pkgs="sleuthkit libregf-utils ewf-tools unzip libhivex-bin regripper chromium
+# the fixture generator's tools (a test regenerates every fixture and compares),
+# hivexregedit (libwin-hivex-perl: hives edited by a peer tool).
+test_pkgs="sleuthkit libregf-utils ewf-tools unzip libhivex-bin libwin-hivex-perl regripper chromium
   python3-pefile clang libclang-rt-14-dev afflib-tools
   ntfs-3g gcc-mingw-w64-i686 mtools dosfstools fdisk libfaketime libevt-utils
   qemu-utils slurm-wlm munge"
@@ -61,6 +63,10 @@ demo)
   ;;
 test)
   (cd build && make -j"$jobs" check)
+  # The suite must not depend on the machine's zone or locale: once more in a
+  # zone far from UTC (the caller's may well be UTC), the plain build only.
+  echo "setup: plain suite again under TZ=Asia/Tokyo LC_ALL=C.UTF-8"
+  (cd build && TZ=Asia/Tokyo LC_ALL=C.UTF-8 make -j"$jobs" check)
   echo "setup: sanitizer build (ASan + UBSan)"
   mkdir -p build-san
   (cd build-san && { [ -f Makefile ] || ../configure --enable-werror --enable-sanitizers >/dev/null; } &&

@@ -788,8 +788,8 @@ START_TEST(log_one_megabyte_line)
   fclose(fp);
   rs_t_fat16(img, 16, "LOGS");
   snprintf(cmd, sizeof cmd,
-           "MTOOLS_SKIP_CHECK=1 mmd -i '%s' ::/LogFiles ::/LogFiles/W3SVC1 && "
-           "MTOOLS_SKIP_CHECK=1 mcopy -i '%s' '%s' ::/LogFiles/W3SVC1/ex010801.log",
+           RS_T_MTOOLS "mmd -i '%s' ::/LogFiles ::/LogFiles/W3SVC1 && "
+           RS_T_MTOOLS "mcopy -i '%s' '%s' ::/LogFiles/W3SVC1/ex010801.log",
            img, img, logp);
   ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
   const char *f = img;

@@ -98,12 +98,12 @@ static void vol_close(struct vol *v)
   v->img = NULL;
 }
 
+/* why a test image is not there (the zip or unzip absent), for the SKIP */
+static const char *zip_why;
+
 static const char *unpack_zip(const char *zip, const char *member)
 {
-  const char *z = rs_t_realdata(zip);
-  if (!z)
-    return NULL;
-  return rs_t_unpack(z, member);
+  return rs_t_realdata_zip(zip, member, &zip_why);
 }
 
 #define NTFS7 "7-undel-ntfs/7-ntfs-undel.dd"
@@ -141,7 +141,7 @@ static const struct {
 START_TEST(ntfs7_deleted)
 {
   const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
-  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   struct coll c = {0};
@@ -186,7 +186,7 @@ END_TEST
 START_TEST(ntfs7_stats_shortnames_attrs)
 {
   const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
-  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   struct coll c = {0};
@@ -300,7 +300,7 @@ START_TEST(fls_oracle_ntfs7)
 {
   RS_T_SKIP_IF(!rs_t_have("fls"), "fls not installed");
   const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
-  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   compare_with_fls(img, "", TSK_IMG_TYPE_RAW, 0);
 }
 END_TEST
@@ -309,7 +309,7 @@ START_TEST(fls_oracle_fat6)
 {
   RS_T_SKIP_IF(!rs_t_have("fls"), "fls not installed");
   const char *img = unpack_zip("images/6-undel-fat.zip", FAT6);
-  RS_T_SKIP_IF(!img, "6-undel-fat.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   compare_with_fls(img, "", TSK_IMG_TYPE_RAW, 0);
 }
 END_TEST
@@ -348,7 +348,7 @@ static const struct {
 START_TEST(fat6_deleted)
 {
   const char *img = unpack_zip("images/6-undel-fat.zip", FAT6);
-  RS_T_SKIP_IF(!img, "6-undel-fat.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   struct coll c = {0};
@@ -457,7 +457,7 @@ START_TEST(fat_attrs_istat)
     off = 2048; /* answer.json: start_sector */
   } else {
     img = unpack_zip("images/6-undel-fat.zip", FAT6);
-    RS_T_SKIP_IF(!img, "6-undel-fat.zip not available");
+    RS_T_SKIP_IF(!img, zip_why);
   }
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, off * 512));
@@ -550,7 +550,8 @@ START_TEST(fat6_dfxml)
 {
   const char *img = unpack_zip("images/6-undel-fat.zip", FAT6);
   const char *xml = rs_t_realdata("expected/6-fat-undel.dd.xml");
-  RS_T_SKIP_IF(!img || !xml, "6-undel-fat.zip or its DFXML not available");
+  RS_T_SKIP_IF(!img, zip_why);
+  RS_T_SKIP_IF(!xml, "realdata DFXML absent");
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   struct coll c = {0};
@@ -621,7 +622,7 @@ START_TEST(deterministic_and_ordered)
   static const char *zips[] = {"images/7-undel-ntfs.zip", "images/6-undel-fat.zip"};
   static const char *mem[] = {NTFS7, FAT6};
   const char *img = unpack_zip(zips[_i], mem[_i]);
-  RS_T_SKIP_IF(!img, "test image not available");
+  RS_T_SKIP_IF(!img, zip_why);
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   struct coll a = {0}, b = {0};
@@ -643,7 +644,7 @@ END_TEST
 START_TEST(early_stop_and_args)
 {
   const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
-  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   struct coll c = {0};
@@ -696,7 +697,7 @@ static int chunk_cb(const uint8_t *p, size_t n, void *arg)
 START_TEST(stream_chunks)
 {
   const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
-  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   size_t acc[3] = {0, 0, 0};
@@ -714,7 +715,7 @@ END_TEST
 START_TEST(overlap_follows_runs)
 {
   const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
-  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   RS_T_SKIP_IF(!rs_t_have("istat"), "sleuthkit not installed");
   char cmd[4200], *out = NULL;
   snprintf(cmd, sizeof cmd, "istat '%s' 30 | tail -1", img);
@@ -822,7 +823,7 @@ START_TEST(streams_and_virtual)
       {8, "128-2=0 128-1:$Bad=6160384 fn=3/82"},
   };
   const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
-  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   struct vol v;
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   for (size_t i = 0; i < sizeof ntfs / sizeof ntfs[0]; i++) {
@@ -850,7 +851,7 @@ START_TEST(streams_and_virtual)
   vol_close(&v);
   /* FAT: no streams; $MBR, $FAT1, $FAT2 and $OrphanFiles, as fls lists them */
   img = unpack_zip("images/6-undel-fat.zip", FAT6);
-  RS_T_SKIP_IF(!img, "6-undel-fat.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   ck_assert(vol_open(&v, img, TSK_IMG_TYPE_RAW, 0));
   struct strm_probe p = {.inum = 4};
   ck_assert_int_eq(rs_fswalk(v.fs, strm_cb, &p, NULL, NULL), RS_OK);
@@ -978,7 +979,7 @@ static const char *corrupt_copy(const char *img, int mode)
 START_TEST(corrupt_ntfs)
 {
   const char *img = unpack_zip("images/7-undel-ntfs.zip", NTFS7);
-  RS_T_SKIP_IF(!img, "7-undel-ntfs.zip not available");
+  RS_T_SKIP_IF(!img, zip_why);
   const char *bad = corrupt_copy(img, _i);
   struct vol v;
   ck_assert(vol_open(&v, bad, TSK_IMG_TYPE_RAW, 0));

@@ -150,11 +150,9 @@ static const struct {
 
 START_TEST(bare_volume)
 {
-  const char *z = rs_t_realdata(bare_cases[_i].zip);
-  RS_T_SKIP_IF(!z, "realdata absent");
-  RS_T_SKIP_IF(!rs_t_have("unzip"), "unzip absent");
-  const char *p = rs_t_unpack(z, bare_cases[_i].member);
-  ck_assert_ptr_nonnull(p);
+  const char *why = NULL;
+  const char *p = rs_t_realdata_zip(bare_cases[_i].zip, bare_cases[_i].member, &why);
+  RS_T_SKIP_IF(!p, why);
   struct rs_image *img = open1(p, NULL);
   ck_assert_str_eq(img->vs_type, "none");
   ck_assert_int_eq(img->nvol, 1);
@@ -380,10 +378,9 @@ END_TEST
 /* Reading a file by path; absence is a result. */
 START_TEST(read_path)
 {
-  const char *z = rs_t_realdata("images/7-undel-ntfs.zip");
-  RS_T_SKIP_IF(!z, "realdata absent");
-  RS_T_SKIP_IF(!rs_t_have("unzip"), "unzip absent");
-  const char *p = rs_t_unpack(z, "7-undel-ntfs/7-ntfs-undel.dd");
+  const char *why = NULL;
+  const char *p = rs_t_realdata_zip("images/7-undel-ntfs.zip", "7-undel-ntfs/7-ntfs-undel.dd", &why);
+  RS_T_SKIP_IF(!p, why);
   struct rs_image *img = open1(p, NULL);
   uint8_t *data = NULL;
   size_t len = 0;
@@ -427,8 +424,9 @@ START_TEST(windows_root_found)
     snprintf(path, sizeof path, "%s/win%d.img", dir, r);
     rs_t_fat16(path, 20, "WIN");
     snprintf(cmd, sizeof cmd,
-             "echo regf > '%s.hive' && mmd -i '%s' ::/Data ::/%s ::/%s/system32 "
-             "::/%s/system32/config && mcopy -i '%s' '%s.hive' ::/%s/system32/config/SYSTEM",
+             "echo regf > '%s.hive' && " RS_T_MTOOLS "mmd -i '%s' ::/Data ::/%s ::/%s/system32 "
+             "::/%s/system32/config && " RS_T_MTOOLS "mcopy -i '%s' '%s.hive' "
+             "::/%s/system32/config/SYSTEM",
              path, path, roots[r], roots[r], roots[r], path, path, roots[r]);
     ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
     struct rs_image *img = open1(path, NULL);

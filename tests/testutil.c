@@ -139,6 +139,27 @@ const char *rs_t_unpack(const char *src, const char *member)
   return p;
 }
 
+const char *rs_t_realdata_zip(const char *zip, const char *member, const char **why)
+{
+  static char reason[600];
+  const char *z = rs_t_realdata(zip);
+  struct stat st;
+  if (!z || stat(z, &st) != 0) {
+    snprintf(reason, sizeof reason, "realdata %s absent", zip);
+    *why = reason;
+    return NULL;
+  }
+  if (!rs_t_have("unzip")) {
+    snprintf(reason, sizeof reason, "unzip absent: cannot unpack realdata %s", zip);
+    *why = reason;
+    return NULL;
+  }
+  const char *p = rs_t_unpack(z, member);
+  ck_assert_msg(p != NULL, "cannot unzip %s from %s", member, z);
+  *why = NULL;
+  return p;
+}
+
 static void put_be(unsigned char *p, uint64_t v, int n)
 {
   for (int i = n - 1; i >= 0; i--, v >>= 8)
@@ -429,12 +450,16 @@ int rs_t_chromium(const char *args, const char *file, char **out)
 {
   char cmd[8192];
   const char *tmp = rs_t_tmpdir();
+  /* The profile and chromium's own TMPDIR in a short folder of /tmp: chromium
+   * puts Unix sockets in its TMPDIR and aborts when their path outgrows
+   * sun_path (108 bytes), as a long caller's TMPDIR would make it. */
   snprintf(cmd, sizeof cmd,
-           "d=$(mktemp -d '%s/chr-XXXXXX') && cd '%s' && timeout 90 chromium --headless "
-           "--no-sandbox --disable-gpu --disable-quic --no-first-run "
+           "d=$(mktemp -d /tmp/rs-chr-XXXXXX) && cd '%s' && TMPDIR=\"$d\" timeout 90 chromium "
+           "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
            "--disable-background-networking --disable-component-update --disable-sync "
-           "--user-data-dir=\"$d\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; exit $s",
-           tmp, tmp, args, file);
+           "--user-data-dir=\"$d/profile\" %s 'file://%s' 2>/dev/null; s=$?; rm -rf \"$d\"; "
+           "exit $s",
+           tmp, args, file);
   return rs_t_run(cmd, out);
 }
 

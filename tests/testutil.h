@@ -23,6 +23,11 @@ bool rs_t_have(const char *prog);
 /* Decompresses src (.xz, .gz, or a member of a .zip when member != NULL) into
  * the temp dir; returns the new path (static buffer per call). NULL on error. */
 const char *rs_t_unpack(const char *src, const char *member);
+/* A member of a zip in ../shared/realdata ("images/x.zip"), unpacked into the
+ * temp dir. NULL when it cannot be had on this machine, with *why saying so
+ * (the zip absent, unzip not installed): the caller skips with that reason.
+ * An unzip that fails on a zip that is there fails the test. */
+const char *rs_t_realdata_zip(const char *zip, const char *member, const char **why);
 /* Reads a whole file (malloc'd, with a NUL after the last byte); NULL on error. */
 unsigned char *rs_t_slurp(const char *path, size_t *len);
 /* sha256 hex of a file, "" on error. out must hold 65 bytes. */
@@ -34,6 +39,11 @@ int rs_t_scenarios(const char *const **names);
 /* fixtures/out/<scen>/disk.raw.xz unpacked into the temp dir (fails the
  * test when it cannot be); returns its path (static buffer per call slot). */
 const char *rs_t_scenario_raw(const char *scen);
+/* The prefix of every mtools command (mmd, mcopy, mdel): mtools upper-cases
+ * 8.3 names by the caller's locale (under tr_TR.UTF-8 "config" becomes
+ * "CONF\u0130G" and no longer finds CONFIG), and it rejects the geometry of
+ * some of our images unless told not to check. */
+#define RS_T_MTOOLS "LC_ALL=C MTOOLS_SKIP_CHECK=1 "
 /* mkfs.vfat, mmd and mcopy are on PATH (dosfstools, mtools). */
 bool rs_t_have_mtools(void);
 /* Makes path a fresh FAT16 volume of mb MiB labelled label (truncate +

@@ -804,9 +804,12 @@ START_TEST(html_chromium)
 }
 END_TEST
 
+void rs_tcases_reasons(Suite *s); /* check_reasons.c (issue 13) */
+
 Suite *rs_suite_report(void)
 {
   Suite *s = suite_create("report");
+  rs_tcases_reasons(s);
   TCase *tc = tcase_create("golden");
   tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, golden, 0, (int)(sizeof golden_ext / sizeof golden_ext[0]));

@@ -23,6 +23,8 @@ struct rs_idq_input {
   const char *sha256;        /* lowercase hex of the file, NULL if not computed
                                 (added after the first interface: matches the
                                 table's hash column, empty today) */
+  int iis_major;             /* IIS major version from InetStp (3, 4, 5), 0 unknown:
+                                the rule text names the host's Index Server */
 };
 
 struct rs_idq_result {

@@ -159,6 +159,8 @@ struct rs_metabase_scan {
   uint64_t ida_offset, idq_offset;
   char ida_entry[256], idq_entry[256];   /* the entry text around the hit, escaped */
   bool vdir_c, vdir_d;       /* "/LM/W3SVC/n/ROOT/C"-like names seen (heuristic) */
+  uint64_t strings;          /* readable strings (4+ printable ASCII units, ANSI or
+                                UTF-16LE); 0: the file is opaque to the heuristic */
 };
 void rs_metabase_scan(const uint8_t *buf, size_t len, struct rs_metabase_scan *out);
 

@@ -275,6 +275,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_REG_VROOT_PERM: return "registry: virtual root permission";
   case RS_K_REG_DWORD: return "registry: DWORD value";
   case RS_K_METABASE_VDIR: return "metabase (heuristic)";
+  case RS_K_SCRIPTMAP: return "script map (metabase or registry)";
   case RS_K_PE_IDQ: return "PE version (idq table)";
   case RS_K_LOG_FAMILY: return "IIS log request family";
   case RS_K_LOG_BACKDOOR: return "IIS log backdoor answer";

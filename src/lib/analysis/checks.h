@@ -20,6 +20,8 @@ enum rs_check_kind {
   RS_K_LOG_BACKDOOR,  /* a 2xx/502 answer to the backdoor */
   RS_K_PATCH_CONFLICT,/* a hotfix key in `name` (comma list) is present but the live
                          idq.dll is an unpatched build */
+  RS_K_SCRIPTMAP,     /* the script-map state of extension `name` and what decided it
+                         (analysis/scriptmap.c): one finding per extension, always */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */

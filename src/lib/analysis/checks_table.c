@@ -97,6 +97,16 @@ const struct rs_check rs_checks[] = {
    .why = "the key alone never proves the fix: on NT4, re-applying SP6a after the original "
           "patch silently undid it",
    .ref = "codered-artifacts 3.3, 5", .name = "Q300972,Q301625,Q299444,Q317636"},
+  /* --- script maps (4): the state itself, with the source that decided -- */
+  {.id = "SCRIPTMAP-IDA", .family = "patch", .kind = RS_K_SCRIPTMAP, .role = RS_ROLE_INFO,
+   .severity = "info", .title = ".ida script mapping (Index Server ISAPI)",
+   .why = "Code Red reaches idq.dll through the .ida mapping; IIS 4/5 keep it in the metabase, "
+          "the registry Script Map key is the older copy",
+   .ref = "codered-artifacts 4", .name = ".ida"},
+  {.id = "SCRIPTMAP-IDQ", .family = "patch", .kind = RS_K_SCRIPTMAP, .role = RS_ROLE_INFO,
+   .severity = "info", .title = ".idq script mapping (Index Server ISAPI)",
+   .why = "the .idq mapping reaches the same idq.dll flaw; removing both is the workaround",
+   .ref = "codered-artifacts 4", .name = ".idq"},
   /* --- logs (6.3, 6.4) --------------------------------------------------- */
   {.id = "LOG-CR1", .family = "code-red-1", .kind = RS_K_LOG_FAMILY, .role = RS_ROLE_ATTEMPT,
    .severity = "medium", .title = "Code Red I requests (N padding) in IIS logs",

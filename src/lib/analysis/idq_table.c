@@ -26,6 +26,7 @@
 enum lang_req { L_ANY = 0, L_EN, L_JA };
 enum sp_req { SP_ANY = 0, SP_UNKNOWN, SP_LT3, SP_GE3 };
 enum date_req { D_ANY = 0, D_UNSET, D_SET };
+enum iis_req { I_ANY = 0, I_LE3, I_GE4 }; /* the host's IIS known: 3 or older, 4 or newer */
 
 struct ymd {
   int y, m, d; /* y == 0: open end */
@@ -40,11 +41,12 @@ struct idq_row {
   enum date_req date;  /* D_SET rows use [from, to) on the file date (UTC days) */
   struct ymd from, to;
   enum sp_req sp;
+  enum iis_req iis;    /* I_LE3: IIS 3 or older known; I_GE4: IIS 4 or newer known */
   const char *sha256;  /* hash column: empty in every row today (none in the reference) */
   enum rs_patch_state state;
   const char *src;     /* reference source tags of section 5 */
   /* Template: %V version, %D file date, %S size, %P service pack,
-   * %T PE TimeDateStamp. One sentence. */
+   * %T PE TimeDateStamp, %I the host's IIS major version. One sentence. */
   const char *why;
 };
 
@@ -114,10 +116,23 @@ static const struct idq_row rs_idq_rows[] = {
    .src = "[KB300972] [MS033] [JPFAQ]",
    .why = "version %V dated %D lies between the English (2001-05-25) and Japanese "
           "(2001-06-14) fix build dates and the language of the installation is not known"},
+  /* the same versions, worded for the host's IIS: only an IIS 3 host runs
+   * Index Server 1.1 (DoS only); IIS 4 ships Index Server 2.0 (issue 13) */
+  {.id = "IDQ-NT4-<1781.3-IIS3", .platform = 4, .vlo = 0, .vhi = V(5, 0, 1781, 2),
+   .iis = I_LE3, .state = RS_PATCH_VULNERABLE, .src = "[KB251170] [MS033]",
+   .why = "version %V is lower than 5.0.1781.3, the oldest NT4 build in the reference; "
+          "rule 1 treats lower versions as vulnerable (this host runs IIS %I: Index Server "
+          "1.1 of IIS 3, DoS only)"},
+  {.id = "IDQ-NT4-<1781.3-IIS4", .platform = 4, .vlo = 0, .vhi = V(5, 0, 1781, 2),
+   .iis = I_GE4, .state = RS_PATCH_VULNERABLE, .src = "[KB251170] [MS033]",
+   .why = "version %V is lower than 5.0.1781.3, the oldest NT4 Index Server 2.0 build in the "
+          "reference; rule 1 treats lower versions as vulnerable (this host runs IIS %I, "
+          "whose Index Server 2.0 has the .ida/.idq overflow)"},
   {.id = "IDQ-NT4-<1781.3", .platform = 4, .vlo = 0, .vhi = V(5, 0, 1781, 2),
    .state = RS_PATCH_VULNERABLE, .src = "[KB251170] [MS033]",
    .why = "version %V is lower than 5.0.1781.3, the oldest NT4 build in the reference; "
-          "rule 1 treats lower versions as vulnerable (Index Server 1.1 of IIS 3: DoS only)"},
+          "rule 1 treats lower versions as vulnerable (the host's IIS version is not known: "
+          "Index Server 1.1 of IIS 3 is DoS only, Index Server 2.0 of IIS 4 is exploitable)"},
   {.id = "IDQ-NT4-UNLISTED", .platform = 4, .vlo = V(5, 0, 1781, 4), .vhi = VMAX,
    .state = RS_PATCH_UNKNOWN, .src = "[KB300972]",
    .why = "NT4 version %V is higher than 5.0.1781.3 but is not a build the reference lists "
@@ -222,6 +237,9 @@ static bool row_matches(const struct idq_row *r, int platform, uint64_t ver,
   }
   if (r->sha256 && r->sha256[0] && !(in->sha256 && !strcmp(in->sha256, r->sha256)))
     return false;
+  if ((r->iis == I_LE3 && !(in->iis_major > 0 && in->iis_major <= 3)) ||
+      (r->iis == I_GE4 && !(in->iis_major >= 4)))
+    return false;
   switch (r->sp) {
   case SP_UNKNOWN:
     return in->service_pack < 0;
@@ -261,6 +279,12 @@ static void expand_why(char *out, size_t cap, const char *tpl,
         } else {
           snprintf(tmp, sizeof tmp, "(no date)");
         }
+        break;
+      case 'I':
+        if (in->iis_major > 0)
+          snprintf(tmp, sizeof tmp, "%d", in->iis_major);
+        else
+          snprintf(tmp, sizeof tmp, "version not known");
         break;
       case 'S':
         snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)in->size);

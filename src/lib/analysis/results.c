@@ -216,6 +216,8 @@ static void finding_free(struct rs_finding *f)
     free(f->u.file.times_note);
     free(f->u.file.file_version);
     free(f->u.file.decided_by);
+  } else if (f->what == RS_FD_REGISTRY) {
+    free(f->u.reg.sm_entry);
   } else if (f->what == RS_FD_PATCH) {
     for (size_t i = 0; i < f->u.patch.nkeys; i++)
       free(f->u.patch.keys[i]);

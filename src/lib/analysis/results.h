@@ -63,6 +63,10 @@ struct rs_reg_detail {
   const char *hive_role;      /* static */
   char control_set[32];       /* "" = none */
   bool current;
+  /* SCRIPTMAP rows: what decided, the metabase's state and entry */
+  bool scriptmap;
+  const char *sm_source, *sm_metabase; /* static */
+  char *sm_entry;             /* owned; NULL when the metabase did not name it */
 };
 
 struct rs_finding {

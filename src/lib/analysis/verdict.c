@@ -80,6 +80,16 @@ static void reasons_by_kind(struct rs_results *r, enum rs_check_kind kind)
       rs_idx_add(r, &r->verdict.reasons, i);
 }
 
+/* The idq.dll copies that decide: the live (active) ones. Backups
+ * ($NtUninstall...$), dllcache and service-pack copies are history: they stay
+ * under the idq.dll copies, never reasons (issue 13). */
+static void reasons_idq_live(struct rs_results *r)
+{
+  for (size_t i = 0; i < r->nfind; i++)
+    if (r->finds[i].check->kind == RS_K_PE_IDQ && r->finds[i].live)
+      rs_idx_add(r, &r->verdict.reasons, i);
+}
+
 static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_results *r,
                                 const struct facts *x)
 {
@@ -124,7 +134,9 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
   if (x->cr2_past && (fixed || (vuln && !x->mapped))) {
     reasons_by_role(r, RS_ROLE_CR2, 0);
     reasons_by_role(r, RS_ROLE_USE, -1);
-    reasons_by_kind(r, RS_K_PE_IDQ);
+    reasons_idq_live(r);
+    if (!fixed)
+      reasons_by_kind(r, RS_K_SCRIPTMAP);
     if (x->use_log || x->use_files)
       add_note(v, 
           "the backdoor was used while it existed: the host was compromised and should be "
@@ -136,7 +148,8 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
     return RS_ST_CLEANED;
   }
   if (vuln && x->mapped) {
-    reasons_by_kind(r, RS_K_PE_IDQ);
+    reasons_idq_live(r);
+    reasons_by_kind(r, RS_K_SCRIPTMAP);
     snprintf(summary, ssz, "idq.dll is an unpatched build and the .ida/.idq script mappings %s: "
                            "the server can be infected.",
              x->map_unknown ? "could not be checked (assumed present)" : "are present");
@@ -146,19 +159,21 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
     return RS_ST_VULNERABLE;
   }
   if (vuln) {
-    reasons_by_kind(r, RS_K_PE_IDQ);
+    reasons_idq_live(r);
+    reasons_by_kind(r, RS_K_SCRIPTMAP);
     snprintf(summary, ssz, "idq.dll is an unpatched build, but the .ida and .idq script mappings "
                            "are removed: a fragile workaround (re-adding any Windows component "
                            "restores them).");
     return RS_ST_MITIGATED;
   }
   if (fixed && !x->cr2_past && !x->any_artifact) {
-    reasons_by_kind(r, RS_K_PE_IDQ);
+    reasons_idq_live(r);
     snprintf(summary, ssz, "idq.dll is a fixed build and no sign of infection was found.");
     return RS_ST_PATCHED;
   }
   if (!ctx->idq_any && !(ctx->map_ida == 1 || ctx->map_idq == 1) && !x->any_artifact &&
       !x->cr2_past) {
+    reasons_by_kind(r, RS_K_SCRIPTMAP);
     snprintf(summary, ssz, "No Index Server ISAPI (no idq.dll, no .ida/.idq mapping) and no worm "
                            "artifacts%s.",
              x->attempts ? "; worm requests reached the server but could not exploit it" : "");
@@ -179,7 +194,7 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
                          "findings.",
            ctx->idq_active_found ? "its version is not in the reference table"
                                  : "no live idq.dll, but a script mapping exists");
-  reasons_by_kind(r, RS_K_PE_IDQ);
+  reasons_idq_live(r);
   return RS_ST_UNDETERMINED;
 }
 

@@ -22,6 +22,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_METABASE_VDIR: return "metabase";
   case RS_K_PE_IDQ: return "pe";
   case RS_K_PATCH_CONFLICT: return "registry";
+  case RS_K_SCRIPTMAP: return "registry"; /* the Script Map key, or the metabase that overrode it */
   case RS_K_LOG_FAMILY:
   case RS_K_LOG_BACKDOOR: return "log";
   }
@@ -90,10 +91,17 @@ static void registry_fields(struct rs_jb *jb, json_t *o, const struct rs_finding
   rs_jset(jb, det, "hive_role", rs_json_str(rd->hive_role));
   rs_jset(jb, det, "key", rs_json_str(rd->v.key));
   rs_jset(jb, det, "value", rs_json_str(rd->v.name));
-  rs_jset(jb, det, "data", rs_json_str(rd->v.data));
+  rs_jset(jb, det, "data",
+          rd->scriptmap && !rd->v.present ? json_null() : rs_json_str(rd->v.data));
   rs_jset(jb, det, "control_set", rd->control_set[0] ? rs_json_str(rd->control_set) : json_null());
   rs_jset(jb, det, "current_control_set", json_boolean(rd->current));
   rs_jset(jb, det, "key_last_written_utc", rs_json_time(&rd->v.key_written));
+  if (rd->scriptmap) {
+    rs_jset(jb, det, "extension", rs_json_str(f->check->name));
+    rs_jset(jb, det, "decided_by", rs_json_str(rd->sm_source));
+    rs_jset(jb, det, "metabase", rs_json_str(rd->sm_metabase));
+    rs_jset(jb, det, "metabase_entry", rd->sm_entry ? rs_json_str(rd->sm_entry) : json_null());
+  }
   rs_jset(jb, o, "details", det);
 }
 

@@ -73,6 +73,18 @@ json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   rs_jset(jb, sm, "ida", ctx->map_ida < 0 ? json_null() : json_boolean(ctx->map_ida));
   rs_jset(jb, sm, "idq", ctx->map_idq < 0 ? json_null() : json_boolean(ctx->map_idq));
   rs_jset(jb, sm, "source", ctx->map_source[0] ? json_string(ctx->map_source) : json_null());
+  /* issue 13: per extension, what decided; the metabase's state */
+  rs_jset(jb, sm, "metabase", json_string(rs_mb_state_name(ctx->mb_state)));
+  json_t *bx = json_object();
+  for (int e = 0; e < 2; e++) {
+    const struct rs_scriptmap_out *o = &ctx->map_out[e];
+    json_t *x = json_object();
+    rs_jset(jb, x, "mapped", o->mapped < 0 ? json_null() : json_boolean(o->mapped));
+    rs_jset(jb, x, "source", rs_json_str(o->source ? o->source : "none"));
+    rs_jset(jb, x, "why", rs_json_str(o->why));
+    rs_jset(jb, bx, e == 0 ? "ida" : "idq", x);
+  }
+  rs_jset(jb, sm, "by_extension", bx);
   if (ctx->have_metabase) {
     rs_jset(jb, sm, "metabase_ida_entry", ctx->mb.ida ? rs_json_str(ctx->mb.ida_entry) : json_null());
     rs_jset(jb, sm, "metabase_idq_entry", ctx->mb.idq ? rs_json_str(ctx->mb.idq_entry) : json_null());

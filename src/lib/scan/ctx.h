@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "analysis/results.h"
+#include "analysis/scriptmap.h"
 #include "redsleuth/buf.h"
 #include "redsleuth/evidence.h"
 #include "redsleuth/fswalk.h"
@@ -111,7 +112,10 @@ struct rs_scan_ctx {
   bool idq_active_found;
   bool idq_any;                  /* any idq.dll file at all (allocated) */
   int map_ida, map_idq;          /* .ida/.idq script maps: 1 present, 0 absent, -1 unknown */
-  char map_source[64];           /* "registry", "metabase", "registry+metabase", "" */
+  char map_source[64];           /* what decided .ida: "registry", "metabase", "none" */
+  struct rs_scriptmap_out map_out[2]; /* .ida, .idq: state, source, why (issue 13) */
+  enum rs_mb_state mb_state;     /* MetaBase.bin: absent, opaque, heuristic hit / no hit */
+  int map_find[2];               /* SCRIPTMAP-IDA/-IDQ finding seq, -1 */
   int nwalked;                   /* volumes whose file system was walked */
   int nlogs;                     /* log files read */
   /* logs */

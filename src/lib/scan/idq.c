@@ -67,6 +67,9 @@ static void eval_idq(struct rs_scan_ctx *ctx)
     in.pe_timestamp = pi.timestamp;
     in.os_major = ctx->si.os_major;
     in.service_pack = ctx->si.service_pack;
+    in.iis_major = ctx->si.iis_major.present && ctx->si.iis_major.dword < 100
+                       ? (int)ctx->si.iis_major.dword
+                       : 0;
     /* the build's language, from the file's own version resource (issue 4:
      * the English and Japanese NT4 fix builds kept 5.0.1781.3 but differ in
      * date); other languages, or none, leave it unknown */

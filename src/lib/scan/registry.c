@@ -315,33 +315,63 @@ out:
   rs_buf_free(&win);
 }
 
+/* The script-map state of .ida and .idq, decided from what was actually read
+ * (analysis/scriptmap.c), and one finding per extension that names the source:
+ * the registry key, value and last-written time, the metabase's state. */
 static void decide_script_maps(struct rs_scan_ctx *ctx)
 {
   const struct rs_controlset *cur = NULL;
   for (int s = 0; s < ctx->si.nsets; s++)
     if (ctx->si.sets[s].is_current)
       cur = &ctx->si.sets[s];
-  bool reg_ida = cur && cur->scriptmap_ida.present;
-  bool reg_idq = cur && cur->scriptmap_idq.present;
-  bool mb_ida = ctx->have_metabase && ctx->mb.ida;
-  bool mb_idq = ctx->have_metabase && ctx->mb.idq;
-  bool w3svc = cur && cur->w3svc_present;
-  /* IIS 4/5 keep the maps in the metabase: without it an absent registry
-   * map proves nothing (codered-artifacts 4). */
-  bool iis45 = ctx->si.iis_major.present ? ctx->si.iis_major.dword >= 4 : true;
-  bool decidable = ctx->have_metabase || (ctx->have_system && (!w3svc || !iis45));
-  ctx->map_ida = (reg_ida || mb_ida) ? 1 : decidable ? 0 : -1;
-  ctx->map_idq = (reg_idq || mb_idq) ? 1 : decidable ? 0 : -1;
-  const char *src = "";
-  if ((reg_ida || reg_idq) && (mb_ida || mb_idq))
-    src = "registry+metabase";
-  else if (reg_ida || reg_idq)
-    src = "registry";
-  else if (mb_ida || mb_idq || ctx->have_metabase)
-    src = "metabase";
-  else if (ctx->have_system)
-    src = "registry";
-  snprintf(ctx->map_source, sizeof ctx->map_source, "%s", src);
+  ctx->mb_state = rs_mb_state_of(ctx->have_metabase, &ctx->mb);
+  const struct rs_check *rows[2] = {rs_check_find("SCRIPTMAP-IDA"), rs_check_find("SCRIPTMAP-IDQ")};
+  for (int e = 0; e < 2; e++) {
+    const struct rs_regval *rv = cur ? (e == 0 ? &cur->scriptmap_ida : &cur->scriptmap_idq) : NULL;
+    struct rs_scriptmap_in in = {
+        .have_system = ctx->have_system,
+        .w3svc = cur && cur->w3svc_present,
+        .iis_major = ctx->si.iis_major.present && ctx->si.iis_major.dword < 100
+                         ? (int)ctx->si.iis_major.dword
+                         : 0,
+        .reg_present = rv && rv->present,
+        .mb = ctx->mb_state,
+        .mb_hit = e == 0 ? ctx->mb.ida : ctx->mb.idq,
+    };
+    struct rs_scriptmap_out *o = &ctx->map_out[e];
+    rs_scriptmap_decide(&in, o);
+    ctx->map_find[e] = -1;
+    const struct rs_check *c = rows[e];
+    if (!c || rs_ctx_failed(ctx))
+      continue;
+    struct rs_finding *f = rs_results_add_finding(&ctx->res, c, RS_FD_REGISTRY, true,
+                                                  ctx->sys_volume, c->name);
+    if (!f)
+      continue;
+    ctx->map_find[e] = (int)f->seq;
+    if (rv) {
+      f->u.reg.v = *rv;
+      snprintf(f->u.reg.control_set, sizeof f->u.reg.control_set, "ControlSet%03d", cur->number);
+      f->u.reg.current = true;
+      f->path = rs_results_strdup(&ctx->res, rv->hive[0] ? rv->hive : NULL);
+    }
+    f->u.reg.hive_role = "live";
+    f->u.reg.sm_source = o->source;
+    f->u.reg.sm_metabase = rs_mb_state_name(ctx->mb_state);
+    const char *entry = e == 0 ? ctx->mb.ida_entry : ctx->mb.idq_entry;
+    f->u.reg.sm_entry = in.mb_hit ? rs_results_strdup(&ctx->res, entry) : NULL;
+    f->u.reg.scriptmap = true;
+    char line[512];
+    snprintf(line, sizeof line, "%s script map %s (decided by %s)", c->name,
+             o->mapped == 1 ? "present" : o->mapped == 0 ? "absent" : "not known",
+             strcmp(o->source, "none") == 0 ? "no source that was read" : o->source);
+    f->title = rs_results_strdup(&ctx->res, line);
+    snprintf(line, sizeof line, "%s; MetaBase.bin: %s", o->why, rs_mb_state_name(ctx->mb_state));
+    f->why = rs_results_strdup(&ctx->res, line);
+  }
+  ctx->map_ida = ctx->map_out[0].mapped;
+  ctx->map_idq = ctx->map_out[1].mapped;
+  snprintf(ctx->map_source, sizeof ctx->map_source, "%s", ctx->map_out[0].source);
 }
 
 void rs_stage_registry(struct rs_scan_ctx *ctx)
@@ -364,6 +394,7 @@ void rs_stage_registry(struct rs_scan_ctx *ctx)
 /* A generic (finding-less) "Key Last Written" entry of the live hives. */
 struct key_entry {
   const char *hive, *key;   /* point into ctx->si */
+  int find;                 /* finding seq or -1 */
   struct rs_time t;
   struct rs_buf msg;
 };
@@ -375,6 +406,7 @@ static void key_entry_add(struct key_entry *ke, size_t *n, const char *hive, con
                           const struct rs_time *t, const char *fmt, ...)
 {
   struct key_entry *e = &ke[(*n)++];
+  e->find = -1;
   e->hive = hive;
   e->key = key;
   e->t = *t;
@@ -425,9 +457,12 @@ void rs_stage_keys(struct rs_scan_ctx *ctx)
     const struct rs_regval *v[] = {&cs->vroot_scripts, &cs->scriptmap_ida};
     const char *what[] = {"W3SVC Virtual Roots key", "W3SVC Script Map key"};
     for (int k = 0; k < 2; k++)
-      if (v[k]->key_present)
+      if (v[k]->key_present) {
         key_entry_add(ke, &nke, v[k]->hive, v[k]->key, &v[k]->key_written, "%s (ControlSet%03d%s): %s",
                       what[k], cs->number, cs->is_current ? ", current" : "", v[k]->key);
+        if (k == 1 && cs->is_current)
+          ke[nke - 1].find = ctx->map_find[0];
+      }
   }
   struct rs_buf names, msg;
   rs_buf_init(&names, 4096);
@@ -460,8 +495,8 @@ void rs_stage_keys(struct rs_scan_ctx *ctx)
               NULL);
   }
   for (size_t k = 0; k < nke; k++) {
-    rs_tl_add(&ctx->res, &ke[k].t, "Key Last Written", "registry", ke[k].msg.data, -1, ke[k].hive,
-              NULL);
+    rs_tl_add(&ctx->res, &ke[k].t, "Key Last Written", "registry", ke[k].msg.data, ke[k].find,
+              ke[k].hive, NULL);
     rs_buf_free(&ke[k].msg);
   }
   rs_buf_free(&names);

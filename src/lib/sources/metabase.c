@@ -96,6 +96,24 @@ static bool component_ends(const uint8_t *buf, size_t len, size_t after, unsigne
   return u <= 0 || u == '/' || u == '\\';
 }
 
+/* Runs of at least 4 printable ASCII units in one stride (1: bytes, 2:
+ * UTF-16LE, at both alignments). One linear pass per stride. */
+static uint64_t count_strings(const uint8_t *buf, size_t len, unsigned stride, size_t start)
+{
+  uint64_t n = 0;
+  size_t run = 0;
+  for (size_t off = start; off < len; off += stride) {
+    long u = unit_at(buf, len, off, stride);
+    if (u >= 0x20 && u < 0x7f) {
+      if (++run == 4)
+        n++;
+    } else {
+      run = 0;
+    }
+  }
+  return n;
+}
+
 void rs_metabase_scan(const uint8_t *buf, size_t len, struct rs_metabase_scan *out)
 {
   if (!out)
@@ -103,6 +121,8 @@ void rs_metabase_scan(const uint8_t *buf, size_t len, struct rs_metabase_scan *o
   memset(out, 0, sizeof *out);
   if (!buf || len == 0)
     return;
+  out->strings = count_strings(buf, len, 1, 0) + count_strings(buf, len, 2, 0) +
+                 count_strings(buf, len, 2, 1);
   static const char ida[] = ".ida,", idq[] = ".idq,", dll[] = "idq.dll", rc[] = "/root/c",
                     rd[] = "/root/d";
   const size_t lida = sizeof ida - 1, lidq = sizeof idq - 1, ldll = sizeof dll - 1,

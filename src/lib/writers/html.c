@@ -346,7 +346,10 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   tri(t, json_object_get(sm, "ida"));
   em_put(t, ", .idq ");
   tri(t, json_object_get(sm, "idq"));
-  em_tmpl(t, sm, " <small>(from <code>{source}</code>)</small></td></tr>\n");
+  em_tmpl(t, sm, " <small>(.ida decided by <code>{source}</code>");
+  if (rs_writer_str(sm, "metabase"))
+    em_tmpl(t, sm, "; MetaBase.bin <code>{metabase}</code>");
+  em_put(t, ")</small></td></tr>\n");
   const char *k;
   const json_t *v;
   json_object_foreach(json_object_get(sys, "virtual_roots"), k, v) {

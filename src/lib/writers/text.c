@@ -508,7 +508,10 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   tristate(t, json_object_get(sm, "ida"));
   em_put(t, ", .idq ");
   tristate(t, json_object_get(sm, "idq"));
-  em_tmpl(t, sm, " (from {source})\n");
+  em_tmpl(t, sm, " (.ida decided by {source}");
+  if (rs_writer_str(sm, "metabase"))
+    em_tmpl(t, sm, "; MetaBase.bin {metabase}");
+  em_put(t, ")\n");
   const json_t *vr = json_object_get(sys, "virtual_roots");
   em_put(t, "  Virtual roots\n");
   static const char *const roots[] = {"/C", "/D", "/Scripts", "/MSADC"};

@@ -231,6 +231,14 @@ enum rs_err rs_writer_locator(struct rs_buf *out, const json_t *f)
       e = rs_buf_addf(out, "\\%s", rs_writer_str(det, "value"));
     if (!e && rs_writer_str(det, "data"))
       e = rs_buf_addf(out, " = %s", rs_writer_str(det, "data"));
+    else if (!e && rs_writer_str(det, "decided_by"))
+      e = rs_buf_adds(out, " (value absent)");
+    /* issue 13: the key's last-written time is part of the evidence */
+    if (!e && rs_writer_str(det, "key_last_written_utc"))
+      e = rs_buf_addf(out, ", key written %s", rs_writer_str(det, "key_last_written_utc"));
+    if (!e && rs_writer_str(det, "decided_by"))
+      e = rs_buf_addf(out, ", decided by %s, MetaBase.bin %s", rs_writer_str(det, "decided_by"),
+                      rs_writer_str(det, "metabase") ? rs_writer_str(det, "metabase") : "?");
     const json_t *live = json_object_get(f, "live");
     if (!e && json_is_boolean(live))
       e = rs_buf_adds(out, json_is_true(live) ? " (live" : " (history");

@@ -19,7 +19,8 @@
 #include "redsleuth/scan.h"
 
 /* A file the walk noticed for later work (candidates, references, logs). */
-enum rs_cand_kind { RS_C_ROW, RS_C_CMD_REF, RS_C_IDQ, RS_C_LOG, RS_C_HIVE_COPY };
+enum rs_cand_kind { RS_C_ROW, RS_C_CMD_REF, RS_C_IDQ, RS_C_LOG, RS_C_HIVE_COPY,
+                    RS_C_CONTENT /* a content row's candidate (scan/nimda.c) */ };
 struct rs_cand {
   enum rs_cand_kind kind;
   const struct rs_check *check;  /* RS_C_ROW */
@@ -113,6 +114,7 @@ struct rs_scan_ctx {
   int map_ida, map_idq;          /* .ida/.idq script maps: 1 present, 0 absent, -1 unknown */
   char map_source[64];           /* "registry", "metabase", "registry+metabase", "" */
   int nwalked;                   /* volumes whose file system was walked */
+  bool have_sam;                 /* the live SAM hive was read (scan/nimda.c) */
   int nlogs;                     /* log files read */
   /* logs */
   struct rs_logagg *agg;

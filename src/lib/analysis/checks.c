@@ -103,6 +103,8 @@ bool rs_checks_file_row_matches(const struct rs_check *c, const struct rs_volume
     return parent_is(e->path, dir);
   case RS_W_WEB_DIRS:
     return strncasecmp(e->path, "/inetpub/", 9) == 0;
+  case RS_W_ANY:
+    return true;
   }
   return false;
 }
@@ -280,12 +282,20 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_LOG_FAMILY: return "IIS log request family";
   case RS_K_LOG_BACKDOOR: return "IIS log backdoor answer";
   case RS_K_PATCH_CONFLICT: return "hotfix key vs idq.dll version";
+  case RS_K_CONTENT: return "file content (candidates only)";
+  case RS_K_SAM_GUEST: return "SAM hive: user F and alias C values";
+  case RS_K_REG_SHARE: return "registry: lanmanserver share";
+  case RS_K_EVT_ACCOUNT: return "Security event log";
   }
   return "?";
 }
 
 static const char *where_name(const struct rs_check *c)
 {
+  if (c->kind == RS_K_CONTENT && c->where == RS_W_WINDIR)
+    return "%SystemRoot% of every volume";
+  if (c->kind == RS_K_CONTENT)
+    return "any folder of any volume";
   if (c->kind != RS_K_FILE)
     return c->key ? c->key : "";
   switch (c->where) {
@@ -294,6 +304,7 @@ static const char *where_name(const struct rs_check *c)
   case RS_W_WINDIR: return "%SystemRoot%";
   case RS_W_SYSDIR: return "%SystemRoot%\\system32";
   case RS_W_WEB_DIRS: return "any folder under \\Inetpub";
+  case RS_W_ANY: return "any folder of any volume";
   }
   return "";
 }
@@ -306,6 +317,7 @@ static const char *role_name(enum rs_role r)
   case RS_ROLE_USE: return "backdoor used";
   case RS_ROLE_NIMDA: return "Nimda artifact";
   case RS_ROLE_ATTEMPT: return "worm requests reached the server";
+  case RS_ROLE_NIMDA_INF: return "Nimda infection (infected if live, cleaned if only deleted)";
   }
   return "?";
 }
@@ -328,6 +340,17 @@ void rs_checks_markdown(FILE *out)
           : c->match == RS_M_NOT_SYSDRIVE_EXPLORER ? "name (never %SystemRoot%\\explorer.exe)"
           : c->fallback                  ? "reached when CR2-ROOTEXE's content test fails"
                                          : "name";
+    else if (c->kind == RS_K_CONTENT)
+      m = c->match == RS_M_PAGE_SCRIPT  ? "ends with the window.open(\"readme.eml\") script"
+          : c->match == RS_M_EML_MARKER ? "base64 marker Kz29vb29oWsrLPh4eisrPb09Pb2"
+          : c->match == RS_M_PE_MARKER  ? "PE holding fsdhqherwqi2001, efqpm2300dfhroop or Concept Virus(CV)"
+                                        : "shell= line naming load.exe";
+    else if (c->kind == RS_K_SAM_GUEST)
+      m = "Guest (RID 501) enabled and member of alias 0x220";
+    else if (c->kind == RS_K_REG_SHARE)
+      m = "path C:\\, Shares\\Security empty or absent";
+    else if (c->kind == RS_K_EVT_ACCOUNT)
+      m = "Guest created/enabled, or added to Administrators";
     else if (c->arg)
       m = c->arg;
     fprintf(out, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c->id, c->family,

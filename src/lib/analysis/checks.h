@@ -22,6 +22,10 @@ enum rs_check_kind {
                          idq.dll is an unpatched build */
   RS_K_SCRIPTMAP,     /* the script-map state of extension `name` and what decided it
                          (analysis/scriptmap.c): one finding per extension, always */
+  RS_K_CONTENT,       /* a candidate file's bytes (match says which test; analysis/nimda.c) */
+  RS_K_SAM_GUEST,     /* SAM: Guest (RID 501) enabled and in Administrators (alias 0x220) */
+  RS_K_REG_SHARE,     /* lanmanserver\\Shares publishes `name` as `arg` without Security */
+  RS_K_EVT_ACCOUNT,   /* Security log records of Guest enabled or made an administrator */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */
@@ -32,6 +36,7 @@ enum rs_where {
   RS_W_WINDIR,        /* %SystemRoot% itself */
   RS_W_SYSDIR,        /* %SystemRoot%\system32 */
   RS_W_WEB_DIRS,      /* any folder under \Inetpub */
+  RS_W_ANY,           /* any folder of any volume (content rows) */
 };
 
 enum rs_match {
@@ -39,6 +44,11 @@ enum rs_match {
   RS_M_PREFIX,        /* file name starts with the pattern */
   RS_M_CMD_COPY,      /* exact name AND content equals the host's cmd.exe */
   RS_M_NOT_SYSDRIVE_EXPLORER, /* explorer.exe in a root (never %SystemRoot%\explorer.exe) */
+  /* RS_K_CONTENT rows: the candidate's bytes decide */
+  RS_M_PAGE_SCRIPT,   /* page ends with Nimda's window.open("readme.eml") script */
+  RS_M_EML_MARKER,    /* .eml/.nws holding Nimda's base64 marker */
+  RS_M_PE_MARKER,     /* PE holding a Nimda string */
+  RS_M_INI_SHELL,     /* system.ini shell= line naming load.exe */
 };
 
 /* What a row's findings mean for the verdict. */
@@ -48,6 +58,7 @@ enum rs_role {
   RS_ROLE_USE,        /* evidence that the backdoor was used */
   RS_ROLE_NIMDA,      /* Nimda infection artifact */
   RS_ROLE_ATTEMPT,    /* worm requests reached the server */
+  RS_ROLE_NIMDA_INF,  /* Nimda infection: infected if live, cleaned if only deleted */
 };
 
 struct rs_check {

@@ -47,6 +47,51 @@ const struct rs_check rs_checks[] = {
    .why = "Nimda writes readme.eml next to web pages",
    .ref = "codered-artifacts 2.4", .name = "readme.eml", .where = RS_W_WEB_DIRS,
    .match = RS_M_NAME},
+  /* --- Nimda's own footprint on a server (2.4, 12, 13) ------------------ */
+  {.id = "NIMDA-WEBPAGE", .family = "nimda", .kind = RS_K_CONTENT, .role = RS_ROLE_NIMDA_INF,
+   .severity = "critical", .title = "web page ending in Nimda's readme.eml script",
+   .why = "Nimda appends window.open(\"readme.eml\", ...) to pages named default, index, main "
+          "or readme; W32/Chir.B appends the same line, so without a Nimda copy or marker on "
+          "the host the finding says Nimda or Chir.B",
+   .ref = "codered-artifacts 12, 13", .name = "*default*|*index*|*main*|*readme*.htm/.html/.asp",
+   .where = RS_W_ANY, .match = RS_M_PAGE_SCRIPT, .cleanup = "nimda-pages-restored"},
+  {.id = "NIMDA-EML", .family = "nimda", .kind = RS_K_CONTENT, .role = RS_ROLE_NIMDA_INF,
+   .severity = "high", .title = ".eml/.nws file holding Nimda's base64 marker",
+   .why = "Nimda's readme.eml and *.eml/*.nws copies carry its executable, whose base64 holds "
+          "Kz29vb29oWsrLPh4eisrPb09Pb2 (decided by content, not by name)",
+   .ref = "codered-artifacts 12, 13", .name = "*.eml|*.nws", .where = RS_W_ANY,
+   .match = RS_M_EML_MARKER, .cleanup = "nimda-copies-removed"},
+  {.id = "NIMDA-BINARY", .family = "nimda", .kind = RS_K_CONTENT, .role = RS_ROLE_NIMDA_INF,
+   .severity = "critical", .title = "executable holding a Nimda marker string",
+   .why = "fsdhqherwqi2001 or the Concept Virus(CV) string (V.5; V.6 for Nimda.E) is in "
+          "Nimda's own code, whatever the copy is called; copies without it keep the lower "
+          "severity of their name rows",
+   .ref = "codered-artifacts 12, 13",
+   .name = "riched20.dll|load.exe|mmc.exe|readme.exe|httpodbc.dll|cool.dll|sample.exe|csrss.exe",
+   .where = RS_W_ANY, .match = RS_M_PE_MARKER, .cleanup = "nimda-copies-removed"},
+  {.id = "NIMDA-SYSTEM-INI", .family = "nimda", .kind = RS_K_CONTENT, .role = RS_ROLE_NIMDA_INF,
+   .severity = "critical", .title = "system.ini starts load.exe as the shell",
+   .why = "Nimda restarts at logon through shell=explorer.exe load.exe -dontrunold",
+   .ref = "codered-artifacts 2.4, 13", .name = "system.ini", .where = RS_W_WINDIR,
+   .match = RS_M_INI_SHELL, .cleanup = "nimda-copies-removed"},
+  {.id = "NIMDA-GUEST-ADMIN", .family = "nimda", .kind = RS_K_SAM_GUEST,
+   .role = RS_ROLE_NIMDA_INF, .severity = "critical",
+   .title = "Guest account enabled and a member of Administrators",
+   .why = "Nimda runs net user guest /active and net localgroup Administrators guest: anyone "
+          "can log on as an administrator",
+   .ref = "codered-artifacts 2.4, 13", .name = "SAM\\Domains\\Account\\Users\\000001F5 F; "
+   "SAM\\Domains\\Builtin\\Aliases\\00000220 C", .cleanup = "guest-disabled"},
+  {.id = "NIMDA-SHARE-C", .family = "nimda", .kind = RS_K_REG_SHARE, .role = RS_ROLE_NIMDA_INF,
+   .severity = "critical", .title = "C$ published as C:\\ with the share security removed",
+   .why = "Nimda runs net share c$=c:\\ and deletes every subkey of Shares\\Security: the "
+          "whole drive is shared without its access control",
+   .ref = "codered-artifacts 2.4, 13", .name = "C$", .arg = "C:\\",
+   .key = "Services\\lanmanserver\\Shares", .cleanup = "shares-reset"},
+  {.id = "NIMDA-SECEVENT", .family = "nimda", .kind = RS_K_EVT_ACCOUNT, .role = RS_ROLE_INFO,
+   .severity = "high", .title = "Security log: Guest enabled or added to Administrators",
+   .why = "with auditing on, the account takeover is logged (W2K events 624, 626, 636) and "
+          "dates it",
+   .ref = "codered-artifacts 13", .name = "624,626,636", .key = "SecEvent.Evt"},
   /* --- files: Code Red I lysine (2.2) ---------------------------------- */
   {.id = "CR1-NOTWORM", .family = "code-red-1", .kind = RS_K_FILE, .role = RS_ROLE_INFO,
    .severity = "low", .title = "notworm marker in a drive root",
@@ -150,6 +195,10 @@ const struct rs_cleanup_item rs_cleanup_items[] = {
   {"shell-path-fix", "MS00-052 (Q269049) or the NT4 security rollup is installed, so a root trojan cannot run", "codered-artifacts 8.7"},
   {"no-backdoor-use", "no evidence that the backdoor was used", "codered-artifacts 8.8"},
   {"memory-state", "memory state and a reboot after cleaning cannot be proven from a disk image", "codered-artifacts 8.9"},
+  {"nimda-pages-restored", "no web page ends in Nimda's readme.eml script", "codered-artifacts 13"},
+  {"nimda-copies-removed", "no Nimda copy (.eml/.nws with its marker, marked executables, the system.ini load.exe line)", "codered-artifacts 12, 13"},
+  {"guest-disabled", "Guest is disabled and not a member of Administrators", "codered-artifacts 13"},
+  {"shares-reset", "no C$ share published as C:\\ without its security", "codered-artifacts 13"},
 };
 const size_t rs_ncleanup = sizeof rs_cleanup_items / sizeof rs_cleanup_items[0];
 

@@ -212,6 +212,7 @@ struct rs_verdict_facts {
   bool idq_any;
   int nwalked, nlogs;
   uint64_t cr_2xx;              /* Code Red requests answered 2xx */
+  bool have_sam;                /* the live SAM hive was read */
 };
 /* Fills r->verdict from the facts and the (finished) findings. */
 void rs_verdict_decide(const struct rs_verdict_facts *x, struct rs_results *r);

@@ -11,6 +11,7 @@
 struct facts {
   bool system;        /* a Windows system volume with at least one hive read */
   bool cr2_live, cr2_past, use_log, use_files, nimda, attempts, any_artifact;
+  bool nimda_live, nimda_past, nimda_sure; /* Nimda's own footprint; sure: more than pages */
   bool mapped;        /* .ida or .idq mapped, or unknown (treated as mapped) */
   bool map_unknown;
 };
@@ -48,6 +49,15 @@ static void collect(const struct rs_verdict_facts *ctx, const struct rs_results 
       break;
     case RS_ROLE_ATTEMPT:
       x->attempts = true;
+      break;
+    case RS_ROLE_NIMDA_INF:
+      if (f->live)
+        x->nimda_live = true;
+      else
+        x->nimda_past = true;
+      if (!(f->check->kind == RS_K_CONTENT && f->check->match == RS_M_PAGE_SCRIPT))
+        x->nimda_sure = true;
+      x->any_artifact = true;
       break;
     default:
       break;
@@ -117,6 +127,27 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
                            "host. Rebuild recommended.");
     return RS_ST_BACKDOOR_USED;
   }
+  if (x->nimda_live) {
+    /* Nimda is a worm of its own, not only a user of Code Red II's door */
+    reasons_by_role(r, RS_ROLE_NIMDA_INF, 1);
+    reasons_by_role(r, RS_ROLE_CR2, 1);
+    snprintf(summary, ssz, "%s infection is live on this host (%s)%s. Rebuild recommended.",
+             x->nimda_sure ? "A Nimda" : "A Nimda or W32/Chir.B",
+             x->nimda_sure ? "its pages, copies, Guest administrator or C$ share remain"
+                           : "web pages end in the readme.eml script; no Nimda copy or marker "
+                             "tells it from W32/Chir.B",
+             x->cr2_live ? "; Code Red II backdoor artifacts are present too" : "");
+    if (x->use_files || x->use_log)
+      reasons_by_role(r, RS_ROLE_USE, -1);
+    return RS_ST_INFECTED;
+  }
+  if (x->nimda_past && !x->cr2_live && !x->cr2_past &&
+      !(idq == RS_PATCH_VULNERABLE && x->mapped)) {
+    reasons_by_role(r, RS_ROLE_NIMDA_INF, 0);
+    snprintf(summary, ssz, "Only deleted Nimda copies remain; its pages, Guest administrator and "
+                           "C$ share are reverted.");
+    return RS_ST_CLEANED;
+  }
   if (x->cr2_live) {
     reasons_by_role(r, RS_ROLE_CR2, 1);
     snprintf(summary, ssz, "Code Red II backdoor artifacts are present; the logs that could be "
@@ -134,6 +165,7 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
   if (x->cr2_past && (fixed || (vuln && !x->mapped))) {
     reasons_by_role(r, RS_ROLE_CR2, 0);
     reasons_by_role(r, RS_ROLE_USE, -1);
+    reasons_by_role(r, RS_ROLE_NIMDA_INF, 0);
     reasons_idq_live(r);
     if (!fixed)
       reasons_by_kind(r, RS_K_SCRIPTMAP);
@@ -222,12 +254,23 @@ static void cleanup_items(const struct rs_verdict_facts *ctx, struct rs_results 
     }
     enum rs_item_state status = fail ? RS_ITEM_FAIL : RS_ITEM_PASS;
     const char *note = NULL;
-    if (!strcmp(it->id, "rootexe-removed") || !strcmp(it->id, "trojan-removed")) {
+    if (!strcmp(it->id, "rootexe-removed") || !strcmp(it->id, "trojan-removed") ||
+        !strcmp(it->id, "nimda-pages-restored") || !strcmp(it->id, "nimda-copies-removed")) {
       if (!fail && ctx->nwalked == 0) {
         status = RS_ITEM_UNKNOWN;
         note = "no file system could be walked";
       }
     } else if (!strcmp(it->id, "vroots-removed") || !strcmp(it->id, "script-perms-restored")) {
+      if (!fail && !ctx->have_system) {
+        status = RS_ITEM_UNKNOWN;
+        note = "no SYSTEM hive was read";
+      }
+    } else if (!strcmp(it->id, "guest-disabled")) {
+      if (!fail && !ctx->have_sam) {
+        status = RS_ITEM_UNKNOWN;
+        note = "no SAM hive was read";
+      }
+    } else if (!strcmp(it->id, "shares-reset")) {
       if (!fail && !ctx->have_system) {
         status = RS_ITEM_UNKNOWN;
         note = "no SYSTEM hive was read";

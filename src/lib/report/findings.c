@@ -25,6 +25,10 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_SCRIPTMAP: return "registry"; /* the Script Map key, or the metabase that overrode it */
   case RS_K_LOG_FAMILY:
   case RS_K_LOG_BACKDOOR: return "log";
+  case RS_K_CONTENT: return "file";
+  case RS_K_SAM_GUEST:
+  case RS_K_REG_SHARE: return "registry";
+  case RS_K_EVT_ACCOUNT: return "log";
   }
   return "file";
 }

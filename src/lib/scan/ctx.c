@@ -69,6 +69,7 @@ void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts
   x->nwalked = ctx->nwalked;
   x->nlogs = ctx->nlogs;
   x->cr_2xx = ctx->cr_2xx;
+  x->have_sam = ctx->have_sam;
 }
 
 void rs_ctx_free(struct rs_scan_ctx *ctx)

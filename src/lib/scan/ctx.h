@@ -20,7 +20,8 @@
 #include "redsleuth/scan.h"
 
 /* A file the walk noticed for later work (candidates, references, logs). */
-enum rs_cand_kind { RS_C_ROW, RS_C_CMD_REF, RS_C_IDQ, RS_C_LOG, RS_C_HIVE_COPY };
+enum rs_cand_kind { RS_C_ROW, RS_C_CMD_REF, RS_C_IDQ, RS_C_LOG, RS_C_HIVE_COPY,
+                    RS_C_CONTENT /* a content row's candidate (scan/nimda.c) */ };
 struct rs_cand {
   enum rs_cand_kind kind;
   const struct rs_check *check;  /* RS_C_ROW */
@@ -117,6 +118,7 @@ struct rs_scan_ctx {
   enum rs_mb_state mb_state;     /* MetaBase.bin: absent, opaque, heuristic hit / no hit */
   int map_find[2];               /* SCRIPTMAP-IDA/-IDQ finding seq, -1 */
   int nwalked;                   /* volumes whose file system was walked */
+  bool have_sam;                 /* the live SAM hive was read (scan/nimda.c) */
   int nlogs;                     /* log files read */
   /* logs */
   struct rs_logagg *agg;

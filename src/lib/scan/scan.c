@@ -88,6 +88,7 @@ static const struct rs_stage rs_stages[] = {
   {"registry", rs_stage_registry, false}, /* hives, control sets, script maps, drive letters */
   {"walk", rs_stage_walk, false},         /* one pass per volume: candidates, body lines */
   {"files", rs_stage_files, false},       /* digests, cmd.exe copies, file findings */
+  {"nimda", rs_stage_nimda, false},       /* Nimda's pages, copies, SAM Guest, C$ share */
   {"idq", rs_stage_idq, false},           /* every idq.dll copy, patch state, patch rows */
   {"logs", rs_stage_logs, false},         /* IIS logs on both cores, log findings */
   {"evidence", rs_stage_evidence, false}, /* EWF case metadata, acquisition date */

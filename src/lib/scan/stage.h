@@ -25,6 +25,11 @@ void rs_stage_logs(struct rs_scan_ctx *ctx);     /* logs.c */
 void rs_stage_evidence(struct rs_scan_ctx *ctx); /* evidence.c */
 void rs_stage_keys(struct rs_scan_ctx *ctx);     /* registry.c */
 void rs_stage_damage(struct rs_scan_ctx *ctx);   /* damage.c */
+void rs_stage_nimda(struct rs_scan_ctx *ctx);    /* nimda.c */
+/* nimda.c: keeps e as a candidate of a content row (called by the walk) */
+void rs_nimda_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
+struct rs_cand *rs_walk_add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
+                                 const struct rs_fsentry *e);
 void rs_stage_hash(struct rs_scan_ctx *ctx);     /* evidence.c */
 
 /* A progress line (fmt has one %s for arg, a name from the evidence). */

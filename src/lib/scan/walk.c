@@ -19,8 +19,8 @@ struct walk_arg {
   struct rs_buf body, name;    /* scratch for --timeline full */
 };
 
-static struct rs_cand *add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
-                                const struct rs_fsentry *e)
+struct rs_cand *rs_walk_add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
+                                 const struct rs_fsentry *e)
 {
   if (!rs_results_grow(&ctx->res, (void **)&ctx->cands, &ctx->capcand, ctx->ncand,
                        sizeof *ctx->cands, 64))
@@ -162,16 +162,16 @@ static int walk_cb(const struct rs_fsentry *e, void *arg)
     return 0;
   for (size_t i = 0; i < rs_ncheck; i++) {
     if (rs_checks_file_row_matches(&rs_checks[i], &ctx->img->vols[w->vol], &ctx->si, e)) {
-      struct rs_cand *c = add_cand(ctx, RS_C_ROW, w->vol, e);
+      struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_ROW, w->vol, e);
       if (c)
         c->check = &rs_checks[i];
     }
   }
   if (strcasecmp(e->name, "cmd.exe") == 0 && e->allocated &&
       (path_in_dir(e->path, w->sysdir) || path_in_dir(e->path, w->dllcache)))
-    add_cand(ctx, RS_C_CMD_REF, w->vol, e);
+    rs_walk_add_cand(ctx, RS_C_CMD_REF, w->vol, e);
   if (strcasecmp(e->name, "idq.dll") == 0) {
-    struct rs_cand *c = add_cand(ctx, RS_C_IDQ, w->vol, e);
+    struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_IDQ, w->vol, e);
     if (c) {
       const char *role = "other";
       if (w->sysdir[0] && path_in_dir(e->path, w->sysdir))
@@ -188,7 +188,8 @@ static int walk_cb(const struct rs_fsentry *e, void *arg)
     }
   }
   if (is_log_path(e->path))
-    add_cand(ctx, RS_C_LOG, w->vol, e);
+    rs_walk_add_cand(ctx, RS_C_LOG, w->vol, e);
+  rs_nimda_walk_entry(ctx, w->vol, e);
   return rs_ctx_failed(ctx);
 }
 

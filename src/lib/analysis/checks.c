@@ -279,6 +279,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_LOG_FAMILY: return "IIS log request family";
   case RS_K_LOG_BACKDOOR: return "IIS log backdoor answer";
   case RS_K_PATCH_CONFLICT: return "hotfix key vs idq.dll version";
+  case RS_K_EVENT: return "event log / Dr. Watson / UrlScan record";
   }
   return "?";
 }

@@ -20,6 +20,8 @@ enum rs_check_kind {
   RS_K_LOG_BACKDOOR,  /* a 2xx/502 answer to the backdoor */
   RS_K_PATCH_CONFLICT,/* a hotfix key in `name` (comma list) is present but the live
                          idq.dll is an unpatched build */
+  RS_K_EVENT,         /* the host's own account: event logs, Dr. Watson, UrlScan, W3svc.dll
+                         (stage scan/evt.c, table analysis/evt_table.c) */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */
@@ -67,6 +69,8 @@ struct rs_check {
   const char *cleanup;  /* checklist item this row's findings fail, or NULL */
   const char *otherwise;/* RS_M_CMD_COPY: row used when the content does not match */
   bool fallback;        /* only reached through another row's `otherwise` */
+  const char *corroborates; /* comma list of check ids whose findings this row's findings
+                               back up (report: corroborates / corroborated_by); NULL */
 };
 
 extern const struct rs_check rs_checks[];

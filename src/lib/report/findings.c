@@ -24,6 +24,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_PATCH_CONFLICT: return "registry";
   case RS_K_LOG_FAMILY:
   case RS_K_LOG_BACKDOOR: return "log";
+  case RS_K_EVENT: return "event";
   }
   return "file";
 }
@@ -153,10 +154,14 @@ static void detail_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *
     rs_jset(jb, o, "details", det);
     rs_jset(jb, o, "path", json_null());
     break;
+  case RS_FD_EVENT:
+    rs_report_event_fields(jb, o, f);
+    break;
   }
 }
 
-static json_t *finding_json(struct rs_jb *jb, const struct rs_finding *f)
+static json_t *finding_json(struct rs_jb *jb, const struct rs_results *r,
+                            const struct rs_finding *f)
 {
   const struct rs_check *c = f->check;
   json_t *o = json_object();
@@ -171,6 +176,7 @@ static json_t *finding_json(struct rs_jb *jb, const struct rs_finding *f)
   rs_jset(jb, o, "live", json_boolean(f->live));
   rs_jset(jb, o, "ref", json_string(c->ref));
   detail_fields(jb, o, f);
+  rs_report_corroboration(jb, o, r, f);
   if (f->damaged)
     rs_jset(jb, o, "content_damaged",
             json_pack("{s:I,s:I}", "bytes", (json_int_t)f->damaged_bytes, "first_offset",
@@ -189,7 +195,7 @@ json_t *rs_report_findings(struct rs_jb *jb, const struct rs_results *r)
 {
   json_t *arr = json_array();
   for (size_t i = 0; i < r->nfind; i++)
-    rs_japp(jb, arr, finding_json(jb, &r->finds[i]));
+    rs_japp(jb, arr, finding_json(jb, r, &r->finds[i]));
   return arr;
 }
 

@@ -24,7 +24,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_PATCH_CONFLICT: return "registry";
   case RS_K_LOG_FAMILY:
   case RS_K_LOG_BACKDOOR: return "log";
-  case RS_K_EVENT: return "event";
+  case RS_K_EVENT: return "log"; /* event logs, drwtsn32.log, UrlScan (W3svc.dll: "pe") */
   }
   return "file";
 }
@@ -168,7 +168,8 @@ static json_t *finding_json(struct rs_jb *jb, const struct rs_results *r,
   rs_jset(jb, o, "id", json_string(f->id));
   rs_jset(jb, o, "family", json_string(c->family));
   rs_jset(jb, o, "check", json_string(c->id));
-  rs_jset(jb, o, "kind", json_string(kind_name(c->kind)));
+  bool pe_event = f->what == RS_FD_EVENT && f->u.ev.source_kind && !strcmp(f->u.ev.source_kind, "pe");
+  rs_jset(jb, o, "kind", json_string(pe_event ? "pe" : kind_name(c->kind)));
   rs_jset(jb, o, "severity", json_string(f->severity ? f->severity : c->severity));
   rs_jset(jb, o, "title", json_string(f->title ? f->title : c->title));
   rs_jset(jb, o, "why", json_string(f->why ? f->why : c->why));

@@ -390,13 +390,9 @@ static void do_drwatson(struct evt_run *r, const struct rs_cand *c, const char *
     if (x->has_fault)
       snprintf(ev->fault, sizeof ev->fault, "0x%08llx", (unsigned long long)x->fault);
     char msg[600];
-    snprintf(msg, sizeof msg, "Dr. Watson: %s crashed (%s%s%s) at line %llu", x->app,
+    snprintf(msg, sizeof msg, "Dr. Watson: %s crashed (%s%s%s%s) at line %llu", x->app,
              ev->code[0] ? "exception " : "no exception code", ev->code,
-             x->code_text[0] ? " " : "", (unsigned long long)x->line);
-    if (x->code_text[0]) {
-      size_t k = strlen(msg);
-      snprintf(msg + k, sizeof msg - k, ": %s", x->code_text);
-    }
+             x->code_text[0] ? ", " : "", x->code_text, (unsigned long long)x->line);
     g->title = rs_results_strdup(&r->ctx->res, msg);
     if (ev->when_utc) {
       rs_tl_add(&r->ctx->res, &ev->when, "Crash Time", "drwatson", msg, (int)g->seq, win, NULL);

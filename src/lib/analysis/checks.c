@@ -286,6 +286,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_SAM_GUEST: return "SAM hive: user F and alias C values";
   case RS_K_REG_SHARE: return "registry: lanmanserver share";
   case RS_K_EVT_ACCOUNT: return "Security event log";
+  case RS_K_EVENT: return "event log / Dr. Watson / UrlScan record";
   }
   return "?";
 }

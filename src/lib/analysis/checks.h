@@ -26,6 +26,8 @@ enum rs_check_kind {
   RS_K_SAM_GUEST,     /* SAM: Guest (RID 501) enabled and in Administrators (alias 0x220) */
   RS_K_REG_SHARE,     /* lanmanserver\\Shares publishes `name` as `arg` without Security */
   RS_K_EVT_ACCOUNT,   /* Security log records of Guest enabled or made an administrator */
+  RS_K_EVENT,         /* the host's own account: event logs, Dr. Watson, UrlScan, W3svc.dll
+                         (stage scan/evt.c, table analysis/evt_table.c) */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */
@@ -80,6 +82,8 @@ struct rs_check {
   const char *cleanup;  /* checklist item this row's findings fail, or NULL */
   const char *otherwise;/* RS_M_CMD_COPY: row used when the content does not match */
   bool fallback;        /* only reached through another row's `otherwise` */
+  const char *corroborates; /* comma list of check ids whose findings this row's findings
+                               back up (report: corroborates / corroborated_by); NULL */
 };
 
 extern const struct rs_check rs_checks[];

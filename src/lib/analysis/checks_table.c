@@ -182,6 +182,53 @@ const struct rs_check rs_checks[] = {
    .title = "the backdoor answered a request (2xx or 502)",
    .why = "200 returns command output; 502 means cmd.exe ran but sent no CGI headers",
    .ref = "codered-artifacts 6.4", .cleanup = "no-backdoor-use"},
+  /* --- the host's own account (11): event logs, Dr. Watson, UrlScan --------
+   * Context only: none changes the verdict; each backs up the findings it
+   * names (docs/evtlogs.md; the stage is scan/evt.c). */
+#define RS_CR_LOGS "LOG-CR1,LOG-CR2,LOG-CR-UNKNOWN,LOG-IDA-OTHER"
+  {.id = "EVT-IIS-CRASH", .family = "iis", .kind = RS_K_EVENT, .role = RS_ROLE_INFO,
+   .severity = "medium", .title = "the WWW or IIS Admin service died (SCM 7031/7034)",
+   .why = "a Code Red request that does not infect can crash inetinfo.exe; the Service Control "
+          "Manager logs the service's end",
+   .ref = "codered-artifacts 11", .name = "System log 7031/7034",
+   .corroborates = RS_CR_LOGS ",W3SVC-DLL"},
+  {.id = "EVT-APP-CRASH-INETINFO", .family = "iis", .kind = RS_K_EVENT, .role = RS_ROLE_INFO,
+   .severity = "medium", .title = "Dr. Watson caught inetinfo.exe (Application log 4097)",
+   .why = "IIS 4.0 may shut down and generate a Dr. Watson report on Code Red's request (Q305359)",
+   .ref = "codered-artifacts 11", .name = "Application log 4097",
+   .corroborates = RS_CR_LOGS ",W3SVC-DLL"},
+  {.id = "DRWATSON-INETINFO", .family = "iis", .kind = RS_K_EVENT, .role = RS_ROLE_INFO,
+   .severity = "medium", .title = "drwtsn32.log reports an inetinfo.exe crash",
+   .why = "Dr. Watson's own log of the crash: time (local), exception code, faulting address",
+   .ref = "codered-artifacts 11", .name = "drwtsn32.log",
+   .corroborates = RS_CR_LOGS ",W3SVC-DLL"},
+  {.id = "EVT-WFP-DISABLED", .family = "code-red-2", .kind = RS_K_EVENT, .role = RS_ROLE_INFO,
+   .severity = "medium", .title = "Windows File Protection reported itself not active (64032)",
+   .why = "logged at boot when SFCDisable is 0xFFFFFF9D: a dated trace of Code Red II's registry "
+          "write",
+   .ref = "codered-artifacts 11", .name = "System log 64032", .corroborates = "CR2-SFCDISABLE"},
+  {.id = "EVT-UNEXPECTED-SHUTDOWN", .family = "iis", .kind = RS_K_EVENT, .role = RS_ROLE_INFO,
+   .severity = "low", .title = "the previous shutdown was unexpected (6008)",
+   .why = "the machine stopped without shutting down: a crash, a power loss or a hard reset",
+   .ref = "codered-artifacts 11", .name = "System log 6008",
+   .corroborates = "EVT-IIS-CRASH," RS_CR_LOGS},
+  {.id = "CRASH-AFTER-WORM-REQUEST", .family = "code-red", .kind = RS_K_EVENT,
+   .role = RS_ROLE_INFO, .severity = "high",
+   .title = "IIS crashed within 10 minutes after a Code Red request",
+   .why = "the request reached the ISAPI code and took the server down: it was exposed, whatever "
+          "the patch state says",
+   .ref = "codered-artifacts 11", .name = "crash time - request time <= 600 s",
+   .corroborates = RS_CR_LOGS ",EVT-IIS-CRASH,EVT-APP-CRASH-INETINFO,DRWATSON-INETINFO,W3SVC-DLL"},
+  {.id = "URLSCAN-BLOCKED-IDA", .family = "iis", .kind = RS_K_EVENT, .role = RS_ROLE_INFO,
+   .severity = "info", .title = "UrlScan rejected .ida/.idq requests",
+   .why = "a filter refused the worm's request before idq.dll saw it: a block was in place, and when",
+   .ref = "codered-artifacts 11", .name = "urlscan*.log", .corroborates = RS_CR_LOGS ",IDQ-DLL"},
+  {.id = "W3SVC-DLL", .family = "patch", .kind = RS_K_EVENT, .role = RS_ROLE_INFO,
+   .severity = "medium", .title = "IIS 4.0 W3svc.dll below 4.2.769.1 (Q301625)",
+   .why = "this build may shut down under Code Red's malformed request (Q305359; fixed by "
+          "Q301625 / MS01-044)",
+   .ref = "codered-artifacts 11", .name = "W3svc.dll", .corroborates = RS_CR_LOGS},
+#undef RS_CR_LOGS
 };
 const size_t rs_ncheck = sizeof rs_checks / sizeof rs_checks[0];
 

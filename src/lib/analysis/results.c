@@ -222,6 +222,11 @@ static void finding_free(struct rs_finding *f)
     for (size_t i = 0; i < f->u.patch.nkeys; i++)
       free(f->u.patch.keys[i]);
     free(f->u.patch.keys);
+  } else if (f->what == RS_FD_EVENT) {
+    for (size_t i = 0; i < f->u.ev.nstr; i++)
+      free(f->u.ev.strs[i]);
+    free(f->u.ev.strs);
+    free(f->u.ev.req_file);
   }
 }
 

@@ -31,6 +31,35 @@ enum rs_fdetail {
   RS_FD_PATCH,      /* hotfix keys against an unpatched idq.dll */
   RS_FD_LOG_FAMILY, /* log hits of one request family */
   RS_FD_BACKDOOR,   /* backdoor uses in the logs */
+  RS_FD_EVENT,      /* a record of the host's own account (scan/evt.c) */
+};
+
+/* An event-log record, a Dr. Watson report, a UrlScan summary, a W3svc.dll
+ * version or a crash paired with the Code Red request before it. f->path is
+ * the file it came from. */
+struct rs_event_detail {
+  const char *source_kind;    /* "evt", "drwatson", "urlscan", "pe" (static) */
+  uint64_t record;            /* EVT record number; Dr. Watson / UrlScan line; 0 none */
+  bool recovered;             /* EVT: found in the unused part of the file */
+  const char *log;            /* EVT: "system", "application", ... (static); NULL */
+  int event_id;               /* EVT code (low 16 bits); -1 none */
+  char source[128];           /* EVT source; Dr. Watson: the program */
+  char **strs;                /* owned: insertion strings */
+  size_t nstr;
+  struct rs_time when;        /* UTC when when_utc, else the local clock */
+  bool when_utc;
+  char when_raw[64];          /* as written (Dr. Watson, UrlScan), "" */
+  char code[16];              /* Dr. Watson exception code "0xc0000005", "" */
+  char fault[24];             /* Dr. Watson faulting address, "" */
+  uint64_t count;             /* UrlScan: .ida/.idq rejections */
+  struct rs_time last;        /* UrlScan: last rejection (same clock as when) */
+  char version[32];           /* W3svc.dll file version, "" */
+  /* CRASH-AFTER-WORM-REQUEST: the request before the crash */
+  const char *crash_check;    /* check id of the crash (static), NULL */
+  struct rs_time req_time;    /* UTC */
+  char *req_file;             /* owned: the IIS log */
+  uint64_t req_line;
+  char req_ip[48];
 };
 
 struct rs_file_detail {
@@ -90,6 +119,7 @@ struct rs_finding {
     struct { char **keys; size_t nkeys; } patch;
     struct rs_family_stats fam;
     struct { size_t uses, nlocal; struct rs_time first, last; } bd;
+    struct rs_event_detail ev;
   } u;
 };
 
@@ -134,7 +164,8 @@ struct rs_cleanup {
   const struct rs_cleanup_item *item;
   enum rs_item_state state;
   struct rs_idx finds;
-  const char *note;     /* static, NULL */
+  const char *note;     /* static or note_buf, NULL */
+  char note_buf[400];   /* a note built from facts (memory-state cites its record) */
 };
 
 #define RS_VERDICT_NOTES 8
@@ -213,6 +244,11 @@ struct rs_verdict_facts {
   int nwalked, nlogs;
   uint64_t cr_2xx;              /* Code Red requests answered 2xx */
   bool have_sam;                /* the live SAM hive was read */
+  /* event logs (scan/evt.c): the memory-state item */
+  bool evt_system_read;         /* a System event log was read */
+  struct rs_time evt_system_last;   /* its newest record */
+  struct rs_time last_boot;     /* newest boot record (6005/6009), unset = none */
+  char last_boot_what[256];     /* "C:\...\SysEvent.Evt record 42 (EventLog 6005)" */
 };
 /* Fills r->verdict from the facts and the (finished) findings. */
 void rs_verdict_decide(const struct rs_verdict_facts *x, struct rs_results *r);

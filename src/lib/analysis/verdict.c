@@ -230,6 +230,84 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
   return RS_ST_UNDETERMINED;
 }
 
+static void time_max(struct rs_time *m, const struct rs_time *t)
+{
+  if (t->set && (!m->set || rs_time_cmp(t, m) > 0))
+    *m = *t;
+}
+
+/* The memory-state item (codered-artifacts 8.9): Code Red lives in memory,
+ * so the host must have been rebooted after the last worm activity and after
+ * the cleanup. A disk shows that only through the System event log: a boot
+ * (6005/6009) later than both passes, citing the record. Worm activity: the
+ * last worm request in the IIS logs, the backdoor's last use, the times of
+ * worm files. Cleanup: the live idq.dll's install time when it is a fixed
+ * build, and the last change of a deleted worm file. */
+static enum rs_item_state memory_state(const struct rs_verdict_facts *ctx,
+                                       const struct rs_results *r, struct rs_cleanup *c,
+                                       const char **note)
+{
+  *note = "a disk image cannot show memory or whether the host was rebooted after cleaning";
+  if (!ctx->evt_system_read)
+    return RS_ITEM_UNKNOWN;
+  struct rs_time worm = RS_TIME_UNSET, clean = RS_TIME_UNSET;
+  for (size_t k = 0; k < r->nfind; k++) {
+    const struct rs_finding *f = &r->finds[k];
+    switch (f->check->role) {
+    case RS_ROLE_ATTEMPT:
+      if (f->what == RS_FD_LOG_FAMILY)
+        time_max(&worm, &f->u.fam.last);
+      break;
+    case RS_ROLE_USE:
+    case RS_ROLE_CR2:
+    case RS_ROLE_NIMDA:
+      if (f->what == RS_FD_BACKDOOR)
+        time_max(&worm, &f->u.bd.last);
+      if (f->what == RS_FD_FILE && !f->u.file.local_only) {
+        time_max(&worm, &f->u.file.si[0]);
+        if (!f->live)
+          time_max(&clean, &f->u.file.si[3]);
+      }
+      break;
+    default:
+      break;
+    }
+    if (f->check->kind == RS_K_PE_IDQ && f->what == RS_FD_FILE && f->live &&
+        f->u.file.state == RS_PATCH_FIXED && !f->u.file.local_only)
+      time_max(&clean, &f->u.file.si[0]);
+  }
+  struct rs_time after = worm;
+  time_max(&after, &clean);
+  char tw[RS_TIME_ISO_MAX] = "-", tc[RS_TIME_ISO_MAX] = "-", tb[RS_TIME_ISO_MAX] = "-";
+  if (worm.set)
+    rs_time_iso(&worm, tw);
+  if (clean.set)
+    rs_time_iso(&clean, tc);
+  if (ctx->last_boot.set)
+    rs_time_iso(&ctx->last_boot, tb);
+  if (ctx->last_boot.set && (!after.set || rs_time_cmp(&ctx->last_boot, &after) > 0)) {
+    snprintf(c->note_buf, sizeof c->note_buf,
+             "the host booted at %s (%s), after the last worm activity (%s) and the cleanup (%s)",
+             tb, ctx->last_boot_what, tw, tc);
+    *note = c->note_buf;
+    return RS_ITEM_PASS;
+  }
+  if (after.set && ctx->evt_system_last.set && rs_time_cmp(&ctx->evt_system_last, &after) > 0) {
+    snprintf(c->note_buf, sizeof c->note_buf,
+             "the System event log runs past the last worm activity (%s) and the cleanup (%s) "
+             "and shows no boot after them (last boot: %s)",
+             tw, tc, tb);
+    *note = c->note_buf;
+    return RS_ITEM_FAIL;
+  }
+  snprintf(c->note_buf, sizeof c->note_buf,
+           "the System event log shows no boot after the last worm activity (%s) and the "
+           "cleanup (%s), and ends before them (last boot: %s)",
+           tw, tc, tb);
+  *note = c->note_buf;
+  return RS_ITEM_UNKNOWN;
+}
+
 static void cleanup_items(const struct rs_verdict_facts *ctx, struct rs_results *r,
                           const struct facts *x)
 {
@@ -321,8 +399,7 @@ static void cleanup_items(const struct rs_verdict_facts *ctx, struct rs_results 
       if (!fail && ctx->nlogs == 0)
         note = "no IIS log could be read";
     } else if (!strcmp(it->id, "memory-state")) {
-      status = RS_ITEM_UNKNOWN;
-      note = "a disk image cannot show memory or whether the host was rebooted after cleaning";
+      status = memory_state(ctx, r, &arr[i], &note);
     }
     arr[i].item = it;
     arr[i].state = status;
@@ -335,5 +412,18 @@ void rs_verdict_decide(const struct rs_verdict_facts *x0, struct rs_results *r)
   struct facts x;
   collect(x0, r, &x);
   r->verdict.status = status_of(x0, r, &x);
+  /* a crash right after a Code Red request says the request reached the
+   * server's code: look again at a host called clean, patched or mitigated */
+  enum rs_status st = r->verdict.status;
+  if (st == RS_ST_CLEAN || st == RS_ST_PATCHED || st == RS_ST_MITIGATED)
+    for (size_t i = 0; i < r->nfind; i++)
+      if (!strcmp(r->finds[i].check->id, "CRASH-AFTER-WORM-REQUEST")) {
+        add_note(&r->verdict,
+                 "contradiction: IIS crashed within 10 minutes after a Code Red request "
+                 "(CRASH-AFTER-WORM-REQUEST), yet the host is reported clean, patched or "
+                 "mitigated: the request reached the server; check the patch date against "
+                 "the crash");
+        break;
+      }
   cleanup_items(x0, r, &x);
 }

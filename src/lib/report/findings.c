@@ -29,6 +29,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_SAM_GUEST:
   case RS_K_REG_SHARE: return "registry";
   case RS_K_EVT_ACCOUNT: return "log";
+  case RS_K_EVENT: return "log"; /* event logs, drwtsn32.log, UrlScan (W3svc.dll: "pe") */
   }
   return "file";
 }
@@ -165,17 +166,22 @@ static void detail_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *
     rs_jset(jb, o, "details", det);
     rs_jset(jb, o, "path", json_null());
     break;
+  case RS_FD_EVENT:
+    rs_report_event_fields(jb, o, f);
+    break;
   }
 }
 
-static json_t *finding_json(struct rs_jb *jb, const struct rs_finding *f)
+static json_t *finding_json(struct rs_jb *jb, const struct rs_results *r,
+                            const struct rs_finding *f)
 {
   const struct rs_check *c = f->check;
   json_t *o = json_object();
   rs_jset(jb, o, "id", json_string(f->id));
   rs_jset(jb, o, "family", json_string(c->family));
   rs_jset(jb, o, "check", json_string(c->id));
-  rs_jset(jb, o, "kind", json_string(kind_name(c->kind)));
+  bool pe_event = f->what == RS_FD_EVENT && f->u.ev.source_kind && !strcmp(f->u.ev.source_kind, "pe");
+  rs_jset(jb, o, "kind", json_string(pe_event ? "pe" : kind_name(c->kind)));
   rs_jset(jb, o, "severity", json_string(f->severity ? f->severity : c->severity));
   rs_jset(jb, o, "title", json_string(f->title ? f->title : c->title));
   rs_jset(jb, o, "why", json_string(f->why ? f->why : c->why));
@@ -183,6 +189,7 @@ static json_t *finding_json(struct rs_jb *jb, const struct rs_finding *f)
   rs_jset(jb, o, "live", json_boolean(f->live));
   rs_jset(jb, o, "ref", json_string(c->ref));
   detail_fields(jb, o, f);
+  rs_report_corroboration(jb, o, r, f);
   if (f->damaged)
     rs_jset(jb, o, "content_damaged",
             json_pack("{s:I,s:I}", "bytes", (json_int_t)f->damaged_bytes, "first_offset",
@@ -201,7 +208,7 @@ json_t *rs_report_findings(struct rs_jb *jb, const struct rs_results *r)
 {
   json_t *arr = json_array();
   for (size_t i = 0; i < r->nfind; i++)
-    rs_japp(jb, arr, finding_json(jb, &r->finds[i]));
+    rs_japp(jb, arr, finding_json(jb, r, &r->finds[i]));
   return arr;
 }
 

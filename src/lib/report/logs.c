@@ -127,5 +127,6 @@ json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_japp(jb, pd, o);
   }
   rs_jset(jb, logs, "per_day", pd);
+  rs_report_evt_logs(jb, logs, ctx);
   return logs;
 }

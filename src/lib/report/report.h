@@ -19,6 +19,12 @@ json_t *rs_json_time(const struct rs_time *t); /* ISO string or null */
 /* A local clock time whose zone is unknown: ISO 8601 without a zone suffix. */
 json_t *rs_json_local_time(const struct rs_time *t);
 
+/* evt.c: the host's own account (event logs, Dr. Watson, UrlScan) */
+void rs_report_event_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f);
+void rs_report_corroboration(struct rs_jb *jb, json_t *o, const struct rs_results *r,
+                             const struct rs_finding *f);
+void rs_report_evt_system(struct rs_jb *jb, json_t *sys, const struct rs_scan_ctx *ctx);
+void rs_report_evt_logs(struct rs_jb *jb, json_t *logs, const struct rs_scan_ctx *ctx);
 json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_findings(struct rs_jb *jb, const struct rs_results *r);

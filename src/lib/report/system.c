@@ -176,6 +176,7 @@ json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_japp(jb, hives, o);
   }
   rs_jset(jb, s, "hives", hives);
+  rs_report_evt_system(jb, s, ctx);
   /* every value behind the facts above, with where it was read */
   json_t *vals = json_array();
   for (size_t i = 0; i < ctx->nregvals; i++) {

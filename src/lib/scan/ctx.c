@@ -70,6 +70,7 @@ void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts
   x->nlogs = ctx->nlogs;
   x->cr_2xx = ctx->cr_2xx;
   x->have_sam = ctx->have_sam;
+  rs_evt_verdict_facts(ctx, x);
 }
 
 void rs_ctx_free(struct rs_scan_ctx *ctx)
@@ -95,5 +96,9 @@ void rs_ctx_free(struct rs_scan_ctx *ctx)
   rs_logagg_free(ctx->agg);
   free(ctx->regvals);
   free(ctx->days);
+  for (size_t i = 0; i < ctx->ncrreq; i++)
+    free(ctx->crreq[i].file);
+  free(ctx->crreq);
+  rs_evt_scan_free(ctx->evt);
   rs_results_free(&ctx->res);
 }

@@ -21,7 +21,8 @@
 
 /* A file the walk noticed for later work (candidates, references, logs). */
 enum rs_cand_kind { RS_C_ROW, RS_C_CMD_REF, RS_C_IDQ, RS_C_LOG, RS_C_HIVE_COPY,
-                    RS_C_CONTENT /* a content row's candidate (scan/nimda.c) */ };
+                    RS_C_CONTENT, /* a content row's candidate (scan/nimda.c) */
+                    RS_C_EVT /* scan/evt.c: role says which file */ };
 struct rs_cand {
   enum rs_cand_kind kind;
   const struct rs_check *check;  /* RS_C_ROW */
@@ -82,6 +83,18 @@ struct rs_log_file {
   struct rs_logfile_stats st;
 };
 
+/* A Code Red request in the IIS logs (UTC times only), for the crash
+ * correlation of scan/evt.c. */
+#define RS_CRREQ_MAX 100000
+struct rs_cr_request {
+  struct rs_time t;
+  char *file;           /* owned: the log's Windows path */
+  uint64_t line;
+  char ip[48];
+};
+
+struct rs_evt_scan;     /* scan/evt.c */
+
 struct rs_day_count {
   int64_t day;          /* days since epoch (UTC) */
   uint64_t hits[RS_FAM__COUNT];
@@ -128,6 +141,10 @@ struct rs_scan_ctx {
   uint64_t cr_2xx;               /* Code Red requests answered 2xx */
   struct rs_day_count *days;
   size_t ndays, capdays;
+  struct rs_cr_request *crreq;   /* Code Red requests, sorted by the evt stage */
+  size_t ncrreq, capcrreq;
+  uint64_t crreq_dropped;        /* beyond RS_CRREQ_MAX */
+  struct rs_evt_scan *evt;       /* event logs, Dr. Watson, UrlScan (scan/evt.c) */
   /* evidence */
   struct rs_ewf_meta em;
   bool hashed;                   /* the media hash was asked for */

@@ -60,6 +60,10 @@ static void log_cb(const struct rs_logrec *r, void *arg)
     ctx->cr_2xx++;
   if (r->when.set && r->utc && r->has_date)
     day_add(ctx, &r->when, r->family);
+  if ((r->family == RS_FAM_CODERED1 || r->family == RS_FAM_CODERED2 ||
+       r->family == RS_FAM_CODERED_UNKNOWN) &&
+      r->when.set && r->utc && r->has_date)
+    rs_crreq_add(ctx, &r->when, la->win, r->line, r->client_ip);
   /* only UTC times go on the timeline: a local clock time that could not be
    * converted (no zone known) must not pass for UTC among the others */
   if (r->when.set && r->has_date && r->utc) {
@@ -244,6 +248,10 @@ static void merge_worker(struct rs_scan_ctx *ctx, struct rs_scan_ctx *p)
   for (int f = 0; f < RS_FAM__COUNT; f++)
     ctx->hits[f] += p->hits[f];
   ctx->cr_2xx += p->cr_2xx;
+  for (size_t i = 0; i < p->ncrreq; i++) {
+    rs_crreq_add(ctx, &p->crreq[i].t, p->crreq[i].file, p->crreq[i].line, p->crreq[i].ip);
+  }
+  ctx->crreq_dropped += p->crreq_dropped;
   ctx->nlogs += p->nlogs;
   for (size_t i = 0; i < p->ndays; i++)
     for (int f = 0; f < RS_FAM__COUNT; f++)

@@ -342,7 +342,10 @@ static void decide_script_maps(struct rs_scan_ctx *ctx)
     rs_scriptmap_decide(&in, o);
     ctx->map_find[e] = -1;
     const struct rs_check *c = rows[e];
-    if (!c || rs_ctx_failed(ctx))
+    /* nothing was read that could decide it (no SYSTEM hive, no metabase):
+     * system.script_maps says "not known, source none"; a finding would only
+     * restate that absence */
+    if (!c || rs_ctx_failed(ctx) || (!ctx->have_system && !ctx->have_metabase))
       continue;
     struct rs_finding *f = rs_results_add_finding(&ctx->res, c, RS_FD_REGISTRY, true,
                                                   ctx->sys_volume, c->name);

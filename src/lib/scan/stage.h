@@ -22,6 +22,7 @@ void rs_stage_walk(struct rs_scan_ctx *ctx);     /* walk.c */
 void rs_stage_files(struct rs_scan_ctx *ctx);    /* files.c */
 void rs_stage_idq(struct rs_scan_ctx *ctx);      /* idq.c */
 void rs_stage_logs(struct rs_scan_ctx *ctx);     /* logs.c */
+void rs_stage_evt(struct rs_scan_ctx *ctx);      /* evt.c */
 void rs_stage_evidence(struct rs_scan_ctx *ctx); /* evidence.c */
 void rs_stage_keys(struct rs_scan_ctx *ctx);     /* registry.c */
 void rs_stage_damage(struct rs_scan_ctx *ctx);   /* damage.c */
@@ -31,6 +32,15 @@ void rs_nimda_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsent
 struct rs_cand *rs_walk_add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
                                  const struct rs_fsentry *e);
 void rs_stage_hash(struct rs_scan_ctx *ctx);     /* evidence.c */
+
+/* evt.c: the role of a walk entry the evt stage reads ("evt", "drwatson",
+ * "userdmp", "urlscan", "w3svc"), or NULL. */
+const char *rs_evt_cand_role(const struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
+void rs_evt_scan_free(struct rs_evt_scan *s); /* accepts NULL */
+void rs_evt_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts *x);
+/* logs.c -> evt.c: a Code Red request (UTC) for the crash correlation. */
+void rs_crreq_add(struct rs_scan_ctx *ctx, const struct rs_time *t, const char *file,
+                  uint64_t line, const char *ip);
 
 /* A progress line (fmt has one %s for arg, a name from the evidence). */
 void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *fmt, const char *arg);

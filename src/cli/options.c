@@ -77,7 +77,9 @@ static const struct rs_option rs_options[] = {
      "analysis takes. Skip it for triage of huge media; the report then says the evidence "
      "was not verified."},
     {O_TLHITS, 0, "timeline-hits", NULL, CMD_SCAN,
-     "Put every worm request from the logs on the timeline, not only the first and last."},
+     "Put every worm request from the logs on the timeline, not only the first and last. "
+     "There can be millions: until the reports are written they wait, in order, in an "
+     "unlinked temporary file in --out-dir (else $TMPDIR, else /tmp), not in memory."},
     {O_TIMELINE, 0, "timeline", "full", CMD_SCAN,
      "With \"full\": also write timeline-full.body into --out-dir, every file's MACB times "
      "($STANDARD_INFORMATION and $FILE_NAME) as a TSK body file with the lines fls -r -m "

@@ -182,7 +182,7 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
     if (ctx.res.spill && rs_tl_spill_error(ctx.res.spill, &why) != RS_OK)
       /* the temporary file of --timeline-hits (a full disk) says what went wrong */
       e = rs_diag_set(d, rs_tl_spill_error(ctx.res.spill, NULL), o->segs[0],
-                      "%s: the scan stopped, no report was written", why);
+                      "%s; the scan stopped, no report was written", why);
     else if (rs_ctx_failed(&ctx))
       e = rs_diag_set(d, ctx.res.err, o->segs[0],
                       "out of memory: the scan stopped, no report was written");

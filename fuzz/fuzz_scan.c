@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!report)
       __builtin_trap();
     for (const struct rs_writer *const *w = rs_writers; *w; w++)
-      (*w)->write(report, sink, &d);
+      (*w)->write(report, NULL, sink, &d);
     rs_report_exit_code(report);
   }
   json_decref(report);

@@ -1,6 +1,9 @@
 /* analysis: the verdict engine over synthetic facts (every contract status),
  * the cleanup checklist, the file-row matcher, and the generated docs. */
 #include <dirent.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
@@ -8,6 +11,7 @@
 
 #include "analysis/checks.h"
 #include "analysis/results.h"
+#include "analysis/tlspill.h"
 #include "testutil.h"
 
 struct vcase {
@@ -339,6 +343,213 @@ START_TEST(lower_layers_include_no_driver_or_report)
 }
 END_TEST
 
+/* ---- the timeline spill (--timeline-hits): entries out of memory */
+
+/* Entry k of a pseudo-random set: times repeat (ties on time are ordered by
+ * the strings), some have no ip. Strings live in bufs. */
+struct sp_ent {
+  struct rs_tl_entry e;
+  char desc[20], source[10], msg[80], path[40], ip[20];
+  bool has_ip;
+};
+
+/* Points e's strings at x's own buffers (after x was copied or moved). */
+static void sp_fix(struct sp_ent *x)
+{
+  x->e.desc = x->desc;
+  x->e.source = x->source;
+  x->e.message = x->msg;
+  x->e.path = x->path;
+  x->e.ip = x->has_ip ? x->ip : NULL;
+}
+
+/* A copy of e, the entry a spill handed out (its strings live in the spill). */
+static void sp_copy(struct sp_ent *x, const struct rs_tl_entry *e)
+{
+  memset(x, 0, sizeof *x);
+  x->e = *e;
+  snprintf(x->desc, sizeof x->desc, "%s", e->desc);
+  snprintf(x->source, sizeof x->source, "%s", e->source);
+  snprintf(x->msg, sizeof x->msg, "%s", e->message);
+  snprintf(x->path, sizeof x->path, "%s", e->path);
+  snprintf(x->ip, sizeof x->ip, "%s", e->ip ? e->ip : "");
+  x->has_ip = e->ip != NULL;
+  sp_fix(x);
+}
+
+static void sp_make(struct sp_ent *x, unsigned k)
+{
+  unsigned h = k * 2654435761u;
+  memset(x, 0, sizeof *x);
+  x->e.t = rs_time_from_unix(996400000 + (int64_t)(h % 977), 0, 0);
+  snprintf(x->msg, sizeof x->msg, "Nimda: GET /scripts/root.exe?/c+dir%u -> %u", h % 13,
+           k % 3 ? 404 : 200);
+  snprintf(x->path, sizeof x->path, "C:\\logs\\ex0108%02u.log", h % 7);
+  snprintf(x->ip, sizeof x->ip, "192.0.2.%u", h % 250);
+  snprintf(x->desc, sizeof x->desc, "Request Time");
+  snprintf(x->source, sizeof x->source, "iislog");
+  x->has_ip = k % 5 != 0;
+  x->e.find_index = -1;
+  sp_fix(x);
+}
+
+static int sp_cmp(const void *a, const void *b)
+{
+  return rs_tl_cmp(&((const struct sp_ent *)a)->e, &((const struct sp_ent *)b)->e);
+}
+
+static size_t dir_entries(const char *dir)
+{
+  DIR *dp = opendir(dir);
+  ck_assert_ptr_nonnull(dp);
+  size_t n = 0;
+  struct dirent *de;
+  while ((de = readdir(dp)))
+    n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+  closedir(dp);
+  return n;
+}
+
+/* Whatever the run size (all in memory; a few runs on disk; more than
+ * RS_SPILL_MAX_RUNS runs, merged on the way), the entries read back in
+ * rs_tl_cmp order, each with its place among the in-memory timeline, the
+ * first `keep` only, and no file is ever visible in the folder. */
+START_TEST(spill_orders_and_places)
+{
+  static const size_t runs[] = {0, 6000, 600};
+  const size_t n = 700, ntl = 60;
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s/spill%d", rs_t_tmpdir(), _i);
+  ck_assert_int_eq(mkdir(dir, 0700), 0);
+  struct sp_ent *all = calloc(n, sizeof *all), *tl = calloc(ntl, sizeof *tl);
+  ck_assert(all && tl);
+  for (unsigned k = 0; k < ntl; k++) {
+    sp_make(&tl[k], 100000 + k);
+    snprintf(tl[k].desc, sizeof tl[k].desc, "First Request");
+  }
+  qsort(tl, ntl, sizeof *tl, sp_cmp);
+  for (size_t k = 0; k < ntl; k++)
+    sp_fix(&tl[k]);
+  struct rs_tl_entry *tle = calloc(ntl, sizeof *tle);
+  ck_assert_ptr_nonnull(tle);
+  for (size_t k = 0; k < ntl; k++)
+    tle[k] = tl[k].e;
+  for (int pass = 0; pass < 2; pass++) {
+    uint64_t keep = pass ? n - 37 : n;
+    struct rs_tl_spill *s = rs_tl_spill_new(dir, runs[_i]);
+    ck_assert_ptr_nonnull(s);
+    for (unsigned k = 0; k < n; k++) {
+      sp_make(&all[k], k);
+      ck_assert_int_eq(rs_tl_spill_add(s, &all[k].e), RS_OK);
+    }
+    ck_assert_uint_eq(rs_tl_spill_count(s), n);
+    ck_assert_uint_eq(dir_entries(dir), 0); /* unlinked */
+    bool cut = true;
+    ck_assert_int_eq(rs_tl_spill_finish(s, tle, ntl, keep, &cut), RS_OK);
+    ck_assert(cut == (keep < n));
+    ck_assert_uint_eq(rs_tl_spill_count(s), keep);
+    qsort(all, n, sizeof *all, sp_cmp);
+    for (size_t k = 0; k < n; k++)
+      sp_fix(&all[k]);
+    for (int round = 0; round < 2; round++) { /* every writer reads them again */
+      ck_assert_int_eq(rs_tl_spill_rewind(s), RS_OK);
+      struct rs_tl_entry e;
+      size_t before, got = 0;
+      while (rs_tl_spill_next(s, &e, &before) == 1) {
+        ck_assert_uint_lt(got, keep);
+        const struct rs_tl_entry *w = &all[got].e;
+        ck_assert_msg(rs_tl_cmp(&e, w) == 0 && e.t.sec == w->t.sec, "entry %zu differs", got);
+        ck_assert_str_eq(e.message, w->message);
+        ck_assert(!e.ip == !w->ip);
+        ck_assert_int_eq(e.find_index, -1);
+        size_t want = 0;
+        while (want < ntl && rs_tl_cmp(&tle[want], w) <= 0)
+          want++;
+        ck_assert_uint_eq(before, want);
+        got++;
+      }
+      ck_assert_uint_eq(got, keep);
+      ck_assert_int_eq(rs_tl_spill_error(s, NULL), RS_OK);
+    }
+    rs_tl_spill_free(s);
+    ck_assert_uint_eq(dir_entries(dir), 0);
+  }
+  free(all);
+  free(tl);
+  free(tle);
+}
+END_TEST
+
+struct sp_thread {
+  struct rs_tl_spill *s;
+  unsigned from, n;
+  enum rs_err err;
+};
+
+static void *sp_adder(void *arg)
+{
+  struct sp_thread *t = arg;
+  struct sp_ent x;
+  for (unsigned k = t->from; k < t->from + t->n && t->err == RS_OK; k++) {
+    sp_make(&x, k);
+    t->err = rs_tl_spill_add(t->s, &x.e);
+  }
+  return NULL;
+}
+
+/* The two log workers add to one spill at once: nothing lost, order kept. */
+START_TEST(spill_two_threads)
+{
+  struct rs_tl_spill *s = rs_tl_spill_new(rs_t_tmpdir(), 4096);
+  ck_assert_ptr_nonnull(s);
+  struct sp_thread t[2] = {{s, 0, 3000, RS_OK}, {s, 3000, 3000, RS_OK}};
+  pthread_t th;
+  ck_assert_int_eq(pthread_create(&th, NULL, sp_adder, &t[1]), 0);
+  sp_adder(&t[0]);
+  pthread_join(th, NULL);
+  ck_assert_int_eq(t[0].err, RS_OK);
+  ck_assert_int_eq(t[1].err, RS_OK);
+  bool cut;
+  ck_assert_int_eq(rs_tl_spill_finish(s, NULL, 0, RS_TL_MAX, &cut), RS_OK);
+  ck_assert(!cut);
+  ck_assert_int_eq(rs_tl_spill_rewind(s), RS_OK);
+  struct rs_tl_entry e;
+  struct sp_ent prev;
+  size_t before, n = 0;
+  while (rs_tl_spill_next(s, &e, &before) == 1) {
+    ck_assert_uint_eq(before, 0);
+    if (n)
+      ck_assert_int_le(rs_tl_cmp(&prev.e, &e), 0);
+    sp_copy(&prev, &e);
+    n++;
+  }
+  ck_assert_uint_eq(n, 6000);
+  rs_tl_spill_free(s);
+}
+END_TEST
+
+/* A folder where no file can be made: RS_E_OUTPUT naming it, sticky. */
+START_TEST(spill_unwritable_folder)
+{
+  struct rs_tl_spill *s = rs_tl_spill_new("/nonexistent-redsleuth-dir", 512);
+  ck_assert_ptr_nonnull(s);
+  struct sp_ent x;
+  enum rs_err e = RS_OK;
+  for (unsigned k = 0; k < 100 && e == RS_OK; k++) {
+    sp_make(&x, k);
+    e = rs_tl_spill_add(s, &x.e);
+  }
+  ck_assert_int_eq(e, RS_E_OUTPUT);
+  const char *what = NULL;
+  ck_assert_int_eq(rs_tl_spill_error(s, &what), RS_E_OUTPUT);
+  ck_assert_msg(strstr(what, "/nonexistent-redsleuth-dir"), "folder not named: %s", what);
+  ck_assert_int_eq(rs_tl_spill_add(s, &x.e), RS_E_OUTPUT);
+  bool cut;
+  ck_assert_int_eq(rs_tl_spill_finish(s, NULL, 0, 10, &cut), RS_E_OUTPUT);
+  rs_tl_spill_free(s);
+}
+END_TEST
+
 Suite *rs_suite_analysis(void)
 {
   Suite *s = suite_create("analysis");
@@ -348,6 +559,9 @@ Suite *rs_suite_analysis(void)
   tcase_add_test(tc, results_sticky_error);
   tcase_add_test(tc, lower_layers_include_no_driver_or_report);
   tcase_add_test(tc, results_finish_orders_and_remaps);
+  tcase_add_loop_test(tc, spill_orders_and_places, 0, 3);
+  tcase_add_test(tc, spill_two_threads);
+  tcase_add_test(tc, spill_unwritable_folder);
   tcase_add_test(tc, table_rows_are_well_formed);
   tcase_add_test(tc, docs_checks_md_is_current);
   tcase_add_loop_test(tc, file_rows_match, 0, sizeof mcases / sizeof mcases[0]);

@@ -88,6 +88,10 @@ static enum rs_err scan_once(const char *img, long n, char **text)
   o.segs = segs;
   o.nseg = 1;
   o.no_hash = true; /* one thread: the Nth call is the same call in every run */
+  if (getenv("RS_NOMEM_HITS")) { /* --timeline-hits, spilled to disk in runs of 300 bytes */
+    o.all_hits = true;
+    o.spill_run = 300;
+  }
   json_t *rep = NULL;
   struct rs_diag d;
   rs_diag_clear(&d);

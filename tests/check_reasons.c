@@ -50,7 +50,7 @@ static char *render_text(const json_t *rep)
   FILE *fp = open_memstream(&p, &n);
   ck_assert_ptr_nonnull(fp);
   struct rs_diag d;
-  ck_assert_int_eq(rs_writer_find("text")->write(rep, fp, &d), RS_OK);
+  ck_assert_int_eq(rs_writer_find("text")->write(rep, NULL, fp, &d), RS_OK);
   fclose(fp);
   return p;
 }

@@ -173,7 +173,7 @@ static char *render(const struct rs_writer *w, const json_t *r, size_t *len)
   FILE *fp = open_memstream(&p, &n);
   ck_assert_ptr_nonnull(fp);
   struct rs_diag d;
-  enum rs_err e = w->write(r, fp, &d);
+  enum rs_err e = w->write(r, NULL, fp, &d);
   fclose(fp);
   ck_assert_msg(e == RS_OK, "%s writer: %s %s", w->name, rs_err_name(e), d.what);
   *len = n;

@@ -11,7 +11,11 @@
 #include <check.h>
 #include <jansson.h>
 
+#include <dirent.h>
+#include <stdio.h>
+
 #include "redsleuth/scan.h"
+#include "redsleuth/writer.h"
 #include "testutil.h"
 
 static const char *const *scen;
@@ -773,6 +777,93 @@ START_TEST(parallel_logs_same_report)
 }
 END_TEST
 
+/* The bytes writer w writes for rep (and hits). */
+static char *written(const struct rs_writer *w, const json_t *rep, struct rs_hits *hits,
+                     size_t *len)
+{
+  char *buf = NULL;
+  FILE *fp = open_memstream(&buf, len);
+  ck_assert_ptr_nonnull(fp);
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  enum rs_err e = w->write(rep, hits, fp, &d);
+  ck_assert_msg(e == RS_OK, "%s writer: %s", w->name, d.what);
+  fclose(fp);
+  return buf;
+}
+
+static size_t folder_entries(const char *dir)
+{
+  DIR *dp = opendir(dir);
+  ck_assert_ptr_nonnull(dp);
+  size_t n = 0;
+  struct dirent *de;
+  while ((de = readdir(dp)))
+    n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+  closedir(dp);
+  return n;
+}
+
+/* --timeline-hits as the CLI runs it: the hits kept out of the report
+ * (rs_scan_hits) in a temporary file, merged in by the writers. Every writer
+ * writes the bytes it writes for the report that holds them (rs_scan),
+ * whether the hits stayed in memory or went through runs on disk, with one
+ * log worker or two; the temporary file never shows in its folder. */
+START_TEST(hits_apart_same_outputs)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  ck_assert_ptr_nonnull(img);
+  static const struct { size_t run; long long par; } v[] = {{0, 1LL << 40}, {200, 1LL << 40},
+                                                            {200, -1}};
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s/hits-tmp%d", rs_t_tmpdir(), _i);
+  ck_assert_int_eq(mkdir(dir, 0700), 0);
+  struct rs_run_opts o;
+  rs_run_opts_init(&o);
+  const char *segs[1] = {img};
+  o.segs = segs;
+  o.nseg = 1;
+  o.no_hash = true;
+  o.all_hits = true;
+  o.tmp_dir = dir;
+  o.spill_run = v[_i].run;
+  o.log_parallel_min = v[_i].par;
+  struct rs_diag d;
+  json_t *ref = NULL, *rep = NULL;
+  ck_assert_int_eq(rs_scan(&o, &ref, &d), RS_OK);
+  struct rs_hits *hits = NULL;
+  ck_assert_int_eq(rs_scan_hits(&o, &rep, &hits, &d), RS_OK);
+  ck_assert_uint_eq(folder_entries(dir), 0);
+  /* the hits: worm requests that name no finding (backdoor uses do) */
+  size_t i, nhits = 0;
+  const json_t *e;
+  json_array_foreach(json_object_get(ref, "timeline"), i, e)
+    nhits += strcmp(json_string_value(json_object_get(e, "timestamp_desc")), "Request Time") == 0 &&
+             json_is_null(json_object_get(e, "finding"));
+  ck_assert_uint_gt(nhits, 20);
+  ck_assert_uint_eq(rs_hits_count(hits), nhits);
+  ck_assert_uint_eq(json_array_size(json_object_get(rep, "timeline")) + nhits,
+                    json_array_size(json_object_get(ref, "timeline")));
+  /* the run times differ between the two scans; nothing else may */
+  json_object_set(rep, "run", json_object_get(ref, "run"));
+  for (size_t k = 0; rs_writers[k]; k++) {
+    size_t la, lb;
+    char *a = written(rs_writers[k], ref, NULL, &la);
+    char *b = written(rs_writers[k], rep, hits, &lb);
+    ck_assert_msg(la == lb && memcmp(a, b, la) == 0, "%s differs (%zu vs %zu bytes)",
+                  rs_writers[k]->file_name, la, lb);
+    free(a);
+    free(b);
+  }
+  rs_hits_free(hits);
+  json_decref(ref);
+  json_decref(rep);
+  ck_assert_uint_eq(folder_entries(dir), 0);
+}
+END_TEST
+
 /* The contract's required fields are all present. */
 START_TEST(report_has_contract_fields)
 {
@@ -1264,6 +1355,7 @@ Suite *rs_suite_scan(void)
   tcase_add_loop_test(tc, scenario_matches_answer, 0, nscen);
   tcase_add_test(tc, scan_is_deterministic);
   tcase_add_test(tc, parallel_logs_same_report);
+  tcase_add_loop_test(tc, hits_apart_same_outputs, 0, 3);
   tcase_add_test(tc, scan_through_containers);
   tcase_add_test(tc, report_has_contract_fields);
   tcase_add_test(tc, exit_code_precedence);

@@ -266,7 +266,7 @@ static char *render(const struct rs_writer *w, const json_t *r, size_t *len)
   ck_assert_ptr_nonnull(fp);
   struct rs_diag d;
   rs_diag_clear(&d);
-  enum rs_err e = w->write(r, fp, &d);
+  enum rs_err e = w->write(r, NULL, fp, &d);
   fclose(fp);
   ck_assert_msg(e == RS_OK, "%s writer: %s %s", w->name, rs_err_name(e), d.what);
   *len = n;
@@ -811,8 +811,8 @@ START_TEST(not_an_object)
   struct rs_diag d;
   rs_diag_clear(&d);
   FILE *fp = fopen("/dev/null", "w");
-  ck_assert_int_eq(rs_writers[_i]->write(a, fp, &d), RS_E_USAGE);
-  ck_assert_int_eq(rs_writers[_i]->write(NULL, fp, &d), RS_E_USAGE);
+  ck_assert_int_eq(rs_writers[_i]->write(a, NULL, fp, &d), RS_E_USAGE);
+  ck_assert_int_eq(rs_writers[_i]->write(NULL, NULL, fp, &d), RS_E_USAGE);
   fclose(fp);
   json_decref(a);
 }
@@ -825,7 +825,7 @@ START_TEST(write_failure)
   json_t *r = load_sample();
   struct rs_diag d;
   rs_diag_clear(&d);
-  ck_assert_int_eq(rs_writers[_i]->write(r, fp, &d), RS_E_OUTPUT);
+  ck_assert_int_eq(rs_writers[_i]->write(r, NULL, fp, &d), RS_E_OUTPUT);
   ck_assert_int_eq(d.err, RS_E_OUTPUT);
   fclose(fp);
   json_decref(r);

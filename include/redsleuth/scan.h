@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <jansson.h>
 #include "diag.h"
+#include "hits.h"
 #include "image.h"
 
 /* Exit codes of the report contract. */
@@ -28,6 +29,10 @@ struct rs_run_opts {
   const char *examiner;        /* --examiner */
   bool no_hash;                /* --no-hash */
   bool all_hits;               /* --timeline-hits: every worm hit on the timeline */
+  const char *tmp_dir;         /* where those hits are spilled (an unlinked temporary
+                                  file): NULL = $TMPDIR, else /tmp; the CLI gives --out-dir */
+  size_t spill_run;            /* bytes of them held in memory before a run goes to that
+                                  file; 0 = the built-in 8 MiB (tests make it small) */
   bool progress;               /* progress lines on stderr (only when a terminal) */
   long long log_parallel_min;  /* log bytes from which two threads parse the logs;
                                   0 = the built-in default, -1 = always (tests) */
@@ -52,6 +57,12 @@ enum rs_err rs_info(const struct rs_run_opts *o, json_t **report, struct rs_diag
  * UTF-8 (json_dumps fails on them): serialise with rs_writer_json or a
  * writer, which escape them. */
 enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d);
+/* rs_scan, with the hits of --timeline-hits kept out of the report: *hits
+ * gets them (NULL when there are none; rs_hits_free it), and the writers
+ * merge them in (hits.h). rs_scan puts them inside report.timeline[], which
+ * costs memory in proportion to their number. */
+enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs_hits **hits,
+                         struct rs_diag *d);
 
 /* The exit code a finished report calls for: 11 when something was
  * unreadable, a stored hash mismatched or the verdict is undetermined;

@@ -1,5 +1,6 @@
 /* Output writers. Each takes the finished report (a jansson object of schema
- * "redsleuth-report/1", see docs/formats.md) and writes one format. Writers
+ * "redsleuth-report/1", see docs/formats.md) and the timeline entries kept
+ * out of it (rs_scan_hits; NULL when none), and writes one format. Writers
  * never see evidence directly: what they print is what the report says. */
 #ifndef REDSLEUTH_WRITER_H
 #define REDSLEUTH_WRITER_H
@@ -10,11 +11,14 @@
 #include <jansson.h>
 #include "buf.h"
 #include "diag.h"
+#include "hits.h"
 
 struct rs_writer {
   const char *name;          /* "text", "json", "jsonl", "body", "html" */
   const char *file_name;     /* name in --out-dir: "report.txt", ... */
-  enum rs_err (*write)(const json_t *report, FILE *out, struct rs_diag *d);
+  /* hits: merged into report.timeline[] as it is written (NULL: none) */
+  enum rs_err (*write)(const json_t *report, struct rs_hits *hits, FILE *out,
+                       struct rs_diag *d);
 };
 
 /* All writers, NULL-terminated, in --out-dir order. */

@@ -77,7 +77,9 @@ static const struct rs_option rs_options[] = {
      "analysis takes. Skip it for triage of huge media; the report then says the evidence "
      "was not verified."},
     {O_TLHITS, 0, "timeline-hits", NULL, CMD_SCAN,
-     "Put every worm request from the logs on the timeline, not only the first and last."},
+     "Put every worm request from the logs on the timeline, not only the first and last. "
+     "There can be millions: until the reports are written they wait, in order, in an "
+     "unlinked temporary file in --out-dir (else $TMPDIR, else /tmp), not in memory."},
     {O_TIMELINE, 0, "timeline", "full", CMD_SCAN,
      "With \"full\": also write timeline-full.body into --out-dir, every file's MACB times "
      "($STANDARD_INFORMATION and $FILE_NAME) as a TSK body file with the lines fls -r -m "
@@ -415,6 +417,7 @@ static int exit_for(enum rs_err e)
   case RS_OK: return RS_EXIT_CLEAN;
   case RS_E_USAGE: return RS_EXIT_USAGE;
   case RS_E_NOMEM:
+  case RS_E_OUTPUT: /* a temporary file could not be written (a full disk) */
   case RS_E_INTERNAL: return RS_EXIT_INTERNAL;
   default: return RS_EXIT_OPEN;
   }
@@ -450,7 +453,7 @@ static int write_json(const json_t *rep, FILE *fp)
     return RS_EXIT_INTERNAL;
   }
   rs_diag_clear(&d);
-  if (w->write(rep, fp, &d) != RS_OK) {
+  if (w->write(rep, NULL, fp, &d) != RS_OK) {
     rs_diag_print(stderr, &d);
     return RS_EXIT_INTERNAL;
   }
@@ -536,14 +539,14 @@ static int resolve_path(const char *path, char *out, int depth)
 
 /* Every report format into the output folder, each through rs_out (a new
  * file renamed into place). */
-static int write_out_dir(struct cli *c, int dirfd, const json_t *rep)
+static int write_out_dir(struct cli *c, int dirfd, const json_t *rep, struct rs_hits *hits)
 {
   struct rs_diag d;
   for (int i = 0; rs_writers[i]; i++) {
     struct rs_out o;
     rs_diag_clear(&d);
     enum rs_err e = rs_out_create(&o, dirfd, c->out_dir, rs_writers[i]->file_name, &d);
-    if (e == RS_OK && (e = rs_writers[i]->write(rep, o.fp, &d)) != RS_OK)
+    if (e == RS_OK && (e = rs_writers[i]->write(rep, hits, o.fp, &d)) != RS_OK)
       rs_out_abort(&o);
     else if (e == RS_OK)
       e = rs_out_commit(&o, &d);
@@ -633,7 +636,11 @@ static int run_scan(struct cli *c)
     c->run.full_body = full.fp;
   }
   json_t *rep = NULL;
-  enum rs_err e = rs_scan(&c->run, &rep, &d);
+  /* --timeline-hits: the hits stay in a temporary file (in the output
+   * folder when there is one), and the writers merge them in */
+  struct rs_hits *hits = NULL;
+  c->run.tmp_dir = c->out_dir;
+  enum rs_err e = rs_scan_hits(&c->run, &rep, &hits, &d);
   c->run.full_body = NULL;
   if (e == RS_OK && full.fp && ferror(full.fp))
     e = rs_diag_set(&d, RS_E_OUTPUT, full.shown, "write failed");
@@ -643,6 +650,7 @@ static int run_scan(struct cli *c)
       close(dirfd);
     rs_diag_print(stderr, &d);
     json_decref(rep);
+    rs_hits_free(hits);
     return exit_for(e);
   }
   int rc = 0;
@@ -651,17 +659,18 @@ static int run_scan(struct cli *c)
     rs_diag_set(&d, RS_E_INTERNAL, c->json ? "json" : "text", "writer missing from this build");
     rs_diag_print(stderr, &d);
     rc = RS_EXIT_INTERNAL;
-  } else if (w->write(rep, stdout, &d) != RS_OK) {
+  } else if (w->write(rep, hits, stdout, &d) != RS_OK) {
     rs_diag_print(stderr, &d);
     rc = RS_EXIT_INTERNAL;
   }
   if (rc == 0 && c->out_dir)
-    rc = write_out_dir(c, dirfd, rep);
+    rc = write_out_dir(c, dirfd, rep, hits);
   if (rc == 0 && full.fp && commit_full_body(&full, dirfd, c->out_dir, rep, &d) != RS_OK) {
     rs_diag_print(stderr, &d);
     rc = RS_EXIT_INTERNAL;
   }
   rs_out_abort(&full); /* nothing left when it was committed */
+  rs_hits_free(hits);
   if (dirfd >= 0)
     close(dirfd);
   if (rc == 0) {

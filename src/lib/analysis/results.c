@@ -7,10 +7,6 @@
 
 #include "analysis/results.h"
 
-/* A hostile image could hold millions of dated facts; the report keeps a
- * bounded number and says so. */
-#define RS_TL_MAX 2000000
-
 void rs_results_init(struct rs_results *r)
 {
   memset(r, 0, sizeof *r);
@@ -132,6 +128,23 @@ void rs_tl_add(struct rs_results *r, const struct rs_time *t, const char *desc,
   r->tl[r->ntl++] = e;
 }
 
+void rs_tl_add_spilled(struct rs_results *r, const struct rs_time *t, const char *desc,
+                       const char *source, const char *message, const char *path,
+                       const char *ip)
+{
+  if (!r->spill) {
+    rs_tl_add(r, t, desc, source, message, -1, path, ip);
+    return;
+  }
+  if (!t || !t->set || r->err != RS_OK)
+    return;
+  struct rs_tl_entry e = {*t, (char *)desc, (char *)source, (char *)message, -1, (char *)path,
+                          (char *)ip};
+  enum rs_err err = rs_tl_spill_add(r->spill, &e);
+  if (err != RS_OK)
+    rs_results_fail(r, err);
+}
+
 void rs_results_merge(struct rs_results *dst, const struct rs_results *src)
 {
   if (src->err != RS_OK)
@@ -159,9 +172,8 @@ static int sc(const char *a, const char *b)
   return strcmp(a ? a : "", b ? b : "");
 }
 
-static int tl_cmp(const void *pa, const void *pb)
+int rs_tl_cmp(const struct rs_tl_entry *a, const struct rs_tl_entry *b)
 {
-  const struct rs_tl_entry *a = pa, *b = pb;
   int r = rs_time_cmp(&a->t, &b->t);
   if (!r)
     r = sc(a->source, b->source);
@@ -174,6 +186,11 @@ static int tl_cmp(const void *pa, const void *pb)
   if (!r)
     r = sc(a->ip, b->ip);
   return r;
+}
+
+static int tl_cmp(const void *pa, const void *pb)
+{
+  return rs_tl_cmp(pa, pb);
 }
 
 void rs_results_finish(struct rs_results *r)
@@ -203,6 +220,17 @@ void rs_results_finish(struct rs_results *r)
   free(map);
   if (r->ntl > 1) /* tl is NULL when empty */
     qsort(r->tl, r->ntl, sizeof *r->tl, tl_cmp);
+  if (r->spill) {
+    bool cut = false;
+    enum rs_err e = rs_tl_spill_finish(r->spill, r->tl, r->ntl,
+                                       r->ntl < RS_TL_MAX ? RS_TL_MAX - r->ntl : 0, &cut);
+    if (e != RS_OK) {
+      rs_results_fail(r, e);
+      return;
+    }
+    if (cut)
+      r->tl_overflow = true;
+  }
   r->finished = true;
 }
 
@@ -245,6 +273,8 @@ void rs_results_free(struct rs_results *r)
     free(r->tl[i].ip);
   }
   free(r->tl);
+  if (!r->spill_shared)
+    rs_tl_spill_free(r->spill);
   for (size_t i = 0; i < r->nunr; i++) {
     free(r->unr[i].what);
     free(r->unr[i].where);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "analysis/checks.h"
+#include "analysis/tlspill.h"
 #include "redsleuth/diag.h"
 #include "redsleuth/fswalk.h"
 #include "redsleuth/idq.h"
@@ -133,6 +134,13 @@ struct rs_tl_entry {
   char *ip;             /* optional */
 };
 
+/* Timeline order: time, then source, message, desc, path, ip (NULL as ""). */
+int rs_tl_cmp(const struct rs_tl_entry *a, const struct rs_tl_entry *b);
+
+/* A hostile image could hold millions of dated facts; the report keeps a
+ * bounded number and says so (tl_overflow). */
+#define RS_TL_MAX 2000000
+
 struct rs_unreadable {
   char *what, *where, *reason;
 };
@@ -185,6 +193,8 @@ struct rs_results {
   struct rs_tl_entry *tl;
   size_t ntl, captl;
   bool tl_overflow;     /* the timeline reached its bound */
+  struct rs_tl_spill *spill; /* --timeline-hits: the entries kept out of memory, NULL */
+  bool spill_shared;    /* spill belongs to other results (a log worker's partial) */
   struct rs_unreadable *unr;
   size_t nunr, capunr;
   struct rs_verdict verdict;
@@ -213,10 +223,20 @@ void rs_results_unreadable(struct rs_results *r, const char *what, const char *w
 void rs_tl_add(struct rs_results *r, const struct rs_time *t, const char *desc,
                const char *source, const char *message, int find_index, const char *path,
                const char *ip);
-/* Appends every entry of src (a worker's partial results) to dst. */
+/* The same for an entry that may be one of millions (a worm request, with
+ * --timeline-hits): into r->spill when there is one, else as rs_tl_add.
+ * Spilled entries name no finding. rs_results_finish orders them and keeps
+ * the first RS_TL_MAX - ntl (tl_overflow when that drops some). */
+void rs_tl_add_spilled(struct rs_results *r, const struct rs_time *t, const char *desc,
+                       const char *source, const char *message, const char *path,
+                       const char *ip);
+/* Appends every entry of src (a worker's partial results) to dst; a spill
+ * is shared, not copied: src->spill is dst->spill. */
 void rs_results_merge(struct rs_results *dst, const struct rs_results *src);
 /* Sorts the findings (table order, then sort key), gives them their ids,
- * points the timeline at the new positions and sorts it. */
+ * points the timeline at the new positions and sorts it, and finishes the
+ * spill (rs_tl_spill_finish: its entries read back in order, each with its
+ * place among r->tl). */
 void rs_results_finish(struct rs_results *r);
 
 void rs_idx_add(struct rs_results *r, struct rs_idx *x, size_t i);

@@ -247,25 +247,44 @@ json_t *rs_report_verdict(struct rs_jb *jb, const struct rs_results *r)
   return o;
 }
 
-json_t *rs_report_timeline(struct rs_jb *jb, const struct rs_results *r)
+json_t *rs_report_tl_entry(struct rs_jb *jb, const struct rs_tl_entry *e, const char *finding)
+{
+  json_t *o = json_object();
+  rs_jset(jb, o, "datetime", rs_json_time(&e->t));
+  rs_jset(jb, o, "timestamp_desc", rs_json_str(e->desc));
+  rs_jset(jb, o, "source", rs_json_str(e->source));
+  rs_jset(jb, o, "message", rs_json_str(e->message));
+  rs_jset(jb, o, "finding", finding ? json_string(finding) : json_null());
+  if (e->path)
+    rs_jset(jb, o, "path", rs_json_str(e->path));
+  if (e->ip)
+    rs_jset(jb, o, "ip", rs_json_str(e->ip));
+  return o;
+}
+
+json_t *rs_report_timeline(struct rs_jb *jb, const struct rs_results *r, bool with_spill)
 {
   json_t *arr = json_array();
-  for (size_t i = 0; i < r->ntl; i++) {
+  /* the spilled entries, merged in where they belong (each knows its place) */
+  struct rs_tl_spill *sp = with_spill ? r->spill : NULL;
+  struct rs_tl_entry h;
+  size_t before = 0;
+  int have = sp && rs_tl_spill_rewind(sp) == RS_OK ? rs_tl_spill_next(sp, &h, &before) : 0;
+  for (size_t i = 0; i <= r->ntl && !jb->nomem; i++) {
+    while (have == 1 && before <= i && !jb->nomem) {
+      rs_japp(jb, arr, rs_report_tl_entry(jb, &h, NULL));
+      have = rs_tl_spill_next(sp, &h, &before);
+    }
+    if (i == r->ntl)
+      break;
     const struct rs_tl_entry *e = &r->tl[i];
-    json_t *o = json_object();
-    rs_jset(jb, o, "datetime", rs_json_time(&e->t));
-    rs_jset(jb, o, "timestamp_desc", rs_json_str(e->desc));
-    rs_jset(jb, o, "source", rs_json_str(e->source));
-    rs_jset(jb, o, "message", rs_json_str(e->message));
-    rs_jset(jb, o, "finding", e->find_index >= 0 && (size_t)e->find_index < r->nfind
-                                  ? json_string(r->finds[e->find_index].id)
-                                  : json_null());
-    if (e->path)
-      rs_jset(jb, o, "path", rs_json_str(e->path));
-    if (e->ip)
-      rs_jset(jb, o, "ip", rs_json_str(e->ip));
-    rs_japp(jb, arr, o);
+    rs_japp(jb, arr, rs_report_tl_entry(jb, e, e->find_index >= 0 &&
+                                                       (size_t)e->find_index < r->nfind
+                                                   ? r->finds[e->find_index].id
+                                                   : NULL));
   }
+  if (have < 0 || (sp && rs_tl_spill_error(sp, NULL) != RS_OK))
+    jb->nomem = true; /* the report fails as a whole; rs_scan says why */
   return arr;
 }
 

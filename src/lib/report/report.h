@@ -29,10 +29,17 @@ json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_findings(struct rs_jb *jb, const struct rs_results *r);
 json_t *rs_report_verdict(struct rs_jb *jb, const struct rs_results *r);
-json_t *rs_report_timeline(struct rs_jb *jb, const struct rs_results *r);
+/* One timeline entry (finding: the id of the finding it belongs to, NULL). */
+json_t *rs_report_tl_entry(struct rs_jb *jb, const struct rs_tl_entry *e, const char *finding);
+/* report.timeline[]; with_spill: with r->spill's entries merged in. */
+json_t *rs_report_timeline(struct rs_jb *jb, const struct rs_results *r, bool with_spill);
 json_t *rs_report_unreadable(struct rs_jb *jb, const struct rs_results *r);
-/* The whole scan report (NULL when memory ran out). */
-json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started);
+/* The whole scan report (NULL when memory ran out); hits_apart: the spilled
+ * timeline entries stay out of it (rs_scan_hits). */
+json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_apart);
+/* The spilled entries of a finished scan, handed over to the caller (ctx's
+ * results no longer hold them); NULL when there are none. RS_E_NOMEM. */
+enum rs_err rs_report_hits(struct rs_scan_ctx *ctx, struct rs_hits **out);
 
 /* The exit code of the contract for a verdict status, whether anything was
  * unreadable and whether a stored hash mismatched. */

@@ -81,7 +81,7 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
 }
 
 
-json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started)
+json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_apart)
 {
   struct rs_jb jb = {false};
   const struct rs_results *r = &ctx->res;
@@ -105,7 +105,7 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started)
   rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));
   rs_jset(&jb, rep, "findings", rs_report_findings(&jb, r));
   rs_jset(&jb, rep, "verdict", rs_report_verdict(&jb, r));
-  rs_jset(&jb, rep, "timeline", rs_report_timeline(&jb, r));
+  rs_jset(&jb, rep, "timeline", rs_report_timeline(&jb, r, !hits_apart));
   rs_jset(&jb, rep, "unreadable", rs_report_unreadable(&jb, r));
   char finished[40];
   rs_now_iso(finished);

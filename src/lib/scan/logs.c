@@ -77,7 +77,9 @@ static void log_cb(const struct rs_logrec *r, void *arg)
     snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family), r->method,
              r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
              r->query && strcmp(r->query, "-") ? r->query : "", r->status);
-    rs_tl_add(&ctx->res, &r->when, "Request Time", "iislog", msg, -1, la->win, r->client_ip);
+    /* one entry per worm request: millions on a busy server, so they go to
+     * the spill (a temporary file), not to memory */
+    rs_tl_add_spilled(&ctx->res, &r->when, "Request Time", "iislog", msg, la->win, r->client_ip);
   }
 }
 
@@ -291,6 +293,8 @@ static void eval_logs(struct rs_scan_ctx *ctx)
     rs_ctx_init(p, ctx->opts);
     p->img = ctx->img;
     p->si.tz = ctx->si.tz;
+    p->res.spill = ctx->res.spill; /* shared: adding to it is thread-safe */
+    p->res.spill_shared = true;
     w[k].files = calloc(nlog, sizeof *w[k].files);
     p->agg = rs_logagg_new();
     if (!w[k].files || !p->agg)
@@ -409,7 +413,9 @@ static void log_findings(struct rs_scan_ctx *ctx)
 void rs_stage_logs(struct rs_scan_ctx *ctx)
 {
   ctx->agg = rs_logagg_new();
-  if (!ctx->agg) {
+  if (ctx->opts->all_hits && !ctx->res.spill)
+    ctx->res.spill = rs_tl_spill_new(ctx->opts->tmp_dir, ctx->opts->spill_run);
+  if (!ctx->agg || (ctx->opts->all_hits && !ctx->res.spill)) {
     rs_results_fail(&ctx->res, RS_E_NOMEM);
     return;
   }

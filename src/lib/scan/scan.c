@@ -107,7 +107,15 @@ static void run_stages(struct rs_scan_ctx *ctx, bool after_hash)
 
 enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d)
 {
+  return rs_scan_hits(o, report, NULL, d);
+}
+
+enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs_hits **hits,
+                         struct rs_diag *d)
+{
   *report = NULL;
+  if (hits)
+    *hits = NULL;
   char started[40];
   rs_now_iso(started);
   /* FAT times are local clock values that TSK converts with mktime():
@@ -164,11 +172,20 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
     if (!rs_ctx_failed(&ctx) && ctx.res.tl_overflow)
       rs_results_unreadable(&ctx.res, "timeline", "-", "too many dated facts; the timeline was cut");
     if (!rs_ctx_failed(&ctx)) {
-      rep = rs_report_scan(&ctx, started);
+      rep = rs_report_scan(&ctx, started, hits != NULL);
+      if (rep && hits && rs_report_hits(&ctx, hits) != RS_OK) {
+        json_decref(rep);
+        rep = NULL;
+      }
       if (!rep)
         rs_results_fail(&ctx.res, RS_E_NOMEM);
     }
-    if (rs_ctx_failed(&ctx))
+    const char *why = "";
+    if (ctx.res.spill && rs_tl_spill_error(ctx.res.spill, &why) != RS_OK)
+      /* the temporary file of --timeline-hits (a full disk) says what went wrong */
+      e = rs_diag_set(d, rs_tl_spill_error(ctx.res.spill, NULL), o->segs[0],
+                      "%s; the scan stopped, no report was written", why);
+    else if (rs_ctx_failed(&ctx))
       e = rs_diag_set(d, ctx.res.err, o->segs[0],
                       "out of memory: the scan stopped, no report was written");
   }

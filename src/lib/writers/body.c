@@ -87,8 +87,11 @@ enum rs_err rs_writer_body_warnings(struct rs_buf *out, const json_t *report)
   return e;
 }
 
-static enum rs_err write_body(const json_t *report, FILE *out, struct rs_diag *d)
+/* The timeline's entries have no file times: hits play no part here. */
+static enum rs_err write_body(const json_t *report, struct rs_hits *hits, FILE *out,
+                              struct rs_diag *d)
 {
+  (void)hits;
   static const char *const si[4] = {"si_accessed_utc", "si_modified_utc",
                                     "si_mft_modified_utc", "si_created_utc"};
   static const char *const fn[4] = {"fn_accessed_utc", "fn_modified_utc",

@@ -13,6 +13,7 @@ void em_init(struct rs_emit *t, rs_escape_fn escape)
   rs_buf_init(&t->tmp, RS_WRITER_MAX);
   t->err = RS_OK;
   t->escape = escape;
+  t->why[0] = '\0';
 }
 
 void em_free(struct rs_emit *t)
@@ -117,9 +118,83 @@ const json_t *em_find_finding(const json_t *report, const char *id)
 enum rs_err em_finish(struct rs_emit *t, FILE *fp, const char *who, struct rs_diag *d)
 {
   enum rs_err e = t->err;
-  if (e)
-    rs_diag_set(d, e, who, "cannot format the report");
+  if (e == RS_E_OUTPUT)
+    rs_diag_set(d, e, who, "write failed");
+  else if (e)
+    rs_diag_set(d, e, who, "cannot format the report%s%s", t->why[0] ? ": " : "", t->why);
   else
     e = rs_writer_emit(&t->out, fp, who, d);
   return e;
+}
+
+void em_drain(struct rs_emit *t, FILE *fp)
+{
+  if (t->err || t->out.len < EM_DRAIN)
+    return;
+  if (fwrite(t->out.data, 1, t->out.len, fp) != t->out.len)
+    t->err = RS_E_OUTPUT;
+  rs_buf_reset(&t->out);
+}
+
+size_t tl_total(const json_t *report, const struct rs_hits *hits)
+{
+  return json_array_size(json_object_get(report, "timeline")) + (size_t)rs_hits_count(hits);
+}
+
+static void tl_iter_pull(struct rs_tl_iter *it)
+{
+  json_decref(it->hit);
+  it->hit = NULL;
+  if (it->hits && !it->err)
+    it->err = rs_hits_next(it->hits, &it->hit, &it->hit_before, &it->d);
+}
+
+void tl_iter_init(struct rs_tl_iter *it, const json_t *report, struct rs_hits *hits)
+{
+  memset(it, 0, sizeof *it);
+  rs_diag_clear(&it->d);
+  it->tl = json_object_get(report, "timeline");
+  it->n = json_array_size(it->tl);
+  it->hits = hits;
+  if (hits && (it->err = rs_hits_rewind(hits, &it->d)) == RS_OK)
+    tl_iter_pull(it);
+}
+
+const json_t *tl_iter_next(struct rs_tl_iter *it)
+{
+  json_decref(it->last);
+  it->last = NULL;
+  if (it->err)
+    return NULL;
+  if (it->hit && it->hit_before <= it->i) {
+    it->last = it->hit;
+    it->hit = NULL;
+    tl_iter_pull(it);
+    return it->last;
+  }
+  if (it->i < it->n)
+    return json_array_get(it->tl, it->i++);
+  if (it->hit) { /* a hit placed past the end of the array */
+    it->last = it->hit;
+    it->hit = NULL;
+    tl_iter_pull(it);
+    return it->last;
+  }
+  return NULL;
+}
+
+void tl_iter_end(struct rs_tl_iter *it, struct rs_emit *t)
+{
+  if (it->err && !t->err) {
+    t->err = it->err;
+    snprintf(t->why, sizeof t->why, "%s: %s", it->d.where, it->d.what);
+  }
+  tl_iter_free(it);
+}
+
+void tl_iter_free(struct rs_tl_iter *it)
+{
+  json_decref(it->last);
+  json_decref(it->hit);
+  it->last = it->hit = NULL;
 }

@@ -10,6 +10,7 @@
 
 #include "redsleuth/buf.h"
 #include "redsleuth/diag.h"
+#include "redsleuth/hits.h"
 
 typedef enum rs_err (*rs_escape_fn)(struct rs_buf *out, const char *s, size_t n);
 
@@ -18,6 +19,7 @@ struct rs_emit {
   struct rs_buf tmp;        /* scratch for one value */
   enum rs_err err;          /* first error, RS_OK while all went well */
   rs_escape_fn escape;      /* rs_escape_text, rs_escape_html, ... */
+  char why[600];            /* what went wrong, when err came from elsewhere, "" */
 };
 
 void em_init(struct rs_emit *t, rs_escape_fn escape);
@@ -42,5 +44,32 @@ const json_t *em_find_finding(const json_t *report, const char *id);
 /* Writes the document to fp (RS_E_OUTPUT with d on failure) and reports a
  * formatting error recorded earlier under `who`. */
 enum rs_err em_finish(struct rs_emit *t, FILE *fp, const char *who, struct rs_diag *d);
+/* Writes out what the document holds so far once it passes EM_DRAIN bytes
+ * (a timeline of millions of hits is never held whole); a write error
+ * sticks in t->err as RS_E_OUTPUT. */
+#define EM_DRAIN ((size_t)1 << 20)
+void em_drain(struct rs_emit *t, FILE *fp);
+
+/* The report's timeline in order: report.timeline[] with the entries kept
+ * out of the report (hits, NULL when none) merged in where they belong. */
+struct rs_tl_iter {
+  const json_t *tl;
+  size_t i, n;              /* next index into tl, its size */
+  struct rs_hits *hits;
+  json_t *hit;              /* the next hit (owned), NULL when none is left */
+  size_t hit_before;
+  json_t *last;             /* the hit returned last (owned), released by the next call */
+  enum rs_err err;
+  struct rs_diag d;
+};
+/* Entries in all (report.timeline[] and hits). */
+size_t tl_total(const json_t *report, const struct rs_hits *hits);
+void tl_iter_init(struct rs_tl_iter *it, const json_t *report, struct rs_hits *hits);
+/* The next entry (borrowed until the next call), NULL after the last or at
+ * an error (it->err, it->d). */
+const json_t *tl_iter_next(struct rs_tl_iter *it);
+void tl_iter_free(struct rs_tl_iter *it);
+/* tl_iter_free, after passing an error of the iterator on to t. */
+void tl_iter_end(struct rs_tl_iter *it, struct rs_emit *t);
 
 #endif

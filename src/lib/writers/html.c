@@ -554,7 +554,9 @@ static void unreadable(struct rs_emit *t, const json_t *report)
  * weighted by their "hits" (1 when absent). Marks are the other entries
  * that name a finding. The x range is the logged days plus one day either
  * side, so an old file time does not squash the attack into one pixel;
- * marks outside it are counted at the edges. */
+ * marks outside it are counted at the edges. The entries of --timeline-hits
+ * kept out of the report (rs_scan_hits) are requests whose days are always
+ * in logs.per_day, which the bars then use: the chart needs only the report. */
 
 #define CH_W 1100
 #define CH_H 260
@@ -744,17 +746,21 @@ static void chart(struct rs_emit *t, const json_t *report)
   free(count);
 }
 
-static void timeline(struct rs_emit *t, const json_t *report)
+/* With --timeline-hits it may hold millions of rows: written out as it
+ * goes (em_drain), never held whole. */
+static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hits, FILE *fp)
 {
-  const json_t *tl = json_object_get(report, "timeline");
   em_put(t, "<section id=\"timeline\">\n<h2>Timeline (UTC)</h2>\n");
   em_put(t, "<table>\n<tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
          "means</th><th>Event</th><th>Finding</th></tr>\n");
-  size_t i;
+  struct rs_tl_iter it;
+  tl_iter_init(&it, report, hits);
   const json_t *e;
-  json_array_foreach(tl, i, e) {
+  while ((e = tl_iter_next(&it)) && !t->err) {
     em_tmpl(t, e, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}</td><td>{message?}</td><td><code>{finding?}</code></td></tr>\n");
+    em_drain(t, fp);
   }
+  tl_iter_end(&it, t);
   em_put(t, "</table>\n</section>\n");
 }
 
@@ -790,7 +796,8 @@ static void footer(struct rs_emit *t, const json_t *report)
          "formatting character.</small></p>\n</footer>\n</body>\n</html>\n");
 }
 
-static enum rs_err write_html(const json_t *report, FILE *out, struct rs_diag *d)
+static enum rs_err write_html(const json_t *report, struct rs_hits *hits, FILE *out,
+                              struct rs_diag *d)
 {
   struct rs_emit t;
   if (!json_is_object(report))
@@ -808,7 +815,7 @@ static enum rs_err write_html(const json_t *report, FILE *out, struct rs_diag *d
   system_facts(&t, report);
   logs(&t, report);
   unreadable(&t, report);
-  timeline(&t, report);
+  timeline(&t, report, hits, out);
   footer(&t, report);
   enum rs_err e = em_finish(&t, out, "html writer", d);
   em_free(&t);

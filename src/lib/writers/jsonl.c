@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "writers/emit.h"
+
 static bool is_lead_key(const char *k)
 {
   static const char *const lead[] = {"message", "datetime", "timestamp_desc", "timestamp",
@@ -52,7 +54,8 @@ static enum rs_err entry_line(struct rs_buf *b, const json_t *entry)
   return e;
 }
 
-static enum rs_err write_jsonl(const json_t *report, FILE *out, struct rs_diag *d)
+static enum rs_err write_jsonl(const json_t *report, struct rs_hits *hits, FILE *out,
+                               struct rs_diag *d)
 {
   struct rs_buf b;
   rs_buf_init(&b, RS_WRITER_MAX);
@@ -77,18 +80,25 @@ static enum rs_err write_jsonl(const json_t *report, FILE *out, struct rs_diag *
     if (e)
       break;
   }
-  const json_t *tl = json_object_get(report, "timeline");
-  json_array_foreach(tl, i, entry) {
-    if (e)
-      break;
-    if (!json_is_object(entry))
-      continue;
-    if ((e = entry_line(&b, entry)) != RS_OK)
-      break;
+  if (e) {
+    rs_buf_free(&b);
+    return rs_diag_set(d, e, "jsonl writer", "cannot serialise warning %zu", i);
   }
-  if (e)
-    rs_diag_set(d, e, "jsonl writer", "cannot serialise timeline entry %zu", i);
-  else
+  /* with --timeline-hits, millions of lines: written out as they come */
+  struct rs_tl_iter it;
+  tl_iter_init(&it, report, hits);
+  size_t n = 0;
+  while (!e && (entry = tl_iter_next(&it))) {
+    if (json_is_object(entry) && (e = entry_line(&b, entry)) != RS_OK)
+      rs_diag_set(d, e, "jsonl writer", "cannot serialise timeline entry %zu", n);
+    else if (b.len >= EM_DRAIN && (e = rs_writer_emit(&b, out, "jsonl writer", d)) == RS_OK)
+      rs_buf_reset(&b);
+    n++;
+  }
+  if (!e && it.err)
+    e = rs_diag_set(d, it.err, "jsonl writer", "%s: %s", it.d.where, it.d.what);
+  tl_iter_free(&it);
+  if (!e)
     e = rs_writer_emit(&b, out, "jsonl writer", d);
   rs_buf_free(&b);
   return e;

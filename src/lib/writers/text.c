@@ -680,20 +680,27 @@ static void unreadable(struct rs_emit *t, const json_t *report)
   }
 }
 
-static void timeline(struct rs_emit *t, const json_t *report)
+/* With --timeline-hits it may hold millions of entries: written out as it
+ * goes (em_drain), never held whole. */
+static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hits, FILE *fp)
 {
-  const json_t *tl = json_object_get(report, "timeline");
-  if (!list_section(t, "Timeline (UTC)", tl, "empty"))
+  section(t, "Timeline (UTC)");
+  if (tl_total(report, hits) == 0) {
+    em_put(t, "  empty\n");
     return;
-  size_t i;
+  }
+  struct rs_tl_iter it;
+  tl_iter_init(&it, report, hits);
   const json_t *v;
-  json_array_foreach(tl, i, v) {
+  while ((v = tl_iter_next(&it)) && !t->err) {
     em_tmpl(t, v, "  {datetime}  {source}  {timestamp_desc}\n      {message?}");
     if (rs_writer_str(v, "finding")) {
       em_tmpl(t, v, "  [{finding?}]");
     }
     em_put(t, "\n");
+    em_drain(t, fp);
   }
+  tl_iter_end(&it, t);
 }
 
 /* report.warnings, right after the mismatch banner: "!!! " and the warning.
@@ -716,7 +723,8 @@ static void warnings_block(struct rs_emit *t, const json_t *report)
     em_put(t, "\n");
 }
 
-static enum rs_err write_text(const json_t *report, FILE *out, struct rs_diag *d)
+static enum rs_err write_text(const json_t *report, struct rs_hits *hits, FILE *out,
+                              struct rs_diag *d)
 {
   struct rs_emit t;
   if (!json_is_object(report))
@@ -738,7 +746,7 @@ static enum rs_err write_text(const json_t *report, FILE *out, struct rs_diag *d
   system_facts(&t, report);
   logs(&t, report);
   unreadable(&t, report);
-  timeline(&t, report);
+  timeline(&t, report, hits, out);
   enum rs_err e = em_finish(&t, out, "text writer", d);
   em_free(&t);
   return e;

@@ -293,4 +293,5 @@ void rs_verdict_decide(const struct rs_verdict_facts *x0, struct rs_results *r)
   collect(x0, r, &x);
   r->verdict.status = status_of(x0, r, &x);
   cleanup_items(x0, r, &x);
+  rs_story_build(x0, r);
 }

@@ -23,6 +23,8 @@ json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_findings(struct rs_jb *jb, const struct rs_results *r);
 json_t *rs_report_verdict(struct rs_jb *jb, const struct rs_results *r);
+/* story[]: {utc, event, source, finding} (+ estimate, estimated_from) */
+json_t *rs_report_story(struct rs_jb *jb, const struct rs_results *r);
 json_t *rs_report_timeline(struct rs_jb *jb, const struct rs_results *r);
 json_t *rs_report_unreadable(struct rs_jb *jb, const struct rs_results *r);
 /* The whole scan report (NULL when memory ran out). */

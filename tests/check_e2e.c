@@ -901,6 +901,71 @@ START_TEST(evt_corrupt_unreadable)
 }
 END_TEST
 
+/* The story first (issue 13): key events in time order, each with its
+ * source and finding; the infection time is the answer's root.exe $SI
+ * creation; nothing is invented (an estimate says what it is from). */
+static const char *story_scen[] = {"w2k-cr2-used", "nt4-cleaned"};
+
+START_TEST(story_key_events)
+{
+  const char *s = story_scen[_i];
+  json_t *ans = rs_t_answer(s);
+  const char *cr = NULL;
+  size_t k;
+  json_t *a;
+  json_array_foreach(json_object_get(ans, "artifacts"), k, a)
+    if (!strcmp(jstr(a, "kind"), "cr2-rootexe")) {
+      const char *c = jstr(json_object_get(a, "si_times"), "crtime");
+      if (c && (!cr || strcmp(c, cr) < 0))
+        cr = c;
+    }
+  ck_assert_msg(cr != NULL, "%s: answer.json has no root.exe", s);
+  struct out o = {0};
+  scan_out(rs_t_scenario_raw(s), &o);
+  json_t *story = json_object_get(o.rep, "story");
+  ck_assert_msg(json_array_size(story) >= 2, "%s: story has %zu events", s,
+                json_array_size(story));
+  const char *prev = "";
+  bool infection = false, use = false, hotfix = false;
+  json_t *e;
+  json_array_foreach(story, k, e) {
+    const char *utc = jstr(e, "utc"), *ev = jstr(e, "event"), *src = jstr(e, "source");
+    ck_assert_msg(utc && ev && src && *src, "%s: story[%zu] lacks utc/event/source", s, k);
+    ck_assert_msg(strncmp(prev, utc, 19) <= 0, "%s: story out of order at %zu (%s after %s)", s,
+                  k, utc, prev);
+    prev = utc;
+    const json_t *fid = json_object_get(e, "finding");
+    ck_assert(json_is_null(fid) || find_id(o.rep, json_string_value(fid)) != NULL);
+    if (json_is_true(json_object_get(e, "estimate")))
+      ck_assert(jstr(e, "estimated_from") && *jstr(e, "estimated_from"));
+    else
+      ck_assert(json_object_get(e, "estimated_from") == NULL);
+    if (!strncmp(ev, "infection: root.exe created", 27)) {
+      infection = true;
+      ck_assert_msg(strncmp(utc, cr, 19) == 0, "%s: infection %s, answer %s", s, utc, cr);
+      ck_assert(strstr(src, "$SI created time of ") != NULL);
+    }
+    if (!strncmp(ev, "first backdoor use", 18))
+      use = true;
+    if (!strcmp(ev, "hotfix Q300972 installed"))
+      hotfix = true;
+  }
+  ck_assert_msg(infection, "%s: no infection event", s);
+  bool used = json_integer_value(json_object_get(json_object_get(ans, "logs"), "backdoor_use")) > 0;
+  ck_assert_int_eq(use, used);
+  ck_assert_int_eq(hotfix, !strcmp(s, "nt4-cleaned"));
+  /* the summary says what happened here, and the text opens with the story */
+  const char *sum = jstr(json_object_get(o.rep, "verdict"), "summary");
+  char day[11];
+  snprintf(day, sizeof day, "%.10s", cr);
+  ck_assert_msg(strstr(sum, "On this host: ") && strstr(sum, day), "%s: summary %s", s, sum);
+  const char *ke = strstr(o.text, "Key events (UTC, in order):"), *why = strstr(o.text, "Why (");
+  ck_assert_msg(ke && why && ke < why, "%s: text does not open with the key events", s);
+  json_decref(ans);
+  out_free(&o);
+}
+END_TEST
+
 START_TEST(cleanup_checklist_per_scenario)
 {
   const char *const *scen;
@@ -1206,6 +1271,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, evt_nt4_iis_crash);
   tcase_add_test(tc, evt_corrupt_unreadable);
   tcase_add_test(tc, log_discovery_fat);
+  tcase_add_loop_test(tc, story_key_events, 0, 2);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -282,6 +282,7 @@ void rs_results_free(struct rs_results *r)
   }
   free(r->unr);
   free(r->verdict.reasons.v);
+  free(r->story);
   if (r->verdict.cleanup)
     for (size_t i = 0; i < rs_ncleanup; i++)
       free(r->verdict.cleanup[i].finds.v);

@@ -186,6 +186,19 @@ struct rs_verdict {
   struct rs_cleanup *cleanup;          /* rs_ncleanup entries */
 };
 
+/* One key event of the host's story (issue 13): what happened, when, and
+ * the evidence the time comes from. Never invented: an estimate says so and
+ * what it is estimated from. */
+struct rs_story_ev {
+  struct rs_time t;
+  char event[256];
+  char source[768];     /* where the time was read */
+  int find;             /* findings[] index, -1 */
+  const char *kind;     /* static: "worm", "infection", "use", "hotfix", "idq", "registry" */
+  bool estimate;
+  char estimated_from[256]; /* "" unless estimate */
+};
+
 struct rs_results {
   enum rs_err err;      /* sticky: the first failure; RS_OK while all is well */
   struct rs_finding *finds;
@@ -198,6 +211,8 @@ struct rs_results {
   struct rs_unreadable *unr;
   size_t nunr, capunr;
   struct rs_verdict verdict;
+  struct rs_story_ev *story;  /* by time (rs_story_build) */
+  size_t nstory, capstory;
   bool finished;        /* rs_results_finish ran: ids set, sorted */
 };
 
@@ -269,8 +284,14 @@ struct rs_verdict_facts {
   struct rs_time evt_system_last;   /* its newest record */
   struct rs_time last_boot;     /* newest boot record (6005/6009), unset = none */
   char last_boot_what[256];     /* "C:\...\SysEvent.Evt record 42 (EventLog 6005)" */
+  /* the live current control set's W3SVC Virtual Roots key (story) */
+  struct rs_time vroots_written;
+  char vroots_key[600];         /* "" = not read */
 };
 /* Fills r->verdict from the facts and the (finished) findings. */
 void rs_verdict_decide(const struct rs_verdict_facts *x, struct rs_results *r);
+/* Builds r->story from the facts and the (finished) findings, and adds what
+ * happened on this host to the verdict summary (story.c). */
+void rs_story_build(const struct rs_verdict_facts *x, struct rs_results *r);
 
 #endif

@@ -426,4 +426,5 @@ void rs_verdict_decide(const struct rs_verdict_facts *x0, struct rs_results *r)
         break;
       }
   cleanup_items(x0, r, &x);
+  rs_story_build(x0, r);
 }

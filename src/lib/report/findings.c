@@ -226,7 +226,8 @@ json_t *rs_report_verdict(struct rs_jb *jb, const struct rs_results *r)
   json_t *o = json_object();
   rs_jset(jb, o, "status", json_string(rs_status_name(v->status)));
   rs_jset(jb, o, "reasons", idx_json(jb, r, &v->reasons));
-  rs_jset(jb, o, "summary", json_string(v->summary));
+  /* the summary names what happened on this host (story.c): evidence bytes */
+  rs_jset(jb, o, "summary", rs_json_str(v->summary));
   json_t *cl = json_array();
   for (size_t i = 0; v->cleanup && i < rs_ncleanup; i++) {
     const struct rs_cleanup *c = &v->cleanup[i];
@@ -245,6 +246,27 @@ json_t *rs_report_verdict(struct rs_jb *jb, const struct rs_results *r)
     rs_japp(jb, notes, json_string(v->notes[i]));
   rs_jset(jb, o, "notes", notes);
   return o;
+}
+
+json_t *rs_report_story(struct rs_jb *jb, const struct rs_results *r)
+{
+  json_t *arr = json_array();
+  for (size_t i = 0; i < r->nstory; i++) {
+    const struct rs_story_ev *e = &r->story[i];
+    json_t *o = json_object();
+    rs_jset(jb, o, "utc", rs_json_time(&e->t));
+    rs_jset(jb, o, "event", rs_json_str(e->event));
+    rs_jset(jb, o, "source", rs_json_str(e->source));
+    rs_jset(jb, o, "finding",
+            e->find >= 0 && (size_t)e->find < r->nfind ? json_string(r->finds[e->find].id)
+                                                       : json_null());
+    if (e->estimate) {
+      rs_jset(jb, o, "estimate", json_true());
+      rs_jset(jb, o, "estimated_from", rs_json_str(e->estimated_from));
+    }
+    rs_japp(jb, arr, o);
+  }
+  return arr;
 }
 
 json_t *rs_report_tl_entry(struct rs_jb *jb, const struct rs_tl_entry *e, const char *finding)

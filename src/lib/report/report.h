@@ -29,6 +29,8 @@ json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_findings(struct rs_jb *jb, const struct rs_results *r);
 json_t *rs_report_verdict(struct rs_jb *jb, const struct rs_results *r);
+/* story[]: {utc, event, source, finding} (+ estimate, estimated_from) */
+json_t *rs_report_story(struct rs_jb *jb, const struct rs_results *r);
 /* One timeline entry (finding: the id of the finding it belongs to, NULL). */
 json_t *rs_report_tl_entry(struct rs_jb *jb, const struct rs_tl_entry *e, const char *finding);
 /* report.timeline[]; with_spill: with r->spill's entries merged in. */

@@ -103,6 +103,7 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_a
   rs_jset(&jb, rep, "volumes", rs_report_volumes(ctx->img));
   rs_jset(&jb, rep, "system", rs_report_system(&jb, ctx));
   rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));
+  rs_jset(&jb, rep, "story", rs_report_story(&jb, r));
   rs_jset(&jb, rep, "findings", rs_report_findings(&jb, r));
   rs_jset(&jb, rep, "verdict", rs_report_verdict(&jb, r));
   rs_jset(&jb, rep, "timeline", rs_report_timeline(&jb, r, !hits_apart));

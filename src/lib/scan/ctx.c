@@ -1,4 +1,5 @@
 /* The scan context: set-up, Windows paths, the verdict's view, release. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,22 @@ void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts
   x->cr_2xx = ctx->cr_2xx;
   x->have_sam = ctx->have_sam;
   rs_evt_verdict_facts(ctx, x);
+  /* the live current control set's Virtual Roots key: when the registry
+   * backdoor was removed (story) */
+  const char *cs = ctx->si.current_control_set;
+  static const char tail[] = "\\Services\\W3SVC\\Parameters\\Virtual Roots";
+  size_t lt = strlen(tail), lc = strlen(cs);
+  for (size_t i = 0; cs[0] && i < ctx->nregvals; i++) {
+    const struct rs_regval_read *rv = &ctx->regvals[i];
+    size_t lk = strlen(rv->v.key);
+    if (strcmp(rv->role, "live") || lk != lc + lt || strncmp(rv->v.key, cs, lc) ||
+        strcmp(rv->v.key + lc, tail) || !rv->v.key_written.set)
+      continue;
+    if (!x->vroots_key[0] || rs_time_cmp(&rv->v.key_written, &x->vroots_written) > 0) {
+      x->vroots_written = rv->v.key_written;
+      snprintf(x->vroots_key, sizeof x->vroots_key, "%s (%s)", rv->v.key, rv->v.hive);
+    }
+  }
 }
 
 void rs_ctx_free(struct rs_scan_ctx *ctx)

@@ -132,6 +132,24 @@ static void banner(struct rs_emit *t, const json_t *report)
     em_put(t, "</ul>\n");
   }
   em_put(t, "</header>\n");
+  /* the story first (issue 13): the key events in order, each with its source */
+  const json_t *story = json_object_get(report, "story");
+  if (json_array_size(story)) {
+    size_t i;
+    const json_t *sev;
+    em_put(t, "<section id=\"story\">\n<h2>Key events</h2>\n<table>\n"
+              "<tr><th>UTC</th><th>Event</th><th>Source</th><th>Finding</th></tr>\n");
+    json_array_foreach(story, i, sev) {
+      bool est = json_is_true(json_object_get(sev, "estimate"));
+      em_tmpl(t, sev, "<tr><td>{utc}</td><td>{event}");
+      if (est)
+        em_tmpl(t, sev, " <b>(estimate)</b><br><span class=\"hist\">estimated from: "
+                       "{estimated_from}</span>");
+      em_tmpl(t, sev, "</td><td>{source}</td><td>");
+      em_tmpl(t, sev, "{finding?}</td></tr>\n");
+    }
+    em_put(t, "</table>\n</section>\n");
+  }
   if (json_array_size(json_object_get(v, "reasons"))) {
     em_put(t, "<section id=\"why\">\n<h2>Why</h2>\n");
     finding_refs(t, report, json_object_get(v, "reasons"));

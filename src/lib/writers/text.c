@@ -119,6 +119,23 @@ static void verdict(struct rs_emit *t, const json_t *report)
   if (rs_writer_str(v, "summary")) {
     em_tmpl(t, v, "{summary?}\n");
   }
+  /* the story first (issue 13): the key events in order, each with its source */
+  const json_t *story = json_object_get(report, "story");
+  size_t si;
+  const json_t *ev;
+  if (json_array_size(story)) {
+    em_put(t, "\nKey events (UTC, in order):\n");
+    json_array_foreach(story, si, ev) {
+      em_tmpl(t, ev, "  {utc}  {event}");
+      if (json_is_true(json_object_get(ev, "estimate")))
+        em_put(t, "  (ESTIMATE)");
+      if (rs_writer_str(ev, "finding"))
+        em_tmpl(t, ev, "  [{finding}]");
+      em_tmpl(t, ev, "\n        source: {source}\n");
+      if (json_is_true(json_object_get(ev, "estimate")))
+        em_tmpl(t, ev, "        estimated from: {estimated_from}\n");
+    }
+  }
   const json_t *notes = json_object_get(v, "notes");
   size_t i;
   const json_t *n;

@@ -31,5 +31,7 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started);
 /* The exit code of the contract for a verdict status, whether anything was
  * unreadable and whether a stored hash mismatched. */
 int rs_exit_code(enum rs_status status, bool unreadable, bool mismatch);
+/* The warning line for evidence.verification "mismatch" (report.evidence ev). */
+const char *rs_report_mismatch_warning(const json_t *ev);
 
 #endif

@@ -846,7 +846,8 @@ static int run_batch(struct cli *c, int argc, char **argv)
   self[sl > 0 ? sl : 0] = '\0';
   struct rs_batch_opts bo = {.self = self, .images = images, .nimages = n,
                              .jobs = c->jobs ? c->jobs : 1, .out_dir = c->out_dir,
-                             .scan_args = fwd, .nscan_args = nf, .timeout_s = c->timeout_s};
+                             .scan_args = fwd, .nscan_args = nf, .timeout_s = c->timeout_s,
+                             .list = c->batch, .force = c->force};
   int rc = fwd && sl > 0 ? rs_batch_run(&bo) : RS_EXIT_INTERNAL;
   free(fwd);
   if (owned) {

@@ -238,6 +238,7 @@ static bool dir_empty(int dirfd)
       close(fd2);
     return false;
   }
+  rewinddir(dp); /* the descriptor's offset is shared with the listing before */
   const struct dirent *de;
   bool empty = true;
   while (empty && (de = readdir(dp)))

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <check.h>
 #include <jansson.h>
 #include <libewf.h>
@@ -87,7 +88,7 @@ static void normalise_env(json_t *rep)
   json_t *v;
   json_object_foreach(tool, k, v)
     ck_assert_msg(strcmp(k, "name") == 0 || strcmp(k, "version") == 0 ||
-                      strcmp(k, "libraries") == 0,
+                      strcmp(k, "libraries") == 0 || strcmp(k, "binary") == 0,
                   "tool.%s: a new field; say in normalise_env whether it depends on the machine",
                   k);
   json_t *libs = json_object_get(tool, "libraries");
@@ -97,11 +98,22 @@ static void normalise_env(json_t *rep)
     ck_assert_msg(json_is_string(v) && json_string_length(v) > 0, "tool.libraries.%s", k);
     json_object_set_new(libs, k, json_string(ENV_MASK));
   }
+  /* the executable that ran (here the test binary): path, hash and build id
+   * are the build's, not the evidence's */
+  json_t *bin = json_object_get(tool, "binary");
+  ck_assert(json_is_object(bin));
+  ck_assert_uint_eq(json_object_size(bin), 3);
+  static const char *const bin_keys[] = {"path", "sha256", "build_id"};
+  for (size_t i = 0; i < 3; i++) {
+    ck_assert_msg(json_object_get(bin, bin_keys[i]) != NULL, "tool.binary.%s missing",
+                  bin_keys[i]);
+    json_object_set_new(bin, bin_keys[i], json_string(ENV_MASK));
+  }
 
   json_t *run = json_object_get(rep, "run");
   ck_assert(json_is_object(run));
   static const char *const run_keys[] = {"command_line", "started_utc", "finished_utc", "case",
-                                         "examiner"};
+                                         "examiner", "evidence_id", "organization", "notes"};
   ck_assert_uint_eq(json_object_size(run), sizeof run_keys / sizeof run_keys[0]);
   for (size_t i = 0; i < sizeof run_keys / sizeof run_keys[0]; i++)
     ck_assert_msg(json_object_get(run, run_keys[i]) != NULL, "run.%s missing", run_keys[i]);
@@ -116,6 +128,9 @@ static void normalise_env(json_t *rep)
                                 "disk.raw"));
   json_object_set_new(run, "case", json_null());
   json_object_set_new(run, "examiner", json_null());
+  json_object_set_new(run, "evidence_id", json_null());
+  json_object_set_new(run, "organization", json_null());
+  json_object_set_new(run, "notes", json_null());
 
   json_t *segs = json_object_get(json_object_get(rep, "evidence"), "segments");
   ck_assert_uint_eq(json_array_size(segs), 1);
@@ -143,6 +158,15 @@ static void perturb_env(json_t *rep)
                                 "/very/long/temporary/folder/of/another/machine/disk.raw"));
   json_object_set_new(run, "case", json_string("CASE-2031-7"));
   json_object_set_new(run, "examiner", json_string("Other Examiner"));
+  json_object_set_new(run, "evidence_id", json_string("EX-99"));
+  json_object_set_new(run, "organization", json_string("Other Lab <&>"));
+  json_object_set_new(run, "notes", json_string("seized 2031-07-04\nbag 7"));
+  json_object_set_new(json_object_get(json_object_get(rep, "tool"), "binary"), "sha256",
+                      json_string("0000000000000000000000000000000000000000000000000000000000000000"));
+  json_object_set_new(json_object_get(json_object_get(rep, "tool"), "binary"), "path",
+                      json_string("/opt/other/bin/redsleuth"));
+  json_object_set_new(json_object_get(json_object_get(rep, "tool"), "binary"), "build_id",
+                      json_null());
   json_array_set_new(json_object_get(json_object_get(rep, "evidence"), "segments"), 0,
                      json_string("/very/long/temporary/folder/of/another/machine/disk.raw"));
 }
@@ -270,6 +294,17 @@ START_TEST(report_keeps_real_env)
   for (size_t i = 0; i < sizeof here / sizeof here[0]; i++)
     ck_assert_str_eq(json_string_value(json_object_get(libs, here[i][0])), here[i][1]);
   ck_assert(json_is_string(json_object_get(libs, "libregf")));
+  /* tool.binary is this executable, as sha256sum sees it */
+  const json_t *bin = json_object_get(json_object_get(r, "tool"), "binary");
+  char exe[4096], sha[65];
+  ssize_t el = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  ck_assert(el > 0);
+  exe[el] = '\0';
+  ck_assert_str_eq(json_string_value(json_object_get(bin, "path")), exe);
+  rs_t_sha256_file(exe, sha);
+  ck_assert_str_eq(json_string_value(json_object_get(bin, "sha256")), sha);
+  const char *bid = json_string_value(json_object_get(bin, "build_id"));
+  ck_assert_msg(bid && strlen(bid) >= 16, "no GNU build id in the test binary (-Wl,--build-id)");
   const json_t *run = json_object_get(r, "run");
   const char *st = json_string_value(json_object_get(run, "started_utc"));
   const char *fin = json_string_value(json_object_get(run, "finished_utc"));
@@ -285,7 +320,8 @@ START_TEST(report_keeps_real_env)
     unsigned char *g = rs_t_slurp(rs_t_src(rel), NULL);
     ck_assert_msg(g != NULL, "missing %s", rel);
     ck_assert_msg(!strstr((char *)g, OpenSSL_version(OPENSSL_VERSION)) &&
-                      !strstr((char *)g, "/rs-test-"),
+                      !strstr((char *)g, "/rs-test-") && !strstr((char *)g, sha) &&
+                      !strstr((char *)g, bid),
                   "%s holds a value of this machine", rel);
     free(g);
   }
@@ -324,7 +360,10 @@ static const struct field_rule contract[] = {
   {"tool", 'o'}, {"tool.name", 's'}, {"tool.version", 's'}, {"tool.libraries", 'o'},
   {"tool.libraries.libtsk", 's'}, {"tool.libraries.libregf", 's'}, {"tool.libraries.libewf", 's'},
   {"run", 'o'}, {"run.command_line", 'a'}, {"run.command_line.[]", 's'},
+  {"tool.binary", 'o'}, {"tool.binary.path", 'S'}, {"tool.binary.sha256", 'S'},
+  {"tool.binary.build_id", 'S'},
   {"run.started_utc", 't'}, {"run.finished_utc", 't'}, {"run.case", 'S'}, {"run.examiner", 'S'},
+  {"run.evidence_id", 'S'}, {"run.organization", 'S'}, {"run.notes", 'S'},
   {"evidence", 'o'}, {"evidence.segments", 'a'}, {"evidence.segments.[]", 's'},
   {"evidence.format", 's'}, {"evidence.media_size", 'i'},
   {"evidence.hashes", 'O'}, {"evidence.hashes.md5", 's'}, {"evidence.hashes.sha1", 's'},
@@ -332,6 +371,8 @@ static const struct field_rule contract[] = {
   {"evidence.stored_hashes", 'O'}, {"evidence.stored_hashes.md5", 'S'},
   {"evidence.stored_hashes.sha1", 'S'},
   {"evidence.verification", 's'}, {"evidence.acquisition", 'O'},
+  {"evidence.expected_hash", 'O'}, {"evidence.expected_hash.algorithm", 's'},
+  {"evidence.expected_hash.value", 's'},
   {"volumes", 'a'}, {"volumes.[].index", 'i'}, {"volumes.[].start_sector", 'i'},
   {"volumes.[].sectors", 'i'}, {"volumes.[].fs_type", 's'}, {"volumes.[].label", 'S'},
   {"volumes.[].drive", 'S'}, {"volumes.[].windows_root", 'S'},

@@ -94,7 +94,8 @@ task)
   mkdir -p "$dir"
   rm -f "$dir/exit_code.txt"
   rc=0
-  "${REDSLEUTH:-redsleuth}" scan "$@" --out-dir "$dir" "$img" >"$dir/stdout.txt" 2>"$dir/stderr.txt" || rc=$?
+  # --force: the folder is this task's (it already holds stdout.txt and stderr.txt)
+  "${REDSLEUTH:-redsleuth}" scan --force "$@" --out-dir "$dir" "$img" >"$dir/stdout.txt" 2>"$dir/stderr.txt" || rc=$?
   echo "$rc" >"$dir/exit_code.txt"
   echo "redsleuth-array: task $id: $img -> $dir: exit $rc"
   case $rc in 0 | 10 | 11) exit 0 ;; *) exit "$rc" ;; esac

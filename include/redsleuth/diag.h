@@ -52,8 +52,11 @@ enum rs_err rs_diag_vset(struct rs_diag *d, enum rs_err e, const char *where,
                          const char *fmt, va_list ap);
 void rs_diag_clear(struct rs_diag *d); /* accepts NULL */
 
-/* Prints "redsleuth: error: RS_E_<NAME>: <where>: <what>" and a newline.
- * Control characters from evidence are escaped. */
+/* Prints "redsleuth: error: RS_E_<NAME>: <where>: <what>" and a newline;
+ * for the two results that are not errors, "redsleuth: indicators: <where>:
+ * <what>" (RS_E_INDICATORS, exit 10) and "redsleuth: incomplete: <where>:
+ * <what>" (RS_E_UNREADABLE, exit 11). Control characters from evidence are
+ * escaped. */
 void rs_diag_print(FILE *fp, const struct rs_diag *d);
 
 #endif

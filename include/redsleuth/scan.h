@@ -27,6 +27,11 @@ struct rs_run_opts {
   int nseg;
   const char *case_id;         /* --case */
   const char *examiner;        /* --examiner */
+  const char *evidence_id;     /* --evidence-id (custody: the exhibit's number) */
+  const char *organization;    /* --organization */
+  const char *notes;           /* --notes */
+  const char *expect_algo;     /* --expect-hash ALGO: "md5", "sha1" or "sha256", NULL = none */
+  const char *expect_hex;      /* --expect-hash HEX, lowercase, of that algorithm's length */
   bool no_hash;                /* --no-hash */
   bool all_hits;               /* --timeline-hits: every worm hit on the timeline */
   const char *tmp_dir;         /* where those hits are spilled (an unlinked temporary
@@ -71,8 +76,12 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
 int rs_report_exit_code(const json_t *report);
 
 /* Shared report pieces built by both commands: "tool" (name, version,
- * libraries) and "run" (command line, start/finish UTC, case, examiner). */
+ * libraries, binary) and "run" (command line, start/finish UTC, case,
+ * examiner, evidence_id, organization, notes). */
 json_t *rs_report_tool(void);
+/* tool.binary: {path, sha256, build_id} of the running executable
+ * (/proc/self/exe; build_id is the GNU build-id note, hex, or null). */
+json_t *rs_report_binary(void);
 json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc);
 /* "warnings" array: what the examiner must see first (the image's own
  * warnings, such as a split set whose sizes do not fit). scan appends the

@@ -47,6 +47,10 @@ bool rs_writer_time_parse(const char *iso, int64_t *sec, uint32_t *nsec);
 /* The string at key in object o, or NULL when o is not an object, the key is
  * absent or its value is not a string. Borrowed from o. */
 const char *rs_writer_str(const json_t *o, const char *key);
+/* True for the report.warnings line of evidence.verification "mismatch"
+ * (stored and/or --expect-hash): the text and HTML writers show it as their
+ * banner, with the hashes, instead of as a plain warning. */
+bool rs_writer_is_mismatch_warning(const char *w);
 /* Appends a display form of v to out, unescaped: strings as they are,
  * integers in decimal, true/false as "yes"/"no", null or NULL as dflt,
  * arrays and objects as compact JSON. The caller escapes the result. */

@@ -1,5 +1,6 @@
 #include "batch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -130,7 +131,7 @@ static pid_t spawn(const struct rs_batch_opts *o, const char *img, struct job *j
     return pid;
   dup2(j->log[0].fd, 1);
   dup2(j->log[1].fd, 2);
-  char **argv = calloc((size_t)o->nscan_args + 6, sizeof *argv);
+  char **argv = calloc((size_t)o->nscan_args + 7, sizeof *argv);
   if (!argv)
     _exit(4);
   int a = 0;
@@ -138,6 +139,9 @@ static pid_t spawn(const struct rs_batch_opts *o, const char *img, struct job *j
   argv[a++] = "scan";
   for (int i = 0; i < o->nscan_args; i++)
     argv[a++] = o->scan_args[i];
+  /* the folder is the batch's (it holds the logs being written): the
+   * child's emptiness check must not refuse it */
+  argv[a++] = "--force";
   argv[a++] = "--out-dir";
   argv[a++] = j->dir;
   argv[a++] = (char *)img;
@@ -224,6 +228,25 @@ static json_t *summary_line(const struct rs_batch_opts *o, int i, const struct j
   return s;
 }
 
+/* No entry but "." and "..". */
+static bool dir_empty(int dirfd)
+{
+  int fd2 = dup(dirfd);
+  DIR *dp = fd2 >= 0 ? fdopendir(fd2) : NULL;
+  if (!dp) {
+    if (fd2 >= 0)
+      close(fd2);
+    return false;
+  }
+  rewinddir(dp); /* the descriptor's offset is shared with the listing before */
+  const struct dirent *de;
+  bool empty = true;
+  while (empty && (de = readdir(dp)))
+    empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+  closedir(dp);
+  return empty;
+}
+
 int rs_batch_run(const struct rs_batch_opts *o)
 {
   if (o->nimages <= 0 || !o->out_dir || o->jobs < 1)
@@ -234,6 +257,14 @@ int rs_batch_run(const struct rs_batch_opts *o)
   if (outfd < 0) {
     rs_diag_print(stderr, &d);
     return d.err == RS_E_USAGE ? 2 : 4;
+  }
+  if (!o->force && !dir_empty(outfd)) {
+    rs_diag_set(&d, RS_E_USAGE, o->out_dir,
+                "is not empty; refused, so that no earlier file is mistaken for this batch's: "
+                "choose an empty or new folder, or pass --force");
+    rs_diag_print(stderr, &d);
+    close(outfd);
+    return 2;
   }
   struct job *jobs = calloc((size_t)o->nimages, sizeof *jobs);
   if (!jobs) {
@@ -246,6 +277,7 @@ int rs_batch_run(const struct rs_batch_opts *o)
     jobs[i].dirfd = -1;
   }
   int next = 0, running = 0, finished = 0, rc = 0;
+  int nind = 0, nbad = 0, first_ind = -1, first_bad = -1;
   while (finished < o->nimages) {
     while (running < o->jobs && next < o->nimages) {
       struct job *j = &jobs[next];
@@ -261,7 +293,9 @@ int rs_batch_run(const struct rs_batch_opts *o)
         put_line(stdout, s);
         fflush(stdout);
         json_decref(s);
-        rc = 11;
+        nbad++;
+        if (first_bad < 0)
+          first_bad = next;
       } else {
         running++;
       }
@@ -296,8 +330,11 @@ int rs_batch_run(const struct rs_batch_opts *o)
       put_line(stdout, s);
       fflush(stdout);
       json_decref(s);
-      if (!(j->status == 0 || j->status == 10 || j->status == 11))
-        rc = 11;
+      if (j->status == 10) {
+        nind++;
+      } else if (j->status != 0) {
+        nbad++; /* 11, a failure (2, 3, 4), a crash or a kill */
+      }
     }
   }
   /* the summary file in input order, so that it is deterministic */
@@ -311,9 +348,32 @@ int rs_batch_run(const struct rs_batch_opts *o)
   }
   if (e == RS_OK)
     e = rs_out_commit(&so, &d);
+  /* the worst result: 11 (an image not completely analysed: its own exit
+   * 11, a failure, a crash, a kill) outranks 10 (indicators), as for one
+   * image; then one stderr line, as for every non-zero exit */
+  for (int i = 0; i < o->nimages; i++) {
+    if (jobs[i].status == 10 && first_ind < 0)
+      first_ind = i;
+    if (jobs[i].status != 0 && jobs[i].status != 10 && first_bad < 0)
+      first_bad = i;
+  }
+  rc = nbad ? 11 : nind ? 10 : 0;
+  const char *what = o->list ? o->list : o->out_dir;
   if (e != RS_OK) {
     rs_diag_print(stderr, &d);
     rc = 4;
+  } else if (rc == 11) {
+    rs_diag_set(&d, RS_E_UNREADABLE, what,
+                "%d of %d image(s) not completely analysed (first: %s, exit %d%s); %d with "
+                "indicators; see %s/summary.jsonl",
+                nbad, o->nimages, o->images[first_bad], jobs[first_bad].status,
+                jobs[first_bad].killed ? ", killed after the timeout" : "", nind, o->out_dir);
+    rs_diag_print(stderr, &d);
+  } else if (rc == 10) {
+    rs_diag_set(&d, RS_E_INDICATORS, what,
+                "verdict with indicators for %d of %d image(s) (first: %s); see %s/summary.jsonl",
+                nind, o->nimages, o->images[first_ind], o->out_dir);
+    rs_diag_print(stderr, &d);
   }
   close(outfd);
   free(jobs);

@@ -1,6 +1,8 @@
 #ifndef RS_CLI_BATCH_H
 #define RS_CLI_BATCH_H
 
+#include <stdbool.h>
+
 /* `redsleuth scan --batch LIST` / several images: one child process per image
  * (isolation: a crash, hang or exhausted memory in one image never stops the
  * batch), at most `jobs` at once, one output folder per image, one JSONL
@@ -14,13 +16,19 @@ struct rs_batch_opts {
   char **scan_args;            /* options passed to each `scan` (e.g. --no-hash) */
   int nscan_args;
   int timeout_s;               /* per image; 0 = none */
+  const char *list;            /* --batch LIST, NULL when the images were arguments */
+  bool force;                  /* --force: accept a non-empty out_dir */
 };
 
 /* Reads LIST (one image path per line; blank lines and # comments skipped)
  * into a malloc'd vector. Returns the count, -1 on error. */
 int rs_batch_read_list(const char *list, char ***images);
-/* Returns 0 when every image was analysed (whatever its verdict), 11 when
- * any child failed or was killed, 2 on usage problems. */
+/* The worst result over the images, as for one image: 11 when any image
+ * was not completely analysed (its scan exited 11, failed with 2, 3 or 4,
+ * crashed or was killed), else 10 when any verdict has indicators, else 0;
+ * 2 on usage problems (out_dir not empty without force), 4 when
+ * summary.jsonl cannot be written. Every non-zero exit prints one stderr
+ * line ("redsleuth: incomplete: ..." / "redsleuth: indicators: ..."). */
 int rs_batch_run(const struct rs_batch_opts *o);
 
 #endif

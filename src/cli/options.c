@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@
 #include "analysis/checks.h"
 #include "batch.h"
 #include "outfile.h"
+#include "seal.h"
+#include "summary.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.0.0"
@@ -37,7 +40,7 @@ enum { CMD_INFO = 1, CMD_SCAN = 2, CMD_BOTH = 3, CMD_CHECKS = 4 };
 enum opt_id {
   O_OFFSET, O_IMGTYPE, O_FSTYPE, O_SSIZE, O_VERBOSE, O_VERSION, O_JSON, O_OUTDIR,
   O_CASE, O_EXAMINER, O_NOHASH, O_TLHITS, O_ALLOWEVDIR, O_HELP, O_HELPMAN, O_TIMELINE,
-  O_BATCH, O_JOBS, O_TIMEOUT
+  O_BATCH, O_JOBS, O_TIMEOUT, O_EVID, O_ORG, O_NOTES, O_EXPECT, O_FORCE
 };
 
 struct rs_option {
@@ -64,13 +67,30 @@ static const struct rs_option rs_options[] = {
     {O_JSON, 0, "json", NULL, CMD_BOTH,
      "Write the report as one JSON document (schema redsleuth-report/1) on stdout."},
     {O_OUTDIR, 0, "out-dir", "DIR", CMD_SCAN,
-     "Also write every report format into DIR (created if missing); refused if DIR is the "
+     "Write every report format into DIR (created if missing) and seal them with "
+     "manifest.sha256 (cd DIR && sha256sum -c manifest.sha256); stdout then gets a short "
+     "summary (verdict, reasons, key events, counts, the files), not the whole report "
+     "(--json still prints the JSON report). Refused if DIR is not empty (see --force), is the "
      "folder holding the evidence or inside it, or holds a symbolic link. Each file is "
      "written new and renamed into place: an existing file is never written through."},
+    {O_FORCE, 0, "force", NULL, CMD_SCAN,
+     "Accept a non-empty --out-dir: the files an earlier run wrote there (report.*, "
+     "timeline.body, timeline-full.body, manifest.sha256) are removed before the scan, so "
+     "none can pass for this run's; other files are left, named in the summary and absent "
+     "from manifest.sha256."},
     {O_ALLOWEVDIR, 0, "allow-evidence-dir", NULL, CMD_SCAN,
      "Allow --out-dir to be the folder holding the evidence, or a folder inside it."},
     {O_CASE, 0, "case", "ID", CMD_BOTH, "Case identifier recorded in the report."},
     {O_EXAMINER, 0, "examiner", "NAME", CMD_BOTH, "Examiner name recorded in the report."},
+    {O_EVID, 0, "evidence-id", "ID", CMD_BOTH,
+     "Evidence (exhibit) identifier recorded in the report (run.evidence_id)."},
+    {O_ORG, 0, "organization", "NAME", CMD_BOTH,
+     "Examiner's organization recorded in the report (run.organization)."},
+    {O_NOTES, 0, "notes", "TEXT", CMD_BOTH, "Free-text notes recorded in the report (run.notes)."},
+    {O_EXPECT, 0, "expect-hash", "ALGO:HEX", CMD_SCAN,
+     "The acquisition hash of the media (ALGO md5, sha1 or sha256), checked against the "
+     "computed one like an EWF's stored hash: evidence.verification match or mismatch; a "
+     "mismatch tops every output and exits 11. Not with --no-hash."},
     {O_NOHASH, 0, "no-hash", NULL, CMD_SCAN,
      "Do not hash the media (MD5, SHA-1, SHA-256). The hash reads every byte, at about 1 GB/s "
      "at best: a 2 TB image, even a sparse one, takes 40 minutes or more, whatever the "
@@ -120,11 +140,15 @@ static const struct {
   const char *text;
 } rs_exit_doc[] = {
     {0, "analysed, no indicator"},
-    {10, "indicators found (scan: any verdict but clean or patched), everything read"},
+    {10, "indicators found (scan: any verdict but clean or patched), everything read. A result, "
+         "not an error; a batch exits 10 when any image has indicators and every image was "
+         "completely analysed"},
     {11, "analysed, but parts could not be read (listed under \"unreadable\"): a volume without "
          "a recognised file system, a partition past the end of the media, a missing segment; "
-         "or a stored EWF hash mismatched, or the verdict is undetermined. Outranks 10: the "
-         "verdict, which may be an indicator, is in the report and the stderr line"},
+         "or a stored EWF hash or the --expect-hash hash mismatched, or the verdict is "
+         "undetermined. Outranks 10: the verdict, which may be an indicator, is in the report "
+         "and the stderr line. A batch exits 11 when any image exited 11 or was not analysed "
+         "(it could not be opened, failed, crashed or was killed)"},
     {2, "usage error"},
     {3, "the evidence cannot be opened at all (missing, a directory, empty, unreadable, no "
         "partition table and no file system)"},
@@ -229,8 +253,11 @@ static void print_man(FILE *fp)
     man_text(fp, rs_exit_doc[i].text);
     fputc('\n', fp);
   }
-  fprintf(fp, ".PP\nEvery non\\-zero exit prints one line on standard error:\n.PP\n"
+  fprintf(fp, ".PP\nEvery non\\-zero exit prints one line on standard error: for 2, 3 and 4\n.PP\n"
               ".B redsleuth: error: RS_E_\\fINAME\\fB: \\fIfile\\fB: \\fIreason\\fR\n"
+              ".PP\nfor 10 and 11 (results, not errors)\n.PP\n"
+              ".B redsleuth: indicators: \\fIfile\\fB: verdict \\fIstatus\\fR\n.br\n"
+              ".B redsleuth: incomplete: \\fIfile\\fB: \\fIwhat could not be read\\fR\n"
               ".SH EXAMPLES\n.nf\nredsleuth info disk.E01\nredsleuth info \\-o 63 "
               "disk.001\nredsleuth scan \\-\\-case 2001\\-17 \\-\\-out\\-dir report disk.E01\n"
               ".fi\n.SH SEE ALSO\n.BR mmls (1),\n.BR fsstat (1),\n.BR fls (1),\n"
@@ -253,7 +280,8 @@ static void print_version(FILE *fp)
 struct cli {
   unsigned cmd;
   struct rs_run_opts run;
-  bool json, allow_evdir, list_img, list_fs;
+  bool json, allow_evdir, list_img, list_fs, force;
+  char expect_algo[8], expect_hex[130];
   const char *out_dir;
   const char *timeline;    /* "full" or NULL */
   const char *batch;       /* LIST file */
@@ -301,6 +329,36 @@ static bool parse_u64(const char *s, long long max, long long *out)
   return true;
 }
 
+/* --expect-hash ALGO:HEX into c (lowercase); false when malformed. */
+static bool parse_expect(struct cli *c, const char *arg)
+{
+  static const struct {
+    const char *name;
+    size_t hexlen;
+  } algs[] = {{"md5", 32}, {"sha1", 40}, {"sha256", 64}};
+  const char *colon = strchr(arg, ':');
+  if (!colon)
+    return false;
+  size_t al = (size_t)(colon - arg), hl = strlen(colon + 1);
+  for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++) {
+    if (strlen(algs[i].name) != al || strncasecmp(arg, algs[i].name, al) != 0 ||
+        hl != algs[i].hexlen)
+      continue;
+    for (size_t k = 0; k < hl; k++) {
+      char ch = colon[1 + k];
+      if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
+        return false;
+      c->expect_hex[k] = (char)(ch >= 'A' && ch <= 'F' ? ch - 'A' + 'a' : ch);
+    }
+    c->expect_hex[hl] = '\0';
+    snprintf(c->expect_algo, sizeof c->expect_algo, "%s", algs[i].name);
+    c->run.expect_algo = c->expect_algo;
+    c->run.expect_hex = c->expect_hex;
+    return true;
+  }
+  return false;
+}
+
 /* Returns -1 to go on, or an exit code (help, version, errors). */
 static int apply(struct cli *c, const struct rs_option *o, const char *arg, const char *shown)
 {
@@ -344,6 +402,17 @@ static int apply(struct cli *c, const struct rs_option *o, const char *arg, cons
   case O_ALLOWEVDIR: c->allow_evdir = true; break;
   case O_CASE: c->run.case_id = arg; break;
   case O_EXAMINER: c->run.examiner = arg; break;
+  case O_EVID: c->run.evidence_id = arg; break;
+  case O_ORG: c->run.organization = arg; break;
+  case O_NOTES: c->run.notes = arg; break;
+  case O_FORCE: c->force = true; break;
+  case O_EXPECT:
+    if (!parse_expect(c, arg))
+      return usage_error(shown,
+                         "expected ALGO:HEX with ALGO md5, sha1 or sha256 and HEX its 32, 40 or "
+                         "64 hexadecimal digits, not '%s'",
+                         arg);
+    break;
   case O_NOHASH: c->run.no_hash = true; break;
   case O_TLHITS: c->run.all_hits = true; break;
   case O_TIMELINE:
@@ -539,7 +608,8 @@ static int resolve_path(const char *path, char *out, int depth)
 
 /* Every report format into the output folder, each through rs_out (a new
  * file renamed into place). */
-static int write_out_dir(struct cli *c, int dirfd, const json_t *rep, struct rs_hits *hits)
+static int write_out_dir(struct cli *c, int dirfd, const json_t *rep, struct rs_hits *hits,
+                         struct rs_seal *seal)
 {
   struct rs_diag d;
   for (int i = 0; rs_writers[i]; i++) {
@@ -554,6 +624,7 @@ static int write_out_dir(struct cli *c, int dirfd, const json_t *rep, struct rs_
       rs_diag_print(stderr, &d);
       return RS_EXIT_INTERNAL;
     }
+    rs_seal_add(seal, rs_writers[i]->file_name);
   }
   return 0;
 }
@@ -625,6 +696,14 @@ static int run_scan(struct cli *c)
     rs_diag_print(stderr, &d);
     return d.err == RS_E_USAGE ? RS_EXIT_USAGE : RS_EXIT_INTERNAL;
   }
+  /* empty, or (--force) cleared of an earlier run's outputs, before any work */
+  struct rs_seal seal;
+  memset(&seal, 0, sizeof seal);
+  if (dirfd >= 0 && rs_seal_prepare(&seal, dirfd, c->out_dir, c->force, &d) != RS_OK) {
+    rs_diag_print(stderr, &d);
+    close(dirfd);
+    return d.err == RS_E_USAGE ? RS_EXIT_USAGE : RS_EXIT_INTERNAL;
+  }
   struct rs_out full;
   memset(&full, 0, sizeof full);
   if (c->timeline) {
@@ -654,8 +733,13 @@ static int run_scan(struct cli *c)
     return exit_for(e);
   }
   int rc = 0;
+  /* with --out-dir the report is in the folder; stdout gets the summary
+   * (after the files are sealed), or the JSON when --json asks for it */
+  bool summary = c->out_dir && !c->json;
   const struct rs_writer *w = rs_writer_find(c->json ? "json" : "text");
-  if (!w) {
+  if (summary) {
+    /* nothing on stdout yet */
+  } else if (!w) {
     rs_diag_set(&d, RS_E_INTERNAL, c->json ? "json" : "text", "writer missing from this build");
     rs_diag_print(stderr, &d);
     rc = RS_EXIT_INTERNAL;
@@ -664,13 +748,27 @@ static int run_scan(struct cli *c)
     rc = RS_EXIT_INTERNAL;
   }
   if (rc == 0 && c->out_dir)
-    rc = write_out_dir(c, dirfd, rep, hits);
-  if (rc == 0 && full.fp && commit_full_body(&full, dirfd, c->out_dir, rep, &d) != RS_OK) {
-    rs_diag_print(stderr, &d);
-    rc = RS_EXIT_INTERNAL;
+    rc = write_out_dir(c, dirfd, rep, hits, &seal);
+  if (rc == 0 && full.fp) {
+    if (commit_full_body(&full, dirfd, c->out_dir, rep, &d) != RS_OK) {
+      rs_diag_print(stderr, &d);
+      rc = RS_EXIT_INTERNAL;
+    } else {
+      rs_seal_add(&seal, "timeline-full.body");
+    }
   }
   rs_out_abort(&full); /* nothing left when it was committed */
   rs_hits_free(hits);
+  /* the seal, last: a folder without manifest.sha256 holds no finished run */
+  if (rc == 0 && c->out_dir && rs_seal_manifest(&seal, dirfd, c->out_dir, &d) != RS_OK) {
+    rs_diag_print(stderr, &d);
+    rc = RS_EXIT_INTERNAL;
+  }
+  if (rc == 0 && summary) {
+    rs_cli_summary(stdout, rep, c->out_dir, &seal);
+    if (fflush(stdout) != 0)
+      rc = RS_EXIT_INTERNAL;
+  }
   if (dirfd >= 0)
     close(dirfd);
   if (rc == 0) {
@@ -680,9 +778,20 @@ static int run_scan(struct cli *c)
     } else if (rc != 0) {
       const char *st = json_string_value(
           json_object_get(json_object_get(rep, "verdict"), "status"));
+      const char *ver = json_string_value(
+          json_object_get(json_object_get(rep, "evidence"), "verification"));
       /* Not an error, but the contract wants one line for every non-zero exit. */
-      rs_diag_set(&d, rc == RS_EXIT_INDICATORS ? RS_E_INDICATORS : RS_E_UNREADABLE, c->segs[0],
-                  "verdict %s (exit %d)", st ? st : "?", rc);
+      if (rc == RS_EXIT_INDICATORS)
+        rs_diag_set(&d, RS_E_INDICATORS, c->segs[0], "verdict %s", st ? st : "?");
+      else if (ver && strcmp(ver, "mismatch") == 0)
+        rs_diag_set(&d, RS_E_UNREADABLE, c->segs[0],
+                    "the media does not match its %s hash (evidence.verification mismatch: it "
+                    "may have changed since acquisition); verdict %s",
+                    c->run.expect_algo ? "acquisition (--expect-hash) or stored" : "stored",
+                    st ? st : "?");
+      else
+        rs_diag_set(&d, RS_E_UNREADABLE, c->segs[0],
+                    "too little could be read to decide (verdict %s)", st ? st : "?");
       rs_diag_print(stderr, &d);
     }
   }
@@ -747,7 +856,8 @@ static int run_batch(struct cli *c, int argc, char **argv)
   self[sl > 0 ? sl : 0] = '\0';
   struct rs_batch_opts bo = {.self = self, .images = images, .nimages = n,
                              .jobs = c->jobs ? c->jobs : 1, .out_dir = c->out_dir,
-                             .scan_args = fwd, .nscan_args = nf, .timeout_s = c->timeout_s};
+                             .scan_args = fwd, .nscan_args = nf, .timeout_s = c->timeout_s,
+                             .list = c->batch, .force = c->force};
   int rc = fwd && sl > 0 ? rs_batch_run(&bo) : RS_EXIT_INTERNAL;
   free(fwd);
   if (owned) {
@@ -797,6 +907,11 @@ int rs_cli_main(int argc, char **argv)
   }
   if (rc < 0 && c.cmd == CMD_BOTH)
     rc = usage_error(argv[1], "no command given: redsleuth info|scan IMAGE (see --help)%s", "");
+  if (rc < 0 && c.run.expect_algo && c.run.no_hash)
+    rc = usage_error("--expect-hash",
+                     "cannot be checked with --no-hash: the media must be hashed to compare "
+                     "it with the acquisition hash (drop one of the two)%s",
+                     "");
   if (rc < 0 && c.cmd == CMD_SCAN && (c.batch || c.jobs)) {
     rc = run_batch(&c, argc, argv);
     free(c.segs);

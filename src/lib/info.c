@@ -36,15 +36,17 @@ void rs_now_iso(char out[40])
 
 json_t *rs_report_tool(void)
 {
-  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s}}", "name", "redsleuth", "version",
-                   PACKAGE_VERSION, "libraries", "libtsk", tsk_version_get_str(), "libregf",
-                   libregf_get_version(), "libewf", libewf_get_version(), "jansson",
-                   jansson_version_str(), "openssl", OpenSSL_version(OPENSSL_VERSION));
+  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s}, s:o}", "name", "redsleuth",
+                   "version", PACKAGE_VERSION, "libraries", "libtsk", tsk_version_get_str(),
+                   "libregf", libregf_get_version(), "libewf", libewf_get_version(), "jansson",
+                   jansson_version_str(), "openssl", OpenSSL_version(OPENSSL_VERSION), "binary",
+                   rs_report_binary());
 }
 
 static json_t *str_or_null(const char *s)
 {
-  return s && *s ? json_string(s) : json_null();
+  /* rs_json_str keeps an argument that is not UTF-8; the writers escape it */
+  return s && *s ? rs_json_str(s) : json_null();
 }
 
 json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc)
@@ -53,11 +55,14 @@ json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc)
   rs_now_iso(now);
   json_t *cl = json_array();
   for (int i = 0; o && i < o->argc; i++)
-    json_array_append_new(cl, json_string(o->argv[i] ? o->argv[i] : ""));
-  return json_pack("{s:o, s:s, s:s, s:o, s:o}", "command_line", cl, "started_utc",
-                   started_utc ? started_utc : now, "finished_utc", now, "case",
+    json_array_append_new(cl, rs_json_str(o->argv[i] ? o->argv[i] : ""));
+  return json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "command_line", cl,
+                   "started_utc", started_utc ? started_utc : now, "finished_utc", now, "case",
                    str_or_null(o ? o->case_id : NULL), "examiner",
-                   str_or_null(o ? o->examiner : NULL));
+                   str_or_null(o ? o->examiner : NULL), "evidence_id",
+                   str_or_null(o ? o->evidence_id : NULL), "organization",
+                   str_or_null(o ? o->organization : NULL), "notes",
+                   str_or_null(o ? o->notes : NULL));
 }
 
 static json_t *serial_json(const struct rs_volume *v)

@@ -307,8 +307,8 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
     if (e != RS_OK)
       return e;
   } else if (!(ti = tsk_img_open_utf8(nseg, segs, type, ssize))) {
-    enum rs_err e = rs_diag_set(d, RS_E_OPEN, segs[0], "libtsk cannot open it as %s: %s",
-                                tsk_img_type_toname(type), tsk_err_text());
+    enum rs_err e = rs_ewf_truncated(segs[0], d) ? RS_E_TRUNCATED : rs_diag_set(d, RS_E_OPEN,
+        segs[0], "libtsk cannot open it as %s: %s", tsk_img_type_toname(type), tsk_err_text());
     tsk_error_reset();
     return e;
   }
@@ -351,7 +351,7 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
   }
   size_t plen = img->media_size < PROBE ? (size_t)img->media_size : PROBE;
   if (img->media_size == 0 || tsk_img_read(ti, 0, sec, plen) != (ssize_t)plen) {
-    enum rs_err e = rs_diag_set(d, RS_E_OPEN, segs[0],
+    enum rs_err e = rs_ewf_truncated(segs[0], d) ? RS_E_TRUNCATED : rs_diag_set(d, RS_E_OPEN, segs[0],
                                 img->media_size == 0 ? "the media is empty (0 bytes)"
                                                      : "the first sector cannot be read: %s",
                                 tsk_err_text());

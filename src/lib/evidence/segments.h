@@ -34,4 +34,10 @@ enum rs_err rs_segments_check_found(const char *const *segs, int nseg, TSK_IMG_T
 bool rs_segments_sizes_warning(char *const *segs, int nseg, unsigned sector_size, char *out,
                                size_t outsz);
 
+/* When path is an EWF (version 1) segment file cut short (its section chain
+ * runs past the end of the file), sets d (RS_E_TRUNCATED: the byte where it
+ * ends, the section it ends in, the sections before) and returns true; false
+ * for any other file (src/lib/evidence/ewfwalk.c). */
+bool rs_ewf_truncated(const char *path, struct rs_diag *d);
+
 #endif

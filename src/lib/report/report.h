@@ -46,5 +46,7 @@ enum rs_err rs_report_hits(struct rs_scan_ctx *ctx, struct rs_hits **out);
 /* The exit code of the contract for a verdict status, whether anything was
  * unreadable and whether a stored hash mismatched. */
 int rs_exit_code(enum rs_status status, bool unreadable, bool mismatch);
+/* The warning line for evidence.verification "mismatch" (report.evidence ev). */
+const char *rs_report_mismatch_warning(const json_t *ev);
 
 #endif

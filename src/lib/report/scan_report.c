@@ -74,12 +74,62 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_jset(jb, ev, "acquisition", json_null());
     ver = "not-stored";
   }
+  /* --expect-hash: the acquisition record's hash of the media, checked like
+   * an EWF's stored hash (for a raw image it is the only one) */
+  const struct rs_run_opts *o = o_of(ctx);
+  if (o && o->expect_algo && o->expect_hex) {
+    rs_jset(jb, ev, "expected_hash",
+            json_pack("{s:s, s:s}", "algorithm", o->expect_algo, "value", o->expect_hex));
+    if (have) {
+      const char *got = !strcmp(o->expect_algo, "md5")    ? hh->md5
+                        : !strcmp(o->expect_algo, "sha1") ? hh->sha1
+                                                          : hh->sha256;
+      bool ok = strcasecmp(got, o->expect_hex) == 0;
+      if (!ok)
+        ver = "mismatch";
+      else if (strcmp(ver, "mismatch") != 0)
+        ver = "match";
+    }
+  } else {
+    rs_jset(jb, ev, "expected_hash", json_null());
+  }
   if (!hashed)
     ver = "not-checked";
   rs_jset(jb, ev, "verification", json_string(ver));
   return ev;
 }
 
+
+/* The warning that tops every output when verification is "mismatch": which
+ * hash disagreed (the EWF's stored one, the --expect-hash one, or both). */
+const char *rs_report_mismatch_warning(const json_t *ev)
+{
+  const json_t *st = json_object_get(ev, "stored_hashes"), *h = json_object_get(ev, "hashes");
+  const json_t *ex = json_object_get(ev, "expected_hash");
+  bool stored_bad = false, expected_bad = false;
+  static const char *const algs[] = {"md5", "sha1"};
+  for (int i = 0; i < 2; i++) {
+    const char *a = json_string_value(json_object_get(st, algs[i]));
+    const char *b = json_string_value(json_object_get(h, algs[i]));
+    if (a && b && strcasecmp(a, b) != 0)
+      stored_bad = true;
+  }
+  const char *alg = json_string_value(json_object_get(ex, "algorithm"));
+  const char *want = json_string_value(json_object_get(ex, "value"));
+  const char *got = alg ? json_string_value(json_object_get(h, alg)) : NULL;
+  if (want && got && strcasecmp(want, got) != 0)
+    expected_bad = true;
+  if (expected_bad && stored_bad)
+    return "STORED AND EXPECTED HASH MISMATCH: the media's computed hashes differ from the "
+           "hashes stored in the EWF image and from the --expect-hash value; the evidence may "
+           "have changed since acquisition (see evidence)";
+  if (expected_bad)
+    return "EXPECTED HASH MISMATCH: the media's computed hash differs from the acquisition hash "
+           "given with --expect-hash; the evidence may have changed since acquisition, or this "
+           "is not the image that was acquired (see evidence)";
+  return "STORED HASH MISMATCH: the media's computed hashes differ from the hashes stored in the "
+         "EWF image; the evidence may have changed since acquisition (see evidence)";
+}
 
 json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_apart)
 {
@@ -97,9 +147,7 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_a
   rs_jset(&jb, rep, "evidence", json_incref(evj));
   const char *ver = json_string_value(json_object_get(evj, "verification"));
   if (ver && strcmp(ver, "mismatch") == 0)
-    rs_japp(&jb, warnings, json_string(
-        "STORED HASH MISMATCH: the media's computed hashes differ from the hashes stored in the "
-        "EWF image; the evidence may have changed since acquisition (see evidence)"));
+    rs_japp(&jb, warnings, json_string(rs_report_mismatch_warning(evj)));
   rs_jset(&jb, rep, "volumes", rs_report_volumes(ctx->img));
   rs_jset(&jb, rep, "system", rs_report_system(&jb, ctx));
   rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));

@@ -101,9 +101,16 @@ void rs_diag_print(FILE *fp, const struct rs_diag *d)
 {
   if (!d)
     return;
-  fputs("redsleuth: error: ", fp);
-  fputs(rs_err_name(d->err), fp);
-  fputs(": ", fp);
+  /* exits 10 and 11 are results, not errors (report contract, Exit codes) */
+  if (d->err == RS_E_INDICATORS) {
+    fputs("redsleuth: indicators: ", fp);
+  } else if (d->err == RS_E_UNREADABLE) {
+    fputs("redsleuth: incomplete: ", fp);
+  } else {
+    fputs("redsleuth: error: ", fp);
+    fputs(rs_err_name(d->err), fp);
+    fputs(": ", fp);
+  }
   put_safe(fp, d->where[0] ? d->where : "-");
   fputs(": ", fp);
   put_safe(fp, d->what[0] ? d->what : rs_err_text(d->err));

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "redsleuth/escape.h"
 #include "writers/emit.h"
@@ -96,7 +97,15 @@ static void banner(struct rs_emit *t, const json_t *report)
 {
   const json_t *ev = json_object_get(report, "evidence");
   const char *vf = rs_writer_str(ev, "verification");
-  if (vf && strcmp(vf, "mismatch") == 0)
+  const json_t *ex = json_object_get(ev, "expected_hash");
+  const char *ealg = rs_writer_str(ex, "algorithm"), *eval = rs_writer_str(ex, "value");
+  const char *egot = ealg ? rs_writer_str(json_object_get(ev, "hashes"), ealg) : NULL;
+  bool ebad = eval && egot && strcasecmp(eval, egot) != 0;
+  if (vf && strcmp(vf, "mismatch") == 0 && ebad)
+    em_put(t, "<div class=\"mismatch\" id=\"hash-mismatch\">EXPECTED HASH MISMATCH: the image "
+           "does not match the acquisition hash given (--expect-hash). The evidence may be "
+           "altered or damaged, or this is not the image that was acquired.</div>\n");
+  else if (vf && strcmp(vf, "mismatch") == 0)
     em_put(t, "<div class=\"mismatch\" id=\"hash-mismatch\">STORED HASH MISMATCH: the image does "
            "not match the hashes stored in it. The evidence may be altered or damaged.</div>\n");
   /* the other report.warnings (the mismatch is one of them, shown above) */
@@ -104,7 +113,7 @@ static void banner(struct rs_emit *t, const json_t *report)
   const json_t *w;
   json_array_foreach(json_object_get(report, "warnings"), wi, w) {
     const char *ws = json_string_value(w);
-    if (!ws || strncmp(ws, "STORED HASH MISMATCH:", 21) == 0)
+    if (!ws || rs_writer_is_mismatch_warning(ws))
       continue;
     em_put(t, "<div class=\"mismatch\" id=\"warning-");
     em_putf(t, "%zu", wi);
@@ -163,6 +172,9 @@ static void evidence(struct rs_emit *t, const json_t *report)
   em_put(t, "<section id=\"evidence\">\n<h2>Evidence</h2>\n<table class=\"kv\">\n");
   row(t, "Case", run, "case");
   row(t, "Examiner", run, "examiner");
+  row(t, "Evidence ID", run, "evidence_id");
+  row(t, "Organization", run, "organization");
+  row(t, "Notes", run, "notes");
   em_put(t, "<tr><th>Segments</th><td>");
   size_t i;
   const json_t *s;
@@ -193,6 +205,9 @@ static void evidence(struct rs_emit *t, const json_t *report)
     row(t, "Stored MD5", st, "md5");
     row(t, "Stored SHA-1", st, "sha1");
   }
+  const json_t *exh = json_object_get(ev, "expected_hash");
+  if (json_is_object(exh))
+    em_tmpl(t, exh, "<tr><th>Expected hash</th><td>{algorithm} <code>{value}</code></td></tr>\n");
   row(t, "Verification", ev, "verification");
   const char *k;
   const json_t *v;
@@ -798,6 +813,11 @@ static void footer(struct rs_emit *t, const json_t *report)
     em_val(t, v, "-");
     em_put(t, "</td></tr>\n");
   }
+  const json_t *bin = json_object_get(tool, "binary");
+  if (json_is_object(bin))
+    em_tmpl(t, bin, "<tr><th>Binary</th><td><code>{path}</code></td></tr>\n"
+                    "<tr><th>Binary SHA-256</th><td><code>{sha256}</code></td></tr>\n"
+                    "<tr><th>Build ID</th><td><code>{build_id}</code></td></tr>\n");
   row(t, "Started (UTC)", run, "started_utc");
   row(t, "Finished (UTC)", run, "finished_utc");
   em_put(t, "<tr><th>Command line</th><td><code>");

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "redsleuth/escape.h"
 #include "writers/emit.h"
@@ -93,9 +94,24 @@ static void hash_mismatch_banner(struct rs_emit *t, const json_t *ev)
   const char *v = rs_writer_str(ev, "verification");
   if (!v || strcmp(v, "mismatch") != 0)
     return;
-  em_put(t, "!!! STORED HASH MISMATCH: THE IMAGE DOES NOT MATCH THE HASHES STORED IN IT !!!\n");
-  em_put(t, "!!! The evidence may be altered or damaged. Compare with the acquisition record. !!!\n");
   const json_t *st = json_object_get(ev, "stored_hashes"), *h = json_object_get(ev, "hashes");
+  const json_t *ex = json_object_get(ev, "expected_hash");
+  const char *ealg = rs_writer_str(ex, "algorithm"), *eval = rs_writer_str(ex, "value");
+  const char *egot = ealg ? rs_writer_str(h, ealg) : NULL;
+  bool ebad = eval && egot && strcasecmp(eval, egot) != 0;
+  if (ebad)
+    em_put(t, "!!! EXPECTED HASH MISMATCH: THE IMAGE DOES NOT MATCH THE ACQUISITION HASH GIVEN "
+              "(--expect-hash) !!!\n");
+  if (json_is_object(st) || !ebad)
+    em_put(t, "!!! STORED HASH MISMATCH: THE IMAGE DOES NOT MATCH THE HASHES STORED IN IT !!!\n");
+  em_put(t, "!!! The evidence may be altered or damaged. Compare with the acquisition record. !!!\n");
+  if (ebad) {
+    em_putf(t, "!!! %-6s expected ", ealg);
+    em_key(t, ex, "value", "-");
+    em_putf(t, "\n!!! %-6s computed ", ealg);
+    em_key(t, h, ealg, "-");
+    em_put(t, "\n");
+  }
   static const char *const algs[] = {"md5", "sha1"};
   for (int i = 0; i < 2; i++) {
     if (!rs_writer_str(st, algs[i]))
@@ -178,8 +194,16 @@ static void run_block(struct rs_emit *t, const json_t *report)
     }
     em_put(t, "\n");
   }
+  const json_t *bin = json_object_get(tool, "binary");
+  if (json_is_object(bin)) {
+    em_put(t, "  Binary         ");
+    em_tmpl(t, bin, "{path}\n  Binary SHA-256 {sha256}\n  Build ID       {build_id}\n");
+  }
   field(t, "Case", run, "case");
   field(t, "Examiner", run, "examiner");
+  field(t, "Evidence ID", run, "evidence_id");
+  field(t, "Organization", run, "organization");
+  field(t, "Notes", run, "notes");
   field(t, "Started", run, "started_utc");
   field(t, "Finished", run, "finished_utc");
   const json_t *cl = json_object_get(run, "command_line");
@@ -227,6 +251,9 @@ static void evidence(struct rs_emit *t, const json_t *report)
     field(t, "Stored MD5", st, "md5");
     field(t, "Stored SHA-1", st, "sha1");
   }
+  const json_t *exh = json_object_get(ev, "expected_hash");
+  if (json_is_object(exh))
+    em_tmpl(t, exh, "  Expected hash  {algorithm} {value}\n");
   em_put(t, "  Verification   ");
   const char *vf = rs_writer_str(ev, "verification");
   if (vf && strcmp(vf, "mismatch") == 0)
@@ -729,7 +756,7 @@ static void warnings_block(struct rs_emit *t, const json_t *report)
   bool any = false;
   json_array_foreach(json_object_get(report, "warnings"), i, w) {
     const char *ws = json_string_value(w);
-    if (!ws || strncmp(ws, "STORED HASH MISMATCH:", 21) == 0)
+    if (!ws || rs_writer_is_mismatch_warning(ws))
       continue;
     em_put(t, "!!! ");
     em_esc(t, ws);

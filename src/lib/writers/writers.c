@@ -80,6 +80,16 @@ const char *rs_writer_str(const json_t *o, const char *key)
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+bool rs_writer_is_mismatch_warning(const char *w)
+{
+  static const char *const heads[] = {"STORED HASH MISMATCH:", "EXPECTED HASH MISMATCH:",
+                                      "STORED AND EXPECTED HASH MISMATCH:"};
+  for (size_t i = 0; w && i < sizeof heads / sizeof heads[0]; i++)
+    if (strncmp(w, heads[i], strlen(heads[i])) == 0)
+      return true;
+  return false;
+}
+
 static int dump_cb(const char *buffer, size_t size, void *data)
 {
   return rs_buf_add(data, buffer, size) == RS_OK ? 0 : -1;

@@ -685,6 +685,13 @@ static const struct {
     {"w2k-patched", "PPPPPPUPU"},
     /* clean sets, SFCDisable 0; idq.dll 5.0.2195.1 vulnerable and mapped */
     {"w2k-vulnerable-fat", "PPPPPFUPU"},
+    /* issue 18: Code Red II's door (root.exe in the script folder, the
+     * trojan, set 1 VR_CR2, SFCDisable 0xFFFFFF9D, idq.dll 5.0.2195.1) used
+     * by Nimda (TFTP3233 and Admin.dll; its day is not logged) */
+    {"w2k-nimda", "FFFFFFUFU"},
+    /* W32/Chir.B's page line only; clean sets, SFCDisable 0, idq.dll
+     * 5.0.2195.3645 fixed (Q300972, not a shell-path fix), no backdoor use */
+    {"w2k-chir-decoy", "PPPPPPUPU"},
 };
 
 /* The same statuses from answer.json alone, so the table above and the

@@ -68,7 +68,11 @@ static const char *kind_to_check(const char *kind)
   static const struct {
     const char *kind, *check;
   } m[] = {{"cr2-rootexe", "CR2-ROOTEXE"},   {"cr2-explorer", "CR2-EXPLORER"},
-           {"nimda-admin-dll", "NIMDA-ADMINDLL"}, {"nimda-tftp", "NIMDA-TFTP"}};
+           {"nimda-admin-dll", "NIMDA-ADMINDLL"}, {"nimda-tftp", "NIMDA-TFTP"},
+           /* issue 18: Nimda's own footprint, W32/Chir.B's page line */
+           {"nimda-page", "NIMDA-WEBPAGE"}, {"chir-page", "NIMDA-WEBPAGE"},
+           {"nimda-eml", "NIMDA-EML"}, {"nimda-pe", "NIMDA-BINARY"},
+           {"nimda-system-ini", "NIMDA-SYSTEM-INI"}};
   for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
     if (strcmp(kind, m[i].kind) == 0)
       return m[i].check;

@@ -215,10 +215,12 @@ static void read_registry(struct rs_scan_ctx *ctx, int vol)
       if (si == &ctx->si && hive_files[j].kind == RS_HIVE_SYSTEM && ctx->acp.present)
         note_regval(&obs, &ctx->acp); /* the code page open_hive learnt from this hive */
       if (si == &ctx->si) {
-        if (hive_files[j].kind == RS_HIVE_SYSTEM)
+        if (hive_files[j].kind == RS_HIVE_SYSTEM) {
           ctx->have_system = true;
-        else
+          rs_nimda_shares(ctx, h); /* Nimda's C$ share, while the hive is open */
+        } else {
           ctx->have_software = true;
+        }
       }
     }
     si->on_value = NULL; /* obs lives on this stack frame */

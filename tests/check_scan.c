@@ -427,6 +427,8 @@ static char *hx_data(const struct hx_val *v)
     int bits = 0;
     char *o = out;
     for (const char *c = v->text; *c && *c != '='; c++) {
+      if (strchr(" \t\r\n", *c)) /* hivexml may wrap long data */
+        continue;
       const char *k = strchr(b64, *c);
       ck_assert_ptr_nonnull(k);
       acc = acc << 6 | (uint32_t)(k - b64);

@@ -215,10 +215,17 @@ static void sam_finding(struct rs_scan_ctx *ctx, const struct rs_check *row)
   if (e != RS_OK || !data)
     goto out;
   e = rs_hive_open_mem(data, len, win.data, ctx->codepage ? ctx->codepage : 1252, &h, &d);
+  struct rs_hive_read *hr = rs_scan_add_hive(ctx, win.data, "live", len, vol, inum);
+  if (!hr)
+    goto out;
   if (e != RS_OK) {
+    hr->error = rs_results_strdup(&ctx->res, d.what);
     rs_ctx_unreadable(ctx, "registry hive", win.data, e, d.what);
     goto out;
   }
+  hr->opened = true;
+  hr->kind = rs_hive_kind(h);
+  hr->dirty = rs_hive_dirty(h);
   struct rs_regval fv, cv;
   if (rs_hive_get_value(h, "SAM\\Domains\\Account\\Users\\000001F5", "F", &fv, &d) != RS_OK ||
       rs_hive_get_value(h, "SAM\\Domains\\Builtin\\Aliases\\00000220", "C", &cv, &d) != RS_OK) {
@@ -226,6 +233,10 @@ static void sam_finding(struct rs_scan_ctx *ctx, const struct rs_check *row)
     goto out;
   }
   ctx->have_sam = true;
+  if (fv.present)
+    rs_scan_note_value(ctx, &fv); /* Account\Users sorts before Builtin\Aliases */
+  if (cv.present)
+    rs_scan_note_value(ctx, &cv);
   if (!fv.present || !cv.present)
     goto out;
   uint8_t fb[256], cb[512];

@@ -52,6 +52,12 @@ static struct rs_hive_read *add_hive(struct rs_scan_ctx *ctx, const char *win, c
   return hr;
 }
 
+struct rs_hive_read *rs_scan_add_hive(struct rs_scan_ctx *ctx, const char *win, const char *role,
+                                      uint64_t len, int vol, uint64_t inum)
+{
+  return add_hive(ctx, win, role, len, vol, inum);
+}
+
 static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *rel,
                                  enum rs_hive_kind want, const char *role, struct hive_slot *slot)
 {
@@ -164,6 +170,13 @@ static void note_regval(void *arg, const struct rs_regval *v)
   r->v = *v;
   r->role = o->role;
   r->rank = o->rank;
+}
+
+void rs_scan_note_value(struct rs_scan_ctx *ctx, const struct rs_regval *v)
+{
+  /* after every hive of the list: the sort order of system.values[] holds */
+  struct regval_obs o = {ctx, "live", (int)(sizeof hive_files / sizeof hive_files[0])};
+  note_regval(&o, v);
 }
 
 /* Live first (hive list order), then hive, key and value name: case-folded

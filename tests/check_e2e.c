@@ -645,15 +645,20 @@ END_TEST
 
 /* ------------------------------------------- 4. cleanup checklist */
 
-static const char *const cleanup_ids[9] = {
+#define N_ITEMS 13
+static const char *const cleanup_ids[N_ITEMS] = {
     "rootexe-removed", "trojan-removed",  "vroots-removed",  "script-perms-restored",
     "sfcdisable-reset", "fix-installed",  "shell-path-fix",  "no-backdoor-use",
-    "memory-state"};
+    "memory-state",
+    /* issue 18 */
+    "nimda-pages-restored", "nimda-copies-removed", "guest-disabled", "shares-reset"};
 
 /* Expected verdict.cleanup per fixture scenario (fixtures/gen/scenarios.py,
  * disks.py; rules: docs/formats.md "Checklist items"), one letter per item
  * in the order above: P pass, F fail, U unknown. shell-path-fix passes only
- * on a Q269049/Q299444 key; memory-state is never known from a disk. */
+ * on a Q269049/Q299444 key; memory-state is never known from a disk;
+ * guest-disabled is unknown without a SAM hive (only the issue-18 disks
+ * have one), and the Nimda items pass where no Nimda file was planted. */
 static const struct {
   const char *scen, *want;
 } cleanup_want[] = {
@@ -662,33 +667,40 @@ static const struct {
      * and 2 are VR_NT4_CLEAN (/C and 217 only in SYSTEM.sav, history); no
      * SFCDisable on NT4 (sfc None); idq.dll 5.0.1782.4 is fixed; Q299444 (the
      * NT4 security rollup) is installed; its logs hold no backdoor answer */
-    {"nt4-cleaned", "PPPPPPPPU"},
+    {"nt4-cleaned", "PPPPPPPPUPPUP"},
     /* issue 16: NT4 / IIS 4 never infected, idq.dll 5.0.1782.4 fixed, Q299444
      * installed, Code Red requests answered 404; its System log shows boots on
      * 08-02 and 08-03, after the last request (08-01) and the patch (07-25) */
-    {"nt4-iis-crash", "PPPPPPPPP"},
+    {"nt4-iis-crash", "PPPPPPPPPPPUP"},
     /* no Code Red at all, SFCDisable 0; no idq.dll (Index Server ISAPI not
      * installed: pass); no Q269049/Q299444; logs read, no use */
-    {"w2k-clean", "PPPPPPUPU"},
+    {"w2k-clean", "PPPPPPUPUPPUP"},
     /* live root.exe copies and trojans on C: and D: (cr2_files); the current
      * set 2 is VR_CR2 (/C, /D, 217); SFCDisable 0xFFFFFF9D; idq.dll
      * 5.0.2195.1 vulnerable; its log holds no backdoor answer */
-    {"w2k-cr2-infected", "FFFFFFUPU"},
+    {"w2k-cr2-infected", "FFFFFFUPUPPUP"},
     /* as infected (set 1 is VR_CR2), plus backdoor answers in the logs and
      * Nimda's TFTP3233 and Admin.dll in the script folder */
-    {"w2k-cr2-used", "FFFFFFUFU"},
+    {"w2k-cr2-used", "FFFFFFUFUPPUP"},
     /* root.exe in C:\Inetpub\scripts and C:\explorer.exe (cr2_files
      * "scripts-only"); set 1 VR_CR2; SFCDisable 0xFFFFFF9D; idq.dll
      * vulnerable; its hostile files are TFTP* names in the script folder,
      * Nimda's tftp residue: use of the backdoor */
-    {"w2k-hostile-names", "FFFFFFUFU"},
+    {"w2k-hostile-names", "FFFFFFUFUPPUP"},
     /* clean sets, SFCDisable 0; idq.dll 5.0.2195.1 vulnerable: fail even with
      * .ida/.idq unmapped (mitigated only) */
-    {"w2k-mitigated", "PPPPPFUPU"},
+    {"w2k-mitigated", "PPPPPFUPUPPUP"},
     /* idq.dll 5.0.2195.3645 fixed; its Q300972 key is not a shell-path fix */
-    {"w2k-patched", "PPPPPPUPU"},
+    {"w2k-patched", "PPPPPPUPUPPUP"},
     /* clean sets, SFCDisable 0; idq.dll 5.0.2195.1 vulnerable and mapped */
-    {"w2k-vulnerable-fat", "PPPPPFUPU"},
+    {"w2k-vulnerable-fat", "PPPPPFUPUPPUP"},
+    /* issue 18: Code Red II's door (root.exe in the script folder, the
+     * trojan, set 1 VR_CR2, SFCDisable 0xFFFFFF9D, idq.dll 5.0.2195.1) used
+     * by Nimda (TFTP3233 and Admin.dll; its day is not logged) */
+    {"w2k-nimda", "FFFFFFUFUFFFF"},
+    /* W32/Chir.B's page line only; clean sets, SFCDisable 0, idq.dll
+     * 5.0.2195.3645 fixed (Q300972, not a shell-path fix), no backdoor use */
+    {"w2k-chir-decoy", "PPPPPPUPUFPPP"},
 };
 
 /* The same statuses from answer.json alone, so the table above and the
@@ -755,6 +767,30 @@ static char derive_status(const json_t *ans, int item)
     const char *m = jstr(json_object_get(ans, "evt"), "memory_state");
     return m && !strcmp(m, "pass") ? 'P' : m && !strcmp(m, "fail") ? 'F' : 'U';
   }
+  case 9:  /* a live page ending in the readme.eml script */
+  case 10: /* a live marked .eml/.nws, PE copy, or the system.ini line */
+    json_array_foreach(json_object_get(ans, "artifacts"), i, x) {
+      const char *k = jstr(x, "kind");
+      bool mine = item == 9 ? !strcmp(k, "nimda-page") || !strcmp(k, "chir-page")
+                            : !strcmp(k, "nimda-eml") || !strcmp(k, "nimda-pe") ||
+                                  !strcmp(k, "nimda-system-ini");
+      hit |= mine && json_is_true(json_object_get(x, "allocated"));
+    }
+    return hit ? 'F' : 'P';
+  case 11: { /* Guest enabled and in Administrators; no SAM hive: unknown */
+    const json_t *sam = json_object_get(json_object_get(ans, "nimda"), "sam");
+    if (!sam)
+      return 'U';
+    return json_is_true(json_object_get(sam, "guest_enabled")) &&
+                   json_is_true(json_object_get(sam, "guest_in_administrators"))
+               ? 'F'
+               : 'P';
+  }
+  case 12: /* C$ = C:\ without its share security */
+    return json_is_true(json_object_get(
+               json_object_get(json_object_get(ans, "nimda"), "shares"), "c_dollar_open"))
+               ? 'F'
+               : 'P';
   default:
     return 'U';
   }
@@ -771,7 +807,11 @@ static bool check_belongs(const char *item, const char *check)
            {"script-perms-restored", " CR2-PERM-SCRIPTS CR2-PERM-MSADC "},
            {"sfcdisable-reset", " CR2-SFCDISABLE "},
            {"fix-installed", " IDQ-DLL "},
-           {"no-backdoor-use", " NIMDA-TFTP NIMDA-ADMINDLL LOG-BACKDOOR-USE "}};
+           {"no-backdoor-use", " NIMDA-TFTP NIMDA-ADMINDLL LOG-BACKDOOR-USE "},
+           {"nimda-pages-restored", " NIMDA-WEBPAGE "},
+           {"nimda-copies-removed", " NIMDA-EML NIMDA-BINARY NIMDA-SYSTEM-INI "},
+           {"guest-disabled", " NIMDA-GUEST-ADMIN "},
+           {"shares-reset", " NIMDA-SHARE-C "}};
   char pad[64];
   snprintf(pad, sizeof pad, " %s ", check);
   for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
@@ -977,21 +1017,15 @@ START_TEST(cleanup_checklist_per_scenario)
       want = cleanup_want[k].want;
   ck_assert_msg(want != NULL, "%s: no row in cleanup_want (add one, with why)", s);
   json_t *ans = rs_t_answer(s);
-  for (int k = 0; k < 9; k++)
+  for (int k = 0; k < N_ITEMS; k++)
     ck_assert_msg(derive_status(ans, k) == want[k], "%s %s: table says %c, answer.json gives %c",
                   s, cleanup_ids[k], want[k], derive_status(ans, k));
 
   struct out o = {0};
   scan_out(rs_t_scenario_raw(s), &o);
   json_t *items = json_object_get(json_object_get(o.rep, "verdict"), "cleanup");
-  /* the nine Code Red items, then Nimda's four (issue 18; their statuses are
-   * tested on the Nimda scenarios in the nimda suite) */
-  static const char *const nimda_ids[4] = {"nimda-pages-restored", "nimda-copies-removed",
-                                           "guest-disabled", "shares-reset"};
-  ck_assert_int_eq(json_array_size(items), 13);
-  for (int k = 0; k < 4; k++)
-    ck_assert_str_eq(jstr(json_array_get(items, (size_t)(9 + k)), "id"), nimda_ids[k]);
-  for (int k = 0; k < 9; k++) {
+  ck_assert_int_eq(json_array_size(items), N_ITEMS);
+  for (int k = 0; k < N_ITEMS; k++) {
     json_t *it = json_array_get(items, (size_t)k);
     const char *st = jstr(it, "status");
     ck_assert_str_eq(jstr(it, "id"), cleanup_ids[k]);

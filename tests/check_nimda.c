@@ -1,10 +1,13 @@
 /* Suite "nimda": the Nimda footprint classifiers (analysis/nimda.c), the
  * check rows and the verdict over Nimda findings (issue 18). */
 #include <check.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analysis/nimda.h"
+#include "redsleuth/scan.h"
 #include "analysis/results.h"
 #include "testutil.h"
 
@@ -264,6 +267,186 @@ START_TEST(rows)
 }
 END_TEST
 
+/* ------------------------------------------------ the fixture disks */
+
+static json_t *scan_scenario(const char *scen)
+{
+  const char *raw = rs_t_scenario_raw(scen);
+  if (!raw)
+    return NULL;
+  struct rs_run_opts o;
+  rs_run_opts_init(&o);
+  const char *segs[1] = {raw};
+  o.segs = segs;
+  o.nseg = 1;
+  o.no_hash = true;
+  json_t *rep = NULL;
+  struct rs_diag d;
+  ck_assert_msg(rs_scan(&o, &rep, &d) == RS_OK, "scan %s: %s", scen, d.what);
+  return rep;
+}
+
+static const char *js(const json_t *o, const char *k)
+{
+  return json_string_value(json_object_get(o, k));
+}
+
+static size_t count_check(json_t *rep, const char *check)
+{
+  size_t i, n = 0;
+  json_t *f;
+  json_array_foreach(json_object_get(rep, "findings"), i, f)
+    n += js(f, "check") && strcmp(js(f, "check"), check) == 0;
+  return n;
+}
+
+/* The finding of check at the answer's path (TSK form, volume 0 = C:). */
+static json_t *finding_at(json_t *rep, const char *check, const char *tsk_path)
+{
+  char win[1024];
+  size_t k = (size_t)snprintf(win, sizeof win, "C:");
+  for (const char *p = tsk_path; *p && k + 1 < sizeof win; p++)
+    win[k++] = *p == '/' ? '\\' : *p;
+  win[k] = '\0';
+  size_t i;
+  json_t *f;
+  json_array_foreach(json_object_get(rep, "findings"), i, f)
+    if (strcmp(js(f, "check"), check) == 0 && js(f, "path") && strcasecmp(js(f, "path"), win) == 0)
+      return f;
+  return NULL;
+}
+
+static const char *cleanup_status(json_t *rep, const char *id)
+{
+  size_t i;
+  json_t *it;
+  json_array_foreach(json_object_get(json_object_get(rep, "verdict"), "cleanup"), i, it)
+    if (strcmp(js(it, "id"), id) == 0)
+      return js(it, "status");
+  return NULL;
+}
+
+static const struct {
+  const char *kind, *check;
+} kinds[] = {{"nimda-page", "NIMDA-WEBPAGE"}, {"chir-page", "NIMDA-WEBPAGE"},
+             {"nimda-eml", "NIMDA-EML"},      {"nimda-pe", "NIMDA-BINARY"},
+             {"nimda-system-ini", "NIMDA-SYSTEM-INI"}};
+
+/* Every planted file of answer a is its check's finding, with the bytes
+ * that decided it; returns how many. */
+static int files_found(json_t *rep, json_t *a, const char *scen)
+{
+  size_t i;
+  json_t *art;
+  int n = 0;
+  json_array_foreach(json_object_get(a, "artifacts"), i, art) {
+    const char *check = NULL;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+      if (strcmp(js(art, "kind"), kinds[k].kind) == 0)
+        check = kinds[k].check;
+    if (!check)
+      continue;
+    json_t *f = finding_at(rep, check, js(art, "path"));
+    ck_assert_msg(f != NULL, "%s: no %s finding for %s", scen, check, js(art, "path"));
+    ck_assert_str_eq(js(f, "sha256"), js(art, "sha256"));
+    const char *why = js(json_object_get(f, "details"), "decided_by");
+    ck_assert_msg(why && *why, "%s %s: no decided_by", scen, js(art, "path"));
+    if (strcmp(check, "NIMDA-BINARY") == 0)
+      ck_assert_msg(strstr(why, "fsdhqherwqi2001") || strstr(why, "efqpm2300dfhroop"), "%s: %s",
+                    js(art, "path"), why);
+    if (strcmp(check, "NIMDA-EML") == 0)
+      ck_assert_msg(strstr(why, "Kz29vb29oWsrLPh4eisrPb09Pb2"), "%s", why);
+    if (strcmp(check, "NIMDA-SYSTEM-INI") == 0)
+      ck_assert_msg(strstr(why, "load.exe -dontrunold"), "%s", why);
+    n++;
+  }
+  return n;
+}
+
+START_TEST(disk_nimda)
+{
+  json_t *a = rs_t_answer("w2k-nimda");
+  RS_T_SKIP_IF(!a, "fixtures/out/w2k-nimda not generated");
+  json_t *rep = scan_scenario("w2k-nimda");
+  ck_assert_ptr_nonnull(rep);
+  json_t *n = json_object_get(a, "nimda");
+  size_t i;
+  json_t *x;
+  json_array_foreach(json_object_get(n, "checks"), i, x)
+    ck_assert_msg(count_check(rep, json_string_value(x)) > 0, "w2k-nimda: no %s finding",
+                  json_string_value(x));
+  ck_assert_int_ge(files_found(rep, a, "w2k-nimda"), 8);
+  /* the pages say Nimda, not "Nimda or Chir.B": its copies are on the host */
+  json_array_foreach(json_object_get(rep, "findings"), i, x)
+    if (strcmp(js(x, "check"), "NIMDA-WEBPAGE") == 0)
+      ck_assert_msg(!strstr(js(x, "title"), "Chir.B"), "%s", js(x, "title"));
+  /* SAM: Guest enabled and in Administrators, the members as samparse lists them */
+  json_array_foreach(json_object_get(rep, "findings"), i, x)
+    if (strcmp(js(x, "check"), "NIMDA-GUEST-ADMIN") == 0) {
+      const char *data = js(json_object_get(x, "details"), "data");
+      json_t *m;
+      size_t k;
+      json_array_foreach(json_object_get(json_object_get(n, "sam"), "administrators"), k, m)
+        ck_assert_msg(strstr(data, json_string_value(m)), "%s lacks %s", data,
+                      json_string_value(m));
+      ck_assert_msg(strstr(data, "(enabled)"), "%s", data);
+    } else if (strcmp(js(x, "check"), "NIMDA-SHARE-C") == 0) {
+      json_t *det = json_object_get(x, "details");
+      ck_assert_str_eq(js(det, "value"), "C$");
+      ck_assert_str_eq(js(det, "control_set"),
+                       js(json_object_get(n, "shares"), "control_set"));
+      ck_assert_msg(strstr(js(det, "data"), "Path=C:\\"), "%s", js(det, "data"));
+    }
+  /* infected, naming Nimda; the four checklist items fail */
+  json_t *v = json_object_get(rep, "verdict");
+  ck_assert_str_eq(js(v, "status"), js(a, "verdict"));
+  ck_assert_str_eq(js(v, "status"), "infected");
+  ck_assert_msg(strstr(js(v, "summary"), "Nimda") && !strstr(js(v, "summary"), "Chir.B"), "%s",
+                js(v, "summary"));
+  json_array_foreach(json_object_get(n, "cleanup_fail"), i, x)
+    ck_assert_str_eq(cleanup_status(rep, json_string_value(x)), "fail");
+  json_decref(rep);
+  json_decref(a);
+}
+END_TEST
+
+START_TEST(disk_chir_decoy)
+{
+  json_t *a = rs_t_answer("w2k-chir-decoy");
+  RS_T_SKIP_IF(!a, "fixtures/out/w2k-chir-decoy not generated");
+  json_t *rep = scan_scenario("w2k-chir-decoy");
+  ck_assert_ptr_nonnull(rep);
+  /* only the page finding, and it says "Nimda or W32/Chir.B" */
+  size_t i, nimda = 0;
+  json_t *x;
+  json_array_foreach(json_object_get(rep, "findings"), i, x)
+    if (strcmp(js(x, "family"), "nimda") == 0) {
+      nimda++;
+      ck_assert_str_eq(js(x, "check"), "NIMDA-WEBPAGE");
+      ck_assert_msg(strstr(js(x, "title"), "Nimda or W32/Chir.B"), "%s", js(x, "title"));
+    }
+  ck_assert_int_eq(nimda, 1);
+  ck_assert_int_eq(files_found(rep, a, "w2k-chir-decoy"), 1);
+  /* the unmarked riched20.dll and csrss.exe copies are no finding at all */
+  json_array_foreach(json_object_get(a, "must_not_flag"), i, x)
+    ck_assert_msg(!finding_at(rep, "NIMDA-BINARY", js(x, "path")), "%s", js(x, "path"));
+  ck_assert_int_eq(count_check(rep, "NIMDA-BINARY") + count_check(rep, "NIMDA-GUEST-ADMIN") +
+                       count_check(rep, "NIMDA-SHARE-C") + count_check(rep, "NIMDA-SYSTEM-INI"),
+                   0);
+  /* the rules: live infected pages make the host infected, without naming
+   * Nimda for sure; only nimda-pages-restored fails of the four items */
+  json_t *v = json_object_get(rep, "verdict");
+  ck_assert_str_eq(js(v, "status"), js(a, "verdict"));
+  ck_assert_msg(strstr(js(v, "summary"), "Nimda or W32/Chir.B"), "%s", js(v, "summary"));
+  ck_assert_str_eq(cleanup_status(rep, "nimda-pages-restored"), "fail");
+  ck_assert_str_eq(cleanup_status(rep, "nimda-copies-removed"), "pass");
+  ck_assert_str_eq(cleanup_status(rep, "guest-disabled"), "pass");
+  ck_assert_str_eq(cleanup_status(rep, "shares-reset"), "pass");
+  json_decref(rep);
+  json_decref(a);
+}
+END_TEST
+
 Suite *rs_suite_nimda(void)
 {
   Suite *s = suite_create("nimda");
@@ -278,5 +461,10 @@ Suite *rs_suite_nimda(void)
   tcase_add_test(tc, verdict_nimda);
   tcase_add_test(tc, rows);
   suite_add_tcase(s, tc);
+  TCase *disk = tcase_create("disks");
+  tcase_set_timeout(disk, 300);
+  tcase_add_test(disk, disk_nimda);
+  tcase_add_test(disk, disk_chir_decoy);
+  suite_add_tcase(s, disk);
   return s;
 }

@@ -72,7 +72,11 @@ static const char *kind_to_check(const char *kind)
   static const struct {
     const char *kind, *check;
   } m[] = {{"cr2-rootexe", "CR2-ROOTEXE"},   {"cr2-explorer", "CR2-EXPLORER"},
-           {"nimda-admin-dll", "NIMDA-ADMINDLL"}, {"nimda-tftp", "NIMDA-TFTP"}};
+           {"nimda-admin-dll", "NIMDA-ADMINDLL"}, {"nimda-tftp", "NIMDA-TFTP"},
+           /* issue 18: Nimda's own footprint, W32/Chir.B's page line */
+           {"nimda-page", "NIMDA-WEBPAGE"}, {"chir-page", "NIMDA-WEBPAGE"},
+           {"nimda-eml", "NIMDA-EML"}, {"nimda-pe", "NIMDA-BINARY"},
+           {"nimda-system-ini", "NIMDA-SYSTEM-INI"}};
   for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
     if (strcmp(kind, m[i].kind) == 0)
       return m[i].check;
@@ -427,6 +431,8 @@ static char *hx_data(const struct hx_val *v)
     int bits = 0;
     char *o = out;
     for (const char *c = v->text; *c && *c != '='; c++) {
+      if (strchr(" \t\r\n", *c)) /* hivexml may wrap long data */
+        continue;
       const char *k = strchr(b64, *c);
       ck_assert_ptr_nonnull(k);
       acc = acc << 6 | (uint32_t)(k - b64);

@@ -1,7 +1,8 @@
 /* Stage "nimda": Nimda's own footprint (codered-artifacts 2.4, 12, 13). The
  * walk keeps only candidates (pages by name, .eml/.nws files, PE copies by name,
- * system.ini in a Windows root); this stage reads their bytes (bounded), the
- * live SAM (Guest in Administrators) and the live SYSTEM's shares (C$). */
+ * system.ini in a Windows root); this stage reads their bytes (bounded) and the
+ * live SAM (Guest in Administrators). The live SYSTEM's shares (C$) are read
+ * by rs_nimda_shares while the registry stage has that hive open. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,10 +215,17 @@ static void sam_finding(struct rs_scan_ctx *ctx, const struct rs_check *row)
   if (e != RS_OK || !data)
     goto out;
   e = rs_hive_open_mem(data, len, win.data, ctx->codepage ? ctx->codepage : 1252, &h, &d);
+  struct rs_hive_read *hr = rs_scan_add_hive(ctx, win.data, "live", len, vol, inum);
+  if (!hr)
+    goto out;
   if (e != RS_OK) {
+    hr->error = rs_results_strdup(&ctx->res, d.what);
     rs_ctx_unreadable(ctx, "registry hive", win.data, e, d.what);
     goto out;
   }
+  hr->opened = true;
+  hr->kind = rs_hive_kind(h);
+  hr->dirty = rs_hive_dirty(h);
   struct rs_regval fv, cv;
   if (rs_hive_get_value(h, "SAM\\Domains\\Account\\Users\\000001F5", "F", &fv, &d) != RS_OK ||
       rs_hive_get_value(h, "SAM\\Domains\\Builtin\\Aliases\\00000220", "C", &cv, &d) != RS_OK) {
@@ -225,6 +233,10 @@ static void sam_finding(struct rs_scan_ctx *ctx, const struct rs_check *row)
     goto out;
   }
   ctx->have_sam = true;
+  if (fv.present)
+    rs_scan_note_value(ctx, &fv); /* Account\Users sorts before Builtin\Aliases */
+  if (cv.present)
+    rs_scan_note_value(ctx, &cv);
   if (!fv.present || !cv.present)
     goto out;
   uint8_t fb[256], cb[512];
@@ -263,26 +275,18 @@ out:
   rs_buf_free(&win);
 }
 
-/* The live SYSTEM: every control set's lanmanserver\Shares. */
-static void share_findings(struct rs_scan_ctx *ctx, const struct rs_check *row)
+/* The live SYSTEM, open in the registry stage (scan/registry.c calls this
+ * after reading it, so the hive is not read a second time): every control
+ * set's lanmanserver\Shares. */
+void rs_nimda_shares(struct rs_scan_ctx *ctx, struct rs_hive *h)
 {
+  const struct rs_check *row = row_by(RS_K_REG_SHARE, 0);
   int vol = ctx->sys_volume;
-  const struct rs_volume *v = &ctx->img->vols[vol];
-  char tsk[400];
-  snprintf(tsk, sizeof tsk, "%s/system32/config/SYSTEM", v->windows_root);
-  struct rs_buf win = {0};
-  if (!rs_win_path(ctx, vol, tsk, &win))
+  if (!row || !h || vol < 0 || rs_ctx_failed(ctx))
     return;
-  uint8_t *data = NULL;
-  size_t len = 0;
-  uint64_t inum = 0;
+  const char *win = rs_hive_name(h);
   struct rs_diag d;
   rs_diag_clear(&d);
-  struct rs_hive *h = NULL;
-  if (rs_volume_read_path(v, tsk, RS_HIVE_MAX, &data, &len, &inum, &d) != RS_OK || !data ||
-      rs_hive_open_mem(data, len, win.data, ctx->codepage ? ctx->codepage : 1252, &h, &d) !=
-          RS_OK)
-    goto out; /* the registry stage has said why */
   for (int s = 0; s < ctx->si.nsets && !rs_ctx_failed(ctx); s++) {
     const struct rs_controlset *cs = &ctx->si.sets[s];
     char key[200], sec[220], set_name[32];
@@ -320,7 +324,7 @@ static void share_findings(struct rs_scan_ctx *ctx, const struct rs_check *row)
     if (!f)
       break;
     f->current_source = true; /* any control set of the live hive fails the checklist */
-    f->path = rs_results_strdup(&ctx->res, win.data);
+    f->path = rs_results_strdup(&ctx->res, win);
     f->u.reg.v = sv;
     f->u.reg.hive_role = "live";
     snprintf(f->u.reg.control_set, sizeof f->u.reg.control_set, "%s", set_name);
@@ -328,13 +332,9 @@ static void share_findings(struct rs_scan_ctx *ctx, const struct rs_check *row)
     char msg[700];
     snprintf(msg, sizeof msg, "%s: %s\\%s (Shares\\Security empty or absent)", row->title, key,
              row->name);
-    rs_tl_add(&ctx->res, &sv.key_written, "Key Last Written", "registry", msg, (int)f->seq,
-              win.data, NULL);
+    rs_tl_add(&ctx->res, &sv.key_written, "Key Last Written", "registry", msg, (int)f->seq, win,
+              NULL);
   }
-out:
-  rs_hive_close(h);
-  free(data);
-  rs_buf_free(&win);
 }
 
 void rs_stage_nimda(struct rs_scan_ctx *ctx)
@@ -345,7 +345,5 @@ void rs_stage_nimda(struct rs_scan_ctx *ctx)
   const struct rs_check *sam = row_by(RS_K_SAM_GUEST, 0);
   if (sam)
     sam_finding(ctx, sam);
-  const struct rs_check *share = row_by(RS_K_REG_SHARE, 0);
-  if (share && ctx->have_system && !rs_ctx_failed(ctx))
-    share_findings(ctx, share);
+  /* the C$ share: rs_nimda_shares, from the registry stage */
 }

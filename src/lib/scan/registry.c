@@ -52,6 +52,12 @@ static struct rs_hive_read *add_hive(struct rs_scan_ctx *ctx, const char *win, c
   return hr;
 }
 
+struct rs_hive_read *rs_scan_add_hive(struct rs_scan_ctx *ctx, const char *win, const char *role,
+                                      uint64_t len, int vol, uint64_t inum)
+{
+  return add_hive(ctx, win, role, len, vol, inum);
+}
+
 static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *rel,
                                  enum rs_hive_kind want, const char *role, struct hive_slot *slot)
 {
@@ -166,6 +172,13 @@ static void note_regval(void *arg, const struct rs_regval *v)
   r->rank = o->rank;
 }
 
+void rs_scan_note_value(struct rs_scan_ctx *ctx, const struct rs_regval *v)
+{
+  /* after every hive of the list: the sort order of system.values[] holds */
+  struct regval_obs o = {ctx, "live", (int)(sizeof hive_files / sizeof hive_files[0])};
+  note_regval(&o, v);
+}
+
 /* Live first (hive list order), then hive, key and value name: case-folded
  * first, then bytewise, so the order never depends on the walk. */
 static int regval_cmp(const void *pa, const void *pb)
@@ -215,10 +228,12 @@ static void read_registry(struct rs_scan_ctx *ctx, int vol)
       if (si == &ctx->si && hive_files[j].kind == RS_HIVE_SYSTEM && ctx->acp.present)
         note_regval(&obs, &ctx->acp); /* the code page open_hive learnt from this hive */
       if (si == &ctx->si) {
-        if (hive_files[j].kind == RS_HIVE_SYSTEM)
+        if (hive_files[j].kind == RS_HIVE_SYSTEM) {
           ctx->have_system = true;
-        else
+          rs_nimda_shares(ctx, h); /* Nimda's C$ share, while the hive is open */
+        } else {
           ctx->have_software = true;
+        }
       }
     }
     si->on_value = NULL; /* obs lives on this stack frame */

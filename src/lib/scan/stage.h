@@ -29,6 +29,15 @@ void rs_stage_damage(struct rs_scan_ctx *ctx);   /* damage.c */
 void rs_stage_nimda(struct rs_scan_ctx *ctx);    /* nimda.c */
 /* nimda.c: keeps e as a candidate of a content row (called by the walk) */
 void rs_nimda_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
+/* nimda.c: the C$ share in the live SYSTEM hive h (called by the registry
+ * stage while h is open, after ctx->si has its control sets) */
+void rs_nimda_shares(struct rs_scan_ctx *ctx, struct rs_hive *h);
+/* registry.c: lists a hive another stage read (system.hives[]) */
+struct rs_hive_read *rs_scan_add_hive(struct rs_scan_ctx *ctx, const char *win, const char *role,
+                                      uint64_t len, int vol, uint64_t inum);
+/* registry.c: lists a value another stage read in a live hive read after the
+ * registry stage (system.values[]; call in value order within the hive) */
+void rs_scan_note_value(struct rs_scan_ctx *ctx, const struct rs_regval *v);
 struct rs_cand *rs_walk_add_cand(struct rs_scan_ctx *ctx, enum rs_cand_kind k, int vol,
                                  const struct rs_fsentry *e);
 void rs_stage_hash(struct rs_scan_ctx *ctx);     /* evidence.c */

@@ -30,7 +30,7 @@ for h in $harnesses; do
   asan="leak_check_at_exit=0:suppressions=$here/asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   case $h in
     pe) src="$top/src/lib/sources/pe.c"; libs="" ;;
-    iislog) src="$top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
+    iislog) src="$top/src/lib/sources/iislog.c $top/src/lib/sources/iislog_classify.c $top/src/lib/sources/iislog_scan.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
     metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     escape) src=""; libs="" ;;

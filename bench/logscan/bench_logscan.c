@@ -8,8 +8,8 @@
  *   bench_logscan [-a] [-r RUNS] [-c CHUNK] FILE...
  * -a: every record to the callback (the full road for every line, as before
  * issue 15); default: rs_iislog_set_hits_only, as the scan reads logs.
- * Built with -DRS_BENCH_OLD_API against a library older than
- * rs_iislog_set_hits_only, -a is implied. */
+ * Linked against a library older than rs_iislog_set_hits_only (bench/run.sh
+ * measures the previous build too), -a is implied and said. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "redsleuth/iislog.h"
+
+/* weak: NULL when the library predates it */
+extern void rs_iislog_set_hits_only(struct rs_iislog *p, bool on) __attribute__((weak));
 
 static void on_rec(const struct rs_logrec *r, void *arg)
 {
@@ -64,9 +67,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: %s [-a] [-r RUNS] [-c CHUNK] FILE...\n", argv[0]);
     return 2;
   }
-#ifdef RS_BENCH_OLD_API
-  all = true;
-#endif
+  if (!rs_iislog_set_hits_only)
+    all = true;
   unsigned char *buf = malloc(bufsz);
   double parse[100], pcpu[100], total[100];
   if (!buf)
@@ -85,9 +87,8 @@ int main(int argc, char **argv)
       struct rs_diag d;
       if (rs_iislog_open(argv[f], RS_LOGFMT_UNKNOWN, NULL, on_rec, agg, &p, &d) != RS_OK)
         return 4;
-#ifndef RS_BENCH_OLD_API
-      rs_iislog_set_hits_only(p, !all);
-#endif
+      if (rs_iislog_set_hits_only)
+        rs_iislog_set_hits_only(p, !all);
       size_t n;
       while ((n = fread(buf, 1, bufsz, fp)) > 0) {
         double a = now(), ac = cpu();

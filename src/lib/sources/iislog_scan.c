@@ -23,7 +23,7 @@ static inline bool ide(unsigned char c)
 }
 
 /* One 64-byte block at s (65 bytes readable: the next byte of the last). */
-static void block_bytes(const unsigned char *s, uint64_t *nl, uint64_t *sp, uint64_t *sx)
+static inline __attribute__((always_inline)) void block_bytes(const unsigned char *s, uint64_t *nl, uint64_t *sp, uint64_t *sx)
 {
   uint64_t a = 0, b = 0, c = 0;
   for (unsigned i = 0; i < 64; i++) {
@@ -38,7 +38,7 @@ static void block_bytes(const unsigned char *s, uint64_t *nl, uint64_t *sp, uint
 }
 
 #if defined(__SSE2__)
-static void block_sse2(const unsigned char *s, uint64_t *nl, uint64_t *sp, uint64_t *sx)
+static inline __attribute__((always_inline)) void block_sse2(const unsigned char *s, uint64_t *nl, uint64_t *sp, uint64_t *sx)
 {
   const __m128i cnl = _mm_set1_epi8('\n'), csp = _mm_set1_epi8(' '), cpc = _mm_set1_epi8('%'),
                 cqu = _mm_set1_epi8('"'), z = _mm_setzero_si128(), cdot = _mm_set1_epi8('.'),
@@ -64,7 +64,7 @@ static void block_sse2(const unsigned char *s, uint64_t *nl, uint64_t *sp, uint6
 #endif
 
 #ifdef RS_HAVE_AVX2_PATH
-__attribute__((target("avx2"))) static void block_avx2(const unsigned char *s, uint64_t *nl,
+__attribute__((target("avx2"), always_inline)) static inline void block_avx2(const unsigned char *s, uint64_t *nl,
                                                        uint64_t *sp, uint64_t *sx)
 {
   const __m256i cnl = _mm256_set1_epi8('\n'), csp = _mm256_set1_epi8(' '),
@@ -104,17 +104,14 @@ static inline __attribute__((always_inline)) void scan_with(block_fn fn, struct 
   if (n > RS_LOGWIN)
     n = RS_LOGWIN;
   const unsigned char *u = (const unsigned char *)s;
-  size_t words = (n + 63) / 64;
-  for (size_t k = 0; k < words; k++) {
-    size_t o = k * 64;
-    if (o + 65 <= avail) {
-      fn(u + o, &w->nl[k], &w->sp[k], &w->sx[k]);
-    } else {
-      /* the buffer's tail: a zero-padded copy, so no load reads past avail */
-      unsigned char tmp[80] = {0};
-      memcpy(tmp, u + o, avail - o);
-      fn(tmp, &w->nl[k], &w->sp[k], &w->sx[k]);
-    }
+  size_t words = (n + 63) / 64, k = 0;
+  for (; k < words && k * 64 + 65 <= avail; k++)
+    fn(u + k * 64, &w->nl[k], &w->sp[k], &w->sx[k]);
+  for (; k < words; k++) {
+    /* the buffer's tail: a zero-padded copy, so no load reads past avail */
+    unsigned char tmp[80] = {0};
+    memcpy(tmp, u + k * 64, avail - k * 64);
+    fn(tmp, &w->nl[k], &w->sp[k], &w->sx[k]);
   }
   if (n & 63) {
     uint64_t keep = (1ULL << (n & 63)) - 1;

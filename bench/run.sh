@@ -30,19 +30,20 @@ shapes=${SHAPES:-"bench web"}
 repeat=${REPEAT:-3}
 res=${RESULTS:-$here/RESULTS.md}
 
-t() { # name, command...: median wall seconds and largest peak RSS (KiB) of $repeat runs
+once() { # name, command: one run; appends "wall-seconds peak-RSS-KiB" to $work/$name.runs
   name=$1; shift
-  : > "$work/$name.runs"
-  i=0
-  while [ $i -lt "$repeat" ]; do
-    /usr/bin/time -v -o "$work/$name.time" sh -c "$*" > "$work/$name.out" 2> "$work/$name.err" || true
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/$name.time")
-    rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/$name.time")
-    secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-    echo "$secs $rss" >> "$work/$name.runs"
-    i=$((i + 1))
-  done
-  sort -g "$work/$name.runs" | awk -v n="$repeat" '{w[NR]=$1; if ($2>r) r=$2} END {print w[int((n+1)/2)], r, w[1], w[n]}'
+  /usr/bin/time -v -o "$work/$name.time" sh -c "$*" > "$work/$name.out" 2> "$work/$name.err" || true
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/$name.time")
+  rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/$name.time")
+  secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  echo "$secs $rss" >> "$work/$name.runs"
+}
+stats() { # name: "median min max largest-RSS-MiB" of its runs
+  sort -g "$work/$1.runs" | awk '{w[NR]=$1; if ($2>r) r=$2} END {print w[int((NR+1)/2)], w[1], w[NR], int(r/1024)}'
+}
+rmed() { # name-a name-b: median over the repetitions of a's time / b's time in the same one
+  paste -d' ' "$work/$1.runs" "$work/$2.runs" | awk '$3>0 {print $1/$3}' | sort -g |
+    awk '{v[NR]=$1} END {if (NR) printf "%.2f", v[int((NR+1)/2)]; else print "n/a"}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a" }'; }
 inum() { awk -F'\t' -v want="$1" '$2 ~ want {n=split($1,a," "); x=a[n]; sub(":","",x); print x}'; }
@@ -52,7 +53,7 @@ inum() { awk -F'\t' -v want="$1" '$2 ~ want {n=split($1,a," "); x=a[n]; sub(":",
   echo "## Run of $(date -u +%Y-%m-%dT%H:%M:%SZ): $files files, $log_mb MB of logs per image"
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); load average at start $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Each command runs $repeat times on a warm page cache; wall = median (min-max), RSS = largest."
+  echo "Warm page cache. The commands run round-robin, $repeat rounds (each round runs every command once, so a load swing hits all of them); wall = median (min-max) over the rounds, RSS = largest; a ratio is the median of the per-round ratios."
   echo "Builds: $bins${libs:+; log reader libraries: $libs}."
 } >> "$res"
 
@@ -75,29 +76,38 @@ for shape in $shapes; do
     echo "| command | wall s | (min-max) | peak RSS MiB |"
     echo "|---|---|---|---|"
   } >> "$res"
-  for peer in "fls_rp|fls -r -p $img" \
-    "icat_grep|for i in $logs; do icat $img \$i; done | grep -c default.ida" \
-    "md5sum|md5sum $img"; do
-    name=${peer%%|*}; cmd=${peer#*|}
-    set -- $(t "$shape-$name" "$cmd")
-    echo "| \`$name\` | $1 | $3-$4 | $(( $2 / 1024 )) |" >> "$res"
-    eval "r_$name=$1"
+  cmds=$work/$shape.cmds
+  {
+    echo "fls_rp|fls -r -p $img"
+    echo "icat_grep|for i in $logs; do icat $img \$i; done | grep -c default.ida"
+    echo "md5sum|md5sum $img"
+    for b in $bins; do
+      echo "${b%%=*}-nohash|${b#*=} scan --no-hash --json $img"
+      echo "${b%%=*}-hash|${b#*=} scan --json $img"
+    done
+  } > "$cmds"
+  while IFS='|' read -r name cmd; do rm -f "$work/$shape-$name.runs"; done < "$cmds"
+  round=0
+  while [ $round -lt "$repeat" ]; do
+    while IFS='|' read -r name cmd; do once "$shape-$name" "$cmd" < /dev/null; done < "$cmds"
+    round=$((round + 1))
   done
-  summary=""
+  while IFS='|' read -r name cmd; do
+    set -- $(stats "$shape-$name")
+    case $name in
+      *-nohash) title="${name%-nohash} scan --no-hash" ;;
+      *-hash) title="${name%-hash} scan (MD5, SHA-1, SHA-256)" ;;
+      *) title=$name ;;
+    esac
+    echo "| \`$title\` | $1 | $2-$3 | $4 |" >> "$res"
+  done < "$cmds"
+  echo >> "$res"
   for b in $bins; do
-    label=${b%%=*}; rs=${b#*=}
-    set -- $(t "$shape-$label-nohash" "$rs scan --no-hash --json $img")
-    echo "| \`$label scan --no-hash\` | $1 | $3-$4 | $(( $2 / 1024 )) |" >> "$res"
-    nohash=$1; rss1=$2
+    label=${b%%=*}
     cr=$(jq '.logs.hits.code_red_1 + .logs.hits.code_red_2 + .logs.hits.code_red_unknown' "$work/$shape-$label-nohash.out")
-    set -- $(t "$shape-$label-hash" "$rs scan --json $img")
-    echo "| \`$label scan\` (MD5, SHA-1, SHA-256) | $1 | $3-$4 | $(( $2 / 1024 )) |" >> "$res"
-    hash=$1; rss2=$2
-    rss=$(( (rss1 > rss2 ? rss1 : rss2) / 1024 ))
-    summary="$summary
-- $label: scan --no-hash / fls -r -p = $(ratio "$nohash" "$r_fls_rp") (target <= 0.5); scan with the three digests / md5sum = $(ratio "$hash" "$r_md5sum") (target <= 1.0); scan --no-hash / icat of the logs | grep = $(ratio "$nohash" "$r_icat_grep"); peak RSS $rss MiB (target <= 128); Code Red lines $cr, \`grep -c default.ida\` $grep_cr ($( [ "$cr" = "$grep_cr" ] && echo equal || echo DIFFERENT))"
+    r1=$(stats "$shape-$label-nohash" | cut -d' ' -f4); r2=$(stats "$shape-$label-hash" | cut -d' ' -f4)
+    echo "- $label: scan --no-hash / fls -r -p = $(rmed "$shape-$label-nohash" "$shape-fls_rp") (target <= 0.5); scan with the three digests / md5sum = $(rmed "$shape-$label-hash" "$shape-md5sum") (target <= 1.0); scan --no-hash / icat of the logs | grep = $(rmed "$shape-$label-nohash" "$shape-icat_grep"); peak RSS $(( r1 > r2 ? r1 : r2 )) MiB (target <= 128); Code Red lines $cr, \`grep -c default.ida\` $grep_cr ($( [ "$cr" = "$grep_cr" ] && echo equal || echo DIFFERENT))" >> "$res"
   done
-  echo "$summary" >> "$res"
   if [ -n "$libs" ]; then
     {
       echo

@@ -108,6 +108,15 @@ static bool parse_iso_date(const char *s, size_t n, int64_t *day)
 RS_HOT bool parse_tod(const char *s, size_t n, int *tod, uint32_t *nsec, uint8_t *nd)
 {
   int h, m, sec;
+  if (n == 8 && s[2] == ':' && s[5] == ':') {
+    /* "HH:MM:SS", nearly every line: what the general case below does */
+    if (!dig2(s, &h) || !dig2(s + 3, &m) || !dig2(s + 6, &sec) || h > 23 || m > 59 || sec > 60)
+      return false;
+    *nsec = 0;
+    *nd = 0;
+    *tod = h * 3600 + m * 60 + (sec > 59 ? 59 : sec);
+    return true;
+  }
   size_t i = digits(s, n, 2, &h);
   if (i == 0 || i >= n || s[i] != ':' || n < i + 6 || !dig2(s + i + 1, &m) ||
       s[i + 3] != ':' || !dig2(s + i + 4, &sec) || h > 23 || m > 59 || sec > 60)

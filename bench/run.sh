@@ -36,13 +36,15 @@ once() { # name, command: one run; appends "wall-seconds peak-RSS-KiB" to $work/
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/$name.time")
   rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/$name.time")
   secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  echo "$secs $rss" >> "$work/$name.runs"
+  cpu=$(awk -F': ' '/User time|System time/{c+=$2} END {print c}' "$work/$name.time")
+  echo "$secs $rss $cpu" >> "$work/$name.runs"
 }
-stats() { # name: "median min max largest-RSS-MiB" of its runs
-  sort -g "$work/$1.runs" | awk '{w[NR]=$1; if ($2>r) r=$2} END {print w[int((NR+1)/2)], w[1], w[NR], int(r/1024)}'
+stats() { # name: "median min max largest-RSS-MiB median-CPU-seconds" of its runs
+  c=$(sort -g -k3 "$work/$1.runs" | awk '{c[NR]=$3} END {print c[int((NR+1)/2)]}')
+  sort -g "$work/$1.runs" | awk -v c="$c" '{w[NR]=$1; if ($2>r) r=$2} END {print w[int((NR+1)/2)], w[1], w[NR], int(r/1024), c}'
 }
-rmed() { # name-a name-b: median over the repetitions of a's time / b's time in the same one
-  paste -d' ' "$work/$1.runs" "$work/$2.runs" | awk '$3>0 {print $1/$3}' | sort -g |
+rmed() { # name-a name-b: median over the rounds of a's wall time / b's in the same round
+  paste -d' ' "$work/$1.runs" "$work/$2.runs" | awk '$4>0 {print $1/$4}' | sort -g |
     awk '{v[NR]=$1} END {if (NR) printf "%.2f", v[int((NR+1)/2)]; else print "n/a"}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a" }'; }
@@ -53,7 +55,7 @@ inum() { awk -F'\t' -v want="$1" '$2 ~ want {n=split($1,a," "); x=a[n]; sub(":",
   echo "## Run of $(date -u +%Y-%m-%dT%H:%M:%SZ): $files files, $log_mb MB of logs per image"
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); load average at start $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Warm page cache. The commands run round-robin, $repeat rounds (each round runs every command once, so a load swing hits all of them); wall = median (min-max) over the rounds, RSS = largest; a ratio is the median of the per-round ratios."
+  echo "Warm page cache. The commands run round-robin, $repeat rounds (each round runs every command once, so a load swing hits all of them); wall and CPU = medians (wall min-max) over the rounds, RSS = largest; a ratio is the median of the per-round wall-time ratios."
   echo "Builds: $bins${libs:+; log reader libraries: $libs}."
 } >> "$res"
 
@@ -73,8 +75,8 @@ for shape in $shapes; do
     echo
     echo "### $shape image: $(du -h --apparent-size "$img" | cut -f1), $(wc -l < "$work/fls-$shape.txt") names in $ndirs folders, $nlogs logs of $logbytes bytes"
     echo
-    echo "| command | wall s | (min-max) | peak RSS MiB |"
-    echo "|---|---|---|---|"
+    echo "| command | wall s | (min-max) | CPU s (user+sys) | peak RSS MiB |"
+    echo "|---|---|---|---|---|"
   } >> "$res"
   cmds=$work/$shape.cmds
   {
@@ -99,7 +101,7 @@ for shape in $shapes; do
       *-hash) title="${name%-hash} scan (MD5, SHA-1, SHA-256)" ;;
       *) title=$name ;;
     esac
-    echo "| \`$title\` | $1 | $2-$3 | $4 |" >> "$res"
+    echo "| \`$title\` | $1 | $2-$3 | $5 | $4 |" >> "$res"
   done < "$cmds"
   echo >> "$res"
   for b in $bins; do

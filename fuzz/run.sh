@@ -52,13 +52,13 @@ for h in $harnesses; do
   asan="leak_check_at_exit=0:suppressions=$here/asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   case $h in
     pe) src="$top/src/lib/sources/pe.c"; libs="" ;;
-    iislog) src="$top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
+    iislog) src="$top/src/lib/sources/iislog.c $top/src/lib/sources/iislog_classify.c $top/src/lib/sources/iislog_scan.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
     metabase) src="$top/src/lib/sources/metabase.c $top/src/lib/sources/hive.c $top/src/lib/sources/memio.c $top/src/lib/sources/registry.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     hive) src="$top/src/lib/sources/hive.c $top/src/lib/sources/memio.c $top/src/lib/sources/registry.c $top/src/lib/sources/metabase.c $top/src/lib/sources/tz.c"; libs="$regf_libs" ;;
     escape) src=""; libs="" ;;
     # the carver with small line and header limits: small inputs reach the
     # limits and the pieces-versus-whole oracle
-    carve) src="-DRS_CARVE_LINE_MAX=64 -DRS_CARVE_HDR_BACK=512 $top/src/lib/sources/carve.c $top/src/lib/sources/prefilter.c $top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
+    carve) src="-DRS_CARVE_LINE_MAX=64 -DRS_CARVE_HDR_BACK=512 $top/src/lib/sources/carve.c $top/src/lib/sources/prefilter.c $top/src/lib/sources/iislog.c $top/src/lib/sources/iislog_classify.c $top/src/lib/sources/iislog_scan.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c"; libs="-lm" ;;
     # the whole library (util is in lib_all already)
     # libtsk has no frame pointers: only the slow unwinder sees through it to
     # the function names that lsan.supp matches
@@ -68,7 +68,7 @@ for h in $harnesses; do
           src="$lib_all $out/vhdi-private.o"; u=""; libs="$(pkg-config --libs tsk) -lewf $evt_obj $regf_libs -lcrypto -lyara -lm"
           asan="fast_unwind_on_malloc=0:malloc_context_size=12:$asan" ;;
     # EVT (libevt from memory), Dr. Watson and UrlScan parsers, the section 11 table
-    evt) src="$top/src/lib/sources/evt.c $top/src/lib/sources/memio.c $top/src/lib/sources/drwatson.c $top/src/lib/sources/urlscan.c $top/src/lib/sources/iislog.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c $top/src/lib/analysis/evt_table.c"
+    evt) src="$top/src/lib/sources/evt.c $top/src/lib/sources/memio.c $top/src/lib/sources/drwatson.c $top/src/lib/sources/urlscan.c $top/src/lib/sources/iislog.c $top/src/lib/sources/iislog_classify.c $top/src/lib/sources/iislog_scan.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c $top/src/lib/analysis/evt_table.c"
          libs="$evt_obj $regf_libs -lm" ;;
     *) echo "fuzz: unknown harness $h" >&2; exit 2 ;;
   esac

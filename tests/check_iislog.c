@@ -948,6 +948,8 @@ START_TEST(tz_other)
 }
 END_TEST
 
+void rs_iislog_prefilter_tcase(Suite *s); /* check_iislog_prefilter.c */
+
 Suite *rs_suite_iislog(void)
 {
   Suite *s = suite_create("iislog");
@@ -974,6 +976,7 @@ Suite *rs_suite_iislog(void)
   tcase_add_test(tc, ncsa_offset);
   tcase_add_test(tc, garbage_only);
   suite_add_tcase(s, tc);
+  rs_iislog_prefilter_tcase(s);
 
   tc = tcase_create("aggregate");
   tcase_add_test(tc, logagg_basic);

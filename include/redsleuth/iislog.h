@@ -85,6 +85,16 @@ enum rs_err rs_iislog_open(const char *name, enum rs_logfmt fmt, const struct rs
  * internal limit (64 KiB) are counted as unparsed, never buffered whole. */
 enum rs_err rs_iislog_feed(struct rs_iislog *p, const uint8_t *data, size_t n,
                            struct rs_diag *d);
+/* Hits only: from now on cb is called only for records whose family is not
+ * RS_FAM_NONE (which includes every backdoor use), and the reader may count a
+ * line that cannot be a hit without parsing it into a record: it reads it
+ * where it lies in the fed buffer, parses only what the statistics need
+ * (date, time, status, field count) and copies nothing. The statistics and the
+ * records handed to cb are exactly those of a reader without this setting
+ * whose cb ignores RS_FAM_NONE (tested over every log the tests have). For
+ * callers that want only the hits, like the scan; set it before the first
+ * feed. (Addition to the original interface.) */
+void rs_iislog_set_hits_only(struct rs_iislog *p, bool on);
 /* Flushes the last line and fills stats. */
 enum rs_err rs_iislog_finish(struct rs_iislog *p, struct rs_logfile_stats *stats,
                              struct rs_diag *d);

@@ -2,387 +2,31 @@
  *
  * Memory is bounded by one line buffer of RS_LOG_LINE_MAX bytes whatever the
  * input: longer lines are counted (unparsed + long) and skipped without being
- * kept. Every line is copied once into that buffer and tokenized in place, so
- * the strings handed to the callback are NUL-terminated slices of it.
+ * kept. A line that is parsed into a record is copied into that buffer and
+ * tokenized in place, so the strings handed to the callback are
+ * NUL-terminated slices of it.
  *
- * Classification rules and their reference rows: codered-artifacts.md 6.3,
- * 6.4; the rules as implemented are listed in docs/logs.md. */
+ * Hits-only readers (rs_iislog_set_hits_only) take a faster road for the
+ * lines that cannot be a hit, which are nearly all of them: the read buffer
+ * is scanned for line ends, spaces and the bytes a hit needs (iislog_scan.c),
+ * and a W3C line without those is counted where it lies, never copied, with
+ * only its date, time and status parsed (what the file's statistics need).
+ * Every other line takes the full road. The two give the same statistics and
+ * the same hits: check_iislog's "prefilter" case compares them.
+ *
+ * Classification: iislog_classify.c. */
 #include "redsleuth/iislog.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "redsleuth/buf.h"
+#include "sources/iislog_int.h"
 
 #define RS_LOG_LINE_MAX 65536
+/* small helpers of both roads, inlined into the fast one's loop */
+#define RS_HOT static inline __attribute__((always_inline))
 #define RS_W3C_MAXCOLS 128
-#define RS_RUN_MIN 13 /* Bro's worm.bro: N{13} / X{13} */
-
-/* ---------------------------------------------------------------- names */
-
-const char *rs_logfmt_name(enum rs_logfmt f)
-{
-  switch (f) {
-  case RS_LOGFMT_W3C: return "w3c";
-  case RS_LOGFMT_IIS: return "iis";
-  case RS_LOGFMT_NCSA: return "ncsa";
-  default: return "unknown";
-  }
-}
-
-const char *rs_family_key(enum rs_family f)
-{
-  switch (f) {
-  case RS_FAM_CODERED1: return "code_red_1";
-  case RS_FAM_CODERED2: return "code_red_2";
-  case RS_FAM_CODERED_UNKNOWN: return "code_red_unknown";
-  case RS_FAM_IDA_OTHER: return "ida_other";
-  case RS_FAM_NIMDA: return "nimda";
-  case RS_FAM_ROOTEXE_OTHER: return "root_exe_other";
-  default: return "none";
-  }
-}
-
-const char *rs_family_title(enum rs_family f)
-{
-  switch (f) {
-  case RS_FAM_CODERED1: return "Code Red I";
-  case RS_FAM_CODERED2: return "Code Red II";
-  case RS_FAM_CODERED_UNKNOWN: return "Code Red (variant unknown)";
-  case RS_FAM_IDA_OTHER: return "other .ida/.idq overflow attempt";
-  case RS_FAM_NIMDA: return "Nimda";
-  case RS_FAM_ROOTEXE_OTHER: return "root.exe/cmd.exe (no known worm)";
-  default: return "none";
-  }
-}
-
-/* ----------------------------------------------------------- classifier */
-
-static inline unsigned char lc(unsigned char c)
-{
-  return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
-}
-
-/* Case-insensitive equality of s[0..n) with the lower-case literal w. */
-static bool ci_eq(const char *s, size_t n, const char *w)
-{
-  size_t wl = strlen(w);
-  if (n != wl)
-    return false;
-  for (size_t i = 0; i < n; i++)
-    if (lc((unsigned char)s[i]) != (unsigned char)w[i])
-      return false;
-  return true;
-}
-
-static bool ci_prefix(const char *s, size_t n, const char *w)
-{
-  size_t wl = strlen(w);
-  return n >= wl && ci_eq(s, wl, w);
-}
-
-static bool ci_suffix(const char *s, size_t n, const char *w)
-{
-  size_t wl = strlen(w);
-  return n >= wl && ci_eq(s + n - wl, wl, w);
-}
-
-static bool ci_contains(const char *s, size_t n, const char *w)
-{
-  size_t wl = strlen(w);
-  if (wl == 0)
-    return true;
-  for (size_t i = 0; i + wl <= n; i++) {
-    if (lc((unsigned char)s[i]) != (unsigned char)w[0])
-      continue;
-    if (ci_eq(s + i, wl, w))
-      return true;
-  }
-  return false;
-}
-
-/* Longest run of byte c anywhere in s[0..n). */
-static size_t max_run(const char *s, size_t n, char c)
-{
-  size_t best = 0, cur = 0;
-  for (size_t i = 0; i < n; i++) {
-    cur = s[i] == c ? cur + 1 : 0;
-    if (cur > best)
-      best = cur;
-  }
-  return best;
-}
-
-static size_t lead_run(const char *s, size_t n, char c)
-{
-  size_t i = 0;
-  while (i < n && s[i] == c)
-    i++;
-  return i;
-}
-
-/* A request split into its parts: stem and query as spans of the caller's
- * strings. qpresent is false when no query was logged at all (no column, or
- * the column absent from this line) and the stem has no '?'. */
-struct req {
-  const char *stem;
-  size_t sl;
-  const char *q;
-  size_t ql;
-  bool qpresent;
-  /* the stem as IIS resolves it: percent escapes (and IIS's %u00hh) decoded,
-   * twice as the double-decode bug (MS01-026) does; stems longer than the
-   * buffer are kept as logged */
-  bool decoded;      /* stem points at dec and differs from the logged one */
-  bool base_encoded; /* the file name itself was encoded: not a worm's probe */
-  char dec[2048];
-};
-
-static size_t base_off(const char *s, size_t n)
-{
-  size_t b = 0;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == '/' || s[i] == '\\')
-      b = i + 1;
-  return b;
-}
-
-static int hexval(unsigned char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  c = lc(c);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* One round of URL decoding of s[0..n) into out (at most n bytes: decoding
- * never lengthens). "%hh" and "%u00hh" become the byte; a NUL stays encoded
- * (it would cut the name short), an invalid escape stays as it is. */
-static size_t url_decode(const char *s, size_t n, char *out)
-{
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    int v = -1;
-    size_t len = 0;
-    if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
-        hexval((unsigned char)s[i + 2]) >= 0) {
-      v = hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]);
-      len = 3;
-    } else if (s[i] == '%' && i + 5 < n && lc((unsigned char)s[i + 1]) == 'u' && s[i + 2] == '0' &&
-               s[i + 3] == '0' && hexval((unsigned char)s[i + 4]) >= 0 &&
-               hexval((unsigned char)s[i + 5]) >= 0) {
-      v = hexval((unsigned char)s[i + 4]) * 16 + hexval((unsigned char)s[i + 5]);
-      len = 6;
-    }
-    if (v > 0) {
-      out[o++] = (char)v;
-      i += len - 1;
-    } else {
-      out[o++] = s[i];
-    }
-  }
-  return o;
-}
-
-static void decode_stem(struct req *r)
-{
-  if (r->sl == 0 || r->sl >= sizeof r->dec || !memchr(r->stem, '%', r->sl))
-    return;
-  char tmp[sizeof r->dec];
-  size_t n = url_decode(r->stem, r->sl, tmp);
-  if (memchr(tmp, '%', n))
-    n = url_decode(tmp, n, r->dec);
-  else
-    memcpy(r->dec, tmp, n);
-  if (n == r->sl && memcmp(r->dec, r->stem, n) == 0)
-    return;
-  size_t bo = base_off(r->stem, r->sl), bd = base_off(r->dec, n);
-  r->base_encoded = !(r->sl - bo == n - bd && memcmp(r->stem + bo, r->dec + bd, n - bd) == 0);
-  r->stem = r->dec;
-  r->sl = n;
-  r->decoded = true;
-}
-
-static void split_request(const char *stem, const char *query, struct req *r)
-{
-  r->decoded = r->base_encoded = false;
-  const char *s = stem ? stem : "";
-  size_t sl = strlen(s);
-  /* A logger that wrote the whole request line into the stem:
-   * "GET /default.ida?NNN HTTP/1.0". Drop the method and the protocol. */
-  if (sl && s[0] != '/') {
-    const char *sp = memchr(s, ' ', sl);
-    if (sp && sp + 1 < s + sl && sp[1] == '/') {
-      sl -= (size_t)(sp + 1 - s);
-      s = sp + 1;
-    }
-  }
-  for (size_t i = 0; i + 6 <= sl; i++) {
-    if (s[i] == ' ' && ci_prefix(s + i + 1, sl - i - 1, "http/")) {
-      sl = i;
-      break;
-    }
-  }
-  r->stem = s;
-  r->sl = sl;
-  bool qempty = !query || !query[0] || (query[0] == '-' && !query[1]);
-  r->qpresent = query != NULL;
-  r->q = qempty ? "" : query;
-  r->ql = qempty ? 0 : strlen(query);
-  if (qempty) {
-    const char *qm = memchr(s, '?', sl);
-    if (qm) {
-      r->stem = s;
-      r->sl = (size_t)(qm - s);
-      r->q = qm + 1;
-      r->ql = sl - r->sl - 1;
-      r->qpresent = true;
-    }
-  }
-  decode_stem(r);
-}
-
-/* Query normalised for comparison: lower case, '+' and "%20" as space,
- * bounded (longer queries are compared on their first 511 bytes). */
-static void norm_query(const char *q, size_t ql, char out[512])
-{
-  size_t o = 0;
-  for (size_t i = 0; i < ql && o < 511; i++) {
-    unsigned char c = (unsigned char)q[i];
-    if (c == '+') {
-      c = ' ';
-    } else if (c == '%' && i + 2 < ql + 0 && q[i + 1] == '2' && q[i + 2] == '0') {
-      c = ' ';
-      i += 2;
-    }
-    out[o++] = (char)lc(c);
-  }
-  out[o] = '\0';
-}
-
-static bool is_dir_cmd(const char *nq)
-{
-  return strcmp(nq, "/c dir") == 0;
-}
-
-static bool is_tftp_admin(const char *nq)
-{
-  return strncmp(nq, "/c tftp", 7) == 0 && strstr(nq, "admin.dll") != NULL;
-}
-
-enum rs_family rs_iislog_classify(const char *method, const char *stem, const char *query)
-{
-  (void)method; /* the worms used GET; a HEAD or POST to the same stem is as telling */
-  if (!stem)
-    return RS_FAM_NONE;
-  struct req r;
-  split_request(stem, query, &r);
-  size_t b = base_off(r.stem, r.sl);
-  const char *base = r.stem + b;
-  size_t bl = r.sl - b;
-
-  /* Code Red and other Index Server (.ida/.idq) overflows. */
-  if (ci_suffix(base, bl, ".ida") || ci_suffix(base, bl, ".idq")) {
-    if (ci_eq(base, bl, "default.ida") && !r.base_encoded) { /* the worms never encoded it */
-      if (r.ql == 0)
-        return RS_FAM_CODERED_UNKNOWN; /* short form: query not logged */
-      if (lead_run(r.q, r.ql, 'N') >= RS_RUN_MIN)
-        return RS_FAM_CODERED1;
-      if (lead_run(r.q, r.ql, 'X') >= RS_RUN_MIN)
-        return RS_FAM_CODERED2;
-    }
-    if (ci_eq(base, bl, "null.ida") || ci_eq(base, bl, "null.idq"))
-      return RS_FAM_IDA_OTHER; /* mapping probe (Nessus, AWStats list) */
-    if (max_run(r.q, r.ql, 'N') >= RS_RUN_MIN || max_run(r.q, r.ql, 'X') >= RS_RUN_MIN)
-      return RS_FAM_IDA_OTHER;
-    if (r.ql > 200 && ci_contains(r.q, r.ql, "%u"))
-      return RS_FAM_IDA_OTHER; /* long query carrying %u-encoded code */
-    return RS_FAM_NONE;
-  }
-
-  bool root = ci_eq(base, bl, "root.exe");
-  bool cmd = ci_eq(base, bl, "cmd.exe");
-  bool admin = ci_eq(base, bl, "admin.dll");
-  if (!root && !cmd && !admin)
-    return RS_FAM_NONE;
-
-  const char *dir = r.stem;
-  size_t dl = b;
-  bool trav = memmem(r.stem, r.sl, "..", 2) != NULL;
-  char nq[512];
-  norm_query(r.q, r.ql, nq);
-
-  /* Nimda's probes name root.exe and cmd.exe literally; an encoded file name
-   * ("r%6fot.exe") is someone hiding from simple log searches. */
-  if (r.base_encoded)
-    return RS_FAM_ROOTEXE_OTHER;
-  if (root) {
-    bool nimda_dir = ci_eq(dir, dl, "/scripts/") || ci_eq(dir, dl, "/msadc/");
-    if (is_tftp_admin(nq))
-      return RS_FAM_NIMDA;
-    if (nimda_dir && (!r.qpresent || is_dir_cmd(nq)))
-      return RS_FAM_NIMDA;
-    return RS_FAM_ROOTEXE_OTHER;
-  }
-  if (cmd) {
-    /* Nimda reaches cmd.exe through CRII's /c and /d roots or through a
-     * ".." traversal (unicode, double-decode: encodings vary with how the
-     * logger decoded them, so any ".." counts), always under \winnt. */
-    bool nimda_stem = ci_suffix(r.stem, r.sl, "/winnt/system32/cmd.exe") &&
-                      (ci_prefix(r.stem, r.sl, "/c/") || ci_prefix(r.stem, r.sl, "/d/") ||
-                       trav);
-    if (nimda_stem && (!r.qpresent || is_dir_cmd(nq)))
-      return RS_FAM_NIMDA;
-    if (is_tftp_admin(nq))
-      return RS_FAM_NIMDA;
-    return RS_FAM_ROOTEXE_OTHER;
-  }
-  /* admin.dll: fetched after the tftp copy, from the script folders or the
-   * CRII drive roots. Elsewhere it may be a site's own ISAPI. */
-  if (ci_eq(dir, dl, "/scripts/") || ci_eq(dir, dl, "/msadc/") || ci_eq(dir, dl, "/c/") ||
-      ci_eq(dir, dl, "/d/") || ci_eq(dir, dl, "/_vti_bin/") || ci_eq(dir, dl, "/_mem_bin/") ||
-      trav)
-    return RS_FAM_NIMDA;
-  return RS_FAM_NONE;
-}
-
-bool rs_iislog_is_backdoor_use(const char *stem, const char *query, int status)
-{
-  if (!stem || !((status >= 200 && status <= 299) || status == 502))
-    return false;
-  struct req r;
-  split_request(stem, query, &r);
-  size_t b = base_off(r.stem, r.sl);
-  if (ci_eq(r.stem + b, r.sl - b, "root.exe"))
-    return true;
-  /* cmd.exe only through CRII's /c and /d virtual roots; a traversal out of
-   * /scripts is the unicode bug (MS00-078), not the Code Red II backdoor. */
-  if (ci_eq(r.stem + b, r.sl - b, "cmd.exe") &&
-      (ci_prefix(r.stem, r.sl, "/c/") || ci_prefix(r.stem, r.sl, "/d/")))
-    return true;
-  return false;
-}
-
-/* Cheap test that a stem can be a hit: every rule above needs a base name
- * ending in .ida/.idq/.exe/.dll, literally or percent-encoded. Most stems
- * have one dot and no '%'. */
-static bool maybe_hit(const char *s, size_t n)
-{
-  if (memchr(s, '%', n))
-    return true; /* the name may be encoded: the classifier decodes it */
-  const char *p = s, *end = s + n;
-  while ((p = memchr(p, '.', (size_t)(end - p))) != NULL) {
-    if (end - p >= 4) {
-      unsigned char a = lc((unsigned char)p[1]), b = lc((unsigned char)p[2]),
-                    c = lc((unsigned char)p[3]);
-      if ((a == 'i' && b == 'd' && (c == 'a' || c == 'q')) ||
-          (a == 'e' && b == 'x' && c == 'e') || (a == 'd' && b == 'l' && c == 'l'))
-        return true;
-    }
-    p++;
-  }
-  return false;
-}
 
 /* ---------------------------------------------------------------- parser */
 
@@ -410,6 +54,12 @@ struct rs_iislog {
   int64_t day_adjust;
   bool any_local;
   struct rs_logfile_stats st;
+  bool hits_only;
+  char dkey[10];       /* the last "YYYY-MM-DD" parsed, and its day */
+  int64_t dday;
+  bool dset;
+  struct rs_logwin win; /* hits-only: masks of the buffer's current window */
+  uint64_t fast_lines;  /* lines counted on the fast road (tests) */
 };
 
 static bool dig2(const char *s, int *v)
@@ -455,9 +105,18 @@ static bool parse_iso_date(const char *s, size_t n, int64_t *day)
 }
 
 /* "HH:MM:SS" or "H:MM:SS", optional ".fff" -> seconds of day and ms. */
-static bool parse_tod(const char *s, size_t n, int *tod, uint32_t *nsec, uint8_t *nd)
+RS_HOT bool parse_tod(const char *s, size_t n, int *tod, uint32_t *nsec, uint8_t *nd)
 {
   int h, m, sec;
+  if (n == 8 && s[2] == ':' && s[5] == ':') {
+    /* "HH:MM:SS", nearly every line: what the general case below does */
+    if (!dig2(s, &h) || !dig2(s + 3, &m) || !dig2(s + 6, &sec) || h > 23 || m > 59 || sec > 60)
+      return false;
+    *nsec = 0;
+    *nd = 0;
+    *tod = h * 3600 + m * 60 + (sec > 59 ? 59 : sec);
+    return true;
+  }
   size_t i = digits(s, n, 2, &h);
   if (i == 0 || i >= n || s[i] != ':' || n < i + 6 || !dig2(s + i + 1, &m) ||
       s[i + 3] != ':' || !dig2(s + i + 4, &sec) || h > 23 || m > 59 || sec > 60)
@@ -483,7 +142,7 @@ static bool parse_tod(const char *s, size_t n, int *tod, uint32_t *nsec, uint8_t
   return true;
 }
 
-static int parse_status(const char *s, size_t n, bool *ok)
+RS_HOT int parse_status(const char *s, size_t n, bool *ok)
 {
   int v;
   *ok = true;
@@ -498,7 +157,7 @@ static int parse_status(const char *s, size_t n, bool *ok)
 
 /* Lenient number (win32 status may exceed int: "214784354254" in real IIS 10
  * logs): -1 when absent, not numeric or out of range. */
-static int parse_lenient(const char *s, size_t n)
+RS_HOT int parse_lenient(const char *s, size_t n)
 {
   if (n == 0 || n > 10)
     return -1;
@@ -530,11 +189,11 @@ static void name_date(struct rs_iislog *p)
   size_t n = strlen(s);
   if (n < 2)
     return;
-  if (ci_prefix(s, n, "ex"))
+  if (rs_ci_prefix(s, n, "ex"))
     p->hint = RS_LOGFMT_W3C;
-  else if (ci_prefix(s, n, "in"))
+  else if (rs_ci_prefix(s, n, "in"))
     p->hint = RS_LOGFMT_IIS;
-  else if (ci_prefix(s, n, "nc"))
+  else if (rs_ci_prefix(s, n, "nc"))
     p->hint = RS_LOGFMT_NCSA;
   else
     return;
@@ -603,28 +262,40 @@ static enum rs_logfmt detect(const struct rs_iislog *p, const char *s, size_t n)
   return p->hint;
 }
 
+/* A parsed record in the file's statistics (both roads). */
+RS_HOT void count_record(struct rs_iislog *p, const struct rs_logrec *r)
+{
+  p->st.records++;
+  p->st.hits[r->family]++;
+  if (!r->utc)
+    p->any_local = true;
+  if (!r->has_date || !r->when.set)
+    return;
+  /* first and last are set together and first <= last: a later time
+   * cannot be an earlier one (rs_time_cmp's order, inlined) */
+  const struct rs_time *t = &r->when, *l = &p->st.last, *f = &p->st.first;
+  if (!l->set) {
+    p->st.first = p->st.last = *t;
+  } else if (t->sec > l->sec || (t->sec == l->sec && t->nsec > l->nsec)) {
+    p->st.last = *t;
+  } else if (t->sec < f->sec || (t->sec == f->sec && t->nsec < f->nsec)) {
+    p->st.first = *t;
+  }
+}
+
 static void emit(struct rs_iislog *p, struct rs_logrec *r)
 {
   r->file = p->name;
   r->line = p->lineno;
   r->family = RS_FAM_NONE;
   r->backdoor_use = false;
-  if (maybe_hit(r->stem, strlen(r->stem))) {
+  if (rs_iislog_maybe_hit(r->stem, strlen(r->stem))) {
     r->family = rs_iislog_classify(r->method, r->stem, r->query);
     if (r->family == RS_FAM_NIMDA || r->family == RS_FAM_ROOTEXE_OTHER)
       r->backdoor_use = rs_iislog_is_backdoor_use(r->stem, r->query, r->status);
   }
-  p->st.records++;
-  p->st.hits[r->family]++;
-  if (!r->utc)
-    p->any_local = true;
-  if (r->has_date && r->when.set) {
-    if (!p->st.first.set || rs_time_cmp(&r->when, &p->st.first) < 0)
-      p->st.first = r->when;
-    if (!p->st.last.set || rs_time_cmp(&r->when, &p->st.last) > 0)
-      p->st.last = r->when;
-  }
-  if (p->cb)
+  count_record(p, r);
+  if (p->cb && (!p->hits_only || r->family != RS_FAM_NONE))
     p->cb(r, p->arg);
 }
 
@@ -654,7 +325,7 @@ static void w3c_fields(struct rs_iislog *p, char *s, size_t n)
       break;
     if (p->ncols < RS_W3C_MAXCOLS) {
       for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-        if (ci_eq(s + st, i - st, known[k].name) && p->colpos[known[k].c] < 0)
+        if (rs_ci_eq(s + st, i - st, known[k].name) && p->colpos[known[k].c] < 0)
           p->colpos[known[k].c] = p->ncols;
     }
     p->ncols++;
@@ -667,9 +338,9 @@ static void w3c_fields(struct rs_iislog *p, char *s, size_t n)
 static void w3c_directive(struct rs_iislog *p, char *s, size_t n)
 {
   p->st.directives++;
-  if (ci_prefix(s, n, "#fields:")) {
+  if (rs_ci_prefix(s, n, "#fields:")) {
     w3c_fields(p, s + 8, n - 8);
-  } else if (ci_prefix(s, n, "#date:")) {
+  } else if (rs_ci_prefix(s, n, "#date:")) {
     size_t i = 6;
     while (i < n && s[i] == ' ')
       i++;
@@ -683,13 +354,117 @@ static void w3c_directive(struct rs_iislog *p, char *s, size_t n)
   }
 }
 
+/* "YYYY-MM-DD" -> days, remembering the last date read (a day's log
+ * repeats one date on every line). */
+RS_HOT bool w3c_date(struct rs_iislog *p, const char *s, size_t n, int64_t *day)
+{
+  if (n == sizeof p->dkey && p->dset && memcmp(s, p->dkey, n) == 0) {
+    *day = p->dday;
+    return true;
+  }
+  if (!parse_iso_date(s, n, day))
+    return false;
+  memcpy(p->dkey, s, sizeof p->dkey); /* parse_iso_date takes 10 bytes only */
+  p->dday = *day;
+  p->dset = true;
+  return true;
+}
+
+/* Both roads from here on: a line's tokens (*ntp of them, extra: more than
+ * RS_W3C_MAXCOLS) put against the column map. More tokens than #Fields names
+ * means the only free-text column, the user agent, was logged with spaces:
+ * the surplus is merged into it. False when there is none to merge into
+ * (the line is unparsed). */
+RS_HOT bool w3c_columns(const struct rs_iislog *p, const char **tok, size_t *tl, int *ntp,
+                        bool extra)
+{
+  int nt = *ntp, ua = p->colpos[COL_UA];
+  if (!extra && nt <= p->ncols)
+    return true;
+  if (extra || ua < 0 || ua >= p->ncols)
+    return false;
+  int surplus = nt - p->ncols;
+  tl[ua] = (size_t)(tok[ua + surplus] + tl[ua + surplus] - tok[ua]);
+  for (int k = ua + 1; k + surplus < nt; k++) {
+    tok[k] = tok[k + surplus];
+    tl[k] = tl[k + surplus];
+  }
+  *ntp = p->ncols;
+  return true;
+}
+
+#define HAVE(c) (p->colpos[c] >= 0 && p->colpos[c] < nt)
+#define TOK(c) tok[p->colpos[c]]
+#define TL(c) tl[p->colpos[c]]
+
+/* The token holding the request's stem: cs-uri-stem, else the full cs-uri
+ * (*uri set: the classifier splits it at '?'); -1 when the line has neither. */
+static int w3c_stem_tok(const struct rs_iislog *p, int nt, bool *uri)
+{
+  *uri = false;
+  if (HAVE(COL_STEM))
+    return p->colpos[COL_STEM];
+  *uri = HAVE(COL_URI);
+  return *uri ? p->colpos[COL_URI] : -1;
+}
+
+/* Date, time and statuses of a record into r. False when the date or time
+ * (if those columns exist) or the status does not parse: the line is
+ * unparsed. Keeps the day count of blocks without a date column. */
+RS_HOT bool w3c_times(struct rs_iislog *p, const char *const *tok, const size_t *tl, int nt,
+                      struct rs_logrec *r)
+{
+  r->utc = true; /* W3C times are UTC by definition (KB194699) */
+  int64_t day = 0;
+  bool have_day = false;
+  if (p->colpos[COL_DATE] >= 0) {
+    if (!HAVE(COL_DATE) || !w3c_date(p, TOK(COL_DATE), TL(COL_DATE), &day))
+      return false;
+    have_day = true;
+  }
+  int tod = 0;
+  uint32_t nsec = 0;
+  uint8_t nd = 0;
+  bool have_tod = false;
+  if (p->colpos[COL_TIME] >= 0) {
+    if (!HAVE(COL_TIME) || !parse_tod(TOK(COL_TIME), TL(COL_TIME), &tod, &nsec, &nd))
+      return false;
+    have_tod = true;
+  }
+  bool ok = true;
+  r->status = HAVE(COL_STATUS) ? parse_status(TOK(COL_STATUS), TL(COL_STATUS), &ok) : -1;
+  if (!ok)
+    return false;
+  r->win32_status = HAVE(COL_WIN32) ? parse_lenient(TOK(COL_WIN32), TL(COL_WIN32)) : -1;
+  if (!have_day && have_tod && (p->have_hdr_day || p->have_name_day)) {
+    /* Date from #Date (else the file name). A time of day going back by more
+     * than an hour means midnight passed inside a block without a date
+     * column (monthly/weekly files); small steps back are normal, IIS logs a
+     * request when it completes. */
+    if (p->last_tod >= 0 && tod + 3600 < p->last_tod)
+      p->day_adjust++;
+    p->last_tod = tod;
+    day = (p->have_hdr_day ? p->hdr_day : p->name_day) + p->day_adjust;
+    have_day = true;
+  }
+  if (have_tod || have_day) {
+    r->when = (struct rs_time){day * 86400 + tod, nsec, nd, true}; /* nsec < 10^9 */
+    r->has_date = have_day;
+  } else {
+    r->when = RS_TIME_UNSET;
+    r->has_date = false;
+  }
+  return true;
+}
+
+/* The full road: the line (a writable copy) tokenized in place. */
 static void w3c_record(struct rs_iislog *p, char *s, size_t n)
 {
   if (!p->have_fields) {
     note_unparsed(p); /* no #Fields yet: column meaning unknown */
     return;
   }
-  char *tok[RS_W3C_MAXCOLS];
+  const char *tok[RS_W3C_MAXCOLS];
   size_t tl[RS_W3C_MAXCOLS];
   int nt = 0;
   bool extra = false;
@@ -722,93 +497,62 @@ static void w3c_record(struct rs_iislog *p, char *s, size_t n)
       extra = true;
     }
   }
-  int ua = p->colpos[COL_UA];
-  if (extra || nt > p->ncols) {
-    /* More tokens than fields: the only free-text column, the user agent,
-     * was logged with spaces. Merge the surplus into it, else give up. */
-    if (extra || ua < 0 || ua >= p->ncols) {
-      note_unparsed(p);
-      return;
-    }
-    int surplus = nt - p->ncols;
-    tl[ua] = (size_t)(tok[ua + surplus] + tl[ua + surplus] - tok[ua]);
-    for (int k = ua + 1; k + surplus < nt; k++) {
-      tok[k] = tok[k + surplus];
-      tl[k] = tl[k + surplus];
-    }
-    nt = p->ncols;
-  }
-  for (int k = 0; k < nt; k++)
-    tok[k][tl[k]] = '\0'; /* the separator or the line's end */
-
-#define HAVE(c) (p->colpos[c] >= 0 && p->colpos[c] < nt)
-#define TOK(c) tok[p->colpos[c]]
-#define TL(c) tl[p->colpos[c]]
-  struct rs_logrec r;
-  memset(&r, 0, sizeof r);
-  r.utc = true; /* W3C times are UTC by definition (KB194699) */
-  int64_t day = 0;
-  bool have_day = false;
-  if (p->colpos[COL_DATE] >= 0) {
-    if (!HAVE(COL_DATE) || !parse_iso_date(TOK(COL_DATE), TL(COL_DATE), &day)) {
-      note_unparsed(p);
-      return;
-    }
-    have_day = true;
-  }
-  int tod = 0;
-  uint32_t nsec = 0;
-  uint8_t nd = 0;
-  bool have_tod = false;
-  if (p->colpos[COL_TIME] >= 0) {
-    if (!HAVE(COL_TIME) || !parse_tod(TOK(COL_TIME), TL(COL_TIME), &tod, &nsec, &nd)) {
-      note_unparsed(p);
-      return;
-    }
-    have_tod = true;
-  }
-  bool ok = true;
-  r.status = HAVE(COL_STATUS) ? parse_status(TOK(COL_STATUS), TL(COL_STATUS), &ok) : -1;
-  if (!ok) {
+  if (!w3c_columns(p, tok, tl, &nt, extra)) {
     note_unparsed(p);
     return;
   }
-  r.win32_status = HAVE(COL_WIN32) ? parse_lenient(TOK(COL_WIN32), TL(COL_WIN32)) : -1;
-  if (!have_day && have_tod && (p->have_hdr_day || p->have_name_day)) {
-    /* Date from #Date (else the file name). A time of day going back by more
-     * than an hour means midnight passed inside a block without a date
-     * column (monthly/weekly files); small steps back are normal, IIS logs a
-     * request when it completes. */
-    if (p->last_tod >= 0 && tod + 3600 < p->last_tod)
-      p->day_adjust++;
-    p->last_tod = tod;
-    day = (p->have_hdr_day ? p->hdr_day : p->name_day) + p->day_adjust;
-    have_day = true;
-  }
-  if (have_tod || have_day) {
-    r.when = rs_time_from_unix(day * 86400 + tod, nsec, nd);
-    r.has_date = have_day;
-  } else {
-    r.when = RS_TIME_UNSET;
+  for (int k = 0; k < nt; k++)
+    ((char *)tok[k])[tl[k]] = '\0'; /* the separator or the line's end (tok points into s) */
+  struct rs_logrec r;
+  memset(&r, 0, sizeof r);
+  if (!w3c_times(p, tok, tl, nt, &r)) {
+    note_unparsed(p);
+    return;
   }
   r.client_ip = HAVE(COL_CIP) ? TOK(COL_CIP) : "";
   r.method = HAVE(COL_METHOD) ? TOK(COL_METHOD) : "";
-  if (HAVE(COL_STEM)) {
-    r.stem = TOK(COL_STEM);
-    if (r.stem[0] == '-' && !r.stem[1])
-      r.stem = "";
-    r.query = p->colpos[COL_QUERY] < 0 ? NULL : HAVE(COL_QUERY) ? TOK(COL_QUERY) : "-";
-  } else if (HAVE(COL_URI)) {
-    r.stem = TOK(COL_URI); /* full URI: the classifier splits at '?' */
+  bool uri;
+  int k = w3c_stem_tok(p, nt, &uri);
+  r.stem = k >= 0 ? tok[k] : "";
+  if (uri)
     r.query = NULL;
-  } else {
-    r.stem = "";
+  else
     r.query = p->colpos[COL_QUERY] < 0 ? NULL : HAVE(COL_QUERY) ? TOK(COL_QUERY) : "-";
-  }
+  if (!uri && r.stem[0] == '-' && !r.stem[1])
+    r.stem = "";
+  emit(p, &r);
+}
 #undef HAVE
 #undef TOK
 #undef TL
-  emit(p, &r);
+
+/* The fast road (hits-only readers): a W3C request line without '"' or NUL,
+ * where it lies in the read buffer, as its nt tokens (at most
+ * RS_W3C_MAXCOLS; the line trimmed as process_line does). cand: the line
+ * has a byte of the sx class, so its stem may pass rs_iislog_maybe_hit.
+ * Counted as the full road would; false when the line must take the full
+ * road after all (its stem does pass): nothing has been counted then. */
+static bool w3c_count(struct rs_iislog *p, const char **tok, size_t *tl, int nt, bool cand)
+{
+  bool parsed = p->have_fields && w3c_columns(p, tok, tl, &nt, false);
+  if (parsed && cand) {
+    bool uri;
+    int k = w3c_stem_tok(p, nt, &uri);
+    if (k >= 0 && rs_iislog_maybe_hit(tok[k], tl[k]))
+      return false;
+  }
+  p->lineno++;
+  p->st.lines++;
+  struct rs_logrec r;
+  if (!parsed || !w3c_times(p, tok, tl, nt, &r)) {
+    note_unparsed(p);
+    p->fast_lines++;
+    return true;
+  }
+  r.family = RS_FAM_NONE;
+  count_record(p, &r);
+  p->fast_lines++;
+  return true;
 }
 
 /* ----- IIS native */
@@ -906,8 +650,9 @@ static bool parse_ncsa_time(const char *s, size_t n, int64_t *utc)
     return false;
   int m = 0;
   for (int k = 0; k < 12; k++)
-    if (lc((unsigned char)s[3]) == mons[3 * k] && lc((unsigned char)s[4]) == mons[3 * k + 1] &&
-        lc((unsigned char)s[5]) == mons[3 * k + 2])
+    if (rs_lc((unsigned char)s[3]) == mons[3 * k] &&
+        rs_lc((unsigned char)s[4]) == mons[3 * k + 1] &&
+        rs_lc((unsigned char)s[5]) == mons[3 * k + 2])
       m = k + 1;
   if (!m || !valid_ymd(y, m, d))
     return false;
@@ -955,7 +700,7 @@ static void ncsa_record(struct rs_iislog *p, char *s, size_t n)
   char *uend = rq + rl;
   if (m_end) {
     char *ps = memrchr(uri, ' ', (size_t)(uend - uri));
-    if (ps && ci_prefix(ps + 1, (size_t)(uend - ps - 1), "http/"))
+    if (ps && rs_ci_prefix(ps + 1, (size_t)(uend - ps - 1), "http/"))
       uend = ps;
   }
   char *qm = memchr(uri, '?', (size_t)(uend - uri));
@@ -1029,6 +774,137 @@ static void long_line(struct rs_iislog *p)
   note_unparsed(p);
 }
 
+/* The first `take` bytes of a line into the line buffer (a line that turns
+ * out longer than the limit is skipped instead). */
+static void append(struct rs_iislog *p, const char *c, size_t take)
+{
+  if (p->overlong) {
+    /* skipping the tail of a too-long line */
+  } else if (p->len + take > RS_LOG_LINE_MAX) {
+    p->overlong = true;
+    p->len = 0;
+  } else {
+    memcpy(p->line + p->len, c, take);
+    p->len += take;
+  }
+}
+
+static void end_line(struct rs_iislog *p)
+{
+  if (p->overlong) {
+    long_line(p);
+    p->overlong = false;
+  } else {
+    process_line(p, p->line, p->len);
+  }
+  p->len = 0;
+}
+
+/* The tokens of one line as the window pass found them (spaces split; the
+ * line is not trimmed yet). */
+struct toks {
+  const char *tok[RS_W3C_MAXCOLS];
+  size_t tl[RS_W3C_MAXCOLS];
+  int nt;
+  bool extra; /* more than RS_W3C_MAXCOLS */
+  bool cand;  /* a byte of the sx class */
+};
+
+/* One whole line [ls, le) of the window at s (le: its '\n') on a hits-only
+ * reader: the fast road when it is a W3C request line without a leading CR,
+ * '"' or NUL and its stem cannot be a hit, else copied and parsed. */
+static void window_line(struct rs_iislog *p, const char *s, size_t ls, size_t le, struct toks *t)
+{
+  size_t a = ls, b = le; /* trimmed as process_line does */
+  while (b > a && (s[b - 1] == '\r' || s[b - 1] == ' ' || s[b - 1] == '\t'))
+    b--;
+  while (a < b && s[a] == '\r')
+    a++;
+  if (a == b) {
+    p->lineno++; /* blank */
+    p->st.lines++;
+    return;
+  }
+  if (p->fmt == RS_LOGFMT_W3C && s[a] != '#' && a == ls && !t->extra &&
+      (!t->cand || (!memchr(s + a, '"', b - a) && !memchr(s + a, '\0', b - a)))) {
+    /* The trimmed tail [b, le) holds only CR, space and tab: tokens
+     * starting there go, one running into it is cut at b. */
+    int nt = t->nt;
+    while (nt > 0 && t->tok[nt - 1] >= s + b)
+      nt--;
+    if (nt > 0 && t->tok[nt - 1] + t->tl[nt - 1] > s + b)
+      t->tl[nt - 1] = (size_t)(s + b - t->tok[nt - 1]);
+    if (w3c_count(p, t->tok, t->tl, nt, t->cand))
+      return;
+  }
+  append(p, s + ls, le - ls);
+  end_line(p);
+}
+
+static inline void add_tok(struct toks *t, const char *s, size_t from, size_t to)
+{
+  if (to <= from)
+    return;
+  if (t->nt == RS_W3C_MAXCOLS) {
+    t->extra = true;
+    return;
+  }
+  t->tok[t->nt] = s + from;
+  t->tl[t->nt++] = to - from;
+}
+
+/* Hits-only feed from a line start: the buffer is taken a window at a time
+ * (RS_LOGWIN bytes), its masks made in one pass, then its spaces, line ends
+ * and sx bytes visited in order, so each whole line is split into tokens
+ * where it lies. A line that runs past the window starts the next window;
+ * the part of a line at the buffer's end waits in the line buffer. */
+static void feed_windows(struct rs_iislog *p, const char *c, size_t n)
+{
+  struct toks t;
+  while (n > 0) {
+    size_t wn = n < RS_LOGWIN ? n : RS_LOGWIN, words = (wn + 63) / 64;
+    rs_logwin_scan(&p->win, c, wn, n);
+    size_t ls = 0, cur = 0;
+    t.nt = 0;
+    t.extra = t.cand = false;
+    for (size_t k = 0; k < words; k++) {
+      uint64_t sp = p->win.sp[k], nl = p->win.nl[k];
+      for (uint64_t m = sp | nl | p->win.sx[k]; m; m &= m - 1) {
+        unsigned bit = (unsigned)__builtin_ctzll(m);
+        size_t q = (k << 6) | bit;
+        if (sp >> bit & 1) {
+          add_tok(&t, c, cur, q);
+          cur = q + 1;
+        } else if (nl >> bit & 1) {
+          add_tok(&t, c, cur, q);
+          window_line(p, c, ls, q, &t);
+          ls = cur = q + 1;
+          t.nt = 0;
+          t.extra = t.cand = false;
+        } else {
+          t.cand = true;
+        }
+      }
+    }
+    if (ls == 0 && wn < n) {
+      /* no line end in a whole window: a long line, ended the plain way */
+      const char *nl = memchr(c + wn, '\n', n - wn);
+      if (!nl)
+        break;
+      append(p, c, (size_t)(nl - c));
+      end_line(p);
+      n -= (size_t)(nl + 1 - c);
+      c = nl + 1;
+      continue;
+    }
+    c += ls;
+    n -= ls;
+    if (wn == ls + n)
+      break; /* the window reached the buffer's end */
+  }
+  append(p, c, n);
+}
+
 enum rs_err rs_iislog_feed(struct rs_iislog *p, const uint8_t *data, size_t n,
                            struct rs_diag *d)
 {
@@ -1036,30 +912,31 @@ enum rs_err rs_iislog_feed(struct rs_iislog *p, const uint8_t *data, size_t n,
     return rs_diag_set(d, RS_E_USAGE, p ? p->name : NULL, "rs_iislog_feed: bad arguments");
   const char *c = (const char *)data;
   while (n > 0) {
+    if (p->hits_only && p->len == 0 && !p->overlong) {
+      feed_windows(p, c, n);
+      break;
+    }
     const char *nl = memchr(c, '\n', n);
     size_t take = nl ? (size_t)(nl - c) : n;
-    if (p->overlong) {
-      /* skipping the tail of a too-long line */
-    } else if (p->len + take > RS_LOG_LINE_MAX) {
-      p->overlong = true;
-      p->len = 0;
-    } else {
-      memcpy(p->line + p->len, c, take);
-      p->len += take;
-    }
+    append(p, c, take);
     if (!nl)
       break;
-    if (p->overlong) {
-      long_line(p);
-      p->overlong = false;
-    } else {
-      process_line(p, p->line, p->len);
-    }
-    p->len = 0;
+    end_line(p);
     c = nl + 1;
     n -= take + 1;
   }
   return RS_OK;
+}
+
+void rs_iislog_set_hits_only(struct rs_iislog *p, bool on)
+{
+  if (p)
+    p->hits_only = on;
+}
+
+uint64_t rs_iislog_fast_lines(const struct rs_iislog *p)
+{
+  return p ? p->fast_lines : 0;
 }
 
 enum rs_err rs_iislog_finish(struct rs_iislog *p, struct rs_logfile_stats *stats,

@@ -5,6 +5,7 @@
 #define REDSLEUTH_SCAN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
 #include "diag.h"
@@ -20,6 +21,29 @@ enum rs_exit {
   RS_EXIT_UNREADABLE = 11,
 };
 
+/* What a scan is doing, for a display (the CLI shows it on a terminal). */
+enum rs_progress_kind {
+  RS_PROGRESS_PHASE,           /* a phase starts: what, and the name it works on */
+  RS_PROGRESS_HASH,            /* the analysis is done and the media hash still runs:
+                                  about four times a second, until `ended` */
+};
+struct rs_progress {
+  enum rs_progress_kind kind;
+  const char *what;            /* PHASE: "hashing", "reading registry", "walking volume",
+                                  "reading log" */
+  const char *name;            /* PHASE: what the phase reads (a segment, a volume number,
+                                  a log file's path): a name from the evidence, to be
+                                  escaped before it is shown; NULL when none */
+  uint64_t done, total;        /* HASH: bytes hashed, of the media's size */
+  uint64_t rate_bytes;         /* HASH: bytes hashed since the analysis ended ... */
+  double rate_s;               /* ... in this many seconds (rs_hash_progress_text) */
+  bool ended;                  /* HASH: the hash is over; the last call */
+};
+/* Called from the scan's threads (a log worker reports from its own): one
+ * call per event, never two at once from one thread; it must be safe to
+ * call from several. */
+typedef void (*rs_progress_fn)(const struct rs_progress *p, void *arg);
+
 struct rs_run_opts {
   struct rs_image_opts img;
   const char *const *segs;     /* evidence segments as given */
@@ -28,7 +52,8 @@ struct rs_run_opts {
   const char *examiner;        /* --examiner */
   bool no_hash;                /* --no-hash */
   bool all_hits;               /* --timeline-hits: every worm hit on the timeline */
-  bool progress;               /* progress lines on stderr (only when a terminal) */
+  rs_progress_fn progress;     /* NULL: no progress reports */
+  void *progress_arg;
   long long log_parallel_min;  /* log bytes from which two threads parse the logs;
                                   0 = the built-in default, -1 = always (tests) */
   FILE *full_body;             /* --timeline full: every walked entry's MACB times as TSK

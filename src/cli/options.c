@@ -21,6 +21,8 @@
 
 #include "redsleuth/buf.h"
 #include "redsleuth/diag.h"
+#include "redsleuth/escape.h"
+#include "redsleuth/evidence.h"
 #include "redsleuth/image.h"
 #include "redsleuth/scan.h"
 #include "redsleuth/writer.h"
@@ -457,6 +459,28 @@ static int write_json(const json_t *rep, FILE *fp)
   return 0;
 }
 
+/* Progress on a terminal (set only when stderr is one). A name from the
+ * evidence is escaped as the text report escapes it (issue 7); one stdio
+ * call per line, as log workers report from their own threads. */
+static void show_progress(const struct rs_progress *p, void *arg)
+{
+  (void)arg;
+  if (p->kind == RS_PROGRESS_HASH) {
+    /* one terminal line, rewritten in place, ended when the hash is */
+    char line[200];
+    rs_hash_progress_text(line, sizeof line, p->done, p->total, p->rate_bytes, p->rate_s,
+                          p->ended);
+    fprintf(stderr, "\rredsleuth: %-66s%s", line, p->ended ? "\n" : "");
+    return;
+  }
+  struct rs_buf esc;
+  rs_buf_init(&esc, 4096);
+  if (!p->name || rs_escape_text(&esc, p->name, strlen(p->name)) == RS_OK)
+    fprintf(stderr, "redsleuth: %s%s%s\n", p->what, p->name ? " " : "",
+            esc.data ? esc.data : "");
+  rs_buf_free(&esc);
+}
+
 static int run_info(struct cli *c)
 {
   struct rs_diag d;
@@ -799,7 +823,8 @@ int rs_cli_main(int argc, char **argv)
   if (rc < 0) {
     c.run.segs = c.segs;
     c.run.nseg = c.nseg;
-    c.run.progress = isatty(2);
+    if (isatty(2))
+      c.run.progress = show_progress;
     rc = c.cmd == CMD_INFO ? run_info(&c) : run_scan(&c);
   }
   free(c.segs);

@@ -353,7 +353,7 @@ void rs_stage_registry(struct rs_scan_ctx *ctx)
     }
   }
   if (ctx->sys_volume >= 0 && !rs_ctx_failed(ctx)) {
-    rs_scan_progress(ctx, "reading registry%s", "");
+    rs_scan_progress(ctx, "reading registry", NULL);
     read_registry(ctx, ctx->sys_volume);
     map_drive_letters(ctx);
     read_metabase(ctx, ctx->sys_volume);

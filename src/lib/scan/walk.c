@@ -208,7 +208,7 @@ void rs_stage_walk(struct rs_scan_ctx *ctx)
     }
     char label[16];
     snprintf(label, sizeof label, "%d", v);
-    rs_scan_progress(ctx, "walking volume %s", label);
+    rs_scan_progress(ctx, "walking volume", label);
     struct rs_fswalk_stats st;
     memset(&st, 0, sizeof st);
     struct rs_diag d;

@@ -146,26 +146,6 @@ static const char *format_name(TSK_IMG_TYPE_ENUM t, int nimg)
   return "other";
 }
 
-const char *rs_image_supported_types(void)
-{
-  static char buf[128];
-  if (buf[0])
-    return buf;
-  TSK_IMG_TYPE_ENUM sup = tsk_img_type_supported();
-  static const struct { TSK_IMG_TYPE_ENUM t; const char *name; } types[] = {
-      {TSK_IMG_TYPE_RAW, "raw"},       {TSK_IMG_TYPE_RAW, "split-raw"},
-      {TSK_IMG_TYPE_EWF_EWF, "ewf"},   {TSK_IMG_TYPE_AFF_AFF, "aff"},
-      {TSK_IMG_TYPE_VMDK_VMDK, "vmdk"}, {TSK_IMG_TYPE_VHD_VHD, "vhd"},
-  };
-  size_t len = 0;
-  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-    if (!(sup & types[i].t))
-      continue;
-    len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? "," : "", types[i].name);
-  }
-  return buf;
-}
-
 /* ---- split raw gaps ------------------------------------------------------ */
 
 /* Name of the segment after `name` in a split set ("x.001"->"x.002",
@@ -267,6 +247,8 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
   *out = NULL;
   if (!segs || nseg < 1 || !segs[0])
     return rs_diag_set(d, RS_E_USAGE, "-", "no image file given");
+  if (opts && opts->verbose)
+    tsk_verbose = 1; /* libtsk's own switch (-v): process-wide by its design */
   /* every named segment a regular file or block device, named once; then
    * the first one's magic bytes (it is safe to open now) */
   uint64_t size0 = 0;

@@ -84,17 +84,8 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
  * else 0. */
 int rs_report_exit_code(const json_t *report);
 
-/* Shared report pieces built by both commands: "tool" (name, version,
- * libraries) and "run" (command line, start/finish UTC, case, examiner). */
+/* The report's "tool" block (name, version, library versions), as -V
+ * shows it; NULL when memory runs out. */
 json_t *rs_report_tool(void);
-json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc);
-/* "warnings" array: what the examiner must see first (the image's own
- * warnings, such as a split set whose sizes do not fit). scan appends the
- * stored-hash mismatch to it. */
-json_t *rs_report_warnings(const struct rs_image *img);
-/* "volumes" array of the report contract for an image whose volumes are listed. */
-json_t *rs_report_volumes(const struct rs_image *img);
-/* Current wall-clock time as ISO 8601 UTC with Z (run.* fields only). */
-void rs_now_iso(char out[40]);
 
 #endif

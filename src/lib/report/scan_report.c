@@ -7,11 +7,6 @@
 
 #include "report/report.h"
 
-static const struct rs_run_opts *o_of(const struct rs_scan_ctx *ctx)
-{
-  return ctx->opts;
-}
-
 static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
 {
   bool hashed = ctx->hashed;
@@ -20,10 +15,7 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   const struct rs_media_hashes *hh = ctx->hashes ? ctx->hashes : &none;
   const struct rs_image *img = ctx->img;
   json_t *ev = json_object();
-  json_t *segs = json_array();
-  for (int i = 0; i < img->nseg; i++)
-    rs_japp(jb, segs, rs_json_str(img->segments[i]));
-  rs_jset(jb, ev, "segments", segs);
+  rs_jset(jb, ev, "segments", rs_report_segments(jb, img));
   rs_jset(jb, ev, "format", json_string(img->format));
   rs_jset(jb, ev, "media_size", json_integer((json_int_t)img->media_size));
   rs_jset(jb, ev, "sector_size", json_integer(img->sector_size));
@@ -42,10 +34,7 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
                       em->is_ewf && have ? json_integer(hh->checksum_errors) : json_null());
   const char *ver = "not-checked";
   if (em->is_ewf) {
-    json_t *sh = json_object();
-    rs_jset(jb, sh, "md5", em->has_md5 ? json_string(em->md5) : json_null());
-    rs_jset(jb, sh, "sha1", em->has_sha1 ? json_string(em->sha1) : json_null());
-    rs_jset(jb, ev, "stored_hashes", sh);
+    rs_jset(jb, ev, "stored_hashes", rs_report_stored_hashes(jb, em));
     if (!em->has_md5 && !em->has_sha1)
       /* a damaged set may have lost its hash section: we cannot say none was stored */
       ver = img->media_damaged ? "not-checked" : "not-stored";
@@ -54,20 +43,7 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
                 (!em->has_sha1 || strcasecmp(em->sha1, hh->sha1) == 0);
       ver = ok ? "match" : "mismatch";
     }
-    json_t *acq = json_object();
-#define ACQ(k, f) rs_jset(jb, acq, k, em->f[0] ? rs_json_str(em->f) : json_null())
-    ACQ("case_number", case_number);
-    ACQ("evidence_number", evidence_number);
-    ACQ("examiner", examiner);
-    ACQ("description", description);
-    ACQ("notes", notes);
-    ACQ("acquiry_date", acquiry_date);
-    ACQ("system_date", system_date);
-    ACQ("acquiry_os", acquiry_os);
-    ACQ("acquiry_software", acquiry_software);
-    ACQ("acquiry_software_version", acquiry_software_version);
-#undef ACQ
-    rs_jset(jb, ev, "acquisition", acq);
+    rs_jset(jb, ev, "acquisition", rs_report_acquisition(jb, em));
   } else {
     rs_jset(jb, ev, "stored_hashes", json_null());
     rs_jset(jb, ev, "acquisition", json_null());
@@ -87,9 +63,9 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started)
   json_t *rep = json_object();
   rs_jset(&jb, rep, "schema", json_string("redsleuth-report/1"));
   /* what must be seen first, before any other field (issue 7) */
-  json_t *warnings = rs_report_warnings(ctx->img);
+  json_t *warnings = rs_report_warnings(&jb, ctx->img);
   rs_jset(&jb, rep, "warnings", json_incref(warnings));
-  json_t *run = rs_report_run(o_of(ctx), started);
+  json_t *run = rs_report_run(&jb, ctx->opts, started);
   rs_jset(&jb, rep, "tool", rs_report_tool());
   rs_jset(&jb, rep, "run", json_incref(run));
   json_t *evj = evidence_json(&jb, ctx);
@@ -99,7 +75,7 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started)
     rs_japp(&jb, warnings, json_string(
         "STORED HASH MISMATCH: the media's computed hashes differ from the hashes stored in the "
         "EWF image; the evidence may have changed since acquisition (see evidence)"));
-  rs_jset(&jb, rep, "volumes", rs_report_volumes(ctx->img));
+  rs_jset(&jb, rep, "volumes", rs_report_volumes(&jb, ctx->img));
   rs_jset(&jb, rep, "system", rs_report_system(&jb, ctx));
   rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));
   rs_jset(&jb, rep, "findings", rs_report_findings(&jb, r));

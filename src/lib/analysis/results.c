@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/results.h"
+#include "redsleuth/buf.h"
 
 /* A hostile image could hold millions of dated facts; the report keeps a
  * bounded number and says so. */
@@ -29,20 +30,10 @@ bool rs_results_grow(struct rs_results *r, void **p, size_t *cap, size_t n, size
 {
   if (r->err != RS_OK)
     return false;
-  if (n < *cap)
-    return true;
-  size_t nc = *cap ? *cap * 2 : first;
-  if (nc <= n || nc > SIZE_MAX / elem) {
+  if (!rs_grow(p, cap, n + 1, elem, first)) {
     rs_results_fail(r, RS_E_NOMEM);
     return false;
   }
-  void *q = realloc(*p, nc * elem);
-  if (!q) {
-    rs_results_fail(r, RS_E_NOMEM);
-    return false;
-  }
-  *p = q;
-  *cap = nc;
   return true;
 }
 

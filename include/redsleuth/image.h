@@ -62,6 +62,11 @@ struct rs_image {
   /* the media itself is damaged (EWF set corrupted or cut, end unreadable,
    * split segment missing): libewf returns zeros for what it cannot read */
   bool media_damaged;
+  /* allocated slots of vols, problems, warnings */
+  size_t capvol, capproblems, capwarnings;
+  /* an allocation failed while opening or listing: rs_image_open and
+   * rs_image_volumes return RS_E_NOMEM, never a shorter list */
+  bool nomem;
 };
 
 /* Opens evidence read-only. segs[0..nseg-1] are the segments in order (the

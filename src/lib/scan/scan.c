@@ -142,8 +142,8 @@ enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag
         rs_results_fail(&ctx.res, RS_E_NOMEM);
     }
     if (rs_ctx_failed(&ctx))
-      e = rs_diag_set(d, ctx.res.err, o->segs[0],
-                      "out of memory: the scan stopped, no report was written");
+      e = rs_diag_set(d, ctx.res.err, o->segs[0], "%s: the scan stopped, no report was written",
+                      ctx.res.err == RS_E_NOMEM ? "out of memory" : rs_err_text(ctx.res.err));
   }
   rs_ctx_free(&ctx);
   rs_image_close(ctx.img);

@@ -94,20 +94,13 @@ static void body_line(FILE *out, struct walk_arg *w, const char *drive,
   struct rs_buf *b = &w->body, *nm = &w->name;
   rs_buf_reset(b);
   rs_buf_reset(nm);
-  if (drive[0])
-    rs_buf_adds(b, drive);
-  else
-    rs_buf_addf(b, "vol%d", w->vol);
-  rs_buf_adds(nm, e->path);
-  if (stream) {
-    rs_buf_adds(nm, ":");
-    rs_buf_adds(nm, stream);
-  }
-  rs_escape_body(b, nm->data ? nm->data : "", nm->len);
-  if (fn)
-    rs_buf_adds(b, " ($FILE_NAME)");
-  if (!e->allocated)
-    rs_buf_adds(b, " (deleted)");
+  enum rs_err r = drive[0] ? rs_buf_adds(b, drive) : rs_buf_addf(b, "vol%d", w->vol);
+  if (r == RS_OK)
+    r = rs_buf_addf(nm, "%s%s%s", e->path, stream ? ":" : "", stream ? stream : "");
+  if (r == RS_OK)
+    r = rs_escape_body(b, nm->data, nm->len);
+  if (r == RS_OK)
+    r = rs_buf_addf(b, "%s%s", fn ? " ($FILE_NAME)" : "", e->allocated ? "" : " (deleted)");
   char ino[64];
   if (type)
     snprintf(ino, sizeof ino, "%llu-%u-%u", (unsigned long long)e->inum, (unsigned)type,
@@ -118,11 +111,14 @@ static void body_line(FILE *out, struct walk_arg *w, const char *drive,
   const int64_t tt[4] = {t[2].set ? t[2].sec : 0, t[1].set ? t[1].sec : 0,
                          t[3].set ? t[3].sec : 0, t[0].set ? t[0].sec : 0};
   rs_buf_reset(nm);
-  if (rs_body_line(nm, NULL, b->data ? b->data : "", ino,
-                   e->is_virtual ? (e->is_dir ? "V/V---------" : "v/v---------")
-                   : e->is_dir   ? "d/drwxrwxrwx"
-                                 : "r/rrwxrwxrwx",
-                   size, tt) == RS_OK)
+  if (r == RS_OK)
+    r = rs_body_line(nm, NULL, b->data, ino,
+                     e->is_virtual ? (e->is_dir ? "V/V---------" : "v/v---------")
+                     : e->is_dir   ? "d/drwxrwxrwx"
+                                   : "r/rrwxrwxrwx",
+                     size, tt);
+  /* paths are bounded (RS_PATH_MAX): only memory can fail here */
+  if (rs_ctx_buf(w->ctx, r))
     fwrite(nm->data, 1, nm->len, out);
 }
 

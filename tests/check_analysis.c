@@ -1,5 +1,6 @@
 /* analysis: the verdict engine over synthetic facts (every contract status),
  * the cleanup checklist, the file-row matcher, and the generated docs. */
+#include <ctype.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -550,6 +551,134 @@ START_TEST(spill_unwritable_folder)
 }
 END_TEST
 
+/* The code of a C file without its comments and string/char literals (each
+ * replaced by a space), so a word in a comment or a message is not a call. */
+static void strip_c(char *t)
+{
+  char *w = t;
+  for (char *p = t; *p;) {
+    if (p[0] == '/' && p[1] == '*') {
+      char *e = strstr(p + 2, "*/");
+      p = e ? e + 2 : p + strlen(p);
+      *w++ = ' ';
+    } else if (p[0] == '/' && p[1] == '/') {
+      while (*p && *p != '\n')
+        p++;
+    } else if (*p == '"' || *p == '\'') {
+      char q = *p++;
+      while (*p && *p != q)
+        p += (p[0] == '\\' && p[1]) ? 2 : 1;
+      if (*p)
+        p++;
+      *w++ = ' ';
+    } else {
+      *w++ = *p++;
+    }
+  }
+  *w = '\0';
+}
+
+/* Does code use the identifier word (or, when prefix, any starting so)? */
+static bool uses_word(const char *code, const char *word, bool prefix)
+{
+  size_t n = strlen(word);
+  for (const char *p = code; (p = strstr(p, word)); p += n) {
+    bool start = p == code || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+    bool end = prefix || !(isalnum((unsigned char)p[n]) || p[n] == '_');
+    if (start && end)
+      return true;
+  }
+  return false;
+}
+
+/* Calls fn(path, text) for every .c/.h file under src/<rel> (and its
+ * folders); returns the count. */
+static int each_source(const char *rel, void (*fn)(const char *path, char *text))
+{
+  char dir[2048];
+  snprintf(dir, sizeof dir, "%s", rs_t_src(rel));
+  DIR *dp = opendir(dir);
+  ck_assert_msg(dp != NULL, "cannot list %s", dir);
+  int files = 0;
+  struct dirent *de;
+  while ((de = readdir(dp))) {
+    size_t n = strlen(de->d_name);
+    char sub[1024];
+    snprintf(sub, sizeof sub, "%s/%s", rel, de->d_name);
+    if (de->d_type == DT_DIR && de->d_name[0] != '.') {
+      files += each_source(sub, fn);
+      continue;
+    }
+    if (n < 3 || (strcmp(de->d_name + n - 2, ".c") && strcmp(de->d_name + n - 2, ".h")))
+      continue;
+    size_t len = 0;
+    char *text = (char *)rs_t_slurp(rs_t_src(sub), &len);
+    ck_assert_ptr_nonnull(text);
+    fn(sub, text);
+    free(text);
+    files++;
+  }
+  closedir(dp);
+  return files;
+}
+
+/* The CLI includes one public header, redsleuth/redsleuth.h (and its own),
+ * and calls no libtsk, libewf, libregf or OpenSSL function: the library
+ * stands between the program and those (issue 14). */
+static void cli_file(const char *path, char *text)
+{
+  for (char *line = text; line && *line;) {
+    char *nl = strchr(line, '\n');
+    if (strncmp(line, "#include", 8) == 0) {
+      char inc[256] = "";
+      sscanf(line + 8, " %255[^\n]", inc);
+      bool ok;
+      if (inc[0] == '"') {
+        ok = strncmp(inc, "\"redsleuth/redsleuth.h\"", 23) == 0 || !strchr(inc + 1, '/');
+      } else {
+        ok = strncmp(inc, "<tsk/", 5) && strncmp(inc, "<libewf", 7) &&
+             strncmp(inc, "<libregf", 8) && strncmp(inc, "<libbfio", 8) &&
+             strncmp(inc, "<openssl/", 9) && strncmp(inc, "<jansson", 8);
+      }
+      ck_assert_msg(ok, "%s includes %s: the CLI includes only redsleuth/redsleuth.h", path,
+                    inc);
+    }
+    line = nl ? nl + 1 : NULL;
+  }
+  strip_c(text);
+  static const char *const foreign[] = {"tsk_", "libewf_", "libregf_", "libbfio_", "OpenSSL_",
+                                        "EVP_"};
+  for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+    ck_assert_msg(!uses_word(text, foreign[i], true), "%s calls %s* itself", path, foreign[i]);
+}
+
+START_TEST(cli_includes_one_public_header)
+{
+  ck_assert_int_ge(each_source("src/cli", cli_file), 5);
+}
+END_TEST
+
+/* The library never prints and never touches process-wide state: progress
+ * goes through the caller's callback, time zones are values, and output
+ * goes to the FILE the caller hands a writer (issue 14). */
+static void lib_file(const char *path, char *text)
+{
+  strip_c(text);
+  for (char *p = text; (p = strstr(p, "format(printf"));) /* an attribute, not a call */
+    memset(p + 7, ' ', 6);
+  static const char *const banned[] = {"stderr", "stdout", "printf", "puts", "putchar",
+                                       "isatty", "setenv", "putenv", "unsetenv", "tzset",
+                                       "mktime", "localtime", "localtime_r", "timegm"};
+  for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
+    ck_assert_msg(!uses_word(text, banned[i], false), "%s uses %s", path, banned[i]);
+}
+
+START_TEST(library_neither_prints_nor_sets_process_state)
+{
+  ck_assert_int_gt(each_source("src/lib", lib_file), 40);
+}
+END_TEST
+
 Suite *rs_suite_analysis(void)
 {
   Suite *s = suite_create("analysis");
@@ -558,6 +687,8 @@ Suite *rs_suite_analysis(void)
   tcase_add_test(tc, checklist_fails_on_live_and_other_control_sets);
   tcase_add_test(tc, results_sticky_error);
   tcase_add_test(tc, lower_layers_include_no_driver_or_report);
+  tcase_add_test(tc, cli_includes_one_public_header);
+  tcase_add_test(tc, library_neither_prints_nor_sets_process_state);
   tcase_add_test(tc, results_finish_orders_and_remaps);
   tcase_add_loop_test(tc, spill_orders_and_places, 0, 3);
   tcase_add_test(tc, spill_two_threads);

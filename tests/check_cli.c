@@ -495,6 +495,43 @@ START_TEST(progress_only_on_terminal)
 }
 END_TEST
 
+/* libtsk turns FAT times into time_t with mktime() and libewf renders EWF
+ * header dates with localtime(): the program pins its zone to UTC (the
+ * library never touches it), so no report depends on the caller's TZ. */
+static json_t *run_json_tz(const char *tz, const char *args)
+{
+  char cmd[9000], *out = NULL;
+  snprintf(cmd, sizeof cmd, "TZ='%s' '%s' %s 2>/dev/null", tz, BIN, args);
+  rs_t_run(cmd, &out);
+  ck_assert_ptr_nonnull(out);
+  json_error_t je;
+  json_t *j = json_loads(out, 0, &je);
+  ck_assert_msg(j != NULL, "%s: not JSON: %s", args, je.text);
+  json_object_del(j, "run"); /* times and the command line */
+  free(out);
+  return j;
+}
+
+START_TEST(reports_independent_of_tz)
+{
+  const char *const *scen;
+  RS_T_SKIP_IF(rs_t_scenarios(&scen) == 0, "no fixtures");
+  char args[2][4600];
+  snprintf(args[0], sizeof args[0], "scan --json --no-hash '%s'",
+           rs_t_scenario_raw("w2k-vulnerable-fat"));
+  snprintf(args[1], sizeof args[1], "info --json '%s'",
+           rs_t_src("fixtures/out/w2k-cr2-infected/disk.E01"));
+  for (int i = 0; i < 2; i++) {
+    json_t *utc = run_json_tz("UTC", args[i]);
+    json_t *jst = run_json_tz("JST-9", args[i]), *pst = run_json_tz("PST8PDT", args[i]);
+    ck_assert_msg(json_equal(utc, jst) && json_equal(utc, pst), "%s depends on TZ", args[i]);
+    json_decref(utc);
+    json_decref(jst);
+    json_decref(pst);
+  }
+}
+END_TEST
+
 /* ---- hostile evidence, round two (issue 20) -------------------------------- */
 
 static bool file_contains(const char *path, const char *needle)
@@ -1013,6 +1050,7 @@ Suite *rs_suite_cli(void)
   tcase_add_test(tc, readonly_evidence);
   tcase_add_test(tc, out_dir_refuses_evidence_folder);
   tcase_add_test(tc, progress_only_on_terminal);
+  tcase_add_test(tc, reports_independent_of_tz);
   tcase_add_test(tc, out_dir_link_attack);
   tcase_add_test(tc, fifo_refused);
   tcase_add_test(tc, info_escapes_evidence);

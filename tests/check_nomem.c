@@ -1,10 +1,12 @@
 /* Allocation failure over a whole scan (issue 14): malloc, calloc, realloc
  * and strdup of the library (linked with --wrap, see Makefile.am) and every
- * jansson allocation (json_set_alloc_funcs) fail on the Nth call, for N over
- * the whole range of one scan's calls. Each run must either fail with
- * RS_E_NOMEM and no report, or give the complete report: never a silently
- * shorter one. A separate binary, so the wrapped allocator touches no other
- * suite. */
+ * jansson allocation (json_set_alloc_funcs) fail on the Nth call: every N
+ * among a scan's first and last 200 calls and an even sample of the rest
+ * (RS_NOMEM_RUNS runs, default 500; set it above the call count for every
+ * call), and the same for `info` over an EWF image. Each run must either fail with RS_E_NOMEM and no report, or give
+ * the complete report: never a silently shorter one. A separate binary, so
+ * the wrapped allocator touches no other suite; under the sanitizer build,
+ * LeakSanitizer also checks that no failure path leaks. */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +82,28 @@ static char *report_text(json_t *rep)
   return json_dumps(rep, JSON_PRESERVE_ORDER | JSON_INDENT(1));
 }
 
+static enum rs_err info_once(const char *img, long n, char **text)
+{
+  struct rs_run_opts o;
+  rs_run_opts_init(&o);
+  const char *segs[] = {img};
+  o.segs = segs;
+  o.nseg = 1;
+  json_t *rep = NULL;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  atomic_store(&calls, 0);
+  atomic_store(&fail_at, n);
+  enum rs_err e = rs_info(&o, &rep, &d);
+  atomic_store(&fail_at, 0);
+  *text = NULL;
+  if (rep) {
+    *text = report_text(rep);
+    json_decref(rep);
+  }
+  return e;
+}
+
 static enum rs_err scan_once(const char *img, long n, char **text)
 {
   struct rs_run_opts o;
@@ -108,6 +132,30 @@ static enum rs_err scan_once(const char *img, long n, char **text)
   return e;
 }
 
+/* The calls to fail: every one among the first and the last `edge`
+ * (opening the evidence, building the report) and the rest sampled evenly,
+ * `runs` in all; every call when runs reaches the count. */
+static long *sample(long total, long edge, long runs, long *n)
+{
+  long *v = malloc((size_t)(total + 1) * sizeof *v);
+  *n = 0;
+  if (!v)
+    return NULL;
+  if (runs >= total || total <= 2 * edge + 1) {
+    for (long c = 1; c <= total; c++)
+      v[(*n)++] = c;
+    return v;
+  }
+  long spread = runs > 2 * edge ? runs - 2 * edge : 1, mid = total - 2 * edge;
+  for (long c = 1; c <= edge; c++)
+    v[(*n)++] = c;
+  for (long j = 0; j < spread; j++) /* the centre of each of `spread` strides */
+    v[(*n)++] = edge + 1 + (j * mid + mid / 2) / spread;
+  for (long c = total - edge + 1; c <= total; c++)
+    v[(*n)++] = c;
+  return v;
+}
+
 START_TEST(every_allocation_fails_once)
 {
   const char *scen = getenv("RS_NOMEM_SCENARIO") ? getenv("RS_NOMEM_SCENARIO") : "w2k-cr2-used";
@@ -119,13 +167,14 @@ START_TEST(every_allocation_fails_once)
   ck_assert_ptr_nonnull(full);
   long total = atomic_load(&calls);
   ck_assert_int_gt(total, 100);
-  /* every call among the first and the last 200, and an even sample of the
-   * rest: at most RS_NOMEM_RUNS runs (default 400) */
-  long runs = getenv("RS_NOMEM_RUNS") ? atol(getenv("RS_NOMEM_RUNS")) : 400;
-  long step = total > runs ? (total - 400) / (runs > 400 ? runs - 400 : 1) + 1 : 1;
+  long runs = getenv("RS_NOMEM_RUNS") ? atol(getenv("RS_NOMEM_RUNS")) : 500;
+  long nat = 0;
+  long *at = sample(total, 200, runs, &nat);
+  ck_assert_ptr_nonnull(at);
   long nomem = 0, complete = 0, tried = 0, bad = 0;
   char badlist[1024] = "";
-  for (long n = 1; n <= total; n += (n <= 200 || n > total - 200) ? 1 : step) {
+  for (long i = 0; i < nat; i++) {
+    long n = at[i];
     char *text = NULL;
     enum rs_err e = scan_once(img, n, &text);
     tried++;
@@ -150,6 +199,46 @@ START_TEST(every_allocation_fails_once)
   ck_assert_msg(bad == 0, "%ld of %ld runs gave neither RS_E_NOMEM nor the full report; failing "
                           "allocations:%s", bad, tried, badlist);
   ck_assert_int_gt(nomem, 0);
+  free(at);
+  free(full);
+  json_set_alloc_funcs(malloc, free);
+}
+END_TEST
+
+/* `info` over an EWF image (case data, stored hashes, acquisition block):
+ * the first and last 10 calls and 10 between (an EWF open costs a quarter
+ * of a second; RS_NOMEM_INFO_RUNS for more). */
+START_TEST(info_every_allocation_fails_once)
+{
+  const char *img = rs_t_src("fixtures/out/w2k-cr2-infected/disk.E01");
+  json_set_alloc_funcs(json_malloc, free);
+  char *full = NULL;
+  ck_assert_int_eq(info_once(img, 0, &full), RS_OK);
+  ck_assert_ptr_nonnull(full);
+  long total = atomic_load(&calls), nomem = 0;
+  ck_assert_int_gt(total, 10);
+  long runs = getenv("RS_NOMEM_INFO_RUNS") ? atol(getenv("RS_NOMEM_INFO_RUNS")) : 30;
+  long nat = 0;
+  long *at = sample(total, 10, runs, &nat);
+  ck_assert_ptr_nonnull(at);
+  for (long i = 0; i < nat; i++) {
+    long n = at[i];
+    char *text = NULL;
+    enum rs_err e = info_once(img, n, &text);
+    if (e == RS_E_NOMEM) {
+      ck_assert_msg(text == NULL, "allocation %ld failed: RS_E_NOMEM but a report too", n);
+      nomem++;
+    } else {
+      ck_assert_msg(e == RS_OK && text && strcmp(text, full) == 0,
+                    "allocation %ld of %ld failed: %s and %s", n, total, rs_err_name(e),
+                    text ? "a different report" : "no report");
+    }
+    free(text);
+  }
+  fprintf(stderr, "nomem: info: %ld allocations, %ld runs: %ld RS_E_NOMEM\n", total, nat,
+          nomem);
+  ck_assert_int_gt(nomem, 0);
+  free(at);
   free(full);
   json_set_alloc_funcs(malloc, free);
 }
@@ -161,6 +250,7 @@ int main(void)
   TCase *tc = tcase_create("scan");
   tcase_set_timeout(tc, 1800);
   tcase_add_test(tc, every_allocation_fails_once);
+  tcase_add_test(tc, info_every_allocation_fails_once);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

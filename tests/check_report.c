@@ -21,6 +21,7 @@
 
 #include "redsleuth/scan.h"
 #include "redsleuth/writer.h"
+#include "report/report.h"
 #include "testutil.h"
 
 #define GOLDEN_SCEN "w2k-cr2-used"

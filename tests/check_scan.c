@@ -1,6 +1,8 @@
 /* Integration: the whole scan over every fixture scenario, compared with the
  * scenario's answer.json (whose facts the fixture self-check confirmed with
  * fls/istat/icat/regfexport/grep), plus determinism and evidence integrity. */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1351,6 +1353,88 @@ START_TEST(libyal_is_private)
 }
 END_TEST
 
+/* Progress goes through the caller's callback (issue 14): the phases in
+ * order with the evidence names they read (log workers call from their own
+ * threads), media-hash reports that end once, and the same report as a scan
+ * without a callback. */
+struct prog_log {
+  pthread_mutex_t mu;
+  int n, nhash, nlog, after_end, over;
+  char what[64][32];
+  char name[64][256];
+  bool named[64], ended;
+  uint64_t total;
+};
+
+static void prog_cb(const struct rs_progress *p, void *arg)
+{
+  struct prog_log *l = arg;
+  pthread_mutex_lock(&l->mu);
+  if (l->ended)
+    l->after_end++;
+  if (p->kind == RS_PROGRESS_HASH) {
+    l->nhash++;
+    l->total = p->total;
+    l->over += p->done > p->total; /* asserted on the test's thread */
+    l->ended = p->ended;
+  } else if (l->n < 64) {
+    snprintf(l->what[l->n], sizeof l->what[0], "%s", p->what);
+    l->named[l->n] = p->name != NULL;
+    snprintf(l->name[l->n], sizeof l->name[0], "%s", p->name ? p->name : "");
+    l->nlog += strcmp(p->what, "reading log") == 0;
+    l->n++;
+  }
+  pthread_mutex_unlock(&l->mu);
+}
+
+START_TEST(progress_through_callback)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  struct prog_log l;
+  memset(&l, 0, sizeof l);
+  pthread_mutex_init(&l.mu, NULL);
+  struct rs_run_opts o;
+  rs_run_opts_init(&o);
+  const char *segs[1] = {img};
+  o.segs = segs;
+  o.nseg = 1;
+  o.log_parallel_min = -1; /* two log workers: reports from two threads */
+  o.progress = prog_cb;
+  o.progress_arg = &l;
+  json_t *rep = NULL;
+  struct rs_diag d;
+  ck_assert_int_eq(rs_scan(&o, &rep, &d), RS_OK);
+  ck_assert_int_ge(l.n, 4);
+  ck_assert_int_eq(l.over, 0);
+  ck_assert_str_eq(l.what[0], "hashing");
+  ck_assert_str_eq(l.name[0], img);
+  ck_assert_str_eq(l.what[1], "reading registry");
+  ck_assert(!l.named[1]);
+  ck_assert_str_eq(l.what[2], "walking volume");
+  ck_assert_str_eq(l.name[2], "0");
+  ck_assert_int_eq(l.nlog, (int)json_array_size(json_object_get(json_object_get(rep, "logs"),
+                                                                "files")));
+  ck_assert_int_gt(l.nlog, 0);
+  for (int i = 0; i < l.n; i++)
+    if (strcmp(l.what[i], "reading log") == 0)
+      ck_assert_msg(strncmp(l.name[i], "C:\\", 3) == 0, "log name %s", l.name[i]);
+  if (l.nhash) { /* only when the hash outlasted the analysis */
+    ck_assert(l.ended);
+    ck_assert_int_eq(l.after_end, 0);
+    ck_assert_uint_eq(l.total, (uint64_t)json_integer_value(json_object_get(
+                                   json_object_get(rep, "evidence"), "media_size")));
+  }
+  json_t *plain = scan_image(img, false);
+  ck_assert(json_equal(json_object_get(rep, "findings"), json_object_get(plain, "findings")));
+  ck_assert(json_equal(json_object_get(rep, "evidence"), json_object_get(plain, "evidence")));
+  json_decref(plain);
+  json_decref(rep);
+  pthread_mutex_destroy(&l.mu);
+}
+END_TEST
+
 Suite *rs_suite_scan(void)
 {
   Suite *s = suite_create("scan");
@@ -1362,6 +1446,7 @@ Suite *rs_suite_scan(void)
   tcase_add_test(tc, scan_is_deterministic);
   tcase_add_test(tc, parallel_logs_same_report);
   tcase_add_loop_test(tc, hits_apart_same_outputs, 0, 3);
+  tcase_add_test(tc, progress_through_callback);
   tcase_add_test(tc, scan_through_containers);
   tcase_add_test(tc, report_has_contract_fields);
   tcase_add_test(tc, exit_code_precedence);

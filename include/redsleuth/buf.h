@@ -4,6 +4,8 @@
 #ifndef REDSLEUTH_BUF_H
 #define REDSLEUTH_BUF_H
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include "diag.h"
 
@@ -21,6 +23,13 @@ enum rs_err rs_buf_add(struct rs_buf *b, const void *p, size_t n);
 enum rs_err rs_buf_adds(struct rs_buf *b, const char *s);
 enum rs_err rs_buf_addf(struct rs_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+enum rs_err rs_buf_vaddf(struct rs_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* Grows the array *p (of *cap elements of elem bytes) to hold at least need
+ * elements, doubling from first: the one grow-by-doubling helper. false
+ * (with *p and *cap unchanged) when memory runs out or the size overflows. */
+bool rs_grow(void **p, size_t *cap, size_t need, size_t elem, size_t first);
+
 /* Hands the data to the caller (free() it) and leaves b empty. */
 char *rs_buf_steal(struct rs_buf *b);
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "buf.h"
 
 /* Decoding rule shared by text, HTML and body output (docs/formats.md):
@@ -28,6 +29,15 @@ enum rs_err rs_escape_html(struct rs_buf *out, const char *s, size_t n);
 /* TSK body file field: as for text, and '|' becomes \x7c, so a name can
  * neither add a field nor end the record (newlines are C0 controls). */
 enum rs_err rs_escape_body(struct rs_buf *out, const char *s, size_t n);
+/* One TSK 3.x body-file line (the input of mactime -b), as fls -m writes it:
+ *   md5|name|inode|mode|0|0|size|atime|mtime|ctime|crtime
+ * and a newline. name is already escaped (rs_escape_body); md5 that is not
+ * 32 characters (NULL too) is written "0"; t holds atime, mtime, ctime and
+ * crtime in seconds since 1970 (0: no time). The one formatter of body lines
+ * (timeline.body and timeline-full.body). */
+enum rs_err rs_body_line(struct rs_buf *out, const char *md5, const char *name,
+                         const char *inode, const char *mode, uint64_t size,
+                         const int64_t t[4]);
 /* Makes arbitrary bytes valid UTF-8 for JSON: invalid sequences become
  * "\\xNN" text (so nothing is dropped and the JSON stays valid); valid UTF-8,
  * controls and backslashes pass unchanged (the JSON encoder escapes them). */

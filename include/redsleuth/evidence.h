@@ -64,4 +64,8 @@ struct rs_ewf_meta {
 enum rs_err rs_ewf_read_meta(const struct rs_image *img, struct rs_ewf_meta *out,
                              struct rs_diag *d);
 
+/* SHA-256 of what is left to read from fd, as lowercase hex (the seal's
+ * manifest, tool.binary); false on a read error. */
+bool rs_sha256_fd(int fd, char out[65]);
+
 #endif

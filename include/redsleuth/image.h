@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <tsk/libtsk.h>
+#include "buf.h"
 #include "diag.h"
 
 struct rs_image_opts {
@@ -13,7 +14,8 @@ struct rs_image_opts {
   const char *fs_type;    /* -f: NULL = detect */
   int64_t fs_offset;      /* -o in sectors; -1 = detect partitions */
   unsigned sector_size;   /* -b; 0 = 512 / image's own */
-  bool verbose;           /* -v */
+  bool verbose;           /* -v: libtsk's verbose messages on stderr (libtsk's own
+                             switch, process-wide: set by rs_image_open) */
 };
 void rs_image_opts_init(struct rs_image_opts *o);
 
@@ -60,6 +62,11 @@ struct rs_image {
   /* the media itself is damaged (EWF set corrupted or cut, end unreadable,
    * split segment missing): libewf returns zeros for what it cannot read */
   bool media_damaged;
+  /* allocated slots of vols, problems, warnings */
+  size_t capvol, capproblems, capwarnings;
+  /* an allocation failed while opening or listing: rs_image_open and
+   * rs_image_volumes return RS_E_NOMEM, never a shorter list */
+  bool nomem;
 };
 
 /* Opens evidence read-only. segs[0..nseg-1] are the segments in order (the
@@ -90,5 +97,9 @@ enum rs_err rs_volume_read_path(const struct rs_volume *v, const char *path,
 
 /* Names of image types this libtsk build supports, comma separated. */
 const char *rs_image_supported_types(void);
+/* Is name a file system type libtsk knows (-f)? */
+bool rs_fs_type_known(const char *name);
+/* Appends libtsk's table of file system types (-f list) to out. */
+enum rs_err rs_fs_types_list(struct rs_buf *out);
 
 #endif

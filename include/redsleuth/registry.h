@@ -138,8 +138,8 @@ enum rs_err rs_registry_read_system(struct rs_hive *h, struct rs_sysinfo *si,
                                     struct rs_diag *d);
 /* The system's ANSI code page: SYSTEM\ControlSet00N\Control\Nls\CodePage\ACP
  * of the current control set (Select\Current). Key and value names flagged
- * ASCII in NT4/2000 hives are in this code page. 0 when it cannot be told.
- * acp (may be NULL) gets the ACP value as read, with where it was found
+ * ASCII in NT4/2000 hives are in this code page. 0 when it cannot be told,
+ * -1 when memory ran out. acp (may be NULL) gets the ACP value as read, with where it was found
  * (present false when there is none). */
 int rs_registry_codepage(struct rs_hive *system, struct rs_regval *acp);
 

@@ -5,6 +5,7 @@
 #define REDSLEUTH_SCAN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
 #include "diag.h"
@@ -20,6 +21,29 @@ enum rs_exit {
   RS_EXIT_INDICATORS = 10,
   RS_EXIT_UNREADABLE = 11,
 };
+
+/* What a scan is doing, for a display (the CLI shows it on a terminal). */
+enum rs_progress_kind {
+  RS_PROGRESS_PHASE,           /* a phase starts: what, and the name it works on */
+  RS_PROGRESS_HASH,            /* the analysis is done and the media hash still runs:
+                                  about four times a second, until `ended` */
+};
+struct rs_progress {
+  enum rs_progress_kind kind;
+  const char *what;            /* PHASE: "hashing", "reading registry", "walking volume",
+                                  "reading log" */
+  const char *name;            /* PHASE: what the phase reads (a segment, a volume number,
+                                  a log file's path): a name from the evidence, to be
+                                  escaped before it is shown; NULL when none */
+  uint64_t done, total;        /* HASH: bytes hashed, of the media's size */
+  uint64_t rate_bytes;         /* HASH: bytes hashed since the analysis ended ... */
+  double rate_s;               /* ... in this many seconds (rs_hash_progress_text) */
+  bool ended;                  /* HASH: the hash is over; the last call */
+};
+/* Called from the scan's threads (a log worker reports from its own): one
+ * call per event, never two at once from one thread; it must be safe to
+ * call from several. */
+typedef void (*rs_progress_fn)(const struct rs_progress *p, void *arg);
 
 struct rs_run_opts {
   struct rs_image_opts img;
@@ -38,7 +62,8 @@ struct rs_run_opts {
                                   file): NULL = $TMPDIR, else /tmp; the CLI gives --out-dir */
   size_t spill_run;            /* bytes of them held in memory before a run goes to that
                                   file; 0 = the built-in 8 MiB (tests make it small) */
-  bool progress;               /* progress lines on stderr (only when a terminal) */
+  rs_progress_fn progress;     /* NULL: no progress reports */
+  void *progress_arg;
   long long log_parallel_min;  /* log bytes from which two threads parse the logs;
                                   0 = the built-in default, -1 = always (tests) */
   FILE *full_body;             /* --timeline full: every walked entry's MACB times as TSK
@@ -75,24 +100,8 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
  * else 0. */
 int rs_report_exit_code(const json_t *report);
 
-/* Shared report pieces built by both commands: "tool" (name, version,
- * libraries, binary) and "run" (command line, start/finish UTC, case,
- * examiner, evidence_id, organization, notes). */
+/* The report's "tool" block (name, version, library versions), as -V
+ * shows it; NULL when memory runs out. */
 json_t *rs_report_tool(void);
-/* tool.binary: {path, sha256, build_id} of the running executable
- * (/proc/self/exe; build_id is the GNU build-id note, hex, or null). */
-json_t *rs_report_binary(void);
-json_t *rs_report_run(const struct rs_run_opts *o, const char *started_utc);
-/* "warnings" array: what the examiner must see first (the image's own
- * warnings, such as a split set whose sizes do not fit). scan appends the
- * stored-hash mismatch to it. */
-json_t *rs_report_warnings(const struct rs_image *img);
-/* "volumes" array of the report contract for an image whose volumes are listed. */
-json_t *rs_report_volumes(const struct rs_image *img);
-/* Adds evidence.container to ev when img is a VHD/VHDX (format, type,
- * parents followed); leaves ev alone for any other image. */
-void rs_report_add_container(json_t *ev, const struct rs_image *img);
-/* Current wall-clock time as ISO 8601 UTC with Z (run.* fields only). */
-void rs_now_iso(char out[40]);
 
 #endif

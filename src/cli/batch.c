@@ -13,11 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "outfile.h"
-#include "redsleuth/buf.h"
-#include "redsleuth/writer.h"
+#include "redsleuth/redsleuth.h"
 
 struct job {
   pid_t pid;

@@ -14,18 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
-#include <libewf.h>
-#include <libregf.h>
-#include <openssl/crypto.h>
-#include <tsk/libtsk.h>
-
-#include "redsleuth/buf.h"
-#include "redsleuth/diag.h"
-#include "redsleuth/image.h"
-#include "redsleuth/scan.h"
-#include "redsleuth/writer.h"
-#include "analysis/checks.h"
+#include "redsleuth/redsleuth.h"
 #include "batch.h"
 #include "outfile.h"
 #include "seal.h"
@@ -264,15 +253,20 @@ static void print_man(FILE *fp)
               ".BR ewfinfo (1)\n");
 }
 
-static void print_version(FILE *fp)
+/* The library versions as the report's "tool" block names them. */
+static int print_version(FILE *fp)
 {
+  static const char *const libs[] = {"libtsk", "libregf", "libewf", "jansson", "openssl"};
+  json_t *tool = rs_report_tool();
+  const json_t *l = json_object_get(tool, "libraries");
   fprintf(fp, "redsleuth %s\n", PACKAGE_VERSION);
-  fprintf(fp, "  libtsk   %s\n", tsk_version_get_str());
-  fprintf(fp, "  libregf  %s\n", libregf_get_version());
-  fprintf(fp, "  libewf   %s\n", libewf_get_version());
-  fprintf(fp, "  jansson  %s\n", jansson_version_str());
-  fprintf(fp, "  openssl  %s\n", OpenSSL_version(OPENSSL_VERSION));
+  for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+    const char *v = json_string_value(json_object_get(l, libs[i]));
+    fprintf(fp, "  %-8s %s\n", libs[i], v ? v : "?");
+  }
   fprintf(fp, "image formats: %s\n", rs_image_supported_types());
+  json_decref(tool);
+  return tool ? 0 : RS_EXIT_INTERNAL;
 }
 
 /* ---- parsing ------------------------------------------------------------- */
@@ -379,7 +373,7 @@ static int apply(struct cli *c, const struct rs_option *o, const char *arg, cons
   case O_FSTYPE:
     if (!strcmp(arg, "list")) {
       c->list_fs = true;
-    } else if (tsk_fs_type_toid_utf8(arg) == TSK_FS_TYPE_UNSUPP) {
+    } else if (!rs_fs_type_known(arg)) {
       return usage_error(shown, "unknown file system type '%s' (see -f list)", arg);
     }
     c->run.img.fs_type = arg;
@@ -392,11 +386,9 @@ static int apply(struct cli *c, const struct rs_option *o, const char *arg, cons
     break;
   case O_VERBOSE:
     c->run.img.verbose = true;
-    tsk_verbose++;
     break;
   case O_VERSION:
-    print_version(stdout);
-    return 0;
+    return print_version(stdout);
   case O_JSON: c->json = true; break;
   case O_OUTDIR: c->out_dir = arg; break;
   case O_ALLOWEVDIR: c->allow_evdir = true; break;
@@ -527,6 +519,28 @@ static int write_json(const json_t *rep, FILE *fp)
     return RS_EXIT_INTERNAL;
   }
   return 0;
+}
+
+/* Progress on a terminal (set only when stderr is one). A name from the
+ * evidence is escaped as the text report escapes it (issue 7); one stdio
+ * call per line, as log workers report from their own threads. */
+static void show_progress(const struct rs_progress *p, void *arg)
+{
+  (void)arg;
+  if (p->kind == RS_PROGRESS_HASH) {
+    /* one terminal line, rewritten in place, ended when the hash is */
+    char line[200];
+    rs_hash_progress_text(line, sizeof line, p->done, p->total, p->rate_bytes, p->rate_s,
+                          p->ended);
+    fprintf(stderr, "\rredsleuth: %-66s%s", line, p->ended ? "\n" : "");
+    return;
+  }
+  struct rs_buf esc;
+  rs_buf_init(&esc, 4096);
+  if (!p->name || rs_escape_text(&esc, p->name, strlen(p->name)) == RS_OK)
+    fprintf(stderr, "redsleuth: %s%s%s\n", p->what, p->name ? " " : "",
+            esc.data ? esc.data : "");
+  rs_buf_free(&esc);
 }
 
 static int run_info(struct cli *c)
@@ -902,8 +916,11 @@ int rs_cli_main(int argc, char **argv)
     rc = 0;
   }
   if (rc < 0 && c.list_fs) {
-    tsk_fs_type_print(stdout);
-    rc = 0;
+    struct rs_buf b;
+    rs_buf_init(&b, (size_t)1 << 20);
+    rc = rs_fs_types_list(&b) == RS_OK && fwrite(b.data, 1, b.len, stdout) == b.len
+             ? 0 : RS_EXIT_INTERNAL;
+    rs_buf_free(&b);
   }
   if (rc < 0 && c.cmd == CMD_BOTH)
     rc = usage_error(argv[1], "no command given: redsleuth info|scan IMAGE (see --help)%s", "");
@@ -923,7 +940,8 @@ int rs_cli_main(int argc, char **argv)
   if (rc < 0) {
     c.run.segs = c.segs;
     c.run.nseg = c.nseg;
-    c.run.progress = isatty(2);
+    if (isatty(2))
+      c.run.progress = show_progress;
     rc = c.cmd == CMD_INFO ? run_info(&c) : run_scan(&c);
   }
   free(c.segs);

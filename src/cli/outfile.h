@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "redsleuth/diag.h"
+#include "redsleuth/redsleuth.h"
 
 struct rs_out {
   int dirfd;          /* the output folder (borrowed), -1 when unused */

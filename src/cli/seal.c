@@ -8,10 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include "outfile.h"
-#include "redsleuth/writer.h"
+#include "redsleuth/redsleuth.h"
 
 /* A name an earlier run of `redsleuth scan --out-dir` writes. */
 static bool is_our_output(const char *name)
@@ -79,19 +78,7 @@ static enum rs_err sha256_at(int dirfd, const char *name, char out[65])
   int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return RS_E_IO;
-  EVP_MD_CTX *c = EVP_MD_CTX_new();
-  bool ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1;
-  unsigned char buf[1 << 16];
-  ssize_t n;
-  while (ok && (n = read(fd, buf, sizeof buf)) != 0)
-    if (n < 0 || EVP_DigestUpdate(c, buf, (size_t)n) != 1)
-      ok = false;
-  unsigned char md[32];
-  unsigned len = 0;
-  ok = ok && EVP_DigestFinal_ex(c, md, &len) == 1 && len == 32;
-  for (unsigned k = 0; ok && k < 32; k++)
-    snprintf(out + 2 * k, 3, "%02x", md[k]);
-  EVP_MD_CTX_free(c);
+  bool ok = rs_sha256_fd(fd, out);
   close(fd);
   return ok ? RS_OK : RS_E_IO;
 }

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "redsleuth/diag.h"
+#include "redsleuth/redsleuth.h"
 
 #define RS_SEAL_MANIFEST "manifest.sha256"
 #define RS_SEAL_MAX 32

@@ -3,8 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "redsleuth/buf.h"
-#include "redsleuth/escape.h"
+#include "redsleuth/redsleuth.h"
 
 struct sum {
   FILE *fp;

@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 
-#include <jansson.h>
 
 #include "seal.h"
 

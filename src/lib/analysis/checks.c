@@ -53,7 +53,7 @@ static bool in_script_dir(const struct rs_sysinfo *si, const char *drive, const 
   for (size_t i = 0; i < sizeof default_script_dirs / sizeof default_script_dirs[0]; i++)
     if (parent_is(path, default_script_dirs[i]))
       return true;
-  char dir[512];
+  char dir[sizeof si->sets[0].vroot_scripts.data]; /* the whole folder of any value */
   for (int s = 0; s < si->nsets; s++) {
     const struct rs_controlset *cs = &si->sets[s];
     if (vroot_dir(&cs->vroot_scripts, drive, dir, sizeof dir) && parent_is(path, dir))
@@ -197,7 +197,12 @@ void rs_checks_eval_registry(struct rs_results *r, int sys_volume, const struct 
         break;
       struct rs_regval v;
       struct rs_diag d;
-      if (rs_hive_get_value(software, c->key, c->name, &v, &d) != RS_OK) {
+      enum rs_err e = rs_hive_get_value(software, c->key, c->name, &v, &d);
+      if (e == RS_E_NOMEM) {
+        rs_results_fail(r, e);
+        break;
+      }
+      if (e != RS_OK) {
         rs_results_unreadable(r, "registry value", v.hive[0] ? v.hive : rs_hive_name(software),
                               d.what);
         break;

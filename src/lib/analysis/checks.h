@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "redsleuth/checks.h"
+
 /* What kind of fact a row looks at; one evaluator per kind (checks.c). */
 enum rs_check_kind {
   RS_K_FILE,          /* a file name in a class of folders */
@@ -99,7 +101,6 @@ extern const struct rs_cleanup_item rs_cleanup_items[];
 extern const size_t rs_ncleanup;
 
 const struct rs_check *rs_check_find(const char *id);
-/* Writes the table as docs/checks.md (Markdown). */
-void rs_checks_markdown(FILE *out);
+/* rs_checks_markdown: redsleuth/checks.h */
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/results.h"
+#include "redsleuth/buf.h"
 
 void rs_results_init(struct rs_results *r)
 {
@@ -25,20 +26,10 @@ bool rs_results_grow(struct rs_results *r, void **p, size_t *cap, size_t n, size
 {
   if (r->err != RS_OK)
     return false;
-  if (n < *cap)
-    return true;
-  size_t nc = *cap ? *cap * 2 : first;
-  if (nc <= n || nc > SIZE_MAX / elem) {
+  if (!rs_grow(p, cap, n + 1, elem, first)) {
     rs_results_fail(r, RS_E_NOMEM);
     return false;
   }
-  void *q = realloc(*p, nc * elem);
-  if (!q) {
-    rs_results_fail(r, RS_E_NOMEM);
-    return false;
-  }
-  *p = q;
-  *cap = nc;
   return true;
 }
 

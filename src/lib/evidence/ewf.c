@@ -3,6 +3,7 @@
 #include "redsleuth/evidence.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +19,8 @@ static void ewf_err_text(libewf_error_t *e, char *out, size_t n)
 }
 
 /* Header values are UTF-8 as stored; a value that does not fit is cut at a
- * character boundary rather than refused. */
-static void get_header(libewf_handle_t *h, const char *id, char *out, size_t outsz)
+ * character boundary rather than refused. false only when memory runs out. */
+static bool get_header(libewf_handle_t *h, const char *id, char *out, size_t outsz)
 {
   out[0] = '\0';
   size_t sz = 0;
@@ -27,11 +28,11 @@ static void get_header(libewf_handle_t *h, const char *id, char *out, size_t out
   if (libewf_handle_get_utf8_header_value_size(h, (const uint8_t *)id, strlen(id), &sz, &e) != 1 ||
       sz == 0) {
     libewf_error_free(&e);
-    return;
+    return true;
   }
   uint8_t *tmp = malloc(sz + 1);
   if (!tmp)
-    return;
+    return false;
   if (libewf_handle_get_utf8_header_value(h, (const uint8_t *)id, strlen(id), tmp, sz, &e) == 1) {
     tmp[sz] = '\0';
     size_t l = strlen((char *)tmp);
@@ -45,6 +46,7 @@ static void get_header(libewf_handle_t *h, const char *id, char *out, size_t out
   }
   libewf_error_free(&e);
   free(tmp);
+  return true;
 }
 
 static bool get_hash(libewf_handle_t *h, const char *id, char *out, size_t hexlen)
@@ -100,17 +102,22 @@ enum rs_err rs_ewf_read_meta(const struct rs_image *img, struct rs_ewf_meta *out
   }
   out->has_md5 = get_hash(h, "MD5", out->md5, 32);
   out->has_sha1 = get_hash(h, "SHA1", out->sha1, 40);
-  get_header(h, "case_number", out->case_number, sizeof out->case_number);
-  get_header(h, "evidence_number", out->evidence_number, sizeof out->evidence_number);
-  get_header(h, "examiner_name", out->examiner, sizeof out->examiner);
-  get_header(h, "description", out->description, sizeof out->description);
-  get_header(h, "notes", out->notes, sizeof out->notes);
-  get_header(h, "acquiry_date", out->acquiry_date, sizeof out->acquiry_date);
-  get_header(h, "system_date", out->system_date, sizeof out->system_date);
-  get_header(h, "acquiry_operating_system", out->acquiry_os, sizeof out->acquiry_os);
-  get_header(h, "acquiry_software", out->acquiry_software, sizeof out->acquiry_software);
-  get_header(h, "acquiry_software_version", out->acquiry_software_version,
-             sizeof out->acquiry_software_version);
+  static const struct {
+    const char *id;
+    size_t off, size;
+  } hdr[] = {
+#define H(id, f) {id, offsetof(struct rs_ewf_meta, f), sizeof ((struct rs_ewf_meta *)0)->f}
+      H("case_number", case_number),       H("evidence_number", evidence_number),
+      H("examiner_name", examiner),        H("description", description),
+      H("notes", notes),                   H("acquiry_date", acquiry_date),
+      H("system_date", system_date),       H("acquiry_operating_system", acquiry_os),
+      H("acquiry_software", acquiry_software),
+      H("acquiry_software_version", acquiry_software_version),
+#undef H
+  };
+  for (size_t i = 0; i < sizeof hdr / sizeof hdr[0] && r == RS_OK; i++)
+    if (!get_header(h, hdr[i].id, (char *)out + hdr[i].off, hdr[i].size))
+      r = rs_diag_set(d, RS_E_NOMEM, where, "out of memory");
   libewf_handle_close(h, NULL);
 done:
   libewf_error_free(&e);

@@ -7,6 +7,7 @@
 #include "redsleuth/vhdi.h"
 
 #include "evidence/segments.h"
+#include "redsleuth/buf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -75,30 +76,39 @@ static enum rs_err add_problem(struct rs_image *img, const char *fmt, ...)
 {
   if (img->nproblems >= RS_MAX_PROBLEMS)
     return RS_E_LIMIT;
-  char buf[1024];
+  /* segment names and libtsk's messages, whole: one line, bounded */
+  struct rs_buf b;
+  rs_buf_init(&b, (size_t)1 << 16);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  enum rs_err e = rs_buf_vaddf(&b, fmt, ap);
   va_end(ap);
-  char **np = realloc(img->problems, (size_t)(img->nproblems + 1) * sizeof *np);
-  if (!np)
+  if (e == RS_E_LIMIT) { /* paths are at most PATH_MAX: not met */
+    rs_buf_reset(&b);
+    e = rs_buf_adds(&b, "(a message longer than 64 KiB)");
+  }
+  char *p = e == RS_OK ? rs_buf_steal(&b) : NULL;
+  rs_buf_free(&b);
+  if (!p || !rs_grow((void **)&img->problems, &img->capproblems, (size_t)img->nproblems + 1,
+                     sizeof *img->problems, 8)) {
+    free(p);
+    img->nomem = true;
     return RS_E_NOMEM;
-  img->problems = np;
-  if (!(np[img->nproblems] = strdup(buf)))
-    return RS_E_NOMEM;
-  img->nproblems++;
+  }
+  img->problems[img->nproblems++] = p;
   return RS_OK;
 }
 
 static enum rs_err add_warning(struct rs_image *img, const char *w)
 {
-  char **nw = realloc(img->warnings, (size_t)(img->nwarnings + 1) * sizeof *nw);
-  if (!nw)
+  char *p = strdup(w);
+  if (!p || !rs_grow((void **)&img->warnings, &img->capwarnings, (size_t)img->nwarnings + 1,
+                     sizeof *img->warnings, 4)) {
+    free(p);
+    img->nomem = true;
     return RS_E_NOMEM;
-  img->warnings = nw;
-  if (!(nw[img->nwarnings] = strdup(w)))
-    return RS_E_NOMEM;
-  img->nwarnings++;
+  }
+  img->warnings[img->nwarnings++] = p;
   return RS_OK;
 }
 
@@ -145,26 +155,6 @@ static const char *format_name(TSK_IMG_TYPE_ENUM t, int nimg)
   if (TSK_IMG_TYPE_ISRAW(t))
     return nimg > 1 ? "split-raw" : "raw";
   return "other";
-}
-
-const char *rs_image_supported_types(void)
-{
-  static char buf[128];
-  if (buf[0])
-    return buf;
-  TSK_IMG_TYPE_ENUM sup = tsk_img_type_supported();
-  static const struct { TSK_IMG_TYPE_ENUM t; const char *name; } types[] = {
-      {TSK_IMG_TYPE_RAW, "raw"},       {TSK_IMG_TYPE_RAW, "split-raw"},
-      {TSK_IMG_TYPE_EWF_EWF, "ewf"},   {TSK_IMG_TYPE_AFF_AFF, "aff"},
-      {TSK_IMG_TYPE_VMDK_VMDK, "vmdk"}, {TSK_IMG_TYPE_VHD_VHD, "vhd"},
-  };
-  size_t len = 0;
-  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-    if (!(sup & types[i].t))
-      continue;
-    len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? "," : "", types[i].name);
-  }
-  return buf;
 }
 
 /* ---- split raw gaps ------------------------------------------------------ */
@@ -268,6 +258,8 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
   *out = NULL;
   if (!segs || nseg < 1 || !segs[0])
     return rs_diag_set(d, RS_E_USAGE, "-", "no image file given");
+  if (opts && opts->verbose)
+    tsk_verbose = 1; /* libtsk's own switch (-v): process-wide by its design */
   /* every named segment a regular file or block device, named once; then
    * the first one's magic bytes (it is safe to open now) */
   uint64_t size0 = 0;
@@ -372,12 +364,16 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
     check_ewf_set(img);
   if (TSK_IMG_TYPE_ISRAW(ti->itype)) {
     check_split_gap(img);
-    char w[2048];
-    if (rs_segments_sizes_warning(img->segments, img->nseg, img->sector_size, w, sizeof w) &&
-        add_warning(img, w) != RS_OK) {
-      rs_image_close(img);
-      return rs_diag_set(d, RS_E_NOMEM, segs[0], "out of memory");
-    }
+    struct rs_buf w;
+    rs_buf_init(&w, (size_t)1 << 16);
+    if (rs_segments_sizes_warning(img->segments, img->nseg, img->sector_size, &w) != RS_OK ||
+        (w.len && add_warning(img, w.data) != RS_OK))
+      img->nomem = true;
+    rs_buf_free(&w);
+  }
+  if (img->nomem) {
+    rs_image_close(img);
+    return rs_diag_set(d, RS_E_NOMEM, segs[0], "out of memory");
   }
   *out = img;
   return RS_OK;
@@ -385,15 +381,16 @@ enum rs_err rs_image_open(const char *const *segs, int nseg,
 
 /* ---- volumes ------------------------------------------------------------- */
 
+/* NULL when the list is full (RS_MAX_VOLUMES) or memory runs out (nomem) */
 static struct rs_volume *add_volume(struct rs_image *img)
 {
   if (img->nvol >= RS_MAX_VOLUMES)
     return NULL;
-  struct rs_volume *nv = realloc(img->vols, (size_t)(img->nvol + 1) * sizeof *nv);
-  if (!nv)
+  if (!rs_grow((void **)&img->vols, &img->capvol, (size_t)img->nvol + 1, sizeof *img->vols, 4)) {
+    img->nomem = true;
     return NULL;
-  img->vols = nv;
-  struct rs_volume *v = &nv[img->nvol];
+  }
+  struct rs_volume *v = &img->vols[img->nvol];
   memset(v, 0, sizeof *v);
   v->index = img->nvol++;
   return v;
@@ -772,7 +769,7 @@ static TSK_WALK_RET_ENUM part_cb(TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p, voi
   struct walk_ctx *c = ptr;
   struct rs_volume *v = add_volume(c->img);
   if (!v) {
-    c->full = true;
+    c->full = !c->img->nomem;
     return TSK_WALK_STOP;
   }
   add_partition(c, v, (uint64_t)p->start, (uint64_t)p->len, p->desc,
@@ -882,7 +879,10 @@ enum rs_err rs_image_volumes(struct rs_image *img, const struct rs_image_opts *o
         char saved[sizeof v->note];
         snprintf(saved, sizeof saved, "%s", v->note);
         v = NULL;
-        if (mbr_fallback(img, opts, ss) > 0) {
+        int nfound = mbr_fallback(img, opts, ss);
+        if (img->nomem)
+          return rs_diag_set(d, RS_E_NOMEM, where, "out of memory");
+        if (nfound > 0) {
           snprintf(img->vs_type, sizeof img->vs_type, "dos");
           add_problem(img, "%s: libtsk rejects the DOS partition table (an entry starts past the "
                            "end of the media); its primary entries were read directly",
@@ -910,6 +910,8 @@ enum rs_err rs_image_volumes(struct rs_image *img, const struct rs_image_opts *o
 volumes_done:
   if (vs)
     tsk_vs_close(vs);
+  if (img->nomem)
+    return rs_diag_set(d, RS_E_NOMEM, where, "out of memory");
 
   /* Drive letters: Windows gives C:, D:, ... to the volumes it can read, in
    * partition order. This is an assumption until MountedDevices says more. */

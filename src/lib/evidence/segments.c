@@ -156,22 +156,22 @@ enum rs_err rs_segments_check_found(const char *const *segs, int nseg, TSK_IMG_T
   return e;
 }
 
+#define RS_SEG_NAME_SHOWN 256 /* a file name (NAME_MAX) and its NUL */
+
 static const char *base_name(const char *p)
 {
   const char *s = strrchr(p, '/');
   return s && s[1] ? s + 1 : p;
 }
 
-bool rs_segments_sizes_warning(char *const *segs, int nseg, unsigned sector_size, char *out,
-                               size_t outsz)
+enum rs_err rs_segments_sizes_warning(char *const *segs, int nseg, unsigned sector_size,
+                                      struct rs_buf *out)
 {
-  if (outsz)
-    out[0] = '\0';
-  if (nseg < 2 || outsz < 2)
-    return false;
+  if (nseg < 2)
+    return RS_OK;
   uint64_t *sz = calloc((size_t)nseg, sizeof *sz), total = 0;
   if (!sz)
-    return false;
+    return RS_E_NOMEM;
   for (int i = 0; i < nseg; i++) {
     struct seg_id id = {0, 0, 0};
     if (seg_check(segs[i], "", &id, NULL) == RS_OK)
@@ -179,44 +179,47 @@ bool rs_segments_sizes_warning(char *const *segs, int nseg, unsigned sector_size
     total += sz[i];
   }
   unsigned ss = sector_size ? sector_size : 512;
-  char why[512] = "";
-  for (int i = 1; i < nseg - 1 && !why[0]; i++)
+  struct rs_buf why;
+  rs_buf_init(&why, 2 * RS_SEG_NAME_SHOWN + 256);
+  enum rs_err e = RS_OK;
+  for (int i = 1; i < nseg - 1 && !why.len && e == RS_OK; i++)
     if (sz[i] != sz[0])
-      snprintf(why, sizeof why, "segment %d (%s) is %s than the first (%llu bytes, not %llu)",
-               i + 1, base_name(segs[i]), sz[i] < sz[0] ? "shorter" : "longer",
-               (unsigned long long)sz[i], (unsigned long long)sz[0]);
-  if (!why[0] && sz[nseg - 1] > sz[0])
-    snprintf(why, sizeof why, "the last segment (%s) is longer than the first (%llu bytes, not "
-             "at most %llu)", base_name(segs[nseg - 1]), (unsigned long long)sz[nseg - 1],
-             (unsigned long long)sz[0]);
-  if (!why[0] && total % ss)
-    snprintf(why, sizeof why, "the media, %llu bytes, is not a whole number of %u-byte sectors",
-             (unsigned long long)total, ss);
-  if (!why[0]) {
-    free(sz);
-    return false;
-  }
-  int o = snprintf(out, outsz,
-                   "SEGMENT SET INCONSISTENT: %s; a segment may be cut, missing or not part of "
-                   "this image, and the media and its hashes then differ from the disk "
-                   "(segment sizes:", why);
-  /* runs of equal sizes on one item: "d.001-d.003 1048576 each" */
-  for (int i = 0; i < nseg && o > 0 && (size_t)o < outsz; i++) {
+      e = rs_buf_addf(&why, "segment %d (%s) is %s than the first (%llu bytes, not %llu)", i + 1,
+                      base_name(segs[i]), sz[i] < sz[0] ? "shorter" : "longer",
+                      (unsigned long long)sz[i], (unsigned long long)sz[0]);
+  if (e == RS_OK && !why.len && sz[nseg - 1] > sz[0])
+    e = rs_buf_addf(&why, "the last segment (%s) is longer than the first (%llu bytes, not "
+                    "at most %llu)", base_name(segs[nseg - 1]), (unsigned long long)sz[nseg - 1],
+                    (unsigned long long)sz[0]);
+  if (e == RS_OK && !why.len && total % ss)
+    e = rs_buf_addf(&why, "the media, %llu bytes, is not a whole number of %u-byte sectors",
+                    (unsigned long long)total, ss);
+  if (e == RS_OK && why.len)
+    e = rs_buf_addf(out,
+                    "SEGMENT SET INCONSISTENT: %s; a segment may be cut, missing or not part of "
+                    "this image, and the media and its hashes then differ from the disk "
+                    "(segment sizes:", why.data);
+  /* runs of equal sizes on one item: "d.001-d.003 1048576 each"; a list
+   * longer than out holds ends in "..." */
+  for (int i = 0; e == RS_OK && why.len && i < nseg; i++) {
     int j = i;
     while (j + 1 < nseg && sz[j + 1] == sz[i])
       j++;
+    if (out->len + 2 * RS_SEG_NAME_SHOWN + 64 > out->max) {
+      e = rs_buf_adds(out, " ...");
+      break;
+    }
     if (j > i)
-      o += snprintf(out + o, outsz - (size_t)o, " %s-%s %llu bytes each%s", base_name(segs[i]),
-                    base_name(segs[j]), (unsigned long long)sz[i], j + 1 < nseg ? "," : "");
+      e = rs_buf_addf(out, " %s-%s %llu bytes each%s", base_name(segs[i]), base_name(segs[j]),
+                      (unsigned long long)sz[i], j + 1 < nseg ? "," : "");
     else
-      o += snprintf(out + o, outsz - (size_t)o, " %s %llu bytes%s", base_name(segs[i]),
-                    (unsigned long long)sz[i], i + 1 < nseg ? "," : "");
+      e = rs_buf_addf(out, " %s %llu bytes%s", base_name(segs[i]), (unsigned long long)sz[i],
+                      i + 1 < nseg ? "," : "");
     i = j;
   }
-  if (o > 0 && (size_t)o + 2 < outsz)
-    snprintf(out + o, outsz - (size_t)o, ")");
-  else if (outsz > 5)
-    memcpy(out + outsz - 5, "...)", 5); /* cut: say so */
+  if (e == RS_OK && why.len)
+    e = rs_buf_adds(out, ")");
+  rs_buf_free(&why);
   free(sz);
-  return true;
+  return e;
 }

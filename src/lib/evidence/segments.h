@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <tsk/libtsk.h>
 
+#include "redsleuth/buf.h"
 #include "redsleuth/diag.h"
 
 /* Checks every segment named on the command line before anything opens it:
@@ -28,11 +29,11 @@ enum rs_err rs_segments_check_found(const char *const *segs, int nseg, TSK_IMG_T
 
 /* A split raw set whose sizes do not fit together: a segment before the
  * last whose size differs from the first's, a last segment larger than the
- * first, or a total that is not a whole number of sectors. Writes one
- * sentence with the segment sizes into out and returns true; false (out
- * "") when the set is consistent or has one segment. */
-bool rs_segments_sizes_warning(char *const *segs, int nseg, unsigned sector_size, char *out,
-                               size_t outsz);
+ * first, or a total that is not a whole number of sectors. Appends one
+ * sentence with the segment sizes to out (nothing when the set is
+ * consistent or has one segment); RS_E_NOMEM when memory runs out. */
+enum rs_err rs_segments_sizes_warning(char *const *segs, int nseg, unsigned sector_size,
+                                      struct rs_buf *out);
 
 /* When path is an EWF (version 1) segment file cut short (its section chain
  * runs past the end of the file), sets d (RS_E_TRUNCATED: the byte where it

@@ -53,8 +53,7 @@ static int note_cb(struct dl_phdr_info *info, size_t size, void *arg)
   return 1; /* the main program only */
 }
 
-/* SHA-256 of the file behind fd as lowercase hex; false on a read error. */
-static bool sha256_fd(int fd, char out[65])
+bool rs_sha256_fd(int fd, char out[65])
 {
   EVP_MD_CTX *c = EVP_MD_CTX_new();
   bool ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1;
@@ -82,7 +81,7 @@ json_t *rs_report_binary(void)
   path[l > 0 ? l : 0] = '\0';
   char sha[65] = "";
   int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  bool have = fd >= 0 && sha256_fd(fd, sha);
+  bool have = fd >= 0 && rs_sha256_fd(fd, sha);
   if (fd >= 0)
     close(fd);
   struct build_id b = {.found = false};

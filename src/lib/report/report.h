@@ -25,6 +25,26 @@ void rs_report_corroboration(struct rs_jb *jb, json_t *o, const struct rs_result
                              const struct rs_finding *f);
 void rs_report_evt_system(struct rs_jb *jb, json_t *sys, const struct rs_scan_ctx *ctx);
 void rs_report_evt_logs(struct rs_jb *jb, json_t *logs, const struct rs_scan_ctx *ctx);
+
+/* Current wall-clock time as ISO 8601 UTC with Z (run.* fields only). */
+void rs_now_iso(char out[40]);
+
+/* common.c: the blocks both reports have ("tool" is rs_report_tool, scan.h) */
+json_t *rs_report_run(struct rs_jb *jb, const struct rs_run_opts *o, const char *started_utc);
+/* "warnings" array: what the examiner must see first (the image's own
+ * warnings, such as a split set whose sizes do not fit). scan appends the
+ * stored-hash mismatch to it. */
+json_t *rs_report_warnings(struct rs_jb *jb, const struct rs_image *img);
+json_t *rs_report_volumes(struct rs_jb *jb, const struct rs_image *img);
+json_t *rs_report_segments(struct rs_jb *jb, const struct rs_image *img);
+json_t *rs_report_stored_hashes(struct rs_jb *jb, const struct rs_ewf_meta *em);
+json_t *rs_report_acquisition(struct rs_jb *jb, const struct rs_ewf_meta *em);
+/* Adds evidence.container to ev when img is a VHD/VHDX (format, type,
+ * parents followed); leaves ev alone for any other image. */
+void rs_report_add_container(struct rs_jb *jb, json_t *ev, const struct rs_image *img);
+/* binary.c: tool.binary, {path, sha256, build_id} of the running executable
+ * (/proc/self/exe; build_id is the GNU build-id note, hex, or null). */
+json_t *rs_report_binary(void);
 json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx);
 json_t *rs_report_findings(struct rs_jb *jb, const struct rs_results *r);
@@ -42,6 +62,11 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_a
 /* The spilled entries of a finished scan, handed over to the caller (ctx's
  * results no longer hold them); NULL when there are none. RS_E_NOMEM. */
 enum rs_err rs_report_hits(struct rs_scan_ctx *ctx, struct rs_hits **out);
+/* The info report (NULL when memory ran out): em NULL when the EWF metadata
+ * could not be read; r holds the unreadable entries. */
+json_t *rs_report_info(const struct rs_run_opts *o, const struct rs_image *img,
+                       const struct rs_ewf_meta *em, const struct rs_results *r,
+                       const char *started);
 
 /* The exit code of the contract for a verdict status, whether anything was
  * unreadable and whether a stored hash mismatched. */

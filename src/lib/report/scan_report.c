@@ -7,11 +7,6 @@
 
 #include "report/report.h"
 
-static const struct rs_run_opts *o_of(const struct rs_scan_ctx *ctx)
-{
-  return ctx->opts;
-}
-
 static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
 {
   bool hashed = ctx->hashed;
@@ -20,15 +15,12 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   const struct rs_media_hashes *hh = ctx->hashes ? ctx->hashes : &none;
   const struct rs_image *img = ctx->img;
   json_t *ev = json_object();
-  json_t *segs = json_array();
-  for (int i = 0; i < img->nseg; i++)
-    rs_japp(jb, segs, rs_json_str(img->segments[i]));
-  rs_jset(jb, ev, "segments", segs);
+  rs_jset(jb, ev, "segments", rs_report_segments(jb, img));
   rs_jset(jb, ev, "format", json_string(img->format));
   rs_jset(jb, ev, "media_size", json_integer((json_int_t)img->media_size));
   rs_jset(jb, ev, "sector_size", json_integer(img->sector_size));
   rs_jset(jb, ev, "volume_system", json_string(img->vs_type));
-  rs_report_add_container(ev, img);
+  rs_report_add_container(jb, ev, img);
   bool have = hashed && ctx->hash_err == RS_OK && hh->done;
   if (have) {
     json_t *h = json_object();
@@ -43,10 +35,7 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
                       em->is_ewf && have ? json_integer(hh->checksum_errors) : json_null());
   const char *ver = "not-checked";
   if (em->is_ewf) {
-    json_t *sh = json_object();
-    rs_jset(jb, sh, "md5", em->has_md5 ? json_string(em->md5) : json_null());
-    rs_jset(jb, sh, "sha1", em->has_sha1 ? json_string(em->sha1) : json_null());
-    rs_jset(jb, ev, "stored_hashes", sh);
+    rs_jset(jb, ev, "stored_hashes", rs_report_stored_hashes(jb, em));
     if (!em->has_md5 && !em->has_sha1)
       /* a damaged set may have lost its hash section: we cannot say none was stored */
       ver = img->media_damaged ? "not-checked" : "not-stored";
@@ -55,20 +44,7 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
                 (!em->has_sha1 || strcasecmp(em->sha1, hh->sha1) == 0);
       ver = ok ? "match" : "mismatch";
     }
-    json_t *acq = json_object();
-#define ACQ(k, f) rs_jset(jb, acq, k, em->f[0] ? rs_json_str(em->f) : json_null())
-    ACQ("case_number", case_number);
-    ACQ("evidence_number", evidence_number);
-    ACQ("examiner", examiner);
-    ACQ("description", description);
-    ACQ("notes", notes);
-    ACQ("acquiry_date", acquiry_date);
-    ACQ("system_date", system_date);
-    ACQ("acquiry_os", acquiry_os);
-    ACQ("acquiry_software", acquiry_software);
-    ACQ("acquiry_software_version", acquiry_software_version);
-#undef ACQ
-    rs_jset(jb, ev, "acquisition", acq);
+    rs_jset(jb, ev, "acquisition", rs_report_acquisition(jb, em));
   } else {
     rs_jset(jb, ev, "stored_hashes", json_null());
     rs_jset(jb, ev, "acquisition", json_null());
@@ -76,7 +52,7 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   }
   /* --expect-hash: the acquisition record's hash of the media, checked like
    * an EWF's stored hash (for a raw image it is the only one) */
-  const struct rs_run_opts *o = o_of(ctx);
+  const struct rs_run_opts *o = ctx->opts;
   if (o && o->expect_algo && o->expect_hex) {
     rs_jset(jb, ev, "expected_hash",
             json_pack("{s:s, s:s}", "algorithm", o->expect_algo, "value", o->expect_hex));
@@ -138,9 +114,9 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_a
   json_t *rep = json_object();
   rs_jset(&jb, rep, "schema", json_string("redsleuth-report/1"));
   /* what must be seen first, before any other field (issue 7) */
-  json_t *warnings = rs_report_warnings(ctx->img);
+  json_t *warnings = rs_report_warnings(&jb, ctx->img);
   rs_jset(&jb, rep, "warnings", json_incref(warnings));
-  json_t *run = rs_report_run(o_of(ctx), started);
+  json_t *run = rs_report_run(&jb, ctx->opts, started);
   rs_jset(&jb, rep, "tool", rs_report_tool());
   rs_jset(&jb, rep, "run", json_incref(run));
   json_t *evj = evidence_json(&jb, ctx);
@@ -148,7 +124,7 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_a
   const char *ver = json_string_value(json_object_get(evj, "verification"));
   if (ver && strcmp(ver, "mismatch") == 0)
     rs_japp(&jb, warnings, json_string(rs_report_mismatch_warning(evj)));
-  rs_jset(&jb, rep, "volumes", rs_report_volumes(ctx->img));
+  rs_jset(&jb, rep, "volumes", rs_report_volumes(&jb, ctx->img));
   rs_jset(&jb, rep, "system", rs_report_system(&jb, ctx));
   rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));
   rs_jset(&jb, rep, "story", rs_report_story(&jb, r));

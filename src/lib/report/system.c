@@ -47,7 +47,7 @@ json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   rs_jset(jb, sel, "last_known_good", si->select_lkg >= 0 ? json_integer(si->select_lkg) : json_null());
   rs_jset(jb, sel, "failed", si->select_failed >= 0 ? json_integer(si->select_failed) : json_null());
   rs_jset(jb, s, "select", sel);
-  char tzd[160];
+  char tzd[256]; /* offsets, two rules and a 64-byte name (rs_tz): 200 at most */
   rs_tz_describe(&si->tz, tzd, sizeof tzd);
   rs_jset(jb, s, "time_zone", si->tz.known ? rs_json_str(tzd) : json_null());
   /* hotfixes */

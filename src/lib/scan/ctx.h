@@ -161,6 +161,14 @@ void rs_ctx_free(struct rs_scan_ctx *ctx);
 bool rs_win_path(struct rs_scan_ctx *ctx, int vol, const char *tsk_path, struct rs_buf *out);
 /* The verdict's view of the facts. */
 void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts *x);
+/* The result of a buffer operation (rs_buf_*): a failure (memory, or a
+ * bound the buffer was sized never to reach) ends the scan (sticky). */
+static inline bool rs_ctx_buf(struct rs_scan_ctx *ctx, enum rs_err e)
+{
+  if (e != RS_OK)
+    rs_results_fail(&ctx->res, e);
+  return e == RS_OK;
+}
 /* true once the scan has failed (sticky): stages stop. */
 static inline bool rs_ctx_failed(const struct rs_scan_ctx *ctx)
 {

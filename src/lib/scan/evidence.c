@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "redsleuth/buf.h"
 #include "scan/stage.h"
 
 /* libewf renders header dates like "Fri Aug 10 12:00:00 2001": the acquiring
@@ -38,11 +39,15 @@ void rs_stage_evidence(struct rs_scan_ctx *ctx)
   const struct rs_ewf_meta *em = &ctx->em;
   if (em->is_ewf && em->acquiry_date[0]) {
     struct rs_time at = parse_ewf_date(em->acquiry_date);
-    char msg[400];
-    snprintf(msg, sizeof msg, "evidence acquired (EWF header, case %s, examiner %s)",
-             em->case_number[0] ? em->case_number : "-", em->examiner[0] ? em->examiner : "-");
+    struct rs_buf msg;
+    rs_buf_init(&msg, (size_t)1 << 16);
+    if (rs_buf_addf(&msg, "evidence acquired (EWF header, case %s, examiner %s)",
+                    em->case_number[0] ? em->case_number : "-",
+                    em->examiner[0] ? em->examiner : "-") != RS_OK)
+      rs_results_fail(&ctx->res, RS_E_NOMEM); /* both fields are bounded: never the limit */
     rs_tl_add(&ctx->res, &at, "Acquisition Date (acquiring host's clock; zone not stored)", "ewf",
-              msg, -1, seg0, NULL);
+              msg.data, -1, seg0, NULL);
+    rs_buf_free(&msg);
   }
 }
 

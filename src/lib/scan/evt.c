@@ -573,7 +573,7 @@ void rs_stage_evt(struct rs_scan_ctx *ctx)
       continue;
     if (!rs_win_path(ctx, c->volume, c->path, &win))
       break;
-    rs_scan_progress(ctx, "reading %s", win.data);
+    rs_scan_progress(ctx, "reading", win.data);
     if (!strcmp(c->role, "evt"))
       do_evt(&r, c, win.data);
     else if (!strcmp(c->role, "drwatson"))

@@ -105,7 +105,7 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
   if (!rs_win_path(ctx, c->volume, c->path, &winb))
     return;
   const char *win = winb.data;
-  rs_scan_progress(ctx, "reading log %s", win);
+  rs_scan_progress(ctx, "reading log", win);
   const char *base = strrchr(c->path, '/');
   base = base ? base + 1 : c->path;
   struct log_arg *la = calloc(1, sizeof *la);

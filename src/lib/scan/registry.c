@@ -92,6 +92,10 @@ static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *r
      * from this hive (the lookup itself is pure ASCII) and reopen the same
      * bytes with it when it is not the default 1252 (issue 5). */
     int acp = rs_registry_codepage(slot->h, &ctx->acp);
+    if (acp < 0) {
+      rs_results_fail(&ctx->res, RS_E_NOMEM);
+      goto fail;
+    }
     ctx->codepage = acp ? acp : 1252;
     if (acp && acp != 1252) {
       struct rs_hive *h2 = NULL;
@@ -401,7 +405,7 @@ void rs_stage_registry(struct rs_scan_ctx *ctx)
     }
   }
   if (ctx->sys_volume >= 0 && !rs_ctx_failed(ctx)) {
-    rs_scan_progress(ctx, "reading registry%s", "");
+    rs_scan_progress(ctx, "reading registry", NULL);
     read_registry(ctx, ctx->sys_volume);
     map_drive_letters(ctx);
     read_metabase(ctx, ctx->sys_volume);
@@ -417,38 +421,35 @@ struct key_entry {
   struct rs_buf msg;
 };
 
-static void key_entry_add(struct key_entry *ke, size_t *n, const char *hive, const char *key,
-                          const struct rs_time *t, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-static void key_entry_add(struct key_entry *ke, size_t *n, const char *hive, const char *key,
-                          const struct rs_time *t, const char *fmt, ...)
+static void key_entry_add(struct rs_scan_ctx *ctx, struct key_entry *ke, size_t *n,
+                          const char *hive, const char *key, const struct rs_time *t,
+                          const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void key_entry_add(struct rs_scan_ctx *ctx, struct key_entry *ke, size_t *n,
+                          const char *hive, const char *key, const struct rs_time *t,
+                          const char *fmt, ...)
 {
   struct key_entry *e = &ke[(*n)++];
   e->find = -1;
   e->hive = hive;
   e->key = key;
   e->t = *t;
-  rs_buf_init(&e->msg, 8192);
-  char line[1200];
+  rs_buf_init(&e->msg, 8192); /* key paths are 512 bytes at most (rs_regval) */
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(line, sizeof line, fmt, ap);
+  rs_ctx_buf(ctx, rs_buf_vaddf(&e->msg, fmt, ap));
   va_end(ap);
-  rs_buf_adds(&e->msg, line);
 }
 
 /* "A, B, (default)": the names of regvals[a..b), bounded. */
-static void value_names(const struct rs_scan_ctx *ctx, size_t a, size_t b, struct rs_buf *out)
+static void value_names(struct rs_scan_ctx *ctx, size_t a, size_t b, struct rs_buf *out)
 {
-  for (size_t i = a; i < b; i++) {
+  for (size_t i = a; i < b && !rs_ctx_failed(ctx); i++) {
     const char *nm = ctx->regvals[i].v.name;
     if (out->len > 1500) {
-      rs_buf_adds(out, ", ...");
+      rs_ctx_buf(ctx, rs_buf_adds(out, ", ..."));
       return;
     }
-    if (i > a)
-      rs_buf_adds(out, ", ");
-    rs_buf_adds(out, nm[0] ? nm : "(default)");
+    rs_ctx_buf(ctx, rs_buf_addf(out, "%s%s", i > a ? ", " : "", nm[0] ? nm : "(default)"));
   }
 }
 
@@ -467,8 +468,8 @@ void rs_stage_keys(struct rs_scan_ctx *ctx)
   for (int h = 0; h < si->nhotfixes; h++) {
     const struct rs_hotfix *hf = &si->hotfixes[h];
     if (hf->present)
-      key_entry_add(ke, &nke, hf->hive, hf->key, &hf->last_written, "hotfix %s key: %s", hf->id,
-                    hf->key);
+      key_entry_add(ctx, ke, &nke, hf->hive, hf->key, &hf->last_written, "hotfix %s key: %s",
+                    hf->id, hf->key);
   }
   for (int i = 0; i < si->nsets; i++) {
     const struct rs_controlset *cs = &si->sets[i];
@@ -476,8 +477,9 @@ void rs_stage_keys(struct rs_scan_ctx *ctx)
     const char *what[] = {"W3SVC Virtual Roots key", "W3SVC Script Map key"};
     for (int k = 0; k < 2; k++)
       if (v[k]->key_present) {
-        key_entry_add(ke, &nke, v[k]->hive, v[k]->key, &v[k]->key_written, "%s (ControlSet%03d%s): %s",
-                      what[k], cs->number, cs->is_current ? ", current" : "", v[k]->key);
+        key_entry_add(ctx, ke, &nke, v[k]->hive, v[k]->key, &v[k]->key_written,
+                      "%s (ControlSet%03d%s): %s", what[k], cs->number,
+                      cs->is_current ? ", current" : "", v[k]->key);
         if (k == 1 && cs->is_current)
           ke[nke - 1].find = ctx->map_find[0];
       }
@@ -500,15 +502,15 @@ void rs_stage_keys(struct rs_scan_ctx *ctx)
     for (size_t k = 0; k < nke && !merged; k++)
       if (strcmp(ke[k].hive, r->v.hive) == 0 && strcasecmp(ke[k].key, r->v.key) == 0 &&
           rs_time_cmp(&ke[k].t, &r->v.key_written) == 0) {
-        rs_buf_addf(&ke[k].msg, "; values read: %s", names.data ? names.data : "");
+        rs_ctx_buf(ctx, rs_buf_addf(&ke[k].msg, "; values read: %s", names.data ? names.data : ""));
         merged = true;
       }
     if (merged)
       continue;
     rs_buf_reset(&msg);
-    rs_buf_addf(&msg, "registry key %s (%s%s): values read: %s", r->v.key, r->role,
-                strcmp(r->role, "live") == 0 ? " hive" : " hive copy",
-                names.data ? names.data : "");
+    rs_ctx_buf(ctx, rs_buf_addf(&msg, "registry key %s (%s%s): values read: %s", r->v.key,
+                                r->role, strcmp(r->role, "live") == 0 ? " hive" : " hive copy",
+                                names.data ? names.data : ""));
     rs_tl_add(&ctx->res, &r->v.key_written, "Key Last Written", "registry", msg.data, -1, r->v.hive,
               NULL);
   }

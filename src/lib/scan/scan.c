@@ -4,37 +4,18 @@
  * beside the analysis. */
 #include <pthread.h>
 #include <stdatomic.h>
-#include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "redsleuth/buf.h"
-#include "redsleuth/escape.h"
 #include "report/report.h"
 #include "scan/stage.h"
 
-void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *fmt, const char *arg)
+void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *what, const char *name)
 {
-  if (!ctx->opts->progress || !isatty(2))
+  if (!ctx->opts->progress)
     return;
-  /* arg may be a name from the evidence, and this goes to a terminal:
-   * escaped as the text report is (issue 7). One stdio call per line: the
-   * log workers report from their own threads. */
-  struct rs_buf esc;
-  rs_buf_init(&esc, 4096);
-  if (rs_escape_text(&esc, arg, strlen(arg)) != RS_OK) {
-    rs_buf_free(&esc);
-    return;
-  }
-  char line[4200];
-  int k = snprintf(line, sizeof line, "redsleuth: ");
-  snprintf(line + k, sizeof line - (size_t)k, fmt, esc.data ? esc.data : "");
-  fprintf(stderr, "%s\n", line);
-  rs_buf_free(&esc);
+  struct rs_progress p = {.kind = RS_PROGRESS_PHASE, .what = what, .name = name};
+  ctx->opts->progress(&p, ctx->opts->progress_arg);
 }
 
 struct hash_job {
@@ -55,30 +36,29 @@ static void *hash_thread(void *arg)
 }
 
 /* The analysis is done and the media hash is still running (a large image):
- * show how far it is, on one rewritten terminal line, until it ends. */
+ * report how far it is, about four times a second, until it ends. */
 static void hash_wait_progress(const struct rs_scan_ctx *ctx, struct hash_job *j)
 {
-  if (!ctx->opts->progress || !isatty(2) || atomic_load(&j->finished))
+  if (!ctx->opts->progress || atomic_load(&j->finished))
     return;
-  const uint64_t total = ctx->img->media_size;
   const struct timespec tick = {0, 250 * 1000 * 1000};
   /* the time left, at the rate the hash goes alone (from here on) */
   struct timespec t0, t;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   const uint64_t n0 = atomic_load_explicit(&j->done_bytes, memory_order_relaxed);
   for (;;) {
-    bool fin = atomic_load(&j->finished); /* read first: the last line shows the end */
+    bool fin = atomic_load(&j->finished); /* read first: the last report shows the end */
     uint64_t n = atomic_load_explicit(&j->done_bytes, memory_order_relaxed);
     clock_gettime(CLOCK_MONOTONIC, &t);
-    char line[200];
-    rs_hash_progress_text(line, sizeof line, n, total, n - n0,
-                          (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9, fin);
-    fprintf(stderr, "\rredsleuth: %-66s", line);
+    struct rs_progress p = {
+        .kind = RS_PROGRESS_HASH, .what = "hashing the media", .done = n,
+        .total = ctx->img->media_size, .rate_bytes = n - n0,
+        .rate_s = (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9, .ended = fin};
+    ctx->opts->progress(&p, ctx->opts->progress_arg);
     if (fin)
       break;
     nanosleep(&tick, NULL);
   }
-  fputc('\n', stderr);
 }
 
 /* The order is the data flow; a new evidence source is one file and one
@@ -118,11 +98,6 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
     *hits = NULL;
   char started[40];
   rs_now_iso(started);
-  /* FAT times are local clock values that TSK converts with mktime():
-   * pin the process zone so that they come out unchanged (recipes 2). */
-  setenv("TZ", "UTC", 1);
-  tzset();
-
   struct rs_scan_ctx ctx;
   rs_ctx_init(&ctx, o);
   enum rs_err e = rs_image_open(o->segs, o->nseg, &o->img, &ctx.img, d);
@@ -138,7 +113,7 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
   pthread_t th;
   bool threaded = false;
   if (!o->no_hash) {
-    rs_scan_progress(&ctx, "hashing %s", o->segs[0]);
+    rs_scan_progress(&ctx, "hashing", o->segs[0]);
     threaded = pthread_create(&th, NULL, hash_thread, &hj) == 0;
     if (!threaded)
       hash_thread(&hj);
@@ -186,8 +161,8 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
       e = rs_diag_set(d, rs_tl_spill_error(ctx.res.spill, NULL), o->segs[0],
                       "%s; the scan stopped, no report was written", why);
     else if (rs_ctx_failed(&ctx))
-      e = rs_diag_set(d, ctx.res.err, o->segs[0],
-                      "out of memory: the scan stopped, no report was written");
+      e = rs_diag_set(d, ctx.res.err, o->segs[0], "%s: the scan stopped, no report was written",
+                      ctx.res.err == RS_E_NOMEM ? "out of memory" : rs_err_text(ctx.res.err));
   }
   rs_ctx_free(&ctx);
   rs_image_close(ctx.img);

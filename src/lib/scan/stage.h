@@ -51,8 +51,9 @@ void rs_evt_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts
 void rs_crreq_add(struct rs_scan_ctx *ctx, const struct rs_time *t, const char *file,
                   uint64_t line, const char *ip);
 
-/* A progress line (fmt has one %s for arg, a name from the evidence). */
-void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *fmt, const char *arg);
+/* A phase starts (the caller's progress callback, if any): what, and the
+ * name from the evidence it reads (NULL when none). */
+void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *what, const char *name);
 
 /* files.c: the finding of a file candidate under row chk (idq.c uses it too). */
 struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,

@@ -83,10 +83,10 @@ static bool is_log_path(const char *path)
          strncasecmp(name, "nc", 2) == 0 || (nl > 4 && strcasecmp(name + nl - 4, ".log") == 0);
 }
 
-/* One TSK 3.x body line (mactime -b) as fls -m writes it:
- *   MD5|name[:stream][ ($FILE_NAME)][ (deleted)]|inum[-type-id]|mode|UID|GID|size|atime|mtime|ctime|crtime
- * type 0: a line for no attribute (FAT, or an NTFS entry without $DATA or
- * $INDEX_ROOT): the inode field is the number alone. */
+/* One body line (rs_body_line) for this name: the drive (or "volN") and
+ * the path[:stream], escaped, then " ($FILE_NAME)" and " (deleted)" as fls
+ * -m writes them. type 0: a line for no attribute (FAT, or an NTFS entry
+ * without $DATA or $INDEX_ROOT): the inode field is the number alone. */
 static void body_line(FILE *out, struct walk_arg *w, const char *drive,
                       const struct rs_fsentry *e, const char *stream, bool fn, uint32_t type,
                       uint16_t id, uint64_t size, const struct rs_time t[4])
@@ -94,33 +94,32 @@ static void body_line(FILE *out, struct walk_arg *w, const char *drive,
   struct rs_buf *b = &w->body, *nm = &w->name;
   rs_buf_reset(b);
   rs_buf_reset(nm);
-  if (drive[0])
-    rs_buf_adds(b, drive);
-  else
-    rs_buf_addf(b, "vol%d", w->vol);
-  rs_buf_adds(nm, e->path);
-  if (stream) {
-    rs_buf_adds(nm, ":");
-    rs_buf_adds(nm, stream);
-  }
-  rs_escape_body(b, nm->data ? nm->data : "", nm->len);
-  if (fn)
-    rs_buf_adds(b, " ($FILE_NAME)");
-  if (!e->allocated)
-    rs_buf_adds(b, " (deleted)");
+  enum rs_err r = drive[0] ? rs_buf_adds(b, drive) : rs_buf_addf(b, "vol%d", w->vol);
+  if (r == RS_OK)
+    r = rs_buf_addf(nm, "%s%s%s", e->path, stream ? ":" : "", stream ? stream : "");
+  if (r == RS_OK)
+    r = rs_escape_body(b, nm->data, nm->len);
+  if (r == RS_OK)
+    r = rs_buf_addf(b, "%s%s", fn ? " ($FILE_NAME)" : "", e->allocated ? "" : " (deleted)");
   char ino[64];
   if (type)
     snprintf(ino, sizeof ino, "%llu-%u-%u", (unsigned long long)e->inum, (unsigned)type,
              (unsigned)id);
   else
     snprintf(ino, sizeof ino, "%llu", (unsigned long long)e->inum);
-  fprintf(out, "0|%s|%s|%s|0|0|%llu|%lld|%lld|%lld|%lld\n", b->data ? b->data : "", ino,
-          e->is_virtual ? (e->is_dir ? "V/V---------" : "v/v---------")
-          : e->is_dir   ? "d/drwxrwxrwx"
-                        : "r/rrwxrwxrwx",
-          (unsigned long long)size, (long long)(t[2].set ? t[2].sec : 0),
-          (long long)(t[1].set ? t[1].sec : 0), (long long)(t[3].set ? t[3].sec : 0),
-          (long long)(t[0].set ? t[0].sec : 0));
+  /* a|m|c|cr from t's cr, m, a, c */
+  const int64_t tt[4] = {t[2].set ? t[2].sec : 0, t[1].set ? t[1].sec : 0,
+                         t[3].set ? t[3].sec : 0, t[0].set ? t[0].sec : 0};
+  rs_buf_reset(nm);
+  if (r == RS_OK)
+    r = rs_body_line(nm, NULL, b->data, ino,
+                     e->is_virtual ? (e->is_dir ? "V/V---------" : "v/v---------")
+                     : e->is_dir   ? "d/drwxrwxrwx"
+                                   : "r/rrwxrwxrwx",
+                     size, tt);
+  /* paths are bounded (RS_PATH_MAX): only memory can fail here */
+  if (rs_ctx_buf(w->ctx, r))
+    fwrite(nm->data, 1, nm->len, out);
 }
 
 /* Every line fls -r -m gives for this name: one per $DATA / $INDEX_ROOT
@@ -215,7 +214,7 @@ void rs_stage_walk(struct rs_scan_ctx *ctx)
     }
     char label[16];
     snprintf(label, sizeof label, "%d", v);
-    rs_scan_progress(ctx, "walking volume %s", label);
+    rs_scan_progress(ctx, "walking volume", label);
     struct rs_fswalk_stats st;
     memset(&st, 0, sizeof st);
     struct rs_diag d;

@@ -27,6 +27,7 @@
 #define RS_HIVE_MAX_VALUES 16384u       /* rs_hive_values per key */
 #define RS_HIVE_MAX_SUBKEYS 65536u      /* rs_hive_subkeys per key */
 #define RS_HIVE_MAX_PATH 2048u
+#define RS_NOMEM (-2) /* the helpers' "out of memory", apart from -1 "unreadable" */
 
 struct rs_hive {
   libbfio_handle_t *io;
@@ -148,7 +149,7 @@ static int key_name(libregf_key_t *k, char *out, size_t outsz)
     return -1;
   char *tmp = malloc(sz);
   if (!tmp)
-    return -1;
+    return RS_NOMEM;
   int r = libregf_key_get_utf8_name(k, (uint8_t *)tmp, sz, NULL);
   if (r == 1) {
     tmp[sz - 1] = '\0';
@@ -214,7 +215,7 @@ static bool has_path(libregf_key_t *k, const char *path)
 /* SYSTEM: Select and a ControlSet00N; SOFTWARE: Microsoft and (Classes or
  * Microsoft\Windows NT). Decided from root sub key names only, so a damaged
  * deeper key does not change the kind. */
-static enum rs_hive_kind classify(libregf_key_t *root)
+static enum rs_hive_kind classify(libregf_key_t *root, bool *nomem)
 {
   int n = 0;
   bool select = has_subkey(root, "Select");
@@ -225,8 +226,10 @@ static enum rs_hive_kind classify(libregf_key_t *root)
       if (libregf_key_get_sub_key(root, i, &s, NULL) != 1)
         continue;
       char nm[64];
-      if (key_name(s, nm, sizeof nm) == 0 && rs_controlset_number(nm) > 0)
+      int kr = key_name(s, nm, sizeof nm);
+      if (kr == 0 && rs_controlset_number(nm) > 0)
         cs = true;
+      *nomem |= kr == RS_NOMEM;
       libregf_key_free(&s, NULL);
     }
   }
@@ -288,15 +291,9 @@ static size_t clamp_value_counts(const uint8_t *buf, size_t len, struct rs_memio
               }
             }
           if (count > fits) {
-            if (n == cap) {
-              size_t nc = cap ? cap * 2 : 8;
-              struct rs_memio_patch *nv = realloc(v, nc * sizeof *nv);
-              if (!nv) {
-                free(v);
-                return (size_t)-1;
-              }
-              v = nv;
-              cap = nc;
+            if (!rs_grow((void **)&v, &cap, n + 1, sizeof *v, 8)) {
+              free(v);
+              return (size_t)-1;
             }
             v[n].off = (size_t)(nk + 0x24 - buf);
             for (int k = 0; k < 4; k++)
@@ -373,7 +370,12 @@ enum rs_err rs_hive_open_mem(const uint8_t *buf, size_t len, const char *name,
     rc = regf_fail(d, RS_E_CORRUPT, where, "libregf cannot read the root key", &e);
     goto fail;
   }
-  h->kind = classify(h->root);
+  bool nomem = false;
+  h->kind = classify(h->root, &nomem);
+  if (nomem) {
+    rc = rs_diag_set(d, RS_E_NOMEM, where, "out of memory");
+    goto fail;
+  }
   *out = h;
   return RS_OK;
 
@@ -455,7 +457,7 @@ static int data_hex(libregf_value_t *val, struct rs_regval *v, libregf_error_t *
   }
   uint8_t *tmp = malloc(sz);
   if (!tmp)
-    return -1;
+    return RS_NOMEM;
   int r = libregf_value_get_value_data(val, tmp, sz, e);
   if (r == 1)
     hex_into(v->data, sizeof v->data, tmp, sz);
@@ -476,7 +478,7 @@ static int data_string(libregf_value_t *val, struct rs_regval *v, libregf_error_
     sz = RS_HIVE_MAX_STRING; /* libregf refuses a short buffer: then hex */
   char *tmp = malloc(sz);
   if (!tmp)
-    return -1;
+    return RS_NOMEM;
   int r = libregf_value_get_value_utf8_string(val, (uint8_t *)tmp, sz, e);
   if (r == 1) {
     tmp[sz - 1] = '\0';
@@ -507,7 +509,7 @@ static int data_multi(libregf_value_t *val, struct rs_regval *v, libregf_error_t
     }
     char *tmp = malloc(sz ? sz : 1);
     if (!tmp) {
-      rc = -1;
+      rc = RS_NOMEM;
       goto out;
     }
     tmp[0] = '\0';
@@ -518,10 +520,14 @@ static int data_multi(libregf_value_t *val, struct rs_regval *v, libregf_error_t
     }
     if (sz)
       tmp[sz - 1] = '\0';
-    if (i > 0)
-      rs_buf_add(&b, "\n", 1);
-    rs_buf_add(&b, tmp, strnlen(tmp, sizeof v->data));
+    enum rs_err be = i > 0 ? rs_buf_add(&b, "\n", 1) : RS_OK;
+    if (be == RS_OK)
+      be = rs_buf_add(&b, tmp, strnlen(tmp, sizeof v->data));
     free(tmp);
+    if (be != RS_OK) {
+      rc = RS_NOMEM; /* b holds 4 x data[] and stops at data[]: never the limit */
+      goto out;
+    }
   }
   copy_utf8(v->data, sizeof v->data, b.data ? b.data : "");
 out:
@@ -532,7 +538,7 @@ out:
 
 /* Fills v's name, type and data from a libregf value. The hive/key/time
  * fields are the caller's. 0 ok, -1 when not even the raw bytes are
- * readable (d set). */
+ * readable (d set), RS_NOMEM when memory ran out. */
 static int fill_value(struct rs_hive *h, const char *key, libregf_value_t *val,
                       struct rs_regval *v, struct rs_diag *d)
 {
@@ -542,7 +548,9 @@ static int fill_value(struct rs_hive *h, const char *key, libregf_value_t *val,
   if (libregf_value_get_utf8_name_size(val, &nsz, &e) == 1 && nsz > 1 &&
       nsz <= RS_HIVE_MAX_PATH) {
     char *tmp = malloc(nsz);
-    if (tmp && libregf_value_get_utf8_name(val, (uint8_t *)tmp, nsz, &e) == 1) {
+    if (!tmp)
+      return RS_NOMEM;
+    if (libregf_value_get_utf8_name(val, (uint8_t *)tmp, nsz, &e) == 1) {
       tmp[nsz - 1] = '\0';
       copy_utf8(v->name, sizeof v->name, tmp);
     }
@@ -589,20 +597,23 @@ static int fill_value(struct rs_hive *h, const char *key, libregf_value_t *val,
     r = data_hex(val, v, &e);
     break;
   }
-  if (r != 0) {
-    /* A string or number with the wrong size (a hostile or damaged value):
-     * show the raw bytes rather than nothing. */
+  if (r == 0 || r == RS_NOMEM) {
     libregf_error_free(&e);
-    if (data_hex(val, v, &e) != 0) {
-      char what[640];
-      rs_snprintf(what, sizeof what, "value %s\\%s: data unreadable", key, v->name);
-      regf_fail(d, RS_E_CORRUPT, h->name, what, &e);
-      v->data[0] = '\0';
-      return -1;
-    }
+    return r;
+  }
+  /* A string or number with the wrong size (a hostile or damaged value):
+   * show the raw bytes rather than nothing. */
+  libregf_error_free(&e);
+  r = data_hex(val, v, &e);
+  if (r != 0 && r != RS_NOMEM) {
+    char what[640];
+    rs_snprintf(what, sizeof what, "value %s\\%s: data unreadable", key, v->name);
+    regf_fail(d, RS_E_CORRUPT, h->name, what, &e);
+    v->data[0] = '\0';
+    r = -1;
   }
   libregf_error_free(&e);
-  return 0;
+  return r;
 }
 
 static void regval_where(struct rs_hive *h, const char *key, libregf_key_t *k,
@@ -668,8 +679,10 @@ enum rs_err rs_hive_get_value(struct rs_hive *h, const char *key, const char *va
     r = default_value(k, &val, &e);
   enum rs_err rc = RS_OK;
   if (r == 1) {
-    if (fill_value(h, key, val, v, d) != 0)
-      rc = RS_E_CORRUPT;
+    int fr = fill_value(h, key, val, v, d);
+    rc = fr == 0 ? RS_OK
+         : fr == RS_NOMEM ? rs_diag_set(d, RS_E_NOMEM, h->name, "out of memory")
+                          : RS_E_CORRUPT;
     libregf_value_free(&val, NULL);
   } else if (r < 0) {
     char what[700];
@@ -701,7 +714,7 @@ struct children {
   unsigned max;
   size_t elem;
   /* 0: slot filled; 1: skipped (nothing to report); -1: unreadable (*e may
-   * hold libregf's error) */
+   * hold libregf's error); RS_NOMEM: out of memory (the reading stops) */
   int (*item)(struct rs_hive *h, const char *key, libregf_key_t *k, int i, void *slot,
               libregf_error_t **e, struct rs_diag *d);
 };
@@ -748,6 +761,10 @@ static enum rs_err read_children(struct rs_hive *h, const char *key, const struc
       got++;
     if (ir >= 0)
       continue;
+    if (ir == RS_NOMEM) {
+      rc = rs_diag_set(d, RS_E_NOMEM, h->name, "out of memory");
+      break;
+    }
     char what[600];
     rs_snprintf(what, sizeof what, "key %s: %s %zu unreadable", key, c->noun, i);
     rc = e ? regf_fail(d, RS_E_CORRUPT, h->name, what, &e) : RS_E_CORRUPT;
@@ -771,10 +788,12 @@ static int subkey_item(struct rs_hive *h, const char *key, libregf_key_t *k, int
   if (libregf_key_get_sub_key(k, i, &s, e) != 1)
     return -1;
   char nm[512];
-  int r = 1; /* a name that cannot be decoded is passed over, as before */
-  if (key_name(s, nm, sizeof nm) == 0) {
+  int r = key_name(s, nm, sizeof nm);
+  if (r == 0) {
     *(char **)slot = strdup(nm);
-    r = *(char **)slot ? 0 : 1;
+    r = *(char **)slot ? 0 : RS_NOMEM;
+  } else if (r != RS_NOMEM) {
+    r = 1; /* a name that cannot be decoded is passed over, as before */
   }
   libregf_key_free(&s, NULL);
   return r;
@@ -788,7 +807,8 @@ static int value_item(struct rs_hive *h, const char *key, libregf_key_t *k, int 
     return -1;
   struct rs_regval *rv = slot;
   regval_where(h, key, k, rv);
-  int r = fill_value(h, key, val, rv, d) == 0 ? 0 : -1;
+  int r = fill_value(h, key, val, rv, d);
+  r = r == 0 || r == RS_NOMEM ? r : -1;
   libregf_value_free(&val, NULL);
   return r;
 }

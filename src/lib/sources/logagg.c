@@ -128,15 +128,9 @@ static struct rs_attacker *attacker(struct rs_logagg *a, const char *ip)
       raise_level(a);
     return a->natt < RS_LOGAGG_MAX_ATTACKERS ? attacker(a, ip) : NULL;
   }
-  if (a->natt == a->capatt) {
-    size_t nc = a->capatt ? a->capatt * 2 : 256;
-    struct rs_attacker *n = realloc(a->att, nc * sizeof *n);
-    if (!n) {
-      a->nomem = true;
-      return NULL;
-    }
-    a->att = n;
-    a->capatt = nc;
+  if (!rs_grow((void **)&a->att, &a->capatt, a->natt + 1, sizeof *a->att, 256)) {
+    a->nomem = true;
+    return NULL;
   }
   struct rs_attacker *x = &a->att[a->natt];
   memset(x, 0, sizeof *x);
@@ -210,16 +204,10 @@ void rs_logagg_add(struct rs_logagg *a, const struct rs_logrec *r)
   if (r->backdoor_use) {
     if (a->nbd >= 2 * RS_LOGAGG_MAX_BACKDOOR)
       bd_trim(a);
-    if (a->nbd == a->capbd) {
-      size_t nc = a->capbd ? a->capbd * 2 : 16;
-      struct rs_backdoor_use *n = realloc(a->bd, nc * sizeof *n);
-      if (!n) {
-        a->bd_dropped++;
-        a->nomem = true;
-        return;
-      }
-      a->bd = n;
-      a->capbd = nc;
+    if (!rs_grow((void **)&a->bd, &a->capbd, a->nbd + 1, sizeof *a->bd, 16)) {
+      a->bd_dropped++;
+      a->nomem = true;
+      return;
     }
     struct rs_backdoor_use *b = &a->bd[a->nbd++];
     memset(b, 0, sizeof *b);
@@ -281,16 +269,10 @@ void rs_logagg_merge(struct rs_logagg *dst, const struct rs_logagg *src)
   for (size_t i = 0; i < src->nbd; i++) {
     if (dst->nbd >= 2 * RS_LOGAGG_MAX_BACKDOOR)
       bd_trim(dst);
-    if (dst->nbd == dst->capbd) {
-      size_t nc = dst->capbd ? dst->capbd * 2 : 16;
-      struct rs_backdoor_use *n = realloc(dst->bd, nc * sizeof *n);
-      if (!n) {
-        dst->bd_dropped += src->nbd - i;
-        dst->nomem = true;
-        break;
-      }
-      dst->bd = n;
-      dst->capbd = nc;
+    if (!rs_grow((void **)&dst->bd, &dst->capbd, dst->nbd + 1, sizeof *dst->bd, 16)) {
+      dst->bd_dropped += src->nbd - i;
+      dst->nomem = true;
+      break;
     }
     dst->bd[dst->nbd++] = src->bd[i];
     dst->bd_sorted = false;

@@ -28,8 +28,9 @@ void rs_sysinfo_init(struct rs_sysinfo *si)
   si->service_pack = -1;
 }
 
-/* Keeps the first error in d while the reading goes on; also carries the
- * observer of the values read (si->on_value). */
+/* Keeps the first error in d while the reading goes on (an allocation
+ * failure outranks any other: the caller must see RS_E_NOMEM); also carries
+ * the observer of the values read (si->on_value). */
 struct errkeep {
   enum rs_err first;
   struct rs_diag *d;
@@ -45,7 +46,7 @@ static void seen(const struct errkeep *k, const struct rs_regval *v)
 
 static void keep(struct errkeep *k, enum rs_err e, const struct rs_diag *tmp)
 {
-  if (e == RS_OK || k->first != RS_OK)
+  if (e == RS_OK || k->first == RS_E_NOMEM || (k->first != RS_OK && e != RS_E_NOMEM))
     return;
   k->first = e;
   if (k->d && tmp)
@@ -430,16 +431,22 @@ static void extra_hotfixes(struct rs_hive *h, struct errkeep *ek, const char *ba
     bool kb = strncasecmp(nm, "KB", 2) == 0 && isdigit((unsigned char)nm[2]);
     if (!(q || kb) || strlen(nm) >= sizeof si->hotfixes[0].id || hotfix_known(si, nm))
       continue;
-    char path[512];
-    rs_snprintf(path, sizeof path, "%s\\%s", base, nm);
+    struct rs_buf path;
+    rs_buf_init(&path, (size_t)1 << 16);
     struct rs_regval inst;
-    get(h, ek, path, "Installed", &inst);
-    if (!inst.key_present)
-      continue;
-    struct rs_hotfix *hf = &si->hotfixes[si->nhotfixes++];
-    memset(hf, 0, sizeof *hf);
-    rs_strlcpy(hf->id, nm, sizeof hf->id);
-    hotfix_from_key(h, ek, path, &inst, hf);
+    if (rs_buf_addf(&path, "%s\\%s", base, nm) != RS_OK) {
+      keep(ek, rs_diag_set(&tmp, RS_E_NOMEM, rs_hive_name(h), "out of memory"), &tmp);
+      rs_buf_free(&path);
+      break;
+    }
+    get(h, ek, path.data, "Installed", &inst);
+    if (inst.key_present) {
+      struct rs_hotfix *hf = &si->hotfixes[si->nhotfixes++];
+      memset(hf, 0, sizeof *hf);
+      rs_strlcpy(hf->id, nm, sizeof hf->id);
+      hotfix_from_key(h, ek, path.data, &inst, hf);
+    }
+    rs_buf_free(&path);
   }
   rs_strv_free(names, n);
 }
@@ -481,9 +488,14 @@ static void read_hotfixes(struct rs_hive *h, struct errkeep *ek, struct rs_sysin
   struct rs_diag tmp = {0};
   keep(ek, rs_hive_subkeys(h, "Microsoft\\Updates\\Windows 2000", &sps, &nsp, &tmp), &tmp);
   for (size_t i = 0; i < nsp; i++) {
-    char base[256];
-    rs_snprintf(base, sizeof base, "Microsoft\\Updates\\Windows 2000\\%s", sps[i]);
-    extra_hotfixes(h, ek, base, si);
+    /* a sub key name from the evidence: the whole of it */
+    struct rs_buf base;
+    rs_buf_init(&base, (size_t)1 << 16);
+    if (rs_buf_addf(&base, "Microsoft\\Updates\\Windows 2000\\%s", sps[i]) == RS_OK)
+      extra_hotfixes(h, ek, base.data, si);
+    else
+      keep(ek, rs_diag_set(&tmp, RS_E_NOMEM, rs_hive_name(h), "out of memory"), &tmp);
+    rs_buf_free(&base);
   }
   rs_strv_free(sps, nsp);
 }
@@ -556,20 +568,22 @@ enum rs_err rs_registry_read_software(struct rs_hive *h, struct rs_sysinfo *si,
   return ek.first;
 }
 
-/* SYSTEM\ControlSet00N\Control\Nls\CodePage\ACP of the current set; 0 if unknown. */
+/* SYSTEM\ControlSet00N\Control\Nls\CodePage\ACP of the current set; 0 if
+ * unknown, -1 when memory ran out. */
 int rs_registry_codepage(struct rs_hive *h, struct rs_regval *acp_out)
 {
   struct rs_regval sel, acp;
   struct rs_diag d;
   if (acp_out)
     acp_out->present = false;
-  if (rs_hive_get_value(h, "Select", "Current", &sel, &d) != RS_OK || !sel.present ||
-      sel.type != 4 || sel.dword == 0 || sel.dword > 999)
-    return 0;
+  enum rs_err e = rs_hive_get_value(h, "Select", "Current", &sel, &d);
+  if (e != RS_OK || !sel.present || sel.type != 4 || sel.dword == 0 || sel.dword > 999)
+    return e == RS_E_NOMEM ? -1 : 0;
   char key[96];
   snprintf(key, sizeof key, "ControlSet%03u\\Control\\Nls\\CodePage", sel.dword);
-  if (rs_hive_get_value(h, key, "ACP", &acp, &d) != RS_OK || !acp.present)
-    return 0;
+  e = rs_hive_get_value(h, key, "ACP", &acp, &d);
+  if (e != RS_OK || !acp.present)
+    return e == RS_E_NOMEM ? -1 : 0;
   if (acp_out)
     *acp_out = acp;
   int cp = atoi(acp.data);

@@ -30,6 +30,26 @@ void rs_buf_reset(struct rs_buf *b)
     b->data[0] = '\0';
 }
 
+bool rs_grow(void **p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+  if (need <= *cap)
+    return true;
+  size_t n = *cap ? *cap : (first ? first : 1);
+  while (n < need) {
+    if (n > SIZE_MAX / 2)
+      return false;
+    n *= 2;
+  }
+  if (elem && n > SIZE_MAX / elem)
+    return false;
+  void *q = realloc(*p, n * elem);
+  if (!q)
+    return false;
+  *p = q;
+  *cap = n;
+  return true;
+}
+
 static enum rs_err grow(struct rs_buf *b, size_t need)
 {
   if (need > b->max || need + 1 < need)
@@ -68,25 +88,32 @@ enum rs_err rs_buf_adds(struct rs_buf *b, const char *s)
   return rs_buf_add(b, s, strlen(s));
 }
 
-enum rs_err rs_buf_addf(struct rs_buf *b, const char *fmt, ...)
+enum rs_err rs_buf_vaddf(struct rs_buf *b, const char *fmt, va_list ap)
 {
   char small[256];
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  enum rs_err e = RS_OK;
+  if (n < 0)
+    e = RS_E_INTERNAL;
+  else if ((size_t)n < sizeof small)
+    e = rs_buf_add(b, small, (size_t)n);
+  else if ((e = grow(b, b->len + (size_t)n)) == RS_OK) {
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    b->len += (size_t)n;
+  }
+  va_end(ap2);
+  return e;
+}
+
+enum rs_err rs_buf_addf(struct rs_buf *b, const char *fmt, ...)
+{
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
+  enum rs_err e = rs_buf_vaddf(b, fmt, ap);
   va_end(ap);
-  if (n < 0)
-    return RS_E_INTERNAL;
-  if ((size_t)n < sizeof small)
-    return rs_buf_add(b, small, (size_t)n);
-  enum rs_err e = grow(b, b->len + (size_t)n);
-  if (e)
-    return e;
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-  return RS_OK;
+  return e;
 }
 
 char *rs_buf_steal(struct rs_buf *b)

@@ -4,9 +4,11 @@
  * inject markup into the HTML report, or split a body-file record. */
 #include "redsleuth/escape.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4) and its code point, or 0
  * when s[0] does not start a valid sequence. Strict RFC 3629: overlong
@@ -162,4 +164,14 @@ bool rs_utf8_valid(const char *s, size_t n)
     i += len;
   }
   return true;
+}
+
+enum rs_err rs_body_line(struct rs_buf *out, const char *md5, const char *name,
+                         const char *inode, const char *mode, uint64_t size,
+                         const int64_t t[4])
+{
+  return rs_buf_addf(out, "%s|%s|%s|%s|0|0|%" PRIu64 "|%" PRId64 "|%" PRId64 "|%" PRId64
+                          "|%" PRId64 "\n",
+                     md5 && strlen(md5) == 32 ? md5 : "0", name ? name : "", inode, mode, size,
+                     t[0], t[1], t[2], t[3]);
 }

@@ -33,17 +33,17 @@ static bool any_time(const json_t *times, const char *const keys[4])
   return false;
 }
 
-static enum rs_err body_line(struct rs_buf *b, struct rs_buf *tmp, const json_t *f,
-                             const json_t *times, const char *const keys[4],
+static enum rs_err body_line(struct rs_buf *b, struct rs_buf *tmp, struct rs_buf *esc,
+                             const json_t *f, const json_t *times, const char *const keys[4],
                              const char *suffix)
 {
   /* keys: atime, mtime, ctime (MFT entry modified), crtime */
   enum rs_err e;
-  const char *md5 = rs_writer_str(f, "md5");
   const char *path = rs_writer_str(f, "path");
   const json_t *mft = json_object_get(f, "mft_entry");
   const json_t *size = json_object_get(f, "size");
   rs_buf_reset(tmp);
+  rs_buf_reset(esc);
   for (const char *p = path; *p; p++) {
     if ((e = rs_buf_add(tmp, *p == '\\' ? "/" : p, 1)) != RS_OK)
       return e;
@@ -53,14 +53,15 @@ static enum rs_err body_line(struct rs_buf *b, struct rs_buf *tmp, const json_t 
     return e;
   if (json_is_false(json_object_get(f, "allocated")) && (e = rs_buf_adds(tmp, " (deleted)")))
     return e;
-  if ((e = rs_buf_adds(b, md5 && strlen(md5) == 32 ? md5 : "0")) ||
-      (e = rs_buf_adds(b, "|")) || (e = rs_escape_body(b, tmp->data, tmp->len)))
+  if ((e = rs_escape_body(esc, tmp->data, tmp->len)) != RS_OK)
     return e;
-  return rs_buf_addf(b, "|%" JSON_INTEGER_FORMAT "|r/rrwxrwxrwx|0|0|%" JSON_INTEGER_FORMAT
-                        "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "\n",
-                     json_is_integer(mft) ? json_integer_value(mft) : 0,
-                     json_is_integer(size) ? json_integer_value(size) : 0, epoch(times, keys[0]),
-                     epoch(times, keys[1]), epoch(times, keys[2]), epoch(times, keys[3]));
+  char ino[32];
+  snprintf(ino, sizeof ino, "%" JSON_INTEGER_FORMAT, json_is_integer(mft) ? json_integer_value(mft) : 0);
+  int64_t t[4];
+  for (int i = 0; i < 4; i++)
+    t[i] = epoch(times, keys[i]);
+  return rs_body_line(b, rs_writer_str(f, "md5"), esc->data, ino, "r/rrwxrwxrwx",
+                      json_is_integer(size) ? (uint64_t)json_integer_value(size) : 0, t);
 }
 
 /* report.warnings (a stored-hash mismatch, a split set whose sizes do not
@@ -78,9 +79,11 @@ enum rs_err rs_writer_body_warnings(struct rs_buf *out, const json_t *report)
     const char *ws = json_string_value(w);
     if (!ws)
       continue;
+    static const int64_t none[4];
     rs_buf_reset(&tmp);
-    if ((e = rs_escape_body(&tmp, ws, strlen(ws))) != RS_OK ||
-        (e = rs_buf_addf(out, "0|!!! %s|0|----------|0|0|0|0|0|0|0\n", tmp.data ? tmp.data : "")))
+    if ((e = rs_buf_adds(&tmp, "!!! ")) != RS_OK ||
+        (e = rs_escape_body(&tmp, ws, strlen(ws))) != RS_OK ||
+        (e = rs_body_line(out, NULL, tmp.data, "0", "----------", 0, none)) != RS_OK)
       break;
   }
   rs_buf_free(&tmp);
@@ -96,9 +99,10 @@ static enum rs_err write_body(const json_t *report, struct rs_hits *hits, FILE *
                                     "si_mft_modified_utc", "si_created_utc"};
   static const char *const fn[4] = {"fn_accessed_utc", "fn_modified_utc",
                                     "fn_mft_modified_utc", "fn_created_utc"};
-  struct rs_buf b, tmp;
+  struct rs_buf b, tmp, esc;
   rs_buf_init(&b, RS_WRITER_MAX);
   rs_buf_init(&tmp, RS_WRITER_MAX);
+  rs_buf_init(&esc, RS_WRITER_MAX);
   enum rs_err e = RS_OK;
   if (!json_is_object(report)) {
     rs_buf_free(&b);
@@ -113,9 +117,9 @@ static enum rs_err write_body(const json_t *report, struct rs_hits *hits, FILE *
     const json_t *times = json_object_get(f, "times");
     if (!json_is_object(times) || !rs_writer_str(f, "path"))
       continue;
-    if (any_time(times, si) && (e = body_line(&b, &tmp, f, times, si, "")))
+    if (any_time(times, si) && (e = body_line(&b, &tmp, &esc, f, times, si, "")))
       break;
-    if (any_time(times, fn) && (e = body_line(&b, &tmp, f, times, fn, " ($FILE_NAME)")))
+    if (any_time(times, fn) && (e = body_line(&b, &tmp, &esc, f, times, fn, " ($FILE_NAME)")))
       break;
   }
   if (e)
@@ -124,6 +128,7 @@ static enum rs_err write_body(const json_t *report, struct rs_hits *hits, FILE *
     e = rs_writer_emit(&b, out, "body writer", d);
   rs_buf_free(&b);
   rs_buf_free(&tmp);
+  rs_buf_free(&esc);
   return e;
 }
 

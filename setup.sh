@@ -53,9 +53,11 @@ demo)
     xz -dc "$img" > out/demo/evidence/disk.raw
     chmod 0444 out/demo/evidence/disk.raw
     rc=0
-    build/redsleuth scan --out-dir out/demo/report out/demo/evidence/disk.raw || rc=$?
+    # --force: the demo's own report folder is rewritten on every run (a
+    # non-empty --out-dir is refused otherwise, issue 13)
+    build/redsleuth scan --force --out-dir out/demo/report out/demo/evidence/disk.raw || rc=$?
     echo "setup: redsleuth exited $rc (0 clean, 10 indicators found, 11 partly unreadable)"
-    echo "setup: reports in out/demo/report/: report.txt report.html report.json timeline.jsonl timeline.body"
+    echo "setup: reports in out/demo/report/: report.txt report.html report.json timeline.jsonl timeline.body manifest.sha256"
     case $rc in 0|10|11) exit 0 ;; *) exit "$rc" ;; esac
   else
     build/redsleuth -V

@@ -245,6 +245,7 @@ void rs_story_build(const struct rs_verdict_facts *x, struct rs_results *r)
   registry_removed(x, r);
   if (r->err != RS_OK)
     return;
-  qsort(r->story, r->nstory, sizeof *r->story, ev_cmp);
+  if (r->nstory > 1) /* qsort(NULL, 0, ...) is undefined (UBSan, fuzz scan harness) */
+    qsort(r->story, r->nstory, sizeof *r->story, ev_cmp);
   summary_add(r);
 }

@@ -33,18 +33,6 @@ void rs_image_opts_init(struct rs_image_opts *o)
   o->fs_offset = -1;
 }
 
-const char *rs_fs_kind_name(enum rs_fs_kind k)
-{
-  switch (k) {
-  case RS_FS_NTFS: return "ntfs";
-  case RS_FS_FAT12: return "fat12";
-  case RS_FS_FAT16: return "fat16";
-  case RS_FS_FAT32: return "fat32";
-  case RS_FS_OTHER: return "other";
-  case RS_FS_NONE: break;
-  }
-  return "none";
-}
 
 /* TSK keeps its last error in thread-local state and may leave it empty
  * (tsk_vs_open on a bare file system does): never print it unguarded. */

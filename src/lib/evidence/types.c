@@ -43,3 +43,16 @@ enum rs_err rs_fs_types_list(struct rs_buf *out)
   free(text);
   return e;
 }
+
+const char *rs_fs_kind_name(enum rs_fs_kind k)
+{
+  switch (k) {
+  case RS_FS_NTFS: return "ntfs";
+  case RS_FS_FAT12: return "fat12";
+  case RS_FS_FAT16: return "fat16";
+  case RS_FS_FAT32: return "fat32";
+  case RS_FS_OTHER: return "other";
+  case RS_FS_NONE: break;
+  }
+  return "none";
+}

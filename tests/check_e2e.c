@@ -900,6 +900,7 @@ START_TEST(evt_nt4_iis_crash)
   ck_assert_int_eq(shut, json_integer_value(json_object_get(ev, "shutdowns")));
   ck_assert_int_gt(drw, 0);
   out_free(&o);
+  json_decref(ans);
 }
 END_TEST
 

@@ -665,11 +665,12 @@ START_TEST(logwin_masks)
       for (size_t i = 0; i < (n + 63) / 64 * 64; i++) {
         bool in = i < n;
         bool nl = w->nl[i / 64] >> (i % 64) & 1, sp = w->sp[i / 64] >> (i % 64) & 1,
-             sx = w->sx[i / 64] >> (i % 64) & 1;
+             sx = w->sx[i / 64] >> (i % 64) & 1, sq = w->sq[i / 64] >> (i % 64) & 1;
         if (nl != (in && s[i] == '\n') || sp != (in && s[i] == ' ') ||
-            sx != (in && ref_sx(s, i, avail)))
-          ck_abort_msg("isa %d, n %zu, avail %zu: byte %zu (0x%02x) classed nl %d sp %d sx %d", isa,
-                       n, avail, i, in ? s[i] : 0, nl, sp, sx);
+            sx != (in && ref_sx(s, i, avail)) || sq != (in && (s[i] == '"' || s[i] == 0)))
+          ck_abort_msg("isa %d, n %zu, avail %zu: byte %zu (0x%02x) classed nl %d sp %d sx %d "
+                       "sq %d",
+                       isa, n, avail, i, in ? s[i] : 0, nl, sp, sx, sq);
       }
     }
     free(s);

@@ -58,7 +58,7 @@ struct rs_iislog {
   char dkey[10];       /* the last "YYYY-MM-DD" parsed, and its day */
   int64_t dday;
   bool dset;
-  struct rs_logwin win; /* hits-only: masks of the buffer's current window */
+  struct rs_logwin win; /* hits-only: masks of the buffer's current window (4 KiB) */
   uint64_t fast_lines;  /* lines counted on the fast road (tests) */
 };
 
@@ -826,7 +826,7 @@ static void window_line(struct rs_iislog *p, const char *s, size_t ls, size_t le
     return;
   }
   if (p->fmt == RS_LOGFMT_W3C && s[a] != '#' && a == ls && !t->extra &&
-      (!t->cand || (!memchr(s + a, '"', b - a) && !memchr(s + a, '\0', b - a)))) {
+      (!t->cand || !rs_logwin_any(p->win.sq, a, b))) {
     /* The trimmed tail [b, le) holds only CR, space and tab: tokens
      * starting there go, one running into it is cut at b. */
     int nt = t->nt;

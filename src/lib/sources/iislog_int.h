@@ -51,13 +51,14 @@ uint64_t rs_iislog_fast_lines(const struct rs_iislog *p);
  *       whose next byte is i, e or d in either case (the start of .ida, .idq,
  *       .exe, .dll). A line with no sx bit has no stem that passes
  *       rs_iislog_maybe_hit, whatever column the stem is in.
+ *   sq  '"' or NUL (also in sx): the line needs the full road's tokenizer.
  * Bits at and past n are zero. The next byte of the window's last byte is read
  * only when it is below avail (the bytes the caller may read, avail >= n);
  * past avail it counts as NUL. */
 #define RS_LOGWIN_WORDS 128
 #define RS_LOGWIN (RS_LOGWIN_WORDS * 64)
 struct rs_logwin {
-  uint64_t nl[RS_LOGWIN_WORDS], sp[RS_LOGWIN_WORDS], sx[RS_LOGWIN_WORDS];
+  uint64_t nl[RS_LOGWIN_WORDS], sp[RS_LOGWIN_WORDS], sx[RS_LOGWIN_WORDS], sq[RS_LOGWIN_WORDS];
 };
 void rs_logwin_scan(struct rs_logwin *w, const char *s, size_t n, size_t avail);
 /* The same with a given instruction set (tests: each is compared with the

@@ -22,79 +22,85 @@ static inline bool ide(unsigned char c)
   return c == 'i' || c == 'e' || c == 'd';
 }
 
-/* One 64-byte block at s (65 bytes readable: the next byte of the last). */
-static inline __attribute__((always_inline)) void block_bytes(const unsigned char *s, uint64_t *nl, uint64_t *sp, uint64_t *sx)
+/* One 64-byte block at s (65 bytes readable: the next byte of the last)
+ * into word k of w. */
+#define BLOCK_ARGS const unsigned char *s, struct rs_logwin *w, size_t k
+static inline __attribute__((always_inline)) void block_bytes(BLOCK_ARGS)
 {
-  uint64_t a = 0, b = 0, c = 0;
+  uint64_t a = 0, b = 0, c = 0, q = 0;
   for (unsigned i = 0; i < 64; i++) {
     unsigned char x = s[i];
     a |= (uint64_t)(x == '\n') << i;
     b |= (uint64_t)(x == ' ') << i;
+    q |= (uint64_t)(x == '"' || x == 0) << i;
     c |= (uint64_t)(x == '%' || x == '"' || x == 0 || (x == '.' && ide(s[i + 1]))) << i;
   }
-  *nl = a;
-  *sp = b;
-  *sx = c;
+  w->nl[k] = a;
+  w->sp[k] = b;
+  w->sx[k] = c;
+  w->sq[k] = q;
 }
 
 #if defined(__SSE2__)
-static inline __attribute__((always_inline)) void block_sse2(const unsigned char *s, uint64_t *nl, uint64_t *sp, uint64_t *sx)
+static inline __attribute__((always_inline)) void block_sse2(BLOCK_ARGS)
 {
   const __m128i cnl = _mm_set1_epi8('\n'), csp = _mm_set1_epi8(' '), cpc = _mm_set1_epi8('%'),
                 cqu = _mm_set1_epi8('"'), z = _mm_setzero_si128(), cdot = _mm_set1_epi8('.'),
                 c20 = _mm_set1_epi8(0x20), ci = _mm_set1_epi8('i'), ce = _mm_set1_epi8('e'),
                 cd = _mm_set1_epi8('d');
-  uint64_t a = 0, b = 0, c = 0;
-  for (unsigned k = 0; k < 64; k += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
-    __m128i w = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + k + 1)), c20);
-    __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cpc), _mm_cmpeq_epi8(v, cqu)),
-                             _mm_cmpeq_epi8(v, z));
-    __m128i nx = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, ci), _mm_cmpeq_epi8(w, ce)),
-                              _mm_cmpeq_epi8(w, cd));
-    x = _mm_or_si128(x, _mm_and_si128(_mm_cmpeq_epi8(v, cdot), nx));
-    a |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cnl)) << k;
-    b |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, csp)) << k;
-    c |= (uint64_t)(uint16_t)_mm_movemask_epi8(x) << k;
+  uint64_t a = 0, b = 0, c = 0, q = 0;
+  for (unsigned i = 0; i < 64; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i n = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)), c20);
+    __m128i qz = _mm_or_si128(_mm_cmpeq_epi8(v, cqu), _mm_cmpeq_epi8(v, z));
+    __m128i nx = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(n, ci), _mm_cmpeq_epi8(n, ce)),
+                              _mm_cmpeq_epi8(n, cd));
+    __m128i x = _mm_or_si128(_mm_or_si128(qz, _mm_cmpeq_epi8(v, cpc)),
+                             _mm_and_si128(_mm_cmpeq_epi8(v, cdot), nx));
+    a |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cnl)) << i;
+    b |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, csp)) << i;
+    c |= (uint64_t)(uint16_t)_mm_movemask_epi8(x) << i;
+    q |= (uint64_t)(uint16_t)_mm_movemask_epi8(qz) << i;
   }
-  *nl = a;
-  *sp = b;
-  *sx = c;
+  w->nl[k] = a;
+  w->sp[k] = b;
+  w->sx[k] = c;
+  w->sq[k] = q;
 }
 #endif
 
 #ifdef RS_HAVE_AVX2_PATH
-__attribute__((target("avx2"), always_inline)) static inline void block_avx2(const unsigned char *s, uint64_t *nl,
-                                                       uint64_t *sp, uint64_t *sx)
+__attribute__((target("avx2"), always_inline)) static inline void block_avx2(BLOCK_ARGS)
 {
   const __m256i cnl = _mm256_set1_epi8('\n'), csp = _mm256_set1_epi8(' '),
                 cpc = _mm256_set1_epi8('%'), cqu = _mm256_set1_epi8('"'),
                 z = _mm256_setzero_si256(), cdot = _mm256_set1_epi8('.'),
                 c20 = _mm256_set1_epi8(0x20), ci = _mm256_set1_epi8('i'),
                 ce = _mm256_set1_epi8('e'), cd = _mm256_set1_epi8('d');
-  uint64_t a = 0, b = 0, c = 0;
-  for (unsigned k = 0; k < 64; k += 32) {
-    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + k));
-    __m256i w =
-        _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(const void *)(s + k + 1)), c20);
-    __m256i x =
-        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, cpc), _mm256_cmpeq_epi8(v, cqu)),
-                        _mm256_cmpeq_epi8(v, z));
+  uint64_t a = 0, b = 0, c = 0, q = 0;
+  for (unsigned i = 0; i < 64; i += 32) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+    __m256i n =
+        _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1)), c20);
+    __m256i qz = _mm256_or_si256(_mm256_cmpeq_epi8(v, cqu), _mm256_cmpeq_epi8(v, z));
     __m256i nx =
-        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(w, ci), _mm256_cmpeq_epi8(w, ce)),
-                        _mm256_cmpeq_epi8(w, cd));
-    x = _mm256_or_si256(x, _mm256_and_si256(_mm256_cmpeq_epi8(v, cdot), nx));
-    a |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, cnl)) << k;
-    b |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, csp)) << k;
-    c |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << k;
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(n, ci), _mm256_cmpeq_epi8(n, ce)),
+                        _mm256_cmpeq_epi8(n, cd));
+    __m256i x = _mm256_or_si256(_mm256_or_si256(qz, _mm256_cmpeq_epi8(v, cpc)),
+                                _mm256_and_si256(_mm256_cmpeq_epi8(v, cdot), nx));
+    a |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, cnl)) << i;
+    b |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, csp)) << i;
+    c |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << i;
+    q |= (uint64_t)(uint32_t)_mm256_movemask_epi8(qz) << i;
   }
-  *nl = a;
-  *sp = b;
-  *sx = c;
+  w->nl[k] = a;
+  w->sp[k] = b;
+  w->sx[k] = c;
+  w->sq[k] = q;
 }
 #endif
 
-typedef void (*block_fn)(const unsigned char *, uint64_t *, uint64_t *, uint64_t *);
+typedef void (*block_fn)(BLOCK_ARGS);
 typedef void (*scan_fn)(struct rs_logwin *, const char *, size_t, size_t);
 
 /* Inlined into one function per instruction set, so the block is too. */
@@ -106,18 +112,19 @@ static inline __attribute__((always_inline)) void scan_with(block_fn fn, struct 
   const unsigned char *u = (const unsigned char *)s;
   size_t words = (n + 63) / 64, k = 0;
   for (; k < words && k * 64 + 65 <= avail; k++)
-    fn(u + k * 64, &w->nl[k], &w->sp[k], &w->sx[k]);
+    fn(u + k * 64, w, k);
   for (; k < words; k++) {
     /* the buffer's tail: a zero-padded copy, so no load reads past avail */
     unsigned char tmp[80] = {0};
     memcpy(tmp, u + k * 64, avail - k * 64);
-    fn(tmp, &w->nl[k], &w->sp[k], &w->sx[k]);
+    fn(tmp, w, k);
   }
   if (n & 63) {
     uint64_t keep = (1ULL << (n & 63)) - 1;
     w->nl[words - 1] &= keep;
     w->sp[words - 1] &= keep;
     w->sx[words - 1] &= keep;
+    w->sq[words - 1] &= keep;
   }
 }
 

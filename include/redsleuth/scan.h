@@ -31,7 +31,7 @@ enum rs_progress_kind {
 struct rs_progress {
   enum rs_progress_kind kind;
   const char *what;            /* PHASE: "hashing", "reading registry", "walking volume",
-                                  "reading log" */
+                                  "reading log"; HASH: "hashing the media" */
   const char *name;            /* PHASE: what the phase reads (a segment, a volume number,
                                   a log file's path): a name from the evidence, to be
                                   escaped before it is shown; NULL when none */

@@ -1064,6 +1064,8 @@ START_TEST(hivex_types)
   ck_assert_int_eq(rs_hive_get_value(h, "Types", "multi", &v, &d), RS_OK);
   ck_assert_uint_eq(v.type, 7);
   ck_assert_str_eq(v.data, "a\nbc");
+  ck_assert(!v.truncated);
+  ck_assert_uint_eq(v.data_size, 12);
   ck_assert_int_eq(rs_hive_get_value(h, "Types", "qword", &v, &d), RS_OK);
   ck_assert_uint_eq(v.type, 11);
   ck_assert_str_eq(v.data, "0x8899aabbccddeeff");
@@ -1073,6 +1075,8 @@ START_TEST(hivex_types)
   ck_assert_uint_lt(strlen(v.data), sizeof v.data);
   ck_assert_ptr_nonnull(strstr(v.data, "..."));
   ck_assert(strncmp(v.data, "000102030405060708090a0b0c0d0e0f00", 34) == 0);
+  ck_assert(v.truncated);
+  ck_assert_uint_eq(v.data_size, 544);
   ck_assert_int_eq(rs_hive_get_value(h, "Types", "oddsz", &v, &d), RS_OK);
   ck_assert(v.present);
   ck_assert_uint_eq(v.type, 1);
@@ -1091,6 +1095,76 @@ START_TEST(hivex_types)
 }
 END_TEST
 
+
+/* Values longer than the report keeps (a 3,000-character string, a
+ * 200-character value name, a key path over 511 bytes) are cut at a
+ * character boundary and marked truncated with the stored size; short
+ * ones beside them are whole and unmarked. */
+START_TEST(hivex_long_values)
+{
+  static char reg[16384];
+  char big[3001], nm[201], k1[251], k2[251], k3[101];
+  memset(big, 'A', 3000);
+  big[3000] = '\0';
+  memset(nm, 'n', 200);
+  nm[200] = '\0';
+  memset(k1, 'a', 250);
+  k1[250] = '\0';
+  memset(k2, 'b', 250);
+  k2[250] = '\0';
+  memset(k3, 'c', 100);
+  k3[100] = '\0';
+  snprintf(reg, sizeof reg,
+           "Windows Registry Editor Version 5.00\n\n[\\Long]\n\"s\"=\"%s\"\n\"%s\"=dword:00000001\n"
+           "\"short\"=\"ok\"\n\n[\\Long\\%s]\n\n[\\Long\\%s\\%s]\n\n"
+           "[\\Long\\%s\\%s\\%s]\n\"v\"=\"x\"\n",
+           big, nm, k1, k1, k2, k1, k2, k3);
+  const char *p = hivex_hive(reg, "LONG.hivex");
+  RS_T_SKIP_IF(!p, "hivexregedit or realdata NTUSER.DAT absent");
+  size_t len = 0;
+  unsigned char *buf = load(p, &len);
+  struct rs_diag d = {0};
+  struct rs_hive *h = NULL;
+  ck_assert_int_eq(rs_hive_open_mem(buf, len, "LONG", 0, &h, &d), RS_OK);
+  struct rs_regval v;
+  ck_assert_int_eq(rs_hive_get_value(h, "Long", "s", &v, &d), RS_OK);
+  ck_assert(v.present);
+  ck_assert(v.truncated);
+  ck_assert_uint_eq(v.data_size, 6002); /* UTF-16LE with its NUL */
+  ck_assert_uint_eq(strlen(v.data), sizeof v.data - 1);
+  ck_assert(strncmp(v.data, big, strlen(v.data)) == 0);
+  ck_assert_int_eq(rs_hive_get_value(h, "Long", "short", &v, &d), RS_OK);
+  ck_assert(!v.truncated);
+  ck_assert_str_eq(v.data, "ok");
+  struct rs_regval *vals = NULL;
+  size_t n = 0, cut = 0, longname = 0;
+  ck_assert_int_eq(rs_hive_values(h, "Long", &vals, &n, &d), RS_OK);
+  ck_assert_uint_eq(n, 3);
+  for (size_t i = 0; i < n; i++) {
+    cut += vals[i].truncated;
+    if (vals[i].type == 4) {
+      longname++;
+      ck_assert(vals[i].truncated);
+      ck_assert_uint_eq(strlen(vals[i].name), sizeof vals[i].name - 1);
+      ck_assert(strncmp(vals[i].name, nm, strlen(vals[i].name)) == 0);
+      ck_assert_uint_eq(vals[i].dword, 1);
+    }
+  }
+  ck_assert_uint_eq(longname, 1);
+  ck_assert_uint_eq(cut, 2); /* the long string and the long name, not "short" */
+  free(vals);
+  char key[700];
+  snprintf(key, sizeof key, "Long\\%s\\%s\\%s", k1, k2, k3);
+  ck_assert_uint_gt(strlen(key), sizeof v.key);
+  ck_assert_int_eq(rs_hive_get_value(h, key, "v", &v, &d), RS_OK);
+  ck_assert(v.present);
+  ck_assert_str_eq(v.data, "x");
+  ck_assert(v.truncated); /* the key path did not fit */
+  ck_assert(strncmp(v.key, key, strlen(v.key)) == 0);
+  rs_hive_close(h);
+  free(buf);
+}
+END_TEST
 
 /* Eleven control sets, Select naming 010 (current) and 011 (LKG), plus
  * names that only look like control sets: the named ones and the six
@@ -1822,6 +1896,7 @@ Suite *rs_suite_registry(void)
   tcase_add_test(tc, hivex_system);
   tcase_add_test(tc, hivex_software);
   tcase_add_test(tc, hivex_types);
+  tcase_add_test(tc, hivex_long_values);
   tcase_add_test(tc, hivex_many_sets);
   tcase_add_test(tc, damaged_deep_key);
   tcase_add_loop_test(tc, codepage_names, 0, (int)(sizeof cp_cases / sizeof cp_cases[0]));

@@ -42,6 +42,10 @@ struct rs_regval {
                                 DWORD as "0x%x"; binary as hex (truncated) */
   uint32_t dword;            /* REG_DWORD value when type is 4 */
   struct rs_time key_written;  /* last-written time of the key */
+  /* Bounded by design (STYLE: bounded buffers for what evidence holds): the
+   * fields above keep at most their size; what did not fit is never silent. */
+  size_t data_size;          /* bytes of value data as stored in the hive */
+  bool truncated;            /* key, name or data was cut to fit (the report says so) */
 };
 
 /* "REG_SZ", "REG_DWORD", ... for the standard types 0..11; "0x%x" of the

@@ -241,17 +241,9 @@ static bool rd_fill(struct rs_tl_spill *s, struct reader *r, size_t n)
     r->have -= r->at;
     r->at = 0;
   }
-  if (n > r->cap) {
-    size_t nc = r->cap ? r->cap : (size_t)64 << 10;
-    while (nc < n)
-      nc *= 2;
-    uint8_t *nb = realloc(r->buf, nc);
-    if (!nb) {
-      fail(s, RS_E_NOMEM, "%s", "out of memory");
-      return false;
-    }
-    r->buf = nb;
-    r->cap = nc;
+  if (!rs_grow((void **)&r->buf, &r->cap, n, 1, (size_t)64 << 10)) {
+    fail(s, RS_E_NOMEM, "%s", "out of memory");
+    return false;
   }
   while (r->have < n) {
     ssize_t k = pread(r->fd, r->buf + r->have, r->cap - r->have, (off_t)r->pos);
@@ -404,28 +396,10 @@ enum rs_err rs_tl_spill_add(struct rs_tl_spill *s, const struct rs_tl_entry *e)
     err = fail(s, RS_E_INTERNAL, "%s", "an entry added after the timeline was finished");
   if (err == RS_OK && s->len + sz > s->run_bytes && s->nrec)
     err = flush_run(s);
-  if (err == RS_OK && s->len + sz > s->cap) {
-    size_t nc = s->cap ? s->cap : (size_t)64 << 10;
-    while (nc < s->len + sz)
-      nc *= 2;
-    uint8_t *nb = realloc(s->buf, nc);
-    if (nb) {
-      s->buf = nb;
-      s->cap = nc;
-    } else {
-      err = fail(s, RS_E_NOMEM, "%s", "out of memory");
-    }
-  }
-  if (err == RS_OK && s->nrec == s->capoffs) {
-    size_t nc = s->capoffs ? s->capoffs * 2 : 1024;
-    size_t *no = realloc(s->offs, nc * sizeof *no);
-    if (no) {
-      s->offs = no;
-      s->capoffs = nc;
-    } else {
-      err = fail(s, RS_E_NOMEM, "%s", "out of memory");
-    }
-  }
+  if (err == RS_OK && (!rs_grow((void **)&s->buf, &s->cap, s->len + sz, 1, (size_t)64 << 10) ||
+                       !rs_grow((void **)&s->offs, &s->capoffs, s->nrec + 1, sizeof *s->offs,
+                                1024)))
+    err = fail(s, RS_E_NOMEM, "%s", "out of memory");
   if (err == RS_OK) {
     uint8_t *p = s->buf + s->len;
     memset(p, 0, sz);

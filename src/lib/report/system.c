@@ -190,6 +190,10 @@ json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_jset(jb, o, "type", json_string(rs_regtype_name(r->v.type, tb, sizeof tb)));
     rs_jset(jb, o, "data", rs_json_str(r->v.data));
     rs_jset(jb, o, "key_last_written_utc", rs_json_time(&r->v.key_written));
+    if (r->v.truncated) { /* only then: what the report shows is not all the hive holds */
+      rs_jset(jb, o, "truncated", json_true());
+      rs_jset(jb, o, "data_size", json_integer((json_int_t)r->v.data_size));
+    }
     rs_japp(jb, vals, o);
   }
   rs_jset(jb, s, "values", vals);

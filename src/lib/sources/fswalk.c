@@ -19,24 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool rs_fsw_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-  if (need <= *cap)
-    return true;
-  size_t n = *cap ? *cap : 1024;
-  while (n < need) {
-    if (n > SIZE_MAX / 2 / elem)
-      return false;
-    n *= 2;
-  }
-  void *q = realloc(*p, n * elem);
-  if (!q)
-    return false;
-  *p = q;
-  *cap = n;
-  return true;
-}
-
 /* Copies len bytes + NUL into the arena; RS_NONE on failure (flags set).
  * The arena may move (realloc): a pointer w->arena + off taken before the
  * call dangles after it. Hold offsets; s itself must not point into the
@@ -50,7 +32,7 @@ uint32_t rs_fsw_arena_add(struct walk *w, const char *s, size_t len)
     w->limit = true;
     return RS_NONE;
   }
-  if (!rs_fsw_grow((void **)&w->arena, &w->caparena, w->narena + len + 1, 1)) {
+  if (!rs_grow((void **)&w->arena, &w->caparena, w->narena + len + 1, 1, 1024)) {
     w->nomem = true;
     return RS_NONE;
   }
@@ -79,7 +61,7 @@ struct rec *rs_fsw_rec_new(struct walk *w, const TSK_FS_META *m)
     w->limit = true;
     return NULL;
   }
-  if (!rs_fsw_grow((void **)&w->recs, &w->caprec, w->nrec + 1, sizeof(struct rec))) {
+  if (!rs_grow((void **)&w->recs, &w->caprec, w->nrec + 1, sizeof(struct rec), 1024)) {
     w->nomem = true;
     return NULL;
   }
@@ -106,7 +88,7 @@ struct rec *rs_fsw_rec_new(struct walk *w, const TSK_FS_META *m)
 
 struct name *rs_fsw_name_new(struct walk *w, uint32_t rec)
 {
-  if (!rs_fsw_grow((void **)&w->names, &w->capname, w->nname + 1, sizeof(struct name))) {
+  if (!rs_grow((void **)&w->names, &w->capname, w->nname + 1, sizeof(struct name), 1024)) {
     w->nomem = true;
     return NULL;
   }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "redsleuth/buf.h" /* rs_grow: every array here grows by doubling, 1024 at first */
 #include "redsleuth/fswalk.h"
 
 #define RS_NTFS_ROOT 5u
@@ -127,9 +128,6 @@ static inline int64_t ticks(time_t sec, uint64_t nsec)
 }
 
 /* fswalk.c: the store. */
-/* Grows an array *p of *cap elements of elem bytes to hold need (doubling,
- * 1024 at first); false when out of memory, *p and *cap unchanged then. */
-bool rs_fsw_grow(void **p, size_t *cap, size_t need, size_t elem);
 uint32_t rs_fsw_arena_add(struct walk *w, const char *s, size_t len);
 struct rec *rs_fsw_rec_new(struct walk *w, const TSK_FS_META *m);
 struct name *rs_fsw_name_new(struct walk *w, uint32_t rec);

@@ -54,7 +54,7 @@ static void note_gap(struct walk *w, uint64_t lo, uint64_t hi)
   /* inums the meta walk skipped: TSK drops records it finds corrupt without
    * an error (ntfs_inode_walk "continue"s on TSK_COR); checked later. */
   for (uint64_t i = lo; i < hi && w->ngaps < 1000000; i++) {
-    if (!rs_fsw_grow((void **)&w->gaps, &w->capgaps, w->ngaps + 1, sizeof(uint64_t))) {
+    if (!rs_grow((void **)&w->gaps, &w->capgaps, w->ngaps + 1, sizeof(uint64_t), 1024)) {
       w->nomem = true;
       return;
     }
@@ -80,7 +80,7 @@ static bool strm_push(struct walk *w, uint16_t type, uint16_t id, uint32_t name,
     w->limit = true;
     return false;
   }
-  if (!rs_fsw_grow((void **)&w->strms, &w->capstrm, w->nstrm + 1, sizeof(struct strm))) {
+  if (!rs_grow((void **)&w->strms, &w->capstrm, w->nstrm + 1, sizeof(struct strm), 1024)) {
     w->nomem = true;
     return false;
   }
@@ -282,7 +282,7 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
   }
   if (m->addr >= w->nidx) {
     size_t need = (size_t)m->addr + 1, old = w->nidx;
-    if (!rs_fsw_grow((void **)&w->idx, &w->nidx, need, sizeof(uint32_t))) {
+    if (!rs_grow((void **)&w->idx, &w->nidx, need, sizeof(uint32_t), 1024)) {
       w->nomem = true;
       return TSK_WALK_STOP;
     }
@@ -348,7 +348,7 @@ static uint32_t dir_path(struct walk *w, struct rec *d)
       broken = true;
       break;
     }
-    if (!rs_fsw_grow((void **)&chain, &cap, n + 1, sizeof *chain)) {
+    if (!rs_grow((void **)&chain, &cap, n + 1, sizeof *chain, 1024)) {
       free(chain);
       w->nomem = true;
       return RS_NONE;
@@ -483,7 +483,7 @@ enum rs_err rs_fsw_ntfs_emit(struct walk *w, rs_fsentry_cb cb, void *arg, struct
       const char *pre = p ? w->arena + p->path : RS_ORPHAN_DIR; /* stored above */
       bool orphan = !p || p->state == PS_ORPHAN;
       size_t lp = strlen(pre), ln = strlen(nm);
-      if (!rs_fsw_grow((void **)&buf, &cap, lp + ln + 2, 1)) {
+      if (!rs_grow((void **)&buf, &cap, lp + ln + 2, 1, 1024)) {
         rc = rs_diag_set(d, RS_E_NOMEM, "fswalk", "out of memory building paths");
         break;
       }

@@ -105,18 +105,21 @@ static void bfio_free_err(libbfio_error_t **e)
 
 /* Copies src into dst (size dsz), cutting on a UTF-8 character boundary so a
  * truncated name never ends in half a character. */
-static void copy_utf8(char *dst, size_t dsz, const char *src)
+/* Copies src, cut at a character boundary to fit; true when it was cut. */
+static bool copy_utf8(char *dst, size_t dsz, const char *src)
 {
   if (dsz == 0)
-    return;
+    return *src != '\0';
   size_t n = strlen(src);
-  if (n >= dsz) {
+  bool cut = n >= dsz;
+  if (cut) {
     n = dsz - 1;
     while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
       n--;
   }
   memcpy(dst, src, n);
   dst[n] = '\0';
+  return cut;
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -420,7 +423,7 @@ const char *rs_hive_name(const struct rs_hive *h)
 
 /* ---- values ------------------------------------------------------------- */
 
-static void hex_into(char *out, size_t outsz, const uint8_t *p, size_t n)
+static bool hex_into(char *out, size_t outsz, const uint8_t *p, size_t n)
 {
   static const char hx[] = "0123456789abcdef";
   size_t o = 0;
@@ -436,6 +439,7 @@ static void hex_into(char *out, size_t outsz, const uint8_t *p, size_t n)
     o += 3;
   }
   out[o] = '\0';
+  return cut;
 }
 
 /* Raw data as hex (the fallback for types we do not decode and for strings
@@ -453,6 +457,7 @@ static int data_hex(libregf_value_t *val, struct rs_regval *v, libregf_error_t *
    * the size is bounded first. */
   if (sz > RS_HIVE_MAX_STRING) {
     rs_strlcpy(v->data, "(value data too large)", sizeof v->data);
+    v->truncated = true;
     return 0;
   }
   uint8_t *tmp = malloc(sz);
@@ -460,7 +465,7 @@ static int data_hex(libregf_value_t *val, struct rs_regval *v, libregf_error_t *
     return RS_NOMEM;
   int r = libregf_value_get_value_data(val, tmp, sz, e);
   if (r == 1)
-    hex_into(v->data, sizeof v->data, tmp, sz);
+    v->truncated |= hex_into(v->data, sizeof v->data, tmp, sz);
   free(tmp);
   return r == 1 ? 0 : -1;
 }
@@ -474,15 +479,17 @@ static int data_string(libregf_value_t *val, struct rs_regval *v, libregf_error_
     v->data[0] = '\0';
     return 0;
   }
-  if (sz > RS_HIVE_MAX_STRING)
+  if (sz > RS_HIVE_MAX_STRING) {
     sz = RS_HIVE_MAX_STRING; /* libregf refuses a short buffer: then hex */
+    v->truncated = true;
+  }
   char *tmp = malloc(sz);
   if (!tmp)
     return RS_NOMEM;
   int r = libregf_value_get_value_utf8_string(val, (uint8_t *)tmp, sz, e);
   if (r == 1) {
     tmp[sz - 1] = '\0';
-    copy_utf8(v->data, sizeof v->data, tmp);
+    v->truncated |= copy_utf8(v->data, sizeof v->data, tmp);
   }
   free(tmp);
   return r == 1 ? 0 : -1;
@@ -529,7 +536,9 @@ static int data_multi(libregf_value_t *val, struct rs_regval *v, libregf_error_t
       goto out;
     }
   }
-  copy_utf8(v->data, sizeof v->data, b.data ? b.data : "");
+  if (n > 0 && b.len >= sizeof v->data)
+    v->truncated = true; /* the loop stopped before the last string */
+  v->truncated |= copy_utf8(v->data, sizeof v->data, b.data ? b.data : "");
 out:
   rs_buf_free(&b);
   libregf_multi_string_free(&ms, NULL);
@@ -545,17 +554,24 @@ static int fill_value(struct rs_hive *h, const char *key, libregf_value_t *val,
   libregf_error_t *e = NULL;
   size_t nsz = 0;
   v->name[0] = '\0';
-  if (libregf_value_get_utf8_name_size(val, &nsz, &e) == 1 && nsz > 1 &&
-      nsz <= RS_HIVE_MAX_PATH) {
-    char *tmp = malloc(nsz);
-    if (!tmp)
-      return RS_NOMEM;
-    if (libregf_value_get_utf8_name(val, (uint8_t *)tmp, nsz, &e) == 1) {
-      tmp[nsz - 1] = '\0';
-      copy_utf8(v->name, sizeof v->name, tmp);
+  if (libregf_value_get_utf8_name_size(val, &nsz, &e) == 1 && nsz > 1) {
+    if (nsz > RS_HIVE_MAX_PATH) {
+      v->truncated = true; /* a name longer than any Windows writes: not read */
+    } else {
+      char *tmp = malloc(nsz);
+      if (!tmp)
+        return RS_NOMEM;
+      if (libregf_value_get_utf8_name(val, (uint8_t *)tmp, nsz, &e) == 1) {
+        tmp[nsz - 1] = '\0';
+        v->truncated |= copy_utf8(v->name, sizeof v->name, tmp);
+      }
+      free(tmp);
     }
-    free(tmp);
   }
+  libregf_error_free(&e);
+  size_t dsz = 0;
+  if (libregf_value_get_value_data_size(val, &dsz, &e) == 1)
+    v->data_size = dsz;
   libregf_error_free(&e);
 
   uint32_t type = 0;
@@ -624,7 +640,7 @@ static void regval_where(struct rs_hive *h, const char *key, libregf_key_t *k,
   const char *p = key;
   while (*p == '\\')
     p++;
-  copy_utf8(v->key, sizeof v->key, p);
+  v->truncated = copy_utf8(v->key, sizeof v->key, p);
   if (k) {
     uint64_t ft = 0;
     v->key_present = true;
@@ -666,7 +682,7 @@ enum rs_err rs_hive_get_value(struct rs_hive *h, const char *key, const char *va
   libregf_key_t *k = NULL;
   int r = find_key(h, key, &k, d);
   regval_where(h, key, r == 1 ? k : NULL, v);
-  copy_utf8(v->name, sizeof v->name, value);
+  v->truncated |= copy_utf8(v->name, sizeof v->name, value);
   if (r != 1) {
     return r < 0 ? RS_E_CORRUPT : RS_OK;
   }

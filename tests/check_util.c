@@ -111,6 +111,34 @@ START_TEST(civil_and_cmp)
 }
 END_TEST
 
+/* The text-log line splitter: CRLF and LF, a last line without newline,
+ * a line one byte too long and one with a control byte are garbage (and
+ * cost no more than their length), tabs are kept, the end is -1. */
+START_TEST(text_line_splits)
+{
+  static const char in[] = "one\r\ntwo\tx\n123456\nbell\a\n\nlast";
+  const unsigned char *b = (const unsigned char *)in;
+  size_t len = sizeof in - 1, pos = 0, ll = 99;
+  char t[6];
+  ck_assert_int_eq(rs_text_line(b, len, &pos, t, sizeof t, &ll), 1);
+  ck_assert_str_eq(t, "one");
+  ck_assert_uint_eq(ll, 3);
+  ck_assert_int_eq(rs_text_line(b, len, &pos, t, sizeof t, &ll), 1);
+  ck_assert_str_eq(t, "two\tx");
+  ck_assert_int_eq(rs_text_line(b, len, &pos, t, sizeof t, &ll), 0); /* 6 bytes, room for 5 */
+  ck_assert_str_eq(t, "");
+  ck_assert_uint_eq(ll, 0);
+  ck_assert_int_eq(rs_text_line(b, len, &pos, t, sizeof t, &ll), 0); /* BEL */
+  ck_assert_int_eq(rs_text_line(b, len, &pos, t, sizeof t, &ll), 1); /* empty line */
+  ck_assert_str_eq(t, "");
+  ck_assert_int_eq(rs_text_line(b, len, &pos, t, sizeof t, &ll), 1);
+  ck_assert_str_eq(t, "last");
+  ck_assert_uint_eq(pos, len);
+  ck_assert_int_eq(rs_text_line(b, len, &pos, t, sizeof t, &ll), -1);
+  ck_assert_int_eq(rs_text_line(b, 0, &(size_t){0}, t, sizeof t, &ll), -1);
+}
+END_TEST
+
 Suite *rs_suite_util(void)
 {
   Suite *s = suite_create("util");
@@ -119,6 +147,7 @@ Suite *rs_suite_util(void)
   tcase_add_test(tc, diag_set_and_print_escapes);
   tcase_add_test(tc, buf_bounded);
   tcase_add_test(tc, strlcpy_truncates);
+  tcase_add_test(tc, text_line_splits);
   tcase_add_loop_test(tc, filetime_iso, 0, sizeof ft_cases / sizeof ft_cases[0]);
   tcase_add_test(tc, civil_and_cmp);
   suite_add_tcase(s, tc);

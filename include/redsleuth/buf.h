@@ -38,6 +38,13 @@ char *rs_buf_steal(struct rs_buf *b);
 int rs_strlcpy(char *dst, const char *src, size_t size);
 int rs_snprintf(char *dst, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The line splitter of the small text-log parsers (Dr. Watson, UrlScan):
+ * the next line of buf[*pos..len), without its "\n" or "\r\n", is copied
+ * into t (tsz bytes, NUL-terminated, length in *ll) and *pos moves past it.
+ * 1: a clean line; 0: garbage (longer than tsz - 1, or a control character
+ * other than tab; t is "" then); -1: no line left. */
+int rs_text_line(const unsigned char *buf, size_t len, size_t *pos, char *t, size_t tsz,
+                 size_t *ll);
 /* Lower-case hex of n bytes into out (2n+1 bytes, terminated): digests. */
 void rs_hex(const unsigned char *p, size_t n, char *out);
 

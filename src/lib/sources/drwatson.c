@@ -337,26 +337,14 @@ enum rs_err rs_drw_parse(const uint8_t *buf, size_t len, struct rs_drw_log *out,
     goto done;
   }
   bool w2k = false, dbg = false;
-  size_t pos = 0;
-  while (pos < len) {
-    const uint8_t *nl = memchr(buf + pos, '\n', len - pos);
-    size_t end = nl ? (size_t)(nl - buf) : len;
-    size_t ll = end - pos;
-    const uint8_t *ls = buf + pos;
-    pos = nl ? end + 1 : len;
+  size_t pos = 0, ll;
+  int k;
+  while ((k = rs_text_line(buf, len, &pos, t, RS_DRW_MAX_LINE + 1, &ll)) >= 0) {
     out->lines++;
-    if (ll > 0 && ls[ll - 1] == '\r')
-      ll--;
-    bool bad = ll > RS_DRW_MAX_LINE;
-    for (size_t i = 0; i < ll && !bad; i++)
-      if (ls[i] < 0x20 && ls[i] != '\t')
-        bad = true;
-    if (bad) {
+    if (k == 0) {
       out->garbage++;
       continue;
     }
-    memcpy(t, ls, ll);
-    t[ll] = '\0';
     const char *s = t;
     while (*s == ' ' || *s == '\t')
       s++;

@@ -125,27 +125,15 @@ enum rs_err rs_urlscan_parse(const uint8_t *buf, size_t len, struct rs_urlscan_l
   char *t = malloc(RS_URLSCAN_MAX_LINE + 1);
   if (!t)
     return rs_diag_set(d, RS_E_NOMEM, WHERE, "out of memory");
-  size_t cap = 0, pos = 0;
+  size_t cap = 0, pos = 0, ll;
   bool in_list = false;
-  while (pos < len) {
-    const uint8_t *nl = memchr(buf + pos, '\n', len - pos);
-    size_t end = nl ? (size_t)(nl - buf) : len;
-    const uint8_t *ls = buf + pos;
-    size_t ll = end - pos;
-    pos = nl ? end + 1 : len;
+  int k;
+  while ((k = rs_text_line(buf, len, &pos, t, RS_URLSCAN_MAX_LINE + 1, &ll)) >= 0) {
     out->lines++;
-    if (ll > 0 && ls[ll - 1] == '\r')
-      ll--;
-    bool bad = ll > RS_URLSCAN_MAX_LINE;
-    for (size_t i = 0; i < ll && !bad; i++)
-      if (ls[i] < 0x20 && ls[i] != '\t')
-        bad = true;
-    if (bad) {
+    if (k == 0) {
       out->garbage++;
       continue;
     }
-    memcpy(t, ls, ll);
-    t[ll] = '\0';
     while (ll > 0 && (t[ll - 1] == ' ' || t[ll - 1] == '\t'))
       t[--ll] = '\0';
     if (ll == 0)

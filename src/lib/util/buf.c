@@ -129,6 +129,31 @@ char *rs_buf_steal(struct rs_buf *b)
   return p;
 }
 
+int rs_text_line(const unsigned char *buf, size_t len, size_t *pos, char *t, size_t tsz,
+                 size_t *ll)
+{
+  *ll = 0;
+  if (tsz)
+    t[0] = '\0';
+  if (*pos >= len)
+    return -1;
+  const unsigned char *ls = buf + *pos;
+  const unsigned char *nl = memchr(ls, '\n', len - *pos);
+  size_t n = nl ? (size_t)(nl - ls) : len - *pos;
+  *pos = nl ? *pos + n + 1 : len;
+  if (n > 0 && ls[n - 1] == '\r')
+    n--;
+  if (n >= tsz)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (ls[i] < 0x20 && ls[i] != '\t')
+      return 0;
+  memcpy(t, ls, n);
+  t[n] = '\0';
+  *ll = n;
+  return 1;
+}
+
 int rs_strlcpy(char *dst, const char *src, size_t size)
 {
   if (!size)

@@ -45,6 +45,9 @@ int rs_snprintf(char *dst, size_t size, const char *fmt, ...)
  * other than tab; t is "" then); -1: no line left. */
 int rs_text_line(const unsigned char *buf, size_t len, size_t *pos, char *t, size_t tsz,
                  size_t *ll);
+/* A library's multi-line message (libyal backtraces) made one sentence:
+ * trailing newlines and spaces cut, inner CR/LF as spaces. */
+void rs_one_line(char *s);
 /* Lower-case hex of n bytes into out (2n+1 bytes, terminated): digests. */
 void rs_hex(const unsigned char *p, size_t n, char *out);
 

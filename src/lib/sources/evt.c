@@ -242,16 +242,6 @@ static size_t find_eof_record(const uint8_t *b, size_t len)
 
 /* ---- libevt ------------------------------------------------------------- */
 
-static void flatten(char *s)
-{
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
-    s[--n] = '\0';
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == '\n' || s[i] == '\r')
-      s[i] = ' ';
-}
-
 /* libevt's own message for e (freed), in msg. */
 static void evt_msg(libevt_error_t **e, char *msg, size_t msz)
 {
@@ -260,7 +250,7 @@ static void evt_msg(libevt_error_t **e, char *msg, size_t msz)
     if (libevt_error_backtrace_sprint(*e, msg, msz) < 0)
       libevt_error_sprint(*e, msg, msz);
     msg[msz - 1] = '\0';
-    flatten(msg);
+    rs_one_line(msg);
     libevt_error_free(e);
   }
 }

@@ -67,17 +67,6 @@ const char *rs_regtype_name(uint32_t type, char *buf, size_t bufsz)
 
 /* ---- error plumbing ----------------------------------------------------- */
 
-/* libregf's backtrace is one message per line; a diag holds one sentence. */
-static void flatten_msg(char *s)
-{
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
-    s[--n] = '\0';
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == '\n' || s[i] == '\r')
-      s[i] = ' ';
-}
-
 /* Sets d from a libregf error (and frees it). Returns e. */
 static enum rs_err regf_fail(struct rs_diag *d, enum rs_err e, const char *where,
                              const char *what, libregf_error_t **err)
@@ -87,7 +76,7 @@ static enum rs_err regf_fail(struct rs_diag *d, enum rs_err e, const char *where
     if (libregf_error_backtrace_sprint(*err, msg, sizeof msg) < 0)
       libregf_error_sprint(*err, msg, sizeof msg);
     msg[sizeof msg - 1] = '\0';
-    flatten_msg(msg);
+    rs_one_line(msg); /* a backtrace is one message per line; a diag one sentence */
     libregf_error_free(err);
   }
   if (msg[0])

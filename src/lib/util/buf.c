@@ -154,6 +154,16 @@ int rs_text_line(const unsigned char *buf, size_t len, size_t *pos, char *t, siz
   return 1;
 }
 
+void rs_one_line(char *s)
+{
+  size_t n = strlen(s);
+  while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+    s[--n] = '\0';
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '\n' || s[i] == '\r')
+      s[i] = ' ';
+}
+
 int rs_strlcpy(char *dst, const char *src, size_t size)
 {
   if (!size)

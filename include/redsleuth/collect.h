@@ -58,6 +58,14 @@ struct rs_coll_vol {
 
 struct rs_coll;
 
+/* What a collection cannot tell (the report says it once: evidence.limitation
+ * and a verdict note). */
+#define RS_COLL_LIMITATION                                                                    \
+  "collected files, not a volume: the checks that need file-system metadata could not run: "  \
+  "deleted files (deleted root.exe, explorer.exe or idq.dll copies still in the MFT, so the "  \
+  "'cleaned' status cannot rest on them), MFT entry numbers, $STANDARD_INFORMATION and "       \
+  "$FILE_NAME times ($SI before $FN timestomping), DOS attributes; these are null"
+
 /* Is path a collection (a directory, or a ZIP or TAR file by its first
  * bytes)? kind gets which. */
 bool rs_coll_sniff(const char *path, enum rs_coll_kind *kind);

@@ -46,6 +46,7 @@ struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_chec
   fd->allocated = c->allocated;
   fd->ntfs = ntfs;
   fd->inum = c->inum;
+  fd->collected = vol->coll != NULL;
   fd->size = c->size;
   if (dg && dg->done) {
     fd->digest = true;

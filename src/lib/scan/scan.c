@@ -153,6 +153,8 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
     rs_ctx_verdict_facts(&ctx, &vf);
     if (!rs_ctx_failed(&ctx))
       rs_verdict_decide(&vf, &ctx.res);
+    if (coll && ctx.res.verdict.nnotes < RS_VERDICT_NOTES)
+      ctx.res.verdict.notes[ctx.res.verdict.nnotes++] = RS_COLL_LIMITATION;
     if (!rs_ctx_failed(&ctx) && ctx.res.tl_overflow)
       rs_results_unreadable(&ctx.res, "timeline", "-", "too many dated facts; the timeline was cut");
     if (!rs_ctx_failed(&ctx)) {

@@ -41,7 +41,7 @@ enum rs_err rs_coll_archive_list(struct rs_coll *c, struct rs_diag *d)
     return d->err;
   struct archive_entry *ae;
   uint64_t idx = 0;
-  int r;
+  int r = ARCHIVE_EOF;
   char clean[NAME_BUF];
   while (!c->nomem && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
     const char *nm = archive_entry_pathname(ae);
@@ -92,7 +92,7 @@ enum rs_err rs_coll_archive_stream(struct rs_coll *c, const struct rs_coll_entry
     return d->err == RS_E_OPEN ? rs_diag_set(d, RS_E_IO, e->name, "%s", d->what) : d->err;
   struct archive_entry *ae;
   uint64_t idx = 0;
-  int r;
+  int r = ARCHIVE_EOF;
   enum rs_err ret = RS_OK;
   while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
     if (idx++ == e->index)

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
 
 build_pkgs="build-essential autoconf automake pkg-config libtsk-dev libregf-dev libbfio-dev
-  libewf-dev libevt-dev libjansson-dev libssl-dev check xz-utils libvhdi-dev libyara-dev"
+  libewf-dev libevt-dev libjansson-dev libssl-dev check xz-utils libvhdi-dev libyara-dev libarchive-dev"
 # Peer tools the tests compare against, the HTML renderer, the fuzzing toolchain, and
 # the fixture generator's tools (a test regenerates every fixture and compares),
 # hivexregedit (libwin-hivex-perl: hives edited by a peer tool).

@@ -11,13 +11,13 @@
 # here with clang when missing); no sanitizer report, a parseable report
 # and exit 0/10/11 are required.
 #   fuzz/run.sh [SECONDS] [HARNESS...]
-# Harnesses: pe iislog metabase hive escape carve scan evt tear (default: all).
+# Harnesses: pe iislog metabase hive escape carve scan evt collname tear (default: all).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-harnesses=${*:-"pe iislog metabase hive escape carve scan evt tear"}
+harnesses=${*:-"pe iislog metabase hive escape carve scan evt collname tear"}
 out=${FUZZ_OUT:-$top/out/fuzz}
 mkdir -p "$out"
 cc=${CLANG:-clang}
@@ -40,7 +40,7 @@ for h in $harnesses; do
       # shellcheck disable=SC2086
       $cc -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
         -I"$top/include" -I"$top/src/lib" $(pkg-config --cflags tsk libregf libbfio jansson) \
-        -o "$bin" "$top"/src/cli/*.c $lib_all $(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -lm -ljansson
+        -o "$bin" "$top"/src/cli/*.c $lib_all $(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -larchive -lm -ljansson
     fi
     python3 "$here/tear.py" --bin "$bin" --out "$out/tear" || status=1
     continue
@@ -65,11 +65,13 @@ for h in $harnesses; do
     scan) $cc $flags -c -o "$out/vhdi-glue.o" "$top/src/lib/evidence/vhdi.c"
           sh "$top/src/lib/evidence/vhdi-private.sh" "$out/vhdi-private.o" "$out/vhdi-glue.o" \
             "$($cc -print-file-name=libvhdi.a)" "$cc"
-          src="$lib_all $out/vhdi-private.o"; u=""; libs="$(pkg-config --libs tsk) -lewf $evt_obj $regf_libs -lcrypto -lyara -lm"
+          src="$lib_all $out/vhdi-private.o"; u=""; libs="$(pkg-config --libs tsk) -lewf $evt_obj $regf_libs -lcrypto -lyara -larchive -lm"
           asan="fast_unwind_on_malloc=0:malloc_context_size=12:$asan" ;;
     # EVT (libevt from memory), Dr. Watson and UrlScan parsers, the section 11 table
     evt) src="$top/src/lib/sources/evt.c $top/src/lib/sources/memio.c $top/src/lib/sources/drwatson.c $top/src/lib/sources/urlscan.c $top/src/lib/sources/iislog.c $top/src/lib/sources/iislog_classify.c $top/src/lib/sources/iislog_scan.c $top/src/lib/sources/logagg.c $top/src/lib/sources/tz.c $top/src/lib/analysis/evt_table.c"
          libs="$evt_obj $regf_libs -lm" ;;
+    # the archive entry-name reader of collections (no dependencies)
+    collname) src="$top/src/lib/evidence/collect_name.c"; libs="" ;;
     *) echo "fuzz: unknown harness $h" >&2; exit 2 ;;
   esac
   # shellcheck disable=SC2086

@@ -9,7 +9,7 @@
 #define RS_SUITES(X)                                                             \
   X(util) X(image) X(evidence) X(fswalk) X(pe) X(idq) X(iislog) X(registry)      \
   X(writers) X(analysis) X(scan) X(fixtures) X(cli) X(corrupt) X(report) X(e2e)    \
-  X(evt) X(vhdi) X(fleet) X(content) X(nimda) X(seal)
+  X(evt) X(vhdi) X(fleet) X(content) X(nimda) X(seal) X(collect)
 
 #define DECL(n) Suite *rs_suite_##n(void);
 RS_SUITES(DECL)

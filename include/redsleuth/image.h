@@ -40,10 +40,14 @@ struct rs_volume {
   bool ambiguous;           /* more than one file system matched: not opened */
   char note[256];           /* why fs is none/ambiguous/unreadable, "" if fine */
   TSK_FS_INFO *fs;          /* open file system or NULL; owned by the image */
+  struct rs_coll *coll;     /* a collection's drive (fs NULL): its files are read
+                               from there (collect.h); owned by the image */
 };
 
+struct rs_coll;
 struct rs_image {
-  TSK_IMG_INFO *img;
+  TSK_IMG_INFO *img;        /* NULL for a collection (coll) */
+  struct rs_coll *coll;     /* a folder or archive of collected files, or NULL */
   char format[16];          /* "raw", "split-raw", "ewf", "vmdk", "vhd", "aff", ... */
   char **segments;          /* as TSK resolved them; nseg entries */
   int nseg;

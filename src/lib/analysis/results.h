@@ -66,6 +66,7 @@ struct rs_event_detail {
 struct rs_file_detail {
   char drive[8];              /* "" when the volume has none */
   bool allocated, ntfs;
+  bool collected;             /* from a collection: no file-system entry (mft_entry null) */
   uint64_t inum, size;
   bool digest;                /* md5/sha1/sha256 hold the content's digests */
   char md5[33], sha1[41], sha256[65];

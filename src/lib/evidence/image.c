@@ -4,6 +4,7 @@
  * Nothing here writes to the evidence: files are only opened O_RDONLY (by us
  * for the magic bytes, by libtsk/libewf for the rest), nothing is mounted. */
 #include "redsleuth/image.h"
+#include "redsleuth/collect.h"
 #include "redsleuth/vhdi.h"
 
 #include "evidence/segments.h"
@@ -937,6 +938,7 @@ void rs_image_close(struct rs_image *img)
   free(img->warnings);
   if (img->img)
     tsk_img_close(img->img);
+  rs_coll_free(img->coll);
   free(img);
 }
 
@@ -946,6 +948,8 @@ enum rs_err rs_volume_read_path(const struct rs_volume *v, const char *path,
 {
   *data = NULL;
   *len = 0;
+  if (v && v->coll)
+    return rs_coll_read_path(v->coll, v->index, path, max, data, len, inum, d);
   if (!v || !v->fs || !path)
     return rs_diag_set(d, RS_E_USAGE, path ? path : "-", "no open file system");
   TSK_FS_FILE *f = open_path(v->fs, path);

@@ -104,12 +104,12 @@ void rs_report_corroboration(struct rs_jb *jb, json_t *o, const struct rs_result
     json_decref(by);
 }
 
-static json_t *file_common(struct rs_jb *jb, const struct rs_evt_file *f)
+static json_t *file_common(struct rs_jb *jb, const struct rs_evt_file *f, bool collected)
 {
   json_t *o = json_object();
   rs_jset(jb, o, "path", rs_json_str(f->path));
   rs_jset(jb, o, "volume", json_integer(f->volume));
-  rs_jset(jb, o, "mft_entry", json_integer((json_int_t)f->inum));
+  rs_jset(jb, o, "mft_entry", collected ? json_null() : json_integer((json_int_t)f->inum));
   rs_jset(jb, o, "allocated", json_boolean(f->allocated));
   rs_jset(jb, o, "size", json_integer((json_int_t)f->size));
   rs_jset(jb, o, "sha256", f->digest ? json_string(f->sha256) : json_null());
@@ -123,7 +123,7 @@ void rs_report_evt_system(struct rs_jb *jb, json_t *sys, const struct rs_scan_ct
   for (size_t i = 0; s && i < s->n; i++) {
     const struct rs_evt_file *f = &s->f[i];
     if (!strcmp(f->kind, "evt")) {
-      json_t *o = file_common(jb, f);
+      json_t *o = file_common(jb, f, ctx->img->coll != NULL);
       rs_jset(jb, o, "log", json_string(f->log));
       rs_jset(jb, o, "records", json_integer((json_int_t)f->records));
       rs_jset(jb, o, "recovered_records", json_integer((json_int_t)f->recovered));
@@ -133,7 +133,7 @@ void rs_report_evt_system(struct rs_jb *jb, json_t *sys, const struct rs_scan_ct
       rs_jset(jb, o, "note", f->note[0] ? rs_json_str(f->note) : json_null());
       rs_japp(jb, logs, o);
     } else if (!strcmp(f->kind, "drwatson") || !strcmp(f->kind, "userdmp")) {
-      json_t *o = file_common(jb, f);
+      json_t *o = file_common(jb, f, ctx->img->coll != NULL);
       bool drw = !strcmp(f->kind, "drwatson");
       rs_jset(jb, o, "kind", json_string(drw ? "drwtsn32.log" : "user.dmp"));
       rs_jset(jb, o, "modified_utc", rs_json_time(&f->mtime));
@@ -168,7 +168,7 @@ void rs_report_evt_logs(struct rs_jb *jb, json_t *logs, const struct rs_scan_ctx
     const struct rs_evt_file *f = &s->f[i];
     if (strcmp(f->kind, "urlscan"))
       continue;
-    json_t *o = file_common(jb, f);
+    json_t *o = file_common(jb, f, ctx->img->coll != NULL);
     rs_jset(jb, o, "lines", json_integer((json_int_t)f->lines));
     rs_jset(jb, o, "rejected", json_integer((json_int_t)f->rejected));
     rs_jset(jb, o, "ida_rejected", json_integer((json_int_t)f->ida_count));

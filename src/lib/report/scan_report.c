@@ -5,7 +5,38 @@
 #include <string.h>
 #include <strings.h>
 
+#include "redsleuth/collect.h"
 #include "report/report.h"
+
+/* A collection (folder, ZIP, TAR): what it is, what cannot be known from
+ * it, and the manifest of the files read (each read whole, in walk order). */
+static void collection_json(struct rs_jb *jb, json_t *ev, const struct rs_coll *c)
+{
+  rs_jset(jb, ev, "kind", json_string(rs_coll_kind_name(rs_coll_kind_of(c))));
+  rs_jset(jb, ev, "limitation", json_string(RS_COLL_LIMITATION));
+  json_t *layouts = json_array();
+  for (int v = 0; rs_coll_volume(c, v); v++) {
+    const struct rs_coll_vol *cv = rs_coll_volume(c, v);
+    json_t *roots = json_array();
+    for (int k = 0; k < cv->nprefix; k++)
+      rs_japp(jb, roots, rs_json_str(cv->prefix[k]));
+    rs_japp(jb, layouts, json_pack("{s:s, s:b, s:s, s:o}", "drive", cv->letter, "drive_assumed",
+                                   cv->assumed, "layout", cv->layout, "roots", roots));
+  }
+  rs_jset(jb, ev, "drives", layouts);
+  json_t *man = json_array();
+  for (size_t i = 0; i < rs_coll_nentries(c); i++) {
+    const struct rs_coll_entry *e = rs_coll_entry(c, i);
+    if (!e->hashed)
+      continue;
+    json_t *o = json_object();
+    rs_jset(jb, o, "path", rs_json_str(e->name));
+    rs_jset(jb, o, "size", json_integer((json_int_t)e->size));
+    rs_jset(jb, o, "sha256", json_string(e->sha256));
+    rs_japp(jb, man, o);
+  }
+  rs_jset(jb, ev, "manifest", man);
+}
 
 static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
 {
@@ -72,6 +103,8 @@ static json_t *evidence_json(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   if (!hashed)
     ver = "not-checked";
   rs_jset(jb, ev, "verification", json_string(ver));
+  if (img->coll)
+    collection_json(jb, ev, img->coll);
   return ev;
 }
 

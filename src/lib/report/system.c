@@ -164,7 +164,8 @@ json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_jset(jb, o, "role", json_string(h->role));
     rs_jset(jb, o, "size", json_integer((json_int_t)h->size));
     rs_jset(jb, o, "volume", json_integer(h->volume));
-    rs_jset(jb, o, "mft_entry", json_integer((json_int_t)h->inum));
+    bool coll = h->volume >= 0 && h->volume < ctx->img->nvol && ctx->img->vols[h->volume].coll;
+    rs_jset(jb, o, "mft_entry", coll ? json_null() : json_integer((json_int_t)h->inum));
     rs_jset(jb, o, "codepage", json_integer(h->codepage));
     if (!h->opened) {
       rs_jset(jb, o, "kind", json_null());

@@ -18,6 +18,7 @@
 #include "redsleuth/evtcheck.h"
 #include "redsleuth/urlscan.h"
 #include "scan/evt.h"
+#include "redsleuth/collect.h"
 #include "scan/stage.h"
 
 /* ---- candidates (called by the walk) ---------------------------------- */
@@ -202,8 +203,8 @@ static bool read_whole(struct evt_run *r, const struct rs_cand *c, struct rs_evt
 {
   struct rs_diag d;
   rs_diag_clear(&d);
-  TSK_FS_INFO *fs = r->ctx->img->vols[c->volume].fs;
-  enum rs_err e = rs_file_read(fs, c->inum, max, false, data, len, &d);
+  const struct rs_volume *fs = &r->ctx->img->vols[c->volume];
+  enum rs_err e = rs_vfile_read(fs, c->inum, max, false, data, len, &d);
   if (e == RS_OK && !*data)
     e = RS_E_IO;
   if (e != RS_OK) {
@@ -477,8 +478,8 @@ static void do_w3svc(struct evt_run *r, const struct rs_cand *c, const char *win
   rs_diag_clear(&d);
   uint8_t *data = NULL;
   size_t len = 0;
-  TSK_FS_INFO *fs = r->ctx->img->vols[c->volume].fs;
-  enum rs_err e = rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
+  const struct rs_volume *fs = &r->ctx->img->vols[c->volume];
+  enum rs_err e = rs_vfile_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
   struct rs_pe_info pi;
   memset(&pi, 0, sizeof pi);
   bool have_ver = false;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/collect.h"
 #include "scan/stage.h"
 
 
@@ -45,6 +46,7 @@ struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_chec
   fd->allocated = c->allocated;
   fd->ntfs = ntfs;
   fd->inum = c->inum;
+  fd->collected = vol->coll != NULL;
   fd->size = c->size;
   if (dg && dg->done) {
     fd->digest = true;
@@ -113,7 +115,7 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
       continue;
     struct rs_file_digest dg;
     rs_diag_clear(&d);
-    enum rs_err e = rs_file_digest(ctx->img->vols[c->volume].fs, c->inum, &dg, &d);
+    enum rs_err e = rs_vfile_digest(&ctx->img->vols[c->volume], c->inum, &dg, &d);
     if (e == RS_E_NOMEM)
       rs_results_fail(&ctx->res, e);
     if (e == RS_OK && dg.done &&
@@ -132,13 +134,13 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     struct rs_cand *c = &ctx->cands[i];
     if (c->kind != RS_C_ROW)
       continue;
-    TSK_FS_INFO *fs = ctx->img->vols[c->volume].fs;
+    const struct rs_volume *fs = &ctx->img->vols[c->volume];
     struct rs_file_digest dg;
     memset(&dg, 0, sizeof dg);
     rs_diag_clear(&d);
     if (!rs_win_path(ctx, c->volume, c->path, &win))
       break;
-    enum rs_err de = rs_file_digest(fs, c->inum, &dg, &d);
+    enum rs_err de = rs_vfile_digest(fs, c->inum, &dg, &d);
     if (de != RS_OK || !dg.done) {
       if (c->allocated || de == RS_E_NOMEM)
         rs_ctx_unreadable(ctx, "file content", win.data, de,
@@ -162,7 +164,7 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
         uint8_t *data = NULL;
         size_t len = 0;
         struct rs_pe_info pi;
-        enum rs_err re = rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
+        enum rs_err re = rs_vfile_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
         if (re == RS_E_NOMEM)
           rs_results_fail(&ctx->res, re);
         if (re == RS_OK && data && rs_pe_read(data, len, &pi, &d) == RS_OK && pi.has_version &&

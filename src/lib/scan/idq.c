@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/collect.h"
 #include "scan/stage.h"
 
 
@@ -28,7 +29,7 @@ static void eval_idq(struct rs_scan_ctx *ctx)
     struct rs_cand *c = &ctx->cands[i];
     if (c->kind != RS_C_IDQ)
       continue;
-    TSK_FS_INFO *fs = ctx->img->vols[c->volume].fs;
+    const struct rs_volume *fs = &ctx->img->vols[c->volume];
     if (!rs_win_path(ctx, c->volume, c->path, &win))
       break;
     struct rs_diag d;
@@ -38,7 +39,7 @@ static void eval_idq(struct rs_scan_ctx *ctx)
     struct rs_pe_info pi;
     memset(&pi, 0, sizeof pi);
     bool pe_ok = false;
-    enum rs_err e = rs_file_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
+    enum rs_err e = rs_vfile_read(fs, c->inum, RS_PE_MAX, false, &data, &len, &d);
     bool have_ver = false;
     if (e == RS_OK && data) {
       e = rs_pe_read(data, len, &pi, &d);
@@ -51,7 +52,7 @@ static void eval_idq(struct rs_scan_ctx *ctx)
     /* hash the bytes the PE reader saw; stream only a file too big to hold */
     struct rs_file_digest dg;
     memset(&dg, 0, sizeof dg);
-    enum rs_err he = data ? rs_digest_mem(data, len, &dg, NULL) : rs_file_digest(fs, c->inum, &dg, NULL);
+    enum rs_err he = data ? rs_digest_mem(data, len, &dg, NULL) : rs_vfile_digest(fs, c->inum, &dg, NULL);
     free(data);
     if (he == RS_E_NOMEM)
       rs_results_fail(&ctx->res, he);

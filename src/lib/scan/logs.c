@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/collect.h"
 #include "scan/stage.h"
 
 
@@ -124,7 +125,9 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
   memset(&st, 0, sizeof st);
   if (e == RS_OK) {
     struct stream_arg sa = {p, &d, RS_OK};
-    e = rs_file_stream(fs, c->inum, RS_LOG_CHUNK, stream_cb, &sa, &d);
+    const struct rs_volume *v = &ctx->img->vols[c->volume];
+    e = v->coll ? rs_coll_stream(v->coll, c->inum, RS_LOG_CHUNK, stream_cb, &sa, &d)
+                : rs_file_stream(fs, c->inum, RS_LOG_CHUNK, stream_cb, &sa, &d);
     if (e == RS_OK && sa.err != RS_OK)
       e = sa.err;
     enum rs_err e2 = rs_iislog_finish(p, &st, e == RS_OK ? &d : NULL);
@@ -203,7 +206,7 @@ static void *log_worker_run(void *arg)
   const struct rs_image *img = ctx->img;
   TSK_IMG_INFO *ti = NULL;
   TSK_FS_INFO *fs[64] = {0};
-  if (w->own_handles)
+  if (w->own_handles && img->img) /* a collection is read without libtsk */
     ti = tsk_img_open_utf8(img->nseg, (const char *const *)img->segments, img->img->itype,
                            img->img->sector_size);
   struct rs_buf win = {0};
@@ -211,7 +214,7 @@ static void *log_worker_run(void *arg)
     const struct rs_cand *c = &ctx->cands[w->files[k]];
     const struct rs_volume *v = &img->vols[c->volume];
     TSK_FS_INFO *f = v->fs;
-    if (w->own_handles) {
+    if (w->own_handles && !v->coll) {
       f = NULL;
       if (ti && c->volume < 64) {
         if (!fs[c->volume])

@@ -10,6 +10,7 @@
 
 #include "analysis/nimda.h"
 #include "redsleuth/buf.h"
+#include "redsleuth/collect.h"
 #include "scan/stage.h"
 
 #define INI_MAX (64u << 10)
@@ -84,7 +85,7 @@ struct hit {
 /* Reads candidate c and applies its row's test; true on a hit. */
 static bool test_cand(struct rs_scan_ctx *ctx, const struct rs_cand *c, struct hit *h)
 {
-  TSK_FS_INFO *fs = ctx->img->vols[c->volume].fs;
+  const struct rs_volume *fs = &ctx->img->vols[c->volume];
   struct rs_diag d;
   rs_diag_clear(&d);
   enum rs_match m = c->check->match;
@@ -94,7 +95,7 @@ static bool test_cand(struct rs_scan_ctx *ctx, const struct rs_cand *c, struct h
       rs_results_fail(&ctx->res, RS_E_NOMEM);
       return false;
     }
-    enum rs_err e = rs_file_stream(fs, c->inum, 1u << 20, tail_cb, t, &d);
+    enum rs_err e = rs_vfile_stream(fs, c->inum, 1u << 20, tail_cb, t, &d);
     bool hit = e == RS_OK && rs_nimda_page_script(t->b, t->n);
     free(t);
     if (e == RS_E_NOMEM)
@@ -104,7 +105,7 @@ static bool test_cand(struct rs_scan_ctx *ctx, const struct rs_cand *c, struct h
   size_t max = m == RS_M_EML_MARKER ? RS_NIMDA_EML_MAX : m == RS_M_PE_MARKER ? RS_PE_MAX : INI_MAX;
   uint8_t *data = NULL;
   size_t len = 0;
-  enum rs_err e = rs_file_read(fs, c->inum, max, true, &data, &len, &d);
+  enum rs_err e = rs_vfile_read(fs, c->inum, max, true, &data, &len, &d);
   if (e == RS_E_NOMEM)
     rs_results_fail(&ctx->res, e);
   bool hit = false;
@@ -153,7 +154,7 @@ static void content_findings(struct rs_scan_ctx *ctx)
     struct rs_file_digest dg;
     memset(&dg, 0, sizeof dg);
     rs_diag_clear(&d);
-    if (rs_file_digest(ctx->img->vols[c->volume].fs, c->inum, &dg, &d) != RS_OK)
+    if (rs_vfile_digest(&ctx->img->vols[c->volume], c->inum, &dg, &d) != RS_OK)
       dg.done = false;
     struct rs_finding *f = rs_file_finding(ctx, c->check, c, &dg);
     if (!f)

@@ -399,7 +399,7 @@ static void decide_script_maps(struct rs_scan_ctx *ctx)
 void rs_stage_registry(struct rs_scan_ctx *ctx)
 {
   for (int v = 0; v < ctx->img->nvol; v++) {
-    if (ctx->img->vols[v].fs && ctx->img->vols[v].windows_root[0]) {
+    if ((ctx->img->vols[v].fs || ctx->img->vols[v].coll) && ctx->img->vols[v].windows_root[0]) {
       ctx->sys_volume = v;
       break;
     }

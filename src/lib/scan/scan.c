@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "redsleuth/collect.h"
 #include "report/report.h"
 #include "scan/stage.h"
 
@@ -100,9 +101,17 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
   rs_now_iso(started);
   struct rs_scan_ctx ctx;
   rs_ctx_init(&ctx, o);
-  enum rs_err e = rs_image_open(o->segs, o->nseg, &o->img, &ctx.img, d);
-  if (e != RS_OK)
+  /* a folder, ZIP or TAR of collected files (collect.h): its drives are
+   * volumes without file-system metadata, and there is no medium to hash */
+  enum rs_coll_kind ck;
+  const bool coll = o->nseg == 1 && !o->img.img_type && o->img.fs_offset < 0 &&
+                    rs_coll_sniff(o->segs[0], &ck);
+  enum rs_err e = coll ? rs_coll_open_image(o->segs[0], &ctx.img, d)
+                       : rs_image_open(o->segs, o->nseg, &o->img, &ctx.img, d);
+  if (e != RS_OK) {
+    rs_ctx_free(&ctx);
     return e;
+  }
 
   /* the media hash runs on the second core while we analyse */
   struct hash_job hj;
@@ -112,7 +121,7 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
   hj.img = ctx.img;
   pthread_t th;
   bool threaded = false;
-  if (!o->no_hash) {
+  if (!o->no_hash && !coll) {
     rs_scan_progress(&ctx, "hashing", o->segs[0]);
     threaded = pthread_create(&th, NULL, hash_thread, &hj) == 0;
     if (!threaded)
@@ -121,7 +130,7 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
 
   /* nothing at all to examine (no partition table, no file system): the
    * evidence cannot be opened, as `info` says too (exit 3) */
-  e = rs_image_volumes(ctx.img, &o->img, d);
+  e = coll ? RS_OK : rs_image_volumes(ctx.img, &o->img, d);
   if (e == RS_OK) {
     for (int i = 0; i < ctx.img->nproblems; i++)
       rs_results_unreadable(&ctx.res, "volume", o->segs[0], ctx.img->problems[i]);
@@ -132,7 +141,7 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
       hash_wait_progress(&ctx, &hj);
     pthread_join(th, NULL);
   }
-  ctx.hashed = !o->no_hash;
+  ctx.hashed = !o->no_hash && !coll;
   ctx.hash_err = hj.err;
   ctx.hashes = &hj.h;
   ctx.hash_diag = &hj.d;
@@ -144,6 +153,8 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
     rs_ctx_verdict_facts(&ctx, &vf);
     if (!rs_ctx_failed(&ctx))
       rs_verdict_decide(&vf, &ctx.res);
+    if (coll && ctx.res.verdict.nnotes < RS_VERDICT_NOTES)
+      ctx.res.verdict.notes[ctx.res.verdict.nnotes++] = RS_COLL_LIMITATION;
     if (!rs_ctx_failed(&ctx) && ctx.res.tl_overflow)
       rs_results_unreadable(&ctx.res, "timeline", "-", "too many dated facts; the timeline was cut");
     if (!rs_ctx_failed(&ctx)) {

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/collect.h"
 #include "redsleuth/escape.h"
 #include "scan/stage.h"
 
@@ -198,10 +199,40 @@ static int walk_cb(const struct rs_fsentry *e, void *arg)
   return rs_ctx_failed(ctx);
 }
 
+/* A collection's drive: its files in name order, by the same rules; what
+ * could not be listed (refused archive names, links) is unreadable, once. */
+static void walk_coll(struct rs_scan_ctx *ctx, int v)
+{
+  struct rs_volume *vol = &ctx->img->vols[v];
+  struct walk_arg w = {.ctx = ctx, .vol = v};
+  rs_buf_init(&w.body, 1u << 20);
+  rs_buf_init(&w.name, 1u << 20);
+  if (vol->windows_root[0]) {
+    snprintf(w.sysdir, sizeof w.sysdir, "%s/system32", vol->windows_root);
+    snprintf(w.dllcache, sizeof w.dllcache, "%s/system32/dllcache", vol->windows_root);
+  }
+  rs_scan_progress(ctx, "listing collected files", vol->drive);
+  rs_coll_walk(vol->coll, v, walk_cb, &w);
+  rs_buf_free(&w.body);
+  rs_buf_free(&w.name);
+  if (!rs_ctx_failed(ctx))
+    ctx->nwalked++;
+  if (v != 0)
+    return;
+  for (size_t i = 0; i < rs_coll_nproblems(vol->coll) && !rs_ctx_failed(ctx); i++) {
+    const struct rs_coll_problem *p = rs_coll_problem(vol->coll, i);
+    rs_results_unreadable(&ctx->res, "collected file", p->name, p->why);
+  }
+}
+
 void rs_stage_walk(struct rs_scan_ctx *ctx)
 {
   for (int v = 0; v < ctx->img->nvol && !rs_ctx_failed(ctx); v++) {
     struct rs_volume *vol = &ctx->img->vols[v];
+    if (vol->coll) {
+      walk_coll(ctx, v);
+      continue;
+    }
     if (!vol->fs || !(vol->fs_kind == RS_FS_NTFS || vol->fs_kind == RS_FS_FAT12 ||
                       vol->fs_kind == RS_FS_FAT16 || vol->fs_kind == RS_FS_FAT32))
       continue;

@@ -1033,6 +1033,38 @@ START_TEST(timeline_hits_bounded_memory)
 }
 END_TEST
 
+/* A folder (or archive) holding no Windows tree is evidence that cannot be
+ * read as a collection: exit 3 and the one error line naming the folder and
+ * the reason, nothing written into it (issue 19's bad input, from the
+ * command line as an examiner meets it). */
+START_TEST(collection_without_windows)
+{
+  char dir[600], f[700], args[2000], *out = NULL, *err = NULL;
+  snprintf(dir, sizeof dir, "%s/not-a-collection", rs_t_tmpdir());
+  mkdir(dir, 0755);
+  snprintf(f, sizeof f, "%s/notes.txt", dir);
+  FILE *fp = fopen(f, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs("no windows here\n", fp);
+  fclose(fp);
+  snprintf(args, sizeof args, "scan '%s'", dir);
+  int rc = run(args, &out, &err);
+  ck_assert_msg(rc == 3, "exit %d, want 3; stderr: %s", rc, err);
+  assert_one_error_line(err, "not-a-collection");
+  ck_assert_msg(strstr(err, "no Windows tree") != NULL, "reason missing: %s", err);
+  ck_assert_int_eq(dot_files(dir), 0);
+  DIR *dd = opendir(dir);
+  int n = 0;
+  for (struct dirent *e; dd && (e = readdir(dd));)
+    n += e->d_name[0] != '.';
+  if (dd)
+    closedir(dd);
+  ck_assert_int_eq(n, 1); /* notes.txt only */
+  free(out);
+  free(err);
+}
+END_TEST
+
 Suite *rs_suite_cli(void)
 {
   Suite *s = suite_create("cli");
@@ -1058,6 +1090,7 @@ Suite *rs_suite_cli(void)
   tcase_add_test(tc, segment_sets);
   tcase_add_test(tc, hash_progress_eta);
   tcase_add_test(tc, timeline_hits_bounded_memory);
+  tcase_add_test(tc, collection_without_windows);
   suite_add_tcase(s, tc);
   return s;
 }

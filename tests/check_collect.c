@@ -115,8 +115,9 @@ static void recover(const char *raw, const json_t *rawrep, const char *dir, cons
 }
 
 static const char *const scens[] = {"w2k-cr2-used", "w2k-vulnerable-fat"};
-enum { L_KAPE, L_VELO, L_KAPE_ZIP, L_KAPE_TAR, L_VELO_ZIP, L__N };
-static const char *const lname[L__N] = {"kape", "velo", "kape.zip", "kape.tar", "velo.zip"};
+enum { L_KAPE, L_VELO, L_KAPE_ZIP, L_KAPE_TAR, L_VELO_ZIP, L_KAPE_TGZ, L__N };
+static const char *const lname[L__N] = {"kape", "velo", "kape.zip", "kape.tar", "velo.zip",
+                                        "kape.tar.gz"};
 
 START_TEST(layouts_equal_raw)
 {
@@ -138,6 +139,8 @@ START_TEST(layouts_equal_raw)
     sh("cd '%s' && zip -qr '%s' .%s", dir, ev, "");
   else if (lay == L_KAPE_TAR)
     sh("cd '%s' && tar -cf '%s' .%s", dir, ev, "");
+  else if (lay == L_KAPE_TGZ)
+    sh("cd '%s' && tar -czf '%s' .%s", dir, ev, "");
   json_t *rep = scan(ev);
   ck_assert_str_eq(status(rep), status(rawrep));
   char *a = finding_keys(rawrep), *b = finding_keys(rep);
@@ -154,7 +157,7 @@ START_TEST(layouts_equal_raw)
   const json_t *evj = json_object_get(rep, "evidence");
   const char *kind = json_string_value(json_object_get(evj, "kind"));
   ck_assert_str_eq(kind, lay == L_KAPE || lay == L_VELO ? "folder"
-                         : lay == L_KAPE_TAR            ? "tar"
+                         : lay == L_KAPE_TAR || lay == L_KAPE_TGZ ? "tar"
                                                         : "zip");
   ck_assert(json_is_null(json_object_get(evj, "hashes")));
   ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(evj, "limitation")), "MFT"));
@@ -367,6 +370,15 @@ START_TEST(no_windows_tree)
   char f[4300];
   snprintf(f, sizeof f, "%s/C/Users/a.txt", dir);
   ck_assert(!rs_coll_sniff(f, &k));
+  /* a gzip file holding no TAR is sniffed as one and refused by the listing */
+  char gz[4300];
+  snprintf(gz, sizeof gz, "%s/plain.gz", rs_t_tmpdir());
+  sh("gzip -c '%s' > '%s'%s", f, gz, "");
+  ck_assert(rs_coll_sniff(gz, &k) && k == RS_COLL_TAR);
+  rep = scan_rc(gz, &e, &d);
+  ck_assert_ptr_null(rep);
+  ck_assert_int_eq(e, RS_E_OPEN);
+  ck_assert_ptr_nonnull(strstr(d.what, "TAR"));
 }
 END_TEST
 

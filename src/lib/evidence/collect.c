@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "evidence/collect_int.h"
+#include "redsleuth/buf.h"
 
 #define NAME_MAX_LEN 4096u /* a collected file's name in the collection */
 #define READ_RUN (8u << 20)
@@ -53,6 +54,13 @@ bool rs_coll_sniff(const char *path, enum rs_coll_kind *kind)
     *kind = RS_COLL_TAR;
     return true;
   }
+  /* gzip: a .tar.gz (libarchive's gzip filter undoes it; a gzip file that
+   * holds no TAR is then refused by the listing as "cannot be read as TAR").
+   * No disk image starts with these bytes: its first sector is boot code. */
+  if (n >= 3 && b[0] == 0x1f && b[1] == 0x8b && b[2] == 8) {
+    *kind = RS_COLL_TAR;
+    return true;
+  }
   return false;
 }
 
@@ -65,14 +73,8 @@ bool rs_coll_add_entry(struct rs_coll *c, const char *name, uint64_t size, uint6
     c->skipped++;
     return true;
   }
-  if (c->n == c->cap) {
-    size_t nc = c->cap ? c->cap * 2 : 256;
-    void *p = realloc(c->e, nc * sizeof *c->e);
-    if (!p)
-      return !(c->nomem = true);
-    c->e = p;
-    c->cap = nc;
-  }
+  if (!rs_grow((void **)&c->e, &c->cap, c->n + 1, sizeof *c->e, 256))
+    return !(c->nomem = true);
   struct rs_coll_entry *e = &c->e[c->n];
   memset(e, 0, sizeof *e);
   e->name = strdup(name);
@@ -88,15 +90,9 @@ bool rs_coll_add_entry(struct rs_coll *c, const char *name, uint64_t size, uint6
 
 void rs_coll_add_problem(struct rs_coll *c, const char *name, const char *fmt, ...)
 {
-  if (c->npb == c->cappb) {
-    size_t nc = c->cappb ? c->cappb * 2 : 16;
-    void *p = realloc(c->pb, nc * sizeof *c->pb);
-    if (!p) {
-      c->nomem = true;
-      return;
-    }
-    c->pb = p;
-    c->cappb = nc;
+  if (!rs_grow((void **)&c->pb, &c->cappb, c->npb + 1, sizeof *c->pb, 16)) {
+    c->nomem = true;
+    return;
   }
   char why[512];
   va_list ap;
@@ -140,15 +136,9 @@ static void list_dir(struct rs_coll *c, int dfd, char *rel, size_t rl, int depth
   while ((de = readdir(dir)) != NULL) {
     if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
       continue;
-    if (nn == cap) {
-      size_t nc = cap ? cap * 2 : 64;
-      void *p = realloc(names, nc * sizeof *names);
-      if (!p) {
-        c->nomem = true;
-        break;
-      }
-      names = p;
-      cap = nc;
+    if (!rs_grow((void **)&names, &cap, nn + 1, sizeof *names, 64)) {
+      c->nomem = true;
+      break;
     }
     if (!(names[nn] = strdup(de->d_name))) {
       c->nomem = true;

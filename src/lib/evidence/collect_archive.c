@@ -23,8 +23,11 @@ static struct archive *arc_open(const struct rs_coll *c, struct rs_diag *d)
   }
   if (c->kind == RS_COLL_ZIP)
     archive_read_support_format_zip_seekable(a);
-  else
+  else {
     archive_read_support_format_tar(a);
+    archive_read_support_filter_gzip(a); /* .tar.gz: each entry read again means
+                                            inflating from the start (slow, bounded) */
+  }
   if (archive_read_open_filename(a, c->path, 1u << 16) != ARCHIVE_OK) {
     rs_diag_set(d, RS_E_OPEN, c->path, "cannot be read as %s: %s",
                 c->kind == RS_COLL_ZIP ? "ZIP" : "TAR", archive_error_string(a));

@@ -72,7 +72,7 @@ static void file_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)
       rs_japp(jb, aj, json_string("archive"));
   }
   rs_jset(jb, o, "attributes", aj);
-  rs_jset(jb, o, "si_before_fn", json_boolean(fd->si_before_fn));
+  rs_jset(jb, o, "si_before_fn", fd->collected ? json_null() : json_boolean(fd->si_before_fn));
   json_t *det = json_object();
   rs_jset(jb, det, "on_system_volume", json_boolean(fd->on_system_volume));
   if (fd->idq) {

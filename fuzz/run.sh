@@ -40,7 +40,7 @@ for h in $harnesses; do
       # shellcheck disable=SC2086
       $cc -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
         -I"$top/include" -I"$top/src/lib" $(pkg-config --cflags tsk libregf libbfio jansson) \
-        -o "$bin" "$top"/src/cli/*.c $lib_all $(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -larchive -lm -ljansson
+        -o "$bin" "$top"/src/cli/*.c $lib_all $(pkg-config --libs tsk) -lewf $regf_libs -lcrypto -larchive -lyara -lm -ljansson
     fi
     python3 "$here/tear.py" --bin "$bin" --out "$out/tear" || status=1
     continue

@@ -1292,6 +1292,140 @@ START_TEST(log_discovery_fat)
 }
 END_TEST
 
+/* Issue 17, memory residue: on every scenario whose answer.json lists residue
+ * files (the page file, hiberfil.sys, Dr. Watson's user.dmp, MEMORY.DMP),
+ * the report lists each as a region (kind, bytes, bytes searched and skipped:
+ * hiberfil.sys's compressed pages), and every bundled rule planted in it
+ * fires once there as its RESIDUE-* finding, at a planted offset, with
+ * escaped context. Context only: the verdict is the answer's. The wording
+ * "infected in memory at the time" appears exactly when the live idq.dll is
+ * vulnerable and Code Red requests were answered 2xx. Without such files the
+ * report has no residue block. */
+static const char *residue_check(const char *rule)
+{
+  if (!strncmp(rule, "CodeRed1", 8))
+    return "RESIDUE-CODE-RED-1";
+  if (!strncmp(rule, "CodeRed2", 8))
+    return "RESIDUE-CODE-RED-2";
+  return "RESIDUE-NIMDA";
+}
+
+START_TEST(residue_regions_and_findings)
+{
+  const char *const *names;
+  int n = rs_t_scenarios(&names);
+  int with = 0;
+  for (int s = 0; s < n; s++) {
+    json_t *ans = rs_t_answer(names[s]);
+    json_t *want = json_object_get(ans, "residue");
+    struct out o = {0};
+    if (!want && strcmp(names[s], "w2k-clean") != 0) {
+      json_decref(ans);
+      continue;
+    }
+    scan_out(rs_t_scenario_raw(names[s]), &o);
+    ck_assert_str_eq(verdict(o.rep), jstr(ans, "verdict"));
+    json_t *regs = json_object_get(json_object_get(o.rep, "residue"), "regions");
+    if (!want) {
+      ck_assert_msg(json_object_get(o.rep, "residue") == NULL, "%s: residue block", names[s]);
+      char *dump = json_dumps(o.rep, 0);
+      ck_assert_ptr_nonnull(dump);
+      ck_assert_msg(strstr(dump, "RESIDUE-") == NULL, "%s: a residue finding", names[s]);
+      free(dump);
+      out_free(&o);
+      json_decref(ans);
+      continue;
+    }
+    with++;
+    ck_assert_int_eq(json_array_size(regs), json_array_size(want));
+    /* 2xx answers to Code Red requests, from the log findings */
+    json_int_t cr2xx = 0;
+    size_t i, k;
+    json_t *f, *w;
+    json_array_foreach(json_object_get(o.rep, "findings"), i, f)
+      if (!strncmp(jstr(f, "check"), "LOG-CR", 6))
+        cr2xx += json_integer_value(json_object_get(
+            json_object_get(json_object_get(f, "details"), "status"), "2xx"));
+    bool vuln = false;
+    json_array_foreach(json_object_get(ans, "idq"), i, w)
+      vuln |= !strcmp(jstr(w, "role"), "active") && !strcmp(jstr(w, "expected_state"), "vulnerable");
+    json_array_foreach(want, k, w) {
+      char win[300];
+      snprintf(win, sizeof win, "C:%s", jstr(w, "path"));
+      for (char *p = win; *p; p++)
+        if (*p == '/')
+          *p = '\\';
+      json_t *g = NULL, *x;
+      size_t gi = 0;
+      json_array_foreach(regs, i, x)
+        if (!strcasecmp(jstr(x, "path"), win)) {
+          g = x;
+          gi = i;
+        }
+      ck_assert_msg(g != NULL, "%s: no region %s", names[s], win);
+      ck_assert_str_eq(jstr(g, "kind"), jstr(w, "kind"));
+      json_int_t size = json_integer_value(json_object_get(w, "size"));
+      json_int_t skip = json_integer_value(json_object_get(w, "compressed_bytes"));
+      ck_assert_int_eq(json_integer_value(json_object_get(g, "bytes")), size);
+      ck_assert_int_eq(json_integer_value(json_object_get(g, "bytes_skipped")), skip);
+      ck_assert_int_eq(json_integer_value(json_object_get(g, "bytes_searched")), size - skip);
+      if (skip)
+        ck_assert_ptr_nonnull(strstr(jstr(g, "note"), "compressed page(s)"));
+      ck_assert_int_eq(json_integer_value(json_object_get(g, "rules_fired")),
+                       json_array_size(json_object_get(w, "rules")));
+      json_t *rule;
+      size_t r;
+      json_array_foreach(json_object_get(w, "rules"), r, rule) {
+        int nf = 0;
+        json_array_foreach(json_object_get(o.rep, "findings"), i, f) {
+          json_t *d = json_object_get(f, "details");
+          if (strcasecmp(jstr(f, "path") ? jstr(f, "path") : "", win) ||
+              !jstr(d, "rule") || strcmp(jstr(d, "rule"), json_string_value(rule)))
+            continue;
+          nf++;
+          ck_assert_str_eq(jstr(f, "check"), residue_check(json_string_value(rule)));
+          ck_assert_str_eq(jstr(f, "kind"), "file");
+          ck_assert(json_is_true(json_object_get(f, "allocated")));
+          ck_assert_int_eq(json_integer_value(json_object_get(d, "region")), (json_int_t)gi);
+          /* every match lies at a planted offset of this rule, with context */
+          json_t *m, *pl;
+          size_t mi, pi;
+          json_array_foreach(json_object_get(d, "matches"), mi, m) {
+            bool planted = false;
+            json_array_foreach(json_object_get(w, "strings"), pi, pl)
+              planted |= !strcmp(jstr(pl, "rule"), json_string_value(rule)) &&
+                         json_integer_value(json_object_get(pl, "offset")) ==
+                             json_integer_value(json_object_get(m, "offset"));
+            ck_assert_msg(planted, "%s %s %s: match at %lld not planted", names[s], win,
+                          json_string_value(rule),
+                          (long long)json_integer_value(json_object_get(m, "offset")));
+            const char *c = jstr(m, "context");
+            ck_assert_msg(c && strlen(c) > 0, "no context");
+            for (const char *p = c; *p; p++)
+              ck_assert_msg(*p >= 0x20 && *p < 0x7f, "raw byte in context");
+            ck_assert_int_le(json_integer_value(json_object_get(m, "context_offset")),
+                             json_integer_value(json_object_get(m, "offset")));
+          }
+          ck_assert_int_eq(json_integer_value(json_object_get(d, "offset")),
+                           json_integer_value(json_object_get(
+                               json_array_get(json_object_get(d, "matches"), 0), "offset")));
+          bool cr = strncmp(json_string_value(rule), "CodeRed", 7) == 0;
+          bool sup = json_is_true(json_object_get(d, "supports_infected_in_memory"));
+          ck_assert_msg(sup == (cr && vuln && cr2xx > 0), "%s %s: supports %d", names[s],
+                        json_string_value(rule), sup);
+          ck_assert_msg(!sup == !strstr(jstr(f, "why"), "supports \"infected in memory at the time\""),
+                        "%s: %s", names[s], jstr(f, "why"));
+        }
+        ck_assert_msg(nf == 1, "%s %s %s: %d findings", names[s], win, json_string_value(rule), nf);
+      }
+    }
+    out_free(&o);
+    json_decref(ans);
+  }
+  ck_assert_int_ge(with, 2);
+}
+END_TEST
+
 Suite *rs_suite_e2e(void)
 {
   Suite *s = suite_create("e2e");
@@ -1306,6 +1440,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, evt_nt4_iis_crash);
   tcase_add_test(tc, evt_corrupt_unreadable);
   tcase_add_test(tc, log_discovery_fat);
+  tcase_add_test(tc, residue_regions_and_findings);
   tcase_add_loop_test(tc, story_key_events, 0, 2);
   suite_add_tcase(s, tc);
   return s;

@@ -292,6 +292,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_REG_SHARE: return "registry: lanmanserver share";
   case RS_K_EVT_ACCOUNT: return "Security event log";
   case RS_K_EVENT: return "event log / Dr. Watson / UrlScan record";
+  case RS_K_RESIDUE: return "memory residue bytes (bundled YARA rules)";
   }
   return "?";
 }

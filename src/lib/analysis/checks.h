@@ -30,6 +30,9 @@ enum rs_check_kind {
   RS_K_EVT_ACCOUNT,   /* Security log records of Guest enabled or made an administrator */
   RS_K_EVENT,         /* the host's own account: event logs, Dr. Watson, UrlScan, W3svc.dll
                          (stage scan/evt.c, table analysis/evt_table.c) */
+  RS_K_RESIDUE,       /* memory residue (page file, hiberfil.sys, crash dumps) searched with
+                         the bundled YARA rules whose meta redsleuth_check names the row
+                         (stage scan/residue.c) */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */

@@ -229,6 +229,31 @@ const struct rs_check rs_checks[] = {
           "Q301625 / MS01-044)",
    .ref = "codered-artifacts 11", .name = "W3svc.dll", .corroborates = RS_CR_LOGS},
 #undef RS_CR_LOGS
+  /* --- memory residue (12): the bundled rules over the page file, hiberfil.sys
+   * and crash dumps (stage scan/residue.c). Context: the worms travel whole in
+   * their request, so their bytes in memory prove that the request reached the
+   * host, not that it ran; with a vulnerable idq.dll and Code Red requests
+   * answered 2xx the finding says it supports "infected in memory at the time". */
+  {.id = "RESIDUE-CODE-RED-1", .family = "code-red-1", .kind = RS_K_RESIDUE,
+   .role = RS_ROLE_INFO, .severity = "medium",
+   .title = "Code Red I bytes in memory residue",
+   .why = "the worm's request or body reached this host's memory (page file, hibernation file "
+          "or crash dump); on its own this is context, not infection",
+   .ref = "codered-artifacts 12", .name = "CodeRed1_Body, CodeRed1_Request (rules/codered1.yar)",
+   .corroborates = "LOG-CR1,LOG-CR-UNKNOWN"},
+  {.id = "RESIDUE-CODE-RED-2", .family = "code-red-2", .kind = RS_K_RESIDUE,
+   .role = RS_ROLE_INFO, .severity = "medium",
+   .title = "Code Red II bytes in memory residue",
+   .why = "the worm's request or body reached this host's memory (page file, hibernation file "
+          "or crash dump); on its own this is context, not infection",
+   .ref = "codered-artifacts 12", .name = "CodeRed2_Body, CodeRed2_Request (rules/codered2.yar)",
+   .corroborates = "LOG-CR2,LOG-CR-UNKNOWN"},
+  {.id = "RESIDUE-NIMDA", .family = "nimda", .kind = RS_K_RESIDUE, .role = RS_ROLE_INFO,
+   .severity = "medium", .title = "Nimda bytes in memory residue",
+   .why = "Nimda's strings (its copyright line, executable or .eml marker) were in this host's "
+          "memory; on its own this is context, not infection",
+   .ref = "codered-artifacts 12", .name = "Nimda, Nimda_E (rules/nimda.yar)",
+   .corroborates = "LOG-NIMDA"},
 };
 const size_t rs_ncheck = sizeof rs_checks / sizeof rs_checks[0];
 

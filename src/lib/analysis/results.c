@@ -246,6 +246,14 @@ static void finding_free(struct rs_finding *f)
       free(f->u.ev.strs[i]);
     free(f->u.ev.strs);
     free(f->u.ev.req_file);
+  } else if (f->what == RS_FD_RESIDUE) {
+    free(f->u.res.rule);
+    free(f->u.res.ns);
+    for (size_t i = 0; i < f->u.res.nhits; i++) {
+      free(f->u.res.hits[i].id);
+      free(f->u.res.hits[i].ctx);
+    }
+    free(f->u.res.hits);
   }
 }
 

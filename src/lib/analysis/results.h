@@ -33,6 +33,29 @@ enum rs_fdetail {
   RS_FD_LOG_FAMILY, /* log hits of one request family */
   RS_FD_BACKDOOR,   /* backdoor uses in the logs */
   RS_FD_EVENT,      /* a record of the host's own account (scan/evt.c) */
+  RS_FD_RESIDUE,    /* a rule that fired in a region of memory residue (scan/residue.c) */
+};
+
+/* One string match of a residue finding: where it is in its region (byte
+ * offset in the file, or in the volume for unallocated space) and the bytes
+ * around it, escaped (printable ASCII kept, '\\' doubled, others \xNN). */
+struct rs_residue_hit {
+  char *id;                   /* owned: "$host" */
+  uint64_t offset;
+  uint32_t length;
+  bool wide;                  /* UTF-16LE */
+  uint64_t ctx_offset;
+  char *ctx;                  /* owned, escaped */
+};
+
+struct rs_residue_detail {
+  size_t region;              /* residue.regions[] index */
+  const char *region_kind;    /* static: "pagefile", "hiberfil", "crashdump", "unallocated" */
+  char *rule, *ns;            /* owned: rule identifier, namespace (rule file) */
+  size_t nstrings;            /* distinct strings that matched */
+  struct rs_residue_hit *hits; /* owned, by offset */
+  size_t nhits;
+  bool supports_memory;       /* vulnerable idq.dll and Code Red requests answered 2xx */
 };
 
 /* An event-log record, a Dr. Watson report, a UrlScan summary, a W3svc.dll
@@ -122,6 +145,7 @@ struct rs_finding {
     struct rs_family_stats fam;
     struct { size_t uses, nlocal; struct rs_time first, last; } bd;
     struct rs_event_detail ev;
+    struct rs_residue_detail res;
   } u;
 };
 

@@ -160,6 +160,8 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_a
   rs_jset(&jb, rep, "volumes", rs_report_volumes(&jb, ctx->img));
   rs_jset(&jb, rep, "system", rs_report_system(&jb, ctx));
   rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));
+  if (ctx->nregions) /* absent when no memory residue or unallocated space was searched */
+    rs_jset(&jb, rep, "residue", rs_report_residue(&jb, ctx));
   rs_jset(&jb, rep, "story", rs_report_story(&jb, r));
   rs_jset(&jb, rep, "findings", rs_report_findings(&jb, r));
   rs_jset(&jb, rep, "verdict", rs_report_verdict(&jb, r));

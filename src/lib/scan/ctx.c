@@ -117,5 +117,10 @@ void rs_ctx_free(struct rs_scan_ctx *ctx)
     free(ctx->crreq[i].file);
   free(ctx->crreq);
   rs_evt_scan_free(ctx->evt);
+  for (size_t i = 0; i < ctx->nregions; i++) {
+    free(ctx->regions[i].path);
+    free(ctx->regions[i].note);
+  }
+  free(ctx->regions);
   rs_results_free(&ctx->res);
 }

@@ -22,7 +22,8 @@
 /* A file the walk noticed for later work (candidates, references, logs). */
 enum rs_cand_kind { RS_C_ROW, RS_C_CMD_REF, RS_C_IDQ, RS_C_LOG, RS_C_HIVE_COPY,
                     RS_C_CONTENT, /* a content row's candidate (scan/nimda.c) */
-                    RS_C_EVT /* scan/evt.c: role says which file */ };
+                    RS_C_EVT, /* scan/evt.c: role says which file */
+                    RS_C_RESIDUE /* scan/residue.c: role "pagefile", "hiberfil", "crashdump" */ };
 struct rs_cand {
   enum rs_cand_kind kind;
   const struct rs_check *check;  /* RS_C_ROW */
@@ -95,6 +96,16 @@ struct rs_cr_request {
 
 struct rs_evt_scan;     /* scan/evt.c */
 
+/* A region of memory residue or unallocated space searched (residue.regions[]). */
+struct rs_residue_region {
+  const char *kind;     /* static: "pagefile", "hiberfil", "crashdump", "unallocated" */
+  int volume;
+  char *path;           /* owned: Windows path; NULL for unallocated space */
+  uint64_t bytes, searched, skipped;
+  uint64_t rules;       /* rules that fired */
+  char *note;           /* owned: what was skipped and why, or why it was not read; NULL */
+};
+
 struct rs_day_count {
   int64_t day;          /* days since epoch (UTC) */
   uint64_t hits[RS_FAM__COUNT];
@@ -145,6 +156,8 @@ struct rs_scan_ctx {
   size_t ncrreq, capcrreq;
   uint64_t crreq_dropped;        /* beyond RS_CRREQ_MAX */
   struct rs_evt_scan *evt;       /* event logs, Dr. Watson, UrlScan (scan/evt.c) */
+  struct rs_residue_region *regions; /* scan/residue.c */
+  size_t nregions, capregions;
   /* evidence */
   struct rs_ewf_meta em;
   bool hashed;                   /* the media hash was asked for */

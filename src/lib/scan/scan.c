@@ -73,6 +73,7 @@ static const struct rs_stage rs_stages[] = {
   {"idq", rs_stage_idq, false},           /* every idq.dll copy, patch state, patch rows */
   {"logs", rs_stage_logs, false},         /* IIS logs on both cores, log findings */
   {"evt", rs_stage_evt, false},           /* event logs, Dr. Watson, UrlScan, W3svc.dll */
+  {"residue", rs_stage_residue, false},   /* page file, hiberfil.sys, crash dumps: bundled rules */
   {"evidence", rs_stage_evidence, false}, /* EWF case metadata, acquisition date */
   {"keys", rs_stage_keys, false},         /* registry key times on the timeline */
   {"damage", rs_stage_damage, true},      /* damaged EWF chunks mapped to the files read */

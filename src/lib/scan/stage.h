@@ -27,6 +27,10 @@ void rs_stage_evidence(struct rs_scan_ctx *ctx); /* evidence.c */
 void rs_stage_keys(struct rs_scan_ctx *ctx);     /* registry.c */
 void rs_stage_damage(struct rs_scan_ctx *ctx);   /* damage.c */
 void rs_stage_nimda(struct rs_scan_ctx *ctx);    /* nimda.c */
+void rs_stage_residue(struct rs_scan_ctx *ctx);  /* residue.c */
+/* residue.c: keeps e when it is memory residue (page file, hiberfil.sys, a
+ * crash dump in its usual places); called by the walk */
+void rs_residue_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
 /* nimda.c: keeps e as a candidate of a content row (called by the walk) */
 void rs_nimda_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
 /* nimda.c: the C$ share in the live SYSTEM hive h (called by the registry

@@ -1,0 +1,331 @@
+/* Stage "residue": memory residue (codered-artifacts 12). The walk keeps the
+ * page file, hiberfil.sys and crash dumps in their usual places; this stage
+ * streams each through the bundled rules (sources/yara*.c: the literal
+ * pre-filter first, YARA only around its hits) and makes one finding per
+ * rule that fired per region, naming the region, the byte offsets and up to
+ * 64 bytes of escaped context. The rules are compiled only when the walk
+ * found such a file: a scan of an image without one costs what it cost.
+ *
+ * hiberfil.sys: a page starting with the Xpress block magic is compressed and
+ * cannot be searched as bytes; it is fed to the rules as zeros (offsets stay
+ * those of the file) and counted as skipped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "redsleuth/buf.h"
+#include "redsleuth/yara.h"
+#include "scan/stage.h"
+
+#define RESIDUE_CHUNK (4u << 20)    /* a multiple of the page size */
+#define HIBR_PAGE 4096u
+#define DRWATSON_DIR "/Documents and Settings/All Users/Documents/DrWatson"
+
+static const uint8_t xpress_magic[8] = {0x81, 0x81, 'x', 'p', 'r', 'e', 's', 's'};
+
+static bool in_dir(const char *path, const char *dir)
+{
+  size_t n = strlen(dir);
+  return strncasecmp(path, dir, n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/');
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+  size_t n = strlen(s), k = strlen(suffix);
+  return n > k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* pagefile.sys and hiberfil.sys in a volume's root; MEMORY.DMP, user.dmp and
+ * *.dmp in %SystemRoot%, %SystemRoot%\Minidump and Dr. Watson's folder. */
+static const char *residue_role(const struct rs_volume *v, const struct rs_fsentry *e)
+{
+  if (in_dir(e->path, "")) {
+    if (strcasecmp(e->name, "pagefile.sys") == 0)
+      return "pagefile";
+    if (strcasecmp(e->name, "hiberfil.sys") == 0)
+      return "hiberfil";
+  }
+  if (!ends_with(e->name, ".dmp"))
+    return NULL;
+  if (in_dir(e->path, DRWATSON_DIR))
+    return "crashdump";
+  if (v->windows_root[0]) {
+    char dir[320];
+    snprintf(dir, sizeof dir, "%s/minidump", v->windows_root);
+    if (in_dir(e->path, v->windows_root) || in_dir(e->path, dir))
+      return "crashdump";
+  }
+  return NULL;
+}
+
+void rs_residue_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e)
+{
+  if (!e->allocated || e->size == 0)
+    return;
+  const char *role = residue_role(&ctx->img->vols[vol], e);
+  if (!role)
+    return;
+  struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_RESIDUE, vol, e);
+  if (c)
+    snprintf(c->role, sizeof c->role, "%s", role);
+}
+
+/* ---- the stage ---------------------------------------------------------- */
+
+struct residue_run {
+  struct rs_scan_ctx *ctx;
+  struct rs_rules *rules;
+  struct rs_rules_scanner *sc;
+  bool rules_failed;
+  /* the region being read */
+  size_t region;
+  const struct rs_cand *c;
+  const char *win;
+  bool hiberfil, hibr_header;
+  uint64_t off, skipped;
+  uint8_t *scratch;
+  struct rs_diag d;
+  enum rs_err feed_err;
+};
+
+/* Bytes of memory as text: printable ASCII kept, '\' doubled, others \xNN. */
+static char *escape_ctx(struct rs_results *r, const uint8_t *p, size_t n)
+{
+  char *s = malloc(4 * n + 1);
+  if (!s) {
+    rs_results_fail(r, RS_E_NOMEM);
+    return NULL;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] == '\\') {
+      s[k++] = '\\';
+      s[k++] = '\\';
+    } else if (p[i] >= 0x20 && p[i] < 0x7f) {
+      s[k++] = (char)p[i];
+    } else {
+      snprintf(s + k, 5, "\\x%02x", p[i]);
+      k += 4;
+    }
+  }
+  s[k] = '\0';
+  return s;
+}
+
+/* A vulnerable live idq.dll and Code Red requests answered 2xx: bytes of
+ * Code Red in memory then support "infected in memory at the time". */
+static bool supports_memory(const struct rs_scan_ctx *ctx, const struct rs_check *chk)
+{
+  return strncmp(chk->family, "code-red", 8) == 0 && ctx->idq_active_found &&
+         ctx->idq_active_state == RS_PATCH_VULNERABLE && ctx->cr_2xx > 0;
+}
+
+static void match_cb(const struct rs_rule_match *m, void *arg)
+{
+  struct residue_run *rr = arg;
+  struct rs_scan_ctx *ctx = rr->ctx;
+  struct rs_results *r = &ctx->res;
+  const struct rs_check *chk = m->info->check ? rs_check_find(m->info->check) : NULL;
+  if (!chk || chk->kind != RS_K_RESIDUE || rs_ctx_failed(ctx))
+    return;
+  struct rs_residue_region *reg = &ctx->regions[rr->region];
+  reg->rules++;
+  char key[700];
+  snprintf(key, sizeof key, "%04d|%s|%s", rr->c->volume, rr->c->path, m->info->rule);
+  struct rs_finding *f = rs_results_add_finding(r, chk, RS_FD_RESIDUE, true, rr->c->volume, key);
+  if (!f)
+    return;
+  struct rs_residue_detail *rd = &f->u.res;
+  rd->region = rr->region;
+  rd->region_kind = reg->kind;
+  rd->rule = rs_results_strdup(r, m->info->rule);
+  rd->ns = rs_results_strdup(r, m->info->ns);
+  rd->nstrings = m->nstrings;
+  f->path = rs_results_strdup(r, rr->win);
+  rd->hits = m->nhits ? calloc(m->nhits, sizeof *rd->hits) : NULL;
+  if (m->nhits && !rd->hits) {
+    rs_results_fail(r, RS_E_NOMEM);
+    return;
+  }
+  for (size_t i = 0; i < m->nhits && !rs_ctx_failed(ctx); i++) {
+    const struct rs_rule_hit *h = &m->hits[i];
+    struct rs_residue_hit *o = &rd->hits[rd->nhits++];
+    o->id = rs_results_strdup(r, h->id);
+    o->offset = h->offset;
+    o->length = h->length;
+    o->wide = h->wide;
+    o->ctx_offset = h->ctx_offset;
+    o->ctx = escape_ctx(r, h->ctx, h->ctx_len);
+  }
+  rd->supports_memory = supports_memory(ctx, chk);
+  if (rd->supports_memory) {
+    char why[600];
+    snprintf(why, sizeof why,
+             "the worm's bytes reached this host's memory (%s); with the live idq.dll "
+             "vulnerable and %llu Code Red request(s) answered 2xx in the IIS logs, this "
+             "supports \"infected in memory at the time\" (a reboot clears it; the disk "
+             "cannot prove it ran)",
+             reg->kind, (unsigned long long)ctx->cr_2xx);
+    f->why = rs_results_strdup(r, why);
+  }
+}
+
+static int feed_cb(const uint8_t *p, size_t n, void *arg)
+{
+  struct residue_run *rr = arg;
+  const uint8_t *data = p;
+  size_t searched = n;
+  if (rr->hiberfil) {
+    if (rr->off == 0)
+      rr->hibr_header = n >= 4 && (memcmp(p, "hibr", 4) == 0 || memcmp(p, "HIBR", 4) == 0);
+    /* chunks start on page boundaries (RESIDUE_CHUNK is a multiple of a page) */
+    bool any = false;
+    for (size_t i = 0; i + sizeof xpress_magic <= n; i += HIBR_PAGE)
+      if (memcmp(p + i, xpress_magic, sizeof xpress_magic) == 0) {
+        if (!any)
+          memcpy(rr->scratch, p, n);
+        any = true;
+        size_t len = n - i < HIBR_PAGE ? n - i : HIBR_PAGE;
+        memset(rr->scratch + i, 0, len);
+        rr->skipped += len;
+        searched -= len;
+      }
+    if (any)
+      data = rr->scratch;
+  }
+  rr->ctx->regions[rr->region].searched += searched;
+  rr->off += n;
+  rs_diag_clear(&rr->d);
+  rr->feed_err = rs_rules_stream_feed(rr->sc, data, n, &rr->d);
+  return rr->feed_err != RS_OK || rs_ctx_failed(rr->ctx);
+}
+
+static bool rules_ready(struct residue_run *rr)
+{
+  if (rr->sc)
+    return true;
+  if (rr->rules_failed)
+    return false;
+  struct rs_rules_opts o = {0};
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  enum rs_err e = rs_rules_open(&o, NULL, 0, &rr->rules, &d);
+  if (e == RS_OK)
+    e = rs_rules_scanner_new(rr->rules, &rr->sc, &d);
+  if (e == RS_OK) {
+    rr->scratch = malloc(RESIDUE_CHUNK);
+    if (!rr->scratch)
+      e = RS_E_NOMEM;
+  }
+  if (e != RS_OK) {
+    rr->rules_failed = true;
+    rs_ctx_unreadable(rr->ctx, "bundled rules", d.where[0] ? d.where : "rules", e, d.what);
+    return false;
+  }
+  return true;
+}
+
+static struct rs_residue_region *add_region(struct rs_scan_ctx *ctx, const char *kind, int vol,
+                                            const char *win, uint64_t bytes)
+{
+  if (!rs_results_grow(&ctx->res, (void **)&ctx->regions, &ctx->capregions, ctx->nregions,
+                       sizeof *ctx->regions, 8))
+    return NULL;
+  struct rs_residue_region *g = &ctx->regions[ctx->nregions];
+  memset(g, 0, sizeof *g);
+  g->kind = kind;
+  g->volume = vol;
+  g->bytes = bytes;
+  if (win && !(g->path = rs_results_strdup(&ctx->res, win)))
+    return NULL;
+  ctx->nregions++;
+  return g;
+}
+
+static const char *static_kind(const char *role)
+{
+  if (!strcmp(role, "pagefile"))
+    return "pagefile";
+  if (!strcmp(role, "hiberfil"))
+    return "hiberfil";
+  return "crashdump";
+}
+
+static void scan_one(struct residue_run *rr, const struct rs_cand *c, const char *win)
+{
+  struct rs_scan_ctx *ctx = rr->ctx;
+  struct rs_residue_region *g = add_region(ctx, static_kind(c->role), c->volume, win, c->size);
+  if (!g)
+    return;
+  size_t gi = ctx->nregions - 1;
+  if (!rules_ready(rr)) {
+    g->skipped = c->size;
+    g->note = rs_results_strdup(&ctx->res, "not searched: the bundled rules could not be loaded");
+    return;
+  }
+  rr->region = gi;
+  rr->c = c;
+  rr->win = win;
+  rr->hiberfil = !strcmp(g->kind, "hiberfil");
+  rr->hibr_header = false;
+  rr->off = rr->skipped = 0;
+  rr->feed_err = RS_OK;
+  rs_scan_progress(ctx, "searching memory residue", win);
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  enum rs_err e = rs_rules_stream_begin(rr->sc, 0, match_cb, rr, &d);
+  if (e == RS_OK)
+    e = rs_file_stream(ctx->img->vols[c->volume].fs, c->inum, RESIDUE_CHUNK, feed_cb, rr, &d);
+  if (rr->feed_err != RS_OK) {
+    e = rr->feed_err;
+    d = rr->d;
+  }
+  /* what was fed is searched even when the file could not be read to its end */
+  struct rs_diag d2;
+  rs_diag_clear(&d2);
+  struct rs_rules_stats st;
+  enum rs_err e2 = rs_rules_stream_end(rr->sc, &st, &d2);
+  if (rs_ctx_failed(ctx))
+    return;
+  g = &ctx->regions[gi];
+  g->skipped = rr->skipped;
+  if (e == RS_OK && e2 != RS_OK) {
+    e = e2;
+    d = d2;
+  }
+  char note[400] = "";
+  if (e != RS_OK) {
+    rs_ctx_unreadable(ctx, "memory residue", win, e, d.what);
+    g->skipped += c->size > rr->off ? c->size - rr->off : 0;
+    snprintf(note, sizeof note, "read %llu of %llu bytes: %s", (unsigned long long)rr->off,
+             (unsigned long long)c->size, d.what[0] ? d.what : rs_err_text(e));
+  } else if (rr->hiberfil && rr->skipped) {
+    snprintf(note, sizeof note,
+             "%llu compressed page(s) (%llu bytes) cannot be searched as bytes and were skipped%s",
+             (unsigned long long)(rr->skipped / HIBR_PAGE), (unsigned long long)rr->skipped,
+             rr->hibr_header ? "" : "; no hibr signature (searched as plain bytes)");
+  } else if (rr->hiberfil && !rr->hibr_header) {
+    snprintf(note, sizeof note, "no hibr signature: searched as plain bytes");
+  }
+  if (note[0])
+    g->note = rs_results_strdup(&ctx->res, note);
+}
+
+void rs_stage_residue(struct rs_scan_ctx *ctx)
+{
+  struct residue_run rr = {.ctx = ctx};
+  struct rs_buf win = {0};
+  for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
+    const struct rs_cand *c = &ctx->cands[i];
+    if (c->kind != RS_C_RESIDUE)
+      continue;
+    if (!rs_win_path(ctx, c->volume, c->path, &win))
+      break;
+    scan_one(&rr, c, win.data);
+  }
+  rs_buf_free(&win);
+  free(rr.scratch);
+  rs_rules_scanner_free(rr.sc);
+  rs_rules_close(rr.rules);
+}

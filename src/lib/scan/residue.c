@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/collect.h"
 #include "redsleuth/yara.h"
 #include "scan/stage.h"
 
@@ -276,7 +277,7 @@ static void scan_one(struct residue_run *rr, const struct rs_cand *c, const char
   rs_diag_clear(&d);
   enum rs_err e = rs_rules_stream_begin(rr->sc, 0, match_cb, rr, &d);
   if (e == RS_OK)
-    e = rs_file_stream(ctx->img->vols[c->volume].fs, c->inum, RESIDUE_CHUNK, feed_cb, rr, &d);
+    e = rs_vfile_stream(&ctx->img->vols[c->volume], c->inum, RESIDUE_CHUNK, feed_cb, rr, &d);
   if (rr->feed_err != RS_OK) {
     e = rr->feed_err;
     d = rr->d;

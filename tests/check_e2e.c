@@ -942,8 +942,10 @@ START_TEST(evt_per_scenario)
   ck_assert_int_eq(json_array_size(json_object_get(sys, "crash_logs")),
                    json_array_size(json_object_get(ev, "crash_logs")));
   ck_assert_int_eq(json_array_size(us), json_array_size(json_object_get(ev, "urlscan")));
-  if (!ev)
+  if (!ev) {
+    ck_assert(!strstr(o.text, "Event logs, Dr. Watson and UrlScan"));
     goto done;
+  }
   const char *chk;
   json_t *want;
   json_object_foreach(json_object_get(ev, "checks"), chk, want) {
@@ -965,6 +967,9 @@ START_TEST(evt_per_scenario)
     if (jstr(x, "sha256"))
       ck_assert_str_eq(jstr(got, "sha256"), jstr(x, "sha256"));
     ck_assert(json_is_integer(json_object_get(got, "mft_entry")));
+    /* report.txt lists it with its digest */
+    ck_assert_msg(strstr(o.text, jstr(got, "sha256")), "%s: %s not in report.txt", s,
+                  jstr(got, "path"));
   }
   json_array_foreach(json_object_get(ev, "urlscan"), i, x) {
     json_t *got = NULL;

@@ -656,7 +656,8 @@ static const char *const cleanup_ids[N_ITEMS] = {
 /* Expected verdict.cleanup per fixture scenario (fixtures/gen/scenarios.py,
  * disks.py; rules: docs/formats.md "Checklist items"), one letter per item
  * in the order above: P pass, F fail, U unknown. shell-path-fix passes only
- * on a Q269049/Q299444 key; memory-state is never known from a disk;
+ * on a Q269049/Q299444 key; memory-state is known only from a System event
+ * log (answer.json evt.memory_state);
  * guest-disabled is unknown without a SAM hive (only the issue-18 disks
  * have one), and the Nimda items pass where no Nimda file was planted. */
 static const struct {
@@ -672,13 +673,21 @@ static const struct {
      * installed, Code Red requests answered 404; its System log shows boots on
      * 08-02 and 08-03, after the last request (08-01) and the patch (07-25) */
     {"nt4-iis-crash", "PPPPPPPPPPPUP"},
+    /* issue 16: W2K, Code Red II's root.exe and trojan deleted (MFT entries
+     * only), sets and metabase reverted, SFCDisable 0, idq.dll 5.0.2195.3645
+     * and Q269049 installed, logs without backdoor use; the System log's boot
+     * at 15:52 on 08-08 follows the last worm request (09:10) and the cleanup
+     * (idq.dll 14:00, deletions 15:30); no SAM */
+    {"w2k-cleaned-rebooted", "PPPPPPPPPPPUP"},
     /* no Code Red at all, SFCDisable 0; no idq.dll (Index Server ISAPI not
      * installed: pass); no Q269049/Q299444; logs read, no use */
     {"w2k-clean", "PPPPPPUPUPPUP"},
     /* live root.exe copies and trojans on C: and D: (cr2_files); the current
      * set 2 is VR_CR2 (/C, /D, 217); SFCDisable 0xFFFFFF9D; idq.dll
-     * 5.0.2195.1 vulnerable; its log holds no backdoor answer */
-    {"w2k-cr2-infected", "FFFFFFUPUPPUP"},
+     * 5.0.2195.1 vulnerable; its log holds no backdoor answer; its System
+     * log (issue 16) runs to the 18:00 shutdown with its last boot at 12:01,
+     * before the last Code Red request (16:45): memory-state fails */
+    {"w2k-cr2-infected", "FFFFFFUPFPPUP"},
     /* as infected (set 1 is VR_CR2), plus backdoor answers in the logs and
      * Nimda's TFTP3233 and Admin.dll in the script folder */
     {"w2k-cr2-used", "FFFFFFUFUPPUP"},
@@ -812,6 +821,10 @@ static bool check_belongs(const char *item, const char *check)
            {"nimda-copies-removed", " NIMDA-EML NIMDA-BINARY NIMDA-SYSTEM-INI "},
            {"guest-disabled", " NIMDA-GUEST-ADMIN "},
            {"shares-reset", " NIMDA-SHARE-C "}};
+  /* memory-state lists the worm activity dated after the last boot */
+  if (strcmp(item, "memory-state") == 0)
+    return strncmp(check, "LOG-", 4) == 0 || strncmp(check, "CR1-", 4) == 0 ||
+           strncmp(check, "CR2-", 4) == 0 || strncmp(check, "NIMDA-", 6) == 0;
   char pad[64];
   snprintf(pad, sizeof pad, " %s ", check);
   for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
@@ -899,6 +912,129 @@ START_TEST(evt_nt4_iis_crash)
   ck_assert_int_eq(boots, json_integer_value(json_object_get(ev, "boots")));
   ck_assert_int_eq(shut, json_integer_value(json_object_get(ev, "shutdowns")));
   ck_assert_int_gt(drw, 0);
+  out_free(&o);
+  json_decref(ans);
+}
+END_TEST
+
+/* Issue 16 in every scenario (answer.json's evt block, evtscen.py): the
+ * planned findings, exactly; each event log listed with its records, state
+ * and SHA-256; the UrlScan logs with their .ida/.idq rejections in UTC; the
+ * boots and shutdowns on the timeline; the memory-state item as planned, a
+ * pass naming the boot record; EVT-WFP-DISABLED corroborating Code Red
+ * II's SFCDisable finding. A scenario without an evt block lists no log. */
+START_TEST(evt_per_scenario)
+{
+  const char *const *scen;
+  ck_assert_int_lt(_i, rs_t_scenarios(&scen));
+  const char *s = scen[_i];
+  json_t *ans = rs_t_answer(s);
+  ck_assert_ptr_nonnull(ans);
+  json_t *ev = json_object_get(ans, "evt");
+  struct out o = {0};
+  scan_out(rs_t_scenario_raw(s), &o);
+  json_t *sys = json_object_get(o.rep, "system");
+  json_t *us = json_object_get(json_object_get(o.rep, "logs"), "urlscan");
+  size_t i, k;
+  json_t *x, *y;
+  ck_assert_int_eq(json_array_size(json_object_get(sys, "event_logs")),
+                   json_array_size(json_object_get(ev, "event_logs")));
+  /* a Dr. Watson user.dmp the residue fixtures put in place is a crash log too */
+  size_t dumps = 0;
+  json_array_foreach(json_object_get(ans, "residue"), i, x)
+    dumps += strstr(jstr(x, "path"), "/DrWatson/user.dmp") != NULL;
+  ck_assert_int_eq(json_array_size(json_object_get(sys, "crash_logs")),
+                   json_array_size(json_object_get(ev, "crash_logs")) + dumps);
+  ck_assert_int_eq(json_array_size(us), json_array_size(json_object_get(ev, "urlscan")));
+  if (!ev) {
+    ck_assert((strstr(o.text, "Event logs, Dr. Watson and UrlScan") != NULL) == (dumps > 0));
+    goto done;
+  }
+  const char *chk;
+  json_t *want;
+  json_object_foreach(json_object_get(ev, "checks"), chk, want) {
+    int n = 0;
+    json_array_foreach(json_object_get(o.rep, "findings"), i, x)
+      n += !strcmp(jstr(x, "check"), chk);
+    ck_assert_msg(n == json_integer_value(want), "%s %s: %d findings, want %d", s, chk, n,
+                  (int)json_integer_value(want));
+  }
+  json_array_foreach(json_object_get(ev, "event_logs"), i, x) {
+    json_t *got = NULL;
+    json_array_foreach(json_object_get(sys, "event_logs"), k, y)
+      if (!strcasecmp(jstr(y, "path"), jstr(x, "path")))
+        got = y;
+    ck_assert_msg(got != NULL, "%s: no event_logs entry for %s", s, jstr(x, "path"));
+    ck_assert_int_eq(json_integer_value(json_object_get(got, "records")),
+                     json_integer_value(json_object_get(x, "records")));
+    ck_assert_str_eq(jstr(got, "state"), jstr(x, "state"));
+    if (jstr(x, "sha256"))
+      ck_assert_str_eq(jstr(got, "sha256"), jstr(x, "sha256"));
+    ck_assert(json_is_integer(json_object_get(got, "mft_entry")));
+    /* report.txt lists it with its digest */
+    ck_assert_msg(strstr(o.text, jstr(got, "sha256")), "%s: %s not in report.txt", s,
+                  jstr(got, "path"));
+  }
+  json_array_foreach(json_object_get(ev, "urlscan"), i, x) {
+    json_t *got = NULL;
+    json_array_foreach(us, k, y)
+      if (!strcasecmp(jstr(y, "path"), jstr(x, "path")))
+        got = y;
+    ck_assert_msg(got != NULL, "%s: no logs.urlscan entry for %s", s, jstr(x, "path"));
+    ck_assert_int_eq(json_integer_value(json_object_get(got, "rejected")),
+                     json_integer_value(json_object_get(x, "rejected")));
+    ck_assert_int_eq(json_integer_value(json_object_get(got, "ida_rejected")),
+                     json_integer_value(json_object_get(x, "ida_rejected")));
+    ck_assert_str_eq(jstr(got, "ida_first_utc"), jstr(x, "ida_first_utc"));
+    ck_assert_str_eq(jstr(got, "ida_last_utc"), jstr(x, "ida_last_utc"));
+    json_t *f = find(o.rep, "URLSCAN-BLOCKED-IDA", jstr(x, "path"));
+    ck_assert_ptr_nonnull(f);
+    json_t *d = json_object_get(f, "details");
+    ck_assert_int_eq(json_integer_value(json_object_get(d, "count")),
+                     json_integer_value(json_object_get(x, "ida_rejected")));
+    ck_assert_str_eq(jstr(d, "time_utc"), jstr(x, "ida_first_utc"));
+    ck_assert_str_eq(jstr(d, "last_utc"), jstr(x, "ida_last_utc"));
+  }
+  int boots = 0, shut = 0;
+  json_array_foreach(json_object_get(o.rep, "timeline"), i, x) {
+    boots += !strcmp(jstr(x, "source"), "evt") && !strcmp(jstr(x, "timestamp_desc"), "Boot");
+    shut += !strcmp(jstr(x, "source"), "evt") && !strcmp(jstr(x, "timestamp_desc"), "Shutdown");
+  }
+  ck_assert_int_eq(boots, json_integer_value(json_object_get(ev, "boots")));
+  ck_assert_int_eq(shut, json_integer_value(json_object_get(ev, "shutdowns")));
+  const char *ms = jstr(ev, "memory_state");
+  json_array_foreach(json_object_get(json_object_get(o.rep, "verdict"), "cleanup"), i, x)
+    if (!strcmp(jstr(x, "id"), "memory-state")) {
+      ck_assert_str_eq(jstr(x, "status"), ms ? ms : "unknown");
+      json_t *lb = json_object_get(ev, "last_boot");
+      if (lb) {
+        char rec[64], when[20];
+        snprintf(rec, sizeof rec, "record %lld (EventLog %lld)",
+                 (long long)json_integer_value(json_object_get(lb, "record_number")),
+                 (long long)json_integer_value(json_object_get(lb, "event_id")));
+        snprintf(when, sizeof when, "%.19s", jstr(lb, "time_utc"));
+        ck_assert_msg(strstr(jstr(x, "note"), rec) && strstr(jstr(x, "note"), when) &&
+                          strstr(jstr(x, "note"), "SysEvent.Evt"),
+                      "%s: memory-state note %s", s, jstr(x, "note"));
+      }
+    }
+  json_t *wfp = json_object_get(ev, "wfp");
+  if (wfp) {
+    json_t *f = find(o.rep, "EVT-WFP-DISABLED", NULL);
+    ck_assert_ptr_nonnull(f);
+    json_t *d = json_object_get(f, "details");
+    ck_assert_int_eq(json_integer_value(json_object_get(d, "record_number")),
+                     json_integer_value(json_object_get(wfp, "record_number")));
+    ck_assert_int_eq(json_integer_value(json_object_get(d, "event_id")), 64032);
+    ck_assert_str_eq(jstr(d, "time_utc"), jstr(wfp, "time_utc"));
+    json_t *c = find(o.rep, jstr(wfp, "corroborates"), NULL);
+    ck_assert_msg(c != NULL, "%s: no %s finding", s, jstr(wfp, "corroborates"));
+    bool named = false;
+    json_array_foreach(json_object_get(f, "corroborates"), i, x)
+      named |= !strcmp(json_string_value(x), jstr(c, "id"));
+    ck_assert_msg(named, "%s: EVT-WFP-DISABLED does not corroborate %s", s, jstr(c, "id"));
+  }
+done:
   out_free(&o);
   json_decref(ans);
 }
@@ -1438,6 +1574,7 @@ Suite *rs_suite_e2e(void)
   const char *const *scen;
   tcase_add_loop_test(tc, cleanup_checklist_per_scenario, 0, rs_t_scenarios(&scen));
   tcase_add_test(tc, evt_nt4_iis_crash);
+  tcase_add_loop_test(tc, evt_per_scenario, 0, rs_t_scenarios(&scen));
   tcase_add_test(tc, evt_corrupt_unreadable);
   tcase_add_test(tc, log_discovery_fat);
   tcase_add_test(tc, residue_regions_and_findings);

@@ -162,6 +162,22 @@ START_TEST(secevent)
   const char *users[] = {"-", "S-1-5-21-1-2-3-501", "Users", "Builtin", "S-1-5-32-545"};
   r.source = "Security", r.event_id = 636, r.str = users, r.nstr = 5;
   ck_assert(!rs_nimda_secevent(&r, what, sizeof what));
+  /* Windows 2000 writes SIDs as "%{S-1-...}" insertion strings */
+  const char *w2k[] = {"-", "%{S-1-5-21-1-2-3-501}", "Administrators", "Builtin", "%{S-1-5-32-544}"};
+  r.str = w2k;
+  ck_assert(rs_nimda_secevent(&r, what, sizeof what));
+  const char *w2k_admins_sid[] = {"-", "%{S-1-5-21-1-2-3-501}", "Admins", "Builtin",
+                                  "%{S-1-5-32-544}"};
+  r.str = w2k_admins_sid;
+  ck_assert(rs_nimda_secevent(&r, what, sizeof what));
+  /* a RID ending in 501 that is not 501, an unclosed wrapper */
+  const char *not501[] = {"-", "%{S-1-5-21-1-2-3-1501}", "Administrators", "Builtin",
+                          "%{S-1-5-32-544}"};
+  r.str = not501;
+  ck_assert(!rs_nimda_secevent(&r, what, sizeof what));
+  const char *open_wrap[] = {"-", "%{S-1-5-21-1-2-3-501", "Administrators"};
+  r.str = open_wrap, r.nstr = 3;
+  ck_assert(!rs_nimda_secevent(&r, what, sizeof what));
 }
 END_TEST
 
@@ -363,6 +379,73 @@ static int files_found(json_t *rep, json_t *a, const char *scen)
   return n;
 }
 
+/* NIMDA-SECEVENT (issue 18 over issue 16): every Security log record the
+ * answer plans is a finding with the record behind it (log path, number,
+ * time, event id, insertion strings), corroborating the SAM's
+ * NIMDA-GUEST-ADMIN; nothing else is. Returns how many matched. */
+static int secevents(json_t *rep, json_t *a, const char *scen)
+{
+  json_t *ev = json_object_get(a, "evt");
+  json_t *want = json_object_get(ev, "secevent");
+  const char *log = js(json_array_get(json_object_get(ev, "event_logs"), 0), "path");
+  ck_assert_msg(log != NULL, "%s: answer has no event log", scen);
+  ck_assert_int_eq(count_check(rep, "NIMDA-SECEVENT"), json_array_size(want));
+  /* the log is listed, read whole */
+  size_t i, k;
+  json_t *x, *w;
+  bool listed = false;
+  json_array_foreach(json_object_get(json_object_get(rep, "system"), "event_logs"), i, x)
+    if (strcasecmp(js(x, "path"), log) == 0) {
+      listed = true;
+      ck_assert_str_eq(js(x, "state"), "ok");
+      ck_assert_str_eq(js(x, "log"), "security");
+    }
+  ck_assert_msg(listed, "%s: %s not in system.event_logs", scen, log);
+  const char *guest_id = NULL;
+  json_array_foreach(json_object_get(rep, "findings"), i, x)
+    if (strcmp(js(x, "check"), "NIMDA-GUEST-ADMIN") == 0)
+      guest_id = js(x, "id");
+  int n = 0;
+  json_array_foreach(want, k, w) {
+    json_t *f = NULL;
+    json_array_foreach(json_object_get(rep, "findings"), i, x) {
+      json_t *d = json_object_get(x, "details");
+      if (strcmp(js(x, "check"), "NIMDA-SECEVENT") == 0 &&
+          json_integer_value(json_object_get(d, "record_number")) ==
+              json_integer_value(json_object_get(w, "record_number")))
+        f = x;
+    }
+    ck_assert_msg(f != NULL, "%s: no NIMDA-SECEVENT for record %lld", scen,
+                  (long long)json_integer_value(json_object_get(w, "record_number")));
+    ck_assert_msg(strcasecmp(js(f, "path"), log) == 0, "%s", js(f, "path"));
+    ck_assert_str_eq(js(f, "kind"), "log");
+    json_t *d = json_object_get(f, "details");
+    ck_assert_str_eq(js(d, "source_kind"), "evt");
+    ck_assert_msg(strcasecmp(js(d, "log"), js(w, "log")) == 0, "%s", js(d, "log"));
+    ck_assert_str_eq(js(d, "source"), "Security");
+    ck_assert_str_eq(js(d, "time_utc"), js(w, "time_utc"));
+    ck_assert_int_eq(json_integer_value(json_object_get(d, "event_id")),
+                     json_integer_value(json_object_get(w, "event_id")));
+    ck_assert(json_is_false(json_object_get(d, "recovered")));
+    ck_assert_msg(json_equal(json_object_get(d, "strings"), json_object_get(w, "strings")),
+                  "%s record %lld: strings differ", scen,
+                  (long long)json_integer_value(json_object_get(w, "record_number")));
+    char eid[16];
+    snprintf(eid, sizeof eid, "event %lld",
+             (long long)json_integer_value(json_object_get(w, "event_id")));
+    ck_assert_msg(strstr(js(f, "title"), eid), "%s", js(f, "title"));
+    /* it backs up the SAM finding, which names it back */
+    ck_assert_msg(guest_id != NULL, "%s: NIMDA-SECEVENT without NIMDA-GUEST-ADMIN", scen);
+    json_t *to = json_object_get(f, "corroborates");
+    bool names = false;
+    json_array_foreach(to, i, x)
+      names |= strcmp(json_string_value(x), guest_id) == 0;
+    ck_assert_msg(names, "%s: %s does not corroborate %s", scen, js(f, "id"), guest_id);
+    n++;
+  }
+  return n;
+}
+
 START_TEST(disk_nimda)
 {
   json_t *a = rs_t_answer("w2k-nimda");
@@ -397,6 +480,7 @@ START_TEST(disk_nimda)
                        js(json_object_get(n, "shares"), "control_set"));
       ck_assert_msg(strstr(js(det, "data"), "Path=C:\\"), "%s", js(det, "data"));
     }
+  ck_assert_int_eq(secevents(rep, a, "w2k-nimda"), 2);
   /* infected, naming Nimda; the four checklist items fail */
   json_t *v = json_object_get(rep, "verdict");
   ck_assert_str_eq(js(v, "status"), js(a, "verdict"));
@@ -430,6 +514,9 @@ START_TEST(disk_chir_decoy)
   /* the unmarked riched20.dll and csrss.exe copies are no finding at all */
   json_array_foreach(json_object_get(a, "must_not_flag"), i, x)
     ck_assert_msg(!finding_at(rep, "NIMDA-BINARY", js(x, "path")), "%s", js(x, "path"));
+  /* its Security log has look-alikes only (another account made an
+   * administrator, Guest disabled and put in Guests): no NIMDA-SECEVENT */
+  ck_assert_int_eq(secevents(rep, a, "w2k-chir-decoy"), 0);
   ck_assert_int_eq(count_check(rep, "NIMDA-BINARY") + count_check(rep, "NIMDA-GUEST-ADMIN") +
                        count_check(rep, "NIMDA-SHARE-C") + count_check(rep, "NIMDA-SYSTEM-INI"),
                    0);

@@ -408,6 +408,83 @@ START_TEST(hives_state_shown)
 }
 END_TEST
 
+/* Issue 16: the event logs, Dr. Watson logs and UrlScan logs are listed in
+ * the text and HTML reports (path, MFT entry, SHA-256, records, recovered,
+ * first/last UTC, state), hostile names escaped; with the three lists empty
+ * (the sample, like a server without them) no section is printed at all. */
+START_TEST(host_logs_shown)
+{
+  json_t *r = load_sample();
+  size_t len;
+  char *txt = render(rs_writer_find("text"), r, &len);
+  char *html = render(rs_writer_find("html"), r, &len);
+  ck_assert_ptr_null(strstr(txt, "Event logs"));
+  ck_assert_ptr_null(strstr(html, "hostlogs"));
+  free(txt);
+  free(html);
+  json_t *sys = json_object_get(r, "system");
+  static const char sha[] = "5d41402abc4b2a76b9719d911017c592aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  json_object_set_new(
+      sys, "event_logs",
+      json_pack("[{s:s,s:i,s:i,s:s,s:s,s:i,s:i,s:s,s:s,s:s,s:n},"
+                "{s:s,s:i,s:i,s:s,s:s,s:i,s:i,s:n,s:n,s:s,s:s}]",
+                "path", "C:\\WINNT\\system32\\config\\SysEvent.Evt", "volume", 0, "mft_entry", 4711,
+                "sha256", sha, "log", "system", "records", 14, "recovered_records", 2, "first_utc",
+                "2001-08-01T13:00:00Z", "last_utc", "2001-08-08T15:52:48Z", "state", "wrapped",
+                "note", "path", "C:\\WINNT\\system32\\config\\<b>x\x1b[31m.Evt", "volume", 0,
+                "mft_entry", 4712, "sha256", sha, "log", "unknown", "records", 0,
+                "recovered_records", 0, "first_utc", "last_utc", "state", "unreadable", "note",
+                "record size 0xfff0 past the end"));
+  json_object_set_new(sys, "crash_logs",
+                      json_pack("[{s:s,s:i,s:s,s:s,s:s,s:i,s:i,s:n}]", "path",
+                                "C:\\WINNT\\Drwtsn32.log", "mft_entry", 99, "sha256", sha, "kind",
+                                "drwtsn32.log", "modified_utc", "2001-08-01T14:04:58Z", "reports",
+                                3, "inetinfo_reports", 2, "note"));
+  json_object_set_new(json_object_get(r, "logs"), "urlscan",
+                      json_pack("[{s:s,s:i,s:s,s:i,s:i,s:i,s:s,s:s,s:n}]", "path",
+                                "C:\\WINNT\\system32\\inetsrv\\urlscan\\urlscan.110501.log",
+                                "mft_entry", 120, "sha256", sha, "lines", 12, "rejected", 4,
+                                "ida_rejected", 3, "ida_first_utc", "2001-11-05T09:12:40Z",
+                                "ida_last_utc", "2001-11-05T21:30:00Z", "note"));
+  txt = render(rs_writer_find("text"), r, &len);
+  const char *sec = strstr(txt, "\nEvent logs, Dr. Watson and UrlScan\n");
+  ck_assert_ptr_nonnull(sec);
+  /* after the web server logs, before what could not be read */
+  ck_assert(sec > strstr(txt, "\nWeb server logs\n") && sec < strstr(txt, "\nCould not be read\n"));
+  ck_assert_ptr_nonnull(strstr(sec, "  Event logs: 2\n    C:\\WINNT\\system32\\config\\SysEvent.Evt "
+                                    "(system log)\n      MFT entry 4711, 14 records, 2 recovered, "
+                                    "2001-08-01T13:00:00Z .. 2001-08-08T15:52:48Z, state wrapped\n"
+                                    "      sha256 5d41402abc4b"));
+  ck_assert_ptr_nonnull(strstr(sec, "<b>x\\x1b[31m.Evt (unknown log)\n      MFT entry 4712, 0 "
+                                    "records, 0 recovered, - .. -, state unreadable\n"));
+  ck_assert_ptr_nonnull(strstr(sec, "      note: record size 0xfff0 past the end\n"));
+  ck_assert_ptr_nonnull(strstr(sec, "  Crash logs: 1\n    C:\\WINNT\\Drwtsn32.log (drwtsn32.log)\n"
+                                    "      MFT entry 99, modified 2001-08-01T14:04:58Z, 3 report(s), "
+                                    "2 for inetinfo.exe\n"));
+  /* a backslash before "u" would read as an escape: the text writer doubles it */
+  ck_assert_ptr_nonnull(strstr(sec, "  UrlScan logs: 1\n    C:\\WINNT\\system32\\inetsrv\\\\urlscan\\\\"
+                                    "urlscan.110501.log\n      MFT entry 120, 12 lines, 4 rejected, 3 "
+                                    ".ida/.idq rejected, 2001-11-05T09:12:40Z .. "
+                                    "2001-11-05T21:30:00Z\n"));
+  html = render(rs_writer_find("html"), r, &len);
+  const char *hs = strstr(html, "<section id=\"hostlogs\">");
+  ck_assert_ptr_nonnull(hs);
+  ck_assert(hs > strstr(html, "<section id=\"logs\">") &&
+            hs < strstr(html, "<section id=\"unreadable\">"));
+  ck_assert_ptr_nonnull(strstr(hs, "<tr><td><code>C:\\WINNT\\system32\\config\\SysEvent.Evt</code>"
+                                   "</td><td>4711</td><td>system</td><td>14</td><td>2</td><td>"
+                                   "2001-08-01T13:00:00Z</td><td>2001-08-08T15:52:48Z</td><td>"
+                                   "wrapped</td><td><code>5d41402abc4b"));
+  ck_assert_ptr_nonnull(strstr(hs, "&lt;b&gt;x\\x1b[31m.Evt"));
+  ck_assert_ptr_null(strstr(hs, "<b>x"));
+  ck_assert_ptr_nonnull(strstr(hs, "<h3>Crash logs</h3>"));
+  ck_assert_ptr_nonnull(strstr(hs, "<td>3</td><td>2001-11-05T09:12:40Z</td>"));
+  free(txt);
+  free(html);
+  json_decref(r);
+}
+END_TEST
+
 START_TEST(mismatch_on_top)
 {
   json_t *r = load_sample();
@@ -855,6 +932,7 @@ Suite *rs_suite_writers(void)
   tcase_add_test(tc, warnings_on_top);
   tcase_add_test(tc, info_text_escaped);
   tcase_add_test(tc, hives_state_shown);
+  tcase_add_test(tc, host_logs_shown);
   tcase_add_test(tc, json_roundtrip);
   tcase_add_test(tc, jsonl_lines);
   tcase_add_test(tc, body_records);

@@ -91,7 +91,8 @@ const struct rs_check rs_checks[] = {
    .severity = "high", .title = "Security log: Guest enabled or added to Administrators",
    .why = "with auditing on, the account takeover is logged (W2K events 624, 626, 636) and "
           "dates it",
-   .ref = "codered-artifacts 13", .name = "624,626,636", .key = "SecEvent.Evt"},
+   .ref = "codered-artifacts 13", .name = "624,626,636", .key = "SecEvent.Evt",
+   .corroborates = "NIMDA-GUEST-ADMIN"},
   /* --- files: Code Red I lysine (2.2) ---------------------------------- */
   {.id = "CR1-NOTWORM", .family = "code-red-1", .kind = RS_K_FILE, .role = RS_ROLE_INFO,
    .severity = "low", .title = "notworm marker in a drive root",

@@ -239,10 +239,33 @@ size_t rs_hex_bytes(const char *hex, uint8_t *out, size_t outsz)
   return n;
 }
 
-static bool is_guest(const char *s)
+/* A SID insertion string as Windows 2000 writes it, "%{S-1-5-...}", or bare:
+ * its length without the wrapper (and *sid at its start). */
+static size_t sid_text_of(const char *s, const char **sid)
 {
   size_t n = strlen(s);
-  return strcasecmp(s, "Guest") == 0 || (n > 4 && strcmp(s + n - 4, "-501") == 0);
+  if (n > 3 && s[0] == '%' && s[1] == '{' && s[n - 1] == '}') {
+    *sid = s + 2;
+    return n - 3;
+  }
+  *sid = s;
+  return n;
+}
+
+static bool is_guest(const char *s)
+{
+  const char *sid;
+  size_t n = sid_text_of(s, &sid);
+  return strcasecmp(s, "Guest") == 0 ||
+         (n > 4 && sid[0] == 'S' && sid[1] == '-' && strncmp(sid + n - 4, "-501", 4) == 0);
+}
+
+static bool is_admins(const char *s)
+{
+  const char *sid;
+  size_t n = sid_text_of(s, &sid);
+  return strcasecmp(s, "Administrators") == 0 ||
+         (n == 12 && strncmp(sid, "S-1-5-32-544", 12) == 0);
 }
 
 bool rs_nimda_secevent(const struct rs_evt_record *r, char *what, size_t whatsz)
@@ -253,7 +276,7 @@ bool rs_nimda_secevent(const struct rs_evt_record *r, char *what, size_t whatsz)
   for (uint16_t i = 0; i < r->nstr; i++) {
     if (is_guest(r->str[i]))
       guest = true;
-    if (strcasecmp(r->str[i], "Administrators") == 0 || strcmp(r->str[i], "S-1-5-32-544") == 0)
+    if (is_admins(r->str[i]))
       admins = true;
   }
   if (!guest)

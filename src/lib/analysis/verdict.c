@@ -242,10 +242,10 @@ static void time_max(struct rs_time *m, const struct rs_time *t)
  * (6005/6009) later than both passes, citing the record. Worm activity: the
  * last worm request in the IIS logs, the backdoor's last use, the times of
  * worm files. Cleanup: the live idq.dll's install time when it is a fixed
- * build, and the last change of a deleted worm file. */
-static enum rs_item_state memory_state(const struct rs_verdict_facts *ctx,
-                                       const struct rs_results *r, struct rs_cleanup *c,
-                                       const char **note)
+ * build, and the last change of a deleted worm file. A fail lists the
+ * findings dated after the last boot. */
+static enum rs_item_state memory_state(const struct rs_verdict_facts *ctx, struct rs_results *r,
+                                       struct rs_cleanup *c, const char **note)
 {
   *note = "a disk image cannot show memory or whether the host was rebooted after cleaning";
   if (!ctx->evt_system_read)
@@ -293,6 +293,21 @@ static enum rs_item_state memory_state(const struct rs_verdict_facts *ctx,
     return RS_ITEM_PASS;
   }
   if (after.set && ctx->evt_system_last.set && rs_time_cmp(&ctx->evt_system_last, &after) > 0) {
+    /* the findings dated after the last boot: the activity it did not flush */
+    for (size_t k = 0; k < r->nfind; k++) {
+      const struct rs_finding *f = &r->finds[k];
+      struct rs_time t = RS_TIME_UNSET;
+      if (f->check->role == RS_ROLE_ATTEMPT && f->what == RS_FD_LOG_FAMILY)
+        t = f->u.fam.last;
+      else if ((f->check->role == RS_ROLE_USE || f->check->role == RS_ROLE_CR2 ||
+                f->check->role == RS_ROLE_NIMDA) && f->what == RS_FD_BACKDOOR)
+        t = f->u.bd.last;
+      else if ((f->check->role == RS_ROLE_USE || f->check->role == RS_ROLE_CR2 ||
+                f->check->role == RS_ROLE_NIMDA) && f->what == RS_FD_FILE && !f->u.file.local_only)
+        t = f->u.file.si[0];
+      if (t.set && (!ctx->last_boot.set || rs_time_cmp(&t, &ctx->last_boot) > 0))
+        rs_idx_add(r, &c->finds, k);
+    }
     snprintf(c->note_buf, sizeof c->note_buf,
              "the System event log runs past the last worm activity (%s) and the cleanup (%s) "
              "and shows no boot after them (last boot: %s)",

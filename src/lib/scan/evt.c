@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analysis/nimda.h"
 #include "redsleuth/buf.h"
 #include "redsleuth/drwatson.h"
 #include "redsleuth/evt.h"
@@ -123,14 +124,14 @@ struct evt_run {
   struct rs_evt_scan *s;
   struct crash *cr;
   size_t ncr, capcr;
-  size_t per_check[16];
+  size_t per_check[RS_EVT_NCOUNTED];
 };
 
 const char *const rs_evt_counted_checks[] = {"EVT-IIS-CRASH", "EVT-APP-CRASH-INETINFO",
                                              "DRWATSON-INETINFO", "EVT-WFP-DISABLED",
                                              "EVT-UNEXPECTED-SHUTDOWN",
                                              "CRASH-AFTER-WORM-REQUEST", "URLSCAN-BLOCKED-IDA",
-                                             "W3SVC-DLL"};
+                                             "W3SVC-DLL", "NIMDA-SECEVENT"};
 #define counted_checks rs_evt_counted_checks
 #define NCOUNTED RS_EVT_NCOUNTED
 
@@ -241,6 +242,34 @@ static void copy_strings(struct evt_run *r, struct rs_finding *f, const struct r
   }
 }
 
+/* A finding of check id backed by one event record (its log, number, time,
+ * id, source and strings), on the timeline; NULL when bounded away. */
+static struct rs_finding *record_finding(struct evt_run *r, const struct rs_cand *c,
+                                         const char *win, enum rs_evt_logkind kind,
+                                         const struct rs_evt_record *rec, const char *id,
+                                         const char *msg)
+{
+  char key[64];
+  snprintf(key, sizeof key, "%d|%012llu|%u", c->volume, (unsigned long long)c->inum,
+           (unsigned)rec->number);
+  struct rs_finding *f = add_finding(r, id, c, win, key);
+  if (!f)
+    return NULL;
+  struct rs_event_detail *ev = &f->u.ev;
+  ev->source_kind = "evt";
+  ev->record = rec->number;
+  ev->recovered = rec->recovered;
+  ev->log = rs_evt_logkind_name(kind);
+  ev->event_id = rec->event_id;
+  snprintf(ev->source, sizeof ev->source, "%s", rec->source);
+  ev->when = rec->generated;
+  ev->when_utc = true;
+  copy_strings(r, f, rec);
+  f->title = rs_results_strdup(&r->ctx->res, msg);
+  rs_tl_add(&r->ctx->res, &rec->generated, "Event Generated", "evt", msg, (int)f->seq, win, NULL);
+  return f;
+}
+
 static void evt_record(struct evt_run *r, const struct rs_cand *c, const char *win,
                        enum rs_evt_logkind kind, const struct rs_evt_record *rec)
 {
@@ -267,27 +296,19 @@ static void evt_record(struct evt_run *r, const struct rs_cand *c, const char *w
       }
       continue;
     }
-    char key[64];
-    snprintf(key, sizeof key, "%d|%012llu|%u", c->volume, (unsigned long long)c->inum,
-             (unsigned)rec->number);
-    struct rs_finding *f = add_finding(r, u->id, c, win, key);
-    if (!f)
-      continue;
-    struct rs_event_detail *ev = &f->u.ev;
-    ev->source_kind = "evt";
-    ev->record = rec->number;
-    ev->recovered = rec->recovered;
-    ev->log = rs_evt_logkind_name(kind);
-    ev->event_id = rec->event_id;
-    snprintf(ev->source, sizeof ev->source, "%s", rec->source);
-    ev->when = rec->generated;
-    ev->when_utc = true;
-    copy_strings(r, f, rec);
-    f->title = rs_results_strdup(&r->ctx->res, msg);
-    rs_tl_add(&r->ctx->res, &rec->generated, "Event Generated", "evt", msg, (int)f->seq, win,
-              NULL);
-    if (!strcmp(u->id, "EVT-IIS-CRASH") || !strcmp(u->id, "EVT-APP-CRASH-INETINFO"))
+    struct rs_finding *f = record_finding(r, c, win, kind, rec, u->id, msg);
+    if (f && (!strcmp(u->id, "EVT-IIS-CRASH") || !strcmp(u->id, "EVT-APP-CRASH-INETINFO")))
       note_crash(r, &rec->generated, u->id, "evt", win, rec->number, c->volume);
+  }
+  /* NIMDA-SECEVENT (issue 18): the Security log's account of Guest being
+   * enabled or made an administrator, beside the SAM's NIMDA-GUEST-ADMIN */
+  char what[200];
+  if ((kind == RS_EVT_LOG_SECURITY || kind == RS_EVT_LOG_UNKNOWN) && !rs_ctx_failed(r->ctx) &&
+      rs_nimda_secevent(rec, what, sizeof what)) {
+    char title[700];
+    snprintf(title, sizeof title, "Security log record %u%s: %s", (unsigned)rec->number,
+             rec->recovered ? " (recovered)" : "", what);
+    record_finding(r, c, win, kind, rec, "NIMDA-SECEVENT", title);
   }
 }
 

@@ -41,7 +41,7 @@ struct rs_evt_file {
 };
 
 /* The check ids whose findings are bounded (dropped[] is in this order). */
-#define RS_EVT_NCOUNTED 8
+#define RS_EVT_NCOUNTED 9
 extern const char *const rs_evt_counted_checks[RS_EVT_NCOUNTED];
 
 struct rs_evt_scan {

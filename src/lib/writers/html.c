@@ -852,6 +852,7 @@ static enum rs_err write_html(const json_t *report, struct rs_hits *hits, FILE *
   findings(&t, report);
   system_facts(&t, report);
   logs(&t, report);
+  rs_html_host_logs(&t, report);
   unreadable(&t, report);
   timeline(&t, report, hits, out);
   footer(&t, report);

@@ -2,7 +2,8 @@
  * Order: a stored-hash mismatch (in capitals, before anything else) and
  * the other report.warnings (a split set whose sizes do not fit), the
  * verdict and why, the evidence, the cleanup checklist, the key artifacts,
- * the system facts, the logs, what could not be read, the timeline.
+ * the system facts, the logs, the event logs, Dr. Watson and UrlScan logs
+ * (only when there are any), what could not be read, the timeline.
  * Every string from the report goes through rs_escape_text: a file name
  * cannot move the cursor, recolour or clear the examiner's terminal. */
 #include "redsleuth/writer.h"
@@ -789,6 +790,7 @@ static enum rs_err write_text(const json_t *report, struct rs_hits *hits, FILE *
   findings(&t, report);
   system_facts(&t, report);
   logs(&t, report);
+  rs_text_host_logs(&t, report);
   unreadable(&t, report);
   timeline(&t, report, hits, out);
   enum rs_err e = em_finish(&t, out, "text writer", d);

@@ -120,6 +120,11 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
   rs_diag_clear(&d);
   struct rs_iislog *p = NULL;
   enum rs_err e = rs_iislog_open(base, RS_LOGFMT_UNKNOWN, &ctx->si.tz, log_cb, la, &p, &d);
+  /* log_cb drops every record that is not a hit, so the reader may skip
+   * them: a line that cannot be a hit is counted where it lies, not parsed
+   * into a record (the file's statistics stay exact; every backdoor use has
+   * a family: check_iislog_prefilter proves both over every log we have) */
+  rs_iislog_set_hits_only(p, true);
   struct rs_logfile_stats st;
   memset(&st, 0, sizeof st);
   if (e == RS_OK) {

@@ -94,6 +94,7 @@ struct rs_cr_request {
 };
 
 struct rs_evt_scan;     /* scan/evt.c */
+struct rs_logq;         /* scan/logs.c: the logs found by the walk, read beside it */
 
 struct rs_day_count {
   int64_t day;          /* days since epoch (UTC) */
@@ -134,6 +135,7 @@ struct rs_scan_ctx {
   bool have_sam;                 /* the live SAM hive was read (scan/nimda.c) */
   int nlogs;                     /* log files read */
   /* logs */
+  struct rs_logq *logq;          /* logs found, workers (NULL: none found yet) */
   struct rs_logagg *agg;
   struct rs_log_file *logf;
   size_t nlogf, caplogf;

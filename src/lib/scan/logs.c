@@ -15,6 +15,8 @@ struct log_arg {
   struct rs_scan_ctx *ctx;
   const char *win;
   struct rs_time first[RS_FAM__COUNT], last[RS_FAM__COUNT];
+  struct rs_buf msg;   /* --timeline-hits: one request's message (issue 14: no fixed
+                        * array for text from the evidence) */
 };
 
 /* Adds n hits of family f on day (days since the epoch, UTC). */
@@ -79,13 +81,18 @@ static void log_cb(const struct rs_logrec *r, void *arg)
       la->last[r->family] = r->when;
   }
   if (ctx->opts->all_hits && r->when.set && r->has_date && r->utc) {
-    char msg[900];
-    snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family), r->method,
-             r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
-             r->query && strcmp(r->query, "-") ? r->query : "", r->status);
+    /* a line is at most 64 KiB (the reader's limit): the bound is never hit */
+    rs_buf_reset(&la->msg);
+    if (!rs_ctx_buf(ctx, rs_buf_addf(&la->msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family),
+                                     r->method, r->stem,
+                                     r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
+                                     r->query && strcmp(r->query, "-") ? r->query : "",
+                                     r->status)))
+      return;
     /* one entry per worm request: millions on a busy server, so they go to
      * the spill (a temporary file), not to memory */
-    rs_tl_add_spilled(&ctx->res, &r->when, "Request Time", "iislog", msg, la->win, r->client_ip);
+    rs_tl_add_spilled(&ctx->res, &r->when, "Request Time", "iislog", la->msg.data, la->win,
+                      r->client_ip);
   }
 }
 
@@ -177,6 +184,7 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct log_job *c, TSK_
   }
   la->ctx = ctx;
   la->win = win;
+  rs_buf_init(&la->msg, 1u << 18);
   struct rs_diag d;
   rs_diag_clear(&d);
   struct rs_iislog *p = NULL;
@@ -240,6 +248,7 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct log_job *c, TSK_
     }
   }
   rs_buf_free(&msg);
+  rs_buf_free(&la->msg);
   free(la);
   rs_buf_free(&winb);
 }
@@ -567,6 +576,8 @@ static enum rs_family family_by_key(const char *key)
 
 static void log_findings(struct rs_scan_ctx *ctx)
 {
+  struct rs_buf msg = {0};
+  rs_buf_init(&msg, 1u << 12); /* request 512, address 64 (rs_backdoor_use) */
   for (size_t i = 0; i < rs_ncheck && !rs_ctx_failed(ctx); i++) {
     const struct rs_check *c = &rs_checks[i];
     if (c->kind == RS_K_LOG_FAMILY) {
@@ -607,14 +618,16 @@ static void log_findings(struct rs_scan_ctx *ctx)
       for (size_t k = 0; k < n; k++) {
         if (!u[k].utc)
           continue;
-        char msg[900];
-        snprintf(msg, sizeof msg, "backdoor used: %s -> %d from %s", u[k].request, u[k].status,
-                 u[k].ip);
-        rs_tl_add(&ctx->res, &u[k].when, "Request Time", "iislog", msg, (int)f->seq, u[k].file,
-                  u[k].ip);
+        rs_buf_reset(&msg);
+        if (!rs_ctx_buf(ctx, rs_buf_addf(&msg, "backdoor used: %s -> %d from %s", u[k].request,
+                                         u[k].status, u[k].ip)))
+          break;
+        rs_tl_add(&ctx->res, &u[k].when, "Request Time", "iislog", msg.data, (int)f->seq,
+                  u[k].file, u[k].ip);
       }
     }
   }
+  rs_buf_free(&msg);
 }
 
 void rs_stage_logs(struct rs_scan_ctx *ctx)

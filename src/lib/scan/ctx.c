@@ -92,6 +92,7 @@ void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts
 
 void rs_ctx_free(struct rs_scan_ctx *ctx)
 {
+  rs_logq_free(ctx); /* first: its worker reads the candidates' image */
   for (size_t i = 0; i < ctx->ncand; i++)
     free(ctx->cands[i].path);
   free(ctx->cands);

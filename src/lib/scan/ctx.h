@@ -95,6 +95,7 @@ struct rs_cr_request {
 };
 
 struct rs_evt_scan;     /* scan/evt.c */
+struct rs_logq;         /* scan/logs.c: the logs found by the walk, read beside it */
 
 /* A region of memory residue or unallocated space searched (residue.regions[]). */
 struct rs_residue_region {
@@ -145,6 +146,7 @@ struct rs_scan_ctx {
   bool have_sam;                 /* the live SAM hive was read (scan/nimda.c) */
   int nlogs;                     /* log files read */
   /* logs */
+  struct rs_logq *logq;          /* logs found, workers (NULL: none found yet) */
   struct rs_logagg *agg;
   struct rs_log_file *logf;
   size_t nlogf, caplogf;

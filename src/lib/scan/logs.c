@@ -16,6 +16,8 @@ struct log_arg {
   struct rs_scan_ctx *ctx;
   const char *win;
   struct rs_time first[RS_FAM__COUNT], last[RS_FAM__COUNT];
+  struct rs_buf msg;   /* --timeline-hits: one request's message (issue 14: no fixed
+                        * array for text from the evidence) */
 };
 
 /* Adds n hits of family f on day (days since the epoch, UTC). */
@@ -43,6 +45,12 @@ static void day_add(struct rs_scan_ctx *ctx, const struct rs_time *t, enum rs_fa
   day_count(ctx, t->sec >= 0 ? t->sec / 86400 : (t->sec - 86399) / 86400, f, 1);
 }
 
+/* Keeps a Code Red request in a partial: past 2 x RS_CRREQ_MAX the list is
+ * cut to its earliest RS_CRREQ_MAX (crreq_cut), so what is kept at the end
+ * does not depend on which worker saw which file. */
+static void crreq_keep(struct rs_scan_ctx *ctx, const struct rs_time *t, const char *file,
+                       uint64_t line, const char *ip);
+
 static void log_cb(const struct rs_logrec *r, void *arg)
 {
   struct log_arg *la = arg;
@@ -64,7 +72,7 @@ static void log_cb(const struct rs_logrec *r, void *arg)
   if ((r->family == RS_FAM_CODERED1 || r->family == RS_FAM_CODERED2 ||
        r->family == RS_FAM_CODERED_UNKNOWN) &&
       r->when.set && r->utc && r->has_date)
-    rs_crreq_add(ctx, &r->when, la->win, r->line, r->client_ip);
+    crreq_keep(ctx, &r->when, la->win, r->line, r->client_ip);
   /* only UTC times go on the timeline: a local clock time that could not be
    * converted (no zone known) must not pass for UTC among the others */
   if (r->when.set && r->has_date && r->utc) {
@@ -74,13 +82,18 @@ static void log_cb(const struct rs_logrec *r, void *arg)
       la->last[r->family] = r->when;
   }
   if (ctx->opts->all_hits && r->when.set && r->has_date && r->utc) {
-    char msg[900];
-    snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family), r->method,
-             r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
-             r->query && strcmp(r->query, "-") ? r->query : "", r->status);
+    /* a line is at most 64 KiB (the reader's limit): the bound is never hit */
+    rs_buf_reset(&la->msg);
+    if (!rs_ctx_buf(ctx, rs_buf_addf(&la->msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family),
+                                     r->method, r->stem,
+                                     r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
+                                     r->query && strcmp(r->query, "-") ? r->query : "",
+                                     r->status)))
+      return;
     /* one entry per worm request: millions on a busy server, so they go to
      * the spill (a temporary file), not to memory */
-    rs_tl_add_spilled(&ctx->res, &r->when, "Request Time", "iislog", msg, la->win, r->client_ip);
+    rs_tl_add_spilled(&ctx->res, &r->when, "Request Time", "iislog", la->msg.data, la->win,
+                      r->client_ip);
   }
 }
 
@@ -97,10 +110,65 @@ static int stream_cb(const uint8_t *p, size_t n, void *arg)
   return s->err != RS_OK;
 }
 
-/* Parses one log file into ctx (a worker's partial context: see
- * eval_logs), reading it through fs (that worker's own TSK handle). */
-static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size_t order,
-                          TSK_FS_INFO *fs)
+/* Log parsing is the costliest step after the walk (hundreds of MB on a busy
+ * server), so it starts while the walk runs: the walk hands each log it
+ * finds to a queue (rs_logs_found), and once the logs found reach
+ * RS_LOG_PARALLEL_MIN bytes a worker thread reads them beside the walk and
+ * the stages after it. At the logs stage the scan's own thread joins in
+ * until the queue is empty. Below the threshold one thread is faster (a
+ * worker opens the image and the file systems again: libtsk handles are
+ * never shared between threads), and the scan's thread reads them all.
+ *
+ * Which worker reads which file depends on timing, so nothing reported may
+ * depend on it: each worker fills its own partial context; counts add up,
+ * the aggregates merge order-independently (rs_logagg_merge), timeline
+ * entries are sorted at the end, the file list and the unreadable entries
+ * go back into walk order, and the Code Red requests kept for the crash
+ * correlation are the earliest RS_CRREQ_MAX by (time, file, line). */
+#define RS_LOG_WORKERS 2
+#define RS_LOG_PARALLEL_MIN (64u << 20) /* below this, one thread is faster */
+
+struct log_job {
+  size_t order;        /* candidate index: walk order */
+  int volume;
+  uint64_t inum;
+  char *path;          /* TSK form, owned by the queue */
+  bool allocated;
+  uint64_t size;
+};
+
+/* The unreadable entries [u0, u1) of a worker's partial came from the log
+ * at walk position order. */
+struct log_span {
+  size_t order, u0, u1;
+};
+
+struct log_worker {
+  struct rs_scan_ctx part;
+  struct rs_logq *q;
+  bool live;           /* part is set up */
+  bool own_handles;    /* open private TSK handles (threaded) */
+  struct log_span *spans;
+  size_t nspans, capspans;
+};
+
+struct rs_logq {
+  struct rs_scan_ctx *ctx; /* read by the workers: opts, img, si.tz (fixed by now) */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  struct log_job *jobs;
+  size_t njobs, capjobs, next; /* next: the first job no worker took */
+  bool closed;         /* the walk is over: no more jobs */
+  bool stop;           /* the scan failed: drop the rest */
+  uint64_t bytes, threshold;
+  bool threaded;       /* w[1] runs on its own thread */
+  pthread_t th;
+  struct log_worker w[RS_LOG_WORKERS];
+};
+
+/* Parses one log file into ctx (a worker's partial context), reading it
+ * through fs (that worker's own TSK handle, or the walk's). */
+static void eval_log_file(struct rs_scan_ctx *ctx, const struct log_job *c, TSK_FS_INFO *fs)
 {
   struct rs_buf winb = {0};
   if (!rs_win_path(ctx, c->volume, c->path, &winb))
@@ -117,10 +185,16 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
   }
   la->ctx = ctx;
   la->win = win;
+  rs_buf_init(&la->msg, 1u << 18);
   struct rs_diag d;
   rs_diag_clear(&d);
   struct rs_iislog *p = NULL;
   enum rs_err e = rs_iislog_open(base, RS_LOGFMT_UNKNOWN, &ctx->si.tz, log_cb, la, &p, &d);
+  /* log_cb drops every record that is not a hit, so the reader may skip
+   * them: a line that cannot be a hit is counted where it lies, not parsed
+   * into a record (the file's statistics stay exact; every backdoor use has
+   * a family: check_iislog_prefilter proves both over every log we have) */
+  rs_iislog_set_hits_only(p, true);
   struct rs_logfile_stats st;
   memset(&st, 0, sizeof st);
   if (e == RS_OK) {
@@ -147,7 +221,7 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
     lf->path = rs_results_strdup(&ctx->res, win);
     if (lf->path) {
       ctx->nlogf++;
-      lf->order = order;
+      lf->order = c->order;
       lf->volume = c->volume;
       lf->allocated = c->allocated;
       lf->st = st;
@@ -177,58 +251,71 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
     }
   }
   rs_buf_free(&msg);
+  rs_buf_free(&la->msg);
   free(la);
   rs_buf_free(&winb);
 }
 
-/* Log parsing is the costliest step after the walk (hundreds of MB on a busy
- * server), so the log files are shared out to two workers. libtsk handles
- * are never shared between threads: each worker opens the image and the
- * file systems again. Each fills its own partial context; the partials are
- * merged in worker order and the file list is sorted back into walk order,
- * so the report does not depend on scheduling. */
-#define RS_LOG_WORKERS 2
-#define RS_LOG_PARALLEL_MIN (64u << 20) /* below this, one thread is faster */
+static bool worker_setup(struct rs_scan_ctx *ctx, struct log_worker *w, struct rs_logq *q)
+{
+  struct rs_scan_ctx *p = &w->part;
+  rs_ctx_init(p, ctx->opts);
+  w->q = q;
+  w->live = true;
+  p->img = ctx->img;
+  p->si.tz = ctx->si.tz;
+  p->res.spill = ctx->res.spill; /* shared: adding to it is thread-safe */
+  p->res.spill_shared = true;
+  p->agg = rs_logagg_new();
+  return p->agg != NULL;
+}
 
-struct log_worker {
-  struct rs_scan_ctx part;
-  const struct rs_scan_ctx *ctx;
-  size_t *files;            /* indices into ctx->cands */
-  size_t nfiles;
-  uint64_t bytes;
-  bool own_handles;         /* open private TSK handles (threaded) */
-};
+/* Takes the next job (false: none left, or the scan stopped). */
+static bool next_job(struct rs_logq *q, struct log_job *j)
+{
+  pthread_mutex_lock(&q->mu);
+  while (q->next == q->njobs && !q->closed && !q->stop)
+    pthread_cond_wait(&q->cv, &q->mu);
+  bool got = !q->stop && q->next < q->njobs;
+  if (got)
+    *j = q->jobs[q->next++]; /* the path stays the queue's */
+  pthread_mutex_unlock(&q->mu);
+  return got;
+}
 
 static void *log_worker_run(void *arg)
 {
   struct log_worker *w = arg;
-  const struct rs_scan_ctx *ctx = w->ctx;
-  const struct rs_image *img = ctx->img;
+  const struct rs_image *img = w->q->ctx->img;
   TSK_IMG_INFO *ti = NULL;
   TSK_FS_INFO *fs[64] = {0};
   if (w->own_handles && img->img) /* a collection is read without libtsk */
     ti = tsk_img_open_utf8(img->nseg, (const char *const *)img->segments, img->img->itype,
                            img->img->sector_size);
   struct rs_buf win = {0};
-  for (size_t k = 0; k < w->nfiles && !rs_ctx_failed(&w->part); k++) {
-    const struct rs_cand *c = &ctx->cands[w->files[k]];
-    const struct rs_volume *v = &img->vols[c->volume];
+  struct log_job j;
+  while (!rs_ctx_failed(&w->part) && next_job(w->q, &j)) {
+    size_t u0 = w->part.res.nunr;
+    const struct rs_volume *v = &img->vols[j.volume];
     TSK_FS_INFO *f = v->fs;
     if (w->own_handles && !v->coll) {
       f = NULL;
-      if (ti && c->volume < 64) {
-        if (!fs[c->volume])
-          fs[c->volume] = tsk_fs_open_img(ti, v->fs->offset, v->fs->ftype);
-        f = fs[c->volume];
-      }
-      if (!f) {
-        if (rs_win_path(&w->part, c->volume, c->path, &win))
-          rs_results_unreadable(&w->part.res, "IIS log", win.data,
-                                "the volume could not be opened again for the log reader");
-        continue;
+      if (ti && j.volume < 64) {
+        if (!fs[j.volume])
+          fs[j.volume] = tsk_fs_open_img(ti, v->fs->offset, v->fs->ftype);
+        f = fs[j.volume];
       }
     }
-    eval_log_file(&w->part, c, w->files[k], f);
+    if (f)
+      eval_log_file(&w->part, &j, f);
+    else if (rs_win_path(&w->part, j.volume, j.path, &win))
+      rs_results_unreadable(&w->part.res, "IIS log", win.data,
+                            "the volume could not be opened again for the log reader");
+    if (w->part.res.nunr > u0) {
+      if (rs_results_grow(&w->part.res, (void **)&w->spans, &w->capspans, w->nspans,
+                          sizeof *w->spans, 16))
+        w->spans[w->nspans++] = (struct log_span){j.order, u0, w->part.res.nunr};
+    }
   }
   rs_buf_free(&win);
   for (int i = 0; i < 64; i++)
@@ -239,10 +326,153 @@ static void *log_worker_run(void *arg)
   return NULL;
 }
 
+void rs_logs_found(struct rs_scan_ctx *ctx, const struct rs_cand *c)
+{
+  struct rs_logq *q = ctx->logq;
+  if (!q) {
+    /* --timeline-hits: the workers add to the spill from the start */
+    if (ctx->opts->all_hits && !ctx->res.spill) {
+      ctx->res.spill = rs_tl_spill_new(ctx->opts->tmp_dir, ctx->opts->spill_run);
+      if (!ctx->res.spill) {
+        rs_results_fail(&ctx->res, RS_E_NOMEM);
+        return;
+      }
+    }
+    q = calloc(1, sizeof *q);
+    if (!q) {
+      rs_results_fail(&ctx->res, RS_E_NOMEM);
+      return;
+    }
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    q->ctx = ctx;
+    long long min = ctx->opts->log_parallel_min;
+    q->threshold = min < 0 ? 0 : min == 0 ? RS_LOG_PARALLEL_MIN : (uint64_t)min;
+    ctx->logq = q;
+    if (!worker_setup(ctx, &q->w[0], q)) {
+      rs_results_fail(&ctx->res, RS_E_NOMEM);
+      return;
+    }
+  }
+  char *path = rs_results_strdup(&ctx->res, c->path);
+  if (!path)
+    return;
+  pthread_mutex_lock(&q->mu);
+  bool ok = rs_results_grow(&ctx->res, (void **)&q->jobs, &q->capjobs, q->njobs,
+                            sizeof *q->jobs, 64);
+  if (ok) {
+    q->jobs[q->njobs++] = (struct log_job){(size_t)(c - ctx->cands), c->volume, c->inum, path,
+                                           c->allocated, c->size};
+    q->bytes += c->size;
+    pthread_cond_signal(&q->cv);
+  }
+  pthread_mutex_unlock(&q->mu);
+  if (!ok) {
+    free(path);
+    return;
+  }
+  if (!q->threaded && q->bytes >= q->threshold && !q->w[1].live) {
+    struct log_worker *w = &q->w[1];
+    if (!worker_setup(ctx, w, q)) {
+      rs_results_fail(&ctx->res, RS_E_NOMEM);
+      return;
+    }
+    w->own_handles = true;
+    q->threaded = pthread_create(&q->th, NULL, log_worker_run, w) == 0;
+  }
+}
+
+/* Stops the worker, if any, and frees the queue (the scan's end, or a
+ * failure before the logs stage). */
+void rs_logq_free(struct rs_scan_ctx *ctx)
+{
+  struct rs_logq *q = ctx->logq;
+  if (!q)
+    return;
+  pthread_mutex_lock(&q->mu);
+  q->closed = q->stop = true;
+  pthread_cond_broadcast(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  if (q->threaded)
+    pthread_join(q->th, NULL);
+  for (int k = 0; k < RS_LOG_WORKERS; k++) {
+    if (q->w[k].live)
+      rs_ctx_free(&q->w[k].part);
+    free(q->w[k].spans);
+  }
+  for (size_t i = 0; i < q->njobs; i++)
+    free(q->jobs[i].path);
+  free(q->jobs);
+  pthread_cond_destroy(&q->cv);
+  pthread_mutex_destroy(&q->mu);
+  free(q);
+  ctx->logq = NULL;
+}
+
 static int log_order_cmp(const void *a, const void *b)
 {
   size_t x = ((const struct rs_log_file *)a)->order, y = ((const struct rs_log_file *)b)->order;
   return x < y ? -1 : x > y;
+}
+
+static int job_size_cmp(const void *a, const void *b)
+{
+  const struct log_job *x = a, *y = b;
+  if (x->size != y->size)
+    return x->size > y->size ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int crreq_cmp(const void *a, const void *b)
+{
+  const struct rs_cr_request *x = a, *y = b;
+  int c = rs_time_cmp(&x->t, &y->t);
+  if (!c)
+    c = strcmp(x->file, y->file);
+  return c ? c : x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Cuts ctx's Code Red requests to the earliest max by (time, file, line). */
+static void crreq_cut(struct rs_scan_ctx *ctx, size_t max)
+{
+  if (ctx->ncrreq <= max)
+    return;
+  qsort(ctx->crreq, ctx->ncrreq, sizeof *ctx->crreq, crreq_cmp);
+  for (size_t i = max; i < ctx->ncrreq; i++)
+    free(ctx->crreq[i].file);
+  ctx->crreq_dropped += ctx->ncrreq - max;
+  ctx->ncrreq = max;
+}
+
+static void crreq_keep(struct rs_scan_ctx *ctx, const struct rs_time *t, const char *file,
+                       uint64_t line, const char *ip)
+{
+  if (ctx->ncrreq >= 2 * (size_t)RS_CRREQ_MAX)
+    crreq_cut(ctx, RS_CRREQ_MAX);
+  if (!rs_results_grow(&ctx->res, (void **)&ctx->crreq, &ctx->capcrreq, ctx->ncrreq,
+                       sizeof *ctx->crreq, 64))
+    return;
+  struct rs_cr_request *r = &ctx->crreq[ctx->ncrreq];
+  memset(r, 0, sizeof *r);
+  r->file = rs_results_strdup(&ctx->res, file ? file : "");
+  if (!r->file)
+    return;
+  r->t = *t;
+  r->line = line;
+  snprintf(r->ip, sizeof r->ip, "%s", ip ? ip : "");
+  ctx->ncrreq++;
+}
+
+struct span_ref {
+  size_t order;
+  int worker;
+  size_t u0, u1;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+  const struct span_ref *x = a, *y = b;
+  return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static void merge_worker(struct rs_scan_ctx *ctx, struct rs_scan_ctx *p)
@@ -253,8 +483,12 @@ static void merge_worker(struct rs_scan_ctx *ctx, struct rs_scan_ctx *p)
   for (int f = 0; f < RS_FAM__COUNT; f++)
     ctx->hits[f] += p->hits[f];
   ctx->cr_2xx += p->cr_2xx;
-  for (size_t i = 0; i < p->ncrreq; i++) {
-    rs_crreq_add(ctx, &p->crreq[i].t, p->crreq[i].file, p->crreq[i].line, p->crreq[i].ip);
+  /* moved whole; cut to RS_CRREQ_MAX once every worker is in */
+  if (p->ncrreq && rs_results_grow(&ctx->res, (void **)&ctx->crreq, &ctx->capcrreq,
+                                   ctx->ncrreq + p->ncrreq - 1, sizeof *ctx->crreq, 64)) {
+    memcpy(ctx->crreq + ctx->ncrreq, p->crreq, p->ncrreq * sizeof *p->crreq);
+    ctx->ncrreq += p->ncrreq;
+    p->ncrreq = 0;
   }
   ctx->crreq_dropped += p->crreq_dropped;
   ctx->nlogs += p->nlogs;
@@ -262,7 +496,11 @@ static void merge_worker(struct rs_scan_ctx *ctx, struct rs_scan_ctx *p)
     for (int f = 0; f < RS_FAM__COUNT; f++)
       if (p->days[i].hits[f])
         day_count(ctx, p->days[i].day, (enum rs_family)f, p->days[i].hits[f]);
+  /* the unreadable entries are merged apart, in walk order (merge_unreadable) */
+  size_t nunr = p->res.nunr;
+  p->res.nunr = 0;
   rs_results_merge(&ctx->res, &p->res);
+  p->res.nunr = nunr;
   for (size_t i = 0; i < p->nlogf; i++) {
     if (!rs_results_grow(&ctx->res, (void **)&ctx->logf, &ctx->caplogf, ctx->nlogf,
                          sizeof *ctx->logf, 16))
@@ -272,85 +510,63 @@ static void merge_worker(struct rs_scan_ctx *ctx, struct rs_scan_ctx *p)
   }
 }
 
+static void merge_unreadable(struct rs_scan_ctx *ctx, struct rs_logq *q)
+{
+  size_t n = 0;
+  for (int k = 0; k < RS_LOG_WORKERS; k++)
+    n += q->w[k].nspans;
+  if (n == 0)
+    return;
+  struct span_ref *s = calloc(n, sizeof *s);
+  if (!s) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    return;
+  }
+  n = 0;
+  for (int k = 0; k < RS_LOG_WORKERS; k++)
+    for (size_t i = 0; i < q->w[k].nspans; i++) {
+      const struct log_span *x = &q->w[k].spans[i];
+      s[n++] = (struct span_ref){x->order, k, x->u0, x->u1};
+    }
+  qsort(s, n, sizeof *s, span_cmp); /* one span per file: orders are distinct */
+  for (size_t i = 0; i < n; i++) {
+    const struct rs_results *r = &q->w[s[i].worker].part.res;
+    for (size_t u = s[i].u0; u < s[i].u1 && u < r->nunr; u++)
+      rs_results_unreadable(&ctx->res, r->unr[u].what, r->unr[u].where, r->unr[u].reason);
+  }
+  free(s);
+}
+
+/* The logs stage's part of the reading: no more logs will come; the scan's
+ * thread reads what is left beside the worker, then everything is merged. */
 static void eval_logs(struct rs_scan_ctx *ctx)
 {
-  struct log_worker w[RS_LOG_WORKERS];
-  memset(w, 0, sizeof w);
-  size_t nlog = 0;
-  uint64_t total = 0;
-  for (size_t i = 0; i < ctx->ncand; i++)
-    if (ctx->cands[i].kind == RS_C_LOG) {
-      nlog++;
-      total += ctx->cands[i].size;
-    }
-  if (nlog == 0)
+  struct rs_logq *q = ctx->logq;
+  if (!q)
     return;
-  long long min = ctx->opts->log_parallel_min;
-  uint64_t threshold = min < 0 ? 0 : min == 0 ? RS_LOG_PARALLEL_MIN : (uint64_t)min;
-  int nw = nlog > 1 && total >= threshold ? RS_LOG_WORKERS : 1;
-  bool ok = true;
-  for (int k = 0; k < nw; k++) {
-    w[k].ctx = ctx;
-    w[k].own_handles = nw > 1;
-    struct rs_scan_ctx *p = &w[k].part;
-    rs_ctx_init(p, ctx->opts);
-    p->img = ctx->img;
-    p->si.tz = ctx->si.tz;
-    p->res.spill = ctx->res.spill; /* shared: adding to it is thread-safe */
-    p->res.spill_shared = true;
-    w[k].files = calloc(nlog, sizeof *w[k].files);
-    p->agg = rs_logagg_new();
-    if (!w[k].files || !p->agg)
-      ok = false;
+  pthread_mutex_lock(&q->mu);
+  q->closed = true;
+  /* what is left, largest first: the two threads end close together */
+  if (q->njobs - q->next > 1)
+    qsort(q->jobs + q->next, q->njobs - q->next, sizeof *q->jobs, job_size_cmp);
+  pthread_cond_broadcast(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  struct log_worker *w0 = &q->w[0];
+  w0->own_handles = false; /* the walk's handles: no other thread uses them now */
+  log_worker_run(w0);
+  if (q->threaded) {
+    pthread_join(q->th, NULL);
+    q->threaded = false;
   }
-  /* largest files first, each to the less loaded worker: deterministic */
-  size_t *order = ok ? calloc(nlog, sizeof *order) : NULL;
-  if (!order)
-    ok = false;
-  size_t no = 0;
-  for (size_t i = 0; ok && i < ctx->ncand; i++)
-    if (ctx->cands[i].kind == RS_C_LOG)
-      order[no++] = i;
-  for (size_t a = 1; a < no; a++) /* insertion sort: size desc, then walk order */
-    for (size_t b = a; b > 0 && ctx->cands[order[b]].size > ctx->cands[order[b - 1]].size; b--) {
-      size_t t = order[b];
-      order[b] = order[b - 1];
-      order[b - 1] = t;
-    }
-  for (size_t i = 0; i < no; i++) {
-    int k = 0;
-    for (int j = 1; j < nw; j++)
-      if (w[j].bytes < w[k].bytes)
-        k = j;
-    w[k].files[w[k].nfiles++] = order[i];
-    w[k].bytes += ctx->cands[order[i]].size;
-  }
-  free(order);
-  if (ok) {
-    pthread_t th[RS_LOG_WORKERS];
-    bool started[RS_LOG_WORKERS] = {false};
-    for (int k = 1; k < nw; k++)
-      started[k] = pthread_create(&th[k], NULL, log_worker_run, &w[k]) == 0;
-    log_worker_run(&w[0]);
-    for (int k = 1; k < nw; k++) {
-      if (started[k])
-        pthread_join(th[k], NULL);
-      else
-        log_worker_run(&w[k]);
-    }
-  } else {
-    rs_results_fail(&ctx->res, RS_E_NOMEM);
-  }
-  for (int k = 0; k < nw; k++) {
-    struct rs_scan_ctx *p = &w[k].part;
-    if (ok)
-      merge_worker(ctx, p);
-    rs_ctx_free(p);
-    free(w[k].files);
-  }
+  for (int k = 0; k < RS_LOG_WORKERS; k++)
+    if (q->w[k].live)
+      merge_worker(ctx, &q->w[k].part);
+  merge_unreadable(ctx, q);
+  crreq_cut(ctx, RS_CRREQ_MAX);
   /* back into walk order */
   if (ctx->nlogf > 1)
     qsort(ctx->logf, ctx->nlogf, sizeof *ctx->logf, log_order_cmp);
+  rs_logq_free(ctx);
 }
 
 static enum rs_family family_by_key(const char *key)
@@ -363,6 +579,8 @@ static enum rs_family family_by_key(const char *key)
 
 static void log_findings(struct rs_scan_ctx *ctx)
 {
+  struct rs_buf msg = {0};
+  rs_buf_init(&msg, 1u << 12); /* request 512, address 64 (rs_backdoor_use) */
   for (size_t i = 0; i < rs_ncheck && !rs_ctx_failed(ctx); i++) {
     const struct rs_check *c = &rs_checks[i];
     if (c->kind == RS_K_LOG_FAMILY) {
@@ -403,14 +621,16 @@ static void log_findings(struct rs_scan_ctx *ctx)
       for (size_t k = 0; k < n; k++) {
         if (!u[k].utc)
           continue;
-        char msg[900];
-        snprintf(msg, sizeof msg, "backdoor used: %s -> %d from %s", u[k].request, u[k].status,
-                 u[k].ip);
-        rs_tl_add(&ctx->res, &u[k].when, "Request Time", "iislog", msg, (int)f->seq, u[k].file,
-                  u[k].ip);
+        rs_buf_reset(&msg);
+        if (!rs_ctx_buf(ctx, rs_buf_addf(&msg, "backdoor used: %s -> %d from %s", u[k].request,
+                                         u[k].status, u[k].ip)))
+          break;
+        rs_tl_add(&ctx->res, &u[k].when, "Request Time", "iislog", msg.data, (int)f->seq,
+                  u[k].file, u[k].ip);
       }
     }
   }
+  rs_buf_free(&msg);
 }
 
 void rs_stage_logs(struct rs_scan_ctx *ctx)

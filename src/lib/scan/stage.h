@@ -22,6 +22,11 @@ void rs_stage_walk(struct rs_scan_ctx *ctx);     /* walk.c */
 void rs_stage_files(struct rs_scan_ctx *ctx);    /* files.c */
 void rs_stage_idq(struct rs_scan_ctx *ctx);      /* idq.c */
 void rs_stage_logs(struct rs_scan_ctx *ctx);     /* logs.c */
+/* logs.c: the walk found the IIS log c (a candidate of ctx): queued, and read
+ * beside the walk once the logs found are large enough to pay for a thread */
+void rs_logs_found(struct rs_scan_ctx *ctx, const struct rs_cand *c);
+/* logs.c: stops the log worker and frees the queue (rs_ctx_free; NULL ok) */
+void rs_logq_free(struct rs_scan_ctx *ctx);
 void rs_stage_evt(struct rs_scan_ctx *ctx);      /* evt.c */
 void rs_stage_evidence(struct rs_scan_ctx *ctx); /* evidence.c */
 void rs_stage_keys(struct rs_scan_ctx *ctx);     /* registry.c */

@@ -187,8 +187,11 @@ static int walk_cb(const struct rs_fsentry *e, void *arg)
       snprintf(c->role, sizeof c->role, "%s", role);
     }
   }
-  if (is_log_path(e->path))
-    rs_walk_add_cand(ctx, RS_C_LOG, w->vol, e);
+  if (is_log_path(e->path)) {
+    struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_LOG, w->vol, e);
+    if (c)
+      rs_logs_found(ctx, c); /* read from now on, beside the walk */
+  }
   rs_nimda_walk_entry(ctx, w->vol, e);
   rs_residue_walk_entry(ctx, w->vol, e);
   const char *evt_role = rs_evt_cand_role(ctx, w->vol, e);

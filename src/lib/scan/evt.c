@@ -62,41 +62,6 @@ const char *rs_evt_cand_role(const struct rs_scan_ctx *ctx, int vol, const struc
   return NULL;
 }
 
-/* ---- Code Red requests (from the log stage) --------------------------- */
-
-void rs_crreq_add(struct rs_scan_ctx *ctx, const struct rs_time *t, const char *file,
-                  uint64_t line, const char *ip)
-{
-  if (ctx->ncrreq >= RS_CRREQ_MAX) {
-    ctx->crreq_dropped++;
-    return;
-  }
-  if (!rs_results_grow(&ctx->res, (void **)&ctx->crreq, &ctx->capcrreq, ctx->ncrreq,
-                       sizeof *ctx->crreq, 64))
-    return;
-  struct rs_cr_request *q = &ctx->crreq[ctx->ncrreq];
-  memset(q, 0, sizeof *q);
-  q->file = rs_results_strdup(&ctx->res, file ? file : "");
-  if (!q->file)
-    return;
-  q->t = *t;
-  q->line = line;
-  snprintf(q->ip, sizeof q->ip, "%s", ip ? ip : "");
-  ctx->ncrreq++;
-}
-
-static int crreq_cmp(const void *a, const void *b)
-{
-  const struct rs_cr_request *x = a, *y = b;
-  int c = rs_time_cmp(&x->t, &y->t);
-  if (c)
-    return c;
-  c = strcmp(x->file, y->file);
-  if (c)
-    return c;
-  return x->line < y->line ? -1 : x->line > y->line;
-}
-
 void rs_evt_scan_free(struct rs_evt_scan *s)
 {
   if (!s)
@@ -537,7 +502,7 @@ static void correlate(struct evt_run *r)
   struct rs_scan_ctx *ctx = r->ctx;
   if (!r->ncr || !ctx->ncrreq)
     return;
-  qsort(ctx->crreq, ctx->ncrreq, sizeof *ctx->crreq, crreq_cmp);
+  qsort(ctx->crreq, ctx->ncrreq, sizeof *ctx->crreq, rs_crreq_cmp);
   struct rs_time *t = calloc(ctx->ncrreq, sizeof *t);
   if (!t) {
     rs_results_fail(&ctx->res, RS_E_NOMEM);

@@ -423,7 +423,7 @@ static int job_size_cmp(const void *a, const void *b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int crreq_cmp(const void *a, const void *b)
+int rs_crreq_cmp(const void *a, const void *b)
 {
   const struct rs_cr_request *x = a, *y = b;
   int c = rs_time_cmp(&x->t, &y->t);
@@ -437,7 +437,7 @@ static void crreq_cut(struct rs_scan_ctx *ctx, size_t max)
 {
   if (ctx->ncrreq <= max)
     return;
-  qsort(ctx->crreq, ctx->ncrreq, sizeof *ctx->crreq, crreq_cmp);
+  qsort(ctx->crreq, ctx->ncrreq, sizeof *ctx->crreq, rs_crreq_cmp);
   for (size_t i = max; i < ctx->ncrreq; i++)
     free(ctx->crreq[i].file);
   ctx->crreq_dropped += ctx->ncrreq - max;

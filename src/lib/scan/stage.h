@@ -55,10 +55,10 @@ void rs_stage_hash(struct rs_scan_ctx *ctx);     /* evidence.c */
  * "userdmp", "urlscan", "w3svc"), or NULL. */
 const char *rs_evt_cand_role(const struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
 void rs_evt_scan_free(struct rs_evt_scan *s); /* accepts NULL */
+/* Orders Code Red requests (struct rs_cr_request) by time, file, line: the
+ * log stage's cut and the crash correlation sort alike (logs.c). */
+int rs_crreq_cmp(const void *a, const void *b);
 void rs_evt_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts *x);
-/* logs.c -> evt.c: a Code Red request (UTC) for the crash correlation. */
-void rs_crreq_add(struct rs_scan_ctx *ctx, const struct rs_time *t, const char *file,
-                  uint64_t line, const char *ip);
 
 /* A phase starts (the caller's progress callback, if any): what, and the
  * name from the evidence it reads (NULL when none). */

@@ -33,12 +33,18 @@ struct out {
   int rc;
   json_t *rep;  /* report.json */
   char *text;   /* report.txt */
+  char *body;   /* timeline.body */
+  char *html;   /* report.html */
+  char *jsonl;  /* timeline.jsonl */
 };
 
 static void out_free(struct out *o)
 {
   json_decref(o->rep);
   free(o->text);
+  free(o->body);
+  free(o->html);
+  free(o->jsonl);
   memset(o, 0, sizeof *o);
 }
 
@@ -68,6 +74,15 @@ static void scan_out(const char *img, struct out *o)
   snprintf(p, sizeof p, "%s/report.txt", dir);
   o->text = (char *)rs_t_slurp(p, NULL);
   ck_assert_msg(o->text != NULL, "no %s", p);
+  snprintf(p, sizeof p, "%s/timeline.body", dir);
+  o->body = (char *)rs_t_slurp(p, NULL);
+  ck_assert_msg(o->body != NULL, "no %s", p);
+  snprintf(p, sizeof p, "%s/report.html", dir);
+  o->html = (char *)rs_t_slurp(p, NULL);
+  ck_assert_msg(o->html != NULL, "no %s", p);
+  snprintf(p, sizeof p, "%s/timeline.jsonl", dir);
+  o->jsonl = (char *)rs_t_slurp(p, NULL);
+  ck_assert_msg(o->jsonl != NULL, "no %s", p);
 }
 
 static const char *jstr(const json_t *o, const char *k)
@@ -458,9 +473,15 @@ static int check_fat_findings(const struct out *o, const char *img, uint64_t par
 {
   static const struct {
     const char *istat, *key, *desc;
-  } tk[] = {{"Written", "si_modified_utc", "Modification Time (FAT)"},
-            {"Accessed", "si_accessed_utc", "Last Access Date (FAT)"},
-            {"Created", "si_created_utc", "Creation Time (FAT)"}};
+  } tk[] = {{"Written", "fat_modified_utc", "Modification Time (FAT)"},
+            {"Accessed", "fat_accessed_utc", "Last Access Date (FAT)"},
+            {"Created", "fat_created_utc", "Creation Time (FAT)"}};
+  /* TSK's own listing of the volume: the address of every entry, as the
+   * report and the body file must give it */
+  char fls[256], *listing = NULL;
+  snprintf(fls, sizeof fls, "fls -o %llu -r -m C: '%s'", (unsigned long long)part, img);
+  ck_assert_int_eq(rs_t_run(fls, &listing), 0);
+  ck_assert_ptr_nonnull(listing);
   char note[512], line[600];
   snprintf(note, sizeof note, "FAT local times converted to UTC with %s", zone_desc);
   snprintf(line, sizeof line, "      times:   %s\n", note);
@@ -480,6 +501,46 @@ static int check_fat_findings(const struct out *o, const char *img, uint64_t par
     ck_assert(json_is_null(json_object_get(f, "mft_entry")));
     json_t *de = json_object_get(f, "dir_entry");
     ck_assert_msg(json_is_integer(de), "%s: no dir_entry", id);
+    /* the address is TSK's: fls names the file with it, and so do the
+     * report ("inode") and the body file (never 0) */
+    json_int_t ino = json_integer_value(de);
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "inode")), ino);
+    char name[1024], want_fls[1100];
+    snprintf(name, sizeof name, "%s", jstr(f, "path"));
+    for (char *p = name; *p; p++)
+      *p = *p == '\\' ? '/' : *p;
+    snprintf(want_fls, sizeof want_fls, "|%s|%" JSON_INTEGER_FORMAT "|", name, ino);
+    ck_assert_msg(strstr(listing, want_fls), "%s: fls -r -m has no line %s", id, want_fls);
+    /* (an entry that holds no time at all has no body line) */
+    if (jstr(tm, "fat_modified_utc") || jstr(tm, "fat_accessed_utc") ||
+        jstr(tm, "fat_created_utc"))
+      ck_assert_msg(strstr(o->body, want_fls), "%s: timeline.body has no line %s", id, want_fls);
+    ck_assert_msg(!strstr(o->body, "|0|r/"), "a body line with inode 0:\n%s", o->body);
+    /* labelled FAT, not $SI, in every format */
+    const char *tkey;
+    json_t *tval;
+    json_object_foreach(tm, tkey, tval)
+      ck_assert_msg((strncmp(tkey, "si_", 3) != 0 && strncmp(tkey, "fn_", 3) != 0) ||
+                        json_is_null(tval),
+                    "%s: NTFS time %s set on a FAT entry", id, tkey);
+    bool has_time = jstr(tm, "fat_modified_utc") || jstr(tm, "fat_accessed_utc") ||
+                    jstr(tm, "fat_created_utc");
+    char *tb = text_block(o->text, id);
+    ck_assert_msg(tb && (!has_time || strstr(tb, "FAT modified")) && !strstr(tb, "$SI") &&
+                      strstr(tb, "FAT directory entry"),
+                  "%s: text block:\n%s", id, tb);
+    free(tb);
+    char hid[128];
+    snprintf(hid, sizeof hid, "class=\"id\"><code>%s</code>", id);
+    char *hrow = strstr(o->html, hid);
+    ck_assert_ptr_nonnull(hrow);
+    char *hend = strstr(hrow, "</tr>");
+    ck_assert_ptr_nonnull(hend);
+    char *fat_label = strstr(hrow, "FAT modified");
+    ck_assert_msg(!has_time || (fat_label && fat_label < hend),
+                  "%s: HTML row lacks \"FAT modified\"", id);
+    char *si_label = strstr(hrow, "$SI");
+    ck_assert_msg(!si_label || si_label > hend, "%s: HTML row says $SI", id);
     for (size_t k = 0; k < sizeof tk / sizeof tk[0]; k++) {
       char local[24], want[24];
       istat_time(img, part, (uint64_t)json_integer_value(de), "Directory Entry Times:",
@@ -503,18 +564,15 @@ static int check_fat_findings(const struct out *o, const char *img, uint64_t par
                  strcmp(jstr(e, "datetime"), got) == 0;
       ck_assert_msg(in_tl, "%s: no timeline entry %s at %s", id, tk[k].desc, got);
     }
-    static const char *const null_keys[] = {"si_mft_modified_utc", "fn_created_utc",
-                                            "fn_modified_utc", "fn_accessed_utc",
-                                            "fn_mft_modified_utc"};
-    for (size_t k = 0; k < sizeof null_keys / sizeof null_keys[0]; k++)
-      ck_assert_msg(json_is_null(json_object_get(tm, null_keys[k])), "%s: %s set on FAT", id,
-                    null_keys[k]);
     ck_assert_msg(jstr(tm, "note") && strcmp(jstr(tm, "note"), note) == 0, "%s: note \"%s\"", id,
                   jstr(tm, "note"));
     char *blk = text_block(o->text, id);
     ck_assert_msg(blk && strstr(blk, line), "%s: report.txt lacks the time-zone note", id);
     free(blk);
   }
+  /* Timesketch: FAT findings' times are FAT times there too */
+  ck_assert_msg(!strstr(o->jsonl, "\"source\":\"mft\""), "an MFT time on a FAT volume");
+  free(listing);
   return n;
 }
 
@@ -564,7 +622,7 @@ START_TEST(fat_times_converted_to_utc)
     ck_assert_msg(f != NULL, "no IDQ-DLL finding for %s", win);
     iso_of(local_to_utc(z, secs_of(jstr(q, "si_mtime"))), want);
     ck_assert_str_eq(want, "1999-12-07T12:00:00");
-    ck_assert(same_time(jstr(json_object_get(f, "times"), "si_modified_utc"), want));
+    ck_assert(same_time(jstr(json_object_get(f, "times"), "fat_modified_utc"), want));
     seen++;
   }
   ck_assert_int_ge(seen, 1);
@@ -629,14 +687,14 @@ START_TEST(fat_times_converted_to_utc)
    * 02:00 that day); the access date 00:00 of that day is PST (UTC-8) */
   json_t *r = find(b.rep, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
   ck_assert_ptr_nonnull(r);
-  ck_assert(same_time(jstr(json_object_get(r, "times"), "si_modified_utc"), "2001-08-04T18:31:08"));
+  ck_assert(same_time(jstr(json_object_get(r, "times"), "fat_modified_utc"), "2001-08-04T18:31:08"));
   json_t *e = find(b.rep, "CR2-EXPLORER", "C:\\explorer.exe");
   ck_assert_ptr_nonnull(e);
-  ck_assert(same_time(jstr(json_object_get(e, "times"), "si_modified_utc"), "2001-04-01T10:30:00"));
-  ck_assert(same_time(jstr(json_object_get(e, "times"), "si_accessed_utc"), "2001-04-01T08:00:00"));
+  ck_assert(same_time(jstr(json_object_get(e, "times"), "fat_modified_utc"), "2001-04-01T10:30:00"));
+  ck_assert(same_time(jstr(json_object_get(e, "times"), "fat_accessed_utc"), "2001-04-01T08:00:00"));
   json_t *n = find(b.rep, "CR1-NOTWORM", "C:\\notworm");
   ck_assert_ptr_nonnull(n);
-  ck_assert(json_is_null(json_object_get(json_object_get(n, "times"), "si_modified_utc")));
+  ck_assert(json_is_null(json_object_get(json_object_get(n, "times"), "fat_modified_utc")));
   out_free(&b);
   free(zone_desc);
   json_decref(ans);

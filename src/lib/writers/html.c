@@ -271,6 +271,8 @@ static void findings(struct rs_emit *t, const json_t *report)
     {"si_accessed_utc", "$SI accessed"}, {"si_mft_modified_utc", "$SI MFT changed"},
     {"fn_created_utc", "$FN created"}, {"fn_modified_utc", "$FN modified"},
     {"fn_accessed_utc", "$FN accessed"}, {"fn_mft_modified_utc", "$FN MFT changed"},
+    {"fat_created_utc", "FAT created"}, {"fat_modified_utc", "FAT modified"},
+    {"fat_accessed_utc", "FAT accessed"},
     /* FAT clock times whose zone is unknown: labelled local, not UTC */
     {"fat_created_local", "FAT created (local, zone unknown)"},
     {"fat_modified_local", "FAT modified (local, zone unknown)"},
@@ -339,6 +341,8 @@ static void findings(struct rs_emit *t, const json_t *report)
                                : json_is_false(alloc) ? "<span class=\"deleted\">deleted</span>" : "-");
     if (json_is_integer(json_object_get(f, "mft_entry"))) {
       em_tmpl(t, f, "<br><small>MFT {mft_entry}</small>");
+    } else if (json_is_integer(json_object_get(f, "dir_entry"))) {
+      em_tmpl(t, f, "<br><small>FAT entry {dir_entry}</small>");
     }
     em_tmpl(t, f, "</td><td>{size}</td><td class=\"times\">");
     const json_t *tm = json_object_get(f, "times");

@@ -316,6 +316,8 @@ static void times_lines(struct rs_emit *t, const json_t *times)
   } rows[] = {
     {"$SI", {"si_created_utc", "si_modified_utc", "si_accessed_utc", "si_mft_modified_utc"}},
     {"$FN", {"fn_created_utc", "fn_modified_utc", "fn_accessed_utc", "fn_mft_modified_utc"}},
+    /* a FAT directory entry's times (converted with the host's zone): no $SI */
+    {"FAT", {"fat_created_utc", "fat_modified_utc", "fat_accessed_utc", ""}},
     /* FAT clock times whose zone is unknown: labelled, never as UTC */
     {"FAT local", {"fat_created_local", "fat_modified_local", "fat_accessed_local",
                    "fat_changed_local"}},
@@ -323,14 +325,16 @@ static void times_lines(struct rs_emit *t, const json_t *times)
   static const char *const what[4] = {"created", "modified", "accessed", "MFT changed"};
   if (!json_is_object(times))
     return;
-  for (int r = 0; r < 3; r++) {
+  for (int r = 0; r < 4; r++) {
     int any = 0;
     for (int k = 0; k < 4; k++)
       any |= rs_writer_str(times, rows[r].k[k]) != NULL;
     if (!any)
       continue;
     for (int k = 0; k < 4; k++) {
-      em_putf(t, "      %s %-11s ", rows[r].label, r == 2 && k == 3 ? "changed" : what[k]);
+      if (!*rows[r].k[k])
+        continue;
+      em_putf(t, "      %s %-11s ", rows[r].label, r == 3 && k == 3 ? "changed" : what[k]);
       em_key(t, times, rows[r].k[k], "-");
       em_put(t, "\n");
     }
@@ -382,7 +386,10 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (json_is_boolean(alloc) || json_is_integer(json_object_get(f, "size"))) {
       em_put(t, "      state    ");
       em_put(t, json_is_true(alloc) ? "allocated" : json_is_false(alloc) ? "DELETED (unallocated)" : "-");
-      em_tmpl(t, f, ", size {size}, MFT entry {mft_entry}\n");
+      if (json_is_integer(json_object_get(f, "dir_entry")))
+        em_tmpl(t, f, ", size {size}, FAT directory entry {dir_entry} (TSK address)\n");
+      else
+        em_tmpl(t, f, ", size {size}, MFT entry {mft_entry}\n");
     }
     if (rs_writer_str(f, "md5")) {
       em_tmpl(t, f, "      md5      {md5}\n");

@@ -1350,6 +1350,56 @@ START_TEST(log_discovery_fat)
 }
 END_TEST
 
+/* Issue 13: a drive letter no MountedDevices entry gave (here: the MBR's
+ * disk signature changed, so the host's entries match no volume) is shown as
+ * assumed in the JSON (volumes[] and every file finding), the text and the
+ * HTML; with the entries matching, nothing says "assumed". */
+START_TEST(drive_letters_assumed)
+{
+  const char *img = rs_t_scenario_raw("w2k-vulnerable-fat");
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      /* MountedDevices values are disk signature + partition offset */
+      size_t len = 0;
+      unsigned char *d = rs_t_slurp(img, &len);
+      ck_assert(d && len > 512);
+      uint8_t sig[4] = {(uint8_t)~d[440], (uint8_t)~d[441], (uint8_t)~d[442], (uint8_t)~d[443]};
+      free(d);
+      rs_t_patch(img, 440, sig, 4);
+    }
+    bool want = pass == 1;
+    struct out o = {0};
+    scan_out(img, &o);
+    json_t *v0 = json_array_get(json_object_get(o.rep, "volumes"), 0);
+    ck_assert_str_eq(jstr(v0, "drive"), "C:");
+    ck_assert_int_eq(json_is_true(json_object_get(v0, "drive_assumed")), want);
+    size_t i, nfile = 0;
+    json_t *f;
+    json_array_foreach(json_object_get(o.rep, "findings"), i, f) {
+      if (!jstr(f, "drive"))
+        continue;
+      nfile++;
+      ck_assert_msg(json_is_boolean(json_object_get(f, "drive_assumed")) &&
+                        json_is_true(json_object_get(f, "drive_assumed")) == want,
+                    "%s: drive_assumed not %d", jstr(f, "id"), want);
+      char *tb = text_block(o.text, jstr(f, "id"));
+      ck_assert_ptr_nonnull(tb);
+      ck_assert_msg((strstr(tb, "(drive letter assumed)") != NULL) == want, "%s:\n%s",
+                    jstr(f, "id"), tb);
+      free(tb);
+    }
+    ck_assert_uint_ge(nfile, 1);
+    ck_assert_int_eq(strstr(o.text, "drive C:? (assumed from partition order") != NULL, want);
+    ck_assert_int_eq(strstr(o.text, "Drive letters assumed (no MountedDevices entry") != NULL,
+                     want);
+    ck_assert_int_eq(strstr(o.html, "C:? <small class=\"hist\">assumed") != NULL, want);
+    ck_assert_int_eq(strstr(o.html, "drive letter assumed</small>") != NULL, want);
+    ck_assert_int_eq(strstr(o.html, "Drive letters assumed") != NULL, want);
+    out_free(&o);
+  }
+}
+END_TEST
+
 Suite *rs_suite_e2e(void)
 {
   Suite *s = suite_create("e2e");
@@ -1358,6 +1408,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, patch_contradiction_hotfix_key_vs_idq);
   tcase_add_test(tc, si_before_fn_timestomp);
   tcase_add_test(tc, fat_times_converted_to_utc);
+  tcase_add_test(tc, drive_letters_assumed);
   /* one test per fixture scenario there is (a fixed count would skip or miss some) */
   const char *const *scen;
   tcase_add_loop_test(tc, cleanup_checklist_per_scenario, 0, rs_t_scenarios(&scen));

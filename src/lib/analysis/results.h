@@ -65,6 +65,7 @@ struct rs_event_detail {
 
 struct rs_file_detail {
   char drive[8];              /* "" when the volume has none */
+  bool drive_assumed;         /* the letter is from partition order, not MountedDevices */
   bool allocated, ntfs;
   uint64_t inum, size;
   bool digest;                /* md5/sha1/sha256 hold the content's digests */

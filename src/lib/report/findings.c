@@ -43,6 +43,7 @@ static void file_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)
   const struct rs_file_detail *fd = &f->u.file;
   rs_jset(jb, o, "path", rs_json_str(f->path));
   rs_jset(jb, o, "drive", fd->drive[0] ? json_string(fd->drive) : json_null());
+  rs_jset(jb, o, "drive_assumed", json_boolean(fd->drive[0] && fd->drive_assumed));
   rs_jset(jb, o, "allocated", json_boolean(fd->allocated));
   rs_jset(jb, o, fd->ntfs ? "mft_entry" : "dir_entry", json_integer((json_int_t)fd->inum));
   if (!fd->ntfs)

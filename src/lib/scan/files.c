@@ -42,6 +42,7 @@ struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_chec
   bool ntfs = vol->fs_kind == RS_FS_NTFS;
   f->path = rs_results_strdup(r, win.data);
   snprintf(fd->drive, sizeof fd->drive, "%s", vol->drive);
+  fd->drive_assumed = vol->drive[0] && vol->drive_assumed;
   fd->allocated = c->allocated;
   fd->ntfs = ntfs;
   fd->inum = c->inum;

@@ -198,3 +198,32 @@ void tl_iter_free(struct rs_tl_iter *it)
   json_decref(it->hit);
   it->last = it->hit = NULL;
 }
+
+bool em_drive_assumed(const json_t *report, const json_t *f)
+{
+  const json_t *own = json_object_get(f, "drive_assumed");
+  if (json_is_boolean(own))
+    return json_is_true(own);
+  const json_t *vi = json_object_get(f, "volume");
+  if (!json_is_integer(vi) || json_integer_value(vi) < 0)
+    return false;
+  const json_t *v = json_array_get(json_object_get(report, "volumes"),
+                                   (size_t)json_integer_value(vi));
+  return rs_writer_str(v, "drive") && json_is_true(json_object_get(v, "drive_assumed"));
+}
+
+bool em_assumed_drives(struct rs_emit *t, const json_t *report)
+{
+  size_t i, n = 0;
+  const json_t *v;
+  json_array_foreach(json_object_get(report, "volumes"), i, v) {
+    if (!rs_writer_str(v, "drive") || !json_is_true(json_object_get(v, "drive_assumed")))
+      continue;
+    if (t && n)
+      em_put(t, ", ");
+    if (t)
+      em_key(t, v, "drive", "");
+    n++;
+  }
+  return n > 0;
+}

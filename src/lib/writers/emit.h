@@ -41,6 +41,12 @@ void em_tmpl(struct rs_emit *t, const json_t *o, const char *tmpl);
 void em_locator(struct rs_emit *t, const json_t *f);
 /* The finding with this id in report.findings, or NULL. */
 const json_t *em_find_finding(const json_t *report, const char *id);
+/* True when the finding's drive letter is assumed (from partition order, no
+ * MountedDevices entry): its own drive_assumed, else its volume's. */
+bool em_drive_assumed(const json_t *report, const json_t *f);
+/* Writes "C:, D:" for the volumes whose letter is assumed (t NULL: only
+ * tells whether any is); false (nothing written) when none is. */
+bool em_assumed_drives(struct rs_emit *t, const json_t *report);
 /* Writes the document to fp (RS_E_OUTPUT with d on failure) and reports a
  * formatting error recorded earlier under `who`. */
 enum rs_err em_finish(struct rs_emit *t, FILE *fp, const char *who, struct rs_diag *d);

@@ -159,6 +159,12 @@ static void banner(struct rs_emit *t, const json_t *report)
     }
     em_put(t, "</table>\n</section>\n");
   }
+  if (em_assumed_drives(NULL, report)) {
+    em_put(t, "<p class=\"note\">Drive letters assumed (no MountedDevices entry matched the "
+           "volume; the letter is from partition order, the host may have used another): ");
+    em_assumed_drives(t, report);
+    em_put(t, "</p>\n");
+  }
   if (json_array_size(json_object_get(v, "reasons"))) {
     em_put(t, "<section id=\"why\">\n<h2>Why</h2>\n");
     finding_refs(t, report, json_object_get(v, "reasons"));
@@ -230,6 +236,8 @@ static void evidence(struct rs_emit *t, const json_t *report)
       for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         em_put(t, "<td>");
         em_key(t, v, cols[c], "-");
+        if (strcmp(cols[c], "drive") == 0 && em_drive_assumed(report, v))
+          em_put(t, "? <small class=\"hist\">assumed: no MountedDevices entry</small>");
         em_put(t, "</td>");
       }
       em_put(t, "</tr>\n");
@@ -336,7 +344,10 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_locator(t, f);
     else
       em_key(t, f, "path", "-");
-    em_put(t, "</code></td><td>");
+    em_put(t, "</code>");
+    if (rs_writer_str(f, "path") && em_drive_assumed(report, f))
+      em_put(t, "<br><small class=\"hist\">drive letter assumed</small>");
+    em_put(t, "</td><td>");
     em_put(t, json_is_true(alloc) ? "allocated"
                                : json_is_false(alloc) ? "<span class=\"deleted\">deleted</span>" : "-");
     if (json_is_integer(json_object_get(f, "mft_entry"))) {

@@ -163,6 +163,12 @@ static void verdict(struct rs_emit *t, const json_t *report)
       em_put(t, "\n");
     }
   }
+  if (em_assumed_drives(NULL, report)) {
+    em_put(t, "\nDrive letters assumed (no MountedDevices entry matched the volume; the letter "
+           "is from partition order, the host may have used another): ");
+    em_assumed_drives(t, report);
+    em_put(t, "\n");
+  }
   const json_t *reasons = json_object_get(v, "reasons");
   if (json_array_size(reasons)) {
     em_put(t, "\nWhy (findings behind the verdict):\n");
@@ -282,7 +288,10 @@ static void evidence(struct rs_emit *t, const json_t *report)
     json_array_foreach(vols, i, vo) {
       em_put(t, "    #");
       em_key(t, vo, "index", "?");
-      em_tmpl(t, vo, " start sector {start_sector}, {sectors} sectors, {fs_type}, label \"{label?}\", drive {drive}, Windows root {windows_root}\n");
+      em_tmpl(t, vo, " start sector {start_sector}, {sectors} sectors, {fs_type}, label \"{label?}\", drive {drive}");
+      if (em_drive_assumed(report, vo))
+        em_put(t, "? (assumed from partition order: no MountedDevices entry)");
+      em_tmpl(t, vo, ", Windows root {windows_root}\n");
     }
   }
 }
@@ -364,7 +373,10 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_tmpl(t, f, "      why      {why}\n");
     }
     if (rs_writer_str(f, "path")) {
-      em_tmpl(t, f, "      path     {path}\n");
+      em_tmpl(t, f, "      path     {path}");
+      if (em_drive_assumed(report, f))
+        em_put(t, "  (drive letter assumed)");
+      em_put(t, "\n");
     }
     const char *kd = rs_writer_str(f, "kind");
     const json_t *det0 = json_object_get(f, "details");

@@ -51,7 +51,13 @@ static void out_free(struct out *o)
 /* Scans read-only evidence with the built binary into a fresh --out-dir.
  * The evidence must come out unchanged, and the exit code must be the one
  * the report calls for. */
+static void scan_out_args(const char *img, const char *args, struct out *o);
 static void scan_out(const char *img, struct out *o)
+{
+  scan_out_args(img, "", o);
+}
+
+static void scan_out_args(const char *img, const char *args, struct out *o)
 {
   static int n;
   char dir[4096], cmd[12288], p[4200], before[65], after[65];
@@ -59,8 +65,8 @@ static void scan_out(const char *img, struct out *o)
   chmod(img, 0444);
   rs_t_sha256_file(img, before);
   ck_assert_msg(before[0], "cannot hash %s", img);
-  snprintf(cmd, sizeof cmd, "timeout 120 '%s' scan --no-hash --allow-evidence-dir --out-dir '%s' '%s' >/dev/null 2>&1",
-           BIN, dir, img);
+  snprintf(cmd, sizeof cmd, "timeout 120 '%s' scan --no-hash --allow-evidence-dir %s --out-dir '%s' '%s' >/dev/null 2>&1",
+           BIN, args, dir, img);
   o->rc = rs_t_run(cmd, NULL);
   rs_t_sha256_file(img, after);
   chmod(img, 0644);
@@ -1400,6 +1406,119 @@ START_TEST(drive_letters_assumed)
 }
 END_TEST
 
+/* SHA-256 of entry inum of the volume that starts at sector start, by
+ * TSK's icat (what the report's hashes must equal). */
+static void icat_sha256(const char *img, json_int_t start, json_int_t inum, char out[65])
+{
+  char cmd[8192], *o = NULL;
+  snprintf(cmd, sizeof cmd, "icat -o %" JSON_INTEGER_FORMAT " '%s' %" JSON_INTEGER_FORMAT
+           " | sha256sum", start, img, inum);
+  ck_assert_int_eq(rs_t_run(cmd, &o), 0);
+  ck_assert(o && strlen(o) >= 64);
+  memcpy(out, o, 64);
+  out[64] = '\0';
+  free(o);
+}
+
+/* Issue 13, "name what was compared": on w2k-cr2-used every root.exe
+ * decided a cmd.exe copy names the cmd.exe it equals (path, MFT entry,
+ * SHA-256: TSK's icat of that entry gives that hash, and so does the
+ * root.exe), every log file and every hive read carries its MFT entry and
+ * SHA-256 (icat agrees), and every backdoor use and --timeline-hits entry
+ * carries its log line and answer status, in the JSON, text, HTML and
+ * Timesketch outputs. */
+START_TEST(compared_files_named)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  struct out o = {0};
+  scan_out_args(img, "--timeline-hits", &o);
+  json_t *vols = json_object_get(o.rep, "volumes");
+  size_t i;
+  json_t *f;
+  int nroot = 0;
+  char got[65];
+  json_array_foreach(json_object_get(o.rep, "findings"), i, f) {
+    const char *dec = jstr(json_object_get(f, "details"), "decided_by");
+    if (strcmp(jstr(f, "check"), "CR2-ROOTEXE") != 0 || !dec)
+      continue;
+    nroot++;
+    char path[1024], sha[65];
+    unsigned long long mft = 0;
+    ck_assert_msg(sscanf(dec, "SHA-256 equals this host's cmd.exe %1023s (MFT entry %llu, "
+                              "SHA-256 %64[0-9a-f])", path, &mft, sha) == 3,
+                  "%s: decided_by \"%s\"", jstr(f, "id"), dec);
+    ck_assert_str_eq(sha, jstr(f, "sha256"));
+    /* the named entry is that path, and its content has that hash */
+    json_t *v = json_array_get(vols, 0);
+    ck_assert_str_eq(jstr(v, "drive"), "C:");
+    json_int_t start = json_integer_value(json_object_get(v, "start_sector"));
+    for (char *p = path; *p; p++)
+      *p = *p == '\\' ? '/' : *p;
+    ck_assert_uint_eq(rs_t_tsk_inode(img, (uint64_t)start, path + 2), mft);
+    icat_sha256(img, start, (json_int_t)mft, got);
+    ck_assert_str_eq(got, sha);
+    char *tb = text_block(o.text, jstr(f, "id"));
+    ck_assert_ptr_nonnull(tb);
+    ck_assert_ptr_nonnull(strstr(tb, sha));
+    free(tb);
+  }
+  ck_assert_int_ge(nroot, 1);
+  /* log files and hives: MFT entry and SHA-256, as icat gives them */
+  static const char *const lists[2][2] = {{"logs", "files"}, {"system", "hives"}};
+  for (int l = 0; l < 2; l++) {
+    json_t *arr = json_object_get(json_object_get(o.rep, lists[l][0]), lists[l][1]);
+    ck_assert_uint_ge(json_array_size(arr), 1);
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+      json_t *v = json_array_get(vols, (size_t)json_integer_value(json_object_get(x, "volume")));
+      json_int_t start = json_integer_value(json_object_get(v, "start_sector"));
+      ck_assert(json_is_integer(json_object_get(x, "mft_entry")));
+      icat_sha256(img, start, json_integer_value(json_object_get(x, "mft_entry")), got);
+      ck_assert_msg(jstr(x, "sha256") && strcmp(jstr(x, "sha256"), got) == 0, "%s: %s vs %s",
+                    jstr(x, "path"), jstr(x, "sha256"), got);
+      char want[200];
+      snprintf(want, sizeof want, "MFT entry %" JSON_INTEGER_FORMAT ", SHA-256 %s",
+               json_integer_value(json_object_get(x, "mft_entry")), got);
+      ck_assert_msg(strstr(o.text, want), "report.txt lacks \"%s\"", want);
+      ck_assert_msg(strstr(o.html, want), "report.html lacks \"%s\"", want);
+    }
+  }
+  /* backdoor uses: line and status in JSON, text and HTML; on the timeline
+   * (Timesketch too) the line with the status */
+  json_t *bu = json_object_get(json_object_get(o.rep, "logs"), "backdoor_use");
+  ck_assert_uint_ge(json_array_size(bu), 1);
+  json_t *u;
+  json_array_foreach(bu, i, u) {
+    ck_assert(json_is_integer(json_object_get(u, "line")) &&
+              json_is_integer(json_object_get(u, "status")));
+    char want[1200];
+    snprintf(want, sizeof want, "%s line %" JSON_INTEGER_FORMAT, jstr(u, "file"),
+             json_integer_value(json_object_get(u, "line")));
+    ck_assert_msg(strstr(o.text, want), "report.txt lacks %s", want);
+    snprintf(want, sizeof want, "-> %" JSON_INTEGER_FORMAT " from %s (line %" JSON_INTEGER_FORMAT
+             ")", json_integer_value(json_object_get(u, "status")), jstr(u, "ip"),
+             json_integer_value(json_object_get(u, "line")));
+    ck_assert_msg(strstr(o.jsonl, want), "timeline.jsonl lacks %s", want);
+    ck_assert_msg(strstr(o.text, want), "report.txt timeline lacks %s", want);
+  }
+  /* every request on the timeline (--timeline-hits) names its line */
+  int nreq = 0;
+  for (const char *p = o.jsonl; (p = strstr(p, "\"timestamp_desc\":\"Request Time\"")); p++) {
+    const char *bol = p;
+    while (bol > o.jsonl && bol[-1] != '\n')
+      bol--;
+    const char *eol = strchr(p, '\n');
+    char *ln = strndup(bol, eol ? (size_t)(eol - bol) : strlen(bol));
+    ck_assert_msg(strstr(ln, " (line "), "no line number: %s", ln);
+    free(ln);
+    nreq++;
+  }
+  ck_assert_int_ge(nreq, 5);
+  out_free(&o);
+}
+END_TEST
+
 Suite *rs_suite_e2e(void)
 {
   Suite *s = suite_create("e2e");
@@ -1409,6 +1528,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, si_before_fn_timestomp);
   tcase_add_test(tc, fat_times_converted_to_utc);
   tcase_add_test(tc, drive_letters_assumed);
+  tcase_add_test(tc, compared_files_named);
   /* one test per fixture scenario there is (a fixed count would skip or miss some) */
   const char *const *scen;
   tcase_add_loop_test(tc, cleanup_checklist_per_scenario, 0, rs_t_scenarios(&scen));

@@ -165,6 +165,7 @@ json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_jset(jb, o, "size", json_integer((json_int_t)h->size));
     rs_jset(jb, o, "volume", json_integer(h->volume));
     rs_jset(jb, o, "mft_entry", json_integer((json_int_t)h->inum));
+    rs_jset(jb, o, "sha256", h->sha256[0] ? json_string(h->sha256) : json_null());
     rs_jset(jb, o, "codepage", json_integer(h->codepage));
     if (!h->opened) {
       rs_jset(jb, o, "kind", json_null());

@@ -55,6 +55,7 @@ struct rs_hive_read {
   enum rs_hive_kind kind;
   bool dirty;
   char *error;          /* owned, NULL */
+  char sha256[65];      /* of the hive file as read; "" when not read */
 };
 
 /* An idq.dll copy (system.idq_dll[]). */
@@ -81,6 +82,9 @@ struct rs_log_file {
   int volume;
   bool allocated;
   struct rs_logfile_stats st;
+  uint64_t inum;        /* TSK address (MFT entry on NTFS) */
+  bool ntfs;
+  char sha256[65];      /* of the bytes read; "" when the read failed */
 };
 
 /* A Code Red request in the IIS logs (UTC times only), for the crash

@@ -96,15 +96,30 @@ out:
   return r->err == RS_OK ? f : NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A reference cmd.exe of this host: what a root.exe was compared with. */
+struct cmd_ref {
+  char *sha256;         /* owned */
+  char *path;           /* owned, Windows path */
+  uint64_t inum;
+  bool ntfs;
+};
+
+static int cmp_ref(const void *a, const void *b)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  const struct cmd_ref *x = a, *y = b;
+  int c = strcmp(x->sha256, y->sha256);
+  return c ? c : strcmp(x->path, y->path);
+}
+
+static int cmp_ref_key(const void *key, const void *b)
+{
+  return strcmp(key, ((const struct cmd_ref *)b)->sha256);
 }
 
 void rs_stage_files(struct rs_scan_ctx *ctx)
 {
   /* reference cmd.exe hashes of this host (system32 and dllcache) */
-  char **cmd_hashes = NULL;
+  struct cmd_ref *cmd_hashes = NULL;
   size_t ncmd = 0, capcmd = 0;
   struct rs_diag d;
   struct rs_buf win = {0};
@@ -117,17 +132,23 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     enum rs_err e = rs_file_digest(ctx->img->vols[c->volume].fs, c->inum, &dg, &d);
     if (e == RS_E_NOMEM)
       rs_results_fail(&ctx->res, e);
-    if (e == RS_OK && dg.done &&
+    if (e == RS_OK && dg.done && rs_win_path(ctx, c->volume, c->path, &win) &&
         rs_results_grow(&ctx->res, (void **)&cmd_hashes, &capcmd, ncmd, sizeof *cmd_hashes, 4)) {
-      char *h = rs_results_strdup(&ctx->res, dg.sha256);
-      if (h) /* a NULL entry would crash cmp_str */
-        cmd_hashes[ncmd++] = h;
+      struct cmd_ref ref = {rs_results_strdup(&ctx->res, dg.sha256),
+                            rs_results_strdup(&ctx->res, win.data), c->inum,
+                            ctx->img->vols[c->volume].fs_kind == RS_FS_NTFS};
+      if (ref.sha256 && ref.path) /* a NULL entry would crash cmp_ref */
+        cmd_hashes[ncmd++] = ref;
+      else {
+        free(ref.sha256);
+        free(ref.path);
+      }
     }
   }
   /* no reference cmd.exe: cmd_hashes is NULL, which qsort must not get
    * (UBSan, found by fuzz/fuzz_scan.c) */
   if (ncmd > 1)
-    qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str);
+    qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_ref);
 
   for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
     struct rs_cand *c = &ctx->cands[i];
@@ -148,13 +169,24 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     }
     const struct rs_check *chk = c->check;
     const char *decided = NULL;
-    char decided_buf[300];
+    char decided_buf[1400];
     if (chk->match == RS_M_CMD_COPY) {
       bool copy = false;
       if (dg.done && ncmd) {
-        const char *key = dg.sha256;
-        copy = bsearch(&key, cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str) != NULL;
-        decided = "SHA-256 equals this host's cmd.exe";
+        /* the first of the equal copies in path order (system32 before
+         * system32\dllcache): the one named as compared */
+        const struct cmd_ref *ref =
+            bsearch(dg.sha256, cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_ref_key);
+        while (ref && ref > cmd_hashes && strcmp(ref[-1].sha256, dg.sha256) == 0)
+          ref--;
+        copy = ref != NULL;
+        if (ref) {
+          snprintf(decided_buf, sizeof decided_buf,
+                   "SHA-256 equals this host's cmd.exe %.1000s (%s %llu, SHA-256 %s)", ref->path,
+                   ref->ntfs ? "MFT entry" : "FAT directory entry",
+                   (unsigned long long)ref->inum, ref->sha256);
+          decided = decided_buf;
+        }
       }
       if (dg.done && !copy) {
         /* not this host's cmd.exe (none to compare, or a service pack has
@@ -209,7 +241,9 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
       f->u.file.can_run_at_logon = ctx->img->vols[c->volume].windows_root[0] != '\0';
   }
   rs_buf_free(&win);
-  for (size_t i = 0; i < ncmd; i++)
-    free(cmd_hashes[i]);
+  for (size_t i = 0; i < ncmd; i++) {
+    free(cmd_hashes[i].sha256);
+    free(cmd_hashes[i].path);
+  }
   free(cmd_hashes);
 }

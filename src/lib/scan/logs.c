@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "redsleuth/buf.h"
 #include "scan/stage.h"
 
@@ -74,9 +76,10 @@ static void log_cb(const struct rs_logrec *r, void *arg)
   }
   if (ctx->opts->all_hits && r->when.set && r->has_date && r->utc) {
     char msg[900];
-    snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family), r->method,
-             r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
-             r->query && strcmp(r->query, "-") ? r->query : "", r->status);
+    snprintf(msg, sizeof msg, "%s: %s %s%s%s -> %d (line %llu)", rs_family_title(r->family),
+             r->method, r->stem, r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
+             r->query && strcmp(r->query, "-") ? r->query : "", r->status,
+             (unsigned long long)r->line);
     /* one entry per worm request: millions on a busy server, so they go to
      * the spill (a temporary file), not to memory */
     rs_tl_add_spilled(&ctx->res, &r->when, "Request Time", "iislog", msg, la->win, r->client_ip);
@@ -87,11 +90,18 @@ struct stream_arg {
   struct rs_iislog *p;
   struct rs_diag *d;
   enum rs_err err;
+  EVP_MD_CTX *md;       /* SHA-256 of the bytes read, NULL when it failed */
+  uint64_t bytes;
 };
 
 static int stream_cb(const uint8_t *p, size_t n, void *arg)
 {
   struct stream_arg *s = arg;
+  if (s->md && EVP_DigestUpdate(s->md, p, n) != 1) {
+    EVP_MD_CTX_free(s->md);
+    s->md = NULL;
+  }
+  s->bytes += n;
   s->err = rs_iislog_feed(s->p, p, n, s->d);
   return s->err != RS_OK;
 }
@@ -122,11 +132,24 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
   enum rs_err e = rs_iislog_open(base, RS_LOGFMT_UNKNOWN, &ctx->si.tz, log_cb, la, &p, &d);
   struct rs_logfile_stats st;
   memset(&st, 0, sizeof st);
+  /* the log's SHA-256, of every byte read, so the counts and backdoor uses
+   * it gives can be traced to this exact file */
+  char sha256[65] = "";
   if (e == RS_OK) {
-    struct stream_arg sa = {p, &d, RS_OK};
+    struct stream_arg sa = {p, &d, RS_OK, EVP_MD_CTX_new(), 0};
+    if (sa.md && EVP_DigestInit_ex(sa.md, EVP_sha256(), NULL) != 1) {
+      EVP_MD_CTX_free(sa.md);
+      sa.md = NULL;
+    }
     e = rs_file_stream(fs, c->inum, RS_LOG_CHUNK, stream_cb, &sa, &d);
     if (e == RS_OK && sa.err != RS_OK)
       e = sa.err;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (e == RS_OK && sa.md && EVP_DigestFinal_ex(sa.md, md, &mdlen) == 1 && mdlen == 32)
+      for (unsigned k = 0; k < 32; k++)
+        snprintf(sha256 + 2 * k, 3, "%02x", md[k]);
+    EVP_MD_CTX_free(sa.md);
     enum rs_err e2 = rs_iislog_finish(p, &st, e == RS_OK ? &d : NULL);
     if (e == RS_OK)
       e = e2;
@@ -148,6 +171,9 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
       lf->volume = c->volume;
       lf->allocated = c->allocated;
       lf->st = st;
+      lf->inum = c->inum;
+      lf->ntfs = ctx->img->vols[c->volume].fs_kind == RS_FS_NTFS;
+      memcpy(lf->sha256, sha256, sizeof lf->sha256);
     }
   }
   if (st.unparsed) {
@@ -401,8 +427,8 @@ static void log_findings(struct rs_scan_ctx *ctx)
         if (!u[k].utc)
           continue;
         char msg[900];
-        snprintf(msg, sizeof msg, "backdoor used: %s -> %d from %s", u[k].request, u[k].status,
-                 u[k].ip);
+        snprintf(msg, sizeof msg, "backdoor used: %s -> %d from %s (line %llu)", u[k].request,
+                 u[k].status, u[k].ip, (unsigned long long)u[k].line);
         rs_tl_add(&ctx->res, &u[k].when, "Request Time", "iislog", msg, (int)f->seq, u[k].file,
                   u[k].ip);
       }

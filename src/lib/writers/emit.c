@@ -227,3 +227,25 @@ bool em_assumed_drives(struct rs_emit *t, const json_t *report)
   }
   return n > 0;
 }
+
+void em_file_id(struct rs_emit *t, const json_t *o)
+{
+  bool any = false;
+  if (json_is_integer(json_object_get(o, "mft_entry"))) {
+    em_tmpl(t, o, "MFT entry {mft_entry}");
+    any = true;
+  } else if (json_is_integer(json_object_get(o, "dir_entry"))) {
+    em_tmpl(t, o, "FAT directory entry {dir_entry}");
+    any = true;
+  }
+  if (rs_writer_str(o, "sha256")) {
+    em_put(t, any ? ", " : "");
+    em_tmpl(t, o, "SHA-256 {sha256}");
+  }
+}
+
+bool em_has_file_id(const json_t *o)
+{
+  return json_is_integer(json_object_get(o, "mft_entry")) ||
+         json_is_integer(json_object_get(o, "dir_entry")) || rs_writer_str(o, "sha256");
+}

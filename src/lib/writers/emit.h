@@ -41,6 +41,11 @@ void em_tmpl(struct rs_emit *t, const json_t *o, const char *tmpl);
 void em_locator(struct rs_emit *t, const json_t *f);
 /* The finding with this id in report.findings, or NULL. */
 const json_t *em_find_finding(const json_t *report, const char *id);
+/* "MFT entry N" or "FAT directory entry N" (o's mft_entry or dir_entry) and
+ * ", SHA-256 X" when o has them: which file exactly a count came from. */
+void em_file_id(struct rs_emit *t, const json_t *o);
+/* Whether em_file_id would write anything. */
+bool em_has_file_id(const json_t *o);
 /* True when the finding's drive letter is assumed (from partition order, no
  * MountedDevices entry): its own drive_assumed, else its volume's. */
 bool em_drive_assumed(const json_t *report, const json_t *f);

@@ -453,7 +453,13 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     size_t j;
     const json_t *h;
     json_array_foreach(hv, j, h) {
-      em_tmpl(t, h, "<tr><td><code>{path}</code></td><td>{role}</td><td>{kind}</td><td>");
+      em_tmpl(t, h, "<tr><td><code class=\"path\">{path}</code>");
+      if (em_has_file_id(h)) {
+        em_put(t, "<br><small>");
+        em_file_id(t, h);
+        em_put(t, "</small>");
+      }
+      em_tmpl(t, h, "</td><td>{role}</td><td>{kind}</td><td>");
       if (json_is_true(json_object_get(h, "dirty")))
         em_put(t, "<span class=\"deleted\">dirty: the .LOG changes were not applied</span>");
       else if (rs_writer_str(h, "error")) {
@@ -519,7 +525,13 @@ static void logs(struct rs_emit *t, const json_t *report)
   static const char *const fcols[] = {"format", "lines", "parsed", "unparsed", "first_utc",
                                       "last_utc"};
   json_array_foreach(json_object_get(lg, "files"), i, v) {
-    em_tmpl(t, v, "<tr><td><code>{path}</code></td>");
+    em_tmpl(t, v, "<tr><td><code class=\"path\">{path}</code>");
+    if (em_has_file_id(v)) {
+      em_put(t, "<br><small>");
+      em_file_id(t, v);
+      em_put(t, "</small>");
+    }
+    em_put(t, "</td>");
     for (size_t c = 0; c < sizeof fcols / sizeof fcols[0]; c++) {
       em_put(t, "<td>");
       em_key(t, v, fcols[c], "-");

@@ -484,6 +484,10 @@ static void hive_list(struct rs_emit *t, const json_t *sys)
     if (rs_writer_str(h, "error")) {
       em_tmpl(t, h, "  unreadable: {error}");
     }
+    if (em_has_file_id(h)) {
+      em_put(t, "\n      ");
+      em_file_id(t, h);
+    }
     em_put(t, "\n");
   }
 }
@@ -655,6 +659,10 @@ static void logs(struct rs_emit *t, const json_t *report)
     }
     if (json_is_true(json_object_get(v, "deleted")))
       em_put(t, ", DELETED log file");
+    if (em_has_file_id(v)) {
+      em_put(t, "\n      ");
+      em_file_id(t, v);
+    }
     em_put(t, "\n");
   }
   const json_t *hits = json_object_get(lg, "hits");

@@ -1519,6 +1519,121 @@ START_TEST(compared_files_named)
 }
 END_TEST
 
+/* Issue 13, "cut the noise", on w2k-cr2-used:
+ * - a file's times within one second are one timeline line with MACB flags
+ *   (text and HTML): every (finding, source, second) group of the JSON
+ *   timeline appears once, with the flags its entries give;
+ * - a root.exe whose modified time is its cmd.exe's (istat of the entry
+ *   decided_by names) says the time is inherited, and only then;
+ * - "First Request" once per family, at logs.families.<f>.first_utc;
+ * - no SP6a on Windows 2000 (os.sp6a null, no SP6a line). */
+START_TEST(noise_cut)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  struct out o = {0};
+  scan_out(img, &o);
+  json_t *tl = json_object_get(o.rep, "timeline");
+  size_t i, j, ngroups = 0;
+  json_t *e, *x;
+  json_array_foreach(tl, i, e) {
+    const char *src = jstr(e, "source"), *fid = jstr(e, "finding");
+    if (!fid || (strcmp(src, "mft") && strcmp(src, "fat")))
+      continue;
+    /* first entry of its group only */
+    bool seen = false;
+    for (j = 0; j < i && !seen; j++) {
+      x = json_array_get(tl, j);
+      seen = jstr(x, "finding") && !strcmp(jstr(x, "finding"), fid) &&
+             !strcmp(jstr(x, "source"), src) && !strncmp(jstr(x, "datetime"), jstr(e, "datetime"), 19);
+    }
+    if (seen)
+      continue;
+    char fl[3][5] = {"....", "....", "...."};
+    size_t n = 0;
+    json_array_foreach(tl, j, x) {
+      if (!jstr(x, "finding") || strcmp(jstr(x, "finding"), fid) || strcmp(jstr(x, "source"), src) ||
+          strncmp(jstr(x, "datetime"), jstr(e, "datetime"), 19))
+        continue;
+      const char *d = jstr(x, "timestamp_desc");
+      int a = strstr(d, "($SI)") ? 0 : strstr(d, "($FN)") ? 1 : 2;
+      int s = d[0] == 'M' && d[1] == 'o' ? 0 : d[0] == 'L' ? 1 : d[0] == 'M' ? 2 : 3;
+      fl[a][s] = "macb"[s];
+      n++;
+    }
+    if (n < 2)
+      continue;
+    ngroups++;
+    char want[2048], flags[64] = "";
+    static const char *const an[3] = {"$SI", "$FN", "FAT"};
+    for (int a = 0; a < 3; a++)
+      if (strcmp(fl[a], "...."))
+        snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "%s%s %s",
+                 flags[0] ? ", " : "", an[a], fl[a]);
+    snprintf(want, sizeof want, "  %s  %s\n      %s  [%s]\n", src, flags, jstr(e, "message"), fid);
+    char *p1 = strstr(o.text, want);
+    ck_assert_msg(p1 && !strstr(p1 + 1, want), "report.txt: not once: %s", want);
+    snprintf(want, sizeof want, "accessed, c MFT entry changed, b created\">%s</td>", flags);
+    ck_assert_msg(strstr(o.html, want), "report.html lacks %s", want);
+  }
+  ck_assert_uint_ge(ngroups, 4);
+  ck_assert_ptr_null(strstr(o.text, "  mft  Modification Time ($SI)\n      root.exe"));
+  /* the inherited modified time */
+  json_t *vol0 = json_array_get(json_object_get(o.rep, "volumes"), 0);
+  uint64_t part = (uint64_t)json_integer_value(json_object_get(vol0, "start_sector"));
+  int inherited = 0;
+  json_array_foreach(json_object_get(o.rep, "findings"), i, e) {
+    const char *dec = jstr(json_object_get(e, "details"), "decided_by");
+    if (strcmp(jstr(e, "check"), "CR2-ROOTEXE") || !dec)
+      continue;
+    char path[1024];
+    unsigned long long mft = 0;
+    ck_assert_int_eq(sscanf(dec, "SHA-256 equals this host's cmd.exe %1023s (MFT entry %llu",
+                            path, &mft), 2);
+    char cm[24], rm[24];
+    istat_time(img, part, mft, "$STANDARD_INFORMATION", "File Modified", cm);
+    const char *mine = jstr(json_object_get(e, "times"), "si_modified_utc");
+    snprintf(rm, sizeof rm, "%.19s", mine ? mine : "");
+    const char *note = jstr(json_object_get(e, "times"), "note");
+    bool same = strcmp(cm, rm) == 0;
+    char want[1200];
+    snprintf(want, sizeof want, "modified time inherited from %s", path);
+    ck_assert_msg((note && strstr(note, want)) == same, "%s: cmd.exe %s, root.exe %s, note %s",
+                  jstr(e, "id"), cm, rm, note);
+    inherited += same;
+  }
+  ck_assert_int_ge(inherited, 1);
+  ck_assert_ptr_nonnull(strstr(o.text, "      times:   modified time inherited from"));
+  /* First Request once per family, at the family's first request */
+  json_t *fams = json_object_get(json_object_get(o.rep, "logs"), "families");
+  const char *fk;
+  json_t *fv;
+  int nfam = 0;
+  json_object_foreach(fams, fk, fv) {
+    const char *first = jstr(fv, "first_utc");
+    if (!first)
+      continue;
+    nfam++;
+    int at = 0;
+    json_array_foreach(tl, i, e)
+      at += !strcmp(jstr(e, "timestamp_desc"), "First Request") && !strcmp(jstr(e, "datetime"), first);
+    ck_assert_msg(at >= 1, "%s: no First Request at %s", fk, first);
+  }
+  int nfirst = 0;
+  json_array_foreach(tl, i, e)
+    nfirst += !strcmp(jstr(e, "timestamp_desc"), "First Request");
+  ck_assert_int_eq(nfirst, nfam);
+  ck_assert_uint_gt(json_array_size(json_object_get(json_object_get(o.rep, "logs"), "files")), 1);
+  /* Windows 2000: no SP6a */
+  json_t *os = json_object_get(json_object_get(o.rep, "system"), "os");
+  ck_assert_str_eq(jstr(os, "version"), "5.0");
+  ck_assert(json_is_null(json_object_get(os, "sp6a")));
+  ck_assert_ptr_null(strstr(o.text, "SP6a"));
+  ck_assert_ptr_null(strstr(o.html, "SP6a"));
+  out_free(&o);
+}
+END_TEST
+
 Suite *rs_suite_e2e(void)
 {
   Suite *s = suite_create("e2e");
@@ -1529,6 +1644,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, fat_times_converted_to_utc);
   tcase_add_test(tc, drive_letters_assumed);
   tcase_add_test(tc, compared_files_named);
+  tcase_add_test(tc, noise_cut);
   /* one test per fixture scenario there is (a fixed count would skip or miss some) */
   const char *const *scen;
   tcase_add_loop_test(tc, cleanup_checklist_per_scenario, 0, rs_t_scenarios(&scen));

@@ -65,7 +65,7 @@ static void file_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)
   if (!fd->ntfs)
     for (int i = 0; i < 3; i++)
       rs_jset(jb, times, fat_keys[i], fd->local_only ? json_null() : rs_json_time(&fd->si[i]));
-  if (fd->fat_local)
+  if (fd->fat_local || fd->times_note)
     rs_jset(jb, times, "note", rs_json_str(fd->times_note));
   if (fd->local_only)
     for (int i = 0; i < 4; i++)

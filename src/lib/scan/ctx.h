@@ -85,6 +85,7 @@ struct rs_log_file {
   uint64_t inum;        /* TSK address (MFT entry on NTFS) */
   bool ntfs;
   char sha256[65];      /* of the bytes read; "" when the read failed */
+  struct rs_time first[RS_FAM__COUNT], last[RS_FAM__COUNT]; /* UTC requests per family */
 };
 
 /* A Code Red request in the IIS logs (UTC times only), for the crash

@@ -102,6 +102,7 @@ struct cmd_ref {
   char *path;           /* owned, Windows path */
   uint64_t inum;
   bool ntfs;
+  struct rs_time mtime;  /* its modified time (FAT: as stored) */
 };
 
 static int cmp_ref(const void *a, const void *b)
@@ -136,7 +137,7 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
         rs_results_grow(&ctx->res, (void **)&cmd_hashes, &capcmd, ncmd, sizeof *cmd_hashes, 4)) {
       struct cmd_ref ref = {rs_results_strdup(&ctx->res, dg.sha256),
                             rs_results_strdup(&ctx->res, win.data), c->inum,
-                            ctx->img->vols[c->volume].fs_kind == RS_FS_NTFS};
+                            ctx->img->vols[c->volume].fs_kind == RS_FS_NTFS, c->si[1]};
       if (ref.sha256 && ref.path) /* a NULL entry would crash cmp_ref */
         cmd_hashes[ncmd++] = ref;
       else {
@@ -169,6 +170,7 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     }
     const struct rs_check *chk = c->check;
     const char *decided = NULL;
+    const struct cmd_ref *same = NULL; /* the cmd.exe this file equals */
     char decided_buf[1400];
     if (chk->match == RS_M_CMD_COPY) {
       bool copy = false;
@@ -180,6 +182,7 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
         while (ref && ref > cmd_hashes && strcmp(ref[-1].sha256, dg.sha256) == 0)
           ref--;
         copy = ref != NULL;
+        same = ref;
         if (ref) {
           snprintf(decided_buf, sizeof decided_buf,
                    "SHA-256 equals this host's cmd.exe %.1000s (%s %llu, SHA-256 %s)", ref->path,
@@ -237,6 +240,24 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     }
     if (decided)
       f->u.file.decided_by = rs_results_strdup(&ctx->res, decided);
+    /* a copy keeps its source's modified time: say so where root.exe's is
+     * cmd.exe's, so it is not read as the infection time (c->si as stored,
+     * as the reference's, so FAT clock times compare too) */
+    if (same && same->mtime.set && c->si[1].set && rs_time_cmp(&same->mtime, &c->si[1]) == 0) {
+      struct rs_buf nb;
+      rs_buf_init(&nb, 1u << 16);
+      if (rs_buf_addf(&nb, "%s%smodified time inherited from %s (a copy keeps its source's "
+                           "modified time): it is cmd.exe's, not when the copy was made (its "
+                           "created time is)",
+                      f->u.file.times_note ? f->u.file.times_note : "",
+                      f->u.file.times_note ? "; " : "", same->path) != RS_OK) {
+        rs_results_fail(&ctx->res, RS_E_NOMEM);
+      } else {
+        free(f->u.file.times_note);
+        f->u.file.times_note = rs_results_strdup(&ctx->res, nb.data);
+      }
+      rs_buf_free(&nb);
+    }
     if (chk->match == RS_M_NOT_SYSDRIVE_EXPLORER)
       f->u.file.can_run_at_logon = ctx->img->vols[c->volume].windows_root[0] != '\0';
   }

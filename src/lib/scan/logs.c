@@ -174,6 +174,8 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
       lf->inum = c->inum;
       lf->ntfs = ctx->img->vols[c->volume].fs_kind == RS_FS_NTFS;
       memcpy(lf->sha256, sha256, sizeof lf->sha256);
+      memcpy(lf->first, la->first, sizeof lf->first);
+      memcpy(lf->last, la->last, sizeof lf->last);
     }
   }
   if (st.unparsed) {
@@ -182,26 +184,43 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
              (unsigned long long)st.unparsed, (unsigned long long)st.first_unparsed_line);
     rs_results_unreadable(&ctx->res, "IIS log lines", win, why);
   }
+  free(la);
+  rs_buf_free(&winb);
+}
+
+/* The first and the last request of each family over every log, each once
+ * on the timeline with the log it is in (not once per log file): ties go to
+ * the log first in walk order. */
+static void family_first_last(struct rs_scan_ctx *ctx)
+{
   struct rs_buf msg = {0};
   rs_buf_init(&msg, 1u << 17);
   for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++) {
-    const char *title = rs_family_title((enum rs_family)f);
-    if (la->first[f].set) {
-      rs_buf_reset(&msg);
-      if (rs_buf_addf(&msg, "first %s request in %s", title, win) != RS_OK)
-        rs_results_fail(&ctx->res, RS_E_NOMEM);
-      rs_tl_add(&ctx->res, &la->first[f], "First Request", "iislog", msg.data, -1, win, NULL);
+    const struct rs_log_file *lo = NULL, *hi = NULL;
+    for (size_t i = 0; i < ctx->nlogf; i++) {
+      const struct rs_log_file *lf = &ctx->logf[i];
+      if (lf->first[f].set && (!lo || rs_time_cmp(&lf->first[f], &lo->first[f]) < 0))
+        lo = lf;
+      if (lf->last[f].set && (!hi || rs_time_cmp(&lf->last[f], &hi->last[f]) > 0))
+        hi = lf;
     }
-    if (la->last[f].set && rs_time_cmp(&la->last[f], &la->first[f]) != 0) {
+    const char *title = rs_family_title((enum rs_family)f);
+    if (lo) {
       rs_buf_reset(&msg);
-      if (rs_buf_addf(&msg, "last %s request in %s", title, win) != RS_OK)
+      if (rs_buf_addf(&msg, "first %s request (of every log) in %s", title, lo->path) != RS_OK)
         rs_results_fail(&ctx->res, RS_E_NOMEM);
-      rs_tl_add(&ctx->res, &la->last[f], "Last Request", "iislog", msg.data, -1, win, NULL);
+      rs_tl_add(&ctx->res, &lo->first[f], "First Request", "iislog", msg.data, -1, lo->path,
+                NULL);
+    }
+    if (hi && lo && rs_time_cmp(&hi->last[f], &lo->first[f]) != 0) {
+      rs_buf_reset(&msg);
+      if (rs_buf_addf(&msg, "last %s request (of every log) in %s", title, hi->path) != RS_OK)
+        rs_results_fail(&ctx->res, RS_E_NOMEM);
+      rs_tl_add(&ctx->res, &hi->last[f], "Last Request", "iislog", msg.data, -1, hi->path,
+                NULL);
     }
   }
   rs_buf_free(&msg);
-  free(la);
-  rs_buf_free(&winb);
 }
 
 /* Log parsing is the costliest step after the walk (hundreds of MB on a busy
@@ -374,6 +393,7 @@ static void eval_logs(struct rs_scan_ctx *ctx)
   /* back into walk order */
   if (ctx->nlogf > 1)
     qsort(ctx->logf, ctx->nlogf, sizeof *ctx->logf, log_order_cmp);
+  family_first_last(ctx);
 }
 
 static enum rs_family family_by_key(const char *key)

@@ -249,3 +249,85 @@ bool em_has_file_id(const json_t *o)
   return json_is_integer(json_object_get(o, "mft_entry")) ||
          json_is_integer(json_object_get(o, "dir_entry")) || rs_writer_str(o, "sha256");
 }
+
+/* A file-time entry: its attribute (0 $SI, 1 $FN, 2 FAT) and MACB slot. */
+static bool macb_of(const json_t *e, int *attr, int *slot)
+{
+  const char *src = rs_writer_str(e, "source"), *d = rs_writer_str(e, "timestamp_desc");
+  const char *dt = rs_writer_str(e, "datetime");
+  if (!src || !d || !dt || strlen(dt) < 19 || !rs_writer_str(e, "finding") ||
+      (strcmp(src, "mft") && strcmp(src, "fat")))
+    return false;
+  *attr = strstr(d, "($SI)") ? 0 : strstr(d, "($FN)") ? 1 : strstr(d, "(FAT)") ? 2 : -1;
+  *slot = !strncmp(d, "Modification", 12) ? 0
+        : !strncmp(d, "Last Access", 11)  ? 1
+        : !strncmp(d, "MFT Entry Change", 16) ? 2
+        : !strncmp(d, "Creation", 8) ? 3 : -1;
+  return *attr >= 0 && *slot >= 0;
+}
+
+static bool same_str(const json_t *a, const json_t *b, const char *k)
+{
+  const char *x = rs_writer_str(a, k), *y = rs_writer_str(b, k);
+  return x && y && strcmp(x, y) == 0;
+}
+
+bool em_group_add(struct em_group *g, const json_t *e)
+{
+  int attr, slot;
+  if (!g->first || !macb_of(e, &attr, &slot) || !same_str(g->first, e, "finding") ||
+      !same_str(g->first, e, "source") ||
+      strncmp(rs_writer_str(g->first, "datetime"), rs_writer_str(e, "datetime"), 19) != 0)
+    return false;
+  g->flags[attr][slot] = "macb"[slot];
+  g->same_dt &= same_str(g->first, e, "datetime");
+  g->n++;
+  return true;
+}
+
+bool em_group_start(struct em_group *g, const json_t *e)
+{
+  int attr, slot;
+  if (!macb_of(e, &attr, &slot))
+    return false;
+  g->first = json_incref((json_t *)e);
+  g->n = 1;
+  g->same_dt = true;
+  for (int a = 0; a < 3; a++)
+    memcpy(g->flags[a], "....", 5);
+  g->flags[attr][slot] = "macb"[slot];
+  return true;
+}
+
+void em_group_flags(struct rs_emit *t, const struct em_group *g)
+{
+  static const char *const names[3] = {"$SI", "$FN", "FAT"};
+  bool any = false;
+  for (int a = 0; a < 3; a++) {
+    if (!strcmp(g->flags[a], "...."))
+      continue;
+    em_putf(t, "%s%s %s", any ? ", " : "", names[a], g->flags[a]);
+    any = true;
+  }
+}
+
+void em_group_time(struct rs_emit *t, const struct em_group *g)
+{
+  const char *dt = rs_writer_str(g->first, "datetime");
+  if (g->same_dt) {
+    em_esc(t, dt);
+    return;
+  }
+  char sec[20];
+  memcpy(sec, dt, 19);
+  sec[19] = '\0';
+  em_esc(t, sec);
+  em_put(t, "Z (within the second)");
+}
+
+void em_group_end(struct em_group *g)
+{
+  json_decref(g->first);
+  g->first = NULL;
+  g->n = 0;
+}

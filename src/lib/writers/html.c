@@ -364,6 +364,8 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_key(t, tm, times[k2].k, "");
       em_put(t, "<br>");
     }
+    if (rs_writer_str(tm, "note"))
+      em_tmpl(t, tm, "<small class=\"hist\">{note}</small>");
     em_put(t, "</td></tr>\n");
   }
   em_put(t, "</table>\n</section>\n");
@@ -816,7 +818,29 @@ static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hi
   struct rs_tl_iter it;
   tl_iter_init(&it, report, hits);
   const json_t *e;
-  while ((e = tl_iter_next(&it)) && !t->err) {
+  struct em_group g = {0};
+  for (;;) {
+    e = t->err ? NULL : tl_iter_next(&it);
+    if (e && em_group_add(&g, e))
+      continue;
+    if (g.first) { /* a file's times within one second: one row, MACB flags */
+      if (g.n == 1) {
+        em_tmpl(t, g.first, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}");
+      } else {
+        em_put(t, "<tr><td>");
+        em_group_time(t, &g);
+        em_tmpl(t, g.first, "</td><td>{source}</td><td class=\"macb\" title=\"m modified, a "
+                            "accessed, c MFT entry changed, b created\">");
+        em_group_flags(t, &g);
+      }
+      em_tmpl(t, g.first, "</td><td>{message?}</td><td><code>{finding?}</code></td></tr>\n");
+      em_group_end(&g);
+      em_drain(t, fp);
+    }
+    if (!e)
+      break;
+    if (em_group_start(&g, e))
+      continue;
     em_tmpl(t, e, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}</td><td>{message?}</td><td><code>{finding?}</code></td></tr>\n");
     em_drain(t, fp);
   }

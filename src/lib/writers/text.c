@@ -760,10 +760,34 @@ static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hi
     em_put(t, "  empty\n");
     return;
   }
+  em_put(t, "  (a file's times within one second are one line with MACB flags, as mactime "
+         "writes them:\n   m modified, a accessed, c MFT entry changed, b created; "
+         "'.' not at this time)\n");
   struct rs_tl_iter it;
   tl_iter_init(&it, report, hits);
   const json_t *v;
-  while ((v = tl_iter_next(&it)) && !t->err) {
+  struct em_group g = {0};
+  for (;;) {
+    v = t->err ? NULL : tl_iter_next(&it);
+    if (v && em_group_add(&g, v))
+      continue;
+    if (g.first) { /* flush the open group */
+      if (g.n == 1) {
+        em_tmpl(t, g.first, "  {datetime}  {source}  {timestamp_desc}");
+      } else {
+        em_put(t, "  ");
+        em_group_time(t, &g);
+        em_tmpl(t, g.first, "  {source}  ");
+        em_group_flags(t, &g);
+      }
+      em_tmpl(t, g.first, "\n      {message?}  [{finding?}]\n");
+      em_group_end(&g);
+      em_drain(t, fp);
+    }
+    if (!v)
+      break;
+    if (em_group_start(&g, v))
+      continue;
     em_tmpl(t, v, "  {datetime}  {source}  {timestamp_desc}\n      {message?}");
     if (rs_writer_str(v, "finding")) {
       em_tmpl(t, v, "  [{finding?}]");

@@ -1634,6 +1634,68 @@ START_TEST(noise_cut)
 }
 END_TEST
 
+/* Issue 13, the story: the last Code Red request answered 2xx and the first
+ * answered 4xx after it (nt4-cleaned: infected, then patched), as every
+ * Code Red request on the --timeline-hits timeline gives them (time, line,
+ * status), in story[] and in the text and HTML. */
+START_TEST(story_answers)
+{
+  const char *img = rs_t_scenario_raw("nt4-cleaned");
+  struct out o = {0};
+  scan_out_args(img, "--timeline-hits", &o);
+  char last2[40] = "", first4[40] = "";
+  long l2line = 0, l4line = 0, l2st = 0, l4st = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (const char *p = o.jsonl; p && *p;) {
+      const char *eol = strchr(p, '\n');
+      size_t n = eol ? (size_t)(eol - p) : strlen(p);
+      json_t *e = json_loadb(p, n, 0, NULL);
+      p = eol ? eol + 1 : NULL;
+      const char *msg = jstr(e, "message"), *dt = jstr(e, "datetime");
+      const char *arrow = msg ? strrchr(msg, '>') : NULL;
+      long st = 0, line = 0;
+      if (e && !strcmp(jstr(e, "timestamp_desc"), "Request Time") && !strncmp(msg, "Code Red", 8) &&
+          arrow && sscanf(arrow, "> %ld (line %ld)", &st, &line) == 2) {
+        if (pass == 0 && st >= 200 && st < 300 && strcmp(dt, last2) >= 0) {
+          snprintf(last2, sizeof last2, "%s", dt);
+          l2line = line;
+          l2st = st;
+        }
+        if (pass == 1 && st >= 400 && st < 500 && strncmp(dt, last2, 19) > 0 &&
+            (!first4[0] || strcmp(dt, first4) < 0)) {
+          snprintf(first4, sizeof first4, "%s", dt);
+          l4line = line;
+          l4st = st;
+        }
+      }
+      json_decref(e);
+    }
+  }
+  ck_assert_msg(last2[0] && first4[0], "fixture: no 2xx then 4xx Code Red request (%s, %s)",
+                last2, first4);
+  static const char *const evs[2] = {"last Code Red request answered 2xx",
+                                     "first Code Red request answered 4xx after it"};
+  const char *want_t[2] = {last2, first4};
+  long want_line[2] = {l2line, l4line}, want_st[2] = {l2st, l4st};
+  for (int k = 0; k < 2; k++) {
+    size_t i;
+    json_t *ev, *hit = NULL;
+    json_array_foreach(json_object_get(o.rep, "story"), i, ev)
+      if (!strcmp(jstr(ev, "event"), evs[k]))
+        hit = ev;
+    ck_assert_msg(hit != NULL, "story lacks \"%s\"", evs[k]);
+    ck_assert_int_eq(strncmp(jstr(hit, "utc"), want_t[k], 19), 0);
+    char src[64];
+    snprintf(src, sizeof src, " line %ld (status %ld)", want_line[k], want_st[k]);
+    ck_assert_msg(strstr(jstr(hit, "source"), src), "%s: source %s, want %s", evs[k],
+                  jstr(hit, "source"), src);
+    ck_assert_ptr_nonnull(strstr(o.text, evs[k]));
+    ck_assert_ptr_nonnull(strstr(o.html, evs[k]));
+  }
+  out_free(&o);
+}
+END_TEST
+
 Suite *rs_suite_e2e(void)
 {
   Suite *s = suite_create("e2e");
@@ -1645,6 +1707,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, drive_letters_assumed);
   tcase_add_test(tc, compared_files_named);
   tcase_add_test(tc, noise_cut);
+  tcase_add_test(tc, story_answers);
   /* one test per fixture scenario there is (a fixed count would skip or miss some) */
   const char *const *scen;
   tcase_add_loop_test(tc, cleanup_checklist_per_scenario, 0, rs_t_scenarios(&scen));

@@ -285,6 +285,10 @@ struct rs_verdict_facts {
   struct rs_time evt_system_last;   /* its newest record */
   struct rs_time last_boot;     /* newest boot record (6005/6009), unset = none */
   char last_boot_what[256];     /* "C:\...\SysEvent.Evt record 42 (EventLog 6005)" */
+  /* the last Code Red request answered 2xx and the first answered 4xx after
+   * it, over every log (story); "" where = none */
+  struct rs_time last_2xx, first_4xx_after;
+  char last_2xx_where[700], first_4xx_where[700];
   /* the live current control set's W3SVC Virtual Roots key (story) */
   struct rs_time vroots_written;
   char vroots_key[600];         /* "" = not read */

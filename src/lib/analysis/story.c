@@ -236,11 +236,29 @@ static void summary_add(struct rs_results *r)
   }
 }
 
+/* The last Code Red request the server answered 2xx (it ran the overflow,
+ * or at least served it) and the first it refused (4xx) after that: when
+ * the fix (or unmapping .ida) took effect, as the logs show it. */
+static void answers(const struct rs_verdict_facts *x, struct rs_results *r)
+{
+  struct rs_story_ev *e = ev_add(r, &x->last_2xx, -1, "answer");
+  if (e) {
+    snprintf(e->event, sizeof e->event, "last Code Red request answered 2xx");
+    snprintf(e->source, sizeof e->source, "%s", x->last_2xx_where);
+  }
+  e = ev_add(r, &x->first_4xx_after, -1, "refused");
+  if (e) {
+    snprintf(e->event, sizeof e->event, "first Code Red request answered 4xx after it");
+    snprintf(e->source, sizeof e->source, "%s", x->first_4xx_where);
+  }
+}
+
 void rs_story_build(const struct rs_verdict_facts *x, struct rs_results *r)
 {
   first_worm_request(r);
   infection(r);
   backdoor_use(r);
+  answers(x, r);
   hotfix(x, r);
   registry_removed(x, r);
   if (r->err != RS_OK)

@@ -17,7 +17,33 @@ struct log_arg {
   struct rs_scan_ctx *ctx;
   const char *win;
   struct rs_time first[RS_FAM__COUNT], last[RS_FAM__COUNT];
+  struct rs_log_file ans; /* only the answer fields (last2xx ...) */
 };
+
+/* The answer a Code Red request got, for the story: the last 2xx and the
+ * first 4xx after it (a log is in time order). */
+static void answer_add(struct rs_log_file *a, const struct rs_logrec *r)
+{
+  if (r->status >= 200 && r->status < 300) {
+    if (!a->last2xx.set || rs_time_cmp(&r->when, &a->last2xx) >= 0) {
+      a->last2xx = r->when;
+      a->last2xx_line = r->line;
+      a->last2xx_status = r->status;
+      a->after4xx = RS_TIME_UNSET;
+    }
+  } else if (r->status >= 400 && r->status < 500) {
+    if (!a->first4xx.set || rs_time_cmp(&r->when, &a->first4xx) < 0) {
+      a->first4xx = r->when;
+      a->first4xx_line = r->line;
+      a->first4xx_status = r->status;
+    }
+    if (!a->after4xx.set && (!a->last2xx.set || rs_time_cmp(&r->when, &a->last2xx) > 0)) {
+      a->after4xx = r->when;
+      a->after4xx_line = r->line;
+      a->after4xx_status = r->status;
+    }
+  }
+}
 
 /* Adds n hits of family f on day (days since the epoch, UTC). */
 static void day_count(struct rs_scan_ctx *ctx, int64_t day, enum rs_family f, uint64_t n)
@@ -64,8 +90,10 @@ static void log_cb(const struct rs_logrec *r, void *arg)
     day_add(ctx, &r->when, r->family);
   if ((r->family == RS_FAM_CODERED1 || r->family == RS_FAM_CODERED2 ||
        r->family == RS_FAM_CODERED_UNKNOWN) &&
-      r->when.set && r->utc && r->has_date)
+      r->when.set && r->utc && r->has_date) {
     rs_crreq_add(ctx, &r->when, la->win, r->line, r->client_ip);
+    answer_add(&la->ans, r);
+  }
   /* only UTC times go on the timeline: a local clock time that could not be
    * converted (no zone known) must not pass for UTC among the others */
   if (r->when.set && r->has_date && r->utc) {
@@ -176,6 +204,15 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct rs_cand *c, size
       memcpy(lf->sha256, sha256, sizeof lf->sha256);
       memcpy(lf->first, la->first, sizeof lf->first);
       memcpy(lf->last, la->last, sizeof lf->last);
+      lf->last2xx = la->ans.last2xx;
+      lf->last2xx_line = la->ans.last2xx_line;
+      lf->last2xx_status = la->ans.last2xx_status;
+      lf->after4xx = la->ans.after4xx;
+      lf->after4xx_line = la->ans.after4xx_line;
+      lf->after4xx_status = la->ans.after4xx_status;
+      lf->first4xx = la->ans.first4xx;
+      lf->first4xx_line = la->ans.first4xx_line;
+      lf->first4xx_status = la->ans.first4xx_status;
     }
   }
   if (st.unparsed) {

@@ -5,6 +5,7 @@
  * rs_escape_html: a file name may hold "<script>". */
 #include "redsleuth/writer.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,13 @@ static const char css[] =
     "h1{margin:0;font-size:26px}h2{border-bottom:2px solid #444;padding-bottom:2px;margin-top:28px}\n"
     "table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #bbb;"
     "padding:3px 6px;text-align:left;vertical-align:top}th{background:#eee}\n"
-    "table.kv th{width:190px}code{font:12px/1.3 monospace;word-break:break-all}\n"
+    "table.kv th{width:190px}code{font:12px/1.3 monospace;overflow-wrap:anywhere}\n"
+    /* a path breaks after a backslash (<wbr>), a hash not at all */
+    "code.path{word-break:normal;overflow-wrap:normal}code.hash{white-space:nowrap;"
+    "font-size:11px}\n"
+    "@media print{body{max-width:none;font-size:11px}code{font-size:9.5px}"
+    "code.hash{font-size:8.5px}tr,.verdict{break-inside:avoid}h2{break-after:avoid}"
+    "svg{max-width:100%;height:auto}}\n"
     ".verdict{padding:14px 18px;margin:12px 0;border-radius:6px;color:#fff;background:#555}\n"
     ".v-backdoor-used{background:#8b0000}.v-infected{background:#c0392b}"
     ".v-cleaned{background:#b9770e}.v-vulnerable{background:#d35400}"
@@ -79,6 +86,84 @@ static const char css[] =
     "td.id,td.times{white-space:nowrap}td.times{font-size:12px}\n"
     ".verdict ul{margin:6px 0 0;padding-left:20px}.hist{color:#555;font-style:italic}\n";
 
+/* s inside a CSS string ("..." in <style>): letters, digits, space and
+ * - _ . : / , as they are; every other code point as a CSS escape ("\\22 "),
+ * so nothing can end the string or the style element. Invalid UTF-8 bytes
+ * become U+FFFD. NULL or "" gives "-". */
+static void css_string(struct rs_emit *t, const char *s)
+{
+  if (!s || !*s) {
+    em_put(t, "-");
+    return;
+  }
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    uint32_t cp = *p;
+    int n = cp < 0x80 ? 1 : (cp & 0xE0) == 0xC0 ? 2 : (cp & 0xF0) == 0xE0 ? 3
+          : (cp & 0xF8) == 0xF0 ? 4 : 0;
+    cp = n == 1 ? cp : n == 2 ? (cp & 0x1F) : n == 3 ? (cp & 0x0F) : (cp & 0x07);
+    bool ok = n > 0;
+    for (int k = 1; ok && k < n; k++) {
+      ok = (p[k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    p += n;
+    if (cp < 0x80 && (isalnum((int)cp) || strchr(" -_.:/,", (int)cp)))
+      em_putf(t, "%c", (char)cp);
+    else
+      em_putf(t, "\\%X ", (unsigned)cp);
+  }
+}
+
+/* A path, escaped, with a line-break opportunity (<wbr>) after every
+ * backslash: a narrow column wraps it between folders, never inside a name. */
+static void em_path(struct rs_emit *t, const char *s)
+{
+  if (!s) {
+    em_put(t, "-");
+    return;
+  }
+  struct rs_buf seg;
+  rs_buf_init(&seg, RS_WRITER_MAX);
+  for (const char *p = s; *p && !t->err;) {
+    const char *b = strchr(p, '\\');
+    size_t n = b ? (size_t)(b - p) + 1 : strlen(p);
+    rs_buf_reset(&seg);
+    if (rs_buf_add(&seg, p, n) != RS_OK) {
+      t->err = RS_E_NOMEM;
+      break;
+    }
+    em_esc(t, seg.data);
+    if (b)
+      em_put(t, "<wbr>");
+    p += n;
+  }
+  rs_buf_free(&seg);
+}
+
+/* A family key ("code_red_2", a finding's "code-red-2") as words ("Code Red
+ * II"); an unknown key as it is. */
+static const char *family_words(const char *k)
+{
+  static const struct {
+    const char *k, *w;
+  } m[] = {{"code_red_1", "Code Red I"}, {"code_red_2", "Code Red II"},
+           {"code_red_unknown", "Code Red (variant unknown)"},
+           {"ida_other", "other .ida/.idq overflow"}, {"nimda", "Nimda"},
+           {"root_exe_other", "root.exe, other"},
+           /* findings[].family */
+           {"code-red-1", "Code Red I"}, {"code-red-2", "Code Red II"},
+           {"code-red", "Code Red"}, {"patch", "patch state"}};
+  for (size_t i = 0; k && i < sizeof m / sizeof m[0]; i++)
+    if (!strcmp(k, m[i].k))
+      return m[i].w;
+  return k;
+}
+
 static void head(struct rs_emit *t, const json_t *report)
 {
   const char *status = rs_writer_str(json_object_get(report, "verdict"), "status");
@@ -90,6 +175,11 @@ static void head(struct rs_emit *t, const json_t *report)
   em_esc(t, status ? status : "no verdict");
   em_put(t, "</title>\n<style>\n");
   em_put(t, css);
+  /* print: the case id and "page X of Y" on every page */
+  em_put(t, "@page{size:A4;margin:16mm 12mm 16mm 12mm;@top-left{content:\"redsleuth report, case ");
+  css_string(t, rs_writer_str(json_object_get(report, "run"), "case"));
+  em_put(t, "\";font:9px sans-serif;color:#444}@bottom-right{content:\"page \" counter(page) "
+         "\" of \" counter(pages);font:9px sans-serif;color:#444}}\n");
   em_put(t, "</style>\n</head>\n<body>\n");
 }
 
@@ -307,7 +397,9 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (rs_writer_str(f, "why")) {
       em_tmpl(t, f, "<br><small>why: {why?}</small>");
     }
-    em_tmpl(t, f, "<br><small>{kind}, {family}, ref {ref}</small>");
+    em_tmpl(t, f, "<br><small>{kind}, ");
+    em_esc(t, rs_writer_str(f, "family") ? family_words(rs_writer_str(f, "family")) : "-");
+    em_tmpl(t, f, ", ref {ref}</small>");
     const char *k;
     const json_t *v;
     const char *kd = rs_writer_str(f, "kind");
@@ -327,10 +419,13 @@ static void findings(struct rs_emit *t, const json_t *report)
     /* hashes under the finding, full width: a narrow column would break
      * them over many lines */
     if (rs_writer_str(f, "md5")) {
-      em_tmpl(t, f, "<br><small>md5 <code>{md5?}</code></small>");
+      em_tmpl(t, f, "<br><small>md5 <code class=\"hash\">{md5?}</code></small>");
+    }
+    if (rs_writer_str(f, "sha1")) {
+      em_tmpl(t, f, "<br><small>sha1 <code class=\"hash\">{sha1?}</code></small>");
     }
     if (rs_writer_str(f, "sha256")) {
-      em_tmpl(t, f, "<br><small>sha256 <code>{sha256?}</code></small>");
+      em_tmpl(t, f, "<br><small>sha256 <code class=\"hash\">{sha256?}</code></small>");
     }
     if (json_is_true(json_object_get(f, "si_before_fn")))
       em_put(t, "<br><small class=\"deleted\">$SI created before $FN created: $SI times may have "
@@ -343,7 +438,7 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (is_log || is_reg)
       em_locator(t, f);
     else
-      em_key(t, f, "path", "-");
+      em_path(t, rs_writer_str(f, "path"));
     em_put(t, "</code>");
     if (rs_writer_str(f, "path") && em_drive_assumed(report, f))
       em_put(t, "<br><small class=\"hist\">drive letter assumed</small>");
@@ -455,7 +550,9 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     size_t j;
     const json_t *h;
     json_array_foreach(hv, j, h) {
-      em_tmpl(t, h, "<tr><td><code class=\"path\">{path}</code>");
+      em_put(t, "<tr><td><code class=\"path\">");
+      em_path(t, rs_writer_str(h, "path"));
+      em_put(t, "</code>");
       if (em_has_file_id(h)) {
         em_put(t, "<br><small>");
         em_file_id(t, h);
@@ -527,7 +624,9 @@ static void logs(struct rs_emit *t, const json_t *report)
   static const char *const fcols[] = {"format", "lines", "parsed", "unparsed", "first_utc",
                                       "last_utc"};
   json_array_foreach(json_object_get(lg, "files"), i, v) {
-    em_tmpl(t, v, "<tr><td><code class=\"path\">{path}</code>");
+    em_put(t, "<tr><td><code class=\"path\">");
+    em_path(t, rs_writer_str(v, "path"));
+    em_put(t, "</code>");
     if (em_has_file_id(v)) {
       em_put(t, "<br><small>");
       em_file_id(t, v);
@@ -570,7 +669,17 @@ static void logs(struct rs_emit *t, const json_t *report)
     em_put(t, "<tr>");
     for (size_t c = 0; c < sizeof acols / sizeof acols[0]; c++) {
       em_put(t, "<td>");
-      em_key(t, v, acols[c], "-");
+      const json_t *fl = json_object_get(v, acols[c]);
+      if (json_is_array(fl)) { /* families as words, not a JSON array */
+        size_t j;
+        const json_t *fa;
+        json_array_foreach(fl, j, fa) {
+          em_put(t, j ? ", " : "");
+          em_esc(t, family_words(json_string_value(fa)));
+        }
+      } else {
+        em_key(t, v, acols[c], "-");
+      }
       em_put(t, "</td>");
     }
     em_put(t, "</tr>\n");

@@ -1640,6 +1640,7 @@ END_TEST
  * status), in story[] and in the text and HTML. */
 START_TEST(story_answers)
 {
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
   const char *img = rs_t_scenario_raw("nt4-cleaned");
   struct out o = {0};
   scan_out_args(img, "--timeline-hits", &o);
@@ -1692,6 +1693,37 @@ START_TEST(story_answers)
     ck_assert_ptr_nonnull(strstr(o.text, evs[k]));
     ck_assert_ptr_nonnull(strstr(o.html, evs[k]));
   }
+  /* the artifacts' deletion, estimated from the parent folder's $SI
+   * modified time (istat) and marked as an estimate */
+  size_t i;
+  json_t *ev, *del = NULL;
+  json_array_foreach(json_object_get(o.rep, "story"), i, ev)
+    if (!strncmp(jstr(ev, "event"), "artifact deletion: ", 19))
+      del = ev;
+  ck_assert_ptr_nonnull(del);
+  ck_assert(json_is_true(json_object_get(del, "estimate")));
+  ck_assert_ptr_nonnull(jstr(del, "estimated_from"));
+  const char *src = jstr(del, "source");
+  const char *pre = "$SI modified time of the folder ";
+  ck_assert_int_eq(strncmp(src, pre, strlen(pre)), 0);
+  char folder[1024];
+  snprintf(folder, sizeof folder, "%s", src + strlen(pre) + 2); /* past "C:" */
+  for (char *p = folder; *p; p++)
+    *p = *p == '\\' ? '/' : *p;
+  json_t *v0 = json_array_get(json_object_get(o.rep, "volumes"), 0);
+  uint64_t part = (uint64_t)json_integer_value(json_object_get(v0, "start_sector"));
+  char mod[24];
+  istat_time(img, part, rs_t_tsk_inode(img, part, folder), "$STANDARD_INFORMATION",
+             "File Modified", mod);
+  ck_assert_int_eq(strncmp(jstr(del, "utc"), mod, 19), 0);
+  /* the deleted file it names is a deleted finding in that folder */
+  json_t *f = NULL;
+  json_array_foreach(json_object_get(o.rep, "findings"), i, ev)
+    if (jstr(del, "finding") && !strcmp(jstr(ev, "id"), jstr(del, "finding")))
+      f = ev;
+  ck_assert_ptr_nonnull(f);
+  ck_assert(json_is_false(json_object_get(f, "allocated")));
+  ck_assert_ptr_nonnull(strstr(o.text, "(ESTIMATE)"));
   out_free(&o);
 }
 END_TEST

@@ -74,6 +74,11 @@ struct rs_file_detail {
   bool fat_local;             /* FAT local clock times */
   bool local_only;            /* ... whose zone is unknown (si[] not UTC) */
   char *times_note;           /* owned; NULL unless fat_local */
+  /* a deleted NTFS file: its parent folder's $SI modified time, the last
+   * change of the folder's index (a deletion changes it): when the file was
+   * deleted at the latest, if nothing changed the folder since (story) */
+  struct rs_time parent_mod;
+  char *parent_path;          /* owned, Windows path; NULL = not read */
   bool attrs_known;
   uint32_t attrs;
   bool si_before_fn;

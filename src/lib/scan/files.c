@@ -258,6 +258,24 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
       }
       rs_buf_free(&nb);
     }
+    /* a deleted Code Red II artifact: its folder's last change, the
+     * estimate of when it was deleted (story) */
+    const char *slash = strrchr(c->path, '/');
+    if (!c->allocated && chk->role == RS_ROLE_CR2 && f->u.file.ntfs && slash) {
+      char parent[4096];
+      snprintf(parent, sizeof parent, "%.*s", (int)(slash - c->path), c->path);
+      TSK_FS_FILE *pf = tsk_fs_file_open(fs, NULL, parent[0] ? parent : "/");
+      struct rs_buf pw = {0};
+      if (pf && pf->meta && pf->meta->mtime > 0 &&
+          rs_win_path(ctx, c->volume, parent[0] ? parent : "/", &pw)) {
+        f->u.file.parent_mod = rs_time_from_unix((int64_t)pf->meta->mtime,
+                                                 (uint32_t)pf->meta->mtime_nano, 7);
+        f->u.file.parent_path = rs_results_strdup(&ctx->res, pw.data);
+      }
+      rs_buf_free(&pw);
+      tsk_fs_file_close(pf);
+      tsk_error_reset();
+    }
     if (chk->match == RS_M_NOT_SYSDRIVE_EXPLORER)
       f->u.file.can_run_at_logon = ctx->img->vols[c->volume].windows_root[0] != '\0';
   }

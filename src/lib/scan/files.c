@@ -247,8 +247,8 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
       struct rs_buf nb;
       rs_buf_init(&nb, 1u << 16);
       if (rs_buf_addf(&nb, "%s%smodified time inherited from %s (a copy keeps its source's "
-                           "modified time): it is cmd.exe's, not when the copy was made (its "
-                           "created time is)",
+                           "modified time): it is cmd.exe's, not when the copy was made (the "
+                           "created time is that)",
                       f->u.file.times_note ? f->u.file.times_note : "",
                       f->u.file.times_note ? "; " : "", same->path) != RS_OK) {
         rs_results_fail(&ctx->res, RS_E_NOMEM);

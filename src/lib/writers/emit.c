@@ -1,5 +1,6 @@
 #include "writers/emit.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -330,4 +331,82 @@ void em_group_end(struct em_group *g)
   json_decref(g->first);
   g->first = NULL;
   g->n = 0;
+}
+
+/* s inside a CSS string ("..." in <style>): letters, digits, space and
+ * - _ . : / , as they are; every other code point as a CSS escape ("\\22 "),
+ * so nothing can end the string or the style element. Invalid UTF-8 bytes
+ * become U+FFFD. NULL or "" gives "-". */
+void em_css_string(struct rs_emit *t, const char *s)
+{
+  if (!s || !*s) {
+    em_put(t, "-");
+    return;
+  }
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    uint32_t cp = *p;
+    int n = cp < 0x80 ? 1 : (cp & 0xE0) == 0xC0 ? 2 : (cp & 0xF0) == 0xE0 ? 3
+          : (cp & 0xF8) == 0xF0 ? 4 : 0;
+    cp = n == 1 ? cp : n == 2 ? (cp & 0x1F) : n == 3 ? (cp & 0x0F) : (cp & 0x07);
+    bool ok = n > 0;
+    for (int k = 1; ok && k < n; k++) {
+      ok = (p[k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    p += n;
+    if (cp < 0x80 && (isalnum((int)cp) || strchr(" -_.:/,", (int)cp)))
+      em_putf(t, "%c", (char)cp);
+    else
+      em_putf(t, "\\%X ", (unsigned)cp);
+  }
+}
+
+/* A path, escaped, with a line-break opportunity (<wbr>) after every
+ * backslash: a narrow column wraps it between folders, never inside a name. */
+void em_path(struct rs_emit *t, const char *s)
+{
+  if (!s) {
+    em_put(t, "-");
+    return;
+  }
+  struct rs_buf seg;
+  rs_buf_init(&seg, RS_WRITER_MAX);
+  for (const char *p = s; *p && !t->err;) {
+    const char *b = strchr(p, '\\');
+    size_t n = b ? (size_t)(b - p) + 1 : strlen(p);
+    rs_buf_reset(&seg);
+    if (rs_buf_add(&seg, p, n) != RS_OK) {
+      t->err = RS_E_NOMEM;
+      break;
+    }
+    em_esc(t, seg.data);
+    if (b)
+      em_put(t, "<wbr>");
+    p += n;
+  }
+  rs_buf_free(&seg);
+}
+
+/* A family key ("code_red_2", a finding's "code-red-2") as words ("Code Red
+ * II"); an unknown key as it is. */
+const char *em_family_words(const char *k)
+{
+  static const struct {
+    const char *k, *w;
+  } m[] = {{"code_red_1", "Code Red I"}, {"code_red_2", "Code Red II"},
+           {"code_red_unknown", "Code Red (variant unknown)"},
+           {"ida_other", "other .ida/.idq overflow"}, {"nimda", "Nimda"},
+           {"root_exe_other", "root.exe, other"},
+           /* findings[].family */
+           {"code-red-1", "Code Red I"}, {"code-red-2", "Code Red II"},
+           {"code-red", "Code Red"}, {"patch", "patch state"}};
+  for (size_t i = 0; k && i < sizeof m / sizeof m[0]; i++)
+    if (!strcmp(k, m[i].k))
+      return m[i].w;
+  return k;
 }

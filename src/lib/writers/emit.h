@@ -66,6 +66,13 @@ void em_group_flags(struct rs_emit *t, const struct em_group *g);
  * ("2001-01-15T14:02:11Z (within the second)"). */
 void em_group_time(struct rs_emit *t, const struct em_group *g);
 void em_group_end(struct em_group *g);
+/* s as the inside of a CSS string: safe characters as they are, every
+ * other code point as a CSS escape (nothing ends the string or <style>). */
+void em_css_string(struct rs_emit *t, const char *s);
+/* A path, escaped, with <wbr> after every backslash (HTML). */
+void em_path(struct rs_emit *t, const char *s);
+/* A family key ("code_red_2", "code-red-2") as words ("Code Red II"). */
+const char *em_family_words(const char *k);
 /* Whether em_file_id would write anything. */
 bool em_has_file_id(const json_t *o);
 /* True when the finding's drive letter is assumed (from partition order, no

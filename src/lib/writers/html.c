@@ -5,7 +5,6 @@
  * rs_escape_html: a file name may hold "<script>". */
 #include "redsleuth/writer.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,84 +85,6 @@ static const char css[] =
     "td.id,td.times{white-space:nowrap}td.times{font-size:12px}\n"
     ".verdict ul{margin:6px 0 0;padding-left:20px}.hist{color:#555;font-style:italic}\n";
 
-/* s inside a CSS string ("..." in <style>): letters, digits, space and
- * - _ . : / , as they are; every other code point as a CSS escape ("\\22 "),
- * so nothing can end the string or the style element. Invalid UTF-8 bytes
- * become U+FFFD. NULL or "" gives "-". */
-static void css_string(struct rs_emit *t, const char *s)
-{
-  if (!s || !*s) {
-    em_put(t, "-");
-    return;
-  }
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p) {
-    uint32_t cp = *p;
-    int n = cp < 0x80 ? 1 : (cp & 0xE0) == 0xC0 ? 2 : (cp & 0xF0) == 0xE0 ? 3
-          : (cp & 0xF8) == 0xF0 ? 4 : 0;
-    cp = n == 1 ? cp : n == 2 ? (cp & 0x1F) : n == 3 ? (cp & 0x0F) : (cp & 0x07);
-    bool ok = n > 0;
-    for (int k = 1; ok && k < n; k++) {
-      ok = (p[k] & 0xC0) == 0x80;
-      cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      cp = 0xFFFD;
-      n = 1;
-    }
-    p += n;
-    if (cp < 0x80 && (isalnum((int)cp) || strchr(" -_.:/,", (int)cp)))
-      em_putf(t, "%c", (char)cp);
-    else
-      em_putf(t, "\\%X ", (unsigned)cp);
-  }
-}
-
-/* A path, escaped, with a line-break opportunity (<wbr>) after every
- * backslash: a narrow column wraps it between folders, never inside a name. */
-static void em_path(struct rs_emit *t, const char *s)
-{
-  if (!s) {
-    em_put(t, "-");
-    return;
-  }
-  struct rs_buf seg;
-  rs_buf_init(&seg, RS_WRITER_MAX);
-  for (const char *p = s; *p && !t->err;) {
-    const char *b = strchr(p, '\\');
-    size_t n = b ? (size_t)(b - p) + 1 : strlen(p);
-    rs_buf_reset(&seg);
-    if (rs_buf_add(&seg, p, n) != RS_OK) {
-      t->err = RS_E_NOMEM;
-      break;
-    }
-    em_esc(t, seg.data);
-    if (b)
-      em_put(t, "<wbr>");
-    p += n;
-  }
-  rs_buf_free(&seg);
-}
-
-/* A family key ("code_red_2", a finding's "code-red-2") as words ("Code Red
- * II"); an unknown key as it is. */
-static const char *family_words(const char *k)
-{
-  static const struct {
-    const char *k, *w;
-  } m[] = {{"code_red_1", "Code Red I"}, {"code_red_2", "Code Red II"},
-           {"code_red_unknown", "Code Red (variant unknown)"},
-           {"ida_other", "other .ida/.idq overflow"}, {"nimda", "Nimda"},
-           {"root_exe_other", "root.exe, other"},
-           /* findings[].family */
-           {"code-red-1", "Code Red I"}, {"code-red-2", "Code Red II"},
-           {"code-red", "Code Red"}, {"patch", "patch state"}};
-  for (size_t i = 0; k && i < sizeof m / sizeof m[0]; i++)
-    if (!strcmp(k, m[i].k))
-      return m[i].w;
-  return k;
-}
-
 static void head(struct rs_emit *t, const json_t *report)
 {
   const char *status = rs_writer_str(json_object_get(report, "verdict"), "status");
@@ -177,7 +98,7 @@ static void head(struct rs_emit *t, const json_t *report)
   em_put(t, css);
   /* print: the case id and "page X of Y" on every page */
   em_put(t, "@page{size:A4;margin:16mm 12mm 16mm 12mm;@top-left{content:\"redsleuth report, case ");
-  css_string(t, rs_writer_str(json_object_get(report, "run"), "case"));
+  em_css_string(t, rs_writer_str(json_object_get(report, "run"), "case"));
   em_put(t, "\";font:9px sans-serif;color:#444}@bottom-right{content:\"page \" counter(page) "
          "\" of \" counter(pages);font:9px sans-serif;color:#444}}\n");
   em_put(t, "</style>\n</head>\n<body>\n");
@@ -398,7 +319,7 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_tmpl(t, f, "<br><small>why: {why?}</small>");
     }
     em_tmpl(t, f, "<br><small>{kind}, ");
-    em_esc(t, rs_writer_str(f, "family") ? family_words(rs_writer_str(f, "family")) : "-");
+    em_esc(t, rs_writer_str(f, "family") ? em_family_words(rs_writer_str(f, "family")) : "-");
     em_tmpl(t, f, ", ref {ref}</small>");
     const char *k;
     const json_t *v;
@@ -675,7 +596,7 @@ static void logs(struct rs_emit *t, const json_t *report)
         const json_t *fa;
         json_array_foreach(fl, j, fa) {
           em_put(t, j ? ", " : "");
-          em_esc(t, family_words(json_string_value(fa)));
+          em_esc(t, em_family_words(json_string_value(fa)));
         }
       } else {
         em_key(t, v, acols[c], "-");

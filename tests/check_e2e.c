@@ -33,19 +33,31 @@ struct out {
   int rc;
   json_t *rep;  /* report.json */
   char *text;   /* report.txt */
+  char *body;   /* timeline.body */
+  char *html;   /* report.html */
+  char *jsonl;  /* timeline.jsonl */
 };
 
 static void out_free(struct out *o)
 {
   json_decref(o->rep);
   free(o->text);
+  free(o->body);
+  free(o->html);
+  free(o->jsonl);
   memset(o, 0, sizeof *o);
 }
 
 /* Scans read-only evidence with the built binary into a fresh --out-dir.
  * The evidence must come out unchanged, and the exit code must be the one
  * the report calls for. */
+static void scan_out_args(const char *img, const char *args, struct out *o);
 static void scan_out(const char *img, struct out *o)
+{
+  scan_out_args(img, "", o);
+}
+
+static void scan_out_args(const char *img, const char *args, struct out *o)
 {
   static int n;
   char dir[4096], cmd[12288], p[4200], before[65], after[65];
@@ -53,8 +65,8 @@ static void scan_out(const char *img, struct out *o)
   chmod(img, 0444);
   rs_t_sha256_file(img, before);
   ck_assert_msg(before[0], "cannot hash %s", img);
-  snprintf(cmd, sizeof cmd, "timeout 120 '%s' scan --no-hash --allow-evidence-dir --out-dir '%s' '%s' >/dev/null 2>&1",
-           BIN, dir, img);
+  snprintf(cmd, sizeof cmd, "timeout 120 '%s' scan --no-hash --allow-evidence-dir %s --out-dir '%s' '%s' >/dev/null 2>&1",
+           BIN, args, dir, img);
   o->rc = rs_t_run(cmd, NULL);
   rs_t_sha256_file(img, after);
   chmod(img, 0644);
@@ -68,6 +80,15 @@ static void scan_out(const char *img, struct out *o)
   snprintf(p, sizeof p, "%s/report.txt", dir);
   o->text = (char *)rs_t_slurp(p, NULL);
   ck_assert_msg(o->text != NULL, "no %s", p);
+  snprintf(p, sizeof p, "%s/timeline.body", dir);
+  o->body = (char *)rs_t_slurp(p, NULL);
+  ck_assert_msg(o->body != NULL, "no %s", p);
+  snprintf(p, sizeof p, "%s/report.html", dir);
+  o->html = (char *)rs_t_slurp(p, NULL);
+  ck_assert_msg(o->html != NULL, "no %s", p);
+  snprintf(p, sizeof p, "%s/timeline.jsonl", dir);
+  o->jsonl = (char *)rs_t_slurp(p, NULL);
+  ck_assert_msg(o->jsonl != NULL, "no %s", p);
 }
 
 static const char *jstr(const json_t *o, const char *k)
@@ -458,9 +479,15 @@ static int check_fat_findings(const struct out *o, const char *img, uint64_t par
 {
   static const struct {
     const char *istat, *key, *desc;
-  } tk[] = {{"Written", "si_modified_utc", "Modification Time (FAT)"},
-            {"Accessed", "si_accessed_utc", "Last Access Date (FAT)"},
-            {"Created", "si_created_utc", "Creation Time (FAT)"}};
+  } tk[] = {{"Written", "fat_modified_utc", "Modification Time (FAT)"},
+            {"Accessed", "fat_accessed_utc", "Last Access Date (FAT)"},
+            {"Created", "fat_created_utc", "Creation Time (FAT)"}};
+  /* TSK's own listing of the volume: the address of every entry, as the
+   * report and the body file must give it */
+  char fls[256], *listing = NULL;
+  snprintf(fls, sizeof fls, "fls -o %llu -r -m C: '%s'", (unsigned long long)part, img);
+  ck_assert_int_eq(rs_t_run(fls, &listing), 0);
+  ck_assert_ptr_nonnull(listing);
   char note[512], line[600];
   snprintf(note, sizeof note, "FAT local times converted to UTC with %s", zone_desc);
   snprintf(line, sizeof line, "      times:   %s\n", note);
@@ -480,6 +507,46 @@ static int check_fat_findings(const struct out *o, const char *img, uint64_t par
     ck_assert(json_is_null(json_object_get(f, "mft_entry")));
     json_t *de = json_object_get(f, "dir_entry");
     ck_assert_msg(json_is_integer(de), "%s: no dir_entry", id);
+    /* the address is TSK's: fls names the file with it, and so do the
+     * report ("inode") and the body file (never 0) */
+    json_int_t ino = json_integer_value(de);
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "inode")), ino);
+    char name[1024], want_fls[1100];
+    snprintf(name, sizeof name, "%s", jstr(f, "path"));
+    for (char *p = name; *p; p++)
+      *p = *p == '\\' ? '/' : *p;
+    snprintf(want_fls, sizeof want_fls, "|%s|%" JSON_INTEGER_FORMAT "|", name, ino);
+    ck_assert_msg(strstr(listing, want_fls), "%s: fls -r -m has no line %s", id, want_fls);
+    /* (an entry that holds no time at all has no body line) */
+    if (jstr(tm, "fat_modified_utc") || jstr(tm, "fat_accessed_utc") ||
+        jstr(tm, "fat_created_utc"))
+      ck_assert_msg(strstr(o->body, want_fls), "%s: timeline.body has no line %s", id, want_fls);
+    ck_assert_msg(!strstr(o->body, "|0|r/"), "a body line with inode 0:\n%s", o->body);
+    /* labelled FAT, not $SI, in every format */
+    const char *tkey;
+    json_t *tval;
+    json_object_foreach(tm, tkey, tval)
+      ck_assert_msg((strncmp(tkey, "si_", 3) != 0 && strncmp(tkey, "fn_", 3) != 0) ||
+                        json_is_null(tval),
+                    "%s: NTFS time %s set on a FAT entry", id, tkey);
+    bool has_time = jstr(tm, "fat_modified_utc") || jstr(tm, "fat_accessed_utc") ||
+                    jstr(tm, "fat_created_utc");
+    char *tb = text_block(o->text, id);
+    ck_assert_msg(tb && (!has_time || strstr(tb, "FAT modified")) && !strstr(tb, "$SI") &&
+                      strstr(tb, "FAT directory entry"),
+                  "%s: text block:\n%s", id, tb);
+    free(tb);
+    char hid[128];
+    snprintf(hid, sizeof hid, "class=\"id\"><code>%s</code>", id);
+    char *hrow = strstr(o->html, hid);
+    ck_assert_ptr_nonnull(hrow);
+    char *hend = strstr(hrow, "</tr>");
+    ck_assert_ptr_nonnull(hend);
+    char *fat_label = strstr(hrow, "FAT modified");
+    ck_assert_msg(!has_time || (fat_label && fat_label < hend),
+                  "%s: HTML row lacks \"FAT modified\"", id);
+    char *si_label = strstr(hrow, "$SI");
+    ck_assert_msg(!si_label || si_label > hend, "%s: HTML row says $SI", id);
     for (size_t k = 0; k < sizeof tk / sizeof tk[0]; k++) {
       char local[24], want[24];
       istat_time(img, part, (uint64_t)json_integer_value(de), "Directory Entry Times:",
@@ -503,18 +570,15 @@ static int check_fat_findings(const struct out *o, const char *img, uint64_t par
                  strcmp(jstr(e, "datetime"), got) == 0;
       ck_assert_msg(in_tl, "%s: no timeline entry %s at %s", id, tk[k].desc, got);
     }
-    static const char *const null_keys[] = {"si_mft_modified_utc", "fn_created_utc",
-                                            "fn_modified_utc", "fn_accessed_utc",
-                                            "fn_mft_modified_utc"};
-    for (size_t k = 0; k < sizeof null_keys / sizeof null_keys[0]; k++)
-      ck_assert_msg(json_is_null(json_object_get(tm, null_keys[k])), "%s: %s set on FAT", id,
-                    null_keys[k]);
     ck_assert_msg(jstr(tm, "note") && strcmp(jstr(tm, "note"), note) == 0, "%s: note \"%s\"", id,
                   jstr(tm, "note"));
     char *blk = text_block(o->text, id);
     ck_assert_msg(blk && strstr(blk, line), "%s: report.txt lacks the time-zone note", id);
     free(blk);
   }
+  /* Timesketch: FAT findings' times are FAT times there too */
+  ck_assert_msg(!strstr(o->jsonl, "\"source\":\"mft\""), "an MFT time on a FAT volume");
+  free(listing);
   return n;
 }
 
@@ -564,7 +628,7 @@ START_TEST(fat_times_converted_to_utc)
     ck_assert_msg(f != NULL, "no IDQ-DLL finding for %s", win);
     iso_of(local_to_utc(z, secs_of(jstr(q, "si_mtime"))), want);
     ck_assert_str_eq(want, "1999-12-07T12:00:00");
-    ck_assert(same_time(jstr(json_object_get(f, "times"), "si_modified_utc"), want));
+    ck_assert(same_time(jstr(json_object_get(f, "times"), "fat_modified_utc"), want));
     seen++;
   }
   ck_assert_int_ge(seen, 1);
@@ -629,14 +693,14 @@ START_TEST(fat_times_converted_to_utc)
    * 02:00 that day); the access date 00:00 of that day is PST (UTC-8) */
   json_t *r = find(b.rep, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
   ck_assert_ptr_nonnull(r);
-  ck_assert(same_time(jstr(json_object_get(r, "times"), "si_modified_utc"), "2001-08-04T18:31:08"));
+  ck_assert(same_time(jstr(json_object_get(r, "times"), "fat_modified_utc"), "2001-08-04T18:31:08"));
   json_t *e = find(b.rep, "CR2-EXPLORER", "C:\\explorer.exe");
   ck_assert_ptr_nonnull(e);
-  ck_assert(same_time(jstr(json_object_get(e, "times"), "si_modified_utc"), "2001-04-01T10:30:00"));
-  ck_assert(same_time(jstr(json_object_get(e, "times"), "si_accessed_utc"), "2001-04-01T08:00:00"));
+  ck_assert(same_time(jstr(json_object_get(e, "times"), "fat_modified_utc"), "2001-04-01T10:30:00"));
+  ck_assert(same_time(jstr(json_object_get(e, "times"), "fat_accessed_utc"), "2001-04-01T08:00:00"));
   json_t *n = find(b.rep, "CR1-NOTWORM", "C:\\notworm");
   ck_assert_ptr_nonnull(n);
-  ck_assert(json_is_null(json_object_get(json_object_get(n, "times"), "si_modified_utc")));
+  ck_assert(json_is_null(json_object_get(json_object_get(n, "times"), "fat_modified_utc")));
   out_free(&b);
   free(zone_desc);
   json_decref(ans);
@@ -1562,6 +1626,378 @@ START_TEST(residue_regions_and_findings)
 }
 END_TEST
 
+/* Issue 13: a drive letter no MountedDevices entry gave (here: the MBR's
+ * disk signature changed, so the host's entries match no volume) is shown as
+ * assumed in the JSON (volumes[] and every file finding), the text and the
+ * HTML; with the entries matching, nothing says "assumed". */
+START_TEST(drive_letters_assumed)
+{
+  const char *img = rs_t_scenario_raw("w2k-vulnerable-fat");
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      /* MountedDevices values are disk signature + partition offset */
+      size_t len = 0;
+      unsigned char *d = rs_t_slurp(img, &len);
+      ck_assert(d && len > 512);
+      uint8_t sig[4] = {(uint8_t)~d[440], (uint8_t)~d[441], (uint8_t)~d[442], (uint8_t)~d[443]};
+      free(d);
+      rs_t_patch(img, 440, sig, 4);
+    }
+    bool want = pass == 1;
+    struct out o = {0};
+    scan_out(img, &o);
+    json_t *v0 = json_array_get(json_object_get(o.rep, "volumes"), 0);
+    ck_assert_str_eq(jstr(v0, "drive"), "C:");
+    ck_assert_int_eq(json_is_true(json_object_get(v0, "drive_assumed")), want);
+    size_t i, nfile = 0;
+    json_t *f;
+    json_array_foreach(json_object_get(o.rep, "findings"), i, f) {
+      if (!jstr(f, "drive"))
+        continue;
+      nfile++;
+      ck_assert_msg(json_is_boolean(json_object_get(f, "drive_assumed")) &&
+                        json_is_true(json_object_get(f, "drive_assumed")) == want,
+                    "%s: drive_assumed not %d", jstr(f, "id"), want);
+      char *tb = text_block(o.text, jstr(f, "id"));
+      ck_assert_ptr_nonnull(tb);
+      ck_assert_msg((strstr(tb, "(drive letter assumed)") != NULL) == want, "%s:\n%s",
+                    jstr(f, "id"), tb);
+      free(tb);
+    }
+    ck_assert_uint_ge(nfile, 1);
+    ck_assert_int_eq(strstr(o.text, "drive C:? (assumed from partition order") != NULL, want);
+    ck_assert_int_eq(strstr(o.text, "Drive letters assumed (no MountedDevices entry") != NULL,
+                     want);
+    ck_assert_int_eq(strstr(o.html, "C:? <small class=\"hist\">assumed") != NULL, want);
+    ck_assert_int_eq(strstr(o.html, "drive letter assumed</small>") != NULL, want);
+    ck_assert_int_eq(strstr(o.html, "Drive letters assumed") != NULL, want);
+    out_free(&o);
+  }
+}
+END_TEST
+
+/* SHA-256 of entry inum of the volume that starts at sector start, by
+ * TSK's icat (what the report's hashes must equal). */
+static void icat_sha256(const char *img, json_int_t start, json_int_t inum, char out[65])
+{
+  char cmd[8192], *o = NULL;
+  snprintf(cmd, sizeof cmd, "icat -o %" JSON_INTEGER_FORMAT " '%s' %" JSON_INTEGER_FORMAT
+           " | sha256sum", start, img, inum);
+  ck_assert_int_eq(rs_t_run(cmd, &o), 0);
+  ck_assert(o && strlen(o) >= 64);
+  memcpy(out, o, 64);
+  out[64] = '\0';
+  free(o);
+}
+
+/* Issue 13, "name what was compared": on w2k-cr2-used every root.exe
+ * decided a cmd.exe copy names the cmd.exe it equals (path, MFT entry,
+ * SHA-256: TSK's icat of that entry gives that hash, and so does the
+ * root.exe), every log file and every hive read carries its MFT entry and
+ * SHA-256 (icat agrees), and every backdoor use and --timeline-hits entry
+ * carries its log line and answer status, in the JSON, text, HTML and
+ * Timesketch outputs. */
+START_TEST(compared_files_named)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  struct out o = {0};
+  scan_out_args(img, "--timeline-hits", &o);
+  json_t *vols = json_object_get(o.rep, "volumes");
+  size_t i;
+  json_t *f;
+  int nroot = 0;
+  char got[65];
+  json_array_foreach(json_object_get(o.rep, "findings"), i, f) {
+    const char *dec = jstr(json_object_get(f, "details"), "decided_by");
+    if (strcmp(jstr(f, "check"), "CR2-ROOTEXE") != 0 || !dec)
+      continue;
+    nroot++;
+    char path[1024], sha[65];
+    unsigned long long mft = 0;
+    ck_assert_msg(sscanf(dec, "SHA-256 equals this host's cmd.exe %1023s (MFT entry %llu, "
+                              "SHA-256 %64[0-9a-f])", path, &mft, sha) == 3,
+                  "%s: decided_by \"%s\"", jstr(f, "id"), dec);
+    ck_assert_str_eq(sha, jstr(f, "sha256"));
+    /* the named entry is that path, and its content has that hash */
+    json_t *v = json_array_get(vols, 0);
+    ck_assert_str_eq(jstr(v, "drive"), "C:");
+    json_int_t start = json_integer_value(json_object_get(v, "start_sector"));
+    for (char *p = path; *p; p++)
+      *p = *p == '\\' ? '/' : *p;
+    ck_assert_uint_eq(rs_t_tsk_inode(img, (uint64_t)start, path + 2), mft);
+    icat_sha256(img, start, (json_int_t)mft, got);
+    ck_assert_str_eq(got, sha);
+    char *tb = text_block(o.text, jstr(f, "id"));
+    ck_assert_ptr_nonnull(tb);
+    ck_assert_ptr_nonnull(strstr(tb, sha));
+    free(tb);
+  }
+  ck_assert_int_ge(nroot, 1);
+  /* log files and hives: MFT entry and SHA-256, as icat gives them */
+  static const char *const lists[2][2] = {{"logs", "files"}, {"system", "hives"}};
+  for (int l = 0; l < 2; l++) {
+    json_t *arr = json_object_get(json_object_get(o.rep, lists[l][0]), lists[l][1]);
+    ck_assert_uint_ge(json_array_size(arr), 1);
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+      json_t *v = json_array_get(vols, (size_t)json_integer_value(json_object_get(x, "volume")));
+      json_int_t start = json_integer_value(json_object_get(v, "start_sector"));
+      ck_assert(json_is_integer(json_object_get(x, "mft_entry")));
+      icat_sha256(img, start, json_integer_value(json_object_get(x, "mft_entry")), got);
+      ck_assert_msg(jstr(x, "sha256") && strcmp(jstr(x, "sha256"), got) == 0, "%s: %s vs %s",
+                    jstr(x, "path"), jstr(x, "sha256"), got);
+      char want[200];
+      snprintf(want, sizeof want, "MFT entry %" JSON_INTEGER_FORMAT ", SHA-256 %s",
+               json_integer_value(json_object_get(x, "mft_entry")), got);
+      ck_assert_msg(strstr(o.text, want), "report.txt lacks \"%s\"", want);
+      ck_assert_msg(strstr(o.html, want), "report.html lacks \"%s\"", want);
+    }
+  }
+  /* backdoor uses: line and status in JSON, text and HTML; on the timeline
+   * (Timesketch too) the line with the status */
+  json_t *bu = json_object_get(json_object_get(o.rep, "logs"), "backdoor_use");
+  ck_assert_uint_ge(json_array_size(bu), 1);
+  json_t *u;
+  json_array_foreach(bu, i, u) {
+    ck_assert(json_is_integer(json_object_get(u, "line")) &&
+              json_is_integer(json_object_get(u, "status")));
+    char want[1200];
+    snprintf(want, sizeof want, "%s line %" JSON_INTEGER_FORMAT, jstr(u, "file"),
+             json_integer_value(json_object_get(u, "line")));
+    ck_assert_msg(strstr(o.text, want), "report.txt lacks %s", want);
+    snprintf(want, sizeof want, "-> %" JSON_INTEGER_FORMAT " from %s (line %" JSON_INTEGER_FORMAT
+             ")", json_integer_value(json_object_get(u, "status")), jstr(u, "ip"),
+             json_integer_value(json_object_get(u, "line")));
+    ck_assert_msg(strstr(o.jsonl, want), "timeline.jsonl lacks %s", want);
+    ck_assert_msg(strstr(o.text, want), "report.txt timeline lacks %s", want);
+  }
+  /* every request on the timeline (--timeline-hits) names its line */
+  int nreq = 0;
+  for (const char *p = o.jsonl; (p = strstr(p, "\"timestamp_desc\":\"Request Time\"")); p++) {
+    const char *bol = p;
+    while (bol > o.jsonl && bol[-1] != '\n')
+      bol--;
+    const char *eol = strchr(p, '\n');
+    char *ln = strndup(bol, eol ? (size_t)(eol - bol) : strlen(bol));
+    ck_assert_msg(strstr(ln, " (line "), "no line number: %s", ln);
+    free(ln);
+    nreq++;
+  }
+  ck_assert_int_ge(nreq, 5);
+  out_free(&o);
+}
+END_TEST
+
+/* Issue 13, "cut the noise", on w2k-cr2-used:
+ * - a file's times within one second are one timeline line with MACB flags
+ *   (text and HTML): every (finding, source, second) group of the JSON
+ *   timeline appears once, with the flags its entries give;
+ * - a root.exe whose modified time is its cmd.exe's (istat of the entry
+ *   decided_by names) says the time is inherited, and only then;
+ * - "First Request" once per family, at logs.families.<f>.first_utc;
+ * - no SP6a on Windows 2000 (os.sp6a null, no SP6a line). */
+START_TEST(noise_cut)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  struct out o = {0};
+  scan_out(img, &o);
+  json_t *tl = json_object_get(o.rep, "timeline");
+  size_t i, j, ngroups = 0;
+  json_t *e, *x;
+  json_array_foreach(tl, i, e) {
+    const char *src = jstr(e, "source"), *fid = jstr(e, "finding");
+    if (!fid || (strcmp(src, "mft") && strcmp(src, "fat")))
+      continue;
+    /* first entry of its group only */
+    bool seen = false;
+    for (j = 0; j < i && !seen; j++) {
+      x = json_array_get(tl, j);
+      seen = jstr(x, "finding") && !strcmp(jstr(x, "finding"), fid) &&
+             !strcmp(jstr(x, "source"), src) && !strncmp(jstr(x, "datetime"), jstr(e, "datetime"), 19);
+    }
+    if (seen)
+      continue;
+    char fl[3][5] = {"....", "....", "...."};
+    size_t n = 0;
+    json_array_foreach(tl, j, x) {
+      if (!jstr(x, "finding") || strcmp(jstr(x, "finding"), fid) || strcmp(jstr(x, "source"), src) ||
+          strncmp(jstr(x, "datetime"), jstr(e, "datetime"), 19))
+        continue;
+      const char *d = jstr(x, "timestamp_desc");
+      int a = strstr(d, "($SI)") ? 0 : strstr(d, "($FN)") ? 1 : 2;
+      int s = d[0] == 'M' && d[1] == 'o' ? 0 : d[0] == 'L' ? 1 : d[0] == 'M' ? 2 : 3;
+      fl[a][s] = "macb"[s];
+      n++;
+    }
+    if (n < 2)
+      continue;
+    ngroups++;
+    char want[2048], flags[64] = "";
+    static const char *const an[3] = {"$SI", "$FN", "FAT"};
+    for (int a = 0; a < 3; a++)
+      if (strcmp(fl[a], "...."))
+        snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "%s%s %s",
+                 flags[0] ? ", " : "", an[a], fl[a]);
+    snprintf(want, sizeof want, "  %s  %s\n      %s  [%s]\n", src, flags, jstr(e, "message"), fid);
+    char *p1 = strstr(o.text, want);
+    ck_assert_msg(p1 && !strstr(p1 + 1, want), "report.txt: not once: %s", want);
+    snprintf(want, sizeof want, "accessed, c MFT entry changed, b created\">%s</td>", flags);
+    ck_assert_msg(strstr(o.html, want), "report.html lacks %s", want);
+  }
+  ck_assert_uint_ge(ngroups, 4);
+  ck_assert_ptr_null(strstr(o.text, "  mft  Modification Time ($SI)\n      root.exe"));
+  /* the inherited modified time */
+  json_t *vol0 = json_array_get(json_object_get(o.rep, "volumes"), 0);
+  uint64_t part = (uint64_t)json_integer_value(json_object_get(vol0, "start_sector"));
+  int inherited = 0;
+  json_array_foreach(json_object_get(o.rep, "findings"), i, e) {
+    const char *dec = jstr(json_object_get(e, "details"), "decided_by");
+    if (strcmp(jstr(e, "check"), "CR2-ROOTEXE") || !dec)
+      continue;
+    char path[1024];
+    unsigned long long mft = 0;
+    ck_assert_int_eq(sscanf(dec, "SHA-256 equals this host's cmd.exe %1023s (MFT entry %llu",
+                            path, &mft), 2);
+    char cm[24], rm[24];
+    istat_time(img, part, mft, "$STANDARD_INFORMATION", "File Modified", cm);
+    const char *mine = jstr(json_object_get(e, "times"), "si_modified_utc");
+    snprintf(rm, sizeof rm, "%.19s", mine ? mine : "");
+    const char *note = jstr(json_object_get(e, "times"), "note");
+    bool same = strcmp(cm, rm) == 0;
+    char want[1200];
+    snprintf(want, sizeof want, "modified time inherited from %s", path);
+    ck_assert_msg((note && strstr(note, want)) == same, "%s: cmd.exe %s, root.exe %s, note %s",
+                  jstr(e, "id"), cm, rm, note);
+    inherited += same;
+  }
+  ck_assert_int_ge(inherited, 1);
+  ck_assert_ptr_nonnull(strstr(o.text, "      times:   modified time inherited from"));
+  /* First Request once per family, at the family's first request */
+  json_t *fams = json_object_get(json_object_get(o.rep, "logs"), "families");
+  const char *fk;
+  json_t *fv;
+  int nfam = 0;
+  json_object_foreach(fams, fk, fv) {
+    const char *first = jstr(fv, "first_utc");
+    if (!first)
+      continue;
+    nfam++;
+    int at = 0;
+    json_array_foreach(tl, i, e)
+      at += !strcmp(jstr(e, "timestamp_desc"), "First Request") && !strcmp(jstr(e, "datetime"), first);
+    ck_assert_msg(at >= 1, "%s: no First Request at %s", fk, first);
+  }
+  int nfirst = 0;
+  json_array_foreach(tl, i, e)
+    nfirst += !strcmp(jstr(e, "timestamp_desc"), "First Request");
+  ck_assert_int_eq(nfirst, nfam);
+  ck_assert_uint_gt(json_array_size(json_object_get(json_object_get(o.rep, "logs"), "files")), 1);
+  /* Windows 2000: no SP6a */
+  json_t *os = json_object_get(json_object_get(o.rep, "system"), "os");
+  ck_assert_str_eq(jstr(os, "version"), "5.0");
+  ck_assert(json_is_null(json_object_get(os, "sp6a")));
+  ck_assert_ptr_null(strstr(o.text, "SP6a"));
+  ck_assert_ptr_null(strstr(o.html, "SP6a"));
+  out_free(&o);
+}
+END_TEST
+
+/* Issue 13, the story: the last Code Red request answered 2xx and the first
+ * answered 4xx after it (nt4-cleaned: infected, then patched), as every
+ * Code Red request on the --timeline-hits timeline gives them (time, line,
+ * status), in story[] and in the text and HTML. */
+START_TEST(story_answers)
+{
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  const char *img = rs_t_scenario_raw("nt4-cleaned");
+  struct out o = {0};
+  scan_out_args(img, "--timeline-hits", &o);
+  char last2[40] = "", first4[40] = "";
+  long l2line = 0, l4line = 0, l2st = 0, l4st = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (const char *p = o.jsonl; p && *p;) {
+      const char *eol = strchr(p, '\n');
+      size_t n = eol ? (size_t)(eol - p) : strlen(p);
+      json_t *e = json_loadb(p, n, 0, NULL);
+      p = eol ? eol + 1 : NULL;
+      const char *msg = jstr(e, "message"), *dt = jstr(e, "datetime");
+      const char *arrow = msg ? strrchr(msg, '>') : NULL;
+      long st = 0, line = 0;
+      if (e && !strcmp(jstr(e, "timestamp_desc"), "Request Time") && !strncmp(msg, "Code Red", 8) &&
+          arrow && sscanf(arrow, "> %ld (line %ld)", &st, &line) == 2) {
+        if (pass == 0 && st >= 200 && st < 300 && strcmp(dt, last2) >= 0) {
+          snprintf(last2, sizeof last2, "%s", dt);
+          l2line = line;
+          l2st = st;
+        }
+        if (pass == 1 && st >= 400 && st < 500 && strncmp(dt, last2, 19) > 0 &&
+            (!first4[0] || strcmp(dt, first4) < 0)) {
+          snprintf(first4, sizeof first4, "%s", dt);
+          l4line = line;
+          l4st = st;
+        }
+      }
+      json_decref(e);
+    }
+  }
+  ck_assert_msg(last2[0] && first4[0], "fixture: no 2xx then 4xx Code Red request (%s, %s)",
+                last2, first4);
+  static const char *const evs[2] = {"last Code Red request answered 2xx",
+                                     "first Code Red request answered 4xx after it"};
+  const char *want_t[2] = {last2, first4};
+  long want_line[2] = {l2line, l4line}, want_st[2] = {l2st, l4st};
+  for (int k = 0; k < 2; k++) {
+    size_t i;
+    json_t *ev, *hit = NULL;
+    json_array_foreach(json_object_get(o.rep, "story"), i, ev)
+      if (!strcmp(jstr(ev, "event"), evs[k]))
+        hit = ev;
+    ck_assert_msg(hit != NULL, "story lacks \"%s\"", evs[k]);
+    ck_assert_int_eq(strncmp(jstr(hit, "utc"), want_t[k], 19), 0);
+    char src[64];
+    snprintf(src, sizeof src, " line %ld (status %ld)", want_line[k], want_st[k]);
+    ck_assert_msg(strstr(jstr(hit, "source"), src), "%s: source %s, want %s", evs[k],
+                  jstr(hit, "source"), src);
+    ck_assert_ptr_nonnull(strstr(o.text, evs[k]));
+    ck_assert_ptr_nonnull(strstr(o.html, evs[k]));
+  }
+  /* the artifacts' deletion, estimated from the parent folder's $SI
+   * modified time (istat) and marked as an estimate */
+  size_t i;
+  json_t *ev, *del = NULL;
+  json_array_foreach(json_object_get(o.rep, "story"), i, ev)
+    if (!strncmp(jstr(ev, "event"), "artifact deletion: ", 19))
+      del = ev;
+  ck_assert_ptr_nonnull(del);
+  ck_assert(json_is_true(json_object_get(del, "estimate")));
+  ck_assert_ptr_nonnull(jstr(del, "estimated_from"));
+  const char *src = jstr(del, "source");
+  const char *pre = "$SI modified time of the folder ";
+  ck_assert_int_eq(strncmp(src, pre, strlen(pre)), 0);
+  char folder[1024];
+  snprintf(folder, sizeof folder, "%s", src + strlen(pre) + 2); /* past "C:" */
+  for (char *p = folder; *p; p++)
+    *p = *p == '\\' ? '/' : *p;
+  json_t *v0 = json_array_get(json_object_get(o.rep, "volumes"), 0);
+  uint64_t part = (uint64_t)json_integer_value(json_object_get(v0, "start_sector"));
+  char mod[24];
+  istat_time(img, part, rs_t_tsk_inode(img, part, folder), "$STANDARD_INFORMATION",
+             "File Modified", mod);
+  ck_assert_int_eq(strncmp(jstr(del, "utc"), mod, 19), 0);
+  /* the deleted file it names is a deleted finding in that folder */
+  json_t *f = NULL;
+  json_array_foreach(json_object_get(o.rep, "findings"), i, ev)
+    if (jstr(del, "finding") && !strcmp(jstr(ev, "id"), jstr(del, "finding")))
+      f = ev;
+  ck_assert_ptr_nonnull(f);
+  ck_assert(json_is_false(json_object_get(f, "allocated")));
+  ck_assert_ptr_nonnull(strstr(o.text, "(ESTIMATE)"));
+  out_free(&o);
+}
+END_TEST
+
 Suite *rs_suite_e2e(void)
 {
   Suite *s = suite_create("e2e");
@@ -1570,6 +2006,10 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, patch_contradiction_hotfix_key_vs_idq);
   tcase_add_test(tc, si_before_fn_timestomp);
   tcase_add_test(tc, fat_times_converted_to_utc);
+  tcase_add_test(tc, drive_letters_assumed);
+  tcase_add_test(tc, compared_files_named);
+  tcase_add_test(tc, noise_cut);
+  tcase_add_test(tc, story_answers);
   /* one test per fixture scenario there is (a fixed count would skip or miss some) */
   const char *const *scen;
   tcase_add_loop_test(tc, cleanup_checklist_per_scenario, 0, rs_t_scenarios(&scen));

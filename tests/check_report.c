@@ -847,6 +847,72 @@ START_TEST(html_chromium)
 }
 END_TEST
 
+/* Issue 13, HTML that prints (w2k-cr2-used): an @page rule puts the case id
+ * (escaped as a CSS string: a hostile id ends neither the string nor the
+ * style element) and "page X of Y" on every page; paths break only after a
+ * backslash; hashes never break; SHA-1 is in the findings table; attacker
+ * families are words. With chromium, the page prints to a PDF of several
+ * pages. */
+START_TEST(html_print)
+{
+  json_t *r = golden_report();
+  RS_T_SKIP_IF(!r, "fixture not generated");
+  json_object_set_new(json_object_get(r, "run"), "case",
+                      json_string("K-7 \"}</style><script>x</script> \xc3\xa9"));
+  size_t n;
+  char *h = render(rs_writer_find("html"), r, &n);
+  ck_assert_ptr_nonnull(strstr(h, "@page{size:A4;"));
+  ck_assert_ptr_nonnull(strstr(h, "content:\"redsleuth report, case K-7 \\22 \\7D \\3C /style\\3E "
+                                  "\\3C script\\3E x\\3C /script\\3E  \\E9 \""));
+  ck_assert_ptr_nonnull(strstr(h, "counter(page) \" of \" counter(pages)"));
+  ck_assert_ptr_null(strcasestr(h, "<script"));
+  /* paths: a break opportunity after each backslash, none inside a name */
+  ck_assert_ptr_nonnull(strstr(h, "C:\\<wbr>Inetpub\\<wbr>scripts\\<wbr>root.exe"));
+  ck_assert_ptr_nonnull(strstr(h, "code.path{word-break:normal"));
+  ck_assert_ptr_nonnull(strstr(h, "code.hash{white-space:nowrap"));
+  /* every file finding's SHA-1 in the findings table */
+  size_t i;
+  const json_t *f;
+  int nsha1 = 0;
+  json_array_foreach(json_object_get(r, "findings"), i, f) {
+    const char *s1 = json_string_value(json_object_get(f, "sha1"));
+    if (!s1)
+      continue;
+    char want[128];
+    snprintf(want, sizeof want, "sha1 <code class=\"hash\">%s</code>", s1);
+    ck_assert_msg(strstr(h, want), "no %s", want);
+    nsha1++;
+  }
+  ck_assert_int_ge(nsha1, 1);
+  /* families as words */
+  const char *att = strstr(h, "<th>Families</th>");
+  ck_assert_ptr_nonnull(att);
+  ck_assert_ptr_null(strstr(att, "[\""));
+  ck_assert_ptr_null(strstr(att, "<td>code_red_2"));
+  ck_assert_ptr_nonnull(strstr(att, "Code Red II"));
+  ck_assert_ptr_nonnull(strstr(h, "<br><small>file, Code Red II, ref "));
+  ck_assert_ptr_null(strstr(h, ", code-red-2, ref "));
+  if (rs_t_have("chromium")) {
+    const char *page = write_tmp("print-report.html", h, n);
+    char pdf[700], args[800];
+    snprintf(pdf, sizeof pdf, "%s/print-report.pdf", rs_t_tmpdir());
+    snprintf(args, sizeof args, "--no-pdf-header-footer --print-to-pdf='%s'", pdf);
+    ck_assert_int_eq(rs_t_chromium(args, page, NULL), 0);
+    size_t pn = 0;
+    unsigned char *pd = rs_t_slurp(pdf, &pn);
+    ck_assert_msg(pd && pn > 4 && memcmp(pd, "%PDF", 4) == 0, "no PDF from chromium");
+    int pages = 0;
+    for (size_t k = 0; k + 11 < pn; k++)
+      pages += memcmp(pd + k, "/Type /Page", 11) == 0 && pd[k + 11] != 's';
+    ck_assert_int_ge(pages, 2);
+    fprintf(stderr, "report html_print: %s, %d pages\n", pdf, pages);
+    free(pd);
+  }
+  free(h);
+  json_decref(r);
+}
+END_TEST
+
 void rs_tcases_reasons(Suite *s); /* check_reasons.c (issue 13) */
 
 Suite *rs_suite_report(void)
@@ -883,6 +949,7 @@ Suite *rs_suite_report(void)
   tc = tcase_create("chromium");
   tcase_set_timeout(tc, 200);
   tcase_add_test(tc, html_chromium);
+  tcase_add_test(tc, html_print);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -994,6 +994,7 @@ START_TEST(local_times_never_pass_for_utc)
   json_t *rootexe = finding_by_path(r, "C:\\Inetpub\\scripts\\root.exe", NULL);
   ck_assert_msg(rootexe != NULL, "no finding for C:\\Inetpub\\scripts\\root.exe");
   json_t *tm = json_object_get(rootexe, "times");
+  ck_assert(json_is_null(json_object_get(tm, "fat_modified_utc")));
   ck_assert(json_is_null(json_object_get(tm, "si_modified_utc")));
   ck_assert_str_eq(json_string_value(json_object_get(tm, "fat_modified_local")),
                    "2001-08-04T12:00:00");

@@ -235,6 +235,7 @@ static void finding_free(struct rs_finding *f)
     free(f->u.file.times_note);
     free(f->u.file.file_version);
     free(f->u.file.decided_by);
+    free(f->u.file.parent_path);
   } else if (f->what == RS_FD_REGISTRY) {
     free(f->u.reg.sm_entry);
   } else if (f->what == RS_FD_PATCH) {

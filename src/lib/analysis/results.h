@@ -88,6 +88,7 @@ struct rs_event_detail {
 
 struct rs_file_detail {
   char drive[8];              /* "" when the volume has none */
+  bool drive_assumed;         /* the letter is from partition order, not MountedDevices */
   bool allocated, ntfs;
   bool collected;             /* from a collection: no file-system entry (mft_entry null) */
   uint64_t inum, size;
@@ -97,6 +98,11 @@ struct rs_file_detail {
   bool fat_local;             /* FAT local clock times */
   bool local_only;            /* ... whose zone is unknown (si[] not UTC) */
   char *times_note;           /* owned; NULL unless fat_local */
+  /* a deleted NTFS file: its parent folder's $SI modified time, the last
+   * change of the folder's index (a deletion changes it): when the file was
+   * deleted at the latest, if nothing changed the folder since (story) */
+  struct rs_time parent_mod;
+  char *parent_path;          /* owned, Windows path; NULL = not read */
   bool attrs_known;
   uint32_t attrs;
   bool si_before_fn;
@@ -309,6 +315,10 @@ struct rs_verdict_facts {
   struct rs_time evt_system_last;   /* its newest record */
   struct rs_time last_boot;     /* newest boot record (6005/6009), unset = none */
   char last_boot_what[256];     /* "C:\...\SysEvent.Evt record 42 (EventLog 6005)" */
+  /* the last Code Red request answered 2xx and the first answered 4xx after
+   * it, over every log (story); "" where = none */
+  struct rs_time last_2xx, first_4xx_after;
+  char last_2xx_where[700], first_4xx_where[700];
   /* the live current control set's W3SVC Virtual Roots key (story) */
   struct rs_time vroots_written;
   char vroots_key[600];         /* "" = not read */

@@ -86,6 +86,35 @@ static void infection(struct rs_results *r)
   }
 }
 
+/* Artifact deletion, estimated: a deleted Code Red II file's parent folder
+ * was last changed when the file was deleted, unless something else changed
+ * the folder later; the latest such time over the artifacts. */
+static void deletion(struct rs_results *r)
+{
+  int best = -1;
+  for (size_t i = 0; i < r->nfind; i++) {
+    const struct rs_finding *f = &r->finds[i];
+    if (f->what != RS_FD_FILE || f->u.file.allocated || !f->u.file.parent_path ||
+        !f->u.file.parent_mod.set)
+      continue;
+    if (best < 0 || rs_time_cmp(&f->u.file.parent_mod, &r->finds[best].u.file.parent_mod) > 0)
+      best = (int)i;
+  }
+  if (best < 0)
+    return;
+  const struct rs_finding *f = &r->finds[best];
+  struct rs_story_ev *e = ev_add(r, &f->u.file.parent_mod, best, "deletion");
+  if (!e)
+    return;
+  snprintf(e->event, sizeof e->event, "artifact deletion: %s deleted", path_of(f));
+  snprintf(e->source, sizeof e->source, "$SI modified time of the folder %s",
+           f->u.file.parent_path);
+  e->estimate = true;
+  snprintf(e->estimated_from, sizeof e->estimated_from,
+           "the folder's last change: a deletion changes the folder, so the file was deleted "
+           "at or before this time (at it, unless something changed the folder later)");
+}
+
 static void backdoor_use(struct rs_results *r)
 {
   for (size_t i = 0; i < r->nfind; i++) {
@@ -236,11 +265,30 @@ static void summary_add(struct rs_results *r)
   }
 }
 
+/* The last Code Red request the server answered 2xx (it ran the overflow,
+ * or at least served it) and the first it refused (4xx) after that: when
+ * the fix (or unmapping .ida) took effect, as the logs show it. */
+static void answers(const struct rs_verdict_facts *x, struct rs_results *r)
+{
+  struct rs_story_ev *e = ev_add(r, &x->last_2xx, -1, "answer");
+  if (e) {
+    snprintf(e->event, sizeof e->event, "last Code Red request answered 2xx");
+    snprintf(e->source, sizeof e->source, "%s", x->last_2xx_where);
+  }
+  e = ev_add(r, &x->first_4xx_after, -1, "refused");
+  if (e) {
+    snprintf(e->event, sizeof e->event, "first Code Red request answered 4xx after it");
+    snprintf(e->source, sizeof e->source, "%s", x->first_4xx_where);
+  }
+}
+
 void rs_story_build(const struct rs_verdict_facts *x, struct rs_results *r)
 {
   first_worm_request(r);
   infection(r);
   backdoor_use(r);
+  answers(x, r);
+  deletion(r);
   hotfix(x, r);
   registry_removed(x, r);
   if (r->err != RS_OK)

@@ -11,6 +11,10 @@ static const char *const fn_keys[4] = {"fn_created_utc", "fn_modified_utc", "fn_
                                        "fn_mft_modified_utc"};
 static const char *const local_keys[4] = {"fat_created_local", "fat_modified_local",
                                           "fat_accessed_local", "fat_changed_local"};
+/* A FAT directory entry holds three clock times (no MFT entry, no $SI or
+ * $FILE_NAME): they are named for what they are. */
+static const char *const fat_keys[3] = {"fat_created_utc", "fat_modified_utc",
+                                        "fat_accessed_utc"};
 
 static const char *kind_name(enum rs_check_kind k)
 {
@@ -40,21 +44,30 @@ static void file_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)
   const struct rs_file_detail *fd = &f->u.file;
   rs_jset(jb, o, "path", rs_json_str(f->path));
   rs_jset(jb, o, "drive", fd->drive[0] ? json_string(fd->drive) : json_null());
+  rs_jset(jb, o, "drive_assumed", json_boolean(fd->drive[0] && fd->drive_assumed));
   rs_jset(jb, o, "allocated", json_boolean(fd->allocated));
   if (!fd->collected)
     rs_jset(jb, o, fd->ntfs ? "mft_entry" : "dir_entry", json_integer((json_int_t)fd->inum));
   if (!fd->ntfs)
     rs_jset(jb, o, "mft_entry", json_null());
+  /* the address `fls -r -m` gives the file on either file system (on FAT
+   * the directory entry's position, as TSK numbers it) */
+  rs_jset(jb, o, "inode", json_integer((json_int_t)fd->inum));
   rs_jset(jb, o, "size", json_integer((json_int_t)fd->size));
   rs_jset(jb, o, "md5", fd->digest ? json_string(fd->md5) : json_null());
   rs_jset(jb, o, "sha1", fd->digest ? json_string(fd->sha1) : json_null());
   rs_jset(jb, o, "sha256", fd->digest ? json_string(fd->sha256) : json_null());
+  /* the contract's $SI and $FILE_NAME keys are always there: null on FAT,
+   * whose directory-entry times are the fat_* keys */
   json_t *times = json_object();
   for (int i = 0; i < 4; i++)
-    rs_jset(jb, times, si_keys[i], fd->local_only ? json_null() : rs_json_time(&fd->si[i]));
+    rs_jset(jb, times, si_keys[i], fd->ntfs ? rs_json_time(&fd->si[i]) : json_null());
   for (int i = 0; i < 4; i++)
-    rs_jset(jb, times, fn_keys[i], rs_json_time(&fd->fn[i]));
-  if (fd->fat_local)
+    rs_jset(jb, times, fn_keys[i], fd->ntfs ? rs_json_time(&fd->fn[i]) : json_null());
+  if (!fd->ntfs)
+    for (int i = 0; i < 3; i++)
+      rs_jset(jb, times, fat_keys[i], fd->local_only ? json_null() : rs_json_time(&fd->si[i]));
+  if (fd->fat_local || fd->times_note)
     rs_jset(jb, times, "note", rs_json_str(fd->times_note));
   if (fd->local_only)
     for (int i = 0; i < 4; i++)

@@ -21,6 +21,8 @@ json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_jset(jb, o, "volume", json_integer(lf->volume));
     rs_jset(jb, o, "allocated", json_boolean(lf->allocated));
     rs_jset(jb, o, "deleted", json_boolean(!lf->allocated));
+    rs_jset(jb, o, lf->ntfs ? "mft_entry" : "dir_entry", json_integer((json_int_t)lf->inum));
+    rs_jset(jb, o, "sha256", lf->sha256[0] ? json_string(lf->sha256) : json_null());
     rs_jset(jb, o, "format", json_string(rs_logfmt_name(st->format)));
     rs_jset(jb, o, "lines", json_integer((json_int_t)st->lines));
     rs_jset(jb, o, "parsed", json_integer((json_int_t)st->records));

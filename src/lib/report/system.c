@@ -22,7 +22,9 @@ json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   rs_jset(jb, os, "version", regval_data(&si->current_version));
   rs_jset(jb, os, "build", regval_data(&si->build));
   rs_jset(jb, os, "service_pack", regval_data(&si->csd_version));
-  rs_jset(jb, os, "sp6a", ctx->have_software ? json_boolean(si->sp6a) : json_null());
+  /* SP6a is NT 4.0's: null (not applicable) on Windows 2000 and later */
+  bool nt4 = si->current_version.present && strncmp(si->current_version.data, "4.", 2) == 0;
+  rs_jset(jb, os, "sp6a", ctx->have_software && nt4 ? json_boolean(si->sp6a) : json_null());
   rs_jset(jb, os, "product_type", regval_data(&si->product_type));
   rs_jset(jb, os, "system_root", regval_data(&si->system_root));
   rs_jset(jb, os, "registered_owner", regval_data(&si->registered_owner));
@@ -166,6 +168,7 @@ json_t *rs_report_system(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_jset(jb, o, "volume", json_integer(h->volume));
     bool coll = h->volume >= 0 && h->volume < ctx->img->nvol && ctx->img->vols[h->volume].coll;
     rs_jset(jb, o, "mft_entry", coll ? json_null() : json_integer((json_int_t)h->inum));
+    rs_jset(jb, o, "sha256", h->sha256[0] ? json_string(h->sha256) : json_null());
     rs_jset(jb, o, "codepage", json_integer(h->codepage));
     if (!h->opened) {
       rs_jset(jb, o, "kind", json_null());

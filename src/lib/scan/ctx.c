@@ -71,6 +71,38 @@ void rs_ctx_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts
   x->nlogs = ctx->nlogs;
   x->cr_2xx = ctx->cr_2xx;
   x->have_sam = ctx->have_sam;
+  /* the last 2xx over every log, then the first 4xx after it: in the log of
+   * that 2xx, the first 4xx after it there; in a later log, its first 4xx */
+  const struct rs_log_file *l2 = NULL, *l4 = NULL;
+  for (size_t i = 0; i < ctx->nlogf; i++)
+    if (ctx->logf[i].last2xx.set &&
+        (!l2 || rs_time_cmp(&ctx->logf[i].last2xx, &l2->last2xx) > 0))
+      l2 = &ctx->logf[i];
+  if (l2) {
+    x->last_2xx = l2->last2xx;
+    snprintf(x->last_2xx_where, sizeof x->last_2xx_where, "IIS log %.600s line %llu (status %d)",
+             l2->path, (unsigned long long)l2->last2xx_line, l2->last2xx_status);
+    struct rs_time best = RS_TIME_UNSET;
+    uint64_t line = 0;
+    int st = 0;
+    for (size_t i = 0; i < ctx->nlogf; i++) {
+      const struct rs_log_file *lf = &ctx->logf[i];
+      const struct rs_time *t = lf == l2 ? &lf->after4xx : &lf->first4xx;
+      if (lf != l2 && t->set && rs_time_cmp(t, &l2->last2xx) <= 0)
+        continue; /* an older log's refusals are not after the fix */
+      if (t->set && (!best.set || rs_time_cmp(t, &best) < 0)) {
+        best = *t;
+        l4 = lf;
+        line = lf == l2 ? lf->after4xx_line : lf->first4xx_line;
+        st = lf == l2 ? lf->after4xx_status : lf->first4xx_status;
+      }
+    }
+    if (l4) {
+      x->first_4xx_after = best;
+      snprintf(x->first_4xx_where, sizeof x->first_4xx_where,
+               "IIS log %.600s line %llu (status %d)", l4->path, (unsigned long long)line, st);
+    }
+  }
   rs_evt_verdict_facts(ctx, x);
   /* the live current control set's Virtual Roots key: when the registry
    * backdoor was removed (story) */

@@ -56,6 +56,7 @@ struct rs_hive_read {
   enum rs_hive_kind kind;
   bool dirty;
   char *error;          /* owned, NULL */
+  char sha256[65];      /* of the hive file as read; "" when not read */
 };
 
 /* An idq.dll copy (system.idq_dll[]). */
@@ -82,6 +83,15 @@ struct rs_log_file {
   int volume;
   bool allocated;
   struct rs_logfile_stats st;
+  uint64_t inum;        /* TSK address (MFT entry on NTFS) */
+  bool ntfs;
+  char sha256[65];      /* of the bytes read; "" when the read failed */
+  struct rs_time first[RS_FAM__COUNT], last[RS_FAM__COUNT]; /* UTC requests per family */
+  /* Code Red requests (UTC): the last answered 2xx, the first answered 4xx
+   * after it in this log, and the first answered 4xx at all; lines, statuses */
+  struct rs_time last2xx, after4xx, first4xx;
+  uint64_t last2xx_line, after4xx_line, first4xx_line;
+  int last2xx_status, after4xx_status, first4xx_status;
 };
 
 /* A Code Red request in the IIS logs (UTC times only), for the crash

@@ -43,6 +43,7 @@ struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_chec
   bool ntfs = vol->fs_kind == RS_FS_NTFS;
   f->path = rs_results_strdup(r, win.data);
   snprintf(fd->drive, sizeof fd->drive, "%s", vol->drive);
+  fd->drive_assumed = vol->drive[0] && vol->drive_assumed;
   fd->allocated = c->allocated;
   fd->ntfs = ntfs;
   fd->inum = c->inum;
@@ -97,15 +98,31 @@ out:
   return r->err == RS_OK ? f : NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A reference cmd.exe of this host: what a root.exe was compared with. */
+struct cmd_ref {
+  char *sha256;         /* owned */
+  char *path;           /* owned, Windows path */
+  uint64_t inum;
+  bool ntfs;
+  struct rs_time mtime;  /* its modified time (FAT: as stored) */
+};
+
+static int cmp_ref(const void *a, const void *b)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  const struct cmd_ref *x = a, *y = b;
+  int c = strcmp(x->sha256, y->sha256);
+  return c ? c : strcmp(x->path, y->path);
+}
+
+static int cmp_ref_key(const void *key, const void *b)
+{
+  return strcmp(key, ((const struct cmd_ref *)b)->sha256);
 }
 
 void rs_stage_files(struct rs_scan_ctx *ctx)
 {
   /* reference cmd.exe hashes of this host (system32 and dllcache) */
-  char **cmd_hashes = NULL;
+  struct cmd_ref *cmd_hashes = NULL;
   size_t ncmd = 0, capcmd = 0;
   struct rs_diag d;
   struct rs_buf win = {0};
@@ -118,17 +135,23 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     enum rs_err e = rs_vfile_digest(&ctx->img->vols[c->volume], c->inum, &dg, &d);
     if (e == RS_E_NOMEM)
       rs_results_fail(&ctx->res, e);
-    if (e == RS_OK && dg.done &&
+    if (e == RS_OK && dg.done && rs_win_path(ctx, c->volume, c->path, &win) &&
         rs_results_grow(&ctx->res, (void **)&cmd_hashes, &capcmd, ncmd, sizeof *cmd_hashes, 4)) {
-      char *h = rs_results_strdup(&ctx->res, dg.sha256);
-      if (h) /* a NULL entry would crash cmp_str */
-        cmd_hashes[ncmd++] = h;
+      struct cmd_ref ref = {rs_results_strdup(&ctx->res, dg.sha256),
+                            rs_results_strdup(&ctx->res, win.data), c->inum,
+                            ctx->img->vols[c->volume].fs_kind == RS_FS_NTFS, c->si[1]};
+      if (ref.sha256 && ref.path) /* a NULL entry would crash cmp_ref */
+        cmd_hashes[ncmd++] = ref;
+      else {
+        free(ref.sha256);
+        free(ref.path);
+      }
     }
   }
   /* no reference cmd.exe: cmd_hashes is NULL, which qsort must not get
    * (UBSan, found by fuzz/fuzz_scan.c) */
   if (ncmd > 1)
-    qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str);
+    qsort(cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_ref);
 
   for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
     struct rs_cand *c = &ctx->cands[i];
@@ -149,13 +172,26 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     }
     const struct rs_check *chk = c->check;
     const char *decided = NULL;
-    char decided_buf[300];
+    const struct cmd_ref *same = NULL; /* the cmd.exe this file equals */
+    char decided_buf[1400];
     if (chk->match == RS_M_CMD_COPY) {
       bool copy = false;
       if (dg.done && ncmd) {
-        const char *key = dg.sha256;
-        copy = bsearch(&key, cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_str) != NULL;
-        decided = "SHA-256 equals this host's cmd.exe";
+        /* the first of the equal copies in path order (system32 before
+         * system32\dllcache): the one named as compared */
+        const struct cmd_ref *ref =
+            bsearch(dg.sha256, cmd_hashes, ncmd, sizeof *cmd_hashes, cmp_ref_key);
+        while (ref && ref > cmd_hashes && strcmp(ref[-1].sha256, dg.sha256) == 0)
+          ref--;
+        copy = ref != NULL;
+        same = ref;
+        if (ref) {
+          snprintf(decided_buf, sizeof decided_buf,
+                   "SHA-256 equals this host's cmd.exe %.1000s (%s %llu, SHA-256 %s)", ref->path,
+                   ref->ntfs ? "MFT entry" : "FAT directory entry",
+                   (unsigned long long)ref->inum, ref->sha256);
+          decided = decided_buf;
+        }
       }
       if (dg.done && !copy) {
         /* not this host's cmd.exe (none to compare, or a service pack has
@@ -206,11 +242,49 @@ void rs_stage_files(struct rs_scan_ctx *ctx)
     }
     if (decided)
       f->u.file.decided_by = rs_results_strdup(&ctx->res, decided);
+    /* a copy keeps its source's modified time: say so where root.exe's is
+     * cmd.exe's, so it is not read as the infection time (c->si as stored,
+     * as the reference's, so FAT clock times compare too) */
+    if (same && same->mtime.set && c->si[1].set && rs_time_cmp(&same->mtime, &c->si[1]) == 0) {
+      struct rs_buf nb;
+      rs_buf_init(&nb, 1u << 16);
+      if (rs_buf_addf(&nb, "%s%smodified time inherited from %s (a copy keeps its source's "
+                           "modified time): it is cmd.exe's, not when the copy was made (the "
+                           "created time is that)",
+                      f->u.file.times_note ? f->u.file.times_note : "",
+                      f->u.file.times_note ? "; " : "", same->path) != RS_OK) {
+        rs_results_fail(&ctx->res, RS_E_NOMEM);
+      } else {
+        free(f->u.file.times_note);
+        f->u.file.times_note = rs_results_strdup(&ctx->res, nb.data);
+      }
+      rs_buf_free(&nb);
+    }
+    /* a deleted Code Red II artifact: its folder's last change, the
+     * estimate of when it was deleted (story) */
+    const char *slash = strrchr(c->path, '/');
+    if (!c->allocated && chk->role == RS_ROLE_CR2 && f->u.file.ntfs && slash) {
+      char parent[4096];
+      snprintf(parent, sizeof parent, "%.*s", (int)(slash - c->path), c->path);
+      TSK_FS_FILE *pf = fs->fs ? tsk_fs_file_open(fs->fs, NULL, parent[0] ? parent : "/") : NULL;
+      struct rs_buf pw = {0};
+      if (pf && pf->meta && pf->meta->mtime > 0 &&
+          rs_win_path(ctx, c->volume, parent[0] ? parent : "/", &pw)) {
+        f->u.file.parent_mod = rs_time_from_unix((int64_t)pf->meta->mtime,
+                                                 (uint32_t)pf->meta->mtime_nano, 7);
+        f->u.file.parent_path = rs_results_strdup(&ctx->res, pw.data);
+      }
+      rs_buf_free(&pw);
+      tsk_fs_file_close(pf);
+      tsk_error_reset();
+    }
     if (chk->match == RS_M_NOT_SYSDRIVE_EXPLORER)
       f->u.file.can_run_at_logon = ctx->img->vols[c->volume].windows_root[0] != '\0';
   }
   rs_buf_free(&win);
-  for (size_t i = 0; i < ncmd; i++)
-    free(cmd_hashes[i]);
+  for (size_t i = 0; i < ncmd; i++) {
+    free(cmd_hashes[i].sha256);
+    free(cmd_hashes[i].path);
+  }
   free(cmd_hashes);
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "redsleuth/buf.h"
 #include "redsleuth/collect.h"
 #include "scan/stage.h"
@@ -18,7 +20,33 @@ struct log_arg {
   struct rs_time first[RS_FAM__COUNT], last[RS_FAM__COUNT];
   struct rs_buf msg;   /* --timeline-hits: one request's message (issue 14: no fixed
                         * array for text from the evidence) */
+  struct rs_log_file ans; /* only the answer fields (last2xx ...) */
 };
+
+/* The answer a Code Red request got, for the story: the last 2xx and the
+ * first 4xx after it (a log is in time order). */
+static void answer_add(struct rs_log_file *a, const struct rs_logrec *r)
+{
+  if (r->status >= 200 && r->status < 300) {
+    if (!a->last2xx.set || rs_time_cmp(&r->when, &a->last2xx) >= 0) {
+      a->last2xx = r->when;
+      a->last2xx_line = r->line;
+      a->last2xx_status = r->status;
+      a->after4xx = RS_TIME_UNSET;
+    }
+  } else if (r->status >= 400 && r->status < 500) {
+    if (!a->first4xx.set || rs_time_cmp(&r->when, &a->first4xx) < 0) {
+      a->first4xx = r->when;
+      a->first4xx_line = r->line;
+      a->first4xx_status = r->status;
+    }
+    if (!a->after4xx.set && (!a->last2xx.set || rs_time_cmp(&r->when, &a->last2xx) > 0)) {
+      a->after4xx = r->when;
+      a->after4xx_line = r->line;
+      a->after4xx_status = r->status;
+    }
+  }
+}
 
 /* Adds n hits of family f on day (days since the epoch, UTC). */
 static void day_count(struct rs_scan_ctx *ctx, int64_t day, enum rs_family f, uint64_t n)
@@ -71,8 +99,10 @@ static void log_cb(const struct rs_logrec *r, void *arg)
     day_add(ctx, &r->when, r->family);
   if ((r->family == RS_FAM_CODERED1 || r->family == RS_FAM_CODERED2 ||
        r->family == RS_FAM_CODERED_UNKNOWN) &&
-      r->when.set && r->utc && r->has_date)
+      r->when.set && r->utc && r->has_date) {
     crreq_keep(ctx, &r->when, la->win, r->line, r->client_ip);
+    answer_add(&la->ans, r);
+  }
   /* only UTC times go on the timeline: a local clock time that could not be
    * converted (no zone known) must not pass for UTC among the others */
   if (r->when.set && r->has_date && r->utc) {
@@ -84,11 +114,11 @@ static void log_cb(const struct rs_logrec *r, void *arg)
   if (ctx->opts->all_hits && r->when.set && r->has_date && r->utc) {
     /* a line is at most 64 KiB (the reader's limit): the bound is never hit */
     rs_buf_reset(&la->msg);
-    if (!rs_ctx_buf(ctx, rs_buf_addf(&la->msg, "%s: %s %s%s%s -> %d", rs_family_title(r->family),
-                                     r->method, r->stem,
+    if (!rs_ctx_buf(ctx, rs_buf_addf(&la->msg, "%s: %s %s%s%s -> %d (line %llu)",
+                                     rs_family_title(r->family), r->method, r->stem,
                                      r->query && *r->query && strcmp(r->query, "-") ? "?" : "",
                                      r->query && strcmp(r->query, "-") ? r->query : "",
-                                     r->status)))
+                                     r->status, (unsigned long long)r->line)))
       return;
     /* one entry per worm request: millions on a busy server, so they go to
      * the spill (a temporary file), not to memory */
@@ -101,11 +131,18 @@ struct stream_arg {
   struct rs_iislog *p;
   struct rs_diag *d;
   enum rs_err err;
+  EVP_MD_CTX *md;       /* SHA-256 of the bytes read, NULL when it failed */
+  uint64_t bytes;
 };
 
 static int stream_cb(const uint8_t *p, size_t n, void *arg)
 {
   struct stream_arg *s = arg;
+  if (s->md && EVP_DigestUpdate(s->md, p, n) != 1) {
+    EVP_MD_CTX_free(s->md);
+    s->md = NULL;
+  }
+  s->bytes += n;
   s->err = rs_iislog_feed(s->p, p, n, s->d);
   return s->err != RS_OK;
 }
@@ -197,13 +234,26 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct log_job *c, TSK_
   rs_iislog_set_hits_only(p, true);
   struct rs_logfile_stats st;
   memset(&st, 0, sizeof st);
+  /* the log's SHA-256, of every byte read, so the counts and backdoor uses
+   * it gives can be traced to this exact file */
+  char sha256[65] = "";
   if (e == RS_OK) {
-    struct stream_arg sa = {p, &d, RS_OK};
+    struct stream_arg sa = {p, &d, RS_OK, EVP_MD_CTX_new(), 0};
+    if (sa.md && EVP_DigestInit_ex(sa.md, EVP_sha256(), NULL) != 1) {
+      EVP_MD_CTX_free(sa.md);
+      sa.md = NULL;
+    }
     const struct rs_volume *v = &ctx->img->vols[c->volume];
     e = v->coll ? rs_coll_stream(v->coll, c->inum, RS_LOG_CHUNK, stream_cb, &sa, &d)
                 : rs_file_stream(fs, c->inum, RS_LOG_CHUNK, stream_cb, &sa, &d);
     if (e == RS_OK && sa.err != RS_OK)
       e = sa.err;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (e == RS_OK && sa.md && EVP_DigestFinal_ex(sa.md, md, &mdlen) == 1 && mdlen == 32)
+      for (unsigned k = 0; k < 32; k++)
+        snprintf(sha256 + 2 * k, 3, "%02x", md[k]);
+    EVP_MD_CTX_free(sa.md);
     enum rs_err e2 = rs_iislog_finish(p, &st, e == RS_OK ? &d : NULL);
     if (e == RS_OK)
       e = e2;
@@ -225,6 +275,20 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct log_job *c, TSK_
       lf->volume = c->volume;
       lf->allocated = c->allocated;
       lf->st = st;
+      lf->inum = c->inum;
+      lf->ntfs = ctx->img->vols[c->volume].fs_kind == RS_FS_NTFS;
+      memcpy(lf->sha256, sha256, sizeof lf->sha256);
+      memcpy(lf->first, la->first, sizeof lf->first);
+      memcpy(lf->last, la->last, sizeof lf->last);
+      lf->last2xx = la->ans.last2xx;
+      lf->last2xx_line = la->ans.last2xx_line;
+      lf->last2xx_status = la->ans.last2xx_status;
+      lf->after4xx = la->ans.after4xx;
+      lf->after4xx_line = la->ans.after4xx_line;
+      lf->after4xx_status = la->ans.after4xx_status;
+      lf->first4xx = la->ans.first4xx;
+      lf->first4xx_line = la->ans.first4xx_line;
+      lf->first4xx_status = la->ans.first4xx_status;
     }
   }
   if (st.unparsed) {
@@ -233,27 +297,44 @@ static void eval_log_file(struct rs_scan_ctx *ctx, const struct log_job *c, TSK_
              (unsigned long long)st.unparsed, (unsigned long long)st.first_unparsed_line);
     rs_results_unreadable(&ctx->res, "IIS log lines", win, why);
   }
-  struct rs_buf msg = {0};
-  rs_buf_init(&msg, 1u << 17);
-  for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++) {
-    const char *title = rs_family_title((enum rs_family)f);
-    if (la->first[f].set) {
-      rs_buf_reset(&msg);
-      if (rs_buf_addf(&msg, "first %s request in %s", title, win) != RS_OK)
-        rs_results_fail(&ctx->res, RS_E_NOMEM);
-      rs_tl_add(&ctx->res, &la->first[f], "First Request", "iislog", msg.data, -1, win, NULL);
-    }
-    if (la->last[f].set && rs_time_cmp(&la->last[f], &la->first[f]) != 0) {
-      rs_buf_reset(&msg);
-      if (rs_buf_addf(&msg, "last %s request in %s", title, win) != RS_OK)
-        rs_results_fail(&ctx->res, RS_E_NOMEM);
-      rs_tl_add(&ctx->res, &la->last[f], "Last Request", "iislog", msg.data, -1, win, NULL);
-    }
-  }
-  rs_buf_free(&msg);
   rs_buf_free(&la->msg);
   free(la);
   rs_buf_free(&winb);
+}
+
+/* The first and the last request of each family over every log, each once
+ * on the timeline with the log it is in (not once per log file): ties go to
+ * the log first in walk order. */
+static void family_first_last(struct rs_scan_ctx *ctx)
+{
+  struct rs_buf msg = {0};
+  rs_buf_init(&msg, 1u << 17);
+  for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++) {
+    const struct rs_log_file *lo = NULL, *hi = NULL;
+    for (size_t i = 0; i < ctx->nlogf; i++) {
+      const struct rs_log_file *lf = &ctx->logf[i];
+      if (lf->first[f].set && (!lo || rs_time_cmp(&lf->first[f], &lo->first[f]) < 0))
+        lo = lf;
+      if (lf->last[f].set && (!hi || rs_time_cmp(&lf->last[f], &hi->last[f]) > 0))
+        hi = lf;
+    }
+    const char *title = rs_family_title((enum rs_family)f);
+    if (lo) {
+      rs_buf_reset(&msg);
+      if (rs_buf_addf(&msg, "first %s request (of every log) in %s", title, lo->path) != RS_OK)
+        rs_results_fail(&ctx->res, RS_E_NOMEM);
+      rs_tl_add(&ctx->res, &lo->first[f], "First Request", "iislog", msg.data, -1, lo->path,
+                NULL);
+    }
+    if (hi && lo && rs_time_cmp(&hi->last[f], &lo->first[f]) != 0) {
+      rs_buf_reset(&msg);
+      if (rs_buf_addf(&msg, "last %s request (of every log) in %s", title, hi->path) != RS_OK)
+        rs_results_fail(&ctx->res, RS_E_NOMEM);
+      rs_tl_add(&ctx->res, &hi->last[f], "Last Request", "iislog", msg.data, -1, hi->path,
+                NULL);
+    }
+  }
+  rs_buf_free(&msg);
 }
 
 static bool worker_setup(struct rs_scan_ctx *ctx, struct log_worker *w, struct rs_logq *q)
@@ -566,6 +647,7 @@ static void eval_logs(struct rs_scan_ctx *ctx)
   /* back into walk order */
   if (ctx->nlogf > 1)
     qsort(ctx->logf, ctx->nlogf, sizeof *ctx->logf, log_order_cmp);
+  family_first_last(ctx);
   rs_logq_free(ctx);
 }
 
@@ -622,8 +704,9 @@ static void log_findings(struct rs_scan_ctx *ctx)
         if (!u[k].utc)
           continue;
         rs_buf_reset(&msg);
-        if (!rs_ctx_buf(ctx, rs_buf_addf(&msg, "backdoor used: %s -> %d from %s", u[k].request,
-                                         u[k].status, u[k].ip)))
+        if (!rs_ctx_buf(ctx, rs_buf_addf(&msg, "backdoor used: %s -> %d from %s (line %llu)",
+                                         u[k].request, u[k].status, u[k].ip,
+                                         (unsigned long long)u[k].line)))
           break;
         rs_tl_add(&ctx->res, &u[k].when, "Request Time", "iislog", msg.data, (int)f->seq,
                   u[k].file, u[k].ip);

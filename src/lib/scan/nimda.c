@@ -216,7 +216,7 @@ static void sam_finding(struct rs_scan_ctx *ctx, const struct rs_check *row)
   if (e != RS_OK || !data)
     goto out;
   e = rs_hive_open_mem(data, len, win.data, ctx->codepage ? ctx->codepage : 1252, &h, &d);
-  struct rs_hive_read *hr = rs_scan_add_hive(ctx, win.data, "live", len, vol, inum);
+  struct rs_hive_read *hr = rs_scan_add_hive(ctx, win.data, "live", data, len, vol, inum);
   if (!hr)
     goto out;
   if (e != RS_OK) {

@@ -33,7 +33,7 @@ struct hive_slot {
 };
 
 static struct rs_hive_read *add_hive(struct rs_scan_ctx *ctx, const char *win, const char *role,
-                                     uint64_t len, int vol, uint64_t inum)
+                                     const uint8_t *data, uint64_t len, int vol, uint64_t inum)
 {
   if (!rs_results_grow(&ctx->res, (void **)&ctx->hives, &ctx->caphives, ctx->nhives,
                        sizeof *ctx->hives, 8))
@@ -49,13 +49,22 @@ static struct rs_hive_read *add_hive(struct rs_scan_ctx *ctx, const char *win, c
   hr->volume = vol;
   hr->inum = inum;
   hr->codepage = ctx->codepage ? ctx->codepage : 1252;
+  /* the SHA-256 of the bytes every value read from it came from */
+  struct rs_file_digest hd;
+  struct rs_diag hdd;
+  rs_diag_clear(&hdd);
+  enum rs_err e = rs_digest_mem(data, (size_t)len, &hd, &hdd);
+  if (e == RS_E_NOMEM)
+    rs_results_fail(&ctx->res, e);
+  if (e == RS_OK && hd.done)
+    memcpy(hr->sha256, hd.sha256, sizeof hr->sha256);
   return hr;
 }
 
 struct rs_hive_read *rs_scan_add_hive(struct rs_scan_ctx *ctx, const char *win, const char *role,
-                                      uint64_t len, int vol, uint64_t inum)
+                                      const uint8_t *data, uint64_t len, int vol, uint64_t inum)
 {
-  return add_hive(ctx, win, role, len, vol, inum);
+  return add_hive(ctx, win, role, data, len, vol, inum);
 }
 
 static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *rel,
@@ -111,7 +120,7 @@ static struct rs_hive *open_hive(struct rs_scan_ctx *ctx, int vol, const char *r
       }
     }
   }
-  struct rs_hive_read *hr = add_hive(ctx, win, role, len, vol, inum);
+  struct rs_hive_read *hr = add_hive(ctx, win, role, slot->data, len, vol, inum);
   if (!hr)
     goto fail;
   if (e != RS_OK) {

@@ -43,7 +43,7 @@ void rs_nimda_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsent
 void rs_nimda_shares(struct rs_scan_ctx *ctx, struct rs_hive *h);
 /* registry.c: lists a hive another stage read (system.hives[]) */
 struct rs_hive_read *rs_scan_add_hive(struct rs_scan_ctx *ctx, const char *win, const char *role,
-                                      uint64_t len, int vol, uint64_t inum);
+                                      const uint8_t *data, uint64_t len, int vol, uint64_t inum);
 /* registry.c: lists a value another stage read in a live hive read after the
  * registry stage (system.values[]; call in value order within the hive) */
 void rs_scan_note_value(struct rs_scan_ctx *ctx, const struct rs_regval *v);

@@ -1,7 +1,8 @@
 /* timeline.body: TSK 3.x body file, the input of mactime(1):
  *   MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime
  * One line per finding that carries NTFS times, with its $STANDARD_INFORMATION
- * times, and a second line named "<name> ($FILE_NAME)" with the $FILE_NAME
+ * times (a FAT entry's line: its FAT written/accessed/created times, ctime 0,
+ * and TSK's address for the entry as fls gives it), and a second line named "<name> ($FILE_NAME)" with the $FILE_NAME
  * times when any is known, as `fls -m` writes them. The name is the
  * finding's path with '\' turned into '/' ("C:/Inetpub/scripts/root.exe", the
  * form `fls -m C:` gives), " (deleted)" appended for unallocated files (after
@@ -40,7 +41,11 @@ static enum rs_err body_line(struct rs_buf *b, struct rs_buf *tmp, struct rs_buf
   /* keys: atime, mtime, ctime (MFT entry modified), crtime */
   enum rs_err e;
   const char *path = rs_writer_str(f, "path");
-  const json_t *mft = json_object_get(f, "mft_entry");
+  /* the TSK address (fls's inode): "inode", on FAT the directory entry's
+   * position; older reports carry only mft_entry */
+  const json_t *mft = json_object_get(f, "inode");
+  if (!json_is_integer(mft))
+    mft = json_object_get(f, "mft_entry");
   const json_t *size = json_object_get(f, "size");
   rs_buf_reset(tmp);
   rs_buf_reset(esc);
@@ -99,6 +104,10 @@ static enum rs_err write_body(const json_t *report, struct rs_hits *hits, FILE *
                                     "si_mft_modified_utc", "si_created_utc"};
   static const char *const fn[4] = {"fn_accessed_utc", "fn_modified_utc",
                                     "fn_mft_modified_utc", "fn_created_utc"};
+  /* FAT: written, accessed, created; no metadata-change time (ctime 0, as
+   * fls -m gives FAT entries) */
+  static const char *const fat[4] = {"fat_accessed_utc", "fat_modified_utc", "",
+                                     "fat_created_utc"};
   struct rs_buf b, tmp, esc;
   rs_buf_init(&b, RS_WRITER_MAX);
   rs_buf_init(&tmp, RS_WRITER_MAX);
@@ -118,6 +127,8 @@ static enum rs_err write_body(const json_t *report, struct rs_hits *hits, FILE *
     if (!json_is_object(times) || !rs_writer_str(f, "path"))
       continue;
     if (any_time(times, si) && (e = body_line(&b, &tmp, &esc, f, times, si, "")))
+      break;
+    if (any_time(times, fat) && (e = body_line(&b, &tmp, &esc, f, times, fat, "")))
       break;
     if (any_time(times, fn) && (e = body_line(&b, &tmp, &esc, f, times, fn, " ($FILE_NAME)")))
       break;

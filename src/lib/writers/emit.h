@@ -41,6 +41,46 @@ void em_tmpl(struct rs_emit *t, const json_t *o, const char *tmpl);
 void em_locator(struct rs_emit *t, const json_t *f);
 /* The finding with this id in report.findings, or NULL. */
 const json_t *em_find_finding(const json_t *report, const char *id);
+/* "MFT entry N" or "FAT directory entry N" (o's mft_entry or dir_entry) and
+ * ", SHA-256 X" when o has them: which file exactly a count came from. */
+void em_file_id(struct rs_emit *t, const json_t *o);
+/* One timeline line per file per second, as mactime writes it: consecutive
+ * file-time entries (source mft or fat) of one finding within one second
+ * become one group with MACB flags per attribute ("$SI m.cb", "$FN m.cb",
+ * "FAT ma.b"). The group holds its first entry (a reference). */
+struct em_group {
+  json_t *first;            /* NULL: no group open */
+  size_t n;                 /* entries merged */
+  bool same_dt;             /* every entry has first's datetime */
+  char flags[3][5];         /* $SI, $FN, FAT: "macb" with '.' for absent */
+};
+/* Adds e to the open group when it belongs there (true); otherwise false
+ * and the caller flushes (em_group_flags, em_group_end) and retries with
+ * em_group_start. */
+bool em_group_add(struct em_group *g, const json_t *e);
+/* Opens a group with e when e is a file time (true); false: e stands alone. */
+bool em_group_start(struct em_group *g, const json_t *e);
+/* The group's flags, "$SI .acb, $FN .acb", escaped into t. */
+void em_group_flags(struct rs_emit *t, const struct em_group *g);
+/* The group's time: the datetime when all share it, else the second
+ * ("2001-01-15T14:02:11Z (within the second)"). */
+void em_group_time(struct rs_emit *t, const struct em_group *g);
+void em_group_end(struct em_group *g);
+/* s as the inside of a CSS string: safe characters as they are, every
+ * other code point as a CSS escape (nothing ends the string or <style>). */
+void em_css_string(struct rs_emit *t, const char *s);
+/* A path, escaped, with <wbr> after every backslash (HTML). */
+void em_path(struct rs_emit *t, const char *s);
+/* A family key ("code_red_2", "code-red-2") as words ("Code Red II"). */
+const char *em_family_words(const char *k);
+/* Whether em_file_id would write anything. */
+bool em_has_file_id(const json_t *o);
+/* True when the finding's drive letter is assumed (from partition order, no
+ * MountedDevices entry): its own drive_assumed, else its volume's. */
+bool em_drive_assumed(const json_t *report, const json_t *f);
+/* Writes "C:, D:" for the volumes whose letter is assumed (t NULL: only
+ * tells whether any is); false (nothing written) when none is. */
+bool em_assumed_drives(struct rs_emit *t, const json_t *report);
 /* Writes the document to fp (RS_E_OUTPUT with d on failure) and reports a
  * formatting error recorded earlier under `who`. */
 enum rs_err em_finish(struct rs_emit *t, FILE *fp, const char *who, struct rs_diag *d);

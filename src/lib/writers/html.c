@@ -63,7 +63,13 @@ static const char css[] =
     "h1{margin:0;font-size:26px}h2{border-bottom:2px solid #444;padding-bottom:2px;margin-top:28px}\n"
     "table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #bbb;"
     "padding:3px 6px;text-align:left;vertical-align:top}th{background:#eee}\n"
-    "table.kv th{width:190px}code{font:12px/1.3 monospace;word-break:break-all}\n"
+    "table.kv th{width:190px}code{font:12px/1.3 monospace;overflow-wrap:anywhere}\n"
+    /* a path breaks after a backslash (<wbr>), a hash not at all */
+    "code.path{word-break:normal;overflow-wrap:normal}code.hash{white-space:nowrap;"
+    "font-size:11px}\n"
+    "@media print{body{max-width:none;font-size:11px}code{font-size:9.5px}"
+    "code.hash{font-size:8.5px}tr,.verdict{break-inside:avoid}h2{break-after:avoid}"
+    "svg{max-width:100%;height:auto}}\n"
     ".verdict{padding:14px 18px;margin:12px 0;border-radius:6px;color:#fff;background:#555}\n"
     ".v-backdoor-used{background:#8b0000}.v-infected{background:#c0392b}"
     ".v-cleaned{background:#b9770e}.v-vulnerable{background:#d35400}"
@@ -90,6 +96,11 @@ static void head(struct rs_emit *t, const json_t *report)
   em_esc(t, status ? status : "no verdict");
   em_put(t, "</title>\n<style>\n");
   em_put(t, css);
+  /* print: the case id and "page X of Y" on every page */
+  em_put(t, "@page{size:A4;margin:16mm 12mm 16mm 12mm;@top-left{content:\"redsleuth report, case ");
+  em_css_string(t, rs_writer_str(json_object_get(report, "run"), "case"));
+  em_put(t, "\";font:9px sans-serif;color:#444}@bottom-right{content:\"page \" counter(page) "
+         "\" of \" counter(pages);font:9px sans-serif;color:#444}}\n");
   em_put(t, "</style>\n</head>\n<body>\n");
 }
 
@@ -158,6 +169,12 @@ static void banner(struct rs_emit *t, const json_t *report)
       em_tmpl(t, sev, "{finding?}</td></tr>\n");
     }
     em_put(t, "</table>\n</section>\n");
+  }
+  if (em_assumed_drives(NULL, report)) {
+    em_put(t, "<p class=\"note\">Drive letters assumed (no MountedDevices entry matched the "
+           "volume; the letter is from partition order, the host may have used another): ");
+    em_assumed_drives(t, report);
+    em_put(t, "</p>\n");
   }
   if (json_array_size(json_object_get(v, "reasons"))) {
     em_put(t, "<section id=\"why\">\n<h2>Why</h2>\n");
@@ -230,6 +247,8 @@ static void evidence(struct rs_emit *t, const json_t *report)
       for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         em_put(t, "<td>");
         em_key(t, v, cols[c], "-");
+        if (strcmp(cols[c], "drive") == 0 && em_drive_assumed(report, v))
+          em_put(t, "? <small class=\"hist\">assumed: no MountedDevices entry</small>");
         em_put(t, "</td>");
       }
       em_put(t, "</tr>\n");
@@ -271,6 +290,8 @@ static void findings(struct rs_emit *t, const json_t *report)
     {"si_accessed_utc", "$SI accessed"}, {"si_mft_modified_utc", "$SI MFT changed"},
     {"fn_created_utc", "$FN created"}, {"fn_modified_utc", "$FN modified"},
     {"fn_accessed_utc", "$FN accessed"}, {"fn_mft_modified_utc", "$FN MFT changed"},
+    {"fat_created_utc", "FAT created"}, {"fat_modified_utc", "FAT modified"},
+    {"fat_accessed_utc", "FAT accessed"},
     /* FAT clock times whose zone is unknown: labelled local, not UTC */
     {"fat_created_local", "FAT created (local, zone unknown)"},
     {"fat_modified_local", "FAT modified (local, zone unknown)"},
@@ -297,7 +318,9 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (rs_writer_str(f, "why")) {
       em_tmpl(t, f, "<br><small>why: {why?}</small>");
     }
-    em_tmpl(t, f, "<br><small>{kind}, {family}, ref {ref}</small>");
+    em_tmpl(t, f, "<br><small>{kind}, ");
+    em_esc(t, rs_writer_str(f, "family") ? em_family_words(rs_writer_str(f, "family")) : "-");
+    em_tmpl(t, f, ", ref {ref}</small>");
     const char *k;
     const json_t *v;
     const char *kd = rs_writer_str(f, "kind");
@@ -317,10 +340,13 @@ static void findings(struct rs_emit *t, const json_t *report)
     /* hashes under the finding, full width: a narrow column would break
      * them over many lines */
     if (rs_writer_str(f, "md5")) {
-      em_tmpl(t, f, "<br><small>md5 <code>{md5?}</code></small>");
+      em_tmpl(t, f, "<br><small>md5 <code class=\"hash\">{md5?}</code></small>");
+    }
+    if (rs_writer_str(f, "sha1")) {
+      em_tmpl(t, f, "<br><small>sha1 <code class=\"hash\">{sha1?}</code></small>");
     }
     if (rs_writer_str(f, "sha256")) {
-      em_tmpl(t, f, "<br><small>sha256 <code>{sha256?}</code></small>");
+      em_tmpl(t, f, "<br><small>sha256 <code class=\"hash\">{sha256?}</code></small>");
     }
     if (json_is_true(json_object_get(f, "si_before_fn")))
       em_put(t, "<br><small class=\"deleted\">$SI created before $FN created: $SI times may have "
@@ -333,12 +359,17 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (is_log || is_reg)
       em_locator(t, f);
     else
-      em_key(t, f, "path", "-");
-    em_put(t, "</code></td><td>");
+      em_path(t, rs_writer_str(f, "path"));
+    em_put(t, "</code>");
+    if (rs_writer_str(f, "path") && em_drive_assumed(report, f))
+      em_put(t, "<br><small class=\"hist\">drive letter assumed</small>");
+    em_put(t, "</td><td>");
     em_put(t, json_is_true(alloc) ? "allocated"
                                : json_is_false(alloc) ? "<span class=\"deleted\">deleted</span>" : "-");
     if (json_is_integer(json_object_get(f, "mft_entry"))) {
       em_tmpl(t, f, "<br><small>MFT {mft_entry}</small>");
+    } else if (json_is_integer(json_object_get(f, "dir_entry"))) {
+      em_tmpl(t, f, "<br><small>FAT entry {dir_entry}</small>");
     }
     em_tmpl(t, f, "</td><td>{size}</td><td class=\"times\">");
     const json_t *tm = json_object_get(f, "times");
@@ -349,6 +380,8 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_key(t, tm, times[k2].k, "");
       em_put(t, "<br>");
     }
+    if (rs_writer_str(tm, "note"))
+      em_tmpl(t, tm, "<small class=\"hist\">{note}</small>");
     em_put(t, "</td></tr>\n");
   }
   em_put(t, "</table>\n</section>\n");
@@ -438,7 +471,15 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     size_t j;
     const json_t *h;
     json_array_foreach(hv, j, h) {
-      em_tmpl(t, h, "<tr><td><code>{path}</code></td><td>{role}</td><td>{kind}</td><td>");
+      em_put(t, "<tr><td><code class=\"path\">");
+      em_path(t, rs_writer_str(h, "path"));
+      em_put(t, "</code>");
+      if (em_has_file_id(h)) {
+        em_put(t, "<br><small>");
+        em_file_id(t, h);
+        em_put(t, "</small>");
+      }
+      em_tmpl(t, h, "</td><td>{role}</td><td>{kind}</td><td>");
       if (json_is_true(json_object_get(h, "dirty")))
         em_put(t, "<span class=\"deleted\">dirty: the .LOG changes were not applied</span>");
       else if (rs_writer_str(h, "error")) {
@@ -504,7 +545,15 @@ static void logs(struct rs_emit *t, const json_t *report)
   static const char *const fcols[] = {"format", "lines", "parsed", "unparsed", "first_utc",
                                       "last_utc"};
   json_array_foreach(json_object_get(lg, "files"), i, v) {
-    em_tmpl(t, v, "<tr><td><code>{path}</code></td>");
+    em_put(t, "<tr><td><code class=\"path\">");
+    em_path(t, rs_writer_str(v, "path"));
+    em_put(t, "</code>");
+    if (em_has_file_id(v)) {
+      em_put(t, "<br><small>");
+      em_file_id(t, v);
+      em_put(t, "</small>");
+    }
+    em_put(t, "</td>");
     for (size_t c = 0; c < sizeof fcols / sizeof fcols[0]; c++) {
       em_put(t, "<td>");
       em_key(t, v, fcols[c], "-");
@@ -541,7 +590,17 @@ static void logs(struct rs_emit *t, const json_t *report)
     em_put(t, "<tr>");
     for (size_t c = 0; c < sizeof acols / sizeof acols[0]; c++) {
       em_put(t, "<td>");
-      em_key(t, v, acols[c], "-");
+      const json_t *fl = json_object_get(v, acols[c]);
+      if (json_is_array(fl)) { /* families as words, not a JSON array */
+        size_t j;
+        const json_t *fa;
+        json_array_foreach(fl, j, fa) {
+          em_put(t, j ? ", " : "");
+          em_esc(t, em_family_words(json_string_value(fa)));
+        }
+      } else {
+        em_key(t, v, acols[c], "-");
+      }
       em_put(t, "</td>");
     }
     em_put(t, "</tr>\n");
@@ -789,7 +848,29 @@ static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hi
   struct rs_tl_iter it;
   tl_iter_init(&it, report, hits);
   const json_t *e;
-  while ((e = tl_iter_next(&it)) && !t->err) {
+  struct em_group g = {0};
+  for (;;) {
+    e = t->err ? NULL : tl_iter_next(&it);
+    if (e && em_group_add(&g, e))
+      continue;
+    if (g.first) { /* a file's times within one second: one row, MACB flags */
+      if (g.n == 1) {
+        em_tmpl(t, g.first, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}");
+      } else {
+        em_put(t, "<tr><td>");
+        em_group_time(t, &g);
+        em_tmpl(t, g.first, "</td><td>{source}</td><td class=\"macb\" title=\"m modified, a "
+                            "accessed, c MFT entry changed, b created\">");
+        em_group_flags(t, &g);
+      }
+      em_tmpl(t, g.first, "</td><td>{message?}</td><td><code>{finding?}</code></td></tr>\n");
+      em_group_end(&g);
+      em_drain(t, fp);
+    }
+    if (!e)
+      break;
+    if (em_group_start(&g, e))
+      continue;
     em_tmpl(t, e, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}</td><td>{message?}</td><td><code>{finding?}</code></td></tr>\n");
     em_drain(t, fp);
   }

@@ -164,6 +164,12 @@ static void verdict(struct rs_emit *t, const json_t *report)
       em_put(t, "\n");
     }
   }
+  if (em_assumed_drives(NULL, report)) {
+    em_put(t, "\nDrive letters assumed (no MountedDevices entry matched the volume; the letter "
+           "is from partition order, the host may have used another): ");
+    em_assumed_drives(t, report);
+    em_put(t, "\n");
+  }
   const json_t *reasons = json_object_get(v, "reasons");
   if (json_array_size(reasons)) {
     em_put(t, "\nWhy (findings behind the verdict):\n");
@@ -283,7 +289,10 @@ static void evidence(struct rs_emit *t, const json_t *report)
     json_array_foreach(vols, i, vo) {
       em_put(t, "    #");
       em_key(t, vo, "index", "?");
-      em_tmpl(t, vo, " start sector {start_sector}, {sectors} sectors, {fs_type}, label \"{label?}\", drive {drive}, Windows root {windows_root}\n");
+      em_tmpl(t, vo, " start sector {start_sector}, {sectors} sectors, {fs_type}, label \"{label?}\", drive {drive}");
+      if (em_drive_assumed(report, vo))
+        em_put(t, "? (assumed from partition order: no MountedDevices entry)");
+      em_tmpl(t, vo, ", Windows root {windows_root}\n");
     }
   }
 }
@@ -317,6 +326,8 @@ static void times_lines(struct rs_emit *t, const json_t *times)
   } rows[] = {
     {"$SI", {"si_created_utc", "si_modified_utc", "si_accessed_utc", "si_mft_modified_utc"}},
     {"$FN", {"fn_created_utc", "fn_modified_utc", "fn_accessed_utc", "fn_mft_modified_utc"}},
+    /* a FAT directory entry's times (converted with the host's zone): no $SI */
+    {"FAT", {"fat_created_utc", "fat_modified_utc", "fat_accessed_utc", ""}},
     /* FAT clock times whose zone is unknown: labelled, never as UTC */
     {"FAT local", {"fat_created_local", "fat_modified_local", "fat_accessed_local",
                    "fat_changed_local"}},
@@ -324,14 +335,16 @@ static void times_lines(struct rs_emit *t, const json_t *times)
   static const char *const what[4] = {"created", "modified", "accessed", "MFT changed"};
   if (!json_is_object(times))
     return;
-  for (int r = 0; r < 3; r++) {
+  for (int r = 0; r < 4; r++) {
     int any = 0;
     for (int k = 0; k < 4; k++)
       any |= rs_writer_str(times, rows[r].k[k]) != NULL;
     if (!any)
       continue;
     for (int k = 0; k < 4; k++) {
-      em_putf(t, "      %s %-11s ", rows[r].label, r == 2 && k == 3 ? "changed" : what[k]);
+      if (!*rows[r].k[k])
+        continue;
+      em_putf(t, "      %s %-11s ", rows[r].label, r == 3 && k == 3 ? "changed" : what[k]);
       em_key(t, times, rows[r].k[k], "-");
       em_put(t, "\n");
     }
@@ -361,7 +374,10 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_tmpl(t, f, "      why      {why}\n");
     }
     if (rs_writer_str(f, "path")) {
-      em_tmpl(t, f, "      path     {path}\n");
+      em_tmpl(t, f, "      path     {path}");
+      if (em_drive_assumed(report, f))
+        em_put(t, "  (drive letter assumed)");
+      em_put(t, "\n");
     }
     const char *kd = rs_writer_str(f, "kind");
     const json_t *det0 = json_object_get(f, "details");
@@ -383,7 +399,10 @@ static void findings(struct rs_emit *t, const json_t *report)
     if (json_is_boolean(alloc) || json_is_integer(json_object_get(f, "size"))) {
       em_put(t, "      state    ");
       em_put(t, json_is_true(alloc) ? "allocated" : json_is_false(alloc) ? "DELETED (unallocated)" : "-");
-      em_tmpl(t, f, ", size {size}, MFT entry {mft_entry}\n");
+      if (json_is_integer(json_object_get(f, "dir_entry")))
+        em_tmpl(t, f, ", size {size}, FAT directory entry {dir_entry} (TSK address)\n");
+      else
+        em_tmpl(t, f, ", size {size}, MFT entry {mft_entry}\n");
     }
     if (rs_writer_str(f, "md5")) {
       em_tmpl(t, f, "      md5      {md5}\n");
@@ -465,6 +484,10 @@ static void hive_list(struct rs_emit *t, const json_t *sys)
                 "last writes may be missing)");
     if (rs_writer_str(h, "error")) {
       em_tmpl(t, h, "  unreadable: {error}");
+    }
+    if (em_has_file_id(h)) {
+      em_put(t, "\n      ");
+      em_file_id(t, h);
     }
     em_put(t, "\n");
   }
@@ -637,6 +660,10 @@ static void logs(struct rs_emit *t, const json_t *report)
     }
     if (json_is_true(json_object_get(v, "deleted")))
       em_put(t, ", DELETED log file");
+    if (em_has_file_id(v)) {
+      em_put(t, "\n      ");
+      em_file_id(t, v);
+    }
     em_put(t, "\n");
   }
   const json_t *hits = json_object_get(lg, "hits");
@@ -734,10 +761,34 @@ static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hi
     em_put(t, "  empty\n");
     return;
   }
+  em_put(t, "  (a file's times within one second are one line with MACB flags, as mactime "
+         "writes them:\n   m modified, a accessed, c MFT entry changed, b created; "
+         "'.' not at this time)\n");
   struct rs_tl_iter it;
   tl_iter_init(&it, report, hits);
   const json_t *v;
-  while ((v = tl_iter_next(&it)) && !t->err) {
+  struct em_group g = {0};
+  for (;;) {
+    v = t->err ? NULL : tl_iter_next(&it);
+    if (v && em_group_add(&g, v))
+      continue;
+    if (g.first) { /* flush the open group */
+      if (g.n == 1) {
+        em_tmpl(t, g.first, "  {datetime}  {source}  {timestamp_desc}");
+      } else {
+        em_put(t, "  ");
+        em_group_time(t, &g);
+        em_tmpl(t, g.first, "  {source}  ");
+        em_group_flags(t, &g);
+      }
+      em_tmpl(t, g.first, "\n      {message?}  [{finding?}]\n");
+      em_group_end(&g);
+      em_drain(t, fp);
+    }
+    if (!v)
+      break;
+    if (em_group_start(&g, v))
+      continue;
     em_tmpl(t, v, "  {datetime}  {source}  {timestamp_desc}\n      {message?}");
     if (rs_writer_str(v, "finding")) {
       em_tmpl(t, v, "  [{finding?}]");

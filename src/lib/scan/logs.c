@@ -387,7 +387,7 @@ static void *log_worker_run(void *arg)
         f = fs[j.volume];
       }
     }
-    if (f)
+    if (f || v->coll) /* a collection's logs are read from it (rs_coll_stream) */
       eval_log_file(&w->part, &j, f);
     else if (rs_win_path(&w->part, j.volume, j.path, &win))
       rs_results_unreadable(&w->part.res, "IIS log", win.data,
@@ -452,7 +452,9 @@ void rs_logs_found(struct rs_scan_ctx *ctx, const struct rs_cand *c)
     free(path);
     return;
   }
-  if (!q->threaded && q->bytes >= q->threshold && !q->w[1].live) {
+  /* a collection stays on one thread: its reader (collect.c) keeps shared
+   * state (the manifest, the problems list) that is not locked */
+  if (!q->threaded && !ctx->img->coll && q->bytes >= q->threshold && !q->w[1].live) {
     struct log_worker *w = &q->w[1];
     if (!worker_setup(ctx, w, q)) {
       rs_results_fail(&ctx->res, RS_E_NOMEM);

@@ -1562,6 +1562,107 @@ START_TEST(residue_regions_and_findings)
 }
 END_TEST
 
+/* Issue 17, carved log lines: in every residue region of a scenario, the
+ * RESIDUE-LOG-LINE findings are exactly the lines residue.py planted in the
+ * fixture file (offset, text, encoding, whole, format, parsed, date source,
+ * status, UTC time), logs.carved counts them, and every dated one is on the
+ * timeline with source "carved". A scenario without residue carves nothing
+ * (logs.carved absent). */
+START_TEST(residue_carved_lines)
+{
+  json_error_t je;
+  json_t *rj = json_load_file(rs_t_src("fixtures/out/residue/answer.json"), 0, &je);
+  ck_assert_msg(rj != NULL, "residue answer: %s", je.text);
+  const char *const *names;
+  int n = rs_t_scenarios(&names);
+  int checked = 0;
+  for (int s = 0; s < n; s++) {
+    json_t *ans = rs_t_answer(names[s]);
+    json_t *want = json_object_get(ans, "residue");
+    if (!want && strcmp(names[s], "w2k-cr2-used") != 0) {
+      json_decref(ans);
+      continue;
+    }
+    struct out o = {0};
+    scan_out(rs_t_scenario_raw(names[s]), &o);
+    ck_assert_str_eq(verdict(o.rep), jstr(ans, "verdict"));
+    json_t *carved = json_object_get(json_object_get(o.rep, "logs"), "carved");
+    size_t i, k, total = 0, dated = 0, tl = 0;
+    json_t *f, *w, *x;
+    json_array_foreach(want, k, w) {
+      char win[300];
+      snprintf(win, sizeof win, "C:%s", jstr(w, "path"));
+      for (char *p = win; *p; p++)
+        if (*p == '/')
+          *p = '\\';
+      json_t *lines = NULL;
+      json_array_foreach(json_object_get(rj, "files"), i, x)
+        if (!strcmp(jstr(x, "file"), jstr(w, "fixture")))
+          lines = json_object_get(x, "lines");
+      ck_assert_ptr_nonnull(lines);
+      size_t got = 0;
+      json_array_foreach(json_object_get(o.rep, "findings"), i, f) {
+        if (strcmp(jstr(f, "check"), "RESIDUE-LOG-LINE") || strcasecmp(jstr(f, "path"), win))
+          continue;
+        got++;
+        json_t *d = json_object_get(f, "details");
+        ck_assert(json_is_true(json_object_get(d, "carved")));
+        json_int_t off = json_integer_value(json_object_get(d, "offset"));
+        json_t *l = NULL, *y;
+        size_t li;
+        json_array_foreach(lines, li, y)
+          if (json_integer_value(json_object_get(y, "offset")) == off)
+            l = y;
+        ck_assert_msg(l != NULL, "%s %s: carved line at %lld not planted", names[s], win,
+                      (long long)off);
+        ck_assert_str_eq(jstr(d, "text"), jstr(l, "text"));
+        ck_assert_str_eq(jstr(d, "encoding"),
+                         json_is_true(json_object_get(l, "wide")) ? "utf-16le" : "ascii");
+        ck_assert_int_eq(json_is_true(json_object_get(d, "whole")),
+                         json_is_true(json_object_get(l, "whole")));
+        ck_assert_str_eq(jstr(d, "format"), jstr(l, "format"));
+        ck_assert_str_eq(jstr(d, "date_from"), jstr(l, "date_from"));
+        bool parsed = json_is_true(json_object_get(l, "parsed"));
+        ck_assert_int_eq(json_is_true(json_object_get(d, "parsed")), parsed);
+        if (parsed) {
+          ck_assert_int_eq(json_integer_value(json_object_get(d, "status")),
+                           json_integer_value(json_object_get(l, "status")));
+          ck_assert_str_eq(jstr(d, "stem"), jstr(l, "stem"));
+          ck_assert_str_eq(jstr(d, "client_ip"), jstr(l, "ip"));
+          ck_assert_int_eq(json_is_true(json_object_get(d, "backdoor_use")),
+                           json_is_true(json_object_get(l, "backdoor_use")));
+          if (jstr(l, "utc")) {
+            ck_assert_str_eq(jstr(d, "time_utc"), jstr(l, "utc"));
+            dated++;
+          }
+        }
+      }
+      ck_assert_msg(got == json_array_size(lines), "%s %s: %zu carved, %zu planted", names[s],
+                    win, got, json_array_size(lines));
+      total += got;
+    }
+    json_array_foreach(json_object_get(o.rep, "timeline"), i, x)
+      if (jstr(x, "source") && !strcmp(jstr(x, "source"), "carved")) {
+        tl++;
+        ck_assert_ptr_nonnull(strstr(jstr(x, "message"), "carved from "));
+      }
+    ck_assert_uint_eq(tl, dated);
+    if (total) {
+      ck_assert_ptr_nonnull(carved);
+      ck_assert_int_eq(json_integer_value(json_object_get(carved, "lines")), (json_int_t)total);
+      ck_assert_int_eq(json_integer_value(json_object_get(carved, "listed")), (json_int_t)total);
+      checked++;
+    } else {
+      ck_assert_msg(carved == NULL, "%s: logs.carved with nothing carved", names[s]);
+    }
+    out_free(&o);
+    json_decref(ans);
+  }
+  ck_assert_int_gt(checked, 0);
+  json_decref(rj);
+}
+END_TEST
+
 Suite *rs_suite_e2e(void)
 {
   Suite *s = suite_create("e2e");
@@ -1578,6 +1679,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, evt_corrupt_unreadable);
   tcase_add_test(tc, log_discovery_fat);
   tcase_add_test(tc, residue_regions_and_findings);
+  tcase_add_test(tc, residue_carved_lines);
   tcase_add_loop_test(tc, story_key_events, 0, 2);
   suite_add_tcase(s, tc);
   return s;

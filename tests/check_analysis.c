@@ -141,6 +141,58 @@ START_TEST(checklist_fails_on_live_and_other_control_sets)
 }
 END_TEST
 
+/* Issue 17: a carved backdoor use answered 2xx (RESIDUE-LOG-LINE) weighs as
+ * use of the backdoor only on a host with Code Red II artifacts, live or
+ * deleted, and is then a reason with its carved detail; a carved 404, or a
+ * carved 2xx without artifacts, changes nothing. */
+static void carved_case(const char *cr2_row, bool cr2_live, enum rs_patch_state idq, int status,
+                        const char *want, bool carved_reason)
+{
+  struct rs_sysinfo si;
+  struct rs_verdict_facts x;
+  facts_init(&x, &si);
+  struct rs_results r;
+  rs_results_init(&r);
+  x.have_system = x.have_software = true;
+  x.nwalked = x.nlogs = 1;
+  x.idq_active_found = x.idq_any = true;
+  x.idq_active_state = idq;
+  x.map_ida = x.map_idq = 1;
+  if (cr2_row)
+    add_rows(&r, cr2_row, cr2_live);
+  struct rs_finding *f = rs_results_add_finding(&r, rs_check_find("RESIDUE-LOG-LINE"),
+                                                RS_FD_CARVED, false, 0, "c");
+  ck_assert_ptr_nonnull(f);
+  f->u.cv.parsed = true;
+  f->u.cv.status = status;
+  f->u.cv.backdoor_use = status == 200 || status == 502;
+  f->u.cv.backdoor_2xx = status == 200;
+  rs_results_finish(&r);
+  rs_verdict_decide(&x, &r);
+  ck_assert_int_eq(r.err, RS_OK);
+  ck_assert_msg(!strcmp(rs_status_name(r.verdict.status), want), "%s/%d: got %s want %s",
+                cr2_row ? cr2_row : "-", status, rs_status_name(r.verdict.status), want);
+  bool reason = false;
+  for (size_t i = 0; i < r.verdict.reasons.n; i++)
+    reason |= r.finds[r.verdict.reasons.v[i]].what == RS_FD_CARVED;
+  ck_assert_int_eq(reason, carved_reason);
+  ck_assert_str_eq(item_status(&r, "no-backdoor-use"), carved_reason ? "fail" : "pass");
+  if (carved_reason && r.verdict.status == RS_ST_BACKDOOR_USED)
+    ck_assert_ptr_nonnull(strstr(r.verdict.summary, "carved"));
+  rs_results_free(&r);
+}
+
+START_TEST(verdict_carved_backdoor_use)
+{
+  carved_case("CR2-ROOTEXE", true, RS_PATCH_VULNERABLE, 200, "backdoor-used", true);
+  carved_case("CR2-ROOTEXE", true, RS_PATCH_VULNERABLE, 404, "infected", false);
+  carved_case(NULL, false, RS_PATCH_VULNERABLE, 200, "vulnerable", false);
+  carved_case(NULL, false, RS_PATCH_FIXED, 200, "patched", false);
+  /* a deleted root.exe (history) on a patched host: cleaned, the carved use a reason */
+  carved_case("CR2-ROOTEXE", false, RS_PATCH_FIXED, 200, "cleaned", true);
+}
+END_TEST
+
 /* The results model: one failed allocation is sticky, later adds are no-ops. */
 START_TEST(results_sticky_error)
 {
@@ -686,6 +738,7 @@ Suite *rs_suite_analysis(void)
   tcase_add_loop_test(tc, verdict_table, 0, sizeof vcases / sizeof vcases[0]);
   tcase_add_test(tc, checklist_fails_on_live_and_other_control_sets);
   tcase_add_test(tc, results_sticky_error);
+  tcase_add_test(tc, verdict_carved_backdoor_use);
   tcase_add_test(tc, lower_layers_include_no_driver_or_report);
   tcase_add_test(tc, cli_includes_one_public_header);
   tcase_add_test(tc, library_neither_prints_nor_sets_process_state);

@@ -538,7 +538,7 @@ static const char *const status_ok[] = {"backdoor-used", "infected", "cleaned", 
 static const char *const cl_ok[] = {"pass", "fail", "unknown", NULL};
 static const char *const logfmt_ok[] = {"w3c", "iis", "ncsa", NULL};
 static const char *const source_ok[] = {"mft",      "fat", "registry", "iislog",  "pe",
-                                        "ewf",      "evt", "drwatson", "urlscan", NULL};
+                                        "ewf",      "evt", "drwatson", "urlscan", "carved", NULL};
 
 static void check_contract(const json_t *rep, const char *scen)
 {

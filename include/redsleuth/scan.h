@@ -58,6 +58,8 @@ struct rs_run_opts {
   const char *expect_hex;      /* --expect-hash HEX, lowercase, of that algorithm's length */
   bool no_hash;                /* --no-hash */
   bool all_hits;               /* --timeline-hits: every worm hit on the timeline */
+  bool unallocated;            /* --unallocated: search every volume's unallocated clusters
+                                  (residue region "unallocated", scan/residue.c) */
   const char *tmp_dir;         /* where those hits are spilled (an unlinked temporary
                                   file): NULL = $TMPDIR, else /tmp; the CLI gives --out-dir */
   size_t spill_run;            /* bytes of them held in memory before a run goes to that

@@ -28,7 +28,7 @@ enum { CMD_INFO = 1, CMD_SCAN = 2, CMD_BOTH = 3, CMD_CHECKS = 4 };
 
 enum opt_id {
   O_OFFSET, O_IMGTYPE, O_FSTYPE, O_SSIZE, O_VERBOSE, O_VERSION, O_JSON, O_OUTDIR,
-  O_CASE, O_EXAMINER, O_NOHASH, O_TLHITS, O_ALLOWEVDIR, O_HELP, O_HELPMAN, O_TIMELINE,
+  O_CASE, O_EXAMINER, O_NOHASH, O_TLHITS, O_UNALLOC, O_ALLOWEVDIR, O_HELP, O_HELPMAN, O_TIMELINE,
   O_BATCH, O_JOBS, O_TIMEOUT, O_EVID, O_ORG, O_NOTES, O_EXPECT, O_FORCE
 };
 
@@ -89,6 +89,11 @@ static const struct rs_option rs_options[] = {
      "Put every worm request from the logs on the timeline, not only the first and last. "
      "There can be millions: until the reports are written they wait, in order, in an "
      "unlinked temporary file in --out-dir (else $TMPDIR, else /tmp), not in memory."},
+    {O_UNALLOC, 0, "unallocated", NULL, CMD_SCAN,
+     "Also search the unallocated clusters of every volume (libtsk block walk) with the "
+     "bundled rules, and carve the IIS log lines around default.ida, root.exe and cmd.exe "
+     "there (RESIDUE-LOG-LINE): deleted logs whose clusters were not reused. Offsets are "
+     "byte offsets in the volume (blkcat-ready). Reads every free cluster."},
     {O_TIMELINE, 0, "timeline", "full", CMD_SCAN,
      "With \"full\": also write timeline-full.body into --out-dir, every file's MACB times "
      "($STANDARD_INFORMATION and $FILE_NAME) as a TSK body file with the lines fls -r -m "
@@ -407,6 +412,7 @@ static int apply(struct cli *c, const struct rs_option *o, const char *arg, cons
     break;
   case O_NOHASH: c->run.no_hash = true; break;
   case O_TLHITS: c->run.all_hits = true; break;
+  case O_UNALLOC: c->run.unallocated = true; break;
   case O_TIMELINE:
     if (strcmp(arg, "full") != 0)
       return usage_error(shown, "the only timeline mode is 'full', not '%s'", arg);

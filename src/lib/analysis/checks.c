@@ -293,6 +293,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_EVT_ACCOUNT: return "Security event log";
   case RS_K_EVENT: return "event log / Dr. Watson / UrlScan record";
   case RS_K_RESIDUE: return "memory residue bytes (bundled YARA rules)";
+  case RS_K_RESIDUE_LOG: return "log line carved from memory residue or unallocated space";
   }
   return "?";
 }

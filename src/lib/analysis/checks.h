@@ -33,6 +33,8 @@ enum rs_check_kind {
   RS_K_RESIDUE,       /* memory residue (page file, hiberfil.sys, crash dumps) searched with
                          the bundled YARA rules whose meta redsleuth_check names the row
                          (stage scan/residue.c) */
+  RS_K_RESIDUE_LOG,   /* a log line carved from memory residue or unallocated space around
+                         default.ida / root.exe / cmd.exe (scan/carved.c) */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */

@@ -255,6 +255,18 @@ const struct rs_check rs_checks[] = {
           "memory; on its own this is context, not infection",
    .ref = "codered-artifacts 12", .name = "Nimda, Nimda_E (rules/nimda.yar)",
    .corroborates = "LOG-NIMDA"},
+  /* carved log lines (12): around every default.ida, root.exe or cmd.exe in
+   * memory residue (and unallocated space with --unallocated) the whole text
+   * line, read by the IIS log parser (scan/carved.c). Context; a carved
+   * backdoor use answered 2xx on a host with Code Red II artifacts (live or
+   * deleted) counts as use of the backdoor (verdict.c). */
+  {.id = "RESIDUE-LOG-LINE", .family = "other", .kind = RS_K_RESIDUE_LOG, .role = RS_ROLE_INFO,
+   .severity = "low", .title = "IIS log line carved from memory residue or unallocated space",
+   .why = "a request line naming default.ida, root.exe or cmd.exe outlived its log file (page "
+          "file, hibernation file, crash dump or free clusters); a backdoor use answered 2xx "
+          "counts as use only on a host with Code Red II artifacts",
+   .ref = "codered-artifacts 12", .name = "default.ida, root.exe, cmd.exe",
+   .corroborates = "LOG-BACKDOOR-USE,LOG-CR1,LOG-CR2"},
 };
 const size_t rs_ncheck = sizeof rs_checks / sizeof rs_checks[0];
 

@@ -255,6 +255,14 @@ static void finding_free(struct rs_finding *f)
       free(f->u.res.hits[i].ctx);
     }
     free(f->u.res.hits);
+  } else if (f->what == RS_FD_CARVED) {
+    free(f->u.cv.text);
+    free(f->u.cv.fields);
+    free(f->u.cv.date_hdr);
+    free(f->u.cv.ip);
+    free(f->u.cv.method);
+    free(f->u.cv.stem);
+    free(f->u.cv.query);
   }
 }
 

@@ -34,6 +34,7 @@ enum rs_fdetail {
   RS_FD_BACKDOOR,   /* backdoor uses in the logs */
   RS_FD_EVENT,      /* a record of the host's own account (scan/evt.c) */
   RS_FD_RESIDUE,    /* a rule that fired in a region of memory residue (scan/residue.c) */
+  RS_FD_CARVED,     /* a log line carved from a residue region (scan/carved.c) */
 };
 
 /* One string match of a residue finding: where it is in its region (byte
@@ -56,6 +57,29 @@ struct rs_residue_detail {
   struct rs_residue_hit *hits; /* owned, by offset */
   size_t nhits;
   bool supports_memory;       /* vulnerable idq.dll and Code Red requests answered 2xx */
+};
+
+/* A log line carved from a residue region (RESIDUE-LOG-LINE): where it is
+ * (byte offset in the file, or in the volume for unallocated space), its
+ * text, and the request the IIS log parser read from it. */
+struct rs_carved_detail {
+  size_t region;              /* residue.regions[] index */
+  const char *region_kind;    /* static */
+  uint64_t offset, hit;       /* the line's first byte; the keyword that found it */
+  uint32_t raw_len;           /* bytes in the region */
+  bool wide, whole, parsed;
+  const char *format;         /* static: rs_logfmt_name */
+  const char *date_from;      /* static: rs_carve_date_name */
+  char *text;                 /* owned: the line as ASCII */
+  char *fields, *date_hdr;    /* owned: the #Fields: / #Date: lines used; NULL */
+  /* parsed */
+  struct rs_time when;        /* UTC when utc */
+  bool utc, has_date;
+  char *ip, *method, *stem, *query; /* owned; NULL when not parsed */
+  int status;
+  enum rs_family family;
+  bool backdoor_use;          /* the contract's backdoor use (2xx or 502) */
+  bool backdoor_2xx;          /* ... answered 2xx: weighed by the verdict */
 };
 
 /* An event-log record, a Dr. Watson report, a UrlScan summary, a W3svc.dll
@@ -152,6 +176,7 @@ struct rs_finding {
     struct { size_t uses, nlocal; struct rs_time first, last; } bd;
     struct rs_event_detail ev;
     struct rs_residue_detail res;
+    struct rs_carved_detail cv;
   } u;
 };
 

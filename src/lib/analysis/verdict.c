@@ -14,7 +14,15 @@ struct facts {
   bool nimda_live, nimda_past, nimda_sure; /* Nimda's own footprint; sure: more than pages */
   bool mapped;        /* .ida or .idq mapped, or unknown (treated as mapped) */
   bool map_unknown;
+  bool use_carved;    /* a carved backdoor use answered 2xx weighs as use (Code Red II
+                         artifacts on this host) */
 };
+
+/* Is finding f a carved backdoor use answered 2xx (RESIDUE-LOG-LINE)? */
+static bool carved_2xx(const struct rs_finding *f)
+{
+  return f->what == RS_FD_CARVED && f->u.cv.backdoor_2xx;
+}
 
 static void add_note(struct rs_verdict *v, const char *s)
 {
@@ -63,6 +71,12 @@ static void collect(const struct rs_verdict_facts *ctx, const struct rs_results 
       break;
     }
   }
+  /* a carved backdoor use counts only where Code Red II left artifacts (live
+   * or deleted): on its own a carved line cannot say whose door answered */
+  bool cr2_artifacts = x->cr2_live || x->cr2_past;
+  for (size_t i = 0; cr2_artifacts && i < r->nfind; i++)
+    if (carved_2xx(&r->finds[i]))
+      x->use_carved = x->use_log = true;
   if (ctx->cr_2xx > 0)
     x->cr2_past = true;
   /* the backdoor answered, or a follower left files: it existed, so the host
@@ -81,6 +95,14 @@ static void reasons_by_role(struct rs_results *r, enum rs_role role, int live)
     if (f->check->role == role && (live < 0 || (live == 1) == f->live))
       rs_idx_add(r, &r->verdict.reasons, i);
   }
+}
+
+/* The carved backdoor uses that weigh as use (x->use_carved). */
+static void reasons_carved(struct rs_results *r, const struct facts *x)
+{
+  for (size_t i = 0; x->use_carved && i < r->nfind; i++)
+    if (carved_2xx(&r->finds[i]))
+      rs_idx_add(r, &r->verdict.reasons, i);
 }
 
 static void reasons_by_kind(struct rs_results *r, enum rs_check_kind kind)
@@ -122,9 +144,15 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
   if (x->cr2_live && x->use_log) {
     reasons_by_role(r, RS_ROLE_CR2, 1);
     reasons_by_kind(r, RS_K_LOG_BACKDOOR);
-    snprintf(summary, ssz, "Code Red II backdoor artifacts are present and the IIS logs show the "
+    reasons_carved(r, x);
+    snprintf(summary, ssz, "Code Red II backdoor artifacts are present and the IIS logs%s show the "
                            "backdoor answering requests (2xx or 502): commands were run on this "
-                           "host. Rebuild recommended.");
+                           "host. Rebuild recommended.",
+             x->use_carved ? " (lines carved from memory residue or unallocated space)" : "");
+    if (x->use_carved)
+      add_note(v, "backdoor use carved: lines recovered from memory residue or unallocated "
+                  "space (RESIDUE-LOG-LINE, carved) count as use on a host with Code Red II "
+                  "artifacts");
     return RS_ST_BACKDOOR_USED;
   }
   if (x->nimda_live) {
@@ -137,8 +165,10 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
                            : "web pages end in the readme.eml script; no Nimda copy or marker "
                              "tells it from W32/Chir.B",
              x->cr2_live ? "; Code Red II backdoor artifacts are present too" : "");
-    if (x->use_files || x->use_log)
+    if (x->use_files || x->use_log) {
       reasons_by_role(r, RS_ROLE_USE, -1);
+      reasons_carved(r, x);
+    }
     return RS_ST_INFECTED;
   }
   if (x->nimda_past && !x->cr2_live && !x->cr2_past &&
@@ -165,6 +195,7 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
   if (x->cr2_past && (fixed || (vuln && !x->mapped))) {
     reasons_by_role(r, RS_ROLE_CR2, 0);
     reasons_by_role(r, RS_ROLE_USE, -1);
+    reasons_carved(r, x);
     reasons_by_role(r, RS_ROLE_NIMDA_INF, 0);
     reasons_idq_live(r);
     if (!fixed)
@@ -405,7 +436,7 @@ static void cleanup_items(const struct rs_verdict_facts *ctx, struct rs_results 
       ids->n = 0;
       fail = false;
       for (size_t k = 0; k < r->nfind; k++) {
-        if (r->finds[k].check->role == RS_ROLE_USE) {
+        if (r->finds[k].check->role == RS_ROLE_USE || (x->use_carved && carved_2xx(&r->finds[k]))) {
           rs_idx_add(r, ids, k);
           fail = true;
         }

@@ -35,6 +35,7 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_EVT_ACCOUNT: return "log";
   case RS_K_EVENT: return "log"; /* event logs, drwtsn32.log, UrlScan (W3svc.dll: "pe") */
   case RS_K_RESIDUE: return "file"; /* the bytes of a page file, hiberfil.sys or crash dump */
+  case RS_K_RESIDUE_LOG: return "log"; /* a carved log line */
   }
   return "file";
 }
@@ -186,6 +187,9 @@ static void detail_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *
     break;
   case RS_FD_RESIDUE:
     rs_report_residue_fields(jb, o, f);
+    break;
+  case RS_FD_CARVED:
+    rs_report_carved_fields(jb, o, f);
     break;
   }
 }

@@ -130,5 +130,7 @@ json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx)
   }
   rs_jset(jb, logs, "per_day", pd);
   rs_report_evt_logs(jb, logs, ctx);
+  if (ctx->carved.lines) /* absent when nothing was carved */
+    rs_jset(jb, logs, "carved", rs_report_carved(jb, ctx));
   return logs;
 }

@@ -24,6 +24,9 @@ void rs_report_event_fields(struct rs_jb *jb, json_t *o, const struct rs_finding
 /* residue.c: a residue finding's fields; the residue block (residue.regions[]) */
 void rs_report_residue_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f);
 json_t *rs_report_residue(struct rs_jb *jb, const struct rs_scan_ctx *ctx);
+/* residue.c: a RESIDUE-LOG-LINE finding's fields; logs.carved */
+void rs_report_carved_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f);
+json_t *rs_report_carved(struct rs_jb *jb, const struct rs_scan_ctx *ctx);
 void rs_report_corroboration(struct rs_jb *jb, json_t *o, const struct rs_results *r,
                              const struct rs_finding *f);
 void rs_report_evt_system(struct rs_jb *jb, json_t *sys, const struct rs_scan_ctx *ctx);

@@ -1,6 +1,6 @@
 /* The report's residue block (residue.regions[]) and the details of a
  * residue finding (scan/residue.c). The block is absent when no region was
- * searched. */
+ * searched. Carved log lines: their findings' fields and logs.carved. */
 #include "report/report.h"
 
 void rs_report_residue_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)
@@ -50,5 +50,58 @@ json_t *rs_report_residue(struct rs_jb *jb, const struct rs_scan_ctx *ctx)
     rs_japp(jb, arr, x);
   }
   rs_jset(jb, o, "regions", arr);
+  return o;
+}
+
+void rs_report_carved_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)
+{
+  const struct rs_carved_detail *d = &f->u.cv;
+  rs_jset(jb, o, "path", rs_json_str(f->path));
+  rs_jset(jb, o, "allocated", json_false());
+  json_t *det = json_object();
+  rs_jset(jb, det, "carved", json_true());
+  rs_jset(jb, det, "region", json_integer((json_int_t)d->region));
+  rs_jset(jb, det, "region_kind", rs_json_str(d->region_kind));
+  rs_jset(jb, det, "offset", json_integer((json_int_t)d->offset));
+  rs_jset(jb, det, "hit_offset", json_integer((json_int_t)d->hit));
+  rs_jset(jb, det, "bytes", json_integer((json_int_t)d->raw_len));
+  rs_jset(jb, det, "encoding", json_string(d->wide ? "utf-16le" : "ascii"));
+  rs_jset(jb, det, "whole", json_boolean(d->whole));
+  rs_jset(jb, det, "text", rs_json_str(d->text));
+  rs_jset(jb, det, "format", rs_json_str(d->format));
+  rs_jset(jb, det, "fields_header", rs_json_str(d->fields));
+  rs_jset(jb, det, "date_header", rs_json_str(d->date_hdr));
+  rs_jset(jb, det, "parsed", json_boolean(d->parsed));
+  rs_jset(jb, det, "date_from", rs_json_str(d->date_from));
+  bool dated = d->parsed && d->when.set && d->has_date && d->utc;
+  rs_jset(jb, det, "time_utc", dated ? rs_json_time(&d->when) : json_null());
+  rs_jset(jb, det, "client_ip", rs_json_str(d->ip));
+  rs_jset(jb, det, "method", rs_json_str(d->method));
+  rs_jset(jb, det, "stem", rs_json_str(d->stem));
+  rs_jset(jb, det, "query", rs_json_str(d->query));
+  rs_jset(jb, det, "status", d->parsed && d->status >= 0 ? json_integer(d->status) : json_null());
+  rs_jset(jb, det, "request_family",
+          d->parsed ? json_string(rs_family_key(d->family)) : json_null());
+  rs_jset(jb, det, "backdoor_use", json_boolean(d->backdoor_use));
+  rs_jset(jb, det, "backdoor_use_2xx", json_boolean(d->backdoor_2xx));
+  rs_jset(jb, o, "details", det);
+}
+
+json_t *rs_report_carved(struct rs_jb *jb, const struct rs_scan_ctx *ctx)
+{
+  const struct rs_carved_counts *k = &ctx->carved;
+  json_t *o = json_object();
+  rs_jset(jb, o, "lines", json_integer((json_int_t)k->lines));
+  rs_jset(jb, o, "parsed", json_integer((json_int_t)k->parsed));
+  rs_jset(jb, o, "utf16le", json_integer((json_int_t)k->wide));
+  rs_jset(jb, o, "partial", json_integer((json_int_t)k->partial));
+  json_t *h = json_object();
+  for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++)
+    rs_jset(jb, h, rs_family_key((enum rs_family)f), json_integer((json_int_t)k->hits[f]));
+  rs_jset(jb, o, "hits", h);
+  rs_jset(jb, o, "backdoor_uses", json_integer((json_int_t)k->backdoor_uses));
+  rs_jset(jb, o, "backdoor_uses_2xx", json_integer((json_int_t)k->backdoor_2xx));
+  rs_jset(jb, o, "listed", json_integer((json_int_t)k->listed));
+  rs_jset(jb, o, "unlisted", json_integer((json_int_t)k->unlisted));
   return o;
 }

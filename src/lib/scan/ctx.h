@@ -117,6 +117,15 @@ struct rs_residue_region {
   char *note;           /* owned: what was skipped and why, or why it was not read; NULL */
 };
 
+/* Log lines carved from the residue regions (logs.carved; scan/carved.c). */
+#define RS_CARVED_LISTED_MAX 1000 /* RESIDUE-LOG-LINE findings; the rest are counted */
+struct rs_carved_counts {
+  uint64_t lines, parsed, wide, partial;
+  uint64_t hits[RS_FAM__COUNT];   /* parsed lines per request family */
+  uint64_t backdoor_uses, backdoor_2xx;
+  uint64_t listed, unlisted;      /* findings made; lines beyond RS_CARVED_LISTED_MAX */
+};
+
 struct rs_day_count {
   int64_t day;          /* days since epoch (UTC) */
   uint64_t hits[RS_FAM__COUNT];
@@ -170,6 +179,7 @@ struct rs_scan_ctx {
   struct rs_evt_scan *evt;       /* event logs, Dr. Watson, UrlScan (scan/evt.c) */
   struct rs_residue_region *regions; /* scan/residue.c */
   size_t nregions, capregions;
+  struct rs_carved_counts carved;    /* scan/carved.c */
   /* evidence */
   struct rs_ewf_meta em;
   bool hashed;                   /* the media hash was asked for */

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/carve.h"
 #include "redsleuth/collect.h"
 #include "redsleuth/yara.h"
 #include "scan/stage.h"
@@ -88,6 +89,13 @@ struct residue_run {
   uint8_t *scratch;
   struct rs_diag d;
   enum rs_err feed_err;
+  /* the log line carver: pieces overlapping by RS_CARVE_OVERLAP */
+  struct rs_carver *cv;
+  bool carve_failed;
+  uint8_t *cbuf;        /* RS_CARVE_OVERLAP + RESIDUE_CHUNK */
+  size_t ccarry;        /* bytes of the previous piece kept at cbuf's start */
+  uint64_t cbase;       /* offset of cbuf[0] in the region */
+  uint64_t cstart;      /* offset of the region's first byte (unallocated: in the volume) */
 };
 
 /* Bytes of memory as text: printable ASCII kept, '\' doubled, others \xNN. */
@@ -133,8 +141,9 @@ static void match_cb(const struct rs_rule_match *m, void *arg)
   struct rs_residue_region *reg = &ctx->regions[rr->region];
   reg->rules++;
   char key[700];
-  snprintf(key, sizeof key, "%04d|%s|%s", rr->c->volume, rr->c->path, m->info->rule);
-  struct rs_finding *f = rs_results_add_finding(r, chk, RS_FD_RESIDUE, true, rr->c->volume, key);
+  snprintf(key, sizeof key, "%04d|%s|%s", reg->volume, rr->c ? rr->c->path : "", m->info->rule);
+  struct rs_finding *f = rs_results_add_finding(r, chk, RS_FD_RESIDUE, rr->c != NULL,
+                                                reg->volume, key);
   if (!f)
     return;
   struct rs_residue_detail *rd = &f->u.res;
@@ -159,7 +168,7 @@ static void match_cb(const struct rs_rule_match *m, void *arg)
     o->ctx_offset = h->ctx_offset;
     o->ctx = escape_ctx(r, h->ctx, h->ctx_len);
   }
-  rd->supports_memory = supports_memory(ctx, chk);
+  rd->supports_memory = rr->c && supports_memory(ctx, chk);
   if (rd->supports_memory) {
     char why[600];
     snprintf(why, sizeof why,
@@ -170,6 +179,73 @@ static void match_cb(const struct rs_rule_match *m, void *arg)
              reg->kind, (unsigned long long)ctx->cr_2xx);
     f->why = rs_results_strdup(r, why);
   }
+}
+
+static void carved_cb(const struct rs_carved *c, void *arg)
+{
+  struct residue_run *rr = arg;
+  rs_carved_add(rr->ctx, rr->region, c);
+}
+
+static bool carver_ready(struct residue_run *rr)
+{
+  if (rr->cv)
+    return true;
+  if (rr->carve_failed)
+    return false;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  enum rs_err e = rs_carver_new(NULL, &rr->cv, &d);
+  if (e == RS_OK && !(rr->cbuf = malloc(RS_CARVE_OVERLAP + RESIDUE_CHUNK)))
+    e = rs_diag_set(&d, RS_E_NOMEM, "carve", "cannot allocate the carver's buffer");
+  if (e != RS_OK) {
+    rr->carve_failed = true;
+    rs_ctx_unreadable(rr->ctx, "log line carver", "carve", e, d.what);
+    return false;
+  }
+  return true;
+}
+
+static void carve_piece(struct residue_run *rr, size_t len, bool last)
+{
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  enum rs_err e = rs_carver_scan(rr->cv, rr->cbuf, len, rr->cstart + rr->cbase, last, carved_cb,
+                                 rr, NULL, &d);
+  if (e == RS_E_NOMEM)
+    rs_results_fail(&rr->ctx->res, e);
+}
+
+/* The next n bytes of the region (n <= RESIDUE_CHUNK) to the carver: a
+ * piece is the previous piece's last RS_CARVE_OVERLAP bytes and these. */
+static void carve_feed(struct residue_run *rr, const uint8_t *p, size_t n)
+{
+  if (!rr->cv || rs_ctx_failed(rr->ctx))
+    return;
+  memcpy(rr->cbuf + rr->ccarry, p, n);
+  size_t len = rr->ccarry + n;
+  carve_piece(rr, len, false);
+  size_t keep = len < RS_CARVE_OVERLAP ? len : RS_CARVE_OVERLAP;
+  memmove(rr->cbuf, rr->cbuf + len - keep, keep);
+  rr->cbase += len - keep;
+  rr->ccarry = keep;
+}
+
+static void carve_begin(struct residue_run *rr, uint64_t start)
+{
+  if (!carver_ready(rr))
+    return;
+  rs_carver_reset(rr->cv);
+  rr->ccarry = 0;
+  rr->cbase = 0;
+  rr->cstart = start;
+}
+
+/* The region's last piece (what the carver deferred near the end). */
+static void carve_end(struct residue_run *rr)
+{
+  if (rr->cv && !rs_ctx_failed(rr->ctx))
+    carve_piece(rr, rr->ccarry, true);
 }
 
 static int feed_cb(const uint8_t *p, size_t n, void *arg)
@@ -196,6 +272,7 @@ static int feed_cb(const uint8_t *p, size_t n, void *arg)
       data = rr->scratch;
   }
   rr->ctx->regions[rr->region].searched += searched;
+  carve_feed(rr, data, n);
   rr->off += n;
   rs_diag_clear(&rr->d);
   rr->feed_err = rs_rules_stream_feed(rr->sc, data, n, &rr->d);
@@ -275,9 +352,11 @@ static void scan_one(struct residue_run *rr, const struct rs_cand *c, const char
   rs_scan_progress(ctx, "searching memory residue", win);
   struct rs_diag d;
   rs_diag_clear(&d);
+  carve_begin(rr, 0);
   enum rs_err e = rs_rules_stream_begin(rr->sc, 0, match_cb, rr, &d);
   if (e == RS_OK)
     e = rs_vfile_stream(&ctx->img->vols[c->volume], c->inum, RESIDUE_CHUNK, feed_cb, rr, &d);
+  carve_end(rr);
   if (rr->feed_err != RS_OK) {
     e = rr->feed_err;
     d = rr->d;
@@ -313,20 +392,156 @@ static void scan_one(struct residue_run *rr, const struct rs_cand *c, const char
     g->note = rs_results_strdup(&ctx->res, note);
 }
 
+/* ---- unallocated space (--unallocated) ---------------------------------- */
+
+/* One volume's unallocated clusters, in runs of contiguous blocks: each run
+ * is one stream for the rules and the carver, at its byte offset in the
+ * volume; a run is fed in pieces of at most RESIDUE_CHUNK. */
+struct unalloc_walk {
+  struct residue_run *rr;
+  size_t bsize;
+  uint8_t *buf;
+  size_t used;
+  bool in_run;
+  TSK_DADDR_T next;      /* the block that continues the run */
+  bool stop;
+};
+
+static void run_flush(struct unalloc_walk *uw)
+{
+  if (uw->used && !uw->stop)
+    uw->stop = feed_cb(uw->buf, uw->used, uw->rr) != 0;
+  uw->used = 0;
+}
+
+static void run_end(struct unalloc_walk *uw)
+{
+  struct residue_run *rr = uw->rr;
+  if (!uw->in_run)
+    return;
+  run_flush(uw);
+  carve_end(rr);
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  struct rs_rules_stats st;
+  rs_rules_stream_end(rr->sc, &st, &d);
+  uw->in_run = false;
+}
+
+static TSK_WALK_RET_ENUM unalloc_block(const TSK_FS_BLOCK *b, void *ptr)
+{
+  struct unalloc_walk *uw = ptr;
+  struct residue_run *rr = uw->rr;
+  if (uw->in_run && b->addr != uw->next)
+    run_end(uw);
+  if (!uw->in_run) {
+    uint64_t start = (uint64_t)b->addr * uw->bsize;
+    struct rs_diag d;
+    rs_diag_clear(&d);
+    if (rs_rules_stream_begin(rr->sc, start, match_cb, rr, &d) != RS_OK) {
+      uw->stop = true;
+      return TSK_WALK_STOP;
+    }
+    carve_begin(rr, start);
+    rr->off = 0;
+    uw->in_run = true;
+  }
+  if (uw->used + uw->bsize > RESIDUE_CHUNK)
+    run_flush(uw);
+  memcpy(uw->buf + uw->used, b->buf, uw->bsize);
+  uw->used += uw->bsize;
+  uw->next = b->addr + 1;
+  return uw->stop || rs_ctx_failed(rr->ctx) ? TSK_WALK_STOP : TSK_WALK_CONT;
+}
+
+static void scan_unallocated(struct residue_run *rr, int vol)
+{
+  struct rs_scan_ctx *ctx = rr->ctx;
+  TSK_FS_INFO *fs = ctx->img->vols[vol].fs;
+  if (!fs || !fs->block_size || RESIDUE_CHUNK % fs->block_size)
+    return;
+  struct rs_residue_region *g = add_region(ctx, "unallocated", vol, NULL, 0);
+  if (!g)
+    return;
+  size_t gi = ctx->nregions - 1;
+  if (!rules_ready(rr)) {
+    g->note = rs_results_strdup(&ctx->res, "not searched: the bundled rules could not be loaded");
+    return;
+  }
+  char name[32];
+  snprintf(name, sizeof name, "volume %d", vol);
+  rs_scan_progress(ctx, "searching unallocated space", name);
+  struct unalloc_walk uw = {.rr = rr, .bsize = fs->block_size};
+  if (!(uw.buf = malloc(RESIDUE_CHUNK))) {
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    return;
+  }
+  rr->region = gi;
+  rr->c = NULL;
+  rr->win = NULL;
+  rr->hiberfil = false;
+  uint64_t before_searched = 0;
+  int rc = tsk_fs_block_walk(fs, fs->first_block, fs->last_block,
+                             TSK_FS_BLOCK_WALK_FLAG_UNALLOC | TSK_FS_BLOCK_WALK_FLAG_CONT,
+                             unalloc_block, &uw);
+  run_end(&uw);
+  free(uw.buf);
+  if (rs_ctx_failed(ctx))
+    return;
+  g = &ctx->regions[gi];
+  g->bytes = g->searched - before_searched;
+  if (rc != 0) {
+    char why[300];
+    snprintf(why, sizeof why, "block walk stopped: %s", tsk_error_get() ? tsk_error_get() : "?");
+    tsk_error_reset();
+    rs_ctx_unreadable(ctx, "unallocated space", name, RS_E_IO, why);
+    g->note = rs_results_strdup(&ctx->res, why);
+  }
+}
+
+/* Regions in (volume, path) order, not walk order: an image and a
+ * collection of the same files list them (and number their findings) alike. */
+static int cand_cmp(const void *a, const void *b)
+{
+  const struct rs_cand *x = *(const struct rs_cand *const *)a;
+  const struct rs_cand *y = *(const struct rs_cand *const *)b;
+  if (x->volume != y->volume)
+    return x->volume < y->volume ? -1 : 1;
+  int c = strcasecmp(x->path, y->path);
+  return c ? c : strcmp(x->path, y->path);
+}
+
 void rs_stage_residue(struct rs_scan_ctx *ctx)
 {
   struct residue_run rr = {.ctx = ctx};
   struct rs_buf win = {0};
-  for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
-    const struct rs_cand *c = &ctx->cands[i];
-    if (c->kind != RS_C_RESIDUE)
+  const struct rs_cand **list = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t i = 0; i < ctx->ncand; i++) {
+    if (ctx->cands[i].kind != RS_C_RESIDUE)
       continue;
-    if (!rs_win_path(ctx, c->volume, c->path, &win))
-      break;
-    scan_one(&rr, c, win.data);
+    if (!rs_grow((void **)&list, &cap, n + 1, sizeof *list, 8)) {
+      rs_results_fail(&ctx->res, RS_E_NOMEM);
+      free(list);
+      return;
+    }
+    list[n++] = &ctx->cands[i];
   }
+  if (n > 1)
+    qsort(list, n, sizeof *list, cand_cmp);
+  for (size_t i = 0; i < n && !rs_ctx_failed(ctx); i++) {
+    if (!rs_win_path(ctx, list[i]->volume, list[i]->path, &win))
+      break;
+    scan_one(&rr, list[i], win.data);
+  }
+  free(list);
   rs_buf_free(&win);
+  if (ctx->opts->unallocated && ctx->img->img)
+    for (int v = 0; v < ctx->img->nvol && !rs_ctx_failed(ctx); v++)
+      scan_unallocated(&rr, v);
   free(rr.scratch);
+  free(rr.cbuf);
+  rs_carver_free(rr.cv);
   rs_rules_scanner_free(rr.sc);
   rs_rules_close(rr.rules);
 }

@@ -33,6 +33,10 @@ void rs_stage_keys(struct rs_scan_ctx *ctx);     /* registry.c */
 void rs_stage_damage(struct rs_scan_ctx *ctx);   /* damage.c */
 void rs_stage_nimda(struct rs_scan_ctx *ctx);    /* nimda.c */
 void rs_stage_residue(struct rs_scan_ctx *ctx);  /* residue.c */
+/* carved.c: a log line the carver recovered from region (residue.regions[]):
+ * counts, a RESIDUE-LOG-LINE finding, a timeline entry when dated (UTC). */
+struct rs_carved;
+void rs_carved_add(struct rs_scan_ctx *ctx, size_t region, const struct rs_carved *c);
 /* residue.c: keeps e when it is memory residue (page file, hiberfil.sys, a
  * crash dump in its usual places); called by the walk */
 void rs_residue_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);

@@ -33,6 +33,9 @@ enum rs_check_kind {
   RS_K_RESIDUE,       /* memory residue (page file, hiberfil.sys, crash dumps) searched with
                          the bundled YARA rules whose meta redsleuth_check names the row
                          (stage scan/residue.c) */
+  RS_K_YARA,          /* a user rule (--yara) matched a file's content or memory residue
+                         (stage scan/content.c) */
+  RS_K_HASHSET,       /* a file's MD5, SHA-1 or SHA-256 is in a --hashset set (scan/content.c) */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */

@@ -1526,6 +1526,40 @@ START_TEST(scan_bad_rule_or_set)
 }
 END_TEST
 
+/* `redsleuth checks` (docs/checks.md) lists every bundled rule with its file,
+ * family, the check row it feeds (a real RS_K_RESIDUE row) and its source. */
+#include "redsleuth/checks.h"
+START_TEST(checks_list_bundled_rules)
+{
+  char *md = NULL;
+  size_t mlen = 0;
+  FILE *fp = open_memstream(&md, &mlen);
+  ck_assert_ptr_nonnull(fp);
+  rs_checks_markdown(fp);
+  fclose(fp);
+  ck_assert_ptr_nonnull(strstr(md, "## Bundled YARA rules"));
+  struct rs_rules *r = open_rules(true, 0, NULL, 0);
+  size_t n = 0;
+  for (size_t i = 0; i < rs_rules_count(r); i++) {
+    const struct rs_rule_info *in = rs_rules_info(r, i);
+    ck_assert(in->bundled && in->check && in->family);
+    const char *src = NULL;
+    for (size_t k = 0; k < in->nmeta; k++)
+      if (!strcmp(in->meta[k].key, "source"))
+        src = in->meta[k].str;
+    ck_assert_msg(src != NULL, "%s has no meta source", in->rule);
+    char row[2048];
+    snprintf(row, sizeof row, "\n| %s | %s | %s | %s | %s |\n", in->rule, in->ns, in->family,
+             in->check, src);
+    ck_assert_msg(strstr(md, row) != NULL, "row missing: %s", row);
+    n++;
+  }
+  ck_assert_uint_ge(n, 6);
+  rs_rules_close(r);
+  free(md);
+}
+END_TEST
+
 Suite *rs_suite_content(void)
 {
   Suite *s = suite_create("content");
@@ -1556,6 +1590,7 @@ Suite *rs_suite_content(void)
   tcase_add_test(tc, scan_user_rule_infected_role);
   tcase_add_test(tc, scan_hashset_and_size_cap);
   tcase_add_test(tc, scan_bad_rule_or_set);
+  tcase_add_test(tc, checks_list_bundled_rules);
   suite_add_tcase(s, tc);
   tc = tcase_create("carve");
   tcase_add_test(tc, carve_deleted_logs);

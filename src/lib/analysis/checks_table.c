@@ -262,12 +262,12 @@ const struct rs_check rs_checks[] = {
    .severity = "medium", .title = "A user YARA rule matched",
    .why = "a rule given with --yara fired on a file's content or on memory residue; what it "
           "means is the rule author's (its meta, tags and matched strings are in the finding)",
-   .ref = "issue 17 (--yara)", .name = "rules given with --yara"},
+   .ref = "codered-artifacts 12", .name = "rules given with --yara"},
   {.id = "HASHSET-MATCH", .family = "other", .kind = RS_K_HASHSET, .role = RS_ROLE_INFO,
    .severity = "medium", .title = "A file's digest is in a hash set",
    .why = "the file's MD5, SHA-1 or SHA-256 is listed in a set given with --hashset; what it "
           "means is the set's (known bad, or an NSRL known file)",
-   .ref = "issue 17 (--hashset)", .name = "sets given with --hashset"},
+   .ref = "codered-artifacts 12", .name = "sets given with --hashset"},
 };
 const size_t rs_ncheck = sizeof rs_checks / sizeof rs_checks[0];
 

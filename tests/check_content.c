@@ -1560,6 +1560,48 @@ START_TEST(checks_list_bundled_rules)
 }
 END_TEST
 
+/* The user's rules run over memory residue too, once per region (the page
+ * file and hiberfil.sys are not searched a second time as files): the match
+ * is 5 bytes after the bundled rule's "HOST:www.worm.com" in the same file. */
+START_TEST(scan_user_rule_in_residue)
+{
+  const char *src = "rule WormHost : cr1 { strings: $h = \"www.worm.com\" ascii wide "
+                    "condition: $h }\n";
+  const char *yara[] = {write_tmp("wormhost.yar", src, strlen(src))};
+  json_t *rep = content_scan("w2k-vulnerable-fat", yara, 1, NULL, 0, 0);
+  const json_t *u[64], *b[64];
+  size_t nu = findings_of(rep, "YARA-MATCH", u, 64), nb = findings_of(rep, "RESIDUE-CODE-RED-1", b, 64);
+  ck_assert_uint_ge(nu, 1);
+  size_t checked = 0;
+  for (size_t i = 0; i < nu; i++) {
+    const json_t *det = json_object_get(u[i], "details");
+    const char *path = json_string_value(json_object_get(u[i], "path"));
+    ck_assert_msg(json_string_value(json_object_get(det, "region_kind")) != NULL,
+                  "%s: a user match outside memory residue", path);
+    ck_assert_str_eq(json_string_value(json_object_get(det, "rule_file")), yara[0]);
+    ck_assert_str_eq(json_string_value(json_object_get(det, "role")), "context");
+    for (size_t k = 0; k < nu; k++)
+      ck_assert(k == i || strcmp(path, json_string_value(json_object_get(u[k], "path"))) != 0);
+    const json_t *m0 = json_array_get(json_object_get(det, "matches"), 0);
+    for (size_t k = 0; k < nb; k++) {
+      if (strcmp(path, json_string_value(json_object_get(b[k], "path"))) != 0)
+        continue;
+      size_t j;
+      const json_t *m;
+      json_array_foreach(json_object_get(json_object_get(b[k], "details"), "matches"), j, m)
+      {
+        if (strcmp(json_string_value(json_object_get(m, "string")), "$host") == 0 &&
+            json_integer_value(json_object_get(m, "offset")) + 5 ==
+                json_integer_value(json_object_get(m0, "offset")))
+          checked++;
+      }
+    }
+  }
+  ck_assert_uint_ge(checked, 1);
+  json_decref(rep);
+}
+END_TEST
+
 Suite *rs_suite_content(void)
 {
   Suite *s = suite_create("content");
@@ -1591,6 +1633,7 @@ Suite *rs_suite_content(void)
   tcase_add_test(tc, scan_hashset_and_size_cap);
   tcase_add_test(tc, scan_bad_rule_or_set);
   tcase_add_test(tc, checks_list_bundled_rules);
+  tcase_add_test(tc, scan_user_rule_in_residue);
   suite_add_tcase(s, tc);
   tc = tcase_create("carve");
   tcase_add_test(tc, carve_deleted_logs);

@@ -4,7 +4,8 @@
  * finding that already hashed it) and looked up in the hash sets, and its
  * bytes searched with the user's rules. Matches become YARA-MATCH and
  * HASHSET-MATCH findings on the file (path, volume, MFT entry, digests). The
- * user's rules also run over memory residue (scan/residue.c).
+ * user's rules also run over memory residue (scan/residue.c), which is
+ * therefore not searched here a second time (only hashed, with --hashset).
  *
  * Only the default data stream is read: NTFS named streams are listed by the
  * walk but not searched (docs/content.md says so). A file that cannot be read
@@ -67,8 +68,16 @@ void rs_content_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fse
 {
   /* an empty file (or an entry without a data stream: $Extend's indexes,
    * orphan records) has no bytes to search; its digest is that of nothing */
-  if (ctx->content && !e->is_dir && e->size > 0)
-    rs_walk_add_cand(ctx, RS_C_SCAN, vol, e);
+  if (!ctx->content || e->is_dir || e->size == 0)
+    return;
+  /* memory residue the residue stage keeps (the walk calls it first) is
+   * searched there with the user's rules too: here it is only hashed */
+  const struct rs_cand *last = ctx->ncand ? &ctx->cands[ctx->ncand - 1] : NULL;
+  bool residue = last && last->kind == RS_C_RESIDUE && last->volume == vol &&
+                 last->inum == e->inum;
+  struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_SCAN, vol, e);
+  if (c && residue)
+    snprintf(c->role, sizeof c->role, "residue");
 }
 
 /* ---- findings ------------------------------------------------------------ */
@@ -261,6 +270,9 @@ void rs_stage_content(struct rs_scan_ctx *ctx)
     const struct rs_cand *c = &ctx->cands[i];
     if (c->kind != RS_C_SCAN)
       continue;
+    const bool residue = !strcmp(c->role, "residue");
+    if (residue && !ct->hs)
+      continue; /* searched by the residue stage, with the user's rules */
     if (c->size > ct->max_file_size) {
       ct->skipped_too_large++;
       continue;
@@ -291,7 +303,7 @@ void rs_stage_content(struct rs_scan_ctx *ctx)
     fr.len = len;
     ct->files_scanned++;
     ct->bytes_scanned += fr.dg.done ? fr.dg.bytes : len;
-    if (sc && data) {
+    if (sc && data && !residue) {
       rs_diag_clear(&d);
       enum rs_err e = rs_rules_scan_mem(sc, data, len, 0, yara_cb, &fr, NULL, &d);
       if (e == RS_E_NOMEM)

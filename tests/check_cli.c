@@ -250,7 +250,8 @@ START_TEST(help_lists_options)
 {
   static const char *const opts[] = {"-o SECTORS", "-i TYPE", "-f TYPE", "-b BYTES", "-v",
                                      "-V, --version", "--json", "--out-dir DIR", "--case ID",
-                                     "--examiner NAME", "--no-hash", "--timeline-hits"};
+                                     "--examiner NAME", "--no-hash", "--timeline-hits",
+                                     "--yara FILE", "--hashset FILE", "--max-file-size N"};
   char *out = NULL, *man = NULL;
   ck_assert_int_eq(run("--help", &out, NULL), 0);
   ck_assert_int_eq(run("--help-man", &man, NULL), 0);
@@ -285,6 +286,71 @@ START_TEST(usage_errors)
   assert_one_error_line(err, NULL);
   ck_assert_ptr_nonnull(strstr(err, "RS_E_USAGE"));
   free(err);
+}
+END_TEST
+
+/* --yara, --hashset, --max-file-size (issue 17): a rule that does not compile
+ * or a set that is not one exits 2 on one stderr line naming the file and the
+ * line; a scan with them has content_scan, one without has none. */
+START_TEST(content_options)
+{
+  const char *dir = rs_t_tmpdir();
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  char bad[700], set[700], good[700], cmd[4096], args[8192];
+  snprintf(bad, sizeof bad, "%s/syntax.yar", dir);
+  snprintf(set, sizeof set, "%s/garbage.set", dir);
+  snprintf(good, sizeof good, "%s/mz.yar", dir);
+  snprintf(cmd, sizeof cmd,
+           "printf 'rule fine { condition: true }\\n\\nrule broken {\\n  strings:\\n    $a = \"x\"\\n"
+           "  condition:\\n    $a and\\n}\\n' > '%s' && printf 'hello\\nworld\\n' > '%s' && "
+           "printf 'rule MZ { condition: uint16(0) == 0x5A4D }\\n' > '%s'",
+           bad, set, good);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  char *out = NULL, *err = NULL;
+  snprintf(args, sizeof args, "scan --json --no-hash --yara '%s' '%s'", bad, img);
+  ck_assert_int_eq(run(args, &out, &err), 2);
+  assert_one_error_line(err, bad);
+  ck_assert_msg(strstr(err, "RS_E_USAGE") && strstr(err, "line 8: ") && strstr(err, "syntax error"),
+                "%s", err);
+  ck_assert_str_eq(out ? out : "", ""); /* no report */
+  free(out);
+  free(err);
+  snprintf(args, sizeof args, "scan --json --no-hash --hashset '%s' '%s'", set, img);
+  ck_assert_int_eq(run(args, &out, &err), 2);
+  assert_one_error_line(err, set);
+  ck_assert_msg(strstr(err, "line 1") != NULL, "%s", err);
+  free(out);
+  free(err);
+  static const char *const sizes[] = {"0", "12X", "-5", "K", "2000000G"};
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    snprintf(args, sizeof args, "scan --no-hash --max-file-size '%s' '%s'", sizes[i], img);
+    ck_assert_int_eq(run(args, NULL, &err), 2);
+    assert_one_error_line(err, "--max-file-size");
+    free(err);
+  }
+  ck_assert_int_eq(run("info --yara x.yar x", NULL, &err), 2); /* a scan option */
+  free(err);
+  /* a good rule and a size with a suffix: content_scan and YARA-MATCH findings */
+  snprintf(args, sizeof args, "scan --json --no-hash --yara '%s' --max-file-size 2K '%s'", good,
+           img);
+  int rc = run(args, &out, NULL);
+  ck_assert_int_eq(rc, 10);
+  json_error_t je;
+  json_t *rep = json_loads(out, 0, &je);
+  ck_assert_msg(rep != NULL, "%s", je.text);
+  const json_t *cs = json_object_get(rep, "content_scan");
+  ck_assert_int_eq(json_integer_value(json_object_get(cs, "max_file_size")), 2048);
+  ck_assert_int_gt(json_integer_value(json_object_get(cs, "skipped_too_large")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(cs, "rules")), 1);
+  json_decref(rep);
+  free(out);
+  snprintf(args, sizeof args, "scan --json --no-hash '%s'", img);
+  run(args, &out, NULL);
+  rep = json_loads(out, 0, &je);
+  ck_assert_ptr_nonnull(rep);
+  ck_assert_ptr_null(json_object_get(rep, "content_scan"));
+  json_decref(rep);
+  free(out);
 }
 END_TEST
 
@@ -1077,6 +1143,7 @@ Suite *rs_suite_cli(void)
   tcase_add_test(tc, version);
   tcase_add_test(tc, man_page_current);
   tcase_add_test(tc, help_lists_options);
+  tcase_add_test(tc, content_options);
   tcase_add_loop_test(tc, usage_errors, 0, (int)(sizeof usage_cases / sizeof usage_cases[0]));
   tcase_add_loop_test(tc, bad_input, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
   tcase_add_test(tc, readonly_evidence);

@@ -1273,6 +1273,335 @@ START_TEST(carve_single_lines)
 }
 END_TEST
 
+/* ------------------------------------------- content scan in rs_scan (issue 17) */
+
+#include "redsleuth/scan.h"
+
+/* A scan of scenario scen with the user's rules and sets; the report (the
+ * caller json_decref's it). */
+static json_t *content_scan(const char *scen, const char *const *yara, int nyara,
+                            const char *const *sets, int nsets, uint64_t max)
+{
+  const char *img = rs_t_scenario_raw(scen);
+  struct rs_run_opts o;
+  rs_run_opts_init(&o);
+  const char *segs[] = {img};
+  o.segs = segs;
+  o.nseg = 1;
+  o.no_hash = true;
+  o.yara = yara;
+  o.nyara = nyara;
+  o.hashsets = sets;
+  o.nhashset = nsets;
+  o.max_file_size = max;
+  json_t *rep = NULL;
+  struct rs_diag d;
+  memset(&d, 0, sizeof d);
+  enum rs_err e = rs_scan(&o, &rep, &d);
+  ck_assert_msg(e == RS_OK, "rs_scan %s: %s: %s", scen, d.where, d.what);
+  return rep;
+}
+
+/* The findings of one check. */
+static size_t findings_of(const json_t *rep, const char *check, const json_t **out, size_t max)
+{
+  size_t n = 0, i;
+  const json_t *f;
+  json_array_foreach(json_object_get(rep, "findings"), i, f)
+  {
+    if (strcmp(json_string_value(json_object_get(f, "check")), check) == 0 && n < max)
+      out[n++] = f;
+  }
+  return n;
+}
+
+/* The artifact of answer.json at (volume, path). */
+static const json_t *answer_artifact(const json_t *a, int vol, const char *path)
+{
+  size_t i;
+  const json_t *x;
+  json_array_foreach(json_object_get(a, "artifacts"), i, x)
+  {
+    if (json_integer_value(json_object_get(x, "volume")) == vol &&
+        strcmp(json_string_value(json_object_get(x, "path")), path) == 0)
+      return x;
+  }
+  return NULL;
+}
+
+/* root.exe's own bytes (by icat) make a user rule: the scan names the file,
+ * its MFT entry, SHA-256 and the offset where the bytes are. */
+START_TEST(scan_user_rule_names_file)
+{
+  if (!rs_t_have_tsk() || !rs_t_have("icat")) {
+    printf("scan_user_rule_names_file: skipped (no icat)\n");
+    return;
+  }
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  json_t *a = rs_t_answer("w2k-cr2-used");
+  uint64_t part = (uint64_t)json_integer_value(
+      json_object_get(json_array_get(json_object_get(a, "volumes"), 0), "start_sector"));
+  const char *rp = "/Inetpub/scripts/root.exe";
+  uint64_t inum = rs_t_tsk_inode(img, part, rp);
+  char cmd[8192], out[4096];
+  snprintf(out, sizeof out, "%s/rootexe.bin", rs_t_tmpdir());
+  snprintf(cmd, sizeof cmd, "icat -o %llu '%s' %llu > '%s'", (unsigned long long)part, img,
+           (unsigned long long)inum, out);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  size_t len;
+  uint8_t *buf = rs_t_slurp(out, &len);
+  ck_assert_ptr_nonnull(buf);
+  ck_assert_uint_gt(len, 256);
+  /* 24 bytes from the middle of the file, as a hex string; where they first are */
+  size_t at = len / 2;
+  char rule[512] = "rule RootExe_Middle : fixture\n{\n  meta:\n    note = \"from icat\"\n"
+                   "    weight = 7\n  strings:\n    $mid = { ";
+  for (size_t i = 0; i < 24; i++)
+    snprintf(rule + strlen(rule), sizeof rule - strlen(rule), "%02X ", buf[at + i]);
+  strncat(rule, "}\n  condition:\n    $mid\n}\n", sizeof rule - strlen(rule) - 1);
+  const uint8_t *first = memmem(buf, len, buf + at, 24);
+  ck_assert_ptr_nonnull(first);
+  const char *path = write_tmp("rootexe.yar", rule, strlen(rule));
+  const char *yara[] = {path};
+  json_t *rep = content_scan("w2k-cr2-used", yara, 1, NULL, 0, 0);
+  const json_t *f[64];
+  size_t n = findings_of(rep, "YARA-MATCH", f, 64);
+  ck_assert_uint_ge(n, 1);
+  const json_t *hit = NULL;
+  for (size_t i = 0; i < n; i++) {
+    const json_t *det = json_object_get(f[i], "details");
+    ck_assert_str_eq(json_string_value(json_object_get(det, "rule")), "RootExe_Middle");
+    ck_assert_str_eq(json_string_value(json_object_get(det, "namespace")), "rootexe.yar");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(det, "tags"), 0)),
+                     "fixture");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(det, "meta"), "weight")), 7);
+    ck_assert_str_eq(json_string_value(json_object_get(det, "role")), "context");
+    if (strcmp(json_string_value(json_object_get(f[i], "path")), "C:\\Inetpub\\scripts\\root.exe") == 0)
+      hit = f[i];
+  }
+  ck_assert_msg(hit != NULL, "no YARA-MATCH on C:\\Inetpub\\scripts\\root.exe");
+  ck_assert_int_eq(json_integer_value(json_object_get(hit, "mft_entry")), (json_int_t)inum);
+  ck_assert_int_eq(json_integer_value(json_object_get(hit, "volume")), 0);
+  ck_assert_str_eq(json_string_value(json_object_get(hit, "sha256")),
+                   json_string_value(json_object_get(answer_artifact(a, 0, rp), "sha256")));
+  const json_t *m0 = json_array_get(json_object_get(json_object_get(hit, "details"), "matches"), 0);
+  ck_assert_str_eq(json_string_value(json_object_get(m0, "string")), "$mid");
+  ck_assert_int_eq(json_integer_value(json_object_get(m0, "offset")), (json_int_t)(first - buf));
+  ck_assert_int_eq(json_integer_value(json_object_get(m0, "length")), 24);
+  /* a context finding leaves the verdict alone */
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(rep, "verdict"), "status")),
+                   json_string_value(json_object_get(a, "verdict")));
+  const json_t *cs = json_object_get(rep, "content_scan");
+  ck_assert_int_eq(json_integer_value(json_object_get(cs, "rules")), 1);
+  ck_assert_int_gt(json_integer_value(json_object_get(cs, "files_scanned")), 10);
+  json_decref(rep);
+  json_decref(a);
+  free(buf);
+}
+END_TEST
+
+/* redsleuth_role = "infected": a clean host whose cmd.exe a user rule marks
+ * infected is infected, with that finding as the reason. */
+START_TEST(scan_user_rule_infected_role)
+{
+  const char *src = "rule Marked { meta: redsleuth_role = \"infected\" strings: $a = \"This program\" "
+                    "condition: uint16(0) == 0x5A4D and $a }\n";
+  const char *path = write_tmp("marked.yar", src, strlen(src));
+  const char *yara[] = {path};
+  json_t *plain = content_scan("w2k-clean", NULL, 0, NULL, 0, 0);
+  const char *before =
+      json_string_value(json_object_get(json_object_get(plain, "verdict"), "status"));
+  ck_assert_str_ne(before, "infected");
+  ck_assert_ptr_null(json_object_get(plain, "content_scan"));
+  json_t *rep = content_scan("w2k-clean", yara, 1, NULL, 0, 0);
+  const json_t *v = json_object_get(rep, "verdict");
+  ck_assert_str_eq(json_string_value(json_object_get(v, "status")), "infected");
+  const json_t *f[64];
+  size_t n = findings_of(rep, "YARA-MATCH", f, 64);
+  ck_assert_uint_ge(n, 1);
+  size_t i;
+  const json_t *r;
+  size_t yr = 0;
+  json_array_foreach(json_object_get(v, "reasons"), i, r)
+  yr += strncmp(json_string_value(r), "YARA-MATCH-", 11) == 0;
+  ck_assert_uint_ge(yr, 1);
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(f[0], "details"), "role")),
+                   "infected");
+  json_decref(plain);
+  json_decref(rep);
+}
+END_TEST
+
+/* Hash sets made from answer.json: a sha256sum-style list and an NSRL CSV
+ * (its MD5 column); --max-file-size below the files' size skips and counts. */
+START_TEST(scan_hashset_and_size_cap)
+{
+  json_t *a = rs_t_answer("w2k-cr2-used");
+  const json_t *root = answer_artifact(a, 0, "/Inetpub/scripts/root.exe");
+  const json_t *expl = answer_artifact(a, 0, "/WINNT/explorer.exe");
+  ck_assert_ptr_nonnull(root);
+  ck_assert_ptr_nonnull(expl);
+  char text[512], csv[1024];
+  snprintf(text, sizeof text, "%s  root.exe copy\n",
+           json_string_value(json_object_get(root, "sha256")));
+  snprintf(csv, sizeof csv,
+           "\"SHA-1\",\"MD5\",\"CRC32\",\"FileName\",\"FileSize\",\"ProductCode\",\"OpSystemCode\","
+           "\"SpecialCode\"\n\"%040d\",\"%s\",\"00000000\",\"explorer.exe\",1,1,\"WIN\",\"\"\n",
+           0, json_string_value(json_object_get(expl, "md5")));
+  const char *sets[] = {write_tmp("known.sha256", text, strlen(text)),
+                        write_tmp("nsrl.csv", csv, strlen(csv))};
+  json_t *rep = content_scan("w2k-cr2-used", NULL, 0, sets, 2, 0);
+  const json_t *f[64];
+  size_t n = findings_of(rep, "HASHSET-MATCH", f, 64);
+  /* every artifact with root.exe's SHA-256 or explorer's MD5, and nothing else */
+  size_t want = 0, i;
+  const json_t *x;
+  json_array_foreach(json_object_get(a, "artifacts"), i, x)
+  {
+    want += json_equal(json_object_get(x, "sha256"), json_object_get(root, "sha256")) ||
+            json_equal(json_object_get(x, "md5"), json_object_get(expl, "md5"));
+  }
+  ck_assert_uint_eq(n, want);
+  bool saw_root = false, saw_nsrl = false;
+  for (size_t k = 0; k < n; k++) {
+    const json_t *det = json_object_get(f[k], "details");
+    const char *kind = json_string_value(json_object_get(det, "digest_kind"));
+    if (!strcmp(json_string_value(json_object_get(f[k], "path")), "C:\\Inetpub\\scripts\\root.exe")) {
+      saw_root = true;
+      ck_assert_str_eq(kind, "sha256");
+      ck_assert_str_eq(json_string_value(json_object_get(det, "hash_set")), sets[0]);
+      ck_assert_str_eq(json_string_value(json_object_get(det, "entry_name")), "root.exe copy");
+      ck_assert(json_equal(json_object_get(det, "digest"), json_object_get(root, "sha256")));
+    }
+    if (!strcmp(kind, "md5")) {
+      saw_nsrl = true;
+      ck_assert_str_eq(json_string_value(json_object_get(det, "entry_name")), "explorer.exe");
+      ck_assert_str_eq(json_string_value(json_object_get(det, "hash_set")), sets[1]);
+      ck_assert(json_equal(json_object_get(f[k], "md5"), json_object_get(expl, "md5")));
+    }
+  }
+  ck_assert(saw_root && saw_nsrl);
+  const json_t *cs = json_object_get(rep, "content_scan");
+  json_int_t scanned = json_integer_value(json_object_get(cs, "files_scanned"));
+  ck_assert_int_eq(json_integer_value(json_object_get(cs, "skipped_too_large")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(cs, "hash_sets")), 2);
+  /* a cap one byte below root.exe's size: root.exe is skipped, counted */
+  json_int_t size = json_integer_value(json_object_get(f[0], "size"));
+  json_t *capped = content_scan("w2k-cr2-used", NULL, 0, sets, 2, (uint64_t)size - 1);
+  const json_t *cc = json_object_get(capped, "content_scan");
+  json_int_t skipped = json_integer_value(json_object_get(cc, "skipped_too_large"));
+  ck_assert_int_ge(skipped, (json_int_t)n);
+  ck_assert_int_eq(json_integer_value(json_object_get(cc, "files_scanned")) + skipped, scanned);
+  ck_assert_uint_eq(findings_of(capped, "HASHSET-MATCH", f, 64), 0);
+  json_decref(capped);
+  json_decref(rep);
+  json_decref(a);
+}
+END_TEST
+
+/* A bad rule or set stops the scan before any work: RS_E_USAGE naming it. */
+START_TEST(scan_bad_rule_or_set)
+{
+  const char *src = "rule ok { condition: true }\nrule bad {\n  condition:\n    nope\n}\n";
+  const char *yara[] = {write_tmp("bad.yar", src, strlen(src))};
+  const char *sets[] = {write_tmp("bad.txt", "not\na\nset\n", 10)};
+  for (int k = 0; k < 2; k++) {
+    struct rs_run_opts o;
+    rs_run_opts_init(&o);
+    const char *segs[] = {"/nonexistent/image.raw"}; /* not opened: the rules fail first */
+    o.segs = segs;
+    o.nseg = 1;
+    o.yara = k == 0 ? yara : NULL;
+    o.nyara = k == 0;
+    o.hashsets = k == 1 ? sets : NULL;
+    o.nhashset = k == 1;
+    json_t *rep = NULL;
+    struct rs_diag d;
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(rs_scan(&o, &rep, &d), RS_E_USAGE);
+    ck_assert_ptr_null(rep);
+    ck_assert_str_eq(d.where, k == 0 ? yara[0] : sets[0]);
+    ck_assert_msg(strstr(d.what, k == 0 ? "line 4: " : "line 1") != NULL, "%s", d.what);
+  }
+}
+END_TEST
+
+/* `redsleuth checks` (docs/checks.md) lists every bundled rule with its file,
+ * family, the check row it feeds (a real RS_K_RESIDUE row) and its source. */
+#include "redsleuth/checks.h"
+START_TEST(checks_list_bundled_rules)
+{
+  char *md = NULL;
+  size_t mlen = 0;
+  FILE *fp = open_memstream(&md, &mlen);
+  ck_assert_ptr_nonnull(fp);
+  rs_checks_markdown(fp);
+  fclose(fp);
+  ck_assert_ptr_nonnull(strstr(md, "## Bundled YARA rules"));
+  struct rs_rules *r = open_rules(true, 0, NULL, 0);
+  size_t n = 0;
+  for (size_t i = 0; i < rs_rules_count(r); i++) {
+    const struct rs_rule_info *in = rs_rules_info(r, i);
+    ck_assert(in->bundled && in->check && in->family);
+    const char *src = NULL;
+    for (size_t k = 0; k < in->nmeta; k++)
+      if (!strcmp(in->meta[k].key, "source"))
+        src = in->meta[k].str;
+    ck_assert_msg(src != NULL, "%s has no meta source", in->rule);
+    char row[2048];
+    snprintf(row, sizeof row, "\n| %s | %s | %s | %s | %s |\n", in->rule, in->ns, in->family,
+             in->check, src);
+    ck_assert_msg(strstr(md, row) != NULL, "row missing: %s", row);
+    n++;
+  }
+  ck_assert_uint_ge(n, 6);
+  rs_rules_close(r);
+  free(md);
+}
+END_TEST
+
+/* The user's rules run over memory residue too, once per region (the page
+ * file and hiberfil.sys are not searched a second time as files): the match
+ * is 5 bytes after the bundled rule's "HOST:www.worm.com" in the same file. */
+START_TEST(scan_user_rule_in_residue)
+{
+  const char *src = "rule WormHost : cr1 { strings: $h = \"www.worm.com\" ascii wide "
+                    "condition: $h }\n";
+  const char *yara[] = {write_tmp("wormhost.yar", src, strlen(src))};
+  json_t *rep = content_scan("w2k-vulnerable-fat", yara, 1, NULL, 0, 0);
+  const json_t *u[64], *b[64];
+  size_t nu = findings_of(rep, "YARA-MATCH", u, 64), nb = findings_of(rep, "RESIDUE-CODE-RED-1", b, 64);
+  ck_assert_uint_ge(nu, 1);
+  size_t checked = 0;
+  for (size_t i = 0; i < nu; i++) {
+    const json_t *det = json_object_get(u[i], "details");
+    const char *path = json_string_value(json_object_get(u[i], "path"));
+    ck_assert_msg(json_string_value(json_object_get(det, "region_kind")) != NULL,
+                  "%s: a user match outside memory residue", path);
+    ck_assert_str_eq(json_string_value(json_object_get(det, "rule_file")), yara[0]);
+    ck_assert_str_eq(json_string_value(json_object_get(det, "role")), "context");
+    for (size_t k = 0; k < nu; k++)
+      ck_assert(k == i || strcmp(path, json_string_value(json_object_get(u[k], "path"))) != 0);
+    const json_t *m0 = json_array_get(json_object_get(det, "matches"), 0);
+    for (size_t k = 0; k < nb; k++) {
+      if (strcmp(path, json_string_value(json_object_get(b[k], "path"))) != 0)
+        continue;
+      size_t j;
+      const json_t *m;
+      json_array_foreach(json_object_get(json_object_get(b[k], "details"), "matches"), j, m)
+      {
+        if (strcmp(json_string_value(json_object_get(m, "string")), "$host") == 0 &&
+            json_integer_value(json_object_get(m, "offset")) + 5 ==
+                json_integer_value(json_object_get(m0, "offset")))
+          checked++;
+      }
+    }
+  }
+  ck_assert_uint_ge(checked, 1);
+  json_decref(rep);
+}
+END_TEST
+
 Suite *rs_suite_content(void)
 {
   Suite *s = suite_create("content");
@@ -1299,6 +1628,12 @@ Suite *rs_suite_content(void)
   tcase_add_test(tc, hashset_finds_known_file);
   tcase_add_test(tc, hashset_formats);
   tcase_add_test(tc, hashset_nsrl);
+  tcase_add_test(tc, scan_user_rule_names_file);
+  tcase_add_test(tc, scan_user_rule_infected_role);
+  tcase_add_test(tc, scan_hashset_and_size_cap);
+  tcase_add_test(tc, scan_bad_rule_or_set);
+  tcase_add_test(tc, checks_list_bundled_rules);
+  tcase_add_test(tc, scan_user_rule_in_residue);
   suite_add_tcase(s, tc);
   tc = tcase_create("carve");
   tcase_add_test(tc, carve_deleted_logs);

@@ -45,6 +45,8 @@ struct rs_progress {
  * call from several. */
 typedef void (*rs_progress_fn)(const struct rs_progress *p, void *arg);
 
+#define RS_MAX_FILE_SIZE_DEFAULT (64ull << 20)
+
 struct rs_run_opts {
   struct rs_image_opts img;
   const char *const *segs;     /* evidence segments as given */
@@ -70,6 +72,14 @@ struct rs_run_opts {
                                   0 = the built-in default, -1 = always (tests) */
   FILE *full_body;             /* --timeline full: every walked entry's MACB times as TSK
                                   body lines ($SI, and $FILE_NAME for NTFS), NULL = off */
+  /* content scanning (issue 17): with yara or hashsets, every allocated and
+   * deleted file's content is searched and hashed in the one walk */
+  const char *const *yara;     /* --yara FILE: rule files, source or compiled */
+  int nyara;
+  const char *const *hashsets; /* --hashset FILE: MD5/SHA-1/SHA-256 lines or NSRL RDS CSV */
+  int nhashset;
+  uint64_t max_file_size;      /* --max-file-size: larger files are skipped and counted;
+                                  0 = RS_MAX_FILE_SIZE_DEFAULT */
   int argc;                    /* command line as typed, for run.command_line */
   char *const *argv;
 };

@@ -29,7 +29,8 @@ enum { CMD_INFO = 1, CMD_SCAN = 2, CMD_BOTH = 3, CMD_CHECKS = 4 };
 enum opt_id {
   O_OFFSET, O_IMGTYPE, O_FSTYPE, O_SSIZE, O_VERBOSE, O_VERSION, O_JSON, O_OUTDIR,
   O_CASE, O_EXAMINER, O_NOHASH, O_TLHITS, O_UNALLOC, O_ALLOWEVDIR, O_HELP, O_HELPMAN, O_TIMELINE,
-  O_BATCH, O_JOBS, O_TIMEOUT, O_EVID, O_ORG, O_NOTES, O_EXPECT, O_FORCE
+  O_BATCH, O_JOBS, O_TIMEOUT, O_EVID, O_ORG, O_NOTES, O_EXPECT, O_FORCE,
+  O_YARA, O_HASHSET, O_MAXFILE, /* content scanning (issue 17) */
 };
 
 struct rs_option {
@@ -99,6 +100,18 @@ static const struct rs_option rs_options[] = {
      "($STANDARD_INFORMATION and $FILE_NAME) as a TSK body file with the lines fls -r -m "
      "gives (one per data stream and index, named streams as file:stream, $OrphanFiles and "
      "FAT's virtual files), from the same single walk."},
+    {O_YARA, 0, "yara", "FILE", CMD_SCAN,
+     "Search every allocated and deleted file's content (and the memory residue) with the "
+     "YARA rules in FILE, source or compiled (repeatable); a rule that fires is a YARA-MATCH "
+     "finding, context unless its meta says redsleuth_role = \"infected\". A rule that does "
+     "not compile exits 2 naming the file and line."},
+    {O_HASHSET, 0, "hashset", "FILE", CMD_SCAN,
+     "Look every file's MD5, SHA-1 and SHA-256 up in FILE (repeatable): lines of a digest and "
+     "an optional name (md5sum/sha256sum output), or an NSRL RDS CSV; a file found is a "
+     "HASHSET-MATCH finding. A set that cannot be read or holds no digest exits 2."},
+    {O_MAXFILE, 0, "max-file-size", "N", CMD_SCAN,
+     "With --yara or --hashset: files larger than N bytes (suffix K, M or G; default 64M) are "
+     "not read, and counted in content_scan.skipped_too_large."},
     {O_BATCH, 0, "batch", "LIST", CMD_SCAN,
      "Scan every image named in LIST (one first segment per line, # comments) in its own "
      "process; needs --out-dir; one folder per image and a JSONL summary line per image."},
@@ -288,6 +301,8 @@ struct cli {
   int timeout_s;
   const char **segs;
   int nseg;
+  const char **yara, **hashsets; /* argc entries each */
+  int nyara, nhashset;
 };
 
 static int usage_error(const char *where, const char *fmt, const char *arg)
@@ -325,6 +340,29 @@ static bool parse_u64(const char *s, long long max, long long *out)
   if (errno || *end || v < 0 || v > max)
     return false;
   *out = v;
+  return true;
+}
+
+/* A byte count with an optional K, M or G suffix (powers of 1024), 1 to 2^50. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+  if (!s || *s < '0' || *s > '9')
+    return false;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  unsigned shift = 0;
+  if (*end == 'K' || *end == 'k')
+    shift = 10;
+  else if (*end == 'M' || *end == 'm')
+    shift = 20;
+  else if (*end == 'G' || *end == 'g')
+    shift = 30;
+  if (shift)
+    end++;
+  if (errno || *end || v == 0 || v > (1ull << 50) >> shift)
+    return false;
+  *out = (uint64_t)v << shift;
   return true;
 }
 
@@ -417,6 +455,12 @@ static int apply(struct cli *c, const struct rs_option *o, const char *arg, cons
     if (strcmp(arg, "full") != 0)
       return usage_error(shown, "the only timeline mode is 'full', not '%s'", arg);
     c->timeline = arg;
+    break;
+  case O_YARA: c->yara[c->nyara++] = arg; break;
+  case O_HASHSET: c->hashsets[c->nhashset++] = arg; break;
+  case O_MAXFILE:
+    if (!parse_size(arg, &c->run.max_file_size))
+      return usage_error(shown, "expected a size in bytes (suffix K, M or G), not '%s'", arg);
     break;
   case O_BATCH: c->batch = arg; break;
   case O_JOBS:
@@ -898,8 +942,14 @@ int rs_cli_main(int argc, char **argv)
   c.run.argc = argc;
   c.run.argv = argv;
   c.segs = calloc((size_t)argc, sizeof *c.segs);
-  if (!c.segs)
+  c.yara = calloc((size_t)argc, sizeof *c.yara);
+  c.hashsets = calloc((size_t)argc, sizeof *c.hashsets);
+  if (!c.segs || !c.yara || !c.hashsets) {
+    free(c.segs);
+    free(c.yara);
+    free(c.hashsets);
     return RS_EXIT_INTERNAL;
+  }
   int rc = -1, first = 2;
   if (!strcmp(argv[1], "info")) {
     c.cmd = CMD_INFO;
@@ -908,6 +958,8 @@ int rs_cli_main(int argc, char **argv)
   } else if (!strcmp(argv[1], "checks")) {
     rs_checks_markdown(stdout);
     free(c.segs);
+    free(c.yara);
+    free(c.hashsets);
     return fflush(stdout) == 0 ? 0 : RS_EXIT_INTERNAL;
   } else if (argv[1][0] == '-') {
     c.cmd = CMD_BOTH; /* -V, --help, --help-man without a command */
@@ -938,6 +990,8 @@ int rs_cli_main(int argc, char **argv)
   if (rc < 0 && c.cmd == CMD_SCAN && (c.batch || c.jobs)) {
     rc = run_batch(&c, argc, argv);
     free(c.segs);
+    free(c.yara);
+    free(c.hashsets);
     return rc;
   }
   if (rc < 0 && c.nseg == 0)
@@ -946,10 +1000,16 @@ int rs_cli_main(int argc, char **argv)
   if (rc < 0) {
     c.run.segs = c.segs;
     c.run.nseg = c.nseg;
+    c.run.yara = c.yara;
+    c.run.nyara = c.nyara;
+    c.run.hashsets = c.hashsets;
+    c.run.nhashset = c.nhashset;
     if (isatty(2))
       c.run.progress = show_progress;
     rc = c.cmd == CMD_INFO ? run_info(&c) : run_scan(&c);
   }
   free(c.segs);
+  free(c.yara);
+  free(c.hashsets);
   return rc;
 }

@@ -35,6 +35,9 @@ enum rs_check_kind {
                          (stage scan/residue.c) */
   RS_K_RESIDUE_LOG,   /* a log line carved from memory residue or unallocated space around
                          default.ida / root.exe / cmd.exe (scan/carved.c) */
+  RS_K_YARA,          /* a user rule (--yara) matched a file's content or memory residue
+                         (stage scan/content.c) */
+  RS_K_HASHSET,       /* a file's MD5, SHA-1 or SHA-256 is in a --hashset set (scan/content.c) */
 };
 
 /* Where a file row looks (all comparisons case-insensitive). */

@@ -267,6 +267,19 @@ const struct rs_check rs_checks[] = {
           "counts as use only on a host with Code Red II artifacts",
    .ref = "codered-artifacts 12", .name = "default.ida, root.exe, cmd.exe",
    .corroborates = "LOG-BACKDOOR-USE,LOG-CR1,LOG-CR2"},
+  /* --- the user's own rules and hash sets (issue 17; stage scan/content.c):
+   * context unless a rule's meta says redsleuth_role = "infected", which makes
+   * that finding count for the infected verdict (analysis/verdict.c). */
+  {.id = "YARA-MATCH", .family = "other", .kind = RS_K_YARA, .role = RS_ROLE_INFO,
+   .severity = "medium", .title = "A user YARA rule matched",
+   .why = "a rule given with --yara fired on a file's content or on memory residue; what it "
+          "means is the rule author's (its meta, tags and matched strings are in the finding)",
+   .ref = "codered-artifacts 12", .name = "rules given with --yara"},
+  {.id = "HASHSET-MATCH", .family = "other", .kind = RS_K_HASHSET, .role = RS_ROLE_INFO,
+   .severity = "medium", .title = "A file's digest is in a hash set",
+   .why = "the file's MD5, SHA-1 or SHA-256 is listed in a set given with --hashset; what it "
+          "means is the set's (known bad, or an NSRL known file)",
+   .ref = "codered-artifacts 12", .name = "sets given with --hashset"},
 };
 const size_t rs_ncheck = sizeof rs_checks / sizeof rs_checks[0];
 

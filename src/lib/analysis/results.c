@@ -225,8 +225,34 @@ void rs_results_finish(struct rs_results *r)
   r->finished = true;
 }
 
+void rs_match_detail_free(struct rs_match_detail *m)
+{
+  if (!m)
+    return;
+  free(m->rule);
+  free(m->ns);
+  free(m->rule_file);
+  for (size_t i = 0; i < m->ntags; i++)
+    free(m->tags[i]);
+  free(m->tags);
+  for (size_t i = 0; i < m->nmeta; i++) {
+    free(m->meta[i].key);
+    free(m->meta[i].str);
+  }
+  free(m->meta);
+  for (size_t i = 0; i < m->nhits; i++) {
+    free(m->hits[i].id);
+    free(m->hits[i].ctx);
+  }
+  free(m->hits);
+  free(m->set);
+  free(m->entry);
+  free(m);
+}
+
 static void finding_free(struct rs_finding *f)
 {
+  rs_match_detail_free(f->match);
   free(f->sort_key);
   free(f->title);
   free(f->why);

@@ -82,6 +82,34 @@ struct rs_carved_detail {
   bool backdoor_2xx;          /* ... answered 2xx: weighed by the verdict */
 };
 
+/* What a user rule (--yara) or hash set (--hashset) matched: the extra
+ * block of a YARA-MATCH or HASHSET-MATCH finding (scan/content.c). A
+ * YARA-MATCH on a file is an RS_FD_FILE finding with this block and the
+ * string matches in hits; one in memory residue is an RS_FD_RESIDUE finding
+ * (its hits there) with this block for tags and meta. */
+struct rs_meta_kv {
+  char *key;                  /* owned */
+  char *str;                  /* owned: a string value; NULL for a number or boolean */
+  int64_t num;
+  bool is_bool;
+};
+struct rs_match_detail {
+  bool hashset;               /* HASHSET-MATCH; else YARA-MATCH */
+  /* YARA-MATCH */
+  char *rule, *ns, *rule_file; /* owned */
+  char **tags;                /* owned */
+  size_t ntags;
+  struct rs_meta_kv *meta;    /* owned */
+  size_t nmeta;
+  size_t nstrings;            /* distinct strings that matched */
+  struct rs_residue_hit *hits; /* owned, by offset (file matches only) */
+  size_t nhits;
+  /* HASHSET-MATCH */
+  char *set, *entry;          /* owned: the set file as given, the entry's name ("" none) */
+  const char *digest_kind;    /* static: "md5", "sha1", "sha256" */
+  char digest[65];
+};
+
 /* An event-log record, a Dr. Watson report, a UrlScan summary, a W3svc.dll
  * version or a crash paired with the Code Red request before it. f->path is
  * the file it came from. */
@@ -166,6 +194,9 @@ struct rs_finding {
   const char *severity; /* static override; NULL = the row's */
   char *path;           /* owned; Windows path or hive file; NULL = none */
   bool damaged;         /* content lies in EWF chunks failing their checksum */
+  struct rs_match_detail *match; /* owned: YARA-MATCH / HASHSET-MATCH block, NULL */
+  bool infected;        /* a user rule's meta redsleuth_role = "infected": the finding
+                           counts for the infected verdict (verdict.c), whatever its row */
   uint64_t damaged_bytes, damaged_first;
   union {
     struct rs_file_detail file;
@@ -274,6 +305,7 @@ struct rs_results {
 
 void rs_results_init(struct rs_results *r);
 void rs_results_free(struct rs_results *r); /* accepts NULL */
+void rs_match_detail_free(struct rs_match_detail *m); /* accepts NULL */
 /* Records an allocation failure (or another fatal error) once; returns it. */
 enum rs_err rs_results_fail(struct rs_results *r, enum rs_err e);
 /* Grows *p (of *cap elements of size elem) to hold n + 1; false (and the

@@ -12,6 +12,7 @@ struct facts {
   bool system;        /* a Windows system volume with at least one hive read */
   bool cr2_live, cr2_past, use_log, use_files, nimda, attempts, any_artifact;
   bool nimda_live, nimda_past, nimda_sure; /* Nimda's own footprint; sure: more than pages */
+  bool user_infected; /* a user rule marked redsleuth_role = "infected" matched live bytes */
   bool mapped;        /* .ida or .idq mapped, or unknown (treated as mapped) */
   bool map_unknown;
   bool use_carved;    /* a carved backdoor use answered 2xx weighs as use (Code Red II
@@ -36,6 +37,10 @@ static void collect(const struct rs_verdict_facts *ctx, const struct rs_results 
   x->system = ctx->have_system || ctx->have_software;
   for (size_t i = 0; i < r->nfind; i++) {
     const struct rs_finding *f = &r->finds[i];
+    if (f->infected && f->live) {
+      x->user_infected = true;
+      x->any_artifact = true;
+    }
     switch (f->check->role) {
     case RS_ROLE_CR2:
       if (f->live)
@@ -105,6 +110,14 @@ static void reasons_carved(struct rs_results *r, const struct facts *x)
       rs_idx_add(r, &r->verdict.reasons, i);
 }
 
+/* Findings of user rules whose meta says redsleuth_role = "infected". */
+static void reasons_user_infected(struct rs_results *r)
+{
+  for (size_t i = 0; i < r->nfind; i++)
+    if (r->finds[i].infected && r->finds[i].live)
+      rs_idx_add(r, &r->verdict.reasons, i);
+}
+
 static void reasons_by_kind(struct rs_results *r, enum rs_check_kind kind)
 {
   for (size_t i = 0; i < r->nfind; i++)
@@ -169,6 +182,17 @@ static enum rs_status status_of(const struct rs_verdict_facts *ctx, struct rs_re
       reasons_by_role(r, RS_ROLE_USE, -1);
       reasons_carved(r, x);
     }
+    return RS_ST_INFECTED;
+  }
+  if (x->user_infected) {
+    /* the examiner's own rule says what its match means (docs/content.md) */
+    reasons_user_infected(r);
+    reasons_by_role(r, RS_ROLE_CR2, 1);
+    snprintf(summary, ssz, "A user YARA rule marked redsleuth_role = \"infected\" matched a live "
+                           "file or memory residue on this host%s. Rebuild recommended.",
+             x->cr2_live ? "; Code Red II backdoor artifacts are present too" : "");
+    if (x->use_files || x->use_log)
+      reasons_by_role(r, RS_ROLE_USE, -1);
     return RS_ST_INFECTED;
   }
   if (x->nimda_past && !x->cr2_live && !x->cr2_past &&

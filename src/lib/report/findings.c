@@ -36,6 +36,8 @@ static const char *kind_name(enum rs_check_kind k)
   case RS_K_EVENT: return "log"; /* event logs, drwtsn32.log, UrlScan (W3svc.dll: "pe") */
   case RS_K_RESIDUE: return "file"; /* the bytes of a page file, hiberfil.sys or crash dump */
   case RS_K_RESIDUE_LOG: return "log"; /* a carved log line */
+  case RS_K_YARA:
+  case RS_K_HASHSET: return "file"; /* a file's content or digest, or memory residue */
   }
   return "file";
 }
@@ -211,6 +213,8 @@ static json_t *finding_json(struct rs_jb *jb, const struct rs_results *r,
   rs_jset(jb, o, "live", json_boolean(f->live));
   rs_jset(jb, o, "ref", json_string(c->ref));
   detail_fields(jb, o, f);
+  if (f->match)
+    rs_report_match_fields(jb, o, f);
   rs_report_corroboration(jb, o, r, f);
   if (f->damaged)
     rs_jset(jb, o, "content_damaged",

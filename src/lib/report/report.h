@@ -27,6 +27,10 @@ json_t *rs_report_residue(struct rs_jb *jb, const struct rs_scan_ctx *ctx);
 /* residue.c: a RESIDUE-LOG-LINE finding's fields; logs.carved */
 void rs_report_carved_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f);
 json_t *rs_report_carved(struct rs_jb *jb, const struct rs_scan_ctx *ctx);
+/* A YARA-MATCH / HASHSET-MATCH block (f->match) into o's details (residue.c),
+ * and the report's content_scan block (absent without --yara / --hashset). */
+void rs_report_match_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f);
+json_t *rs_report_content_scan(struct rs_jb *jb, const struct rs_scan_ctx *ctx);
 void rs_report_corroboration(struct rs_jb *jb, json_t *o, const struct rs_results *r,
                              const struct rs_finding *f);
 void rs_report_evt_system(struct rs_jb *jb, json_t *sys, const struct rs_scan_ctx *ctx);

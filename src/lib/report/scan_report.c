@@ -162,6 +162,8 @@ json_t *rs_report_scan(struct rs_scan_ctx *ctx, const char *started, bool hits_a
   rs_jset(&jb, rep, "logs", rs_report_logs(&jb, ctx));
   if (ctx->nregions) /* absent when no memory residue or unallocated space was searched */
     rs_jset(&jb, rep, "residue", rs_report_residue(&jb, ctx));
+  if (ctx->content) /* absent without --yara / --hashset: reports stay as they were */
+    rs_jset(&jb, rep, "content_scan", rs_report_content_scan(&jb, ctx));
   rs_jset(&jb, rep, "story", rs_report_story(&jb, r));
   rs_jset(&jb, rep, "findings", rs_report_findings(&jb, r));
   rs_jset(&jb, rep, "verdict", rs_report_verdict(&jb, r));

@@ -155,5 +155,6 @@ void rs_ctx_free(struct rs_scan_ctx *ctx)
     free(ctx->regions[i].note);
   }
   free(ctx->regions);
+  rs_content_free(ctx->content);
   rs_results_free(&ctx->res);
 }

@@ -23,7 +23,8 @@
 enum rs_cand_kind { RS_C_ROW, RS_C_CMD_REF, RS_C_IDQ, RS_C_LOG, RS_C_HIVE_COPY,
                     RS_C_CONTENT, /* a content row's candidate (scan/nimda.c) */
                     RS_C_EVT, /* scan/evt.c: role says which file */
-                    RS_C_RESIDUE /* scan/residue.c: role "pagefile", "hiberfil", "crashdump" */ };
+                    RS_C_RESIDUE, /* scan/residue.c: role "pagefile", "hiberfil", "crashdump" */
+                    RS_C_SCAN /* scan/content.c: every file, with --yara or --hashset */ };
 struct rs_cand {
   enum rs_cand_kind kind;
   const struct rs_check *check;  /* RS_C_ROW */
@@ -126,6 +127,17 @@ struct rs_carved_counts {
   uint64_t listed, unlisted;      /* findings made; lines beyond RS_CARVED_LISTED_MAX */
 };
 
+/* Content scanning (--yara, --hashset; scan/content.c): the user's rules and
+ * sets, loaded before the evidence is opened, and what was scanned. */
+struct rs_content {
+  struct rs_rules *rules;        /* the user's rules only; NULL without --yara */
+  struct rs_hashset *hs;         /* NULL without --hashset */
+  size_t nrules;
+  uint64_t hash_entries;         /* digests in the sets, repeats removed */
+  uint64_t files_scanned, bytes_scanned, skipped_too_large, unreadable;
+  uint64_t max_file_size;
+};
+
 struct rs_day_count {
   int64_t day;          /* days since epoch (UTC) */
   uint64_t hits[RS_FAM__COUNT];
@@ -177,6 +189,7 @@ struct rs_scan_ctx {
   size_t ncrreq, capcrreq;
   uint64_t crreq_dropped;        /* beyond RS_CRREQ_MAX */
   struct rs_evt_scan *evt;       /* event logs, Dr. Watson, UrlScan (scan/evt.c) */
+  struct rs_content *content;    /* NULL without --yara / --hashset (scan/content.c) */
   struct rs_residue_region *regions; /* scan/residue.c */
   size_t nregions, capregions;
   struct rs_carved_counts carved;    /* scan/carved.c */
@@ -187,6 +200,18 @@ struct rs_scan_ctx {
   const struct rs_media_hashes *hashes;  /* after the join */
   const struct rs_diag *hash_diag;
 };
+
+struct rs_rules;
+struct rs_hashset;
+struct rs_rule_match;
+/* content.c: loads the user's rules and hash sets (RS_E_USAGE naming the file
+ * and line when one is bad); nothing to do without --yara / --hashset. */
+enum rs_err rs_content_prepare(struct rs_scan_ctx *ctx, struct rs_diag *d);
+void rs_content_free(struct rs_content *c); /* accepts NULL */
+/* content.c: the YARA-MATCH block of a user rule's match (owned by the caller,
+ * hits copied when with_hits); NULL and the sticky error when memory runs out */
+struct rs_match_detail *rs_content_match_detail(struct rs_scan_ctx *ctx,
+                                                const struct rs_rule_match *m, bool with_hits);
 
 /* ctx.c */
 void rs_ctx_init(struct rs_scan_ctx *ctx, const struct rs_run_opts *o);

@@ -135,13 +135,17 @@ static void match_cb(const struct rs_rule_match *m, void *arg)
   struct residue_run *rr = arg;
   struct rs_scan_ctx *ctx = rr->ctx;
   struct rs_results *r = &ctx->res;
-  const struct rs_check *chk = m->info->check ? rs_check_find(m->info->check) : NULL;
-  if (!chk || chk->kind != RS_K_RESIDUE || rs_ctx_failed(ctx))
+  /* a user rule (--yara) is a YARA-MATCH, whatever its meta names */
+  const struct rs_check *chk = !m->info->bundled ? rs_check_find("YARA-MATCH")
+                               : m->info->check  ? rs_check_find(m->info->check)
+                                                 : NULL;
+  if (!chk || (m->info->bundled && chk->kind != RS_K_RESIDUE) || rs_ctx_failed(ctx))
     return;
   struct rs_residue_region *reg = &ctx->regions[rr->region];
   reg->rules++;
   char key[700];
-  snprintf(key, sizeof key, "%04d|%s|%s", reg->volume, rr->c ? rr->c->path : "", m->info->rule);
+  snprintf(key, sizeof key, "%04d|%s|%s%s%s", reg->volume, rr->c ? rr->c->path : "",
+           m->info->bundled ? "" : m->info->ns, m->info->bundled ? "" : ":", m->info->rule);
   struct rs_finding *f = rs_results_add_finding(r, chk, RS_FD_RESIDUE, rr->c != NULL,
                                                 reg->volume, key);
   if (!f)
@@ -168,7 +172,11 @@ static void match_cb(const struct rs_rule_match *m, void *arg)
     o->ctx_offset = h->ctx_offset;
     o->ctx = escape_ctx(r, h->ctx, h->ctx_len);
   }
-  rd->supports_memory = rr->c && supports_memory(ctx, chk);
+  if (!m->info->bundled) {
+    f->match = rs_content_match_detail(ctx, m, false);
+    f->infected = m->info->infected;
+  }
+  rd->supports_memory = rr->c && m->info->bundled && supports_memory(ctx, chk);
   if (rd->supports_memory) {
     char why[600];
     snprintf(why, sizeof why,
@@ -288,7 +296,11 @@ static bool rules_ready(struct residue_run *rr)
   struct rs_rules_opts o = {0};
   struct rs_diag d;
   rs_diag_clear(&d);
-  enum rs_err e = rs_rules_open(&o, NULL, 0, &rr->rules, &d);
+  /* the bundled rules, and the user's (--yara; compiled before the scan,
+   * so they compile here too) */
+  const struct rs_run_opts *ro = rr->ctx->opts;
+  enum rs_err e = rs_rules_open(&o, ro->nyara > 0 ? ro->yara : NULL,
+                                ro->nyara > 0 ? (size_t)ro->nyara : 0, &rr->rules, &d);
   if (e == RS_OK)
     e = rs_rules_scanner_new(rr->rules, &rr->sc, &d);
   if (e == RS_OK) {

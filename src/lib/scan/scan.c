@@ -74,6 +74,7 @@ static const struct rs_stage rs_stages[] = {
   {"logs", rs_stage_logs, false},         /* IIS logs on both cores, log findings */
   {"evt", rs_stage_evt, false},           /* event logs, Dr. Watson, UrlScan, W3svc.dll */
   {"residue", rs_stage_residue, false},   /* page file, hiberfil.sys, crash dumps: bundled rules */
+  {"content", rs_stage_content, false},   /* --yara / --hashset: every file's bytes and digests */
   {"evidence", rs_stage_evidence, false}, /* EWF case metadata, acquisition date */
   {"keys", rs_stage_keys, false},         /* registry key times on the timeline */
   {"damage", rs_stage_damage, true},      /* damaged EWF chunks mapped to the files read */
@@ -104,6 +105,12 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
   rs_ctx_init(&ctx, o);
   /* a folder, ZIP or TAR of collected files (collect.h): its drives are
    * volumes without file-system metadata, and there is no medium to hash */
+  /* the user's rules and hash sets: a bad one is a usage error, before any work */
+  enum rs_err pe = rs_content_prepare(&ctx, d);
+  if (pe != RS_OK) {
+    rs_ctx_free(&ctx);
+    return pe;
+  }
   enum rs_coll_kind ck;
   const bool coll = o->nseg == 1 && !o->img.img_type && o->img.fs_offset < 0 &&
                     rs_coll_sniff(o->segs[0], &ck);

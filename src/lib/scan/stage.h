@@ -37,6 +37,9 @@ void rs_stage_residue(struct rs_scan_ctx *ctx);  /* residue.c */
  * counts, a RESIDUE-LOG-LINE finding, a timeline entry when dated (UTC). */
 struct rs_carved;
 void rs_carved_add(struct rs_scan_ctx *ctx, size_t region, const struct rs_carved *c);
+void rs_stage_content(struct rs_scan_ctx *ctx);  /* content.c */
+/* content.c: keeps every file with --yara / --hashset (called by the walk) */
+void rs_content_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
 /* residue.c: keeps e when it is memory residue (page file, hiberfil.sys, a
  * crash dump in its usual places); called by the walk */
 void rs_residue_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);

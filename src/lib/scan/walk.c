@@ -194,6 +194,7 @@ static int walk_cb(const struct rs_fsentry *e, void *arg)
   }
   rs_nimda_walk_entry(ctx, w->vol, e);
   rs_residue_walk_entry(ctx, w->vol, e);
+  rs_content_walk_entry(ctx, w->vol, e);
   const char *evt_role = rs_evt_cand_role(ctx, w->vol, e);
   if (evt_role) {
     struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_EVT, w->vol, e);

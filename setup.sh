@@ -14,7 +14,7 @@ build_pkgs="build-essential autoconf automake pkg-config libtsk-dev libregf-dev 
 # Peer tools the tests compare against, the HTML renderer, the fuzzing toolchain, and
 # the fixture generator's tools (a test regenerates every fixture and compares),
 # hivexregedit (libwin-hivex-perl: hives edited by a peer tool).
-test_pkgs="sleuthkit libregf-utils ewf-tools unzip libhivex-bin libwin-hivex-perl regripper chromium
+test_pkgs="sleuthkit libregf-utils ewf-tools unzip zip libhivex-bin libwin-hivex-perl regripper chromium
   python3-pefile clang libclang-rt-14-dev afflib-tools
   ntfs-3g gcc-mingw-w64-i686 mtools dosfstools fdisk libfaketime libevt-utils
   qemu-utils slurm-wlm munge"

@@ -121,8 +121,8 @@ static const char *const lname[L__N] = {"kape", "velo", "kape.zip", "kape.tar", 
 
 START_TEST(layouts_equal_raw)
 {
-  if (!rs_t_have("tsk_recover") || !rs_t_have("zip") || !rs_t_have("tar"))
-    return; /* skipped: sleuthkit, zip and tar make the collections */
+  RS_T_SKIP_IF(!rs_t_have("tsk_recover") || !rs_t_have("zip") || !rs_t_have("tar"),
+               "tsk_recover (sleuthkit), zip or tar missing: they make the collections");
   const char *scen = scens[_i / L__N];
   int lay = _i % L__N;
   const char *raw = rs_t_scenario_raw(scen);
@@ -200,8 +200,7 @@ END_TEST
  * Velociraptor drive under two accessors is one volume. */
 START_TEST(plain_tree_assumed_and_accessors)
 {
-  if (!rs_t_have("tsk_recover"))
-    return;
+  RS_T_SKIP_IF(!rs_t_have("tsk_recover"), "tsk_recover (sleuthkit) missing: it makes the collection");
   const char *raw = rs_t_scenario_raw("w2k-cr2-used");
   json_t *rawrep = scan(raw);
   char dir[4200];
@@ -253,8 +252,8 @@ static void add_file(struct archive *a, const char *name, const void *data, size
  * unreadable, never read or written anywhere; the rest scans as usual. */
 START_TEST(traversal_names_refused)
 {
-  if (!rs_t_have("tsk_recover"))
-    return;
+  RS_T_SKIP_IF(!rs_t_have("tsk_recover") || !rs_t_have("zip"),
+               "tsk_recover (sleuthkit) or zip missing: they make the collection");
   const char *raw = rs_t_scenario_raw("w2k-cr2-used");
   json_t *rawrep = scan(raw);
   char dir[4200], zipp[4200];
@@ -322,8 +321,8 @@ END_TEST
  * read (beyond RS_COLL_ENTRY_MAX), in bounded time and memory. */
 START_TEST(huge_entry_bounded)
 {
-  if (!rs_t_have("tsk_recover") || !rs_t_have("tar"))
-    return;
+  RS_T_SKIP_IF(!rs_t_have("tsk_recover") || !rs_t_have("tar"),
+               "tsk_recover (sleuthkit) or tar missing: they make the collection");
   const char *raw = rs_t_scenario_raw("w2k-cr2-used");
   json_t *rawrep = scan(raw);
   char dir[4200], tarp[4200];
@@ -391,8 +390,7 @@ END_TEST
  * of the tree reads nothing), a FIFO is not read; both are listed. */
 START_TEST(links_and_fifos)
 {
-  if (!rs_t_have("tsk_recover"))
-    return;
+  RS_T_SKIP_IF(!rs_t_have("tsk_recover"), "tsk_recover (sleuthkit) missing: it makes the collection");
   const char *raw = rs_t_scenario_raw("w2k-cr2-used");
   json_t *rawrep = scan(raw);
   char dir[4200];

@@ -618,58 +618,6 @@ static int run_info(struct cli *c)
   return rc;
 }
 
-/* Splits path at its last '/' (trailing ones ignored): parent gets the
- * folder part ("." or "/" when there is none), the return value points at
- * the last component inside tmp, which holds a copy of path. */
-static const char *split_path(const char *path, char tmp[PATH_MAX], char parent[PATH_MAX])
-{
-  snprintf(tmp, PATH_MAX, "%s", path);
-  size_t l = strlen(tmp);
-  while (l > 1 && tmp[l - 1] == '/')
-    tmp[--l] = '\0';
-  char *sl = strrchr(tmp, '/');
-  if (!sl)
-    snprintf(parent, PATH_MAX, ".");
-  else if (sl == tmp)
-    snprintf(parent, PATH_MAX, "/");
-  else
-    snprintf(parent, PATH_MAX, "%.*s", (int)(sl - tmp), tmp);
-  return sl ? sl + 1 : tmp;
-}
-
-static int parent_dir(const char *path, char out[PATH_MAX])
-{
-  char tmp[PATH_MAX], parent[PATH_MAX];
-  split_path(path, tmp, parent);
-  return realpath(parent, out) ? 0 : -1;
-}
-
-/* path made absolute with its symbolic links resolved, for a path that may
- * not exist yet: the longest existing ancestor through realpath, the rest
- * appended as written. 0 on success. */
-static int resolve_path(const char *path, char *out, int depth)
-{
-  if (realpath(path, out))
-    return 0;
-  char tmp[PATH_MAX], parent[PATH_MAX];
-  const char *base = split_path(path, tmp, parent);
-  if (depth > 64 || !*base)
-    return -1;
-  char rp[PATH_MAX];
-  if (resolve_path(parent, rp, depth + 1) != 0)
-    return -1;
-  if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-    /* "x/missing/..": the parent resolved, so ".." is lexical here */
-    char *s2 = strrchr(rp, '/');
-    if (strcmp(base, "..") == 0 && s2)
-      *(s2 == rp ? s2 + 1 : s2) = '\0';
-    snprintf(out, PATH_MAX, "%s", rp);
-    return 0;
-  }
-  int n = snprintf(out, PATH_MAX, "%s%s%s", rp, strcmp(rp, "/") ? "/" : "", base);
-  return n > 0 && n < PATH_MAX ? 0 : -1;
-}
-
 /* Every report format into the output folder, each through rs_out (a new
  * file renamed into place). */
 static int write_out_dir(struct cli *c, int dirfd, const json_t *rep, struct rs_hits *hits,
@@ -737,7 +685,7 @@ static int run_scan(struct cli *c)
   if (c->out_dir && !c->allow_evdir) {
     /* Refuse before any work: reports never go beside the evidence. */
     char ev[PATH_MAX], out[PATH_MAX];
-    if (parent_dir(c->segs[0], ev) == 0 && resolve_path(c->out_dir, out, 0) == 0) {
+    if (rs_path_parent_real(c->segs[0], ev) == 0 && rs_path_resolve(c->out_dir, out) == 0) {
       size_t el = strlen(ev);
       bool same = strcmp(ev, out) == 0;
       bool inside = !same && strncmp(ev, out, el) == 0 && out[el] == '/';

@@ -9,6 +9,7 @@
  * report's name cannot turn the write onto its target (the evidence: mode
  * 0444 means nothing to root). A reader never sees a half-written report. */
 
+#include <limits.h>
 #include <stdio.h>
 
 #include "redsleuth/redsleuth.h"
@@ -41,5 +42,13 @@ enum rs_err rs_out_commit(struct rs_out *o, struct rs_diag *d);
 /* Closes and removes the temporary file (a failed run leaves no report
  * behind under a report's name). Accepts a zeroed, unused or closed o. */
 void rs_out_abort(struct rs_out *o);
+
+/* The folder holding path, made absolute with its links resolved
+ * (realpath); 0 on success. */
+int rs_path_parent_real(const char *path, char out[PATH_MAX]);
+/* path made absolute with its symbolic links resolved, for a path that may
+ * not exist yet (the longest existing ancestor through realpath, the rest as
+ * written); 0 on success. */
+int rs_path_resolve(const char *path, char out[PATH_MAX]);
 
 #endif

@@ -767,6 +767,10 @@ static const struct {
     {"w2k-patched", "PPPPPPUPUPPUP"},
     /* clean sets, SFCDisable 0; idq.dll 5.0.2195.1 vulnerable and mapped */
     {"w2k-vulnerable-fat", "PPPPPFUPUPPUP"},
+    /* issue 17: Code Red I only (no file), clean sets, SFCDisable 0, idq.dll
+     * 5.0.2195.1 vulnerable and mapped; its two logs (Code Red I answered 200,
+     * no backdoor request) deleted but their MFT entries still read */
+    {"w2k-cr1-deleted-logs", "PPPPPFUPUPPUP"},
     /* issue 18: Code Red II's door (root.exe in the script folder, the
      * trojan, set 1 VR_CR2, SFCDisable 0xFFFFFF9D, idq.dll 5.0.2195.1) used
      * by Nimda (TFTP3233 and Admin.dll; its day is not logged) */
@@ -2191,6 +2195,87 @@ START_TEST(unallocated_carves_deleted_logs)
 }
 END_TEST
 
+/* Issue 17 scenario w2k-cr1-deleted-logs: Code Red I only (no file), idq.dll
+ * vulnerable, its requests answered 200 in two IIS logs (W3C, NCSA) deleted
+ * later on NTFS.  With --unallocated every keyword line of those logs comes
+ * back from the freed clusters, text as written, at its byte offset in the
+ * volume, as Code Red I hits in logs.carved; the verdict is answer.json's
+ * either way (carved Code Red I lines are context), and without the option
+ * nothing is carved. */
+START_TEST(unallocated_cr1_deleted_logs_scenario)
+{
+  const char *scen = "w2k-cr1-deleted-logs";
+  json_t *ans = rs_t_answer(scen);
+  json_t *want = json_object_get(ans, "carved_lines");
+  ck_assert_int_gt((json_int_t)json_array_size(want), 0);
+  const char *img = rs_t_scenario_raw(scen);
+  json_t *vol = json_array_get(json_object_get(ans, "volumes"), 0);
+  long long vstart = (long long)json_integer_value(json_object_get(vol, "start_sector")) * 512;
+  size_t i, k, ncr1 = 0;
+  json_t *l, *f;
+  json_array_foreach(want, k, l)
+    ncr1 += !strcmp(jstr(l, "kind"), "code_red_1");
+  ck_assert_uint_gt(ncr1, 0);
+  for (int with = 0; with < 2; with++) {
+    struct out o = {0};
+    scan_out_args(img, with ? "--unallocated" : "", &o);
+    ck_assert_str_eq(jstr(json_object_get(o.rep, "verdict"), "status"), jstr(ans, "verdict"));
+    json_t *carved = json_object_get(json_object_get(o.rep, "logs"), "carved");
+    json_t *regs = json_object_get(json_object_get(o.rep, "residue"), "regions");
+    size_t got = 0;
+    bool *seen = calloc(json_array_size(want) + 1, sizeof *seen);
+    ck_assert_ptr_nonnull(seen);
+    json_array_foreach(json_object_get(o.rep, "findings"), i, f) {
+      if (strcmp(jstr(f, "check"), "RESIDUE-LOG-LINE"))
+        continue;
+      got++;
+      json_t *d = json_object_get(f, "details");
+      ck_assert_str_eq(jstr(d, "region_kind"), "unallocated");
+      json_int_t off = json_integer_value(json_object_get(d, "offset"));
+      ck_assert_int_ge(off, 0);
+      ck_assert_int_lt(off, json_integer_value(json_object_get(vol, "sectors")) * 512);
+      bool found = false;
+      json_array_foreach(want, k, l)
+        if (!strcmp(jstr(l, "text"), jstr(d, "text"))) {
+          ck_assert_msg(!seen[k], "line carved twice: %s", jstr(l, "text"));
+          seen[k] = found = true;
+          ck_assert_int_eq(off, json_integer_value(json_object_get(l, "offset")));
+          ck_assert_str_eq(jstr(d, "time_utc"), jstr(l, "utc"));
+          ck_assert_int_eq(json_integer_value(json_object_get(d, "status")),
+                           json_integer_value(json_object_get(l, "status")));
+        }
+      ck_assert_msg(found, "carved line not in a deleted log: %s", jstr(d, "text"));
+      /* the bytes at that offset in the volume are the line */
+      FILE *fp = fopen(img, "rb");
+      ck_assert_ptr_nonnull(fp);
+      char buf[1024] = "";
+      ck_assert_int_eq(fseek(fp, (long)(vstart + off), SEEK_SET), 0);
+      size_t nr = fread(buf, 1, sizeof buf - 1, fp);
+      buf[nr] = '\0';
+      fclose(fp);
+      ck_assert_int_eq(strncmp(buf, jstr(d, "text"), strlen(jstr(d, "text"))), 0);
+    }
+    free(seen);
+    if (with) {
+      ck_assert_uint_eq(got, json_array_size(want));
+      ck_assert_ptr_nonnull(carved);
+      ck_assert_int_eq(json_integer_value(json_object_get(carved, "lines")),
+                       (json_int_t)json_array_size(want));
+      ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(carved, "hits"), "code_red_1")),
+                       (json_int_t)ncr1);
+      ck_assert_int_eq(json_integer_value(json_object_get(carved, "backdoor_uses_2xx")), 0);
+      ck_assert_str_eq(jstr(json_array_get(regs, 0), "kind"), "unallocated");
+    } else {
+      ck_assert_uint_eq(got, 0);
+      ck_assert_ptr_null(carved);
+      ck_assert_ptr_null(regs);
+    }
+    out_free(&o);
+  }
+  json_decref(ans);
+}
+END_TEST
+
 Suite *rs_suite_e2e(void)
 {
   Suite *s = suite_create("e2e");
@@ -2213,6 +2298,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, residue_regions_and_findings);
   tcase_add_test(tc, residue_carved_lines);
   tcase_add_test(tc, unallocated_carves_deleted_logs);
+  tcase_add_test(tc, unallocated_cr1_deleted_logs_scenario);
   tcase_add_loop_test(tc, story_key_events, 0, 2);
   suite_add_tcase(s, tc);
   return s;

@@ -18,6 +18,7 @@ static const char *const scenarios[] = {
   "w2k-cr2-used", "w2k-cr2-infected", "nt4-cleaned", "w2k-mitigated",
   "w2k-patched", "w2k-vulnerable-fat", "w2k-clean", "w2k-hostile-names",
   "w2k-nimda", "w2k-chir-decoy", "w2k-cleaned-rebooted",
+  "w2k-cr1-deleted-logs",
 };
 #define N_SCEN (sizeof scenarios / sizeof scenarios[0])
 

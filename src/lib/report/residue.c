@@ -3,6 +3,24 @@
  * searched. Carved log lines: their findings' fields and logs.carved. */
 #include "report/report.h"
 
+/* The matched strings of a rule (residue and file matches alike). */
+static json_t *hits_json(struct rs_jb *jb, const struct rs_residue_hit *hits, size_t n)
+{
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    const struct rs_residue_hit *h = &hits[i];
+    json_t *m = json_object();
+    rs_jset(jb, m, "string", rs_json_str(h->id));
+    rs_jset(jb, m, "offset", json_integer((json_int_t)h->offset));
+    rs_jset(jb, m, "length", json_integer((json_int_t)h->length));
+    rs_jset(jb, m, "encoding", json_string(h->wide ? "utf-16le" : "ascii"));
+    rs_jset(jb, m, "context_offset", json_integer((json_int_t)h->ctx_offset));
+    rs_jset(jb, m, "context", rs_json_str(h->ctx));
+    rs_japp(jb, arr, m);
+  }
+  return arr;
+}
+
 void rs_report_residue_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)
 {
   const struct rs_residue_detail *rd = &f->u.res;
@@ -15,19 +33,7 @@ void rs_report_residue_fields(struct rs_jb *jb, json_t *o, const struct rs_findi
   rs_jset(jb, det, "namespace", rs_json_str(rd->ns));
   rs_jset(jb, det, "offset", rd->nhits ? json_integer((json_int_t)rd->hits[0].offset) : json_null());
   rs_jset(jb, det, "strings_matched", json_integer((json_int_t)rd->nstrings));
-  json_t *arr = json_array();
-  for (size_t i = 0; i < rd->nhits; i++) {
-    const struct rs_residue_hit *h = &rd->hits[i];
-    json_t *m = json_object();
-    rs_jset(jb, m, "string", rs_json_str(h->id));
-    rs_jset(jb, m, "offset", json_integer((json_int_t)h->offset));
-    rs_jset(jb, m, "length", json_integer((json_int_t)h->length));
-    rs_jset(jb, m, "encoding", json_string(h->wide ? "utf-16le" : "ascii"));
-    rs_jset(jb, m, "context_offset", json_integer((json_int_t)h->ctx_offset));
-    rs_jset(jb, m, "context", rs_json_str(h->ctx));
-    rs_japp(jb, arr, m);
-  }
-  rs_jset(jb, det, "matches", arr);
+  rs_jset(jb, det, "matches", hits_json(jb, rd->hits, rd->nhits));
   rs_jset(jb, det, "supports_infected_in_memory", json_boolean(rd->supports_memory));
   rs_jset(jb, o, "details", det);
 }
@@ -104,23 +110,6 @@ json_t *rs_report_carved(struct rs_jb *jb, const struct rs_scan_ctx *ctx)
   rs_jset(jb, o, "listed", json_integer((json_int_t)k->listed));
   rs_jset(jb, o, "unlisted", json_integer((json_int_t)k->unlisted));
   return o;
-}
-
-static json_t *hits_json(struct rs_jb *jb, const struct rs_residue_hit *hits, size_t n)
-{
-  json_t *arr = json_array();
-  for (size_t i = 0; i < n; i++) {
-    const struct rs_residue_hit *h = &hits[i];
-    json_t *m = json_object();
-    rs_jset(jb, m, "string", rs_json_str(h->id));
-    rs_jset(jb, m, "offset", json_integer((json_int_t)h->offset));
-    rs_jset(jb, m, "length", json_integer((json_int_t)h->length));
-    rs_jset(jb, m, "encoding", json_string(h->wide ? "utf-16le" : "ascii"));
-    rs_jset(jb, m, "context_offset", json_integer((json_int_t)h->ctx_offset));
-    rs_jset(jb, m, "context", rs_json_str(h->ctx));
-    rs_japp(jb, arr, m);
-  }
-  return arr;
 }
 
 void rs_report_match_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)

@@ -82,29 +82,6 @@ void rs_content_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fse
 
 /* ---- findings ------------------------------------------------------------ */
 
-static char *escape_bytes(struct rs_results *r, const uint8_t *p, size_t n)
-{
-  char *s = malloc(4 * n + 1);
-  if (!s) {
-    rs_results_fail(r, RS_E_NOMEM);
-    return NULL;
-  }
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (p[i] == '\\') {
-      s[k++] = '\\';
-      s[k++] = '\\';
-    } else if (p[i] >= 0x20 && p[i] < 0x7f) {
-      s[k++] = (char)p[i];
-    } else {
-      snprintf(s + k, 5, "\\x%02x", p[i]);
-      k += 4;
-    }
-  }
-  s[k] = '\0';
-  return s;
-}
-
 struct rs_match_detail *rs_content_match_detail(struct rs_scan_ctx *ctx,
                                                 const struct rs_rule_match *m, bool with_hits)
 {
@@ -140,7 +117,7 @@ struct rs_match_detail *rs_content_match_detail(struct rs_scan_ctx *ctx,
       o->length = h->length;
       o->wide = h->wide;
       o->ctx_offset = h->ctx_offset;
-      o->ctx = escape_bytes(r, h->ctx, h->ctx_len);
+      o->ctx = rs_escape_ctx(r, h->ctx, h->ctx_len);
     }
   if ((in->ntags && !md->tags) || (in->nmeta && !md->meta) || (with_hits && m->nhits && !md->hits))
     rs_results_fail(r, RS_E_NOMEM);

@@ -98,8 +98,9 @@ struct residue_run {
   uint64_t cstart;      /* offset of the region's first byte (unallocated: in the volume) */
 };
 
-/* Bytes of memory as text: printable ASCII kept, '\' doubled, others \xNN. */
-static char *escape_ctx(struct rs_results *r, const uint8_t *p, size_t n)
+/* Bytes of memory or of a file as text: printable ASCII kept, '\' doubled,
+ * others \xNN (the context of a rule match, here and in content.c). */
+char *rs_escape_ctx(struct rs_results *r, const uint8_t *p, size_t n)
 {
   char *s = malloc(4 * n + 1);
   if (!s) {
@@ -170,7 +171,7 @@ static void match_cb(const struct rs_rule_match *m, void *arg)
     o->length = h->length;
     o->wide = h->wide;
     o->ctx_offset = h->ctx_offset;
-    o->ctx = escape_ctx(r, h->ctx, h->ctx_len);
+    o->ctx = rs_escape_ctx(r, h->ctx, h->ctx_len);
   }
   if (!m->info->bundled) {
     f->match = rs_content_match_detail(ctx, m, false);

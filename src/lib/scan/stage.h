@@ -38,6 +38,9 @@ void rs_stage_residue(struct rs_scan_ctx *ctx);  /* residue.c */
 struct rs_carved;
 void rs_carved_add(struct rs_scan_ctx *ctx, size_t region, const struct rs_carved *c);
 void rs_stage_content(struct rs_scan_ctx *ctx);  /* content.c */
+/* residue.c: a match's context bytes as escaped text (malloc'd; NULL and r
+ * failed when memory runs out). */
+char *rs_escape_ctx(struct rs_results *r, const uint8_t *p, size_t n);
 /* content.c: keeps every file with --yara / --hashset (called by the walk) */
 void rs_content_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
 /* residue.c: keeps e when it is memory residue (page file, hiberfil.sys, a

@@ -86,9 +86,14 @@ json_t *rs_report_binary(void)
     close(fd);
   struct build_id b = {.found = false};
   dl_iterate_phdr(note_cb, &b);
+  /* NULL when memory ran out (never an object missing a field): the caller's
+   * json_pack fails on it and the scan ends with RS_E_NOMEM */
   json_t *o = json_object();
-  json_object_set_new(o, "path", path[0] ? rs_json_str(path) : json_null());
-  json_object_set_new(o, "sha256", have ? json_string(sha) : json_null());
-  json_object_set_new(o, "build_id", b.found ? json_string(b.hex) : json_null());
+  if (!o || json_object_set_new(o, "path", path[0] ? rs_json_str(path) : json_null()) != 0 ||
+      json_object_set_new(o, "sha256", have ? json_string(sha) : json_null()) != 0 ||
+      json_object_set_new(o, "build_id", b.found ? json_string(b.hex) : json_null()) != 0) {
+    json_decref(o);
+    return NULL;
+  }
   return o;
 }

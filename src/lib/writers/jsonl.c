@@ -31,23 +31,25 @@ static enum rs_err entry_line(struct rs_buf *b, const json_t *entry)
   json_t *o = json_object();
   if (!o)
     return RS_E_NOMEM;
-  json_object_set_new(o, "message", str_or_empty(entry, "message"));
-  json_object_set_new(o, "datetime", str_or_empty(entry, "datetime"));
-  json_object_set_new(o, "timestamp_desc", str_or_empty(entry, "timestamp_desc"));
+  /* a field that could not be set is out of memory, never a shorter line */
+  int bad = 0;
+  bad |= json_object_set_new(o, "message", str_or_empty(entry, "message"));
+  bad |= json_object_set_new(o, "datetime", str_or_empty(entry, "datetime"));
+  bad |= json_object_set_new(o, "timestamp_desc", str_or_empty(entry, "timestamp_desc"));
   int64_t sec;
   uint32_t nsec;
   if (rs_writer_time_parse(rs_writer_str(entry, "datetime"), &sec, &nsec))
-    json_object_set_new(o, "timestamp", json_integer(sec * 1000000 + nsec / 1000));
-  json_object_set_new(o, "source", str_or_empty(entry, "source"));
+    bad |= json_object_set_new(o, "timestamp", json_integer(sec * 1000000 + nsec / 1000));
+  bad |= json_object_set_new(o, "source", str_or_empty(entry, "source"));
   const json_t *f = json_object_get(entry, "finding");
-  json_object_set_new(o, "finding", f ? json_deep_copy(f) : json_null());
+  bad |= json_object_set_new(o, "finding", f ? json_deep_copy(f) : json_null());
   const char *k;
   json_t *v;
   json_object_foreach((json_t *)entry, k, v) {
     if (!is_lead_key(k))
-      json_object_set_new(o, k, json_deep_copy(v));
+      bad |= json_object_set_new(o, k, json_deep_copy(v));
   }
-  enum rs_err e = rs_writer_json(b, o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  enum rs_err e = bad ? RS_E_NOMEM : rs_writer_json(b, o, JSON_COMPACT | JSON_PRESERVE_ORDER);
   if (!e)
     e = rs_buf_adds(b, "\n");
   json_decref(o);

@@ -123,16 +123,19 @@ static enum rs_err list_yar(const char *dir, char ***out, size_t *n, struct rs_d
       cap = cap ? cap * 2 : 8;
       char **nv = cap <= 4096 ? realloc(v, cap * sizeof *v) : NULL;
       if (!nv) {
-        e = rs_diag_set(d, RS_E_LIMIT, dir, "too many rule files");
+        e = cap > 4096 ? rs_diag_set(d, RS_E_LIMIT, dir, "too many rule files")
+                       : rs_diag_set(d, RS_E_NOMEM, dir, "out of memory");
         break;
       }
       v = nv;
     }
     struct rs_buf b;
     rs_buf_init(&b, 8192);
-    if (rs_buf_addf(&b, "%s/%s", dir, de->d_name) != RS_OK) {
+    enum rs_err be = rs_buf_addf(&b, "%s/%s", dir, de->d_name);
+    if (be != RS_OK) {
       rs_buf_free(&b);
-      e = rs_diag_set(d, RS_E_LIMIT, dir, "rule file name too long");
+      e = be == RS_E_NOMEM ? rs_diag_set(d, RS_E_NOMEM, dir, "out of memory")
+                           : rs_diag_set(d, RS_E_LIMIT, dir, "rule file name too long");
       break;
     }
     v[cnt++] = rs_buf_steal(&b);
@@ -192,9 +195,11 @@ static enum rs_err namespace_for(struct rs_rules *r, const char *path, char **ou
   rs_buf_init(&nb, 4096);
   for (unsigned k = 1;; k++) {
     rs_buf_reset(&nb);
-    if ((k == 1 ? rs_buf_adds(&nb, b) : rs_buf_addf(&nb, "%s#%u", b, k)) != RS_OK) {
+    enum rs_err be = k == 1 ? rs_buf_adds(&nb, b) : rs_buf_addf(&nb, "%s#%u", b, k);
+    if (be != RS_OK) {
       rs_buf_free(&nb);
-      return rs_diag_set(d, RS_E_LIMIT, path, "rule file name too long");
+      return be == RS_E_NOMEM ? rs_diag_set(d, RS_E_NOMEM, path, "out of memory")
+                              : rs_diag_set(d, RS_E_LIMIT, path, "rule file name too long");
     }
     bool taken = false;
     for (size_t i = 0; i < r->nfiles && !taken; i++)

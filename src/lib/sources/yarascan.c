@@ -132,7 +132,7 @@ void rs_rules_scanner_free(struct rs_rules_scanner *s)
 {
   if (!s)
     return;
-  for (size_t i = 0; s->ys && i < s->r->nsets; i++)
+  for (size_t i = 0; s->ys && s->r && i < s->r->nsets; i++)
     if (s->ys[i])
       yr_scanner_destroy(s->ys[i]);
   free(s->ys);
@@ -151,6 +151,8 @@ enum rs_err rs_rules_scanner_new(struct rs_rules *r, struct rs_rules_scanner **o
     return rs_diag_set(d, RS_E_USAGE, "rules", "rs_rules_scanner_new: bad arguments");
   *out = NULL;
   struct rs_rules_scanner *s = calloc(1, sizeof *s);
+  if (s)
+    s->r = r; /* before any failure: rs_rules_scanner_free reads it */
   size_t most = 1;
   for (size_t i = 0; i < r->ninfo; i++)
     if (r->rule_nstr[i] > most)

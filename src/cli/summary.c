@@ -104,7 +104,7 @@ static void key_events(struct sum *s, const json_t *rep, int max)
       lit(s, "  ");
       str(s, jstr(e, "event"), 100);
       lit(s, " (");
-      str(s, jstr(e, "source"), 60);
+      str(s, jstr(e, "source"), 120); /* room for a log path with its line number */
       lit(s, ")");
       end(s);
     }

@@ -87,6 +87,22 @@ static void when(struct sum *s, const char *utc)
 
 /* story[] when the report has one ({utc, event, source, finding}); else the
  * timeline rows that belong to the verdict's reasons, in time order. */
+/* True for the first timeline row of a reason (seen[] holds the reasons met,
+ * at most 64: past that every row of a further reason counts once more). */
+static bool first_of_reason(const json_t *rep, const json_t *e, const char *seen[64],
+                            size_t *nseen)
+{
+  const char *f = jstr(e, "finding");
+  if (!is_reason(rep, f))
+    return false;
+  for (size_t k = 0; k < *nseen; k++)
+    if (strcmp(seen[k], f) == 0)
+      return false;
+  if (*nseen < 64)
+    seen[(*nseen)++] = f;
+  return true;
+}
+
 static void key_events(struct sum *s, const json_t *rep, int max)
 {
   const json_t *story = json_object_get(rep, "story");
@@ -118,16 +134,8 @@ static void key_events(struct sum *s, const json_t *rep, int max)
   const char *seen[64];
   size_t nseen = 0, total = 0;
   json_array_foreach(json_object_get(rep, "timeline"), i, e) {
-    const char *f = jstr(e, "finding");
-    if (!is_reason(rep, f))
+    if (!first_of_reason(rep, e, seen, &nseen))
       continue;
-    bool dup = false;
-    for (size_t k = 0; k < nseen && !dup; k++)
-      dup = strcmp(seen[k], f) == 0;
-    if (dup)
-      continue;
-    if (nseen < sizeof seen / sizeof seen[0])
-      seen[nseen++] = f;
     total++;
   }
   if (!total)
@@ -136,16 +144,8 @@ static void key_events(struct sum *s, const json_t *rep, int max)
   end(s);
   nseen = 0;
   json_array_foreach(json_object_get(rep, "timeline"), i, e) {
-    const char *f = jstr(e, "finding");
-    if (!is_reason(rep, f))
+    if (!first_of_reason(rep, e, seen, &nseen))
       continue;
-    bool dup = false;
-    for (size_t k = 0; k < nseen && !dup; k++)
-      dup = strcmp(seen[k], f) == 0;
-    if (dup)
-      continue;
-    if (nseen < sizeof seen / sizeof seen[0])
-      seen[nseen++] = f;
     if (n++ == max)
       break;
     lit(s, "  ");

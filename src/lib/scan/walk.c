@@ -204,18 +204,28 @@ static int walk_cb(const struct rs_fsentry *e, void *arg)
   return rs_ctx_failed(ctx);
 }
 
+/* One volume's walk state (a file system's or a collection's drive). */
+static void walk_arg_init(struct walk_arg *w, struct rs_scan_ctx *ctx, int v)
+{
+  const struct rs_volume *vol = &ctx->img->vols[v];
+  memset(w, 0, sizeof *w);
+  w->ctx = ctx;
+  w->vol = v;
+  rs_buf_init(&w->body, 1u << 20);
+  rs_buf_init(&w->name, 1u << 20);
+  if (vol->windows_root[0]) {
+    snprintf(w->sysdir, sizeof w->sysdir, "%s/system32", vol->windows_root);
+    snprintf(w->dllcache, sizeof w->dllcache, "%s/system32/dllcache", vol->windows_root);
+  }
+}
+
 /* A collection's drive: its files in name order, by the same rules; what
  * could not be listed (refused archive names, links) is unreadable, once. */
 static void walk_coll(struct rs_scan_ctx *ctx, int v)
 {
   struct rs_volume *vol = &ctx->img->vols[v];
-  struct walk_arg w = {.ctx = ctx, .vol = v};
-  rs_buf_init(&w.body, 1u << 20);
-  rs_buf_init(&w.name, 1u << 20);
-  if (vol->windows_root[0]) {
-    snprintf(w.sysdir, sizeof w.sysdir, "%s/system32", vol->windows_root);
-    snprintf(w.dllcache, sizeof w.dllcache, "%s/system32/dllcache", vol->windows_root);
-  }
+  struct walk_arg w;
+  walk_arg_init(&w, ctx, v);
   rs_scan_progress(ctx, "listing collected files", vol->drive);
   rs_coll_walk(vol->coll, v, walk_cb, &w);
   rs_buf_free(&w.body);
@@ -241,13 +251,8 @@ void rs_stage_walk(struct rs_scan_ctx *ctx)
     if (!vol->fs || !(vol->fs_kind == RS_FS_NTFS || vol->fs_kind == RS_FS_FAT12 ||
                       vol->fs_kind == RS_FS_FAT16 || vol->fs_kind == RS_FS_FAT32))
       continue;
-    struct walk_arg w = {.ctx = ctx, .vol = v};
-    rs_buf_init(&w.body, 1u << 20);
-    rs_buf_init(&w.name, 1u << 20);
-    if (vol->windows_root[0]) {
-      snprintf(w.sysdir, sizeof w.sysdir, "%s/system32", vol->windows_root);
-      snprintf(w.dllcache, sizeof w.dllcache, "%s/system32/dllcache", vol->windows_root);
-    }
+    struct walk_arg w;
+    walk_arg_init(&w, ctx, v);
     char label[16];
     snprintf(label, sizeof label, "%d", v);
     rs_scan_progress(ctx, "walking volume", label);

@@ -79,7 +79,11 @@ static void collect(const struct rs_rule_match *m, void *arg)
   }
 }
 
-static struct out scan_buf(struct rs_rules *r, const uint8_t *buf, size_t len, size_t chunk)
+/* chunk 0: the whole buffer at once; held: pieces of chunk bytes, each in
+ * its own buffer after the stream's last overlap bytes (rs_rules_stream_held,
+ * as the unallocated-space reader does); else rs_rules_stream_feed. */
+static struct out scan_buf_mode(struct rs_rules *r, const uint8_t *buf, size_t len, size_t chunk,
+                                bool held)
 {
   struct out o;
   memset(&o, 0, sizeof o);
@@ -91,6 +95,22 @@ static struct out scan_buf(struct rs_rules *r, const uint8_t *buf, size_t len, s
   if (chunk == 0) {
     ck_assert_msg(rs_rules_scan_mem(s, buf, len, 1000, collect, &o, &st, &d) == RS_OK, "%s",
                   d.what);
+  } else if (held) {
+    size_t ov = rs_rules_overlap(r);
+    uint8_t *piece = malloc(ov + chunk);
+    ck_assert_ptr_nonnull(piece);
+    ck_assert_int_eq(rs_rules_stream_begin(s, 1000, collect, &o, &d), RS_OK);
+    for (size_t off = 0; off < len; off += chunk) {
+      size_t n = len - off < chunk ? len - off : chunk, k = off < ov ? off : ov;
+      memset(piece, 0xAA, ov + chunk);   /* nothing before the held bytes is the stream's */
+      memcpy(piece + ov - k, buf + off - k, k + n);
+      ck_assert_msg(rs_rules_stream_held(s, piece + ov, n, k, off + n == len, &d) == RS_OK, "%s",
+                    d.what);
+    }
+    /* the held bytes must be the stream's last ones */
+    ck_assert_int_eq(rs_rules_stream_held(s, piece + ov, 0, 0, true, &d), RS_E_USAGE);
+    free(piece);
+    ck_assert_msg(rs_rules_stream_end(s, &st, &d) == RS_OK, "%s", d.what);
   } else {
     ck_assert_int_eq(rs_rules_stream_begin(s, 1000, collect, &o, &d), RS_OK);
     for (size_t off = 0; off < len; off += chunk)
@@ -103,6 +123,11 @@ static struct out scan_buf(struct rs_rules *r, const uint8_t *buf, size_t len, s
   ck_assert_int_eq(st.rules, o.rules);
   rs_rules_scanner_free(s);
   return o;
+}
+
+static struct out scan_buf(struct rs_rules *r, const uint8_t *buf, size_t len, size_t chunk)
+{
+  return scan_buf_mode(r, buf, len, chunk, false);
 }
 
 static json_t *residue_answer(void)
@@ -491,6 +516,17 @@ START_TEST(boundaries_and_equivalence)
                   chunks[c], whole.text, b.text);
     free(a.text);
     free(b.text);
+  }
+  /* the caller's own pieces (unallocated space): boundaries at the planted
+   * strings (step), one past, pieces shorter than the overlap */
+  size_t pieces[] = {4095, 65536 + 3, step, step + 1, ov > 2 ? ov - 1 : 1, len};
+  for (size_t c = 0; c < sizeof pieces / sizeof pieces[0]; c++) {
+    if (pieces[c] < 4096 && _i > 0)
+      continue;
+    struct out a = scan_buf_mode(r, buf, len, pieces[c], true);
+    ck_assert_msg(strcmp(whole.text, a.text) == 0, "held piece %zu differs:\n%s\n--\n%s",
+                  pieces[c], whole.text, a.text);
+    free(a.text);
   }
   free(whole.text);
   free(buf);

@@ -112,6 +112,7 @@ static enum rs_err scan_once(const char *img, long n, char **text)
   o.segs = segs;
   o.nseg = 1;
   o.no_hash = true; /* one thread: the Nth call is the same call in every run */
+  o.unallocated = getenv("RS_NOMEM_UNALLOC") != NULL; /* --unallocated: the reader thread */
   if (getenv("RS_NOMEM_HITS")) { /* --timeline-hits, spilled to disk in runs of 300 bytes */
     o.all_hits = true;
     o.spill_run = 300;

@@ -137,6 +137,14 @@ enum rs_err rs_rules_stream_begin(struct rs_rules_scanner *s, uint64_t base,
                                   rs_rule_match_cb cb, void *arg, struct rs_diag *d);
 enum rs_err rs_rules_stream_feed(struct rs_rules_scanner *s, const uint8_t *data, size_t n,
                                  struct rs_diag *d);
+/* The same stream without a copy, for a caller that reads into its own
+ * buffers: n new bytes at data, with the stream's last min(bytes so far,
+ * rs_rules_overlap()) bytes placed right before data (held of them: readable
+ * at data - held). Windows are the caller's pieces plus that overlap; last
+ * marks the stream's final piece (n may be 0 then). Not to be mixed with
+ * rs_rules_stream_feed in one stream. */
+enum rs_err rs_rules_stream_held(struct rs_rules_scanner *s, const uint8_t *data, size_t n,
+                                 size_t held, bool last, struct rs_diag *d);
 enum rs_err rs_rules_stream_end(struct rs_rules_scanner *s, struct rs_rules_stats *st,
                                 struct rs_diag *d);
 /* Overlap between windows (longest possible match plus margins). */

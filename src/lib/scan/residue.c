@@ -9,6 +9,7 @@
  * hiberfil.sys: a page starting with the Xpress block magic is compressed and
  * cannot be searched as bytes; it is fed to the rules as zeros (offsets stay
  * those of the file) and counted as skipped. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,62 +410,196 @@ static void scan_one(struct residue_run *rr, const struct rs_cand *c, const char
 
 /* One volume's unallocated clusters, in runs of contiguous blocks: each run
  * is one stream for the rules and the carver, at its byte offset in the
- * volume; a run is fed in pieces of at most RESIDUE_CHUNK. */
-struct unalloc_walk {
-  struct residue_run *rr;
-  size_t bsize;
-  uint8_t *buf;
-  size_t used;
-  bool in_run;
-  TSK_DADDR_T next;      /* the block that continues the run */
-  bool stop;
+ * volume. The runs are listed first from the block bitmap alone (libtsk's
+ * address-only block walk: no block is read), then read in pieces of at most
+ * RESIDUE_CHUNK straight from the image by a second thread (one large read
+ * per piece instead of one per block through libtsk's cache) while this one
+ * searches the previous piece: two buffers, each with room in front for the
+ * bytes the carver and the rules keep from the piece before. */
+struct urun {
+  uint64_t start, n;  /* blocks */
 };
 
-static void run_flush(struct unalloc_walk *uw)
+struct ulist {
+  struct urun *runs;
+  size_t n, cap;
+  bool nomem;
+};
+
+static TSK_WALK_RET_ENUM unalloc_addr(const TSK_FS_BLOCK *b, void *ptr)
 {
-  if (uw->used && !uw->stop)
-    uw->stop = feed_cb(uw->buf, uw->used, uw->rr) != 0;
-  uw->used = 0;
+  struct ulist *l = ptr;
+  if (l->n && l->runs[l->n - 1].start + l->runs[l->n - 1].n == b->addr) {
+    l->runs[l->n - 1].n++;
+    return TSK_WALK_CONT;
+  }
+  if (!rs_grow((void **)&l->runs, &l->cap, l->n + 1, sizeof *l->runs, 256)) {
+    l->nomem = true;
+    return TSK_WALK_STOP;
+  }
+  l->runs[l->n++] = (struct urun){b->addr, 1};
+  return TSK_WALK_CONT;
 }
 
-static void run_end(struct unalloc_walk *uw)
+struct upiece {
+  uint8_t *buf;      /* front + RESIDUE_CHUNK; the piece's bytes at buf + front */
+  size_t len;
+  uint64_t off;      /* byte offset of the piece in the volume */
+  bool first, last;  /* the piece starts / ends its run */
+  bool full;
+  char err[200];     /* the read failed: why (the piece is not searched) */
+};
+
+struct ureader {
+  TSK_IMG_INFO *img;
+  TSK_OFF_T base;    /* the volume's offset in the image */
+  uint64_t bsize;
+  size_t front;      /* room before each piece: the carver's and the rules' overlap */
+  const struct ulist *l;
+  struct upiece p[2];
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  size_t i;          /* the run being read (the reader's) */
+  uint64_t at, runs_end;
+  bool run_first;
+  bool done;         /* the reader has filled its last piece */
+  bool stop;         /* the searcher gave up: the reader stops */
+};
+
+/* Reads the next piece of the runs into p; false after the last. */
+static bool uread_next(struct ureader *u, struct upiece *p)
 {
-  struct residue_run *rr = uw->rr;
-  if (!uw->in_run)
+  while (u->i < u->l->n && u->at == u->runs_end) {
+    u->i++;
+    if (u->i < u->l->n) {
+      u->at = u->l->runs[u->i].start * u->bsize;
+      u->runs_end = u->at + u->l->runs[u->i].n * u->bsize;
+      u->run_first = true;
+    }
+  }
+  if (u->i >= u->l->n)
+    return false;
+  p->len = u->runs_end - u->at < RESIDUE_CHUNK ? (size_t)(u->runs_end - u->at) : RESIDUE_CHUNK;
+  p->off = u->at;
+  p->first = u->run_first;
+  p->last = u->at + p->len == u->runs_end;
+  p->err[0] = '\0';
+  ssize_t got = tsk_img_read(u->img, u->base + (TSK_OFF_T)u->at, (char *)p->buf + u->front, p->len);
+  if (got != (ssize_t)p->len) {
+    snprintf(p->err, sizeof p->err, "read of %zu bytes at volume offset %llu failed: %s", p->len,
+             (unsigned long long)u->at, tsk_error_get() ? tsk_error_get() : "short read");
+    tsk_error_reset();
+  }
+  u->at += p->len;
+  u->run_first = false;
+  return true;
+}
+
+static void *ureader_main(void *arg)
+{
+  struct ureader *u = arg;
+  for (int k = 0;; k ^= 1) {
+    struct upiece *p = &u->p[k];
+    pthread_mutex_lock(&u->mu);
+    while (p->full && !u->stop)
+      pthread_cond_wait(&u->cv, &u->mu);
+    bool stop = u->stop;
+    pthread_mutex_unlock(&u->mu);
+    if (stop || !uread_next(u, p))
+      break;
+    pthread_mutex_lock(&u->mu);
+    p->full = true;
+    pthread_cond_broadcast(&u->cv);
+    pthread_mutex_unlock(&u->mu);
+  }
+  pthread_mutex_lock(&u->mu);
+  u->done = true;
+  pthread_cond_broadcast(&u->cv);
+  pthread_mutex_unlock(&u->mu);
+  return NULL;
+}
+
+/* The searcher's side of one run: the run's last bytes (put in front of the
+ * next piece) and the rules' overlap. */
+struct usearch {
+  uint8_t *tail;     /* front bytes */
+  size_t front, ntail;
+  size_t rov;        /* the rules' overlap */
+  bool open;         /* a run is being searched */
+  bool ended;        /* its last piece went to the rules */
+};
+
+static size_t min_sz(size_t a, size_t b)
+{
+  return a < b ? a : b;
+}
+
+/* Ends the run; at, front bytes of room before it, when its last piece did
+ * not reach the rules (a failed read): the rules then see the run's end. */
+static void urun_end(struct residue_run *rr, struct usearch *us, uint8_t *at)
+{
+  if (!us->open)
     return;
-  run_flush(uw);
-  carve_end(rr);
+  us->open = false;
   struct rs_diag d;
+  if (rr->cv && !rs_ctx_failed(rr->ctx)) {
+    size_t k = min_sz(us->ntail, RS_CARVE_OVERLAP);
+    rs_diag_clear(&d);
+    if (rs_carver_scan(rr->cv, us->tail + us->ntail - k, k, rr->cstart + rr->cbase, true,
+                       carved_cb, rr, NULL, &d) == RS_E_NOMEM)
+      rs_results_fail(&rr->ctx->res, RS_E_NOMEM);
+  }
+  if (!us->ended && at) {
+    size_t k = min_sz(us->ntail, us->rov);
+    memcpy(at - k, us->tail + us->ntail - k, k);
+    rs_diag_clear(&d);
+    rs_rules_stream_held(rr->sc, at, 0, k, true, &d);
+  }
   rs_diag_clear(&d);
   struct rs_rules_stats st;
   rs_rules_stream_end(rr->sc, &st, &d);
-  uw->in_run = false;
 }
 
-static TSK_WALK_RET_ENUM unalloc_block(const TSK_FS_BLOCK *b, void *ptr)
+/* Searches one piece (its bytes at p->buf + front) in place; false when the
+ * search must stop. */
+static bool upiece_search(struct residue_run *rr, struct usearch *us, struct upiece *p)
 {
-  struct unalloc_walk *uw = ptr;
-  struct residue_run *rr = uw->rr;
-  if (uw->in_run && b->addr != uw->next)
-    run_end(uw);
-  if (!uw->in_run) {
-    uint64_t start = (uint64_t)b->addr * uw->bsize;
-    struct rs_diag d;
+  struct rs_scan_ctx *ctx = rr->ctx;
+  uint8_t *data = p->buf + us->front;
+  struct rs_diag d;
+  if (p->first || !us->open) {   /* a new run, or the rest of one after a failed read */
+    urun_end(rr, us, data);
     rs_diag_clear(&d);
-    if (rs_rules_stream_begin(rr->sc, start, match_cb, rr, &d) != RS_OK) {
-      uw->stop = true;
-      return TSK_WALK_STOP;
-    }
-    carve_begin(rr, start);
-    rr->off = 0;
-    uw->in_run = true;
+    if (rs_rules_stream_begin(rr->sc, p->off, match_cb, rr, &d) != RS_OK)
+      return false;
+    carve_begin(rr, p->off);
+    us->ntail = 0;
+    us->open = true;
+    us->ended = false;
   }
-  if (uw->used + uw->bsize > RESIDUE_CHUNK)
-    run_flush(uw);
-  memcpy(uw->buf + uw->used, b->buf, uw->bsize);
-  uw->used += uw->bsize;
-  uw->next = b->addr + 1;
-  return uw->stop || rs_ctx_failed(rr->ctx) ? TSK_WALK_STOP : TSK_WALK_CONT;
+  /* the run's last bytes before the piece: both overlaps */
+  memcpy(data - us->ntail, us->tail, us->ntail);
+  ctx->regions[rr->region].searched += p->len;
+  if (rr->cv && !rs_ctx_failed(ctx)) {
+    size_t k = min_sz(us->ntail, RS_CARVE_OVERLAP);
+    rs_diag_clear(&d);
+    if (rs_carver_scan(rr->cv, data - k, k + p->len, rr->cstart + rr->cbase, false, carved_cb, rr,
+                       NULL, &d) == RS_E_NOMEM)
+      rs_results_fail(&ctx->res, RS_E_NOMEM);
+    size_t len = k + p->len;
+    rr->cbase += len - min_sz(len, RS_CARVE_OVERLAP);
+  }
+  rs_diag_clear(&d);
+  if (rs_rules_stream_held(rr->sc, data, p->len, min_sz(us->ntail, us->rov), p->last, &d) != RS_OK)
+    return false;
+  us->ended = p->last;
+  /* the run's last front bytes, for the next piece (they precede data) */
+  size_t have = us->ntail + p->len, keep = min_sz(have, us->front);
+  memcpy(us->tail, data + p->len - keep, keep);
+  us->ntail = keep;
+  if (p->last)
+    urun_end(rr, us, NULL);
+  return !rs_ctx_failed(ctx);
 }
 
 static void scan_unallocated(struct residue_run *rr, int vol)
@@ -484,8 +619,39 @@ static void scan_unallocated(struct residue_run *rr, int vol)
   char name[32];
   snprintf(name, sizeof name, "volume %d", vol);
   rs_scan_progress(ctx, "searching unallocated space", name);
-  struct unalloc_walk uw = {.rr = rr, .bsize = fs->block_size};
-  if (!(uw.buf = malloc(RESIDUE_CHUNK))) {
+  struct ulist l = {0};
+  char why[400] = "";
+  int rc = tsk_fs_block_walk(fs, fs->first_block, fs->last_block,
+                             TSK_FS_BLOCK_WALK_FLAG_UNALLOC | TSK_FS_BLOCK_WALK_FLAG_CONT |
+                                 TSK_FS_BLOCK_WALK_FLAG_AONLY,
+                             unalloc_addr, &l);
+  if (l.nomem) {
+    free(l.runs);
+    rs_results_fail(&ctx->res, RS_E_NOMEM);
+    return;
+  }
+  if (rc != 0) {
+    snprintf(why, sizeof why, "block walk stopped: %s", tsk_error_get() ? tsk_error_get() : "?");
+    tsk_error_reset();
+  }
+  size_t rov = rs_rules_overlap(rr->rules);
+  struct ureader u = {.img = ctx->img->img, .base = fs->offset, .bsize = fs->block_size, .l = &l,
+                      .front = rov > RS_CARVE_OVERLAP ? rov : RS_CARVE_OVERLAP};
+  struct usearch *us = calloc(1, sizeof *us);
+  if (us) {
+    us->front = u.front;
+    us->rov = rov;
+    us->tail = malloc(u.front);
+  }
+  u.p[0].buf = malloc(u.front + RESIDUE_CHUNK);
+  u.p[1].buf = malloc(u.front + RESIDUE_CHUNK);
+  if (!us || !us->tail || !u.p[0].buf || !u.p[1].buf) {
+    if (us)
+      free(us->tail);
+    free(us);
+    free(u.p[0].buf);
+    free(u.p[1].buf);
+    free(l.runs);
     rs_results_fail(&ctx->res, RS_E_NOMEM);
     return;
   }
@@ -493,20 +659,62 @@ static void scan_unallocated(struct residue_run *rr, int vol)
   rr->c = NULL;
   rr->win = NULL;
   rr->hiberfil = false;
-  uint64_t before_searched = 0;
-  int rc = tsk_fs_block_walk(fs, fs->first_block, fs->last_block,
-                             TSK_FS_BLOCK_WALK_FLAG_UNALLOC | TSK_FS_BLOCK_WALK_FLAG_CONT,
-                             unalloc_block, &uw);
-  run_end(&uw);
-  free(uw.buf);
+  carver_ready(rr);
+  pthread_mutex_init(&u.mu, NULL);
+  pthread_cond_init(&u.cv, NULL);
+  if (l.n) {
+    u.at = l.runs[0].start * u.bsize;
+    u.runs_end = u.at + l.runs[0].n * u.bsize;
+    u.run_first = true;
+  }
+  pthread_t th;
+  bool threaded = l.n && pthread_create(&th, NULL, ureader_main, &u) == 0;
+  uint64_t unread = 0;
+  bool go = true;
+  for (int k = 0; l.n; k ^= 1) {
+    struct upiece *p = &u.p[k];
+    if (threaded) {
+      pthread_mutex_lock(&u.mu);
+      while (!p->full && !u.done)
+        pthread_cond_wait(&u.cv, &u.mu);
+      bool have = p->full;
+      pthread_mutex_unlock(&u.mu);
+      if (!have)
+        break;
+    } else if (!go || !uread_next(&u, p)) {  /* no second thread: read here */
+      break;
+    }
+    if (go && p->err[0]) {
+      unread += p->len;
+      if (!why[0])
+        snprintf(why, sizeof why, "%s", p->err);
+      urun_end(rr, us, p->buf + u.front);
+    } else if (go) {
+      go = upiece_search(rr, us, p);
+    }
+    pthread_mutex_lock(&u.mu);
+    p->full = false;
+    if (!go)
+      u.stop = true;
+    pthread_cond_broadcast(&u.cv);
+    pthread_mutex_unlock(&u.mu);
+  }
+  if (threaded)
+    pthread_join(th, NULL);
+  urun_end(rr, us, u.p[0].buf + u.front);  /* a search that stopped early */
+  pthread_mutex_destroy(&u.mu);
+  pthread_cond_destroy(&u.cv);
+  free(us->tail);
+  free(us);
+  free(u.p[0].buf);
+  free(u.p[1].buf);
+  free(l.runs);
   if (rs_ctx_failed(ctx))
     return;
   g = &ctx->regions[gi];
-  g->bytes = g->searched - before_searched;
-  if (rc != 0) {
-    char why[300];
-    snprintf(why, sizeof why, "block walk stopped: %s", tsk_error_get() ? tsk_error_get() : "?");
-    tsk_error_reset();
+  g->bytes = g->searched;
+  g->skipped += unread;
+  if (why[0]) {
     rs_ctx_unreadable(ctx, "unallocated space", name, RS_E_IO, why);
     g->note = rs_results_strdup(&ctx->res, why);
   }

@@ -49,6 +49,8 @@ struct rs_rules_scanner {
   bool sl_nomem;
   /* stream */
   bool streaming, first;
+  bool held;             /* the caller holds the windows (rs_rules_stream_held) */
+  uint64_t hstart, hpos, hlo; /* held: the stream's start, its next byte, the next window's lo */
   uint8_t *buf;
   size_t cap, len;
   rs_rule_match_cb cb;
@@ -346,6 +348,8 @@ enum rs_err rs_rules_stream_begin(struct rs_rules_scanner *s, uint64_t base,
   s->first = true;
   s->len = 0;
   s->wbase = base;
+  s->held = false;
+  s->hstart = s->hpos = s->hlo = base;
   return RS_OK;
 }
 
@@ -390,6 +394,38 @@ enum rs_err rs_rules_stream_feed(struct rs_rules_scanner *s, const uint8_t *data
   return RS_OK;
 }
 
+/* The caller holds the window: data[-held .. n) are scanned in place, the
+ * held bytes before data being the stream's last bytes so far (all of them,
+ * or the overlap: see yara.h). Ownership as in flush(): the window owns
+ * [the previous window's end, wbase + len - overlap + LB), or to the
+ * stream's end when last. */
+enum rs_err rs_rules_stream_held(struct rs_rules_scanner *s, const uint8_t *data, size_t n,
+                                 size_t held, bool last, struct rs_diag *d)
+{
+  size_t ov = s ? s->r->overlap : 0;
+  if (!s || !s->streaming || s->len || (!data && (n || held)) ||
+      held != (s->hpos - s->hstart < ov ? s->hpos - s->hstart : ov))
+    return rs_diag_set(d, RS_E_USAGE, "rules", "rs_rules_stream_held: bad arguments");
+  s->held = true;
+  const uint8_t *w = data - held;
+  size_t len = held + n;
+  uint64_t wbase = s->hpos - held, lo = s->hlo;
+  uint64_t hi = wbase + len + RS_RULES_LOOKBEHIND;
+  hi = last ? UINT64_MAX : hi > ov ? hi - ov : 0;
+  if (hi < lo)
+    hi = lo;
+  s->hpos += n;
+  s->hlo = hi;
+  s->st.bytes += n;
+  s->first = false;
+  enum rs_err e = len ? scan_window(s, w, len, wbase, lo, hi, d) : RS_OK;
+  if (e != RS_OK) {
+    s->streaming = false;
+    reset(s);
+  }
+  return e;
+}
+
 enum rs_err rs_rules_stream_end(struct rs_rules_scanner *s, struct rs_rules_stats *st,
                                 struct rs_diag *d)
 {
@@ -397,7 +433,7 @@ enum rs_err rs_rules_stream_end(struct rs_rules_scanner *s, struct rs_rules_stat
     return rs_diag_set(d, RS_E_USAGE, "rules", "rs_rules_stream_end: no stream");
   s->streaming = false;
   enum rs_err e = RS_OK;
-  if (!s->first || s->len > 0)
+  if (!s->held && (!s->first || s->len > 0))
     e = flush(s, true, d);
   if (e == RS_OK)
     deliver(s);

@@ -217,6 +217,41 @@ START_TEST(truncated_raw_end_of_first_partition)
 }
 END_TEST
 
+/* --unallocated on a cut image: the free clusters before the cut are
+ * searched (the deleted logs' lines still carved, as many as from the whole
+ * image), the walk's stop is listed under "unreadable", the scan goes on. */
+START_TEST(truncated_raw_unallocated)
+{
+  const char *whole = raw_copy("w2k-cr1-deleted-logs");
+  struct run w = {0};
+  scan_bin(&whole, 1, "--json --unallocated", &w);
+  ck_assert_ptr_nonnull(w.rep);
+  json_int_t lines = json_integer_value(
+      json_object_get(json_object_get(json_object_get(w.rep, "logs"), "carved"), "lines"));
+  json_t *wreg = json_array_get(json_object_get(json_object_get(w.rep, "residue"), "regions"), 0);
+  json_int_t wbytes = json_integer_value(json_object_get(wreg, "bytes_searched"));
+  ck_assert_int_gt(lines, 0);
+  const char *img = raw_copy("w2k-cr1-deleted-logs");
+  struct stat st;
+  ck_assert_int_eq(stat(img, &st), 0);
+  ck_assert_int_eq(truncate(img, st.st_size / 8 * 7), 0);
+  struct run r = {0};
+  scan_bin(&img, 1, "--json --unallocated", &r);
+  ck_assert_int_eq(r.rc, 11);
+  ASSERT_UNREADABLE(&r, "unallocated space", "volume 0", "block walk stopped");
+  json_t *reg = json_array_get(json_object_get(json_object_get(r.rep, "residue"), "regions"), 0);
+  ck_assert_str_eq(json_string_value(json_object_get(reg, "kind")), "unallocated");
+  json_int_t bytes = json_integer_value(json_object_get(reg, "bytes_searched"));
+  ck_assert_int_gt(bytes, 0);
+  ck_assert_int_lt(bytes, wbytes);
+  ck_assert_int_eq(json_integer_value(json_object_get(
+                       json_object_get(json_object_get(r.rep, "logs"), "carved"), "lines")),
+                   lines);
+  run_free(&w);
+  run_free(&r);
+}
+END_TEST
+
 /* Cut inside the first partition, before its file system can be opened:
  * nothing to analyse, but the partition table is readable, so the volumes
  * are reported with what could not be read (exit 11, verdict undetermined),
@@ -1186,6 +1221,7 @@ Suite *rs_suite_corrupt(void)
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, truncated_raw_mid_second_partition);
   tcase_add_test(tc, truncated_raw_end_of_first_partition);
+  tcase_add_test(tc, truncated_raw_unallocated);
   tcase_add_test(tc, truncated_raw_inside_first_partition);
   tcase_add_test(tc, ewf_last_segment_cut);
   tcase_add_test(tc, ewf_single_truncated);

@@ -2,6 +2,7 @@
  * and strdup of the library (linked with --wrap, see Makefile.am) and every
  * jansson allocation (json_set_alloc_funcs) fail on the Nth call: every N
  * among a scan's first and last 200 calls and an even sample of the rest
+ * (RS_NOMEM_AT="n,m": only those calls; RS_NOMEM_UNALLOC: with --unallocated)
  * (RS_NOMEM_RUNS runs, default 500; set it above the call count for every
  * call), and the same for `info` over an EWF image. Each run must either fail with RS_E_NOMEM and no report, or give
  * the complete report: never a silently shorter one. A separate binary, so
@@ -172,6 +173,18 @@ START_TEST(every_allocation_fails_once)
   long nat = 0;
   long *at = sample(total, 200, runs, &nat);
   ck_assert_ptr_nonnull(at);
+  if (getenv("RS_NOMEM_AT")) { /* debugging: only these calls, "421,493" */
+    nat = 0;
+    for (char *q = getenv("RS_NOMEM_AT"); *q && nat < total;) {
+      char *e;
+      long v = strtol(q, &e, 10);
+      if (e == q)
+        break;
+      if (v >= 1 && v <= total)
+        at[nat++] = v;
+      q = *e ? e + 1 : e;
+    }
+  }
   long nomem = 0, complete = 0, tried = 0, bad = 0;
   char badlist[1024] = "";
   for (long i = 0; i < nat; i++) {

@@ -553,16 +553,32 @@ static void urun_end(struct residue_run *rr, struct usearch *us, uint8_t *at)
     size_t k = min_sz(us->ntail, us->rov);
     memcpy(at - k, us->tail + us->ntail - k, k);
     rs_diag_clear(&d);
-    rs_rules_stream_held(rr->sc, at, 0, k, true, &d);
+    if (rs_rules_stream_held(rr->sc, at, 0, k, true, &d) == RS_E_NOMEM)
+      rs_results_fail(&rr->ctx->res, RS_E_NOMEM);
   }
   rs_diag_clear(&d);
   struct rs_rules_stats st;
   rs_rules_stream_end(rr->sc, &st, &d);
 }
 
+/* A rules error stops the search: out of memory fails the scan, anything
+ * else is said (why) and the region keeps what was searched. */
+static bool rules_failed(struct residue_run *rr, enum rs_err e, const struct rs_diag *d,
+                         char *why, size_t whysz)
+{
+  if (e == RS_OK)
+    return false;
+  if (e == RS_E_NOMEM)
+    rs_results_fail(&rr->ctx->res, e);
+  else if (!why[0])
+    snprintf(why, whysz, "search stopped: %s", d->what[0] ? d->what : rs_err_text(e));
+  return true;
+}
+
 /* Searches one piece (its bytes at p->buf + front) in place; false when the
- * search must stop. */
-static bool upiece_search(struct residue_run *rr, struct usearch *us, struct upiece *p)
+ * search must stop (why says why, unless the scan failed). */
+static bool upiece_search(struct residue_run *rr, struct usearch *us, struct upiece *p,
+                          char *why, size_t whysz)
 {
   struct rs_scan_ctx *ctx = rr->ctx;
   uint8_t *data = p->buf + us->front;
@@ -570,7 +586,7 @@ static bool upiece_search(struct residue_run *rr, struct usearch *us, struct upi
   if (p->first || !us->open) {   /* a new run, or the rest of one after a failed read */
     urun_end(rr, us, data);
     rs_diag_clear(&d);
-    if (rs_rules_stream_begin(rr->sc, p->off, match_cb, rr, &d) != RS_OK)
+    if (rules_failed(rr, rs_rules_stream_begin(rr->sc, p->off, match_cb, rr, &d), &d, why, whysz))
       return false;
     carve_begin(rr, p->off);
     us->ntail = 0;
@@ -590,8 +606,12 @@ static bool upiece_search(struct residue_run *rr, struct usearch *us, struct upi
     rr->cbase += len - min_sz(len, RS_CARVE_OVERLAP);
   }
   rs_diag_clear(&d);
-  if (rs_rules_stream_held(rr->sc, data, p->len, min_sz(us->ntail, us->rov), p->last, &d) != RS_OK)
+  if (rules_failed(rr, rs_rules_stream_held(rr->sc, data, p->len, min_sz(us->ntail, us->rov),
+                                            p->last, &d),
+                   &d, why, whysz)) {
+    us->open = false;   /* the scanner dropped the stream */
     return false;
+  }
   us->ended = p->last;
   /* the run's last front bytes, for the next piece (they precede data) */
   size_t have = us->ntail + p->len, keep = min_sz(have, us->front);
@@ -690,7 +710,7 @@ static void scan_unallocated(struct residue_run *rr, int vol)
         snprintf(why, sizeof why, "%s", p->err);
       urun_end(rr, us, p->buf + u.front);
     } else if (go) {
-      go = upiece_search(rr, us, p);
+      go = upiece_search(rr, us, p, why, sizeof why);
     }
     pthread_mutex_lock(&u.mu);
     p->full = false;

@@ -878,6 +878,14 @@ START_TEST(html_print)
   ck_assert_ptr_nonnull(strstr(h, "C:\\<wbr>Inetpub\\<wbr>scripts\\<wbr>root.exe"));
   ck_assert_ptr_nonnull(strstr(h, "code.path{word-break:normal"));
   ck_assert_ptr_nonnull(strstr(h, "code.hash{white-space:nowrap"));
+  /* print: the findings table starts a page, its header repeats on each; a
+   * time or a finding id never breaks inside; hive paths break after a \ */
+  ck_assert_ptr_nonnull(strstr(h, "#findings{break-before:page}"));
+  ck_assert_ptr_nonnull(strstr(h, "<table>\n<thead><tr><th>Severity</th>"));
+  ck_assert_ptr_nonnull(strstr(h, ".ts,.id{white-space:nowrap}"));
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"ts\">2001-08-04T18:31:07Z</td>"));
+  ck_assert_ptr_nonnull(strstr(h, "<code class=\"path\">C:\\<wbr>WINNT\\<wbr>system32\\<wbr>"
+                                  "config\\<wbr>SOFTWARE</code> <small>(live)</small>"));
   /* every file finding's SHA-1 in the findings table */
   size_t i;
   const json_t *f;

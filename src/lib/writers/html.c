@@ -73,7 +73,8 @@ static const char css[] =
     "code.hash{font-size:7.5px}tr,.verdict,svg{break-inside:avoid}h2,h3{break-after:avoid}"
     "svg{max-width:100%;height:auto}#findings table{font-size:9px}#findings code{font-size:8px}"
     "#findings td{padding:2px 3px}#findings td.times{white-space:normal;font-size:7.5px}"
-    "#findings code.hash{font-size:7px}#findings td small{overflow-wrap:anywhere}}\n"
+    "#findings code.hash{font-size:7px}#findings td small{overflow-wrap:anywhere}"
+    "#findings{break-before:page}}\n"
     ".ts,.id{white-space:nowrap}\n"
     ".verdict{padding:14px 18px;margin:12px 0;border-radius:6px;color:#fff;background:#555}\n"
     ".v-backdoor-used{background:#8b0000}.v-infected{background:#c0392b}"
@@ -308,8 +309,9 @@ static void findings(struct rs_emit *t, const json_t *report)
     em_put(t, "<p>None.</p>\n</section>\n");
     return;
   }
-  em_put(t, "<table>\n<tr><th>Severity</th><th>ID</th><th>Finding</th><th>Path</th><th>State</th>"
-         "<th>Size</th><th>Times (UTC)</th></tr>\n");
+  /* thead: printed again on every page the table runs over */
+  em_put(t, "<table>\n<thead><tr><th>Severity</th><th>ID</th><th>Finding</th><th>Path</th>"
+         "<th>State</th><th>Size</th><th>Times (UTC)</th></tr></thead>\n");
   size_t i;
   const json_t *f;
   json_array_foreach(fs, i, f) {
@@ -659,8 +661,8 @@ static void unreadable(struct rs_emit *t, const json_t *report)
 static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hits, FILE *fp)
 {
   em_put(t, "<section id=\"timeline\">\n<h2>Timeline (UTC)</h2>\n");
-  em_put(t, "<table>\n<tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
-         "means</th><th>Event</th><th>Finding</th></tr>\n");
+  em_put(t, "<table>\n<thead><tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
+         "means</th><th>Event</th><th>Finding</th></tr></thead>\n");
   struct rs_tl_iter it;
   tl_iter_init(&it, report, hits);
   const json_t *e;

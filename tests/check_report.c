@@ -791,8 +791,16 @@ START_TEST(html_real)
    * 1 Code Red I + 3 Code Red II lines, 2001-09-18 1 + 18 Nimda. */
   const json_t *pd = json_object_get(json_object_get(r, "logs"), "per_day");
   ck_assert_uint_eq(json_array_size(pd), 3);
-  ck_assert_ptr_nonnull(strstr(h, "<title>2001-08-04: 4 worm requests</title>"));
-  ck_assert_ptr_nonnull(strstr(h, "<title>2001-09-18: 19 worm requests</title>"));
+  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-08-04</td><td>4</td>"));
+  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-09-18</td><td>19</td>"));
+  /* stacked by status from per_day[].status: on 2001-09-18 the Nimda probes
+   * were refused (13 x 4xx) while 5 requests were answered 2xx */
+  const json_t *st = json_object_get(json_array_get(pd, 2), "status");
+  ck_assert_int_eq(json_integer_value(json_object_get(st, "2xx")), 5);
+  ck_assert_int_eq(json_integer_value(json_object_get(st, "4xx")), 13);
+  ck_assert_ptr_nonnull(strstr(h, "<title>2001-09-18: 5 worm requests, answered 2xx</title>"));
+  ck_assert_ptr_nonnull(strstr(h, "<title>2001-09-18: 13 worm requests, refused 4xx</title>"));
+  ck_assert_ptr_nonnull(strstr(h, "<title>2001-08-04: 4 worm requests, answered 2xx</title>"));
   /* every checklist item and every finding id is on the page */
   size_t i;
   const json_t *x;
@@ -870,6 +878,14 @@ START_TEST(html_print)
   ck_assert_ptr_nonnull(strstr(h, "C:\\<wbr>Inetpub\\<wbr>scripts\\<wbr>root.exe"));
   ck_assert_ptr_nonnull(strstr(h, "code.path{word-break:normal"));
   ck_assert_ptr_nonnull(strstr(h, "code.hash{white-space:nowrap"));
+  /* print: the findings table starts a page, its header repeats on each; a
+   * time or a finding id never breaks inside; hive paths break after a \ */
+  ck_assert_ptr_nonnull(strstr(h, "#findings{break-before:page}"));
+  ck_assert_ptr_nonnull(strstr(h, "<table>\n<thead><tr><th>Severity</th>"));
+  ck_assert_ptr_nonnull(strstr(h, ".ts,.id{white-space:nowrap}"));
+  ck_assert_ptr_nonnull(strstr(h, "<td class=\"ts\">2001-08-04T18:31:07Z</td>"));
+  ck_assert_ptr_nonnull(strstr(h, "<code class=\"path\">C:\\<wbr>WINNT\\<wbr>system32\\<wbr>"
+                                  "config\\<wbr>SOFTWARE</code> <small>(live)</small>"));
   /* every file finding's SHA-1 in the findings table */
   size_t i;
   const json_t *f;

@@ -852,6 +852,36 @@ START_TEST(hits_apart_same_outputs)
              json_is_null(json_object_get(e, "finding"));
   ck_assert_uint_gt(nhits, 20);
   ck_assert_uint_eq(rs_hits_count(hits), nhits);
+  /* logs.per_day[].status (issue 13) counts what the hits say, day by day and
+   * status class by status class ("-> 200" in each hit's message), with one
+   * log worker or two (merged) */
+  const json_t *pd = json_object_get(json_object_get(ref, "logs"), "per_day");
+  ck_assert_uint_gt(json_array_size(pd), 0);
+  static const char *const cls[] = {"2xx", "3xx", "4xx", "5xx", "other"};
+  size_t j;
+  const json_t *day;
+  json_array_foreach(pd, j, day) {
+    const char *date = json_string_value(json_object_get(day, "date"));
+    long long want[5] = {0};
+    json_array_foreach(json_object_get(ref, "timeline"), i, e) {
+      const char *dt = json_string_value(json_object_get(e, "datetime"));
+      if (strcmp(json_string_value(json_object_get(e, "timestamp_desc")), "Request Time") ||
+          !json_is_null(json_object_get(e, "finding")) || !dt || strncmp(dt, date, 10))
+        continue;
+      const char *arrow = strstr(json_string_value(json_object_get(e, "message")), " -> ");
+      int st = arrow ? atoi(arrow + 4) : -1;
+      want[st >= 200 && st < 600 ? st / 100 - 2 : 4]++;
+    }
+    const json_t *got = json_object_get(day, "status");
+    long long sum = 0;
+    for (int k = 0; k < 5; k++) {
+      ck_assert_msg(json_integer_value(json_object_get(got, cls[k])) == want[k],
+                    "%s %s: %lld in per_day, %lld hits", date, cls[k],
+                    (long long)json_integer_value(json_object_get(got, cls[k])), want[k]);
+      sum += want[k];
+    }
+    ck_assert_int_gt(sum, 0);
+  }
   ck_assert_uint_eq(json_array_size(json_object_get(rep, "timeline")) + nhits,
                     json_array_size(json_object_get(ref, "timeline")));
   /* the run times differ between the two scans; nothing else may */

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -788,9 +789,12 @@ START_TEST(html_static)
   }
   /* Chart: per-day request counts from the sample's iislog entries:
    * 2001-08-04: 29; 2001-08-05: 17 + 1 + 1 = 19. */
-  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-08-04</td><td>29</td></tr>"));
-  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-08-05</td><td>19</td></tr>"));
-  ck_assert_ptr_nonnull(strstr(h, "<title>2001-08-04: 29 worm requests</title>"));
+  /* The sample's entries carry no status: they are counted as not logged. */
+  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-08-04</td><td>29</td><td>0</td><td>0</td>"
+                                  "<td>0</td><td>0</td><td>29</td></tr>"));
+  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-08-05</td><td>19</td>"));
+  ck_assert_ptr_nonnull(strstr(h, "<title>2001-08-04: 29 worm requests, other status (3xx, "
+                                  "5xx, not logged)</title>"));
   /* The 1999/2000 idq.dll times fall left of the attack window. */
   ck_assert_ptr_nonnull(strstr(h, "2 earlier artifact time(s)"));
   ck_assert_ptr_nonnull(strstr(h, "class=\"verdict v-backdoor-used\""));
@@ -798,6 +802,105 @@ START_TEST(html_static)
   ck_assert_ptr_nonnull(strstr(h, "<td><code>/&lt;b&gt;x\\x1b[31m</code></td><td>REG_SZ</td>"
                                   "<td><code>d:\\\\up\\x0aload,,217 \\u{202e}</code></td>"));
   ck_assert_ptr_nonnull(strstr(h, "<td><code>(default)</code></td>"));
+  free(h);
+  json_decref(r);
+}
+END_TEST
+
+/* Issue 13, chart labels: a report with 1,234,567 requests on one day, 40
+ * logged days and many artifact times outside the range. Every <text> of the
+ * SVG lies inside the viewBox (width estimated as 0.6 x font size x
+ * characters, placed by its text-anchor), and the bars of a day answered 2xx
+ * and refused 4xx are both drawn, in proportion. */
+static double svg_attr(const char *tag, const char *name)
+{
+  char key[32];
+  snprintf(key, sizeof key, " %s=\"", name);
+  const char *p = strstr(tag, key);
+  return p ? strtod(p + strlen(key), NULL) : -1e9;
+}
+
+START_TEST(html_chart_labels)
+{
+  json_t *r = json_object();
+  json_t *pd = json_array(), *tl = json_array();
+  for (int d = 0; d < 40; d++) {
+    char date[16];
+    snprintf(date, sizeof date, "2001-08-%02d", 1 + d % 31);
+    if (d >= 31)
+      snprintf(date, sizeof date, "2001-09-%02d", d - 30);
+    json_int_t n2 = d == 7 ? 1234567 : 10 + d, n4 = d == 7 ? 0 : (d == 8 ? 617283 : 3 * d);
+    json_array_append_new(pd, json_pack("{s:s,s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I}}", "date", date,
+                                        "code_red_2", n2 + n4, "nimda", (json_int_t)1, "status",
+                                        "2xx", n2, "3xx", (json_int_t)0, "4xx", n4, "5xx",
+                                        (json_int_t)1, "other", (json_int_t)0));
+  }
+  for (int k = 0; k < 25; k++) {
+    json_array_append_new(tl, json_pack("{s:s,s:s,s:s}", "datetime", "1999-12-07T12:00:00Z",
+                                        "source", "mft", "finding", "F1"));
+    json_array_append_new(tl, json_pack("{s:s,s:s,s:s}", "datetime", "2003-01-01T00:00:00Z",
+                                        "source", "mft", "finding", "F2"));
+  }
+  json_object_set_new(r, "logs", json_pack("{s:o}", "per_day", pd));
+  json_object_set_new(r, "timeline", tl);
+  size_t n;
+  char *h = render(rs_writer_find("html"), r, &n);
+  const char *svg = strstr(h, "<svg ");
+  ck_assert_ptr_nonnull(svg);
+  const char *end = strstr(svg, "</svg>");
+  ck_assert_ptr_nonnull(end);
+  double W = svg_attr(svg, "width"), H = svg_attr(svg, "height");
+  ck_assert(W > 0 && H > 0);
+  int ntext = 0;
+  bool saw_max = false, saw_last_day = false, saw_before = false, saw_after = false;
+  for (const char *p = strstr(svg, "<text "); p && p < end; p = strstr(p + 1, "<text ")) {
+    const char *gt = strchr(p, '>'), *close = strstr(p, "</text>");
+    ck_assert(gt && close && gt < close);
+    char tag[256], body[512];
+    snprintf(tag, sizeof tag, "%.*s", (int)(gt - p), p);
+    snprintf(body, sizeof body, "%.*s", (int)(close - gt - 1), gt + 1);
+    double x = svg_attr(tag, "x"), y = svg_attr(tag, "y"), fs = svg_attr(tag, "font-size");
+    ck_assert_msg(fs > 0, "no font size: %s", tag);
+    double w = 0.6 * fs * (double)strlen(body), x0 = x, x1 = x + w;
+    if (strstr(tag, "text-anchor=\"end\"")) {
+      x0 = x - w;
+      x1 = x;
+    } else if (strstr(tag, "text-anchor=\"middle\"")) {
+      x0 = x - w / 2;
+      x1 = x + w / 2;
+    }
+    ck_assert_msg(x0 >= 0 && x1 <= W, "text '%s' spans x %.1f..%.1f outside 0..%.0f", body, x0,
+                  x1, W);
+    ck_assert_msg(y - fs >= 0 && y <= H, "text '%s' at y %.1f outside 0..%.0f", body, y, H);
+    saw_max |= strcmp(body, "1234568") == 0; /* 1,234,567 answered + 1 5xx */
+    saw_last_day |= strcmp(body, "2001-09-09") == 0; /* every 5th of 42 days */
+    saw_before |= strstr(body, "25 earlier artifact time(s)") != NULL;
+    saw_after |= strstr(body, "25 later artifact time(s)") != NULL;
+    ntext++;
+  }
+  ck_assert_int_ge(ntext, 10);
+  ck_assert(saw_max);
+  ck_assert_msg(saw_last_day, "the last day's label is missing");
+  ck_assert(saw_before && saw_after);
+  /* 2001-08-08: 1,234,567 answered; 2001-08-09: 617,283 refused (half) */
+  const char *b2 = strstr(svg, "<title>2001-08-08: 1234567 worm requests, answered 2xx</title>");
+  const char *b4 = strstr(svg, "<title>2001-08-09: 617283 worm requests, refused 4xx</title>");
+  ck_assert_ptr_nonnull(b2);
+  ck_assert_ptr_nonnull(b4);
+  const char *r2 = b2, *r4 = b4;
+  while (strncmp(r2, "<rect ", 6) != 0)
+    r2--;
+  while (strncmp(r4, "<rect ", 6) != 0)
+    r4--;
+  ck_assert_ptr_nonnull(strstr(r2, "class=\"st-2xx\""));
+  ck_assert_ptr_nonnull(strstr(r4, "class=\"st-4xx\""));
+  double h2 = svg_attr(r2, "height"), h4 = svg_attr(r4, "height");
+  ck_assert_msg(h2 > 0 && h4 > 0 && fabs(h4 / h2 - 617283.0 / 1234567.0) < 0.01,
+                "2xx bar %.1f, 4xx bar %.1f", h2, h4);
+  /* the per-day table has the status columns; the totals are the family sums */
+  ck_assert_ptr_nonnull(strstr(h, "<th>answered 2xx</th><th>3xx</th><th>refused 4xx</th>"));
+  ck_assert_ptr_nonnull(strstr(h, "<tr><td>2001-08-08</td><td>1234568</td><td>1234567</td>"
+                                  "<td>0</td><td>0</td><td>1</td><td>0</td></tr>"));
   free(h);
   json_decref(r);
 }
@@ -938,6 +1041,7 @@ Suite *rs_suite_writers(void)
   tcase_add_test(tc, body_records);
   tcase_add_test(tc, invalid_utf8_in_report);
   tcase_add_test(tc, html_static);
+  tcase_add_test(tc, html_chart_labels);
   tcase_add_loop_test(tc, odd_input, 0, N_ODD * 5);
   tcase_add_loop_test(tc, not_an_object, 0, 5);
   tcase_add_loop_test(tc, write_failure, 0, 5);

@@ -126,6 +126,13 @@ json_t *rs_report_logs(struct rs_jb *jb, struct rs_scan_ctx *ctx)
     rs_jset(jb, o, "date", json_string(iso));
     for (int f = RS_FAM_CODERED1; f < RS_FAM__COUNT; f++)
       rs_jset(jb, o, rs_family_key((enum rs_family)f), json_integer((json_int_t)ctx->days[i].hits[f]));
+    /* the same lines by HTTP status class: an object, so a reader summing the
+     * integer members of a day still gets the family total */
+    static const char *const sc[RS_SC__COUNT] = {"2xx", "3xx", "4xx", "5xx", "other"};
+    json_t *so = json_object();
+    for (int k = 0; k < RS_SC__COUNT; k++)
+      rs_jset(jb, so, sc[k], json_integer((json_int_t)ctx->days[i].status[k]));
+    rs_jset(jb, o, "status", so);
     rs_japp(jb, pd, o);
   }
   rs_jset(jb, logs, "per_day", pd);

@@ -138,9 +138,13 @@ struct rs_content {
   uint64_t max_file_size;
 };
 
+/* HTTP status classes of the per-day counts (logs.per_day[].status) */
+enum rs_status_class { RS_SC_2XX, RS_SC_3XX, RS_SC_4XX, RS_SC_5XX, RS_SC_OTHER, RS_SC__COUNT };
+
 struct rs_day_count {
   int64_t day;          /* days since epoch (UTC) */
   uint64_t hits[RS_FAM__COUNT];
+  uint64_t status[RS_SC__COUNT]; /* the same lines by status class (other: 1xx, unlogged) */
 };
 
 struct rs_scan_ctx {

@@ -48,29 +48,40 @@ static void answer_add(struct rs_log_file *a, const struct rs_logrec *r)
   }
 }
 
-/* Adds n hits of family f on day (days since the epoch, UTC). */
-static void day_count(struct rs_scan_ctx *ctx, int64_t day, enum rs_family f, uint64_t n)
+/* The count of a day (days since the epoch, UTC), added when new; NULL past
+ * RS_DAYS_MAX days or out of memory. */
+static struct rs_day_count *day_slot(struct rs_scan_ctx *ctx, int64_t day)
 {
-  for (size_t i = ctx->ndays; i-- > 0;) {
-    if (ctx->days[i].day == day) {
-      ctx->days[i].hits[f] += n;
-      return;
-    }
-  }
+  for (size_t i = ctx->ndays; i-- > 0;)
+    if (ctx->days[i].day == day)
+      return &ctx->days[i];
   if (ctx->ndays >= RS_DAYS_MAX)
-    return;
+    return NULL;
   if (!rs_results_grow(&ctx->res, (void **)&ctx->days, &ctx->capdays, ctx->ndays,
                        sizeof *ctx->days, 16))
-    return;
-  memset(&ctx->days[ctx->ndays], 0, sizeof ctx->days[0]);
-  ctx->days[ctx->ndays].day = day;
-  ctx->days[ctx->ndays].hits[f] = n;
-  ctx->ndays++;
+    return NULL;
+  struct rs_day_count *c = &ctx->days[ctx->ndays++];
+  memset(c, 0, sizeof *c);
+  c->day = day;
+  return c;
 }
 
-static void day_add(struct rs_scan_ctx *ctx, const struct rs_time *t, enum rs_family f)
+static enum rs_status_class status_class(int status)
 {
-  day_count(ctx, t->sec >= 0 ? t->sec / 86400 : (t->sec - 86399) / 86400, f, 1);
+  if (status >= 200 && status < 600)
+    return (enum rs_status_class)(RS_SC_2XX + (status / 100 - 2));
+  return RS_SC_OTHER;
+}
+
+/* One hit of family f at t, answered with status (-1 when not logged). */
+static void day_add(struct rs_scan_ctx *ctx, const struct rs_time *t, enum rs_family f,
+                    int status)
+{
+  struct rs_day_count *c = day_slot(ctx, t->sec >= 0 ? t->sec / 86400 : (t->sec - 86399) / 86400);
+  if (!c)
+    return;
+  c->hits[f]++;
+  c->status[status_class(status)]++;
 }
 
 /* Keeps a Code Red request in a partial: past 2 x RS_CRREQ_MAX the list is
@@ -96,7 +107,7 @@ static void log_cb(const struct rs_logrec *r, void *arg)
       r->status >= 200 && r->status < 300)
     ctx->cr_2xx++;
   if (r->when.set && r->utc && r->has_date)
-    day_add(ctx, &r->when, r->family);
+    day_add(ctx, &r->when, r->family, r->status);
   if ((r->family == RS_FAM_CODERED1 || r->family == RS_FAM_CODERED2 ||
        r->family == RS_FAM_CODERED_UNKNOWN) &&
       r->when.set && r->utc && r->has_date) {
@@ -575,10 +586,15 @@ static void merge_worker(struct rs_scan_ctx *ctx, struct rs_scan_ctx *p)
   }
   ctx->crreq_dropped += p->crreq_dropped;
   ctx->nlogs += p->nlogs;
-  for (size_t i = 0; i < p->ndays; i++)
+  for (size_t i = 0; i < p->ndays; i++) {
+    struct rs_day_count *c = day_slot(ctx, p->days[i].day);
+    if (!c)
+      continue;
     for (int f = 0; f < RS_FAM__COUNT; f++)
-      if (p->days[i].hits[f])
-        day_count(ctx, p->days[i].day, (enum rs_family)f, p->days[i].hits[f]);
+      c->hits[f] += p->days[i].hits[f];
+    for (int k = 0; k < RS_SC__COUNT; k++)
+      c->status[k] += p->days[i].status[k];
+  }
   /* the unreadable entries are merged apart, in walk order (merge_unreadable) */
   size_t nunr = p->res.nunr;
   p->res.nunr = 0;

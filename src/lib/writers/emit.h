@@ -112,6 +112,10 @@ void tl_iter_free(struct rs_tl_iter *it);
 /* tl_iter_free, after passing an error of the iterator on to t. */
 void tl_iter_end(struct rs_tl_iter *it, struct rs_emit *t);
 
+/* report.html's chart of worm requests per day by HTTP status and the per-day
+ * table (writers/htmlchart.c). */
+void rs_html_chart(struct rs_emit *t, const json_t *report);
+
 /* The event-log, Dr. Watson and UrlScan section (writers/hostlogs.c) of
  * the text and HTML writers; nothing when the report lists no such file. */
 void rs_text_host_logs(struct rs_emit *t, const json_t *report);

@@ -67,9 +67,15 @@ static const char css[] =
     /* a path breaks after a backslash (<wbr>), a hash not at all */
     "code.path{word-break:normal;overflow-wrap:normal}code.hash{white-space:nowrap;"
     "font-size:11px}\n"
+    /* print (A4, 186 mm wide): the findings table's hashes and times fit the
+     * page; a time or an id never breaks inside */
     "@media print{body{max-width:none;font-size:11px}code{font-size:9.5px}"
-    "code.hash{font-size:8.5px}tr,.verdict{break-inside:avoid}h2{break-after:avoid}"
-    "svg{max-width:100%;height:auto}}\n"
+    "code.hash{font-size:7.5px}tr,.verdict,svg{break-inside:avoid}h2,h3{break-after:avoid}"
+    "svg{max-width:100%;height:auto}#findings table{font-size:9px}#findings code{font-size:8px}"
+    "#findings td{padding:2px 3px}#findings td.times{white-space:normal;font-size:7.5px}"
+    "#findings code.hash{font-size:7px}#findings td small{overflow-wrap:anywhere}"
+    "#findings{break-before:page}}\n"
+    ".ts,.id{white-space:nowrap}\n"
     ".verdict{padding:14px 18px;margin:12px 0;border-radius:6px;color:#fff;background:#555}\n"
     ".v-backdoor-used{background:#8b0000}.v-infected{background:#c0392b}"
     ".v-cleaned{background:#b9770e}.v-vulnerable{background:#d35400}"
@@ -161,12 +167,12 @@ static void banner(struct rs_emit *t, const json_t *report)
               "<tr><th>UTC</th><th>Event</th><th>Source</th><th>Finding</th></tr>\n");
     json_array_foreach(story, i, sev) {
       bool est = json_is_true(json_object_get(sev, "estimate"));
-      em_tmpl(t, sev, "<tr><td>{utc}</td><td>{event}");
+      em_tmpl(t, sev, "<tr><td class=\"ts\">{utc}</td><td>{event}");
       if (est)
         em_tmpl(t, sev, " <b>(estimate)</b><br><span class=\"hist\">estimated from: "
                        "{estimated_from}</span>");
       em_tmpl(t, sev, "</td><td>{source}</td><td>");
-      em_tmpl(t, sev, "{finding?}</td></tr>\n");
+      em_tmpl(t, sev, "<span class=\"id\">{finding?}</span></td></tr>\n");
     }
     em_put(t, "</table>\n</section>\n");
   }
@@ -303,8 +309,9 @@ static void findings(struct rs_emit *t, const json_t *report)
     em_put(t, "<p>None.</p>\n</section>\n");
     return;
   }
-  em_put(t, "<table>\n<tr><th>Severity</th><th>ID</th><th>Finding</th><th>Path</th><th>State</th>"
-         "<th>Size</th><th>Times (UTC)</th></tr>\n");
+  /* thead: printed again on every page the table runs over */
+  em_put(t, "<table>\n<thead><tr><th>Severity</th><th>ID</th><th>Finding</th><th>Path</th>"
+         "<th>State</th><th>Size</th><th>Times (UTC)</th></tr></thead>\n");
   size_t i;
   const json_t *f;
   json_array_foreach(fs, i, f) {
@@ -356,9 +363,16 @@ static void findings(struct rs_emit *t, const json_t *report)
               "<br><small class=\"deleted\">{bytes} byte(s) of its content lie in damaged EWF "
               "chunks and were read as zeros: the hashes are not of the acquired data</small>");
     em_put(t, "</td><td><code class=\"path\">");
-    if (is_log || is_reg)
-      em_locator(t, f);
-    else
+    if (is_log || is_reg) { /* a key path breaks after a backslash too */
+      struct rs_buf loc;
+      rs_buf_init(&loc, RS_WRITER_MAX);
+      enum rs_err le = rs_writer_locator(&loc, f);
+      if (le == RS_OK)
+        em_path(t, loc.data ? loc.data : "");
+      else if (!t->err)
+        t->err = le;
+      rs_buf_free(&loc);
+    } else
       em_path(t, rs_writer_str(f, "path"));
     em_put(t, "</code>");
     if (rs_writer_str(f, "path") && em_drive_assumed(report, f))
@@ -376,9 +390,9 @@ static void findings(struct rs_emit *t, const json_t *report)
     for (size_t k2 = 0; k2 < sizeof times / sizeof times[0]; k2++) {
       if (!rs_writer_str(tm, times[k2].k))
         continue;
-      em_putf(t, "<small>%s</small> ", times[k2].label);
+      em_putf(t, "<small>%s</small> <span class=\"ts\">", times[k2].label);
       em_key(t, tm, times[k2].k, "");
-      em_put(t, "<br>");
+      em_put(t, "</span><br>");
     }
     if (rs_writer_str(tm, "note"))
       em_tmpl(t, tm, "<small class=\"hist\">{note}</small>");
@@ -497,15 +511,16 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     size_t j;
     const json_t *rv;
     json_array_foreach(vals, j, rv) {
-      em_tmpl(t, rv, "<tr><td><code>{hive}</code> <small>({hive_role})</small></td>"
-                     "<td><code>{key}</code></td><td><code>");
+      em_put(t, "<tr><td><code class=\"path\">");
+      em_path(t, rs_writer_str(rv, "hive"));
+      em_tmpl(t, rv, "</code> <small>({hive_role})</small></td><td><code>{key}</code></td><td><code>");
       const char *nm = rs_writer_str(rv, "value");
       if (nm && !nm[0])
         em_put(t, "(default)");
       else
         em_key(t, rv, "value", "-");
       em_tmpl(t, rv, "</code></td><td>{type}</td><td><code>{data}</code></td>"
-                     "<td>{key_last_written_utc}</td></tr>\n");
+                     "<td class=\"ts\">{key_last_written_utc}</td></tr>\n");
     }
     em_put(t, "</table>\n");
   }
@@ -641,210 +656,13 @@ static void unreadable(struct rs_emit *t, const json_t *report)
   em_put(t, "</table>\n</section>\n");
 }
 
-/* ---- The chart: worm requests per UTC day (bars) and artifact times
- * (red marks). Requests are the timeline entries whose source is "iislog",
- * weighted by their "hits" (1 when absent). Marks are the other entries
- * that name a finding. The x range is the logged days plus one day either
- * side, so an old file time does not squash the attack into one pixel;
- * marks outside it are counted at the edges. The entries of --timeline-hits
- * kept out of the report (rs_scan_hits) are requests whose days are always
- * in logs.per_day, which the bars then use: the chart needs only the report. */
-
-#define CH_W 1100
-#define CH_H 260
-#define CH_L 50
-#define CH_R 20
-#define CH_T 20
-#define CH_B 50
-#define CH_MAXDAYS 3660
-
-static bool is_log_entry(const json_t *e)
-{
-  const char *s = rs_writer_str(e, "source");
-  return s && strcmp(s, "iislog") == 0;
-}
-
-static int64_t entry_hits(const json_t *e)
-{
-  const json_t *h = json_object_get(e, "hits");
-  return json_is_integer(h) && json_integer_value(h) > 0 ? json_integer_value(h) : 1;
-}
-
-static int64_t floordiv(int64_t a, int64_t b)
-{
-  return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
-static void day_label(int64_t day, char out[RS_TIME_ISO_MAX])
-{
-  struct rs_time tm = rs_time_from_unix(day * 86400, 0, 0);
-  rs_time_iso(&tm, out);
-  out[10] = '\0';
-}
-
-/* logs.per_day[] (written by the scan driver): {date: "YYYY-MM-DD", <family>: n, ...}. */
-static bool per_day_entry(const json_t *o, int64_t *day, int64_t *n)
-{
-  const char *d = rs_writer_str(o, "date");
-  char iso[32];
-  int64_t sec;
-  uint32_t ns;
-  if (!d || strlen(d) != 10)
-    return false;
-  snprintf(iso, sizeof iso, "%sT00:00:00Z", d);
-  if (!rs_writer_time_parse(iso, &sec, &ns))
-    return false;
-  *day = floordiv(sec, 86400);
-  *n = 0;
-  const char *k;
-  const json_t *v;
-  json_object_foreach((json_t *)o, k, v)
-    if (json_is_integer(v) && json_integer_value(v) > 0)
-      *n += json_integer_value(v);
-  return true;
-}
-
-static void chart(struct rs_emit *t, const json_t *report)
-{
-  const json_t *tl = json_object_get(report, "timeline");
-  const json_t *pd = json_object_get(json_object_get(report, "logs"), "per_day");
-  bool use_pd = json_is_array(pd) && json_array_size(pd) > 0;
-  int64_t lmin = INT64_MAX, lmax = INT64_MIN, mmin = INT64_MAX, mmax = INT64_MIN;
-  size_t i;
-  const json_t *e;
-  int64_t sec;
-  uint32_t ns;
-  json_array_foreach(tl, i, e) {
-    if (!rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
-      continue;
-    int64_t day = floordiv(sec, 86400);
-    if (is_log_entry(e) && !use_pd) {
-      lmin = day < lmin ? day : lmin;
-      lmax = day > lmax ? day : lmax;
-    } else if (!is_log_entry(e) && rs_writer_str(e, "finding")) {
-      mmin = day < mmin ? day : mmin;
-      mmax = day > mmax ? day : mmax;
-    }
-  }
-  int64_t pday, pn;
-  json_array_foreach(pd, i, e) {
-    if (use_pd && per_day_entry(e, &pday, &pn) && pn > 0) {
-      lmin = pday < lmin ? pday : lmin;
-      lmax = pday > lmax ? pday : lmax;
-    }
-  }
-  em_put(t, "<h3>Worm requests per day and artifact times</h3>\n");
-  int64_t d0, d1;
-  if (lmin != INT64_MAX) {
-    d0 = lmin - 1;
-    d1 = lmax + 1;
-  } else if (mmin != INT64_MAX) {
-    d0 = mmin;
-    d1 = mmax;
-  } else {
-    em_put(t, "<p>No dated events to chart.</p>\n");
-    return;
-  }
-  if (d1 - d0 + 1 > CH_MAXDAYS)
-    d0 = d1 - CH_MAXDAYS + 1;
-  size_t ndays = (size_t)(d1 - d0 + 1);
-  int64_t *count = calloc(ndays, sizeof *count);
-  if (!count) {
-    t->err = t->err ? t->err : RS_E_NOMEM;
-    return;
-  }
-  int64_t maxc = 0, before = 0, after = 0;
-  json_array_foreach(use_pd ? pd : tl, i, e) {
-    int64_t day, n;
-    if (use_pd) {
-      if (!per_day_entry(e, &day, &n))
-        continue;
-    } else {
-      if (!is_log_entry(e) || !rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
-        continue;
-      day = floordiv(sec, 86400);
-      n = entry_hits(e);
-    }
-    if (day < d0 || day > d1)
-      continue;
-    count[day - d0] += n;
-    if (count[day - d0] > maxc)
-      maxc = count[day - d0];
-  }
-  const double pw = CH_W - CH_L - CH_R, ph = CH_H - CH_T - CH_B;
-  const double dw = pw / (double)ndays;
-  em_putf(t, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
-          "%d\" role=\"img\" aria-label=\"worm requests per day\" id=\"chart\">\n",
-       CH_W, CH_H, CH_W, CH_H);
-  em_putf(t, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", CH_L, CH_H - CH_B,
-       CH_W - CH_R, CH_H - CH_B);
-  em_putf(t, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", CH_L, CH_T, CH_L,
-       CH_H - CH_B);
-  em_putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%" PRId64 "</text>\n",
-       CH_L - 4, CH_T + 4, maxc);
-  em_putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n", CH_L - 4,
-       CH_H - CH_B);
-  char lab[RS_TIME_ISO_MAX];
-  for (size_t d = 0; d < ndays; d++) {
-    if (!count[d])
-      continue;
-    double h = maxc ? ph * (double)count[d] / (double)maxc : 0;
-    double bw = dw > 2 ? dw - 1 : 1;
-    day_label(d0 + (int64_t)d, lab);
-    em_putf(t, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e86c1\">"
-            "<title>%s: %" PRId64 " worm requests</title></rect>\n",
-         CH_L + dw * (double)d, CH_H - CH_B - h, bw, h, lab, count[d]);
-  }
-  size_t step = ndays <= 10 ? 1 : (ndays + 9) / 10;
-  for (size_t d = 0; d < ndays; d += step) {
-    day_label(d0 + (int64_t)d, lab);
-    em_putf(t, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>\n", CH_L + dw * (double)d,
-         CH_H - CH_B + 14, lab);
-  }
-  json_array_foreach(tl, i, e) {
-    if (is_log_entry(e) || !rs_writer_str(e, "finding") ||
-        !rs_writer_time_parse(rs_writer_str(e, "datetime"), &sec, &ns))
-      continue;
-    double x = (double)(sec - d0 * 86400) / 86400.0;
-    if (x < 0) {
-      before++;
-      continue;
-    }
-    if (x >= (double)ndays) {
-      after++;
-      continue;
-    }
-    em_putf(t, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c0392b\" "
-            "stroke-width=\"2\"><title>",
-         CH_L + dw * x, CH_T, CH_L + dw * x, CH_H - CH_B);
-    em_tmpl(t, e, "{datetime?} {finding?}: {message?}</title></line>\n");
-  }
-  em_putf(t, "<text x=\"%d\" y=\"%d\" font-size=\"11\">bars: worm requests per UTC day; red "
-          "lines: artifact times",
-       CH_L, CH_H - 12);
-  if (before)
-    em_putf(t, "; %" PRId64 " earlier artifact time(s) left of the chart", before);
-  if (after)
-    em_putf(t, "; %" PRId64 " later artifact time(s) right of the chart", after);
-  em_put(t, "</text>\n</svg>\n");
-  em_put(t, "<table id=\"per-day\">\n<tr><th>Day (UTC)</th><th>Worm requests</th></tr>\n");
-  for (size_t d = 0; d < ndays; d++) {
-    if (!count[d])
-      continue;
-    day_label(d0 + (int64_t)d, lab);
-    em_putf(t, "<tr><td>%s</td><td>%" PRId64 "</td></tr>\n", lab, count[d]);
-  }
-  em_put(t, "</table>\n");
-  free(count);
-}
-
 /* With --timeline-hits it may hold millions of rows: written out as it
  * goes (em_drain), never held whole. */
 static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hits, FILE *fp)
 {
   em_put(t, "<section id=\"timeline\">\n<h2>Timeline (UTC)</h2>\n");
-  em_put(t, "<table>\n<tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
-         "means</th><th>Event</th><th>Finding</th></tr>\n");
+  em_put(t, "<table>\n<thead><tr><th>Date and time (UTC)</th><th>Source</th><th>What the time "
+         "means</th><th>Event</th><th>Finding</th></tr></thead>\n");
   struct rs_tl_iter it;
   tl_iter_init(&it, report, hits);
   const json_t *e;
@@ -855,7 +673,7 @@ static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hi
       continue;
     if (g.first) { /* a file's times within one second: one row, MACB flags */
       if (g.n == 1) {
-        em_tmpl(t, g.first, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}");
+        em_tmpl(t, g.first, "<tr><td class=\"ts\">{datetime}</td><td>{source}</td><td>{timestamp_desc}");
       } else {
         em_put(t, "<tr><td>");
         em_group_time(t, &g);
@@ -863,7 +681,7 @@ static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hi
                             "accessed, c MFT entry changed, b created\">");
         em_group_flags(t, &g);
       }
-      em_tmpl(t, g.first, "</td><td>{message?}</td><td><code>{finding?}</code></td></tr>\n");
+      em_tmpl(t, g.first, "</td><td>{message?}</td><td class=\"id\"><code>{finding?}</code></td></tr>\n");
       em_group_end(&g);
       em_drain(t, fp);
     }
@@ -871,7 +689,7 @@ static void timeline(struct rs_emit *t, const json_t *report, struct rs_hits *hi
       break;
     if (em_group_start(&g, e))
       continue;
-    em_tmpl(t, e, "<tr><td>{datetime}</td><td>{source}</td><td>{timestamp_desc}</td><td>{message?}</td><td><code>{finding?}</code></td></tr>\n");
+    em_tmpl(t, e, "<tr><td class=\"ts\">{datetime}</td><td>{source}</td><td>{timestamp_desc}</td><td>{message?}</td><td class=\"id\"><code>{finding?}</code></td></tr>\n");
     em_drain(t, fp);
   }
   tl_iter_end(&it, t);
@@ -926,7 +744,7 @@ static enum rs_err write_html(const json_t *report, struct rs_hits *hits, FILE *
   banner(&t, report);
   /* the attack at a glance, before the detail */
   em_put(&t, "<section id=\"activity\">\n<h2>Activity</h2>\n");
-  chart(&t, report);
+  rs_html_chart(&t, report);
   em_put(&t, "</section>\n");
   evidence(&t, report);
   checklist(&t, report);

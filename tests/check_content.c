@@ -1043,7 +1043,7 @@ END_TEST
 struct carved {
   uint64_t off, fields_off, date_off;
   char text[512], utc[RS_TIME_ISO_MAX], ip[64], stem[256];
-  bool wide, whole, parsed, backdoor, has_fields, has_date;
+  bool wide, whole, parsed, backdoor, has_fields, has_date, is_utc;
   enum rs_logfmt fmt;
   enum rs_carve_date from;
   int status;
@@ -1078,6 +1078,7 @@ static void carve_collect(const struct rs_carved *c, void *arg)
     snprintf(x->stem, sizeof x->stem, "%s", c->rec.stem);
     x->status = c->rec.status;
     x->backdoor = c->rec.backdoor_use;
+    x->is_utc = c->rec.utc;
   }
 }
 
@@ -1270,6 +1271,60 @@ START_TEST(carve_single_lines)
   ck_assert_int_eq(rs_carver_scan(NULL, z, 1, 0, true, NULL, NULL, NULL, &d), RS_E_USAGE);
   rs_carver_free(c);
   rs_carver_free(NULL);
+}
+END_TEST
+
+/* IIS native lines are local time: with the host's zone (US Eastern, DST
+ * rule) the carver gives UTC, DST in August and not in January; without a
+ * zone (NULL, or one not known) the time stays as written and not UTC. */
+START_TEST(carve_iis_native_zone)
+{
+  struct rs_tz et;
+  memset(&et, 0, sizeof et);
+  et.known = true;
+  et.bias = 300;
+  et.daylight_bias = -60;
+  et.daylight_start = (struct rs_systemtime){0, 4, 0, 1, 2, 0, 0, 0};
+  et.standard_start = (struct rs_systemtime){0, 10, 0, 5, 2, 0, 0, 0};
+  struct rs_tz unknown;
+  memset(&unknown, 0, sizeof unknown);
+  const char *t = "192.0.2.9, -, 8/1/01, 10:03:11, W3SVC1, NTIIS4, 192.0.2.80, 10, 412, 3243, "
+                  "404, 2, GET, /default.ida, NNNN%u9090=a,\r\n"
+                  "192.0.2.9, -, 1/15/02, 10:03:11, W3SVC1, NTIIS4, 192.0.2.80, 10, 412, 3243, "
+                  "200, 0, GET, /scripts/root.exe, /c+dir,\r\n";
+  const struct {
+    const struct rs_tz *tz;
+    bool utc;
+    const char *aug, *jan;
+  } cases[] = {
+      {&et, true, "2001-08-01T14:03:11", "2002-01-15T15:03:11"},
+      {NULL, false, "2001-08-01T10:03:11", "2002-01-15T10:03:11"},
+      {&unknown, false, "2001-08-01T10:03:11", "2002-01-15T10:03:11"},
+  };
+  static struct carvings k;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct rs_carver *c;
+    struct rs_diag d;
+    ck_assert_int_eq(rs_carver_new(cases[i].tz, &c, &d), RS_OK);
+    k.n = 0;
+    ck_assert_int_eq(rs_carver_scan(c, (const uint8_t *)t, strlen(t), 0, true, carve_collect, &k,
+                                    NULL, &d),
+                     RS_OK);
+    ck_assert_int_eq(k.n, 2);
+    for (size_t j = 0; j < 2; j++) {
+      ck_assert(k.c[j].parsed);
+      ck_assert_int_eq(k.c[j].fmt, RS_LOGFMT_IIS);
+      ck_assert_int_eq(k.c[j].from, RS_CARVE_DATE_LINE);
+      ck_assert_int_eq(k.c[j].is_utc, cases[i].utc);
+    }
+    /* the clock time (the UTC flag is checked above) */
+    ck_assert_msg(strncmp(k.c[0].utc, cases[i].aug, 19) == 0, "case %zu: %s",
+                  i, k.c[0].utc);
+    ck_assert_msg(strncmp(k.c[1].utc, cases[i].jan, 19) == 0, "case %zu: %s",
+                  i, k.c[1].utc);
+    ck_assert(k.c[1].backdoor);
+    rs_carver_free(c);
+  }
 }
 END_TEST
 
@@ -1639,6 +1694,7 @@ Suite *rs_suite_content(void)
   tcase_add_test(tc, carve_deleted_logs);
   tcase_add_test(tc, carve_pieces_equal_whole);
   tcase_add_test(tc, carve_single_lines);
+  tcase_add_test(tc, carve_iis_native_zone);
   suite_add_tcase(s, tc);
   return s;
 }

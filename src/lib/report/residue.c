@@ -81,6 +81,9 @@ void rs_report_carved_fields(struct rs_jb *jb, json_t *o, const struct rs_findin
   rs_jset(jb, det, "date_from", rs_json_str(d->date_from));
   bool dated = d->parsed && d->when.set && d->has_date && d->utc;
   rs_jset(jb, det, "time_utc", dated ? rs_json_time(&d->when) : json_null());
+  /* an IIS native line (local time) when the host's zone is unknown */
+  if (d->parsed && d->when.set && d->has_date && !d->utc)
+    rs_jset(jb, det, "time_local", rs_json_local_time(&d->when));
   rs_jset(jb, det, "client_ip", rs_json_str(d->ip));
   rs_jset(jb, det, "method", rs_json_str(d->method));
   rs_jset(jb, det, "stem", rs_json_str(d->stem));

@@ -168,6 +168,6 @@ json_t *rs_report_content_scan(struct rs_jb *jb, const struct rs_scan_ctx *ctx)
   rs_jset(jb, o, "rules", json_integer((json_int_t)c->nrules));
   rs_jset(jb, o, "hash_sets", json_integer(ctx->opts->nhashset));
   rs_jset(jb, o, "hash_entries", json_integer((json_int_t)c->hash_entries));
-  rs_jset(jb, o, "named_streams", json_string("not searched (default data stream only)"));
+  rs_jset(jb, o, "streams_scanned", json_integer((json_int_t)c->streams_scanned));
   return o;
 }

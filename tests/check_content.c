@@ -1079,7 +1079,7 @@ END_TEST
 struct carved {
   uint64_t off, fields_off, date_off;
   char text[512], utc[RS_TIME_ISO_MAX], ip[64], stem[256];
-  bool wide, whole, parsed, backdoor, has_fields, has_date;
+  bool wide, whole, parsed, backdoor, has_fields, has_date, is_utc;
   enum rs_logfmt fmt;
   enum rs_carve_date from;
   int status;
@@ -1114,6 +1114,7 @@ static void carve_collect(const struct rs_carved *c, void *arg)
     snprintf(x->stem, sizeof x->stem, "%s", c->rec.stem);
     x->status = c->rec.status;
     x->backdoor = c->rec.backdoor_use;
+    x->is_utc = c->rec.utc;
   }
 }
 
@@ -1306,6 +1307,60 @@ START_TEST(carve_single_lines)
   ck_assert_int_eq(rs_carver_scan(NULL, z, 1, 0, true, NULL, NULL, NULL, &d), RS_E_USAGE);
   rs_carver_free(c);
   rs_carver_free(NULL);
+}
+END_TEST
+
+/* IIS native lines are local time: with the host's zone (US Eastern, DST
+ * rule) the carver gives UTC, DST in August and not in January; without a
+ * zone (NULL, or one not known) the time stays as written and not UTC. */
+START_TEST(carve_iis_native_zone)
+{
+  struct rs_tz et;
+  memset(&et, 0, sizeof et);
+  et.known = true;
+  et.bias = 300;
+  et.daylight_bias = -60;
+  et.daylight_start = (struct rs_systemtime){0, 4, 0, 1, 2, 0, 0, 0};
+  et.standard_start = (struct rs_systemtime){0, 10, 0, 5, 2, 0, 0, 0};
+  struct rs_tz unknown;
+  memset(&unknown, 0, sizeof unknown);
+  const char *t = "192.0.2.9, -, 8/1/01, 10:03:11, W3SVC1, NTIIS4, 192.0.2.80, 10, 412, 3243, "
+                  "404, 2, GET, /default.ida, NNNN%u9090=a,\r\n"
+                  "192.0.2.9, -, 1/15/02, 10:03:11, W3SVC1, NTIIS4, 192.0.2.80, 10, 412, 3243, "
+                  "200, 0, GET, /scripts/root.exe, /c+dir,\r\n";
+  const struct {
+    const struct rs_tz *tz;
+    bool utc;
+    const char *aug, *jan;
+  } cases[] = {
+      {&et, true, "2001-08-01T14:03:11", "2002-01-15T15:03:11"},
+      {NULL, false, "2001-08-01T10:03:11", "2002-01-15T10:03:11"},
+      {&unknown, false, "2001-08-01T10:03:11", "2002-01-15T10:03:11"},
+  };
+  static struct carvings k;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct rs_carver *c;
+    struct rs_diag d;
+    ck_assert_int_eq(rs_carver_new(cases[i].tz, &c, &d), RS_OK);
+    k.n = 0;
+    ck_assert_int_eq(rs_carver_scan(c, (const uint8_t *)t, strlen(t), 0, true, carve_collect, &k,
+                                    NULL, &d),
+                     RS_OK);
+    ck_assert_int_eq(k.n, 2);
+    for (size_t j = 0; j < 2; j++) {
+      ck_assert(k.c[j].parsed);
+      ck_assert_int_eq(k.c[j].fmt, RS_LOGFMT_IIS);
+      ck_assert_int_eq(k.c[j].from, RS_CARVE_DATE_LINE);
+      ck_assert_int_eq(k.c[j].is_utc, cases[i].utc);
+    }
+    /* the clock time (the UTC flag is checked above) */
+    ck_assert_msg(strncmp(k.c[0].utc, cases[i].aug, 19) == 0, "case %zu: %s",
+                  i, k.c[0].utc);
+    ck_assert_msg(strncmp(k.c[1].utc, cases[i].jan, 19) == 0, "case %zu: %s",
+                  i, k.c[1].utc);
+    ck_assert(k.c[1].backdoor);
+    rs_carver_free(c);
+  }
 }
 END_TEST
 
@@ -1527,9 +1582,94 @@ START_TEST(scan_hashset_and_size_cap)
   const json_t *cc = json_object_get(capped, "content_scan");
   json_int_t skipped = json_integer_value(json_object_get(cc, "skipped_too_large"));
   ck_assert_int_ge(skipped, (json_int_t)n);
-  ck_assert_int_eq(json_integer_value(json_object_get(cc, "files_scanned")) + skipped, scanned);
+  /* named streams ($Secure:$SDS ...) are capped and counted alike */
+  ck_assert_int_eq(json_integer_value(json_object_get(cc, "files_scanned")) +
+                       json_integer_value(json_object_get(cc, "streams_scanned")) + skipped,
+                   scanned + json_integer_value(json_object_get(cs, "streams_scanned")));
   ck_assert_uint_eq(findings_of(capped, "HASHSET-MATCH", f, 64), 0);
   json_decref(capped);
+  json_decref(rep);
+  json_decref(a);
+}
+END_TEST
+
+/* Issue 17, named streams: w2k-patched has one alternate data stream
+ * (answer.json named_streams) whose first line is nowhere else on the disk.
+ * A user rule on that line and a hash set holding the stream's SHA-256 give
+ * exactly one YARA-MATCH and one HASHSET-MATCH, both named "file:stream"
+ * (Windows notation) with the stream's MFT entry, size and digests; the
+ * match is at the stream's offset 0. --max-file-size one byte below the
+ * stream's size skips it (counted), at its size it is searched. */
+static json_t *stream_scan(const char *yara, const char *set, uint64_t max)
+{
+  const char *y[] = {yara}, *h[] = {set};
+  return content_scan("w2k-patched", y, 1, h, 1, max);
+}
+
+START_TEST(scan_named_stream)
+{
+  json_t *a = rs_t_answer("w2k-patched");
+  const json_t *ns = json_array_get(json_object_get(a, "named_streams"), 0);
+  ck_assert_msg(ns != NULL, "w2k-patched: no named_streams in answer.json");
+  const char *text = json_string_value(json_object_get(ns, "text"));
+  const char *sha = json_string_value(json_object_get(ns, "sha256"));
+  json_int_t size = json_integer_value(json_object_get(ns, "size"));
+  ck_assert_ptr_nonnull(strchr(text, ' '));
+  ck_assert_ptr_null(strchr(text, '"'));
+  char want[1024], src[1400], set[200];
+  int k = snprintf(want, sizeof want, "C:%s:%s", json_string_value(json_object_get(ns, "path")),
+                   json_string_value(json_object_get(ns, "stream")));
+  ck_assert_int_lt(k, (int)sizeof want);
+  for (char *p = want; *p; p++)
+    if (*p == '/')
+      *p = '\\';
+  snprintf(src, sizeof src, "rule HiddenStream : ads { strings: $t = \"%s\" condition: $t }\n",
+           text);
+  snprintf(set, sizeof set, "%s  hidden notes\n", sha);
+  char yara[4096], hs[4096];
+  snprintf(yara, sizeof yara, "%s", write_tmp("ads.yar", src, strlen(src)));
+  snprintf(hs, sizeof hs, "%s", write_tmp("ads.sha256", set, strlen(set)));
+
+  json_t *rep = stream_scan(yara, hs, 0);
+  const json_t *y[8], *h[8];
+  ck_assert_uint_eq(findings_of(rep, "YARA-MATCH", y, 8), 1);
+  ck_assert_uint_eq(findings_of(rep, "HASHSET-MATCH", h, 8), 1);
+  const json_t *both[2] = {y[0], h[0]};
+  for (int i = 0; i < 2; i++) {
+    ck_assert_str_eq(json_string_value(json_object_get(both[i], "path")), want);
+    ck_assert(json_equal(json_object_get(both[i], "mft_entry"), json_object_get(ns, "mft_entry")));
+    ck_assert(json_equal(json_object_get(both[i], "size"), json_object_get(ns, "size")));
+    ck_assert_str_eq(json_string_value(json_object_get(both[i], "sha256")), sha);
+    ck_assert(json_equal(json_object_get(both[i], "md5"), json_object_get(ns, "md5")));
+    ck_assert(json_equal(json_object_get(both[i], "allocated"), json_object_get(ns, "allocated")));
+  }
+  const json_t *yd = json_object_get(y[0], "details");
+  ck_assert_str_eq(json_string_value(json_object_get(yd, "rule")), "HiddenStream");
+  const json_t *m0 = json_array_get(json_object_get(yd, "matches"), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(m0, "offset")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(m0, "length")), (json_int_t)strlen(text));
+  const json_t *hd = json_object_get(h[0], "details");
+  ck_assert_str_eq(json_string_value(json_object_get(hd, "digest")), sha);
+  ck_assert_str_eq(json_string_value(json_object_get(hd, "entry_name")), "hidden notes");
+  const json_t *cs = json_object_get(rep, "content_scan");
+  json_int_t streams = json_integer_value(json_object_get(cs, "streams_scanned"));
+  ck_assert_int_ge(streams, 1);
+  json_int_t skipped = json_integer_value(json_object_get(cs, "skipped_too_large"));
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(rep, "verdict"), "status")),
+                   json_string_value(json_object_get(a, "verdict")));
+  json_decref(rep);
+
+  /* the cap applies to the stream's own size */
+  rep = stream_scan(yara, hs, (uint64_t)size - 1);
+  ck_assert_uint_eq(findings_of(rep, "YARA-MATCH", y, 8), 0);
+  ck_assert_uint_eq(findings_of(rep, "HASHSET-MATCH", h, 8), 0);
+  cs = json_object_get(rep, "content_scan");
+  ck_assert_int_ge(json_integer_value(json_object_get(cs, "skipped_too_large")), skipped + 1);
+  ck_assert_int_lt(json_integer_value(json_object_get(cs, "streams_scanned")), streams);
+  json_decref(rep);
+  rep = stream_scan(yara, hs, (uint64_t)size);
+  ck_assert_uint_eq(findings_of(rep, "YARA-MATCH", y, 8), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(y[0], "path")), want);
   json_decref(rep);
   json_decref(a);
 }
@@ -1667,6 +1807,7 @@ Suite *rs_suite_content(void)
   tcase_add_test(tc, scan_user_rule_names_file);
   tcase_add_test(tc, scan_user_rule_infected_role);
   tcase_add_test(tc, scan_hashset_and_size_cap);
+  tcase_add_test(tc, scan_named_stream);
   tcase_add_test(tc, scan_bad_rule_or_set);
   tcase_add_test(tc, checks_list_bundled_rules);
   tcase_add_test(tc, scan_user_rule_in_residue);
@@ -1675,6 +1816,7 @@ Suite *rs_suite_content(void)
   tcase_add_test(tc, carve_deleted_logs);
   tcase_add_test(tc, carve_pieces_equal_whole);
   tcase_add_test(tc, carve_single_lines);
+  tcase_add_test(tc, carve_iis_native_zone);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -2103,6 +2103,108 @@ START_TEST(residue_carved_lines)
 }
 END_TEST
 
+/* Issue 17, carved IIS native lines take the host's zone: a plain collection
+ * of nt4-iis-crash's hives (Eastern, DST in August), its IIS native log and a
+ * pagefile.sys holding that log's bytes between zero pages. Every carved line
+ * that names default.ida has the UTC time of the same request in the live
+ * log (--timeline-hits: every request is on the timeline, source iislog).
+ * With a SYSTEM hive that is not a hive (zone unknown) the carved lines stay
+ * local: time_utc null, time_local the time as written, not on the timeline. */
+static json_t *scan_folder_json(const char *dir, int *rc)
+{
+  char cmd[8192], *text = NULL;
+  snprintf(cmd, sizeof cmd, "timeout 120 '%s' scan --json --timeline-hits '%s' 2>/dev/null", BIN,
+           dir);
+  *rc = rs_t_run(cmd, &text);
+  json_error_t je;
+  json_t *rep = text ? json_loads(text, 0, &je) : NULL;
+  ck_assert_msg(rep != NULL, "%s: exit %d, no JSON report", dir, *rc);
+  free(text);
+  return rep;
+}
+
+START_TEST(carved_iis_native_lines_utc)
+{
+  char dir[4200], cmd[16384];
+  snprintf(dir, sizeof dir, "%s/iisnative-coll", rs_t_tmpdir());
+  char hives[4200], log[4200];
+  snprintf(hives, sizeof hives, "%s", rs_t_src("fixtures/out/nt4-iis-crash/hives"));
+  snprintf(log, sizeof log, "%s", rs_t_src("fixtures/out/nt4-iis-crash/logs/in010801.log"));
+  snprintf(cmd, sizeof cmd,
+           "rm -rf '%s' && mkdir -p '%s/WINNT/system32/config' '%s/WINNT/system32/LogFiles/W3SVC1' "
+           "&& cp '%s/SYSTEM' '%s/SOFTWARE' '%s/WINNT/system32/config/' "
+           "&& cp '%s' '%s/WINNT/system32/LogFiles/W3SVC1/' "
+           "&& { head -c 8192 /dev/zero; cat '%s'; head -c 8192 /dev/zero; } > '%s/pagefile.sys'",
+           dir, dir, dir, hives, hives, dir, log, dir, log, dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  int rc;
+  json_t *rep = scan_folder_json(dir, &rc);
+  ck_assert_msg(rc == 0 || rc == 10, "exit %d", rc);
+  size_t i, k, carved = 0, matched = 0;
+  json_t *f, *t;
+  json_array_foreach(json_object_get(rep, "findings"), i, f) {
+    if (strcmp(jstr(f, "check"), "RESIDUE-LOG-LINE"))
+      continue;
+    const json_t *d = json_object_get(f, "details");
+    ck_assert_str_eq(jstr(d, "format"), "iis");
+    ck_assert(json_is_true(json_object_get(d, "parsed")));
+    ck_assert_ptr_null(json_object_get(d, "time_local"));
+    const char *utc = jstr(d, "time_utc");
+    ck_assert_ptr_nonnull(utc);
+    carved++;
+    size_t live = 0, row = 0;
+    json_array_foreach(json_object_get(rep, "timeline"), k, t) {
+      if (!strcmp(jstr(t, "timestamp_desc"), "Request Time") && !strcmp(jstr(t, "source"), "iislog")
+          && !strcmp(jstr(t, "ip"), jstr(d, "client_ip")) && !strcmp(jstr(t, "datetime"), utc))
+        live++;
+      if (!strcmp(jstr(t, "source"), "carved") && !strcmp(jstr(t, "datetime"), utc))
+        row++;
+    }
+    ck_assert_msg(live == 1, "carved %s at %s: %zu live rows", jstr(d, "client_ip"), utc, live);
+    ck_assert_uint_eq(row, 1);
+    /* the log's local hour is 4 hours before UTC (EDT) */
+    const char *txt = jstr(d, "text");
+    int lh = -1, uh = -1;
+    const char *c = strstr(txt, "8/1/01, ");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(sscanf(c + 8, "%d:", &lh), 1);
+    ck_assert_int_eq(sscanf(utc + 11, "%d:", &uh), 1);
+    ck_assert_int_eq(uh, lh + 4);
+    matched++;
+  }
+  ck_assert_uint_eq(carved, 2); /* the log's two Code Red I requests */
+  ck_assert_uint_eq(matched, carved);
+  json_decref(rep);
+
+  /* zone unknown: the SYSTEM hive is not a hive */
+  snprintf(cmd, sizeof cmd, "printf 'not a hive' > '%s/WINNT/system32/config/SYSTEM'", dir);
+  ck_assert_int_eq(rs_t_run(cmd, NULL), 0);
+  rep = scan_folder_json(dir, &rc);
+  ck_assert_int_eq(rc, 11);
+  carved = 0;
+  json_array_foreach(json_object_get(rep, "findings"), i, f) {
+    if (strcmp(jstr(f, "check"), "RESIDUE-LOG-LINE"))
+      continue;
+    const json_t *d = json_object_get(f, "details");
+    ck_assert(json_is_null(json_object_get(d, "time_utc")));
+    const char *loc = jstr(d, "time_local"), *txt = jstr(d, "text");
+    ck_assert_ptr_nonnull(loc);
+    char want[32];
+    int h, m, sec;
+    const char *c = strstr(txt, "8/1/01, ");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(sscanf(c + 8, "%d:%d:%d", &h, &m, &sec), 3);
+    snprintf(want, sizeof want, "2001-08-01T%02d:%02d:%02d", h, m, sec);
+    ck_assert_str_eq(loc, want);
+    carved++;
+  }
+  ck_assert_uint_eq(carved, 2);
+  json_array_foreach(json_object_get(rep, "timeline"), k, t)
+    ck_assert_str_ne(jstr(t, "source"), "carved");
+  json_decref(rep);
+}
+END_TEST
+
 /* Issue 17, --unallocated: a FAT volume whose two IIS logs (residue.py's
  * W3C ex010920.log and NCSA nc010920.log) were deleted. With --unallocated
  * the carved lines are exactly the original request lines of the deleted
@@ -2298,6 +2400,7 @@ Suite *rs_suite_e2e(void)
   tcase_add_test(tc, residue_regions_and_findings);
   tcase_add_test(tc, residue_carved_lines);
   tcase_add_test(tc, unallocated_carves_deleted_logs);
+  tcase_add_test(tc, carved_iis_native_lines_utc);
   tcase_add_test(tc, unallocated_cr1_deleted_logs_scenario);
   tcase_add_loop_test(tc, story_key_events, 0, 2);
   suite_add_tcase(s, tc);

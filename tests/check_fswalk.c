@@ -683,6 +683,64 @@ START_TEST(early_stop_and_args)
 }
 END_TEST
 
+/* Issue 17: rs_file_read_stream reads one NTFS named stream (w2k-patched's,
+ * answer.json named_streams): its bytes hash to the answer's SHA-256, the cap
+ * holds, an attribute id the entry lacks is RS_E_FORMAT, FAT is unsupported. */
+static json_int_t ans_int(const json_t *o, const char *k)
+{
+  return json_integer_value(json_object_get(o, k));
+}
+
+START_TEST(named_stream_read)
+{
+  json_t *a = rs_t_answer("w2k-patched");
+  const json_t *ns = json_array_get(json_object_get(a, "named_streams"), 0);
+  ck_assert_ptr_nonnull(ns);
+  const json_t *v0 = json_array_get(json_object_get(a, "volumes"), 0);
+  struct vol v = {0};
+  ck_assert(vol_open(&v, rs_t_scenario_raw("w2k-patched"), TSK_IMG_TYPE_RAW,
+                     (TSK_OFF_T)ans_int(v0, "start_sector") * 512));
+  uint64_t inum = (uint64_t)ans_int(ns, "mft_entry");
+  uint16_t id = (uint16_t)ans_int(ns, "attr_id");
+  size_t size = (size_t)ans_int(ns, "size");
+  uint8_t *data = NULL;
+  size_t len = 0;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  ck_assert_int_eq(rs_file_read_stream(v.fs, inum, id, 1 << 20, false, &data, &len, &d), RS_OK);
+  ck_assert_uint_eq(len, size);
+  struct rs_file_digest dg;
+  ck_assert_int_eq(rs_digest_mem(data, len, &dg, NULL), RS_OK);
+  ck_assert_str_eq(dg.sha256, json_string_value(json_object_get(ns, "sha256")));
+  const char *text = json_string_value(json_object_get(ns, "text"));
+  ck_assert_int_eq(memcmp(data, text, strlen(text)), 0);
+  free(data);
+  /* the default stream is another thing: rs_file_read gives the file's bytes */
+  ck_assert_int_eq(rs_file_read(v.fs, inum, 1 << 20, false, &data, &len, NULL), RS_OK);
+  ck_assert(len != size || memcmp(data, text, strlen(text)) != 0);
+  free(data);
+  data = NULL;
+  ck_assert_int_eq(rs_file_read_stream(v.fs, inum, id, size - 1, false, &data, &len, &d),
+                   RS_E_LIMIT);
+  ck_assert_ptr_null(data);
+  rs_diag_clear(&d);
+  ck_assert_int_eq(rs_file_read_stream(v.fs, inum, 999, 1 << 20, false, &data, &len, &d),
+                   RS_E_FORMAT);
+  ck_assert_ptr_nonnull(strstr(d.where, "-128-999"));
+  vol_close(&v);
+  json_decref(a);
+  /* FAT has no named streams */
+  a = rs_t_answer("w2k-vulnerable-fat");
+  v0 = json_array_get(json_object_get(a, "volumes"), 0);
+  ck_assert(vol_open(&v, rs_t_scenario_raw("w2k-vulnerable-fat"), TSK_IMG_TYPE_RAW,
+                     (TSK_OFF_T)ans_int(v0, "start_sector") * 512));
+  ck_assert_int_eq(rs_file_read_stream(v.fs, 3, 1, 1 << 20, false, &data, &len, NULL),
+                   RS_E_UNSUPPORTED);
+  vol_close(&v);
+  json_decref(a);
+}
+END_TEST
+
 static int chunk_cb(const uint8_t *p, size_t n, void *arg)
 {
   size_t *v = arg; /* v[0] total, v[1] calls, v[2] max chunk */
@@ -1227,6 +1285,7 @@ Suite *rs_suite_fswalk(void)
   tcase_add_test(tc, overlap_follows_runs);
   tcase_add_test(tc, ntfs_invalid_utf16_names);
   tcase_add_test(tc, streams_and_virtual);
+  tcase_add_test(tc, named_stream_read);
   suite_add_tcase(s, tc);
   TCase *tb = tcase_create("damaged");
   tcase_set_timeout(tb, 60);

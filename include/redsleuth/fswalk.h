@@ -119,6 +119,13 @@ enum rs_err rs_digest_mem(const uint8_t *p, size_t n, struct rs_file_digest *out
 enum rs_err rs_file_read(TSK_FS_INFO *fs, uint64_t inum, size_t max, bool truncate_ok,
                          uint8_t **data, size_t *len, struct rs_diag *d);
 
+/* rs_file_read for one NTFS named stream of entry inum: the $DATA attribute
+ * with id attr_id (rs_fsstream.id). RS_E_UNSUPPORTED on other file systems,
+ * RS_E_FORMAT when the entry has no such attribute. */
+enum rs_err rs_file_read_stream(TSK_FS_INFO *fs, uint64_t inum, uint16_t attr_id, size_t max,
+                                bool truncate_ok, uint8_t **data, size_t *len,
+                                struct rs_diag *d);
+
 /* Streams entry inum's default data stream to cb in runs of up to chunk bytes
  * (large runs, not cluster by cluster). cb returns 0 to go on. */
 typedef int (*rs_data_cb)(const uint8_t *p, size_t n, void *arg);

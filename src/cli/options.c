@@ -101,17 +101,19 @@ static const struct rs_option rs_options[] = {
      "gives (one per data stream and index, named streams as file:stream, $OrphanFiles and "
      "FAT's virtual files), from the same single walk."},
     {O_YARA, 0, "yara", "FILE", CMD_SCAN,
-     "Search every allocated and deleted file's content (and the memory residue) with the "
+     "Search every allocated and deleted file's content, NTFS named streams included "
+     "(a match names file:stream), and the memory residue with the "
      "YARA rules in FILE, source or compiled (repeatable); a rule that fires is a YARA-MATCH "
      "finding, context unless its meta says redsleuth_role = \"infected\". A rule that does "
      "not compile exits 2 naming the file and line."},
     {O_HASHSET, 0, "hashset", "FILE", CMD_SCAN,
-     "Look every file's MD5, SHA-1 and SHA-256 up in FILE (repeatable): lines of a digest and "
+     "Look every file's (and NTFS named stream's) MD5, SHA-1 and SHA-256 up in FILE "
+     "(repeatable): lines of a digest and "
      "an optional name (md5sum/sha256sum output), or an NSRL RDS CSV; a file found is a "
      "HASHSET-MATCH finding. A set that cannot be read or holds no digest exits 2."},
     {O_MAXFILE, 0, "max-file-size", "N", CMD_SCAN,
-     "With --yara or --hashset: files larger than N bytes (suffix K, M or G; default 64M) are "
-     "not read, and counted in content_scan.skipped_too_large."},
+     "With --yara or --hashset: files and named streams larger than N bytes (suffix K, M or "
+     "G; default 64M) are not read, and counted in content_scan.skipped_too_large."},
     {O_BATCH, 0, "batch", "LIST", CMD_SCAN,
      "Scan every image named in LIST (one first segment per line, # comments) in its own "
      "process; needs --out-dir; one folder per image and a JSONL summary line per image."},

@@ -272,12 +272,14 @@ const struct rs_check rs_checks[] = {
    * that finding count for the infected verdict (analysis/verdict.c). */
   {.id = "YARA-MATCH", .family = "other", .kind = RS_K_YARA, .role = RS_ROLE_INFO,
    .severity = "medium", .title = "A user YARA rule matched",
-   .why = "a rule given with --yara fired on a file's content or on memory residue; what it "
+   .why = "a rule given with --yara fired on a file's content (an NTFS named stream's, "
+          "named file:stream, too) or on memory residue; what it "
           "means is the rule author's (its meta, tags and matched strings are in the finding)",
    .ref = "codered-artifacts 12", .name = "rules given with --yara"},
   {.id = "HASHSET-MATCH", .family = "other", .kind = RS_K_HASHSET, .role = RS_ROLE_INFO,
    .severity = "medium", .title = "A file's digest is in a hash set",
-   .why = "the file's MD5, SHA-1 or SHA-256 is listed in a set given with --hashset; what it "
+   .why = "the file's (or NTFS named stream's) MD5, SHA-1 or SHA-256 is listed in a set given "
+          "with --hashset; what it "
           "means is the set's (known bad, or an NSRL known file)",
    .ref = "codered-artifacts 12", .name = "sets given with --hashset"},
 };

@@ -81,6 +81,9 @@ void rs_report_carved_fields(struct rs_jb *jb, json_t *o, const struct rs_findin
   rs_jset(jb, det, "date_from", rs_json_str(d->date_from));
   bool dated = d->parsed && d->when.set && d->has_date && d->utc;
   rs_jset(jb, det, "time_utc", dated ? rs_json_time(&d->when) : json_null());
+  /* an IIS native line (local time) when the host's zone is unknown */
+  if (d->parsed && d->when.set && d->has_date && !d->utc)
+    rs_jset(jb, det, "time_local", rs_json_local_time(&d->when));
   rs_jset(jb, det, "client_ip", rs_json_str(d->ip));
   rs_jset(jb, det, "method", rs_json_str(d->method));
   rs_jset(jb, det, "stem", rs_json_str(d->stem));
@@ -165,6 +168,6 @@ json_t *rs_report_content_scan(struct rs_jb *jb, const struct rs_scan_ctx *ctx)
   rs_jset(jb, o, "rules", json_integer((json_int_t)c->nrules));
   rs_jset(jb, o, "hash_sets", json_integer(ctx->opts->nhashset));
   rs_jset(jb, o, "hash_entries", json_integer((json_int_t)c->hash_entries));
-  rs_jset(jb, o, "named_streams", json_string("not searched (default data stream only)"));
+  rs_jset(jb, o, "streams_scanned", json_integer((json_int_t)c->streams_scanned));
   return o;
 }

@@ -7,8 +7,10 @@
  * user's rules also run over memory residue (scan/residue.c), which is
  * therefore not searched here a second time (only hashed, with --hashset).
  *
- * Only the default data stream is read: NTFS named streams are listed by the
- * walk but not searched (docs/content.md says so). A file that cannot be read
+ * NTFS named streams (alternate data streams) of every entry, files and
+ * folders, allocated and deleted, are read too, each on its own (path
+ * "file:stream", its own size against the cap, its own digests): the walk
+ * already lists them, so this costs nothing without either option. A file that cannot be read
  * (a deleted file whose clusters are gone) is counted in content_scan, not
  * listed as unreadable evidence. Empty files are not scanned. Without either option nothing here runs and
  * the walk keeps no extra candidate. */
@@ -20,6 +22,8 @@
 #include "redsleuth/hashset.h"
 #include "redsleuth/yara.h"
 #include "scan/stage.h"
+
+#define NTFS_BADCLUS_INUM 8 /* MFT entry of $BadClus */
 
 void rs_content_free(struct rs_content *c)
 {
@@ -64,20 +68,55 @@ enum rs_err rs_content_prepare(struct rs_scan_ctx *ctx, struct rs_diag *d)
   return RS_OK;
 }
 
+/* Each non-empty named $DATA stream of e (NTFS) as a candidate of its own. */
+static void walk_streams(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e)
+{
+  for (size_t i = 0; i < e->nstreams; i++) {
+    const struct rs_fsstream *s = &e->streams[i];
+    if (s->type != TSK_FS_ATTR_TYPE_NTFS_DATA || !s->name || !s->name[0] || s->size == 0)
+      continue;
+    /* $BadClus:$Bad spans the whole volume, sparse but for bad clusters;
+     * libtsk reads none of it (icat gives 0 bytes): not a stream to search */
+    if (e->inum == NTFS_BADCLUS_INUM && !strcmp(s->name, "$Bad"))
+      continue;
+    size_t n = strlen(e->path) + strlen(s->name) + 2;
+    char *p = malloc(n);
+    if (!p) {
+      rs_results_fail(&ctx->res, RS_E_NOMEM);
+      return;
+    }
+    snprintf(p, n, "%s:%s", e->path, s->name);
+    struct rs_fsentry se = *e;
+    se.path = p;
+    se.size = s->size;
+    struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_SCAN, vol, &se);
+    free(p);
+    if (!c)
+      return;
+    c->stream = true;
+    c->attr_id = s->id;
+  }
+}
+
 void rs_content_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e)
 {
+  if (!ctx->content)
+    return;
   /* an empty file (or an entry without a data stream: $Extend's indexes,
    * orphan records) has no bytes to search; its digest is that of nothing */
-  if (!ctx->content || e->is_dir || e->size == 0)
-    return;
-  /* memory residue the residue stage keeps (the walk calls it first) is
-   * searched there with the user's rules too: here it is only hashed */
-  const struct rs_cand *last = ctx->ncand ? &ctx->cands[ctx->ncand - 1] : NULL;
-  bool residue = last && last->kind == RS_C_RESIDUE && last->volume == vol &&
-                 last->inum == e->inum;
-  struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_SCAN, vol, e);
-  if (c && residue)
-    snprintf(c->role, sizeof c->role, "residue");
+  if (!e->is_dir && e->size > 0) {
+    /* memory residue the residue stage keeps (the walk calls it first) is
+     * searched there with the user's rules too: here it is only hashed */
+    const struct rs_cand *last = ctx->ncand ? &ctx->cands[ctx->ncand - 1] : NULL;
+    bool residue = last && last->kind == RS_C_RESIDUE && last->volume == vol &&
+                   last->inum == e->inum;
+    struct rs_cand *c = rs_walk_add_cand(ctx, RS_C_SCAN, vol, e);
+    if (!c)
+      return;
+    if (residue)
+      snprintf(c->role, sizeof c->role, "residue");
+  }
+  walk_streams(ctx, vol, e);
 }
 
 /* ---- findings ------------------------------------------------------------ */
@@ -255,14 +294,17 @@ void rs_stage_content(struct rs_scan_ctx *ctx)
       continue;
     }
     struct file_run fr = {.ctx = ctx, .c = c};
-    if (!sc) /* hash sets only: a digest the files stage made is enough */
+    if (!sc && !c->stream) /* hash sets only: a digest the files stage made is enough */
       reuse_digest(ctx, c, &fr.dg);
     uint8_t *data = NULL;
     size_t len = 0;
     if (!fr.dg.done) {
       rs_diag_clear(&d);
-      enum rs_err e = rs_vfile_read(&ctx->img->vols[c->volume], c->inum, (size_t)ct->max_file_size,
-                                    false, &data, &len, &d);
+      const struct rs_volume *v = &ctx->img->vols[c->volume];
+      enum rs_err e =
+          c->stream ? rs_file_read_stream(v->fs, c->inum, c->attr_id, (size_t)ct->max_file_size,
+                                          false, &data, &len, &d)
+                    : rs_vfile_read(v, c->inum, (size_t)ct->max_file_size, false, &data, &len, &d);
       if (e == RS_E_NOMEM) {
         rs_results_fail(&ctx->res, e);
         break;
@@ -278,7 +320,10 @@ void rs_stage_content(struct rs_scan_ctx *ctx)
     fr.c = c;
     fr.data = data;
     fr.len = len;
-    ct->files_scanned++;
+    if (c->stream)
+      ct->streams_scanned++;
+    else
+      ct->files_scanned++;
     ct->bytes_scanned += fr.dg.done ? fr.dg.bytes : len;
     if (sc && data && !residue) {
       rs_diag_clear(&d);

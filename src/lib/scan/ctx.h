@@ -38,6 +38,8 @@ struct rs_cand {
   uint32_t attrs;       /* DOS attributes from the walk */
   bool attrs_known;
   char role[16];        /* RS_C_IDQ: "active", "dllcache", "backup", "inetsrv", "other" */
+  bool stream;          /* RS_C_SCAN: an NTFS named stream, path "file:stream", size its own */
+  uint16_t attr_id;     /* its $DATA attribute id */
 };
 
 /* One registry value a source read (system.values[]). */
@@ -135,6 +137,7 @@ struct rs_content {
   size_t nrules;
   uint64_t hash_entries;         /* digests in the sets, repeats removed */
   uint64_t files_scanned, bytes_scanned, skipped_too_large, unreadable;
+  uint64_t streams_scanned;      /* NTFS named streams read (not in files_scanned) */
   uint64_t max_file_size;
 };
 

@@ -79,6 +79,8 @@ void rs_stage_damage(struct rs_scan_ctx *ctx)
   struct rs_buf win = {0};
   for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
     const struct rs_cand *c = &ctx->cands[i];
+    if (c->stream)
+      continue; /* a named stream (--yara): damage_one maps the default stream only */
     if (!rs_win_path(ctx, c->volume, c->path, &win))
       break;
     damage_one(ctx, br, nbr, c->volume, c->inum, win.data, &list, &n, &cap,

@@ -205,7 +205,9 @@ static bool carver_ready(struct residue_run *rr)
     return false;
   struct rs_diag d;
   rs_diag_clear(&d);
-  enum rs_err e = rs_carver_new(NULL, &rr->cv, &d);
+  /* the host's zone (registry stage, DST rules included): carved IIS native
+   * lines (local time) get UTC like the live logs; unknown: they stay local */
+  enum rs_err e = rs_carver_new(&rr->ctx->si.tz, &rr->cv, &d);
   if (e == RS_OK && !(rr->cbuf = malloc(RS_CARVE_OVERLAP + RESIDUE_CHUNK)))
     e = rs_diag_set(&d, RS_E_NOMEM, "carve", "cannot allocate the carver's buffer");
   if (e != RS_OK) {

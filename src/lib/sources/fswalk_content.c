@@ -1,6 +1,6 @@
 /* fswalk, file content: an entry's default data stream streamed, read
  * whole (bounded), mapped onto byte ranges of the media, or digested (MD5,
- * SHA-1, SHA-256 in one pass). */
+ * SHA-1, SHA-256 in one pass); an NTFS named stream read whole (bounded). */
 #include "sources/fswalk_int.h"
 
 #include <stdio.h>
@@ -12,7 +12,7 @@
 
 #define RS_READ_RUN (4u * 1024u * 1024u)
 
-/* An entry opened for its default data stream. */
+/* An entry opened for its default data stream (or one NTFS $DATA attribute). */
 struct open_file {
   TSK_FS_FILE *f;
   const TSK_FS_ATTR *a; /* NTFS's unnamed $DATA, FAT's cluster chain */
@@ -20,10 +20,18 @@ struct open_file {
   char where[64];       /* "entry N", for messages */
 };
 
-static enum rs_err open_data(TSK_FS_INFO *fs, uint64_t inum, struct open_file *of,
-                             struct rs_diag *d)
+#define DEFAULT_DATA (-1) /* open_data's attr_id: the default data stream */
+
+/* attr_id DEFAULT_DATA: the default data stream; else the NTFS $DATA
+ * attribute with that id (a named stream). */
+static enum rs_err open_data(TSK_FS_INFO *fs, uint64_t inum, int32_t attr_id,
+                             struct open_file *of, struct rs_diag *d)
 {
-  snprintf(of->where, sizeof of->where, "entry %llu", (unsigned long long)inum);
+  if (attr_id == DEFAULT_DATA)
+    snprintf(of->where, sizeof of->where, "entry %llu", (unsigned long long)inum);
+  else
+    snprintf(of->where, sizeof of->where, "entry %llu-128-%d", (unsigned long long)inum,
+             (int)attr_id);
   of->f = NULL;
   of->a = NULL;
   of->size = 0;
@@ -38,11 +46,15 @@ static enum rs_err open_data(TSK_FS_INFO *fs, uint64_t inum, struct open_file *o
     tsk_error_reset();
     return e;
   }
-  const TSK_FS_ATTR *a = tsk_fs_file_attr_get(f);
+  const TSK_FS_ATTR *a =
+      attr_id == DEFAULT_DATA ? tsk_fs_file_attr_get(f)
+                              : tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_DATA,
+                                                          (uint16_t)attr_id, 1);
   if (!a) {
     tsk_fs_file_close(f);
     tsk_error_reset();
-    return rs_diag_set(d, RS_E_FORMAT, of->where, "no default data stream");
+    return rs_diag_set(d, RS_E_FORMAT, of->where,
+                       attr_id == DEFAULT_DATA ? "no default data stream" : "no such stream");
   }
   of->size = a->size > 0 ? (uint64_t)a->size : 0;
   of->a = a;
@@ -50,13 +62,13 @@ static enum rs_err open_data(TSK_FS_INFO *fs, uint64_t inum, struct open_file *o
   return RS_OK;
 }
 
-enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk, rs_data_cb cb,
-                           void *arg, struct rs_diag *d)
+static enum rs_err stream_attr(TSK_FS_INFO *fs, uint64_t inum, int32_t attr_id, size_t chunk,
+                               rs_data_cb cb, void *arg, struct rs_diag *d)
 {
   struct open_file of;
   if (!cb)
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_file_stream: no callback");
-  enum rs_err rc = open_data(fs, inum, &of, d);
+  enum rs_err rc = open_data(fs, inum, attr_id, &of, d);
   if (rc != RS_OK)
     return rc;
   TSK_FS_FILE *f = of.f;
@@ -74,7 +86,7 @@ enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk, rs_data
   while (off < size) {
     size_t want = size - off < bsz ? (size_t)(size - off) : bsz;
     tsk_error_reset();
-    ssize_t got = tsk_fs_file_read(f, (TSK_OFF_T)off, (char *)buf, want,
+    ssize_t got = tsk_fs_attr_read(of.a, (TSK_OFF_T)off, (char *)buf, want,
                                    TSK_FS_FILE_READ_FLAG_NONE);
     if (got <= 0) {
       rc = rs_diag_set(d, RS_E_IO, where, "content unreadable at offset %llu of %llu: %s",
@@ -91,6 +103,12 @@ enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk, rs_data
   return rc;
 }
 
+enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk, rs_data_cb cb,
+                           void *arg, struct rs_diag *d)
+{
+  return stream_attr(fs, inum, DEFAULT_DATA, chunk, cb, arg, d);
+}
+
 enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte_range *r,
                             size_t n, uint64_t *bytes, uint64_t *first_off, bool *resident,
                             struct rs_diag *d)
@@ -99,7 +117,7 @@ enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte
   *first_off = 0;
   *resident = false;
   struct open_file of;
-  enum rs_err rc = open_data(fs, inum, &of, d);
+  enum rs_err rc = open_data(fs, inum, DEFAULT_DATA, &of, d);
   if (rc != RS_OK)
     return rc;
   const TSK_FS_ATTR *a = of.a;
@@ -150,15 +168,15 @@ static int rd_cb(const uint8_t *p, size_t n, void *arg)
   return c->n >= c->max;
 }
 
-enum rs_err rs_file_read(TSK_FS_INFO *fs, uint64_t inum, size_t max, bool truncate_ok,
-                         uint8_t **data, size_t *len, struct rs_diag *d)
+static enum rs_err read_attr(TSK_FS_INFO *fs, uint64_t inum, int32_t attr_id, size_t max,
+                             bool truncate_ok, uint8_t **data, size_t *len, struct rs_diag *d)
 {
   if (!data || !len)
     return rs_diag_set(d, RS_E_USAGE, "fswalk", "rs_file_read: NULL argument");
   *data = NULL;
   *len = 0;
   struct open_file of;
-  enum rs_err rc = open_data(fs, inum, &of, d);
+  enum rs_err rc = open_data(fs, inum, attr_id, &of, d);
   if (rc != RS_OK)
     return rc;
   tsk_fs_file_close(of.f);
@@ -172,7 +190,7 @@ enum rs_err rs_file_read(TSK_FS_INFO *fs, uint64_t inum, size_t max, bool trunca
   if (!c.p)
     return rs_diag_set(d, RS_E_NOMEM, where, "out of memory for %zu bytes", c.max);
   if (c.max > 0) {
-    rc = rs_file_stream(fs, inum, RS_READ_RUN, rd_cb, &c, d);
+    rc = stream_attr(fs, inum, attr_id, RS_READ_RUN, rd_cb, &c, d);
     if (rc != RS_OK) {
       free(c.p);
       return rc;
@@ -181,6 +199,21 @@ enum rs_err rs_file_read(TSK_FS_INFO *fs, uint64_t inum, size_t max, bool trunca
   *data = c.p;
   *len = c.n;
   return RS_OK;
+}
+
+enum rs_err rs_file_read(TSK_FS_INFO *fs, uint64_t inum, size_t max, bool truncate_ok,
+                         uint8_t **data, size_t *len, struct rs_diag *d)
+{
+  return read_attr(fs, inum, DEFAULT_DATA, max, truncate_ok, data, len, d);
+}
+
+enum rs_err rs_file_read_stream(TSK_FS_INFO *fs, uint64_t inum, uint16_t attr_id, size_t max,
+                                bool truncate_ok, uint8_t **data, size_t *len,
+                                struct rs_diag *d)
+{
+  if (fs && !TSK_FS_TYPE_ISNTFS(fs->ftype))
+    return rs_diag_set(d, RS_E_UNSUPPORTED, "fswalk", "named streams are NTFS only");
+  return read_attr(fs, inum, attr_id, max, truncate_ok, data, len, d);
 }
 
 struct dg_ctx {

@@ -880,12 +880,26 @@ START_TEST(html_print)
   ck_assert_ptr_nonnull(strstr(h, "code.hash{white-space:nowrap"));
   /* print: the findings table starts a page, its header repeats on each; a
    * time or a finding id never breaks inside; hive paths break after a \ */
-  ck_assert_ptr_nonnull(strstr(h, "#findings{break-before:page}"));
+  ck_assert_ptr_nonnull(strstr(h, "#findings,#logs{break-before:page}"));
   ck_assert_ptr_nonnull(strstr(h, "<table>\n<thead><tr><th>Severity</th>"));
   ck_assert_ptr_nonnull(strstr(h, ".ts,.id{white-space:nowrap}"));
   ck_assert_ptr_nonnull(strstr(h, "<td class=\"ts\">2001-08-04T18:31:07Z</td>"));
   ck_assert_ptr_nonnull(strstr(h, "<code class=\"path\">C:\\<wbr>WINNT\\<wbr>system32\\<wbr>"
                                   "config\\<wbr>SOFTWARE</code> <small>(live)</small>"));
+  /* registry keys and idq.dll paths break only after a \; an idq.dll's
+   * SHA-256 on a row of its own, whole */
+  ck_assert_ptr_nonnull(strstr(h, "<code class=\"path\">ControlSet001\\<wbr>Services\\<wbr>"
+                                  "W3SVC\\<wbr>Parameters\\<wbr>Virtual Roots</code>"));
+  ck_assert_ptr_nonnull(strstr(h, "<code class=\"path\">C:\\<wbr>WINNT\\<wbr>system32\\<wbr>"
+                                  "idq.dll</code>"));
+  size_t qi;
+  const json_t *q;
+  json_array_foreach(json_object_get(json_object_get(r, "system"), "idq_dll"), qi, q) {
+    char want[160];
+    snprintf(want, sizeof want, "<tr class=\"sub\"><td colspan=\"7\"><small>sha256 "
+             "<code class=\"hash\">%s</code>", json_string_value(json_object_get(q, "sha256")));
+    ck_assert_msg(strstr(h, want), "no %s", want);
+  }
   /* every file finding's SHA-1 in the findings table */
   size_t i;
   const json_t *f;

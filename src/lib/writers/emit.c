@@ -392,6 +392,12 @@ void em_path(struct rs_emit *t, const char *s)
   rs_buf_free(&seg);
 }
 
+void em_td(struct rs_emit *t, const char *k)
+{
+  size_t n = strlen(k);
+  em_put(t, n >= 4 && strcmp(k + n - 4, "_utc") == 0 ? "<td class=\"ts\">" : "<td>");
+}
+
 /* A family key ("code_red_2", a finding's "code-red-2") as words ("Code Red
  * II"); an unknown key as it is. */
 const char *em_family_words(const char *k)

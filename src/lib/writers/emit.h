@@ -71,6 +71,9 @@ void em_group_end(struct em_group *g);
 void em_css_string(struct rs_emit *t, const char *s);
 /* A path, escaped, with <wbr> after every backslash (HTML). */
 void em_path(struct rs_emit *t, const char *s);
+/* Opens a table cell for the report key k: a time (a key ending in "_utc")
+ * never breaks inside (class ts). */
+void em_td(struct rs_emit *t, const char *k);
 /* A family key ("code_red_2", "code-red-2") as words ("Code Red II"). */
 const char *em_family_words(const char *k);
 /* Whether em_file_id would write anything. */

@@ -62,20 +62,30 @@ static void file_table(struct rs_emit *t, const char *title, const json_t *list,
 {
   if (!json_array_size(list))
     return;
-  em_putf(t, "<h3>%s</h3>\n<table>\n<tr><th>File</th><th>MFT entry</th>", title);
+  em_putf(t, "<h3>%s</h3>\n<table>\n<tr><th>File</th>", title);
   for (size_t c = 0; c < ncols; c++)
     em_putf(t, "<th>%s</th>", heads[c]);
-  em_put(t, "<th>SHA-256</th><th>Note</th></tr>\n");
+  em_put(t, "<th>Note</th></tr>\n");
   size_t i;
   const json_t *v;
   json_array_foreach(list, i, v) {
-    em_tmpl(t, v, "<tr><td><code>{path}</code></td><td>{mft_entry}</td>");
+    /* the path breaks after a backslash; MFT entry and SHA-256 under it, as
+     * in the web server logs' table */
+    em_put(t, "<tr><td><code class=\"path\">");
+    em_path(t, rs_writer_str(v, "path"));
+    em_put(t, "</code>");
+    if (em_has_file_id(v)) {
+      em_put(t, "<br><small>");
+      em_file_id(t, v);
+      em_put(t, "</small>");
+    }
+    em_put(t, "</td>");
     for (size_t c = 0; c < ncols; c++) {
-      em_put(t, "<td>");
+      em_td(t, cols[c]);
       em_key(t, v, cols[c], "-");
       em_put(t, "</td>");
     }
-    em_tmpl(t, v, "<td><code>{sha256}</code></td><td>{note?}</td></tr>\n");
+    em_tmpl(t, v, "<td>{note?}</td></tr>\n");
   }
   em_put(t, "</table>\n");
 }

@@ -74,7 +74,7 @@ static const char css[] =
     "svg{max-width:100%;height:auto}#findings table{font-size:9px}#findings code{font-size:8px}"
     "#findings td{padding:2px 3px}#findings td.times{white-space:normal;font-size:7.5px}"
     "#findings code.hash{font-size:7px}#findings td small{overflow-wrap:anywhere}"
-    "#findings{break-before:page}}\n"
+    "#findings,#logs{break-before:page}#logs table,#system table{font-size:9.5px}}\n"
     ".ts,.id{white-space:nowrap}\n"
     ".verdict{padding:14px 18px;margin:12px 0;border-radius:6px;color:#fff;background:#555}\n"
     ".v-backdoor-used{background:#8b0000}.v-infected{background:#c0392b}"
@@ -89,7 +89,8 @@ static const char css[] =
     ".deleted{color:#900;font-weight:bold}ul.refs{margin:2px 0;padding-left:18px}\n"
     "svg{border:1px solid #bbb;background:#fcfcfc}small{color:#555}\n"
     "td.id,td.times{white-space:nowrap}td.times{font-size:12px}\n"
-    ".verdict ul{margin:6px 0 0;padding-left:20px}.hist{color:#555;font-style:italic}\n";
+    ".verdict ul{margin:6px 0 0;padding-left:20px}.hist{color:#555;font-style:italic}\n"
+    "tr.sub td{border-top:0}\n";
 
 static void head(struct rs_emit *t, const json_t *report)
 {
@@ -513,7 +514,9 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     json_array_foreach(vals, j, rv) {
       em_put(t, "<tr><td><code class=\"path\">");
       em_path(t, rs_writer_str(rv, "hive"));
-      em_tmpl(t, rv, "</code> <small>({hive_role})</small></td><td><code>{key}</code></td><td><code>");
+      em_tmpl(t, rv, "</code> <small>({hive_role})</small></td><td><code class=\"path\">");
+      em_path(t, rs_writer_str(rv, "key"));
+      em_put(t, "</code></td><td><code>");
       const char *nm = rs_writer_str(rv, "value");
       if (nm && !nm[0])
         em_put(t, "(default)");
@@ -530,19 +533,23 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     em_put(t, "<p>None found.</p>\n");
   } else {
     em_put(t, "<table>\n<tr><th>Path</th><th>Version</th><th>Role</th><th>State</th><th>Size</th>"
-           "<th>PE time</th><th>SHA-256</th><th>Why this state</th></tr>\n");
+           "<th>PE time</th><th>Why this state</th></tr>\n");
     size_t i;
     json_array_foreach(idq, i, v) {
       const json_t *p = json_object_get(v, "patched");
-      em_tmpl(t, v, "<tr><td><code>{path}</code></td><td>{file_version}</td><td>{role}");
+      em_put(t, "<tr><td><code class=\"path\">");
+      em_path(t, rs_writer_str(v, "path"));
+      em_tmpl(t, v, "</code></td><td>{file_version}</td><td>{role}");
       em_put(t, json_is_true(p) ? "</td><td class=\"st-pass\">patched"
                              : json_is_false(p) ? "</td><td class=\"st-fail\">vulnerable"
                                                 : "</td><td class=\"st-unknown\">unknown");
-      em_tmpl(t, v, "</td><td>{size}</td><td>{pe_timestamp_utc}</td><td><code>{sha256}</code></td><td><small>{why?}");
+      em_tmpl(t, v, "</td><td>{size}</td><td class=\"ts\">{pe_timestamp_utc}</td><td><small>{why?}");
       if (rs_writer_str(v, "rule")) {
         em_tmpl(t, v, " (rule <code>{rule?}</code>)");
       }
-      em_put(t, "</small></td></tr>\n");
+      /* the digest on a row of its own: whole, never split */
+      em_tmpl(t, v, "</small></td></tr>\n<tr class=\"sub\"><td colspan=\"7\"><small>sha256 "
+                    "<code class=\"hash\">{sha256}</code></small></td></tr>\n");
     }
     em_put(t, "</table>\n");
   }
@@ -570,7 +577,7 @@ static void logs(struct rs_emit *t, const json_t *report)
     }
     em_put(t, "</td>");
     for (size_t c = 0; c < sizeof fcols / sizeof fcols[0]; c++) {
-      em_put(t, "<td>");
+      em_td(t, fcols[c]);
       em_key(t, v, fcols[c], "-");
       em_put(t, "</td>");
     }
@@ -604,7 +611,7 @@ static void logs(struct rs_emit *t, const json_t *report)
   json_array_foreach(json_object_get(lg, "attackers"), i, v) {
     em_put(t, "<tr>");
     for (size_t c = 0; c < sizeof acols / sizeof acols[0]; c++) {
-      em_put(t, "<td>");
+      em_td(t, acols[c]);
       const json_t *fl = json_object_get(v, acols[c]);
       if (json_is_array(fl)) { /* families as words, not a JSON array */
         size_t j;
@@ -628,7 +635,7 @@ static void logs(struct rs_emit *t, const json_t *report)
     em_put(t, "<table>\n<tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th><th>Log file, "
            "line</th></tr>\n");
     json_array_foreach(bd, i, v) {
-      em_tmpl(t, v, "<tr><td>{utc}");
+      em_tmpl(t, v, "<tr><td><span class=\"ts\">{utc}</span>");
       if (rs_writer_str(v, "local_time")) {
         em_tmpl(t, v, "<br><small>local clock {local_time}, zone unknown: not UTC</small>");
       }

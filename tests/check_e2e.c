@@ -731,8 +731,10 @@ static const struct {
      * their MFT entries remain: not the current state); live control sets 1
      * and 2 are VR_NT4_CLEAN (/C and 217 only in SYSTEM.sav, history); no
      * SFCDisable on NT4 (sfc None); idq.dll 5.0.1782.4 is fixed; Q299444 (the
-     * NT4 security rollup) is installed; its logs hold no backdoor answer */
-    {"nt4-cleaned", "PPPPPPPPUPPUP"},
+     * NT4 security rollup) is installed; its logs hold no backdoor answer;
+     * its System log (issue 16) shows the maintenance boot at 06:00 on
+     * 08-21, after the last (404) worm request of 08-20 and the cleanup */
+    {"nt4-cleaned", "PPPPPPPPPPPUP"},
     /* issue 16: NT4 / IIS 4 never infected, idq.dll 5.0.1782.4 fixed, Q299444
      * installed, Code Red requests answered 404; its System log shows boots on
      * 08-02 and 08-03, after the last request (08-01) and the patch (07-25) */
@@ -744,8 +746,9 @@ static const struct {
      * (idq.dll 14:00, deletions 15:30); no SAM */
     {"w2k-cleaned-rebooted", "PPPPPPPPPPPUP"},
     /* no Code Red at all, SFCDisable 0; no idq.dll (Index Server ISAPI not
-     * installed: pass); no Q269049/Q299444; logs read, no use */
-    {"w2k-clean", "PPPPPPUPUPPUP"},
+     * installed: pass); no Q269049/Q299444; logs read, no use; its System
+     * log (issue 16) has boots and no worm activity to precede: pass */
+    {"w2k-clean", "PPPPPPUPPPPUP"},
     /* live root.exe copies and trojans on C: and D: (cr2_files); the current
      * set 2 is VR_CR2 (/C, /D, 217); SFCDisable 0xFFFFFF9D; idq.dll
      * 5.0.2195.1 vulnerable; its log holds no backdoor answer; its System
@@ -758,11 +761,13 @@ static const struct {
     /* root.exe in C:\Inetpub\scripts and C:\explorer.exe (cr2_files
      * "scripts-only"); set 1 VR_CR2; SFCDisable 0xFFFFFF9D; idq.dll
      * vulnerable; its hostile files are TFTP* names in the script folder,
-     * Nimda's tftp residue: use of the backdoor */
-    {"w2k-hostile-names", "FFFFFFUFUPPUP"},
+     * Nimda's tftp residue: use of the backdoor; its System log (issue 16)
+     * runs to the 7031 of 07:40 on 08-05, its last boot on 08-03: fail */
+    {"w2k-hostile-names", "FFFFFFUFFPPUP"},
     /* clean sets, SFCDisable 0; idq.dll 5.0.2195.1 vulnerable: fail even with
-     * .ida/.idq unmapped (mitigated only) */
-    {"w2k-mitigated", "PPPPPFUPUPPUP"},
+     * .ida/.idq unmapped (mitigated only); its System log (issue 16) shows
+     * a boot on 08-05, after the last (404) worm request of 08-04: pass */
+    {"w2k-mitigated", "PPPPPFUPPPPUP"},
     /* idq.dll 5.0.2195.3645 fixed; its Q300972 key is not a shell-path fix */
     {"w2k-patched", "PPPPPPUPUPPUP"},
     /* clean sets, SFCDisable 0; idq.dll 5.0.2195.1 vulnerable and mapped */

@@ -246,6 +246,60 @@ START_TEST(evt_fixture_matches_evtexport_and_answer)
 }
 END_TEST
 
+/* Issue 16: evidence text need not be valid UTF-16. libevt refuses a
+ * record whose source or strings hold a lone surrogate (libuna: unsupported
+ * UTF-16 character); the reader takes the same texts from the record's
+ * bytes, a lone surrogate as its WTF-8 bytes, a long string cut at
+ * RS_EVT_MAX_STRING on a character (w2k-hostile-names' System log). */
+START_TEST(evt_lone_surrogate_text_kept)
+{
+  size_t len;
+  unsigned char *b = rs_t_slurp(rs_t_src("fixtures/out/w2k-hostile-names/evt/SysEvent.Evt"), &len);
+  ck_assert_ptr_nonnull(b);
+  json_t *ans = rs_t_answer("w2k-hostile-names");
+  ck_assert_ptr_nonnull(ans);
+  json_t *ev = json_object_get(ans, "evt");
+  struct rs_evt_log l;
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  ck_assert_msg(rs_evt_read(b, len, &l, &d) == RS_OK, "%s", d.what);
+  ck_assert_int_eq(l.state, RS_EVT_OK);
+  ck_assert_uint_eq(l.nbad, 0);
+  ck_assert_uint_eq(l.nrecords, (size_t)json_integer_value(json_object_get(
+                                    json_array_get(json_object_get(ev, "event_logs"), 0), "records")));
+  int hostile_src = 0, seen = 0;
+  for (size_t i = 0; i < l.nrec; i++) {
+    const struct rs_evt_record *r = &l.rec[i];
+    /* the unmatched record's source: markup, ESC, BEL and a lone low surrogate */
+    if (strstr(r->source, "<img src=x onerror=alert(\"src\")>\x1b]0;pwn\x07|")) {
+      hostile_src++;
+      size_t n = strlen(r->source);
+      ck_assert_uint_ge(n, 3);
+      ck_assert_mem_eq(r->source + n - 3, "\xed\xb0\x80", 3);
+      ck_assert_str_eq(r->computer, "HOSTILE");
+    }
+    if (r->event_id != 6008 && r->event_id != 7031)
+      continue;
+    seen++;
+    size_t k = r->event_id == 6008 ? 0 : 1; /* where HOSTILE_STR is */
+    ck_assert_uint_gt(r->nstr, k + 1);
+    const char *s = r->str[k];
+    ck_assert_ptr_nonnull(strstr(s, "bad:\xed\xb0\x80:end"));
+    ck_assert_mem_eq(s + strlen(s) - 3, "\xed\xa0\x80", 3);
+    ck_assert_ptr_nonnull(strstr(s, "\x1b[31mred\x1b[0m \r\n\tbell\x07"));
+    /* HOSTILE_LONG: 1500 two-byte characters then "<b>", cut on a character */
+    ck_assert_uint_eq(strlen(r->str[k + 1]), 2048);
+    ck_assert(r->cut);
+    ck_assert_str_eq(r->source, r->event_id == 6008 ? "EventLog" : "Service Control Manager");
+  }
+  ck_assert_int_eq(hostile_src, 1);
+  ck_assert_int_eq(seen, 2);
+  rs_evt_log_free(&l);
+  free(b);
+  json_decref(ans);
+}
+END_TEST
+
 START_TEST(evt_masked_ids_and_types)
 {
   size_t len;
@@ -1328,6 +1382,7 @@ Suite *rs_suite_evt(void)
   TCase *te = tcase_create("evt");
   tcase_add_loop_test(te, evt_fixture_matches_evtexport_and_answer, 0, N_EVT);
   tcase_add_test(te, evt_masked_ids_and_types);
+  tcase_add_test(te, evt_lone_surrogate_text_kept);
   tcase_add_test(te, evt_recovered_record_found);
   tcase_add_test(te, evt_wrapped_log);
   tcase_add_test(te, evt_dirty_stale_header);

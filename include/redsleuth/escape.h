@@ -45,5 +45,10 @@ enum rs_err rs_escape_utf8(struct rs_buf *out, const char *s, size_t n);
 /* True when the n bytes at s are valid UTF-8 by the rule above (strict RFC
  * 3629: no surrogates, overlong forms or truncated sequences). */
 bool rs_utf8_valid(const char *s, size_t n);
+/* n UTF-16LE units at p as UTF-8, or WTF-8 where the UTF-16 is not valid (a
+ * lone surrogate: three bytes ED A0..BF 80..BF, which every writer escapes
+ * as \xNN; no unit dropped or merged). out holds 3*n+1 bytes; returns the
+ * length written (NUL-terminated). */
+size_t rs_utf16le_to_wtf8(const uint8_t *p, size_t n, char *out);
 
 #endif

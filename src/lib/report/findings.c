@@ -207,7 +207,7 @@ static json_t *finding_json(struct rs_jb *jb, const struct rs_results *r,
   bool pe_event = f->what == RS_FD_EVENT && f->u.ev.source_kind && !strcmp(f->u.ev.source_kind, "pe");
   rs_jset(jb, o, "kind", json_string(pe_event ? "pe" : kind_name(c->kind)));
   rs_jset(jb, o, "severity", json_string(f->severity ? f->severity : c->severity));
-  rs_jset(jb, o, "title", json_string(f->title ? f->title : c->title));
+  rs_jset(jb, o, "title", rs_json_str(f->title ? f->title : c->title));
   rs_jset(jb, o, "why", json_string(f->why ? f->why : c->why));
   rs_jset(jb, o, "volume", f->volume >= 0 ? json_integer(f->volume) : json_null());
   rs_jset(jb, o, "live", json_boolean(f->live));

@@ -22,6 +22,7 @@
 #include <libevt.h>
 
 #include "redsleuth/buf.h"
+#include "redsleuth/escape.h"
 #include "sources/memio.h"
 
 #define WHERE "EVT file"
@@ -360,8 +361,81 @@ static int pack(struct rs_evt_record *o, char *src, char *comp, char *sid, char 
   return 1;
 }
 
+/* Source, computer name and strings from libevt (its UTF-8). 1 ok, -1 a
+ * text libevt cannot convert (a lone UTF-16 surrogate: libuna refuses it),
+ * -2 out of memory. */
+static int lib_texts(libevt_record_t *r, char **src, char **comp, char **str, unsigned *nk,
+                     int *ns, bool *cut)
+{
+  int k;
+  if ((k = get_text(r, libevt_record_get_utf8_source_name_size,
+                    libevt_record_get_utf8_source_name, RS_EVT_MAX_NAME, src, cut)) < 0 ||
+      (k = get_text(r, libevt_record_get_utf8_computer_name_size,
+                    libevt_record_get_utf8_computer_name, RS_EVT_MAX_NAME, comp, cut)) < 0)
+    return k;
+  if (libevt_record_get_number_of_strings(r, ns, NULL) != 1 || *ns < 0)
+    return -1;
+  for (int i = 0; i < *ns && *nk < RS_EVT_MAX_STRINGS; i++) {
+    if ((k = get_string(r, i, &str[*nk], cut)) < 0)
+      return k;
+    (*nk)++;
+  }
+  return 1;
+}
+
+/* One NUL-terminated UTF-16LE text of the record at rec (size bytes), from
+ * *pos, as UTF-8 or WTF-8 (rs_utf16le_to_wtf8: a lone surrogate kept as
+ * bytes every writer escapes), cut to max bytes; *pos moves past it. */
+static int raw_text(const uint8_t *rec, size_t size, size_t *pos, size_t max, char **out,
+                    bool *cut)
+{
+  size_t end = size - 4, n = 0;
+  while (*pos + 2 * n + 2 <= end && (rec[*pos + 2 * n] || rec[*pos + 2 * n + 1]))
+    n++;
+  char *s = malloc(3 * n + 1);
+  if (!s)
+    return -2;
+  size_t l = rs_utf16le_to_wtf8(rec + *pos, n, s);
+  if (cut_utf8(s, l, max) < l)
+    *cut = true;
+  *out = s;
+  *pos += 2 * n + 2;
+  return 1;
+}
+
+/* The same texts read from the record's own bytes in the file, for a record
+ * libevt cannot convert (evidence text need not be valid UTF-16): only a
+ * record that lies whole at its offset (size, signature and size copy
+ * agree). 1 ok, -1 not possible, -2 out of memory. */
+static int raw_texts(const uint8_t *buf, size_t len, uint64_t off, char **src, char **comp,
+                     char **str, unsigned *nk, int *ns, bool *cut)
+{
+  if (!buf || off < HDR || off > len || len - off < 60)
+    return -1;
+  const uint8_t *rec = buf + off;
+  size_t size = le32(rec);
+  if (size < 60 || size > len - off || memcmp(rec + 4, lfle, 4) || le32(rec + size - 4) != size)
+    return -1;
+  size_t pos = 56;
+  int k;
+  if ((k = raw_text(rec, size, &pos, RS_EVT_MAX_NAME, src, cut)) < 0 ||
+      (k = raw_text(rec, size, &pos, RS_EVT_MAX_NAME, comp, cut)) < 0)
+    return k;
+  *ns = (int)(rec[26] | rec[27] << 8);
+  pos = le32(rec + 36);
+  for (int i = 0; i < *ns && *nk < RS_EVT_MAX_STRINGS; i++) {
+    if (pos > size - 4)
+      return -1;
+    if ((k = raw_text(rec, size, &pos, RS_EVT_MAX_STRING, &str[*nk], cut)) < 0)
+      return k;
+    (*nk)++;
+  }
+  return 1;
+}
+
 /* Fills o from libevt's record. 1 ok, -1 unreadable, -2 out of memory. */
-static int fill_record(libevt_record_t *r, bool recovered, struct rs_evt_record *o)
+static int fill_record(libevt_record_t *r, bool recovered, const uint8_t *buf, size_t len,
+                       struct rs_evt_record *o)
 {
   memset(o, 0, sizeof *o);
   o->recovered = recovered;
@@ -389,32 +463,32 @@ static int fill_record(libevt_record_t *r, bool recovered, struct rs_evt_record 
 
   char *src = NULL, *comp = NULL, *sid = NULL, *str[RS_EVT_MAX_STRINGS] = {0};
   unsigned nk = 0;
-  int rc = 1, k;
-  if ((k = get_text(r, libevt_record_get_utf8_source_name_size,
-                    libevt_record_get_utf8_source_name, RS_EVT_MAX_NAME, &src, &o->cut)) < 0 ||
-      (k = get_text(r, libevt_record_get_utf8_computer_name_size,
-                    libevt_record_get_utf8_computer_name, RS_EVT_MAX_NAME, &comp, &o->cut)) < 0 ||
-      (k = get_text(r, libevt_record_get_utf8_user_security_identifier_size,
-                    libevt_record_get_utf8_user_security_identifier, RS_EVT_MAX_NAME, &sid,
-                    &o->cut)) < 0) {
-    rc = k;
-    goto done;
-  }
   int ns = 0;
-  if (libevt_record_get_number_of_strings(r, &ns, NULL) != 1 || ns < 0) {
-    rc = -1;
+  int rc = lib_texts(r, &src, &comp, str, &nk, &ns, &o->cut);
+  if (rc == -1) {
+    /* a text libevt refuses: the same texts from the record's bytes */
+    free(src);
+    free(comp);
+    for (unsigned i = 0; i < nk; i++)
+      free(str[i]);
+    src = comp = NULL;
+    nk = 0;
+    ns = 0;
+    o->cut = false;
+    rc = raw_texts(buf, len, o->offset, &src, &comp, str, &nk, &ns, &o->cut);
+  }
+  if (rc < 0)
+    goto done;
+  int k = get_text(r, libevt_record_get_utf8_user_security_identifier_size,
+                   libevt_record_get_utf8_user_security_identifier, RS_EVT_MAX_NAME, &sid,
+                   &o->cut);
+  if (k < 0) {
+    rc = k;
     goto done;
   }
   o->nstr_file = ns > UINT16_MAX ? UINT16_MAX : (uint16_t)ns;
   if (ns > RS_EVT_MAX_STRINGS)
     o->cut = true;
-  for (int i = 0; i < ns && nk < RS_EVT_MAX_STRINGS; i++) {
-    if ((k = get_string(r, i, &str[nk], &o->cut)) < 0) {
-      rc = k;
-      goto done;
-    }
-    nk++;
-  }
   rc = pack(o, src, comp, sid, str, nk);
 done:
   free(src);
@@ -428,7 +502,8 @@ done:
 /* Reads every live and recovered record libevt has into log->rec; *live
  * gets libevt's count of live records. RS_OK or RS_E_NOMEM. Unreadable
  * records are counted in log->nbad. */
-static enum rs_err read_records(libevt_file_t *f, struct rs_evt_log *log, size_t *live)
+static enum rs_err read_records(libevt_file_t *f, const uint8_t *buf, size_t len,
+                                struct rs_evt_log *log, size_t *live)
 {
   int nlive = 0, nrec = 0;
   if (libevt_file_get_number_of_records(f, &nlive, NULL) != 1 || nlive < 0)
@@ -457,7 +532,7 @@ static enum rs_err read_records(libevt_file_t *f, struct rs_evt_log *log, size_t
         continue;
       }
       struct rs_evt_record *o = &log->rec[log->nrec];
-      int k = fill_record(r, pass == 1, o);
+      int k = fill_record(r, pass == 1, buf, len, o);
       libevt_record_free(&r, NULL);
       if (k == -2) {
         record_free(o);
@@ -587,7 +662,7 @@ enum rs_err rs_evt_read(const uint8_t *buf, size_t len, struct rs_evt_log *out,
   }
   out->lib_corrupted = libevt_file_is_corrupted(f, NULL) == 1;
   size_t live = 0;
-  if (read_records(f, out, &live) != RS_OK) {
+  if (read_records(f, buf, len, out, &live) != RS_OK) {
     rc = rs_diag_set(d, RS_E_NOMEM, WHERE, "out of memory");
     libevt_file_close(f, NULL);
     goto out;

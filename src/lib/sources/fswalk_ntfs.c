@@ -6,48 +6,11 @@
  * itself is unreadable. See fswalk.c and docs/fswalk.md. */
 #include "sources/fswalk_int.h"
 
+#include "redsleuth/escape.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* NTFS names: UTF-16LE -> UTF-8, or WTF-8 where the UTF-16 is not valid.
- * Surrogate pairs become one 4-byte sequence; a lone surrogate (U+D800..
- * U+DFFF not in a pair) is encoded like any other BMP unit, three bytes
- * ED A0..BF 80..BF. Those bytes are not UTF-8, so every output's escaping
- * shows them as \xNN (docs/formats.md) and no unit is dropped or merged
- * with its neighbour (TSK's lenient conversion writes '^' and loses the
- * unit after it). out must hold 3*n+1 bytes. */
-static size_t utf16le_to_utf8(const uint8_t *p, size_t n, char *out)
-{
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint32_t c = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
-    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
-      uint32_t lo = (uint32_t)p[2 * i + 2] | ((uint32_t)p[2 * i + 3] << 8);
-      if (lo >= 0xDC00 && lo <= 0xDFFF) {
-        c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-        i++;
-        out[o++] = (char)(0xF0 | (c >> 18));
-        out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-        out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[o++] = (char)(0x80 | (c & 0x3F));
-        continue;
-      }
-    }
-    if (c < 0x80) {
-      out[o++] = (char)c;
-    } else if (c < 0x800) {
-      out[o++] = (char)(0xC0 | (c >> 6));
-      out[o++] = (char)(0x80 | (c & 0x3F));
-    } else {
-      out[o++] = (char)(0xE0 | (c >> 12));
-      out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-      out[o++] = (char)(0x80 | (c & 0x3F));
-    }
-  }
-  out[o] = '\0';
-  return o;
-}
 
 static void note_gap(struct walk *w, uint64_t lo, uint64_t hi)
 {
@@ -238,7 +201,7 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
     size_t ul = tl;
     if (aligned && fi < nfn) {
       const struct fname *x = &fn[fi++];
-      size_t l = utf16le_to_utf8(x->u16, x->len, tmp);
+      size_t l = rs_utf16le_to_wtf8(x->u16, x->len, tmp);
       const char *caret = memchr(tn, '^', tl);
       size_t keep = caret ? (size_t)(caret - tn) : tl;
       if (x->par == nl->par_inode && x->par_seq == nl->par_seq && keep <= l &&
@@ -271,7 +234,7 @@ static TSK_WALK_RET_ENUM ntfs_meta_cb(TSK_FS_FILE *f, void *arg)
   for (size_t j = 0; j < nfn; j++) {
     if (!fn[j].dos || fn[j].len == 0)
       continue;
-    size_t l = utf16le_to_utf8(fn[j].u16, fn[j].len, tmp);
+    size_t l = rs_utf16le_to_wtf8(fn[j].u16, fn[j].len, tmp);
     for (size_t i = first; i < w->nname; i++) {
       struct name *n = &w->names[i];
       if (n->shrt == RS_NONE && (n->par_inum == fn[j].par || nlong == 1)) {

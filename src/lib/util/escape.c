@@ -175,3 +175,42 @@ enum rs_err rs_body_line(struct rs_buf *out, const char *md5, const char *name,
                      md5 && strlen(md5) == 32 ? md5 : "0", name ? name : "", inode, mode, size,
                      t[0], t[1], t[2], t[3]);
 }
+
+/* UTF-16LE (NTFS names, EVT strings) -> UTF-8, or WTF-8 where the UTF-16 is not valid.
+ * Surrogate pairs become one 4-byte sequence; a lone surrogate (U+D800..
+ * U+DFFF not in a pair) is encoded like any other BMP unit, three bytes
+ * ED A0..BF 80..BF. Those bytes are not UTF-8, so every output's escaping
+ * shows them as \xNN (docs/formats.md) and no unit is dropped or merged
+ * with its neighbour (TSK's lenient conversion writes '^' and loses the
+ * unit after it). out must hold 3*n+1 bytes. */
+size_t rs_utf16le_to_wtf8(const uint8_t *p, size_t n, char *out)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
+      uint32_t lo = (uint32_t)p[2 * i + 2] | ((uint32_t)p[2 * i + 3] << 8);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+        i++;
+        out[o++] = (char)(0xF0 | (c >> 18));
+        out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
+        out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[o++] = (char)(0x80 | (c & 0x3F));
+        continue;
+      }
+    }
+    if (c < 0x80) {
+      out[o++] = (char)c;
+    } else if (c < 0x800) {
+      out[o++] = (char)(0xC0 | (c >> 6));
+      out[o++] = (char)(0x80 | (c & 0x3F));
+    } else {
+      out[o++] = (char)(0xE0 | (c >> 12));
+      out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+      out[o++] = (char)(0x80 | (c & 0x3F));
+    }
+  }
+  out[o] = '\0';
+  return o;
+}

@@ -5,7 +5,8 @@
 #   bench/unalloc.sh [IMG]
 # IMG: a raw NTFS volume image (default $BENCH_DIR/bench-250000.raw, made with
 # make_image.sh 250000 600 when absent; BENCH_DIR default /tmp/rs-bench).
-# RS_BIN: the redsleuth binary (default build/redsleuth). REPEAT (default 3):
+# RS_BIN: the redsleuth binary (default build/redsleuth); RS_BEFORE (optional):
+# an older binary run the same way in the same rounds. REPEAT (default 3):
 # runs of each command, the median wall time is reported (the machine may be
 # shared). Appends a section to bench/RESULTS.md (RESULTS=... to write
 # elsewhere) with the load average before and after.
@@ -41,6 +42,10 @@ while [ "$i" -lt "$repeat" ]; do
   once blkls "blkls '$img' > /dev/null"
   rm -rf "$out/rs"
   once scan "'$bin' scan --no-hash --unallocated --allow-evidence-dir --out-dir '$out/rs' '$img' > /dev/null"
+  if [ -n "${RS_BEFORE:-}" ]; then
+    rm -rf "$out/rsb"
+    once before "'$RS_BEFORE' scan --no-hash --unallocated --allow-evidence-dir --out-dir '$out/rsb' '$img' > /dev/null"
+  fi
   rm -rf "$out/rs0"
   once scan0 "'$bin' scan --no-hash --allow-evidence-dir --out-dir '$out/rs0' '$img' > /dev/null"
   i=$((i + 1))
@@ -64,8 +69,16 @@ ratio0=$(awk -v a="$ts" -v z="$t0" -v b="$tb" 'BEGIN { printf "%.2f", (b > 0) ? 
   echo "|---|---|---|"
   echo "| \`redsleuth scan --no-hash --unallocated\` | $ts | $(maxrss scan) |"
   echo "| \`redsleuth scan --no-hash\` (same scan without the option) | $t0 | $(maxrss scan0) |"
+  [ -n "${RS_BEFORE:-}" ] && echo "| before (\`$RS_BEFORE\`) \`scan --no-hash --unallocated\` | $(median before) | $(maxrss before) |"
   echo "| \`blkls IMG > /dev/null\` | $tb | $(maxrss blkls) |"
   echo
   echo "- scan --unallocated / blkls: $ratio (target <= 0.5)"
   echo "- (scan --unallocated - scan) / blkls, the option's own cost: $ratio0"
+  [ -n "${RS_BEFORE:-}" ] && awk -v a="$(median before)" -v z="$t0" -v b="$tb" 'BEGIN { printf "- before: scan --unallocated / blkls %.2f, the option'"'"'s own cost %.2f\n", a / b, (a - z) / b }'
+  [ -f "$out/rsb/report.json" ] && python3 -c "
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+pick = lambda r: (r.get('residue'), (r.get('logs') or {}).get('carved'),
+                  [f for f in r.get('findings', []) if f.get('check', '').startswith('RESIDUE-')])
+print('- before and after: residue regions, carved lines and RESIDUE findings equal:', 'yes' if pick(a) == pick(b) else 'NO')" "$out/rs/report.json" "$out/rsb/report.json"
 } | tee -a "$res"

@@ -251,6 +251,19 @@ bool em_has_file_id(const json_t *o)
          json_is_integer(json_object_get(o, "dir_entry")) || rs_writer_str(o, "sha256");
 }
 
+void em_file_cell(struct rs_emit *t, const json_t *o)
+{
+  em_put(t, "<td><code class=\"path\">");
+  em_path(t, rs_writer_str(o, "path"));
+  em_put(t, "</code>");
+  if (em_has_file_id(o)) {
+    em_put(t, "<br><small>");
+    em_file_id(t, o);
+    em_put(t, "</small>");
+  }
+  em_put(t, "</td>");
+}
+
 /* A file-time entry: its attribute (0 $SI, 1 $FN, 2 FAT) and MACB slot. */
 static bool macb_of(const json_t *e, int *attr, int *slot)
 {

@@ -74,6 +74,9 @@ void em_path(struct rs_emit *t, const char *s);
 /* Opens a table cell for the report key k: a time (a key ending in "_utc")
  * never breaks inside (class ts). */
 void em_td(struct rs_emit *t, const char *k);
+/* A file's table cell: its path (breaking only after a backslash), and
+ * under it its MFT or FAT entry and SHA-256 when known. */
+void em_file_cell(struct rs_emit *t, const json_t *o);
 /* A family key ("code_red_2", "code-red-2") as words ("Code Red II"). */
 const char *em_family_words(const char *k);
 /* Whether em_file_id would write anything. */

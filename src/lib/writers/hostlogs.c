@@ -69,17 +69,8 @@ static void file_table(struct rs_emit *t, const char *title, const json_t *list,
   size_t i;
   const json_t *v;
   json_array_foreach(list, i, v) {
-    /* the path breaks after a backslash; MFT entry and SHA-256 under it, as
-     * in the web server logs' table */
-    em_put(t, "<tr><td><code class=\"path\">");
-    em_path(t, rs_writer_str(v, "path"));
-    em_put(t, "</code>");
-    if (em_has_file_id(v)) {
-      em_put(t, "<br><small>");
-      em_file_id(t, v);
-      em_put(t, "</small>");
-    }
-    em_put(t, "</td>");
+    em_put(t, "<tr>");
+    em_file_cell(t, v);
     for (size_t c = 0; c < ncols; c++) {
       em_td(t, cols[c]);
       em_key(t, v, cols[c], "-");

@@ -567,15 +567,8 @@ static void logs(struct rs_emit *t, const json_t *report)
   static const char *const fcols[] = {"format", "lines", "parsed", "unparsed", "first_utc",
                                       "last_utc"};
   json_array_foreach(json_object_get(lg, "files"), i, v) {
-    em_put(t, "<tr><td><code class=\"path\">");
-    em_path(t, rs_writer_str(v, "path"));
-    em_put(t, "</code>");
-    if (em_has_file_id(v)) {
-      em_put(t, "<br><small>");
-      em_file_id(t, v);
-      em_put(t, "</small>");
-    }
-    em_put(t, "</td>");
+    em_put(t, "<tr>");
+    em_file_cell(t, v);
     for (size_t c = 0; c < sizeof fcols / sizeof fcols[0]; c++) {
       em_td(t, fcols[c]);
       em_key(t, v, fcols[c], "-");

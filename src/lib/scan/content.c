@@ -147,18 +147,9 @@ struct rs_match_detail *rs_content_match_detail(struct rs_scan_ctx *ctx,
       kv->num = in->meta[i].num;
       kv->is_bool = in->meta[i].type == RS_META_BOOL;
     }
-  if (with_hits && m->nhits && (md->hits = calloc(m->nhits, sizeof *md->hits)))
-    for (size_t i = 0; i < m->nhits; i++) {
-      const struct rs_rule_hit *h = &m->hits[i];
-      struct rs_residue_hit *o = &md->hits[md->nhits++];
-      o->id = rs_results_strdup(r, h->id);
-      o->offset = h->offset;
-      o->length = h->length;
-      o->wide = h->wide;
-      o->ctx_offset = h->ctx_offset;
-      o->ctx = rs_escape_ctx(r, h->ctx, h->ctx_len);
-    }
-  if ((in->ntags && !md->tags) || (in->nmeta && !md->meta) || (with_hits && m->nhits && !md->hits))
+  if (with_hits)
+    md->hits = rs_rule_hits_copy(r, m, &md->nhits);
+  if ((in->ntags && !md->tags) || (in->nmeta && !md->meta))
     rs_results_fail(r, RS_E_NOMEM);
   if (rs_ctx_failed(ctx)) {
     rs_match_detail_free(md);

@@ -124,6 +124,30 @@ char *rs_escape_ctx(struct rs_results *r, const uint8_t *p, size_t n)
   return s;
 }
 
+struct rs_residue_hit *rs_rule_hits_copy(struct rs_results *r, const struct rs_rule_match *m,
+                                         size_t *n)
+{
+  *n = 0;
+  if (!m->nhits)
+    return NULL;
+  struct rs_residue_hit *v = calloc(m->nhits, sizeof *v);
+  if (!v) {
+    rs_results_fail(r, RS_E_NOMEM);
+    return NULL;
+  }
+  for (size_t i = 0; i < m->nhits; i++) {
+    const struct rs_rule_hit *h = &m->hits[i];
+    struct rs_residue_hit *o = &v[(*n)++];
+    o->id = rs_results_strdup(r, h->id);
+    o->offset = h->offset;
+    o->length = h->length;
+    o->wide = h->wide;
+    o->ctx_offset = h->ctx_offset;
+    o->ctx = rs_escape_ctx(r, h->ctx, h->ctx_len);
+  }
+  return v;
+}
+
 /* A vulnerable live idq.dll and Code Red requests answered 2xx: bytes of
  * Code Red in memory then support "infected in memory at the time". */
 static bool supports_memory(const struct rs_scan_ctx *ctx, const struct rs_check *chk)
@@ -159,21 +183,9 @@ static void match_cb(const struct rs_rule_match *m, void *arg)
   rd->ns = rs_results_strdup(r, m->info->ns);
   rd->nstrings = m->nstrings;
   f->path = rs_results_strdup(r, rr->win);
-  rd->hits = m->nhits ? calloc(m->nhits, sizeof *rd->hits) : NULL;
-  if (m->nhits && !rd->hits) {
-    rs_results_fail(r, RS_E_NOMEM);
+  rd->hits = rs_rule_hits_copy(r, m, &rd->nhits);
+  if (rs_ctx_failed(ctx))
     return;
-  }
-  for (size_t i = 0; i < m->nhits && !rs_ctx_failed(ctx); i++) {
-    const struct rs_rule_hit *h = &m->hits[i];
-    struct rs_residue_hit *o = &rd->hits[rd->nhits++];
-    o->id = rs_results_strdup(r, h->id);
-    o->offset = h->offset;
-    o->length = h->length;
-    o->wide = h->wide;
-    o->ctx_offset = h->ctx_offset;
-    o->ctx = rs_escape_ctx(r, h->ctx, h->ctx_len);
-  }
   if (!m->info->bundled) {
     f->match = rs_content_match_detail(ctx, m, false);
     f->infected = m->info->infected;

@@ -41,6 +41,11 @@ void rs_stage_content(struct rs_scan_ctx *ctx);  /* content.c */
 /* residue.c: a match's context bytes as escaped text (malloc'd; NULL and r
  * failed when memory runs out). */
 char *rs_escape_ctx(struct rs_results *r, const uint8_t *p, size_t n);
+/* residue.c: a rule match's hits as the results keep them (*n of them; NULL
+ * when none, or when memory ran out: r has failed then). */
+struct rs_rule_match;
+struct rs_residue_hit *rs_rule_hits_copy(struct rs_results *r, const struct rs_rule_match *m,
+                                         size_t *n);
 /* content.c: keeps every file with --yara / --hashset (called by the walk) */
 void rs_content_walk_entry(struct rs_scan_ctx *ctx, int vol, const struct rs_fsentry *e);
 /* residue.c: keeps e when it is memory residue (page file, hiberfil.sys, a

@@ -486,15 +486,9 @@ static void system_facts(struct rs_emit *t, const json_t *report)
     size_t j;
     const json_t *h;
     json_array_foreach(hv, j, h) {
-      em_put(t, "<tr><td><code class=\"path\">");
-      em_path(t, rs_writer_str(h, "path"));
-      em_put(t, "</code>");
-      if (em_has_file_id(h)) {
-        em_put(t, "<br><small>");
-        em_file_id(t, h);
-        em_put(t, "</small>");
-      }
-      em_tmpl(t, h, "</td><td>{role}</td><td>{kind}</td><td>");
+      em_put(t, "<tr>");
+      em_file_cell(t, h);
+      em_tmpl(t, h, "<td>{role}</td><td>{kind}</td><td>");
       if (json_is_true(json_object_get(h, "dirty")))
         em_put(t, "<span class=\"deleted\">dirty: the .LOG changes were not applied</span>");
       else if (rs_writer_str(h, "error")) {

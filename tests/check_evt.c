@@ -965,6 +965,39 @@ START_TEST(drw_when_forms)
 }
 END_TEST
 
+/* A report with two When: lines (a torn or spliced log; fuzz_evt found the
+ * second, empty one emptying when_raw under a parsed time): the first that
+ * parses stands with its own text, the other counts as garbage. */
+START_TEST(drw_when_repeated)
+{
+  static const char *cases[][3] = {
+    /* lines, expected when_raw, expected garbage */
+    {"When: 8/4/2001 @ 10:2:9.375\n        When: \n", "8/4/2001 @ 10:2:9.375", "1"},
+    {"When: 8/4/2001 @ 10:2:9.375\n        When: 9/9/2001 @ 1:1:1\n", "8/4/2001 @ 10:2:9.375", "1"},
+    {"When: garbage\n        When: 8/4/2001 @ 10:2:9.375\n", "8/4/2001 @ 10:2:9.375", "1"},
+    {"When: \n        When: x\n", "x", "2"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char text[512];
+    snprintf(text, sizeof text, "Application exception occurred:\n        App: inetinfo.exe (pid=7)\n"
+             "        %s        Exception number: c0000005 (access violation)\n", cases[i][0]);
+    struct rs_drw_log l;
+    ck_assert_int_eq(rs_drw_parse((const uint8_t *)text, strlen(text), &l, NULL), RS_OK);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.e[0].when_raw, cases[i][1]);
+    ck_assert_uint_eq(l.garbage, (uint64_t)atoi(cases[i][2]));
+    if (i < 3) {
+      ck_assert_str_eq(iso(&l.e[0].when), "2001-08-04T10:02:09.375Z");
+      ck_assert(l.e[0].complete);
+    } else {
+      ck_assert(!l.e[0].when.set);
+      ck_assert(!l.e[0].complete);
+    }
+    rs_drw_log_free(&l);
+  }
+}
+END_TEST
+
 START_TEST(drw_image_names)
 {
   static const char *cases[][2] = {
@@ -1401,6 +1434,7 @@ Suite *rs_suite_evt(void)
   TCase *td = tcase_create("drwatson");
   tcase_add_loop_test(td, drw_fixture_matches_answer, 0, 2);
   tcase_add_loop_test(td, drw_when_forms, 0, N_WHEN);
+  tcase_add_test(td, drw_when_repeated);
   tcase_add_test(td, drw_image_names);
   tcase_add_loop_test(td, drw_truncation_every_length, 0, 2);
   tcase_add_test(td, drw_bounds_and_args);

@@ -286,6 +286,13 @@ static void field(struct state *st, struct rs_drw_log *log, const char *t)
     else
       log->garbage++;
   } else if ((v = after(t, "When:"))) {
+    /* one time per report: the first When: line that parses stands, with
+     * its own text; a later one (a torn or spliced report) is garbage and
+     * never replaces it, so when_raw is always the text of `when` */
+    if (st->have_when) {
+      log->garbage++;
+      return;
+    }
     rs_strlcpy(e->when_raw, v, sizeof e->when_raw);
     rtrim(e->when_raw);
     if (parse_when(e->when_raw, &e->when))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <check.h>
+#include <openssl/evp.h>
 #include <libregf.h>
 
 #include "redsleuth/evidence.h"
@@ -192,6 +193,61 @@ START_TEST(e01_and_hive_same_process)
 }
 END_TEST
 
+/* The hash pool's edges (hash.c: 8 MiB chunks in a ring of 4, two
+ * workers): media one byte short of a chunk, exactly one, one byte over,
+ * and long enough for the ring to wrap with a short last chunk. Each digest
+ * equals libcrypto's one-shot digest of the same bytes, the byte count is
+ * the file's, and the progress counter ends at the size. */
+static void oneshot(const EVP_MD *md, const unsigned char *b, size_t n, char *hex)
+{
+  unsigned char dg[EVP_MAX_MD_SIZE];
+  unsigned dl = 0;
+  ck_assert_int_eq(EVP_Digest(b, n, dg, &dl, md, NULL), 1);
+  for (unsigned i = 0; i < dl; i++)
+    sprintf(hex + 2 * i, "%02x", dg[i]);
+}
+
+START_TEST(hash_chunk_edges)
+{
+  static const size_t mib8 = 8u << 20;
+  const size_t sizes[] = {mib8 - 1, mib8, mib8 + 1, 5 * mib8 + 4096 + 7};
+  size_t n = sizes[_i];
+  unsigned char *b = malloc(n);
+  ck_assert_ptr_nonnull(b);
+  uint64_t x = 0x9e3779b97f4a7c15ull ^ n;
+  for (size_t i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    b[i] = (unsigned char)(x >> 32);
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/edges-%zu.raw", rs_t_tmpdir(), n);
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(b, 1, n, f), n);
+  ck_assert_int_eq(fclose(f), 0);
+  char md5[33], sha1[41], sha256[65];
+  oneshot(EVP_md5(), b, n, md5);
+  oneshot(EVP_sha1(), b, n, sha1);
+  oneshot(EVP_sha256(), b, n, sha256);
+  free(b);
+  struct rs_image *img = open_only(path);
+  struct rs_media_hashes h;
+  struct rs_diag d;
+  _Atomic uint64_t done = 0;
+  ck_assert_int_eq(rs_media_hash_progress(img, &h, &d, &done), RS_OK);
+  ck_assert(h.done);
+  ck_assert_uint_eq(h.bytes, n);
+  ck_assert_uint_eq(done, n);
+  ck_assert_str_eq(h.md5, md5);
+  ck_assert_str_eq(h.sha1, sha1);
+  ck_assert_str_eq(h.sha256, sha256);
+  rs_image_close(img);
+  remove(path);
+}
+END_TEST
+
 Suite *rs_suite_evidence(void)
 {
   Suite *s = suite_create("evidence");
@@ -203,6 +259,7 @@ Suite *rs_suite_evidence(void)
   tcase_add_test(tc, raw_is_not_ewf);
   tcase_add_test(tc, hash_beside_analysis);
   tcase_add_test(tc, e01_and_hive_same_process);
+  tcase_add_loop_test(tc, hash_chunk_edges, 0, 4);
   suite_add_tcase(s, tc);
   return s;
 }

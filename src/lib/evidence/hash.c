@@ -20,128 +20,179 @@
 #define RS_HASH_CHUNK (8u << 20)
 
 /* The three digests of one pass. On the machines this runs on, SHA-1 and
- * SHA-256 go at about 2 GB/s (SHA-NI) but MD5 at about 0.85 GB/s, so MD5
- * alone is the critical path: it gets its own thread, while the caller's
- * thread reads and runs SHA-1 and SHA-256. Two buffers let the next read
- * overlap MD5 of the previous one. bench/RESULTS.md has the numbers. */
+ * SHA-256 go at about 2 GB/s (SHA-NI) but MD5 at about 0.75 GB/s, so MD5 is
+ * the critical path, and the whole pass needs about 1.7 times MD5's CPU:
+ * on two cores it is only as fast as MD5 alone when nothing is idle.
+ *
+ * So the work is cut into tasks (read chunk i; MD5, SHA-1 or SHA-256 of
+ * chunk i) taken by two workers, the caller's thread and one more, from a
+ * ring of RS_HASH_NBUF chunk buffers: a worker takes MD5's next chunk
+ * whenever MD5 is free, else the next read, else the next SHA-1 or SHA-256
+ * chunk. Each digest still sees its chunks in order (one worker at a time
+ * per digest), and a buffer is read again only when all three are done with
+ * it. With a fixed split (MD5 on one thread, reads and the SHAs on the
+ * other, two buffers) the scan's own threads, which run beside the hash,
+ * stalled whichever side they took the core from, and the other side
+ * waited; here the other worker goes on with whatever is ready.
+ * bench/RESULTS.md has the numbers. */
 typedef ssize_t (*rs_read_fn)(void *src, uint64_t off, char *buf, size_t n);
 
-struct md5_worker {
+#define RS_HASH_NBUF 4
+#define RS_HASH_NALG 3
+
+struct hash_pool {
   pthread_mutex_t mu;
   pthread_cond_t cv;
-  EVP_MD_CTX *ctx;
-  const char *job;   /* buffer to digest, NULL when idle */
-  size_t len;
-  bool quit;
+  rs_read_fn rd;
+  void *src;
+  uint64_t size;
+  char *buf[RS_HASH_NBUF];
+  size_t len[RS_HASH_NBUF];
+  EVP_MD_CTX *ctx[RS_HASH_NALG];
+  uint64_t filled;                /* chunks read; chunk i is in buf[i % NBUF] */
+  uint64_t done[RS_HASH_NALG];    /* chunks each digest has taken in */
+  bool busy[RS_HASH_NALG], reading;
+  uint64_t off;                   /* bytes read */
+  bool eof, failed;
+  uint64_t read_at;               /* where a read failed */
+  _Atomic uint64_t *done_bytes;
 };
 
-static void *md5_run(void *arg)
+enum { TASK_NONE = -2, TASK_READ = -1 }; /* else the digest's index */
+
+/* The next task, under the lock: MD5 first (the critical path), then the
+ * read that keeps it fed, then the SHAs. TASK_NONE when nothing is ready. */
+static int next_task(const struct hash_pool *p)
 {
-  struct md5_worker *w = arg;
-  pthread_mutex_lock(&w->mu);
-  for (;;) {
-    while (!w->job && !w->quit)
-      pthread_cond_wait(&w->cv, &w->mu);
-    if (!w->job)
-      break;
-    const char *b = w->job;
-    size_t n = w->len;
-    pthread_mutex_unlock(&w->mu);
-    EVP_DigestUpdate(w->ctx, b, n);
-    pthread_mutex_lock(&w->mu);
-    w->job = NULL;
-    pthread_cond_broadcast(&w->cv);
+  if (p->failed)
+    return TASK_NONE;
+  if (!p->busy[0] && p->done[0] < p->filled)
+    return 0;
+  uint64_t lo = p->done[0];
+  for (int a = 1; a < RS_HASH_NALG; a++)
+    if (p->done[a] < lo)
+      lo = p->done[a];
+  if (!p->reading && !p->eof && p->filled - lo < RS_HASH_NBUF)
+    return TASK_READ;
+  for (int a = 1; a < RS_HASH_NALG; a++)
+    if (!p->busy[a] && p->done[a] < p->filled)
+      return a;
+  return TASK_NONE;
+}
+
+static bool pool_finished(const struct hash_pool *p)
+{
+  if (p->failed)
+    return !p->reading && !p->busy[0] && !p->busy[1] && !p->busy[2];
+  if (!p->eof)
+    return false;
+  for (int a = 0; a < RS_HASH_NALG; a++)
+    if (p->done[a] < p->filled || p->busy[a])
+      return false;
+  return true;
+}
+
+static void *pool_work(void *arg)
+{
+  struct hash_pool *p = arg;
+  pthread_mutex_lock(&p->mu);
+  while (!pool_finished(p)) {
+    int t = next_task(p);
+    if (t == TASK_NONE) {
+      pthread_cond_wait(&p->cv, &p->mu);
+      continue;
+    }
+    if (t == TASK_READ) {
+      uint64_t i = p->filled, off = p->off;
+      size_t want = p->size - off < RS_HASH_CHUNK ? (size_t)(p->size - off) : RS_HASH_CHUNK;
+      char *b = p->buf[i % RS_HASH_NBUF];
+      p->reading = true;
+      pthread_mutex_unlock(&p->mu);
+      ssize_t n = p->rd(p->src, off, b, want);
+      pthread_mutex_lock(&p->mu);
+      p->reading = false;
+      if (n <= 0) {
+        p->failed = true;
+        p->read_at = off;
+      } else {
+        p->len[i % RS_HASH_NBUF] = (size_t)n;
+        p->off += (uint64_t)n;
+        p->filled++;
+        p->eof = p->off >= p->size;
+        if (p->done_bytes)
+          atomic_store_explicit(p->done_bytes, p->off, memory_order_relaxed);
+      }
+    } else {
+      uint64_t i = p->done[t];
+      const char *b = p->buf[i % RS_HASH_NBUF];
+      size_t n = p->len[i % RS_HASH_NBUF];
+      p->busy[t] = true;
+      pthread_mutex_unlock(&p->mu);
+      EVP_DigestUpdate(p->ctx[t], b, n);
+      pthread_mutex_lock(&p->mu);
+      p->busy[t] = false;
+      p->done[t]++;
+    }
+    pthread_cond_broadcast(&p->cv);
   }
-  pthread_mutex_unlock(&w->mu);
+  pthread_cond_broadcast(&p->cv);
+  pthread_mutex_unlock(&p->mu);
   return NULL;
 }
 
-static void md5_wait_idle(struct md5_worker *w)
-{
-  pthread_mutex_lock(&w->mu);
-  while (w->job)
-    pthread_cond_wait(&w->cv, &w->mu);
-  pthread_mutex_unlock(&w->mu);
-}
-
 /* Reads [0, size) with rd and fills out's three digests. *read_at gets the
- * offset where a read failed (when it returns RS_E_IO). */
+ * offset where a read failed (when it returns RS_E_IO). Without a second
+ * thread the caller's does every task alone, in the same order. */
 static enum rs_err digest_media(rs_read_fn rd, void *src, uint64_t size,
                                 struct rs_media_hashes *out, uint64_t *read_at,
                                 _Atomic uint64_t *done_bytes)
 {
   enum rs_err r = RS_OK;
-  char *buf[2] = {malloc(RS_HASH_CHUNK), malloc(RS_HASH_CHUNK)};
-  EVP_MD_CTX *c[3] = {EVP_MD_CTX_new(), EVP_MD_CTX_new(), EVP_MD_CTX_new()};
-  const EVP_MD *md[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
-  struct md5_worker w = {.ctx = c[0]};
-  pthread_t th;
-  bool threaded = false;
-  if (!buf[0] || !buf[1] || !c[0] || !c[1] || !c[2]) {
+  struct hash_pool p = {.rd = rd, .src = src, .size = size, .done_bytes = done_bytes,
+                        .eof = size == 0};
+  const EVP_MD *md[RS_HASH_NALG] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
+  bool ok = true;
+  for (int i = 0; i < RS_HASH_NBUF; i++)
+    ok &= (p.buf[i] = malloc(RS_HASH_CHUNK)) != NULL;
+  for (int a = 0; a < RS_HASH_NALG; a++)
+    ok &= (p.ctx[a] = EVP_MD_CTX_new()) != NULL;
+  if (!ok) {
     r = RS_E_NOMEM;
     goto done;
   }
-  for (int i = 0; i < 3; i++)
-    if (EVP_DigestInit_ex(c[i], md[i], NULL) != 1) {
+  for (int a = 0; a < RS_HASH_NALG; a++)
+    if (EVP_DigestInit_ex(p.ctx[a], md[a], NULL) != 1) {
       r = RS_E_INTERNAL;
       goto done;
     }
-  pthread_mutex_init(&w.mu, NULL);
-  pthread_cond_init(&w.cv, NULL);
-  threaded = pthread_create(&th, NULL, md5_run, &w) == 0;
-  uint64_t off = 0;
-  int cur = 0;
-  while (off < size) {
-    size_t want = size - off < RS_HASH_CHUNK ? (size_t)(size - off) : RS_HASH_CHUNK;
-    ssize_t n = rd(src, off, buf[cur], want);
-    if (n <= 0) {
-      *read_at = off;
-      r = RS_E_IO;
-      break;
-    }
-    if (threaded) {
-      md5_wait_idle(&w); /* it is done with the other buffer */
-      pthread_mutex_lock(&w.mu);
-      w.job = buf[cur];
-      w.len = (size_t)n;
-      pthread_cond_broadcast(&w.cv);
-      pthread_mutex_unlock(&w.mu);
-    } else {
-      EVP_DigestUpdate(c[0], buf[cur], (size_t)n);
-    }
-    EVP_DigestUpdate(c[1], buf[cur], (size_t)n);
-    EVP_DigestUpdate(c[2], buf[cur], (size_t)n);
-    off += (uint64_t)n;
-    cur ^= 1;
-    if (done_bytes)
-      atomic_store_explicit(done_bytes, off, memory_order_relaxed);
-  }
-  if (threaded) {
-    md5_wait_idle(&w);
-    pthread_mutex_lock(&w.mu);
-    w.quit = true;
-    pthread_cond_broadcast(&w.cv);
-    pthread_mutex_unlock(&w.mu);
+  pthread_mutex_init(&p.mu, NULL);
+  pthread_cond_init(&p.cv, NULL);
+  pthread_t th;
+  bool threaded = pthread_create(&th, NULL, pool_work, &p) == 0;
+  pool_work(&p);
+  if (threaded)
     pthread_join(th, NULL);
-  }
-  pthread_mutex_destroy(&w.mu);
-  pthread_cond_destroy(&w.cv);
-  if (r == RS_OK) {
+  pthread_mutex_destroy(&p.mu);
+  pthread_cond_destroy(&p.cv);
+  if (p.failed) {
+    *read_at = p.read_at;
+    r = RS_E_IO;
+  } else {
     unsigned char dg[EVP_MAX_MD_SIZE];
     unsigned dl;
-    char *hex[3] = {out->md5, out->sha1, out->sha256};
-    for (int i = 0; i < 3; i++) {
-      EVP_DigestFinal_ex(c[i], dg, &dl);
-      rs_hex(dg, dl, hex[i]);
+    char *hex[RS_HASH_NALG] = {out->md5, out->sha1, out->sha256};
+    for (int a = 0; a < RS_HASH_NALG; a++) {
+      EVP_DigestFinal_ex(p.ctx[a], dg, &dl);
+      rs_hex(dg, dl, hex[a]);
     }
-    out->bytes = off;
+    out->bytes = p.off;
     out->done = true;
   }
 done:
-  for (int i = 0; i < 3; i++)
-    EVP_MD_CTX_free(c[i]);
-  free(buf[0]);
-  free(buf[1]);
+  for (int a = 0; a < RS_HASH_NALG; a++)
+    EVP_MD_CTX_free(p.ctx[a]);
+  for (int i = 0; i < RS_HASH_NBUF; i++)
+    free(p.buf[i]);
   return r;
 }
 

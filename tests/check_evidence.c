@@ -193,7 +193,7 @@ START_TEST(e01_and_hive_same_process)
 }
 END_TEST
 
-/* The hash pool's edges (hash.c: 8 MiB chunks in a ring of 4, two
+/* The hash pool's edges (hash.c: 2 MiB chunks in a ring of 4, two
  * workers): media one byte short of a chunk, exactly one, one byte over,
  * and long enough for the ring to wrap with a short last chunk. Each digest
  * equals libcrypto's one-shot digest of the same bytes, the byte count is
@@ -209,8 +209,8 @@ static void oneshot(const EVP_MD *md, const unsigned char *b, size_t n, char *he
 
 START_TEST(hash_chunk_edges)
 {
-  static const size_t mib8 = 8u << 20;
-  const size_t sizes[] = {mib8 - 1, mib8, mib8 + 1, 5 * mib8 + 4096 + 7};
+  static const size_t chunk = 2u << 20;
+  const size_t sizes[] = {chunk - 1, chunk, chunk + 1, 9 * chunk + 4096 + 7};
   size_t n = sizes[_i];
   unsigned char *b = malloc(n);
   ck_assert_ptr_nonnull(b);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <libewf.h>
 #include <openssl/evp.h>
@@ -16,12 +17,17 @@
 #include "redsleuth/buf.h"
 #include "redsleuth/vhdi.h"
 
-/* Large requests are what makes TSK reads fast (fixture-recipes 9). */
-#define RS_HASH_CHUNK (8u << 20)
+/* Large requests are what makes TSK reads fast (fixture-recipes 9); 2 MiB
+ * chunks, each on a 2 MiB boundary (one transparent huge page where the
+ * kernel gives them), four in the ring: 8 MiB in all, well inside the L3
+ * cache that the three digests read each chunk from. Four 8 MiB chunks
+ * (the L3 cache's whole size here) cost more CPU: bench/RESULTS.md. */
+#define RS_HASH_CHUNK (2u << 20)
+#define RS_HASH_ALIGN (2u << 20)
 
 /* The three digests of one pass. On the machines this runs on, SHA-1 and
  * SHA-256 go at about 2 GB/s (SHA-NI) but MD5 at about 0.75 GB/s, so MD5 is
- * the critical path, and the whole pass needs about 1.7 times MD5's CPU:
+ * the critical path, and the whole pass needs about 1.9 times MD5's CPU:
  * on two cores it is only as fast as MD5 alone when nothing is idle.
  *
  * So the work is cut into tasks (read chunk i; MD5, SHA-1 or SHA-256 of
@@ -152,8 +158,11 @@ static enum rs_err digest_media(rs_read_fn rd, void *src, uint64_t size,
                         .eof = size == 0};
   const EVP_MD *md[RS_HASH_NALG] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
   bool ok = true;
-  for (int i = 0; i < RS_HASH_NBUF; i++)
-    ok &= (p.buf[i] = malloc(RS_HASH_CHUNK)) != NULL;
+  for (int i = 0; i < RS_HASH_NBUF; i++) {
+    ok &= (p.buf[i] = aligned_alloc(RS_HASH_ALIGN, RS_HASH_CHUNK)) != NULL;
+    if (p.buf[i]) /* a hint: where transparent huge pages are "madvise" only */
+      madvise(p.buf[i], RS_HASH_CHUNK, MADV_HUGEPAGE);
+  }
   for (int a = 0; a < RS_HASH_NALG; a++)
     ok &= (p.ctx[a] = EVP_MD_CTX_new()) != NULL;
   if (!ok) {

@@ -490,6 +490,107 @@ START_TEST(host_logs_shown)
 }
 END_TEST
 
+/* Where the content searches looked (writers/searched.c): no section without
+ * residue regions, carved lines or a content scan; with them, every count
+ * and the region's file, in the text and HTML reports, escaped. */
+START_TEST(residue_shown)
+{
+  json_t *r = load_sample();
+  size_t len;
+  char *txt = render(rs_writer_find("text"), r, &len);
+  char *html = render(rs_writer_find("html"), r, &len);
+  ck_assert_ptr_null(strstr(txt, "Memory residue"));
+  ck_assert_ptr_null(strstr(html, "id=\"residue\""));
+  free(txt);
+  free(html);
+  json_object_set_new(
+      r, "residue",
+      json_pack("{s:[{s:s,s:i,s:s,s:i,s:i,s:i,s:i,s:n,s:i},{s:s,s:i,s:n,s:i,s:i,s:i,s:i,s:s}]}",
+                "regions", "kind", "hiberfil", "volume", 0, "path", "C:\\hiberfil.sys<b>",
+                "bytes", 536870912, "bytes_searched", 1048576, "bytes_skipped", 535822336,
+                "rules_fired", 0, "note", "mft_entry", 40, "kind", "unallocated", "volume", 1,
+                "path", "bytes", 4096000, "bytes_searched", 4096000, "bytes_skipped", 0,
+                "rules_fired", 3, "note", "compressed \x1b[31m"));
+  json_object_set_new(json_object_get(r, "logs"), "carved",
+                      json_pack("{s:i,s:i,s:i,s:i,s:{s:i,s:i,s:i},s:i,s:i,s:i,s:i}", "lines", 7,
+                                "parsed", 6, "utf16le", 2, "partial", 1, "hits", "code_red_1", 4,
+                                "code_red_2", 0, "nimda", 1, "backdoor_uses", 2,
+                                "backdoor_uses_2xx", 1, "listed", 5, "unlisted", 2));
+  json_object_set_new(r, "content_scan",
+                      json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "files_scanned", 812,
+                                "bytes_scanned", 91234567, "skipped_too_large", 3, "unreadable", 1,
+                                "max_file_size", 67108864, "rules", 14, "hash_sets", 2,
+                                "hash_entries", 1500, "streams_scanned", 9));
+  txt = render(rs_writer_find("text"), r, &len);
+  const char *sec = strstr(txt, "\nMemory residue, unallocated space and content scan\n");
+  ck_assert_ptr_nonnull(sec);
+  ck_assert(sec > strstr(txt, "\nWeb server logs\n") && sec < strstr(txt, "\nCould not be read\n"));
+  ck_assert_ptr_nonnull(strstr(sec, "  Regions searched: 2\n    hiberfil  C:\\hiberfil.sys<b>, volume 0\n"
+                                    "      536870912 bytes, 1048576 searched, 535822336 not searched, "
+                                    "0 rule match(es)\n    unallocated  volume 1 (its unallocated clusters)\n"));
+  ck_assert_ptr_nonnull(strstr(sec, "      note: compressed \\x1b[31m\n"));
+  ck_assert_ptr_nonnull(strstr(sec, "  Carved log lines: 7 (6 parsed, 2 UTF-16LE, 1 partial; 5 listed "
+                                    "as findings, 2 not listed)\n    worm requests: Code Red I 4, "
+                                    "Nimda 1\n    backdoor uses: 2 (1 answered 2xx)\n"));
+  ck_assert_ptr_nonnull(strstr(sec, "  Content scan (--yara / --hashset): 812 files and 9 named streams, "
+                                    "91234567 bytes\n    not searched: 3 larger than 67108864 bytes, "
+                                    "1 unreadable\n    14 rules, 2 hash set(s) with 1500 entries\n"));
+  html = render(rs_writer_find("html"), r, &len);
+  const char *hs = strstr(html, "<section id=\"residue\">");
+  ck_assert_ptr_nonnull(hs);
+  ck_assert(hs > strstr(html, "<section id=\"logs\">") &&
+            hs < strstr(html, "<section id=\"unreadable\">"));
+  ck_assert_ptr_nonnull(strstr(hs, "<tr><td>hiberfil</td><td><code class=\"path\">C:\\<wbr>hiberfil.sys"
+                                   "&lt;b&gt;</code><br><small>MFT entry 40</small></td><td>0</td>"
+                                   "<td>536870912</td><td>1048576</td><td>535822336</td><td>0</td>"));
+  ck_assert_ptr_nonnull(strstr(hs, "<td>compressed \\x1b[31m</td>"));
+  ck_assert_ptr_nonnull(strstr(hs, "<tr><th>Worm requests</th><td>Code Red I 4, Nimda 1</td></tr>"));
+  ck_assert_ptr_nonnull(strstr(hs, "812 files and 9 named streams, 91234567 bytes"));
+  ck_assert_ptr_null(strstr(hs, "<b>"));
+  free(txt);
+  free(html);
+  json_decref(r);
+}
+END_TEST
+
+/* A detail that is a list of strings (an event record's insertion strings)
+ * shows each member escaped once, numbered, in text and HTML: not the
+ * list's JSON text escaped a second time (\\u001b, doubled backslashes).
+ * A backslash is doubled only where it could read as an escape. */
+START_TEST(str_list_details)
+{
+  json_t *r = load_sample();
+  json_t *f = json_array_get(json_object_get(r, "findings"), 0);
+  ck_assert_ptr_nonnull(f);
+  json_t *det = json_object_get(f, "details");
+  if (!json_is_object(det)) {
+    det = json_object();
+    json_object_set_new(f, "details", det);
+  }
+  json_object_set_new(det, "strings",
+                      json_pack("[s,s,s]", "World Wide Web Publishing Service",
+                                "<script>x</script> \\\\srv\\u \x1b[31m", ""));
+  json_object_set_new(det, "mixed", json_pack("[s,i]", "a", 2));
+  size_t len;
+  char *txt = render(rs_writer_find("text"), r, &len);
+  ck_assert_ptr_nonnull(strstr(txt, "      strings:\n        [1] World Wide Web Publishing Service\n"
+                                    "        [2] <script>x</script> \\\\\\srv\\\\u \\x1b[31m\n"
+                                    "        [3] \n"));
+  ck_assert_ptr_null(strstr(txt, "u001b"));
+  /* not all strings: the JSON text, as before */
+  ck_assert_ptr_nonnull(strstr(txt, "      mixed: [\"a\",2]\n"));
+  char *html = render(rs_writer_find("html"), r, &len);
+  ck_assert_ptr_nonnull(strstr(html, "strings: </small><ol class=\"strs\"><li><small>World Wide Web "
+                                     "Publishing Service</small></li><li><small>&lt;script&gt;x"
+                                     "&lt;/script&gt; \\\\\\srv\\\\u \\x1b[31m</small></li><li><small>"
+                                     "</small></li></ol>"));
+  ck_assert_ptr_null(strstr(html, "u001b"));
+  free(txt);
+  free(html);
+  json_decref(r);
+}
+END_TEST
+
 START_TEST(mismatch_on_top)
 {
   json_t *r = load_sample();
@@ -1040,6 +1141,8 @@ Suite *rs_suite_writers(void)
   tcase_add_test(tc, info_text_escaped);
   tcase_add_test(tc, hives_state_shown);
   tcase_add_test(tc, host_logs_shown);
+  tcase_add_test(tc, residue_shown);
+  tcase_add_test(tc, str_list_details);
   tcase_add_test(tc, json_roundtrip);
   tcase_add_test(tc, jsonl_lines);
   tcase_add_test(tc, body_records);

@@ -61,6 +61,19 @@ void em_val(struct rs_emit *t, const json_t *v, const char *dflt)
   esc_tmp(t, rs_writer_value(&t->tmp, v, dflt));
 }
 
+bool em_is_str_list(const json_t *v)
+{
+  if (!json_is_array(v) || json_array_size(v) == 0)
+    return false;
+  size_t i;
+  const json_t *m;
+  json_array_foreach(v, i, m) {
+    if (!json_is_string(m))
+      return false;
+  }
+  return true;
+}
+
 void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt)
 {
   em_val(t, json_is_object(o) ? json_object_get(o, k) : NULL, dflt);

@@ -32,6 +32,11 @@ void em_esc(struct rs_emit *t, const char *s);
 /* A report value (string, number, bool) escaped; null or absent shows as dflt. */
 void em_val(struct rs_emit *t, const json_t *v, const char *dflt);
 void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt);
+/* A non-empty array whose members are all strings (an event record's
+ * insertion strings, a rule's tags): the writers show each member escaped
+ * on its own, numbered, instead of escaping the array's JSON text a second
+ * time. */
+bool em_is_str_list(const json_t *v);
 /* A line template over one report object: text is copied as trusted text,
  * except "{key}", replaced by o's value escaped ("-" when null or absent),
  * and "{key?}", the same with "" for null. Keys are [a-z0-9_]. So that a
@@ -126,5 +131,11 @@ void rs_html_chart(struct rs_emit *t, const json_t *report);
  * the text and HTML writers; nothing when the report lists no such file. */
 void rs_text_host_logs(struct rs_emit *t, const json_t *report);
 void rs_html_host_logs(struct rs_emit *t, const json_t *report);
+
+/* Where the content searches looked (writers/searched.c): residue regions,
+ * carved log lines, the --yara / --hashset scan; nothing when the report has
+ * none of them. */
+void rs_text_residue(struct rs_emit *t, const json_t *report);
+void rs_html_residue(struct rs_emit *t, const json_t *report);
 
 #endif

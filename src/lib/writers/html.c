@@ -75,7 +75,7 @@ static const char css[] =
     "#findings td{padding:2px 3px}#findings td.times{white-space:normal;font-size:7.5px}"
     "#findings code.hash{font-size:7px}#findings td small{overflow-wrap:anywhere}"
     "#findings,#logs{break-before:page}#logs table,#system table{font-size:9.5px}}\n"
-    ".ts,.id{white-space:nowrap}\n"
+    ".ts,.id{white-space:nowrap}ol.strs{margin:0;padding-left:2.2em}ol.strs small{overflow-wrap:anywhere}\n"
     ".verdict{padding:14px 18px;margin:12px 0;border-radius:6px;color:#fff;background:#555}\n"
     ".v-backdoor-used{background:#8b0000}.v-infected{background:#c0392b}"
     ".v-cleaned{background:#b9770e}.v-vulnerable{background:#d35400}"
@@ -342,6 +342,18 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_put(t, "<br><small>");
       em_esc(t, k);
       em_put(t, ": ");
+      if (em_is_str_list(v)) { /* each member escaped once, numbered */
+        em_put(t, "</small><ol class=\"strs\">");
+        size_t j;
+        const json_t *m;
+        json_array_foreach(v, j, m) {
+          em_put(t, "<li><small>");
+          em_val(t, m, "");
+          em_put(t, "</small></li>");
+        }
+        em_put(t, "</ol>");
+        continue;
+      }
       em_val(t, v, "-");
       em_put(t, "</small>");
     }
@@ -746,6 +758,7 @@ static enum rs_err write_html(const json_t *report, struct rs_hits *hits, FILE *
   system_facts(&t, report);
   logs(&t, report);
   rs_html_host_logs(&t, report);
+  rs_html_residue(&t, report);
   unreadable(&t, report);
   timeline(&t, report, hits, out);
   footer(&t, report);

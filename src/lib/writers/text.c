@@ -446,6 +446,17 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_put(t, "      ");
       if (!t->err)
         t->err = rs_escape_text(&t->out, k, strlen(k));
+      if (em_is_str_list(v)) { /* one member a line, each escaped once */
+        em_put(t, ":\n");
+        size_t j;
+        const json_t *m;
+        json_array_foreach(v, j, m) {
+          em_putf(t, "        [%zu] ", j + 1);
+          em_val(t, m, "");
+          em_put(t, "\n");
+        }
+        continue;
+      }
       em_put(t, ": ");
       em_val(t, v, "-");
       em_put(t, "\n");
@@ -700,6 +711,21 @@ static void logs(struct rs_emit *t, const json_t *report)
         em_put(t, " ");
         em_val(t, c, "0");
       }
+      /* the same day's worm requests by HTTP status class (the chart's bars) */
+      const json_t *st = json_object_get(day, "status");
+      bool first = true;
+      json_object_foreach((json_t *)st, k, c) {
+        if (!json_is_integer(c) || json_integer_value(c) <= 0)
+          continue;
+        em_put(t, first ? "  (status " : ", ");
+        if (!t->err)
+          t->err = rs_escape_text(&t->out, k, strlen(k));
+        em_put(t, " ");
+        em_val(t, c, "0");
+        first = false;
+      }
+      if (!first)
+        em_put(t, ")");
       em_put(t, "\n");
     }
   }
@@ -842,6 +868,7 @@ static enum rs_err write_text(const json_t *report, struct rs_hits *hits, FILE *
   system_facts(&t, report);
   logs(&t, report);
   rs_text_host_logs(&t, report);
+  rs_text_residue(&t, report);
   unreadable(&t, report);
   timeline(&t, report, hits, out);
   enum rs_err e = em_finish(&t, out, "text writer", d);

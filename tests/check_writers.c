@@ -413,12 +413,30 @@ END_TEST
  * the text and HTML reports (path, MFT entry, SHA-256, records, recovered,
  * first/last UTC, state), hostile names escaped; with the three lists empty
  * (the sample, like a server without them) no section is printed at all. */
+/* The section of out that starts with `start`, asserted to lie after
+ * `after` and before `before` (the report's order of sections). */
+static const char *section_at(const char *out, const char *start, const char *after,
+                              const char *before)
+{
+  const char *s = strstr(out, start);
+  ck_assert_msg(s != NULL, "no section %s", start);
+  ck_assert_msg(s > strstr(out, after) && s < strstr(out, before), "%s out of order", start);
+  return s;
+}
+
+/* The text and HTML reports of r (malloc'd). */
+static void render_text_html(const json_t *r, char **txt, char **html)
+{
+  size_t len;
+  *txt = render(rs_writer_find("text"), r, &len);
+  *html = render(rs_writer_find("html"), r, &len);
+}
+
 START_TEST(host_logs_shown)
 {
   json_t *r = load_sample();
-  size_t len;
-  char *txt = render(rs_writer_find("text"), r, &len);
-  char *html = render(rs_writer_find("html"), r, &len);
+  char *txt, *html;
+  render_text_html(r, &txt, &html);
   ck_assert_ptr_null(strstr(txt, "Event logs"));
   ck_assert_ptr_null(strstr(html, "hostlogs"));
   free(txt);
@@ -447,11 +465,10 @@ START_TEST(host_logs_shown)
                                 "mft_entry", 120, "sha256", sha, "lines", 12, "rejected", 4,
                                 "ida_rejected", 3, "ida_first_utc", "2001-11-05T09:12:40Z",
                                 "ida_last_utc", "2001-11-05T21:30:00Z", "note"));
-  txt = render(rs_writer_find("text"), r, &len);
-  const char *sec = strstr(txt, "\nEvent logs, Dr. Watson and UrlScan\n");
-  ck_assert_ptr_nonnull(sec);
+  render_text_html(r, &txt, &html);
   /* after the web server logs, before what could not be read */
-  ck_assert(sec > strstr(txt, "\nWeb server logs\n") && sec < strstr(txt, "\nCould not be read\n"));
+  const char *sec = section_at(txt, "\nEvent logs, Dr. Watson and UrlScan\n", "\nWeb server logs\n",
+                               "\nCould not be read\n");
   ck_assert_ptr_nonnull(strstr(sec, "  Event logs: 2\n    C:\\WINNT\\system32\\config\\SysEvent.Evt "
                                     "(system log)\n      MFT entry 4711, 14 records, 2 recovered, "
                                     "2001-08-01T13:00:00Z .. 2001-08-08T15:52:48Z, state wrapped\n"
@@ -467,11 +484,8 @@ START_TEST(host_logs_shown)
                                     "urlscan.110501.log\n      MFT entry 120, 12 lines, 4 rejected, 3 "
                                     ".ida/.idq rejected, 2001-11-05T09:12:40Z .. "
                                     "2001-11-05T21:30:00Z\n"));
-  html = render(rs_writer_find("html"), r, &len);
-  const char *hs = strstr(html, "<section id=\"hostlogs\">");
-  ck_assert_ptr_nonnull(hs);
-  ck_assert(hs > strstr(html, "<section id=\"logs\">") &&
-            hs < strstr(html, "<section id=\"unreadable\">"));
+  const char *hs = section_at(html, "<section id=\"hostlogs\">", "<section id=\"logs\">",
+                              "<section id=\"unreadable\">");
   /* the path breaks only after a backslash, MFT entry and SHA-256 under it,
    * times never break */
   ck_assert_ptr_nonnull(strstr(hs, "<tr><td><code class=\"path\">C:\\<wbr>WINNT\\<wbr>system32\\<wbr>"
@@ -496,9 +510,8 @@ END_TEST
 START_TEST(residue_shown)
 {
   json_t *r = load_sample();
-  size_t len;
-  char *txt = render(rs_writer_find("text"), r, &len);
-  char *html = render(rs_writer_find("html"), r, &len);
+  char *txt, *html;
+  render_text_html(r, &txt, &html);
   ck_assert_ptr_null(strstr(txt, "Memory residue"));
   ck_assert_ptr_null(strstr(html, "id=\"residue\""));
   free(txt);
@@ -521,10 +534,9 @@ START_TEST(residue_shown)
                                 "bytes_scanned", 91234567, "skipped_too_large", 3, "unreadable", 1,
                                 "max_file_size", 67108864, "rules", 14, "hash_sets", 2,
                                 "hash_entries", 1500, "streams_scanned", 9));
-  txt = render(rs_writer_find("text"), r, &len);
-  const char *sec = strstr(txt, "\nMemory residue, unallocated space and content scan\n");
-  ck_assert_ptr_nonnull(sec);
-  ck_assert(sec > strstr(txt, "\nWeb server logs\n") && sec < strstr(txt, "\nCould not be read\n"));
+  render_text_html(r, &txt, &html);
+  const char *sec = section_at(txt, "\nMemory residue, unallocated space and content scan\n",
+                               "\nWeb server logs\n", "\nCould not be read\n");
   ck_assert_ptr_nonnull(strstr(sec, "  Regions searched: 2\n    hiberfil  C:\\hiberfil.sys<b>, volume 0\n"
                                     "      536870912 bytes, 1048576 searched, 535822336 not searched, "
                                     "0 rule match(es)\n    unallocated  volume 1 (its unallocated clusters)\n"));
@@ -535,11 +547,8 @@ START_TEST(residue_shown)
   ck_assert_ptr_nonnull(strstr(sec, "  Content scan (--yara / --hashset): 812 files and 9 named streams, "
                                     "91234567 bytes\n    not searched: 3 larger than 67108864 bytes, "
                                     "1 unreadable\n    14 rules, 2 hash set(s) with 1500 entries\n"));
-  html = render(rs_writer_find("html"), r, &len);
-  const char *hs = strstr(html, "<section id=\"residue\">");
-  ck_assert_ptr_nonnull(hs);
-  ck_assert(hs > strstr(html, "<section id=\"logs\">") &&
-            hs < strstr(html, "<section id=\"unreadable\">"));
+  const char *hs = section_at(html, "<section id=\"residue\">", "<section id=\"logs\">",
+                              "<section id=\"unreadable\">");
   ck_assert_ptr_nonnull(strstr(hs, "<tr><td>hiberfil</td><td><code class=\"path\">C:\\<wbr>hiberfil.sys"
                                    "&lt;b&gt;</code><br><small>MFT entry 40</small></td><td>0</td>"
                                    "<td>536870912</td><td>1048576</td><td>535822336</td><td>0</td>"));
@@ -571,15 +580,14 @@ START_TEST(str_list_details)
                       json_pack("[s,s,s]", "World Wide Web Publishing Service",
                                 "<script>x</script> \\\\srv\\u \x1b[31m", ""));
   json_object_set_new(det, "mixed", json_pack("[s,i]", "a", 2));
-  size_t len;
-  char *txt = render(rs_writer_find("text"), r, &len);
+  char *txt, *html;
+  render_text_html(r, &txt, &html);
   ck_assert_ptr_nonnull(strstr(txt, "      strings:\n        [1] World Wide Web Publishing Service\n"
                                     "        [2] <script>x</script> \\\\\\srv\\\\u \\x1b[31m\n"
                                     "        [3] \n"));
   ck_assert_ptr_null(strstr(txt, "u001b"));
   /* not all strings: the JSON text, as before */
   ck_assert_ptr_nonnull(strstr(txt, "      mixed: [\"a\",2]\n"));
-  char *html = render(rs_writer_find("html"), r, &len);
   ck_assert_ptr_nonnull(strstr(html, "strings: </small><ol class=\"strs\"><li><small>World Wide Web "
                                      "Publishing Service</small></li><li><small>&lt;script&gt;x"
                                      "&lt;/script&gt; \\\\\\srv\\\\u \\x1b[31m</small></li><li><small>"

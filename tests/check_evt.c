@@ -998,6 +998,31 @@ START_TEST(drw_when_repeated)
 }
 END_TEST
 
+/* The same for App: and Exception number: lines: the first that parses
+ * stands (name, pid, code and its text), a later one is garbage. */
+START_TEST(drw_first_field_stands)
+{
+  const char *text = "Application exception occurred:\n"
+                     "        App: inetinfo.exe (pid=7)\n"
+                     "        App: \n"
+                     "        App: notepad.exe (pid=9)\n"
+                     "        When: 8/4/2001 @ 10:2:9.375\n"
+                     "        Exception number: c0000005 (access violation)\n"
+                     "        Exception number: 80000003 (hardcoded breakpoint)\n";
+  struct rs_drw_log l;
+  ck_assert_int_eq(rs_drw_parse((const uint8_t *)text, strlen(text), &l, NULL), RS_OK);
+  ck_assert_uint_eq(l.n, 1);
+  ck_assert_str_eq(l.e[0].app, "inetinfo.exe");
+  ck_assert_int_eq(l.e[0].pid, 7);
+  ck_assert_uint_eq(l.e[0].code, 0xc0000005u);
+  ck_assert_str_eq(l.e[0].code_text, "access violation");
+  ck_assert_uint_eq(l.garbage, 3);
+  ck_assert(l.e[0].complete);
+  ck_assert(rs_drw_is_inetinfo(&l.e[0]));
+  rs_drw_log_free(&l);
+}
+END_TEST
+
 START_TEST(drw_image_names)
 {
   static const char *cases[][2] = {
@@ -1435,6 +1460,7 @@ Suite *rs_suite_evt(void)
   tcase_add_loop_test(td, drw_fixture_matches_answer, 0, 2);
   tcase_add_loop_test(td, drw_when_forms, 0, N_WHEN);
   tcase_add_test(td, drw_when_repeated);
+  tcase_add_test(td, drw_first_field_stands);
   tcase_add_test(td, drw_image_names);
   tcase_add_loop_test(td, drw_truncation_every_length, 0, 2);
   tcase_add_test(td, drw_bounds_and_args);

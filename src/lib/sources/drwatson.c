@@ -281,6 +281,10 @@ static void field(struct state *st, struct rs_drw_log *log, const char *t)
   }
   st->in_tasks = false;
   if ((v = after(t, "App:"))) {
+    if (st->have_app) { /* as for When: below, the first that parses stands */
+      log->garbage++;
+      return;
+    }
     if (parse_app(v, e))
       st->have_app = true;
     else
@@ -300,6 +304,10 @@ static void field(struct state *st, struct rs_drw_log *log, const char *t)
     else
       log->garbage++;
   } else if ((v = after(t, "Exception number:"))) {
+    if (st->have_code) {
+      log->garbage++;
+      return;
+    }
     if (parse_code(v, e))
       st->have_code = true;
     else

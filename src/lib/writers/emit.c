@@ -442,3 +442,24 @@ const char *em_family_words(const char *k)
       return m[i].w;
   return k;
 }
+
+/* report.warnings, right after the mismatch banner: "!!! " and the warning.
+ * The stored-hash mismatch is one of them, and has its banner already.
+ * report.txt and `info`'s text (writers/text.c, writers/info_text.c). */
+void em_text_warnings(struct rs_emit *t, const json_t *report)
+{
+  size_t i;
+  const json_t *w;
+  bool any = false;
+  json_array_foreach(json_object_get(report, "warnings"), i, w) {
+    const char *ws = json_string_value(w);
+    if (!ws || rs_writer_is_mismatch_warning(ws))
+      continue;
+    em_put(t, "!!! ");
+    em_esc(t, ws);
+    em_put(t, "\n");
+    any = true;
+  }
+  if (any)
+    em_put(t, "\n");
+}

@@ -132,6 +132,10 @@ void rs_html_chart(struct rs_emit *t, const json_t *report);
 void rs_text_host_logs(struct rs_emit *t, const json_t *report);
 void rs_html_host_logs(struct rs_emit *t, const json_t *report);
 
+/* report.warnings as "!!! " lines (the stored-hash mismatch left out: it has
+ * its own banner), then a blank line; nothing when there are none. */
+void em_text_warnings(struct rs_emit *t, const json_t *report);
+
 /* Where the content searches looked (writers/searched.c): residue regions,
  * carved log lines, the --yara / --hashset scan; nothing when the report has
  * none of them. */

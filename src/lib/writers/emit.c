@@ -74,6 +74,23 @@ bool em_is_str_list(const json_t *v)
   return true;
 }
 
+size_t em_counts(struct rs_emit *t, const json_t *o, const char *open, const char *sep,
+                 bool words)
+{
+  size_t n = 0;
+  const char *k;
+  const json_t *v;
+  json_object_foreach((json_t *)o, k, v) {
+    if (!json_is_integer(v) || json_integer_value(v) <= 0)
+      continue;
+    em_put(t, n++ ? sep : open);
+    em_esc(t, words ? em_family_words(k) : k);
+    em_put(t, " ");
+    em_val(t, v, "0");
+  }
+  return n;
+}
+
 void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt)
 {
   em_val(t, json_is_object(o) ? json_object_get(o, k) : NULL, dflt);

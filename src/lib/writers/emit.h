@@ -37,6 +37,11 @@ void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt)
  * on its own, numbered, instead of escaping the array's JSON text a second
  * time. */
 bool em_is_str_list(const json_t *v);
+/* o's members that are positive integers as "key n", the first after open,
+ * the others after sep (keys as words with em_family_words when words);
+ * returns how many: per-day family and status counts, carved hits. */
+size_t em_counts(struct rs_emit *t, const json_t *o, const char *open, const char *sep,
+                 bool words);
 /* A line template over one report object: text is copied as trusted text,
  * except "{key}", replaced by o's value escaped ("-" when null or absent),
  * and "{key?}", the same with "" for null. Keys are [a-z0-9_]. So that a

@@ -20,25 +20,6 @@ static bool any(const json_t *report, const json_t **regions, const json_t **car
   return json_array_size(*regions) || json_is_object(*carved) || json_is_object(*content);
 }
 
-/* "Code Red I 3, Nimda 1" over a hits object's non-zero counts; "none". */
-static void family_counts(struct rs_emit *t, const json_t *hits)
-{
-  const char *k;
-  const json_t *v;
-  bool first = true;
-  json_object_foreach((json_t *)hits, k, v) {
-    if (!json_is_integer(v) || json_integer_value(v) <= 0)
-      continue;
-    em_put(t, first ? "" : ", ");
-    em_esc(t, em_family_words(k));
-    em_put(t, " ");
-    em_val(t, v, "0");
-    first = false;
-  }
-  if (first)
-    em_put(t, "none");
-}
-
 void rs_text_residue(struct rs_emit *t, const json_t *report)
 {
   const json_t *rg, *cv, *ct;
@@ -63,7 +44,8 @@ void rs_text_residue(struct rs_emit *t, const json_t *report)
     em_tmpl(t, cv, "  Carved log lines: {lines} ({parsed} parsed, {utf16le} UTF-16LE, {partial} "
                    "partial; {listed} listed as findings, {unlisted} not listed)\n"
                    "    worm requests: ");
-    family_counts(t, json_object_get(cv, "hits"));
+    if (!em_counts(t, json_object_get(cv, "hits"), "", ", ", true))
+      em_put(t, "none");
     em_tmpl(t, cv, "\n    backdoor uses: {backdoor_uses} ({backdoor_uses_2xx} answered 2xx)\n");
   }
   if (json_is_object(ct)) {
@@ -102,7 +84,8 @@ void rs_html_residue(struct rs_emit *t, const json_t *report)
                    "{partial} partial)</td></tr>\n"
                    "<tr><th>Listed as findings</th><td>{listed} ({unlisted} not listed)</td></tr>\n"
                    "<tr><th>Worm requests</th><td>");
-    family_counts(t, json_object_get(cv, "hits"));
+    if (!em_counts(t, json_object_get(cv, "hits"), "", ", ", true))
+      em_put(t, "none");
     em_tmpl(t, cv, "</td></tr>\n<tr><th>Backdoor uses</th><td>{backdoor_uses} "
                    "({backdoor_uses_2xx} answered 2xx)</td></tr>\n</table>\n");
   }

@@ -702,31 +702,9 @@ static void logs(struct rs_emit *t, const json_t *report)
     const json_t *day;
     json_array_foreach(pd, i, day) {
       em_tmpl(t, day, "    {date}");
-      const char *k;
-      const json_t *c;
-      json_object_foreach((json_t *)day, k, c) {
-        if (!json_is_integer(c) || json_integer_value(c) <= 0)
-          continue;
-        em_put(t, "  ");
-        if (!t->err)
-          t->err = rs_escape_text(&t->out, k, strlen(k));
-        em_put(t, " ");
-        em_val(t, c, "0");
-      }
+      em_counts(t, day, "  ", "  ", false);
       /* the same day's worm requests by HTTP status class (the chart's bars) */
-      const json_t *st = json_object_get(day, "status");
-      bool first = true;
-      json_object_foreach((json_t *)st, k, c) {
-        if (!json_is_integer(c) || json_integer_value(c) <= 0)
-          continue;
-        em_put(t, first ? "  (status " : ", ");
-        if (!t->err)
-          t->err = rs_escape_text(&t->out, k, strlen(k));
-        em_put(t, " ");
-        em_val(t, c, "0");
-        first = false;
-      }
-      if (!first)
+      if (em_counts(t, json_object_get(day, "status"), "  (status ", ", ", false))
         em_put(t, ")");
       em_put(t, "\n");
     }

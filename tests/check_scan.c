@@ -1,12 +1,14 @@
 /* Integration: the whole scan over every fixture scenario, compared with the
  * scenario's answer.json (whose facts the fixture self-check confirmed with
  * fls/istat/icat/regfexport/grep), plus determinism and evidence integrity. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 
 #include "redsleuth/scan.h"
 #include "redsleuth/writer.h"
+#include "scan/stage.h"
 #include "testutil.h"
 
 static const char *const *scen;
@@ -1466,6 +1469,83 @@ START_TEST(progress_through_callback)
 }
 END_TEST
 
+/* The analysis yields to the media hash (scan.c, RS_ANALYSIS_NICE): with
+ * the hash beside it and no --yara, --hashset or --unallocated, every phase
+ * of the analysis, the log worker's too, runs below the caller's priority;
+ * without the hash, or with --unallocated, at the caller's own. The
+ * caller's thread keeps its priority, and the report is the one a plain
+ * scan gives. */
+struct nice_log {
+  pthread_mutex_t mu;
+  int n, nlog, off;     /* phases seen, log phases, phases at another priority */
+  int first, want;
+};
+
+static void nice_cb(const struct rs_progress *p, void *arg)
+{
+  struct nice_log *l = arg;
+  if (p->kind != RS_PROGRESS_PHASE || strcmp(p->what, "hashing") == 0)
+    return; /* the hash's reports and its start come from the caller's thread */
+  errno = 0;
+  int now = getpriority(PRIO_PROCESS, (id_t)gettid());
+  pthread_mutex_lock(&l->mu);
+  if (l->n++ == 0)
+    l->first = now;
+  l->nlog += strcmp(p->what, "reading log") == 0;
+  l->off += errno != 0 || now != l->want;
+  pthread_mutex_unlock(&l->mu);
+}
+
+START_TEST(analysis_yields_to_hash)
+{
+  list_scenarios();
+  RS_T_SKIP_IF(nscen == 0, "no fixtures");
+  const char *img = rs_t_scenario_raw("w2k-cr2-used");
+  errno = 0;
+  const int base = getpriority(PRIO_PROCESS, (id_t)gettid());
+  ck_assert_int_eq(errno, 0);
+  struct rs_run_opts o;
+  rs_run_opts_init(&o);
+  const char *segs[1] = {img};
+  o.segs = segs;
+  o.nseg = 1;
+  o.log_parallel_min = -1; /* a log worker: the threads the analysis starts */
+  o.no_hash = _i == 1;
+  o.unallocated = _i == 2;
+  const bool yields = _i == 0;
+  ck_assert(rs_scan_analysis_yields(&o, !o.no_hash) == yields);
+  struct nice_log l = {.want = yields ? (base + RS_ANALYSIS_NICE > 19 ? 19 : base + RS_ANALYSIS_NICE) : base};
+  pthread_mutex_init(&l.mu, NULL);
+  o.progress = nice_cb;
+  o.progress_arg = &l;
+  json_t *rep = NULL;
+  struct rs_diag d;
+  ck_assert_int_eq(rs_scan(&o, &rep, &d), RS_OK);
+  ck_assert_int_ge(l.n, 4);
+  ck_assert_int_gt(l.nlog, 0);
+  ck_assert_msg(l.off == 0, "variant %d: %d of %d phases not at priority %d (first at %d)", _i,
+                l.off, l.n, l.want, l.first);
+  errno = 0;
+  ck_assert_int_eq(getpriority(PRIO_PROCESS, (id_t)gettid()), base);
+  json_t *plain = scan_image(img, o.no_hash);
+  ck_assert(json_equal(json_object_get(rep, "findings"), json_object_get(plain, "findings")));
+  ck_assert(json_equal(json_object_get(rep, "evidence"), json_object_get(plain, "evidence")));
+  json_decref(plain);
+  json_decref(rep);
+  pthread_mutex_destroy(&l.mu);
+  /* the user's content searches keep the hash's priority too */
+  rs_run_opts_init(&o);
+  const char *one[1] = {"x"};
+  o.yara = one;
+  o.nyara = 1;
+  ck_assert(!rs_scan_analysis_yields(&o, true));
+  rs_run_opts_init(&o);
+  o.hashsets = one;
+  o.nhashset = 1;
+  ck_assert(!rs_scan_analysis_yields(&o, true));
+}
+END_TEST
+
 Suite *rs_suite_scan(void)
 {
   Suite *s = suite_create("scan");
@@ -1478,6 +1558,7 @@ Suite *rs_suite_scan(void)
   tcase_add_test(tc, parallel_logs_same_report);
   tcase_add_loop_test(tc, hits_apart_same_outputs, 0, 3);
   tcase_add_test(tc, progress_through_callback);
+  tcase_add_loop_test(tc, analysis_yields_to_hash, 0, 3);
   tcase_add_test(tc, scan_through_containers);
   tcase_add_test(tc, report_has_contract_fields);
   tcase_add_test(tc, exit_code_precedence);

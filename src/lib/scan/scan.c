@@ -1,11 +1,14 @@
 /* The scan driver: opens the evidence, runs the sources (registry, one file
  * system walk per volume, PE, logs), the checks and the verdict, and builds
- * the "redsleuth-report/1" object. Media hashing runs on a second thread
- * beside the analysis. */
+ * the "redsleuth-report/1" object. Media hashing runs on threads of its own
+ * beside the analysis, which yields to it (analysis_run). */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "redsleuth/collect.h"
 #include "report/report.h"
@@ -88,6 +91,58 @@ static void run_stages(struct rs_scan_ctx *ctx, bool after_hash)
       rs_stages[i].run(ctx);
 }
 
+/* Which of the two jobs goes first when they share too few cores. The
+ * report waits for both the media hash and the analysis; only the later
+ * end counts. In a default scan the hash is the longer job: every byte of
+ * the media through MD5, which runs at about 0.75 GB/s on one core and
+ * cannot be split, while the analysis reads a small part of the media
+ * (metadata, hives, logs, memory files) and needs a fraction of the hash's
+ * CPU time (about a sixth on the bench images: 1.8 s against 10.3 s).
+ * Sharing two cores equally, MD5 falls behind while the analysis runs, and
+ * the hash then ends alone with one core partly idle: its SHA-1/SHA-256
+ * worker has less to do per chunk than MD5 (bench/RESULTS.md, "The
+ * analysis yields to the hash"). So the analysis runs in a thread of its
+ * own at a lower priority (nice +RS_ANALYSIS_NICE; the threads it starts
+ * inherit it): it takes what the hash leaves, and every core once the hash
+ * is done. With --yara, --hashset or --unallocated the analysis can be the
+ * longer job (every file's bytes, every free cluster) and keeps the hash's
+ * priority. The thread ends with the analysis, so the report is written at
+ * the process's own priority; where the cores are not all busy, nothing
+ * changes. */
+bool rs_scan_analysis_yields(const struct rs_run_opts *o, bool hashing)
+{
+  return hashing && !o->unallocated && o->nyara == 0 && o->nhashset == 0;
+}
+
+struct analysis_job {
+  struct rs_scan_ctx *ctx;
+  struct rs_diag *d;
+  bool coll, yield;
+  enum rs_err err;
+};
+
+static void *analysis_run(void *arg)
+{
+  struct analysis_job *a = arg;
+  if (a->yield) {
+    /* per thread on Linux (setpriority(2), NOTES); a refusal changes only
+     * the speed, never the result */
+    const id_t self = (id_t)gettid();
+    errno = 0;
+    const int now = getpriority(PRIO_PROCESS, self);
+    if (errno == 0)
+      (void)setpriority(PRIO_PROCESS, self, now + RS_ANALYSIS_NICE);
+  }
+  struct rs_scan_ctx *ctx = a->ctx;
+  a->err = a->coll ? RS_OK : rs_image_volumes(ctx->img, &ctx->opts->img, a->d);
+  if (a->err == RS_OK) {
+    for (int i = 0; i < ctx->img->nproblems; i++)
+      rs_results_unreadable(&ctx->res, "volume", ctx->opts->segs[0], ctx->img->problems[i]);
+    run_stages(ctx, false);
+  }
+  return NULL;
+}
+
 enum rs_err rs_scan(const struct rs_run_opts *o, json_t **report, struct rs_diag *d)
 {
   return rs_scan_hits(o, report, NULL, d);
@@ -138,12 +193,16 @@ enum rs_err rs_scan_hits(const struct rs_run_opts *o, json_t **report, struct rs
 
   /* nothing at all to examine (no partition table, no file system): the
    * evidence cannot be opened, as `info` says too (exit 3) */
-  e = coll ? RS_OK : rs_image_volumes(ctx.img, &o->img, d);
-  if (e == RS_OK) {
-    for (int i = 0; i < ctx.img->nproblems; i++)
-      rs_results_unreadable(&ctx.res, "volume", o->segs[0], ctx.img->problems[i]);
-    run_stages(&ctx, false);
+  struct analysis_job aj = {.ctx = &ctx, .d = d, .coll = coll,
+                            .yield = rs_scan_analysis_yields(o, threaded)};
+  pthread_t ath;
+  if (aj.yield && pthread_create(&ath, NULL, analysis_run, &aj) == 0) {
+    pthread_join(ath, NULL);
+  } else {
+    aj.yield = false; /* never the caller's own thread */
+    analysis_run(&aj);
   }
+  e = aj.err;
   if (threaded) {
     if (e == RS_OK && !rs_ctx_failed(&ctx))
       hash_wait_progress(&ctx, &hj);

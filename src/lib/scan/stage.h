@@ -78,6 +78,12 @@ void rs_evt_verdict_facts(const struct rs_scan_ctx *ctx, struct rs_verdict_facts
 /* A phase starts (the caller's progress callback, if any): what, and the
  * name from the evidence it reads (NULL when none). */
 void rs_scan_progress(const struct rs_scan_ctx *ctx, const char *what, const char *name);
+/* Whether the analysis runs at a lower priority than the media hash beside
+ * it, RS_ANALYSIS_NICE steps below the caller's (scan.c says why): hashing,
+ * and none of the options that make the analysis read every file's bytes
+ * or every free cluster. */
+#define RS_ANALYSIS_NICE 15
+bool rs_scan_analysis_yields(const struct rs_run_opts *o, bool hashing);
 
 /* files.c: the finding of a file candidate under row chk (idq.c uses it too). */
 struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_check *chk,

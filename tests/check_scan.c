@@ -1421,6 +1421,30 @@ static void prog_cb(const struct rs_progress *p, void *arg)
   pthread_mutex_unlock(&l->mu);
 }
 
+/* A scan of img with o's options and a progress callback: the report,
+ * after checking that its findings and evidence are those of the same scan
+ * without the callback. */
+static json_t *scan_watched(struct rs_run_opts *o, const char *img,
+                            void (*cb)(const struct rs_progress *, void *), void *arg)
+{
+  const char *segs[1] = {img};
+  o->segs = segs;
+  o->nseg = 1;
+  struct rs_run_opts quiet = *o;
+  o->progress = cb;
+  o->progress_arg = arg;
+  json_t *rep = NULL, *plain = NULL;
+  struct rs_diag d;
+  ck_assert_int_eq(rs_scan(o, &rep, &d), RS_OK);
+  ck_assert_int_eq(rs_scan(&quiet, &plain, &d), RS_OK);
+  ck_assert(json_equal(json_object_get(rep, "findings"), json_object_get(plain, "findings")));
+  ck_assert(json_equal(json_object_get(rep, "evidence"), json_object_get(plain, "evidence")));
+  json_decref(plain);
+  o->segs = NULL; /* segs is this frame's */
+  o->nseg = 0;
+  return rep;
+}
+
 START_TEST(progress_through_callback)
 {
   list_scenarios();
@@ -1431,15 +1455,8 @@ START_TEST(progress_through_callback)
   pthread_mutex_init(&l.mu, NULL);
   struct rs_run_opts o;
   rs_run_opts_init(&o);
-  const char *segs[1] = {img};
-  o.segs = segs;
-  o.nseg = 1;
   o.log_parallel_min = -1; /* two log workers: reports from two threads */
-  o.progress = prog_cb;
-  o.progress_arg = &l;
-  json_t *rep = NULL;
-  struct rs_diag d;
-  ck_assert_int_eq(rs_scan(&o, &rep, &d), RS_OK);
+  json_t *rep = scan_watched(&o, img, prog_cb, &l);
   ck_assert_int_ge(l.n, 4);
   ck_assert_int_eq(l.over, 0);
   ck_assert_str_eq(l.what[0], "hashing");
@@ -1460,10 +1477,6 @@ START_TEST(progress_through_callback)
     ck_assert_uint_eq(l.total, (uint64_t)json_integer_value(json_object_get(
                                    json_object_get(rep, "evidence"), "media_size")));
   }
-  json_t *plain = scan_image(img, false);
-  ck_assert(json_equal(json_object_get(rep, "findings"), json_object_get(plain, "findings")));
-  ck_assert(json_equal(json_object_get(rep, "evidence"), json_object_get(plain, "evidence")));
-  json_decref(plain);
   json_decref(rep);
   pthread_mutex_destroy(&l.mu);
 }
@@ -1506,31 +1519,21 @@ START_TEST(analysis_yields_to_hash)
   ck_assert_int_eq(errno, 0);
   struct rs_run_opts o;
   rs_run_opts_init(&o);
-  const char *segs[1] = {img};
-  o.segs = segs;
-  o.nseg = 1;
   o.log_parallel_min = -1; /* a log worker: the threads the analysis starts */
   o.no_hash = _i == 1;
   o.unallocated = _i == 2;
   const bool yields = _i == 0;
   ck_assert(rs_scan_analysis_yields(&o, !o.no_hash) == yields);
-  struct nice_log l = {.want = yields ? (base + RS_ANALYSIS_NICE > 19 ? 19 : base + RS_ANALYSIS_NICE) : base};
+  const int lowered = base + RS_ANALYSIS_NICE > 19 ? 19 : base + RS_ANALYSIS_NICE;
+  struct nice_log l = {.want = yields ? lowered : base};
   pthread_mutex_init(&l.mu, NULL);
-  o.progress = nice_cb;
-  o.progress_arg = &l;
-  json_t *rep = NULL;
-  struct rs_diag d;
-  ck_assert_int_eq(rs_scan(&o, &rep, &d), RS_OK);
+  json_t *rep = scan_watched(&o, img, nice_cb, &l);
   ck_assert_int_ge(l.n, 4);
   ck_assert_int_gt(l.nlog, 0);
   ck_assert_msg(l.off == 0, "variant %d: %d of %d phases not at priority %d (first at %d)", _i,
                 l.off, l.n, l.want, l.first);
   errno = 0;
   ck_assert_int_eq(getpriority(PRIO_PROCESS, (id_t)gettid()), base);
-  json_t *plain = scan_image(img, o.no_hash);
-  ck_assert(json_equal(json_object_get(rep, "findings"), json_object_get(plain, "findings")));
-  ck_assert(json_equal(json_object_get(rep, "evidence"), json_object_get(plain, "evidence")));
-  json_decref(plain);
   json_decref(rep);
   pthread_mutex_destroy(&l.mu);
   /* the user's content searches keep the hash's priority too */

@@ -1593,24 +1593,30 @@ START_TEST(scan_hashset_and_size_cap)
 }
 END_TEST
 
-/* Issue 17, named streams: w2k-patched has one alternate data stream
- * (answer.json named_streams) whose first line is nowhere else on the disk.
+/* Issue 17, named streams: w2k-patched has one alternate data stream on an
+ * allocated file, nt4-cleaned one on the deleted trojan explorer.exe
+ * (answer.json named_streams), each with a first line nowhere else on the disk.
  * A user rule on that line and a hash set holding the stream's SHA-256 give
  * exactly one YARA-MATCH and one HASHSET-MATCH, both named "file:stream"
  * (Windows notation) with the stream's MFT entry, size and digests; the
  * match is at the stream's offset 0. --max-file-size one byte below the
  * stream's size skips it (counted), at its size it is searched. */
-static json_t *stream_scan(const char *yara, const char *set, uint64_t max)
+static const char *const stream_scens[] = {"w2k-patched", "nt4-cleaned"};
+
+static json_t *stream_scan(const char *scen, const char *yara, const char *set, uint64_t max)
 {
   const char *y[] = {yara}, *h[] = {set};
-  return content_scan("w2k-patched", y, 1, h, 1, max);
+  return content_scan(scen, y, 1, h, 1, max);
 }
 
 START_TEST(scan_named_stream)
 {
-  json_t *a = rs_t_answer("w2k-patched");
+  const char *scen = stream_scens[_i];
+  json_t *a = rs_t_answer(scen);
   const json_t *ns = json_array_get(json_object_get(a, "named_streams"), 0);
-  ck_assert_msg(ns != NULL, "w2k-patched: no named_streams in answer.json");
+  ck_assert_msg(ns != NULL, "%s: no named_streams in answer.json", scen);
+  /* w2k-patched's is on an allocated file, nt4-cleaned's on a deleted one */
+  ck_assert(json_is_true(json_object_get(ns, "allocated")) == (_i == 0));
   const char *text = json_string_value(json_object_get(ns, "text"));
   const char *sha = json_string_value(json_object_get(ns, "sha256"));
   json_int_t size = json_integer_value(json_object_get(ns, "size"));
@@ -1630,7 +1636,7 @@ START_TEST(scan_named_stream)
   snprintf(yara, sizeof yara, "%s", write_tmp("ads.yar", src, strlen(src)));
   snprintf(hs, sizeof hs, "%s", write_tmp("ads.sha256", set, strlen(set)));
 
-  json_t *rep = stream_scan(yara, hs, 0);
+  json_t *rep = stream_scan(scen, yara, hs, 0);
   const json_t *y[8], *h[8];
   ck_assert_uint_eq(findings_of(rep, "YARA-MATCH", y, 8), 1);
   ck_assert_uint_eq(findings_of(rep, "HASHSET-MATCH", h, 8), 1);
@@ -1660,14 +1666,14 @@ START_TEST(scan_named_stream)
   json_decref(rep);
 
   /* the cap applies to the stream's own size */
-  rep = stream_scan(yara, hs, (uint64_t)size - 1);
+  rep = stream_scan(scen, yara, hs, (uint64_t)size - 1);
   ck_assert_uint_eq(findings_of(rep, "YARA-MATCH", y, 8), 0);
   ck_assert_uint_eq(findings_of(rep, "HASHSET-MATCH", h, 8), 0);
   cs = json_object_get(rep, "content_scan");
   ck_assert_int_ge(json_integer_value(json_object_get(cs, "skipped_too_large")), skipped + 1);
   ck_assert_int_lt(json_integer_value(json_object_get(cs, "streams_scanned")), streams);
   json_decref(rep);
-  rep = stream_scan(yara, hs, (uint64_t)size);
+  rep = stream_scan(scen, yara, hs, (uint64_t)size);
   ck_assert_uint_eq(findings_of(rep, "YARA-MATCH", y, 8), 1);
   ck_assert_str_eq(json_string_value(json_object_get(y[0], "path")), want);
   json_decref(rep);
@@ -1807,7 +1813,8 @@ Suite *rs_suite_content(void)
   tcase_add_test(tc, scan_user_rule_names_file);
   tcase_add_test(tc, scan_user_rule_infected_role);
   tcase_add_test(tc, scan_hashset_and_size_cap);
-  tcase_add_test(tc, scan_named_stream);
+  tcase_add_loop_test(tc, scan_named_stream, 0,
+                      (int)(sizeof stream_scens / sizeof stream_scens[0]));
   tcase_add_test(tc, scan_bad_rule_or_set);
   tcase_add_test(tc, checks_list_bundled_rules);
   tcase_add_test(tc, scan_user_rule_in_residue);

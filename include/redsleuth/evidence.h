@@ -35,8 +35,9 @@ struct rs_media_hashes {
  * TSK_IMG_INFO opened from img->segments. */
 enum rs_err rs_media_hash(const struct rs_image *img, struct rs_media_hashes *out,
                           struct rs_diag *d);
-/* The same, storing the bytes hashed so far in *done_bytes after every
- * chunk (for a progress display in another thread); done_bytes may be NULL. */
+/* The same, storing the bytes hashed so far (taken in by all three
+ * digests, not merely read) in *done_bytes after every chunk, for a progress
+ * display in another thread; done_bytes may be NULL. */
 enum rs_err rs_media_hash_progress(const struct rs_image *img, struct rs_media_hashes *out,
                                    struct rs_diag *d, _Atomic uint64_t *done_bytes);
 

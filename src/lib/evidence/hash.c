@@ -57,6 +57,8 @@ struct hash_pool {
   EVP_MD_CTX *ctx[RS_HASH_NALG];
   uint64_t filled;                /* chunks read; chunk i is in buf[i % NBUF] */
   uint64_t done[RS_HASH_NALG];    /* chunks each digest has taken in */
+  uint64_t all_done;              /* chunks all three have taken in */
+  uint64_t hashed;                /* their bytes: what *done_bytes reports */
   bool busy[RS_HASH_NALG], reading;
   uint64_t off;                   /* bytes read */
   bool eof, failed;
@@ -125,8 +127,6 @@ static void *pool_work(void *arg)
         p->off += (uint64_t)n;
         p->filled++;
         p->eof = p->off >= p->size;
-        if (p->done_bytes)
-          atomic_store_explicit(p->done_bytes, p->off, memory_order_relaxed);
       }
     } else {
       uint64_t i = p->done[t];
@@ -138,6 +138,16 @@ static void *pool_work(void *arg)
       pthread_mutex_lock(&p->mu);
       p->busy[t] = false;
       p->done[t]++;
+      /* progress counts a chunk once all three digests have it (its buffer
+       * is not read again before that, so its length still stands) */
+      uint64_t lo = p->done[0];
+      for (int a = 1; a < RS_HASH_NALG; a++)
+        if (p->done[a] < lo)
+          lo = p->done[a];
+      for (; p->all_done < lo; p->all_done++)
+        p->hashed += p->len[p->all_done % RS_HASH_NBUF];
+      if (p->done_bytes)
+        atomic_store_explicit(p->done_bytes, p->hashed, memory_order_relaxed);
     }
     pthread_cond_broadcast(&p->cv);
   }

@@ -964,6 +964,11 @@ START_TEST(html_chart_labels)
   ck_assert_ptr_nonnull(end);
   double W = svg_attr(svg, "width"), H = svg_attr(svg, "height");
   ck_assert(W > 0 && H > 0);
+  /* printed on A4 (about 718 CSS px wide between the default margins) the
+   * chart shrinks to fit: its smallest text (10) must still print at 9 px */
+  ck_assert_msg(10.0 * (W > 718 ? 718 / W : 1.0) >= 9.0, "chart %.0f px wide: 10 px text "
+                "prints at %.1f px on A4", W, 10.0 * 718 / W);
+  double lab_end = -1; /* the day labels, left to right, never overlap */
   int ntext = 0;
   bool saw_max = false, saw_last_day = false, saw_before = false, saw_after = false;
   for (const char *p = strstr(svg, "<text "); p && p < end; p = strstr(p + 1, "<text ")) {
@@ -985,6 +990,11 @@ START_TEST(html_chart_labels)
     ck_assert_msg(x0 >= 0 && x1 <= W, "text '%s' spans x %.1f..%.1f outside 0..%.0f", body, x0,
                   x1, W);
     ck_assert_msg(y - fs >= 0 && y <= H, "text '%s' at y %.1f outside 0..%.0f", body, y, H);
+    if (strlen(body) == 10 && body[4] == '-' && body[7] == '-') {
+      ck_assert_msg(x0 >= lab_end, "day label '%s' at %.1f overlaps the one before (to %.1f)",
+                    body, x0, lab_end);
+      lab_end = x1;
+    }
     saw_max |= strcmp(body, "1234568") == 0; /* 1,234,567 answered + 1 5xx */
     saw_last_day |= strcmp(body, "2001-09-09") == 0; /* every 5th of 42 days */
     saw_before |= strstr(body, "25 earlier artifact time(s)") != NULL;

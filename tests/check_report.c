@@ -882,6 +882,22 @@ START_TEST(html_print)
    * time or a finding id never breaks inside; hive paths break after a \ */
   ck_assert_ptr_nonnull(strstr(h, "#findings,#logs{break-before:page}"));
   ck_assert_ptr_nonnull(strstr(h, "<table>\n<thead><tr><th>Severity</th>"));
+  /* every table whose first row is all headings has it in thead, so that it
+   * prints again on each page the table runs over (key-value tables, a th
+   * then a td per row, have none) */
+  int nhead = 0;
+  for (const char *tb = strstr(h, "<table"); tb; tb = strstr(tb + 1, "<table")) {
+    const char *row = strstr(tb, "<tr"), *row_end = row ? strstr(row, "</tr>") : NULL;
+    ck_assert(row && row_end);
+    char first[2048];
+    snprintf(first, sizeof first, "%.*s", (int)(row_end - row), row);
+    if (strstr(first, "<td"))
+      continue;
+    ck_assert_msg(row - 7 >= tb && strncmp(row - 7, "<thead>", 7) == 0,
+                  "a heading row outside thead: %.80s", row);
+    nhead++;
+  }
+  ck_assert_int_ge(nhead, 8);
   ck_assert_ptr_nonnull(strstr(h, ".ts,.id{white-space:nowrap}"));
   ck_assert_ptr_nonnull(strstr(h, "<td class=\"ts\">2001-08-04T18:31:07Z</td>"));
   ck_assert_ptr_nonnull(strstr(h, "<code class=\"path\">C:\\<wbr>WINNT\\<wbr>system32\\<wbr>"

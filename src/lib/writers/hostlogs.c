@@ -62,10 +62,10 @@ static void file_table(struct rs_emit *t, const char *title, const json_t *list,
 {
   if (!json_array_size(list))
     return;
-  em_putf(t, "<h3>%s</h3>\n<table>\n<tr><th>File</th>", title);
+  em_putf(t, "<h3>%s</h3>\n<table>\n<thead><tr><th>File</th>", title);
   for (size_t c = 0; c < ncols; c++)
     em_putf(t, "<th>%s</th>", heads[c]);
-  em_put(t, "<th>Note</th></tr>\n");
+  em_put(t, "<th>Note</th></tr></thead>\n");
   size_t i;
   const json_t *v;
   json_array_foreach(list, i, v) {

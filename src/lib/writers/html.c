@@ -164,8 +164,8 @@ static void banner(struct rs_emit *t, const json_t *report)
   if (json_array_size(story)) {
     size_t i;
     const json_t *sev;
-    em_put(t, "<section id=\"story\">\n<h2>Key events</h2>\n<table>\n"
-              "<tr><th>UTC</th><th>Event</th><th>Source</th><th>Finding</th></tr>\n");
+    em_put(t, "<section id=\"story\">\n<h2>Key events</h2>\n<table>\n<thead><tr><th>UTC</th>"
+              "<th>Event</th><th>Source</th><th>Finding</th></tr></thead>\n");
     json_array_foreach(story, i, sev) {
       bool est = json_is_true(json_object_get(sev, "estimate"));
       em_tmpl(t, sev, "<tr><td class=\"ts\">{utc}</td><td>{event}");
@@ -245,8 +245,8 @@ static void evidence(struct rs_emit *t, const json_t *report)
   em_put(t, "</table>\n");
   const json_t *vols = json_object_get(report, "volumes");
   if (json_array_size(vols)) {
-    em_put(t, "<table>\n<tr><th>#</th><th>Start sector</th><th>Sectors</th><th>File system</th>"
-           "<th>Label</th><th>Drive</th><th>Windows root</th></tr>\n");
+    em_put(t, "<table>\n<thead><tr><th>#</th><th>Start sector</th><th>Sectors</th>"
+           "<th>File system</th><th>Label</th><th>Drive</th><th>Windows root</th></tr></thead>\n");
     static const char *const cols[] = {"index", "start_sector", "sectors", "fs_type",
                                        "label", "drive", "windows_root"};
     json_array_foreach(vols, i, v) {
@@ -273,7 +273,8 @@ static void checklist(struct rs_emit *t, const json_t *report)
     em_put(t, "<p>No checklist in the report.</p>\n</section>\n");
     return;
   }
-  em_put(t, "<table>\n<tr><th>Status</th><th>Item</th><th>Findings</th><th>Note</th></tr>\n");
+  em_put(t, "<table>\n<thead><tr><th>Status</th><th>Item</th><th>Findings</th><th>Note</th>"
+         "</tr></thead>\n");
   size_t i;
   const json_t *c;
   json_array_foreach(cl, i, c) {
@@ -469,8 +470,8 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   em_put(t, "</table>\n");
   const json_t *sets = json_object_get(sys, "control_sets");
   if (json_array_size(sets)) {
-    em_put(t, "<h3>Control sets</h3>\n<table>\n<tr><th>Control set</th><th>Select</th>"
-           "<th>/C</th><th>/D</th><th>/Scripts</th><th>/MSADC</th></tr>\n");
+    em_put(t, "<h3>Control sets</h3>\n<table>\n<thead><tr><th>Control set</th><th>Select</th>"
+           "<th>/C</th><th>/D</th><th>/Scripts</th><th>/MSADC</th></tr></thead>\n");
     size_t j;
     const json_t *cs;
     json_array_foreach(sets, j, cs) {
@@ -493,8 +494,8 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   }
   const json_t *hv = json_object_get(sys, "hives");
   if (json_array_size(hv)) {
-    em_put(t, "<h3>Hives read</h3>\n<table>\n<tr><th>Hive</th><th>Role</th><th>Kind</th>"
-           "<th>State</th></tr>\n");
+    em_put(t, "<h3>Hives read</h3>\n<table>\n<thead><tr><th>Hive</th><th>Role</th><th>Kind</th>"
+           "<th>State</th></tr></thead>\n");
     size_t j;
     const json_t *h;
     json_array_foreach(hv, j, h) {
@@ -513,8 +514,9 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   }
   const json_t *vals = json_object_get(sys, "values");
   if (json_array_size(vals)) {
-    em_put(t, "<h3>Registry values read</h3>\n<table>\n<tr><th>Hive</th><th>Key</th>"
-           "<th>Value</th><th>Type</th><th>Data</th><th>Key last written (UTC)</th></tr>\n");
+    em_put(t, "<h3>Registry values read</h3>\n<table>\n<thead><tr><th>Hive</th><th>Key</th>"
+           "<th>Value</th><th>Type</th><th>Data</th><th>Key last written (UTC)</th>"
+           "</tr></thead>\n");
     size_t j;
     const json_t *rv;
     json_array_foreach(vals, j, rv) {
@@ -538,8 +540,8 @@ static void system_facts(struct rs_emit *t, const json_t *report)
   if (!json_array_size(idq)) {
     em_put(t, "<p>None found.</p>\n");
   } else {
-    em_put(t, "<table>\n<tr><th>Path</th><th>Version</th><th>Role</th><th>State</th><th>Size</th>"
-           "<th>PE time</th><th>Why this state</th></tr>\n");
+    em_put(t, "<table>\n<thead><tr><th>Path</th><th>Version</th><th>Role</th><th>State</th>"
+           "<th>Size</th><th>PE time</th><th>Why this state</th></tr></thead>\n");
     size_t i;
     json_array_foreach(idq, i, v) {
       const json_t *p = json_object_get(v, "patched");
@@ -568,8 +570,8 @@ static void logs(struct rs_emit *t, const json_t *report)
   size_t i;
   const json_t *v;
   em_put(t, "<section id=\"logs\">\n<h2>Web server logs</h2>\n");
-  em_put(t, "<table>\n<tr><th>File</th><th>Format</th><th>Lines</th><th>Parsed</th>"
-         "<th>Unparsed</th><th>First (UTC)</th><th>Last (UTC)</th></tr>\n");
+  em_put(t, "<table>\n<thead><tr><th>File</th><th>Format</th><th>Lines</th><th>Parsed</th>"
+         "<th>Unparsed</th><th>First (UTC)</th><th>Last (UTC)</th></tr></thead>\n");
   static const char *const fcols[] = {"format", "lines", "parsed", "unparsed", "first_utc",
                                       "last_utc"};
   json_array_foreach(json_object_get(lg, "files"), i, v) {
@@ -604,8 +606,8 @@ static void logs(struct rs_emit *t, const json_t *report)
                    "not listed: {hits_itemised_not_listed}; by IPs not itemised: "
                    "{hits_not_itemised} (sample: {sample}).</p>\n");
   }
-  em_put(t, "<table>\n<tr><th>IP</th><th>Hits</th>"
-         "<th>First (UTC)</th><th>Last (UTC)</th><th>Families</th></tr>\n");
+  em_put(t, "<table>\n<thead><tr><th>IP</th><th>Hits</th>"
+         "<th>First (UTC)</th><th>Last (UTC)</th><th>Families</th></tr></thead>\n");
   static const char *const acols[] = {"ip", "hits", "first_utc", "last_utc", "families"};
   json_array_foreach(json_object_get(lg, "attackers"), i, v) {
     em_put(t, "<tr>");
@@ -631,8 +633,8 @@ static void logs(struct rs_emit *t, const json_t *report)
   if (!json_array_size(bd)) {
     em_put(t, "<p>No request to the backdoor was answered 2xx/502.</p>\n");
   } else {
-    em_put(t, "<table>\n<tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th><th>Log file, "
-           "line</th></tr>\n");
+    em_put(t, "<table>\n<thead><tr><th>UTC</th><th>IP</th><th>Status</th><th>Request</th>"
+           "<th>Log file, line</th></tr></thead>\n");
     json_array_foreach(bd, i, v) {
       em_tmpl(t, v, "<tr><td><span class=\"ts\">{utc}</span>");
       if (rs_writer_str(v, "local_time")) {
@@ -653,7 +655,7 @@ static void unreadable(struct rs_emit *t, const json_t *report)
     em_put(t, "<p>Nothing.</p>\n</section>\n");
     return;
   }
-  em_put(t, "<table>\n<tr><th>What</th><th>Where</th><th>Reason</th></tr>\n");
+  em_put(t, "<table>\n<thead><tr><th>What</th><th>Where</th><th>Reason</th></tr></thead>\n");
   size_t i;
   const json_t *v;
   json_array_foreach(u, i, v) {

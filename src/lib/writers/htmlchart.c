@@ -295,8 +295,9 @@ void rs_html_chart(struct rs_emit *t, const json_t *report)
     em_put(t, "</text>\n");
   }
   em_put(t, "</svg>\n");
-  em_put(t, "<table id=\"per-day\">\n<tr><th>Day (UTC)</th><th>Worm requests</th><th>answered "
-         "2xx</th><th>3xx</th><th>refused 4xx</th><th>5xx</th><th>other (not logged)</th></tr>\n");
+  em_put(t, "<table id=\"per-day\">\n<thead><tr><th>Day (UTC)</th><th>Worm requests</th>"
+         "<th>answered 2xx</th><th>3xx</th><th>refused 4xx</th><th>5xx</th>"
+         "<th>other (not logged)</th></tr></thead>\n");
   for (size_t d = 0; d < ndays; d++) {
     const struct day_bar *s = &bar[d];
     if (!s->n)

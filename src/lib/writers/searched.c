@@ -65,9 +65,10 @@ void rs_html_residue(struct rs_emit *t, const json_t *report)
   em_put(t, "<section id=\"residue\">\n<h2>Memory residue, unallocated space and content "
             "scan</h2>\n");
   if (json_array_size(rg)) {
-    em_put(t, "<h3>Regions searched</h3>\n<table>\n<tr><th>Kind</th><th>File</th><th>Volume</th>"
+    em_put(t, "<h3>Regions searched</h3>\n<table>\n<thead><tr><th>Kind</th><th>File</th>"
+              "<th>Volume</th>"
               "<th>Bytes</th><th>Searched</th><th>Not searched</th><th>Rule matches</th>"
-              "<th>Note</th></tr>\n");
+              "<th>Note</th></tr></thead>\n");
     size_t i;
     const json_t *v;
     json_array_foreach(rg, i, v) {

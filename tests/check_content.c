@@ -1367,6 +1367,7 @@ END_TEST
 /* ------------------------------------------- content scan in rs_scan (issue 17) */
 
 #include "redsleuth/scan.h"
+#include "redsleuth/writer.h"
 
 /* A scan of scenario scen with the user's rules and sets; the report (the
  * caller json_decref's it). */
@@ -1657,6 +1658,61 @@ START_TEST(scan_named_stream)
   const json_t *hd = json_object_get(h[0], "details");
   ck_assert_str_eq(json_string_value(json_object_get(hd, "digest")), sha);
   ck_assert_str_eq(json_string_value(json_object_get(hd, "entry_name")), "hidden notes");
+  /* the stream's TSK address, and TSK's icat reads the same bytes through it */
+  char addr[64];
+  snprintf(addr, sizeof addr, "%lld-128-%lld",
+           (long long)json_integer_value(json_object_get(ns, "mft_entry")),
+           (long long)json_integer_value(json_object_get(ns, "attr_id")));
+  for (int i = 0; i < 2; i++) {
+    const json_t *st = json_object_get(both[i], "stream");
+    ck_assert_str_eq(json_string_value(json_object_get(st, "name")),
+                     json_string_value(json_object_get(ns, "stream")));
+    ck_assert(json_equal(json_object_get(st, "attr_id"), json_object_get(ns, "attr_id")));
+    ck_assert_str_eq(json_string_value(json_object_get(st, "tsk_address")), addr);
+  }
+  /* a file's own (default-stream) finding has none */
+  size_t fi;
+  const json_t *ff;
+  json_array_foreach(json_object_get(rep, "findings"), fi, ff) {
+    const char *fp = json_string_value(json_object_get(ff, "path"));
+    if (fp && strlen(fp) > 2 && !strchr(fp + 2, ':'))
+      ck_assert_ptr_null(json_object_get(ff, "stream"));
+  }
+  if (rs_t_have_tsk()) {
+    char cmd[4600], *out = NULL;
+    long long part = (long long)json_integer_value(
+        json_object_get(json_array_get(json_object_get(a, "volumes"), 0), "start_sector"));
+    snprintf(cmd, sizeof cmd, "icat -o %lld '%s' %s | sha256sum", part,
+             rs_t_scenario_raw(scen), addr);
+    ck_assert_int_eq(rs_t_run(cmd, &out), 0);
+    ck_assert_msg(out && strncmp(out, sha, 64) == 0, "icat %s: %.64s, want %s", addr,
+                  out ? out : "", sha);
+    free(out);
+  }
+  /* the text and HTML reports give the address under the finding */
+  char line[300];
+  snprintf(line, sizeof line, "      stream   %s: NTFS $DATA attribute %lld, TSK address %s "
+           "(icat reads it)\n", json_string_value(json_object_get(ns, "stream")),
+           (long long)json_integer_value(json_object_get(ns, "attr_id")), addr);
+  for (int w = 0; w < 2; w++) {
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *fp = open_memstream(&buf, &blen);
+    ck_assert_ptr_nonnull(fp);
+    struct rs_diag wd;
+    memset(&wd, 0, sizeof wd);
+    ck_assert_int_eq(rs_writer_find(w ? "html" : "text")->write(rep, NULL, fp, &wd), RS_OK);
+    fclose(fp);
+    if (w == 0) {
+      ck_assert_msg(strstr(buf, line), "text report: no line %s", line);
+    } else {
+      char hl[200];
+      snprintf(hl, sizeof hl, "<br><small>stream %s: TSK %s</small>",
+               json_string_value(json_object_get(ns, "stream")), addr);
+      ck_assert_msg(strstr(buf, hl), "html report: no %s", hl);
+    }
+    free(buf);
+  }
   const json_t *cs = json_object_get(rep, "content_scan");
   json_int_t streams = json_integer_value(json_object_get(cs, "streams_scanned"));
   ck_assert_int_ge(streams, 1);

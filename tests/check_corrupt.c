@@ -491,6 +491,24 @@ START_TEST(ewf_changed_byte_mismatch)
 }
 END_TEST
 
+/* An uncompressed E01 of raw (tmpdir/NAME.E01, path in e01) whose chunk
+ * holding media byte media_off has 64 bytes of its stored data flipped, so
+ * that it fails its checksum. */
+static void e01_damaged_at(const char *raw, const char *name, uint64_t media_off, char *e01,
+                           size_t e01_size)
+{
+  char base[4096];
+  snprintf(base, sizeof base, "%s/%s", rs_t_tmpdir(), name);
+  snprintf(e01, e01_size, "%s.E01", base);
+  ck_assert(make_e01(raw, base, NULL));
+  uint64_t o = chunk_data_offset(e01, media_off);
+  uint8_t junk[64];
+  rs_t_readat(e01, o, junk, sizeof junk);
+  for (size_t i = 0; i < sizeof junk; i++)
+    junk[i] ^= 0xa5;
+  rs_t_patch(e01, o, junk, sizeof junk);
+}
+
 START_TEST(ewf_corrupted_chunk)
 {
   RS_T_SKIP_IF(!rs_t_have("ewfacquire"), "ewfacquire (ewf-tools) not installed");
@@ -499,16 +517,8 @@ START_TEST(ewf_corrupted_chunk)
   /* damage the chunk holding D:\explorer.exe's content */
   uint64_t offs[64], size, cs;
   rs_t_file_offsets(raw, 67584, "/explorer.exe", offs, 64, &size, &cs);
-  char base[4096], e01[4200];
-  snprintf(base, sizeof base, "%s/cc", rs_t_tmpdir());
-  snprintf(e01, sizeof e01, "%s.E01", base);
-  ck_assert(make_e01(raw, base, NULL));
-  uint64_t o = chunk_data_offset(e01, offs[0]);
-  uint8_t junk[64];
-  rs_t_readat(e01, o, junk, sizeof junk);
-  for (size_t i = 0; i < sizeof junk; i++)
-    junk[i] ^= 0xa5;
-  rs_t_patch(e01, o, junk, sizeof junk);
+  char e01[4200];
+  e01_damaged_at(raw, "cc", offs[0], e01, sizeof e01);
   const char *f = e01;
   struct run r = {0};
   scan_bin(&f, 1, NULL, &r);
@@ -567,6 +577,102 @@ START_TEST(ewf_corrupted_chunk)
   ck_assert_ptr_nonnull(strstr(text, "lie in damaged EWF chunks and were read as zeros"));
   free(text);
   run_free(&t);
+}
+END_TEST
+
+/* The same for an NTFS named stream searched with --yara: w2k-patched's
+ * C:\Inetpub\wwwroot\default.htm:notes.txt (answer.json named_streams: MFT
+ * entry 72, attribute 4, 6,324 bytes, non-resident) in a corrupted chunk.
+ * The damage stage follows the stream's own runs, not the file's default
+ * stream: the stream is listed under unreadable as file:stream, its finding
+ * gets content_damaged, and the file's default stream is judged on its own
+ * bytes. */
+static bool unreadable_exact(const struct run *r, const char *where)
+{
+  size_t i;
+  json_t *u;
+  json_array_foreach(json_object_get(r->rep, "unreadable"), i, u) {
+    const char *wh = json_string_value(json_object_get(u, "where"));
+    if (wh && strcmp(wh, where) == 0)
+      return true;
+  }
+  return false;
+}
+
+START_TEST(ewf_corrupted_stream)
+{
+  RS_T_SKIP_IF(!rs_t_have("ewfacquire"), "ewfacquire (ewf-tools) not installed");
+  RS_T_SKIP_IF(!rs_t_have_tsk(), "sleuthkit tools not installed");
+  const char *raw = raw_copy("w2k-patched");
+  const uint64_t part = 2048; /* answer.json volumes[0].start_sector */
+  uint64_t inum = rs_t_tsk_inode(raw, part, "/Inetpub/wwwroot/default.htm");
+  ck_assert_uint_eq(inum, 72);
+  uint64_t soffs[16], ssize;
+  size_t ns = rs_t_stream_offsets(raw, part, inum, "notes.txt", soffs, 16, &ssize);
+  ck_assert_uint_eq(ssize, 6324);
+  /* the chunk (64 sectors) holding the stream's first cluster */
+  uint64_t first = soffs[0] / 512 / 64 * 64, chunk_lo = first * 512, chunk_hi = chunk_lo + 32768;
+  uint64_t in_chunk = 0, cs = rs_t_cluster_size(raw, part);
+  for (size_t i = 0; i < ns && i * cs < ssize; i++) {
+    /* cluster i holds stream bytes [i*cs, min((i+1)*cs, size)): slack is not the stream's */
+    uint64_t len = ssize - i * cs < cs ? ssize - i * cs : cs;
+    uint64_t lo = soffs[i], hi = lo + len;
+    uint64_t a = lo > chunk_lo ? lo : chunk_lo, b = hi < chunk_hi ? hi : chunk_hi;
+    in_chunk += a < b ? b - a : 0;
+  }
+  ck_assert_uint_gt(in_chunk, 0);
+  char e01[4200], rules[4200], args[8600];
+  e01_damaged_at(raw, "cs", soffs[0], e01, sizeof e01);
+  /* a rule that fires on the stream's size whatever its bytes (zeros here) */
+  snprintf(rules, sizeof rules, "%s/size.yar", rs_t_tmpdir());
+  FILE *fp = fopen(rules, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs("rule size_6324 { condition: filesize == 6324 }\n", fp);
+  ck_assert_int_eq(fclose(fp), 0);
+  snprintf(args, sizeof args, "--json --yara '%s'", rules);
+  const char *f = e01;
+  struct run r = {0};
+  scan_bin(&f, 1, args, &r);
+  ck_assert_int_eq(r.rc, 11);
+  const char *sp = "C:\\Inetpub\\wwwroot\\default.htm:notes.txt";
+  if (!unreadable_exact(&r, sp))
+    dump_unreadable(&r);
+  ck_assert_msg(unreadable_exact(&r, sp), "the damaged stream is not under unreadable");
+  ASSERT_UNREADABLE(&r, "file content", sp, "lie in EWF chunks that fail their checksum");
+  json_t *y = finding(&r, "YARA-MATCH", sp);
+  ck_assert_msg(y != NULL, "no YARA-MATCH on the stream");
+  json_t *cd = json_object_get(y, "content_damaged");
+  ck_assert_msg(json_is_object(cd), "the stream's finding has no content_damaged");
+  ck_assert_uint_eq((uint64_t)json_integer_value(json_object_get(cd, "bytes")), in_chunk);
+  /* zeros were read: its digest is not the acquired stream's */
+  ck_assert_str_ne(json_string_value(json_object_get(y, "sha256")),
+                   "774f5c3dd5b5152f23f4e983d38f8c0e2894b14565312874dc1092c6a3139b13");
+  json_t *st = json_object_get(y, "stream");
+  ck_assert_str_eq(json_string_value(json_object_get(st, "name")), "notes.txt");
+  ck_assert_int_eq(json_integer_value(json_object_get(st, "attr_id")), 4);
+  ck_assert_str_eq(json_string_value(json_object_get(st, "tsk_address")), "72-128-4");
+  /* the file's default stream: listed only when its own runs reach the chunk */
+  uint64_t doffs[64], dsize = 0, in_dflt = 0;
+  char *ist = NULL, cmd[4600];
+  snprintf(cmd, sizeof cmd, "istat -o 2048 '%s' 72 2>/dev/null", raw);
+  ck_assert_int_eq(rs_t_run(cmd, &ist), 0);
+  char *dl = ist ? strstr(ist, "Type: $DATA") : NULL;
+  ck_assert_ptr_nonnull(dl);
+  bool dflt_nonres = strstr(dl, "Name: N/A") && strstr(dl, "Non-Resident") &&
+                     strstr(dl, "Non-Resident") < strchr(dl, '\n');
+  free(ist);
+  if (dflt_nonres) {
+    size_t nd = rs_t_data_clusters(raw, part, inum, doffs, 64, &dsize);
+    for (size_t i = 0; i < nd; i++) {
+      uint64_t b = part * 512 + doffs[i] * cs;
+      in_dflt += b >= chunk_lo && b < chunk_hi;
+    }
+  }
+  ck_assert_msg(unreadable_exact(&r, "C:\\Inetpub\\wwwroot\\default.htm") == (in_dflt > 0),
+                "default.htm's default stream: %llu cluster(s) in the chunk, listed %d",
+                (unsigned long long)in_dflt,
+                (int)unreadable_exact(&r, "C:\\Inetpub\\wwwroot\\default.htm"));
+  run_free(&r);
 }
 END_TEST
 
@@ -1298,6 +1404,7 @@ Suite *rs_suite_corrupt(void)
   tcase_add_test(tc, ewf_single_truncated);
   tcase_add_test(tc, ewf_changed_byte_mismatch);
   tcase_add_test(tc, ewf_corrupted_chunk);
+  tcase_add_test(tc, ewf_corrupted_stream);
   tcase_add_test(tc, mft_record_zeroed);
   tcase_add_loop_test(tc, mft_root_record_torn, 0, 2);
   tcase_add_test(tc, mft_parent_loop);

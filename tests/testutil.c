@@ -509,15 +509,25 @@ uint64_t rs_t_cluster_size(const char *img, uint64_t part)
   return cs;
 }
 
-size_t rs_t_data_clusters(const char *img, uint64_t part, uint64_t inum, uint64_t *cl,
-                          size_t max, uint64_t *size)
+/* name NULL: the first $DATA attribute istat lists; else the one named so */
+static size_t data_clusters(const char *img, uint64_t part, uint64_t inum, const char *name,
+                            uint64_t *cl, size_t max, uint64_t *size)
 {
   char cmd[4096], *out = NULL;
   snprintf(cmd, sizeof cmd, "istat -o %llu '%s' %llu 2>/dev/null", (unsigned long long)part, img,
            (unsigned long long)inum);
   ck_assert_int_eq(rs_t_run(cmd, &out), 0);
   char *p = out ? strstr(out, "Type: $DATA") : NULL;
-  ck_assert_msg(p != NULL, "istat %llu: no $DATA", (unsigned long long)inum);
+  char want[300];
+  snprintf(want, sizeof want, "Name: %s ", name ? name : "");
+  while (name && p) {
+    char *e = strchr(p, '\n');
+    if (memmem(p, e ? (size_t)(e - p) : strlen(p), want, strlen(want)))
+      break;
+    p = strstr(p + 1, "Type: $DATA");
+  }
+  ck_assert_msg(p != NULL, "istat %llu: no $DATA %s", (unsigned long long)inum,
+                name ? name : "");
   char *eol = strchr(p, '\n');
   ck_assert_msg(eol && memmem(p, (size_t)(eol - p), "Non-Resident", 12), "istat %llu: resident",
                 (unsigned long long)inum);
@@ -536,6 +546,22 @@ size_t rs_t_data_clusters(const char *img, uint64_t part, uint64_t inum, uint64_
   }
   free(out);
   ck_assert_msg(n > 0, "istat %llu: no clusters", (unsigned long long)inum);
+  return n;
+}
+
+size_t rs_t_data_clusters(const char *img, uint64_t part, uint64_t inum, uint64_t *cl,
+                          size_t max, uint64_t *size)
+{
+  return data_clusters(img, part, inum, NULL, cl, max, size);
+}
+
+size_t rs_t_stream_offsets(const char *img, uint64_t part, uint64_t inum, const char *name,
+                           uint64_t *offs, size_t max, uint64_t *size)
+{
+  uint64_t cs = rs_t_cluster_size(img, part);
+  size_t n = data_clusters(img, part, inum, name, offs, max, size);
+  for (size_t i = 0; i < n; i++)
+    offs[i] = part * 512 + offs[i] * cs;
   return n;
 }
 

@@ -144,5 +144,10 @@ struct rs_byte_range {
 enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte_range *r,
                             size_t n, uint64_t *bytes, uint64_t *first_off, bool *resident,
                             struct rs_diag *d);
+/* The same for the NTFS $DATA attribute attr_id of entry inum (a named
+ * stream, as rs_file_read_stream names it). */
+enum rs_err rs_stream_overlap(TSK_FS_INFO *fs, uint64_t inum, uint16_t attr_id,
+                              const struct rs_byte_range *r, size_t n, uint64_t *bytes,
+                              uint64_t *first_off, bool *resident, struct rs_diag *d);
 
 #endif

@@ -144,6 +144,8 @@ struct rs_file_detail {
   bool allocated, ntfs;
   bool collected;             /* from a collection: no file-system entry (mft_entry null) */
   uint64_t inum, size;
+  bool stream;                /* an NTFS named stream (path "file:stream"), size its own */
+  uint16_t attr_id;           /* ... its $DATA attribute id */
   bool digest;                /* md5/sha1/sha256 hold the content's digests */
   char md5[33], sha1[41], sha256[65];
   struct rs_time si[4], fn[4]; /* created, modified, accessed, changed; si converted */

@@ -12,14 +12,33 @@
 
 /* libtsk hands the analysis a chunk that fails its checksum as zeros. Once
  * the hash pass has listed those chunks, every file whose content was read
- * (candidates of every kind, and the hives) is checked against them: what
+ * (candidates of every kind, NTFS named streams searched with --yara or
+ * --hashset, and the hives) is checked against them: what
  * overlaps is listed under `unreadable`, its findings get `content_damaged`,
  * and a root.exe that "differs from cmd.exe" only because zeros were
  * compared is reported as undecided. */
 struct dmg {
   int vol;
   uint64_t inum, bytes, first_off;
+  bool stream;      /* a named stream: its $DATA attribute attr_id, not the default */
+  uint16_t attr_id;
 };
+
+/* which content: an entry's default data stream (stream false) or one of
+ * its named streams */
+struct dmg_what {
+  int vol;
+  uint64_t inum;
+  bool stream;
+  uint16_t attr_id;
+};
+
+static bool same_content(const struct dmg *a, int vol, uint64_t inum, bool stream,
+                         uint16_t attr_id)
+{
+  return a->vol == vol && a->inum == inum && a->stream == stream &&
+         (!stream || a->attr_id == attr_id);
+}
 
 static bool cmd_copy_otherwise(const struct rs_check *c)
 {
@@ -31,26 +50,29 @@ static bool cmd_copy_otherwise(const struct rs_check *c)
 }
 
 static void damage_one(struct rs_scan_ctx *ctx, const struct rs_byte_range *br, size_t nbr,
-                       int vol, uint64_t inum, const char *win, struct dmg **list, size_t *n,
+                       struct dmg_what w, const char *win, struct dmg **list, size_t *n,
                        size_t *cap, bool *cmd_ref)
 {
   for (size_t i = 0; i < *n; i++)
-    if ((*list)[i].vol == vol && (*list)[i].inum == inum)
+    if (same_content(&(*list)[i], w.vol, w.inum, w.stream, w.attr_id))
       return;
-  if (vol < 0 || vol >= ctx->img->nvol || !ctx->img->vols[vol].fs)
+  if (w.vol < 0 || w.vol >= ctx->img->nvol || !ctx->img->vols[w.vol].fs)
     return;
+  TSK_FS_INFO *fs = ctx->img->vols[w.vol].fs;
   uint64_t bytes = 0, off = 0;
   bool resident = false;
   struct rs_diag d;
   rs_diag_clear(&d);
-  enum rs_err e = rs_file_overlap(ctx->img->vols[vol].fs, inum, br, nbr, &bytes, &off, &resident, &d);
+  enum rs_err e =
+      w.stream ? rs_stream_overlap(fs, w.inum, w.attr_id, br, nbr, &bytes, &off, &resident, &d)
+               : rs_file_overlap(fs, w.inum, br, nbr, &bytes, &off, &resident, &d);
   if (e == RS_E_NOMEM)
     rs_results_fail(&ctx->res, e);
   if (e != RS_OK || bytes == 0)
     return;
   if (!rs_results_grow(&ctx->res, (void **)list, cap, *n, sizeof **list, 8))
     return;
-  (*list)[*n] = (struct dmg){vol, inum, bytes, off};
+  (*list)[*n] = (struct dmg){w.vol, w.inum, bytes, off, w.stream, w.attr_id};
   (*n)++;
   if (cmd_ref)
     *cmd_ref = true;
@@ -79,22 +101,23 @@ void rs_stage_damage(struct rs_scan_ctx *ctx)
   struct rs_buf win = {0};
   for (size_t i = 0; i < ctx->ncand && !rs_ctx_failed(ctx); i++) {
     const struct rs_cand *c = &ctx->cands[i];
-    if (c->stream)
-      continue; /* a named stream (--yara): damage_one maps the default stream only */
     if (!rs_win_path(ctx, c->volume, c->path, &win))
       break;
-    damage_one(ctx, br, nbr, c->volume, c->inum, win.data, &list, &n, &cap,
+    struct dmg_what w = {c->volume, c->inum, c->stream, c->attr_id};
+    damage_one(ctx, br, nbr, w, win.data, &list, &n, &cap,
                c->kind == RS_C_CMD_REF ? &cmd_damaged : NULL);
   }
   rs_buf_free(&win);
-  for (size_t k = 0; k < ctx->nhives && !rs_ctx_failed(ctx); k++)
-    damage_one(ctx, br, nbr, ctx->hives[k].volume, ctx->hives[k].inum, ctx->hives[k].path,
-               &list, &n, &cap, NULL);
+  for (size_t k = 0; k < ctx->nhives && !rs_ctx_failed(ctx); k++) {
+    struct dmg_what w = {ctx->hives[k].volume, ctx->hives[k].inum, false, 0};
+    damage_one(ctx, br, nbr, w, ctx->hives[k].path, &list, &n, &cap, NULL);
+  }
   for (size_t i = 0; i < ctx->res.nfind && !rs_ctx_failed(ctx); i++) {
     struct rs_finding *f = &ctx->res.finds[i];
     const struct dmg *hit = NULL;
     for (size_t j = 0; j < n && f->what == RS_FD_FILE; j++)
-      if (list[j].vol == f->volume && list[j].inum == f->u.file.inum)
+      if (same_content(&list[j], f->volume, f->u.file.inum, f->u.file.stream,
+                       f->u.file.attr_id))
         hit = &list[j];
     bool undecided = cmd_copy_otherwise(f->check) && (hit || cmd_damaged);
     if (hit) {

@@ -47,6 +47,8 @@ struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_chec
   fd->allocated = c->allocated;
   fd->ntfs = ntfs;
   fd->inum = c->inum;
+  fd->stream = c->stream;
+  fd->attr_id = c->attr_id;
   fd->collected = vol->coll != NULL;
   fd->size = c->size;
   if (dg && dg->done) {

@@ -109,15 +109,15 @@ enum rs_err rs_file_stream(TSK_FS_INFO *fs, uint64_t inum, size_t chunk, rs_data
   return stream_attr(fs, inum, DEFAULT_DATA, chunk, cb, arg, d);
 }
 
-enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte_range *r,
-                            size_t n, uint64_t *bytes, uint64_t *first_off, bool *resident,
-                            struct rs_diag *d)
+static enum rs_err overlap_attr(TSK_FS_INFO *fs, uint64_t inum, int32_t attr_id,
+                                const struct rs_byte_range *r, size_t n, uint64_t *bytes,
+                                uint64_t *first_off, bool *resident, struct rs_diag *d)
 {
   *bytes = 0;
   *first_off = 0;
   *resident = false;
   struct open_file of;
-  enum rs_err rc = open_data(fs, inum, DEFAULT_DATA, &of, d);
+  enum rs_err rc = open_data(fs, inum, attr_id, &of, d);
   if (rc != RS_OK)
     return rc;
   const TSK_FS_ATTR *a = of.a;
@@ -152,6 +152,20 @@ enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte
   }
   tsk_fs_file_close(of.f);
   return RS_OK;
+}
+
+enum rs_err rs_file_overlap(TSK_FS_INFO *fs, uint64_t inum, const struct rs_byte_range *r,
+                            size_t n, uint64_t *bytes, uint64_t *first_off, bool *resident,
+                            struct rs_diag *d)
+{
+  return overlap_attr(fs, inum, DEFAULT_DATA, r, n, bytes, first_off, resident, d);
+}
+
+enum rs_err rs_stream_overlap(TSK_FS_INFO *fs, uint64_t inum, uint16_t attr_id,
+                              const struct rs_byte_range *r, size_t n, uint64_t *bytes,
+                              uint64_t *first_off, bool *resident, struct rs_diag *d)
+{
+  return overlap_attr(fs, inum, attr_id, r, n, bytes, first_off, resident, d);
 }
 
 struct rd_ctx {

@@ -396,6 +396,9 @@ static void findings(struct rs_emit *t, const json_t *report)
                                : json_is_false(alloc) ? "<span class=\"deleted\">deleted</span>" : "-");
     if (json_is_integer(json_object_get(f, "mft_entry"))) {
       em_tmpl(t, f, "<br><small>MFT {mft_entry}</small>");
+      const json_t *st = json_object_get(f, "stream");
+      if (json_is_object(st))
+        em_tmpl(t, st, "<br><small>stream {name}: TSK {tsk_address}</small>");
     } else if (json_is_integer(json_object_get(f, "dir_entry"))) {
       em_tmpl(t, f, "<br><small>FAT entry {dir_entry}</small>");
     }

@@ -406,6 +406,10 @@ static void findings(struct rs_emit *t, const json_t *report)
       else
         em_tmpl(t, f, ", size {size}, MFT entry {mft_entry}\n");
     }
+    const json_t *st = json_object_get(f, "stream");
+    if (json_is_object(st))
+      em_tmpl(t, st, "      stream   {name}: NTFS $DATA attribute {attr_id}, TSK address "
+                     "{tsk_address} (icat reads it)\n");
     if (rs_writer_str(f, "md5")) {
       em_tmpl(t, f, "      md5      {md5}\n");
     }

@@ -135,8 +135,9 @@ enum rs_err rs_segments_check_found(const char *const *segs, int nseg, TSK_IMG_T
   if (!ids)
     e = rs_diag_set(d, RS_E_NOMEM, segs[0], "out of memory");
   for (int i = 0; i < n && e == RS_OK; i++) {
-    char found[64];
-    snprintf(found, sizeof found, i ? "found as segment %d of the set: " : "", i + 1);
+    char found[64] = "";
+    if (i)
+      snprintf(found, sizeof found, "found as segment %d of the set: ", i + 1);
     e = seg_check(names[i], found, &ids[i], d);
     int j = e == RS_OK ? same_as(ids, i) : -1;
     if (j >= 0)

@@ -1690,9 +1690,10 @@ START_TEST(scan_named_stream)
     free(out);
   }
   /* the text and HTML reports give the address under the finding */
-  char line[300];
+  char line[400];
   snprintf(line, sizeof line, "      stream   %s: NTFS $DATA attribute %lld, TSK address %s "
-           "(icat reads it)\n", json_string_value(json_object_get(ns, "stream")),
+           "(icat reads it); the times below are the file's (a stream has none of its own)\n",
+           json_string_value(json_object_get(ns, "stream")),
            (long long)json_integer_value(json_object_get(ns, "attr_id")), addr);
   for (int w = 0; w < 2; w++) {
     char *buf = NULL;

@@ -409,7 +409,8 @@ static void findings(struct rs_emit *t, const json_t *report)
     const json_t *st = json_object_get(f, "stream");
     if (json_is_object(st))
       em_tmpl(t, st, "      stream   {name}: NTFS $DATA attribute {attr_id}, TSK address "
-                     "{tsk_address} (icat reads it)\n");
+                     "{tsk_address} (icat reads it); the times below are the file's (a "
+                     "stream has none of its own)\n");
     if (rs_writer_str(f, "md5")) {
       em_tmpl(t, f, "      md5      {md5}\n");
     }

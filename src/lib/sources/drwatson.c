@@ -267,6 +267,29 @@ static void task_line(struct state *st, const char *t)
   }
 }
 
+/* When: keeps its own text beside the time, so that when_raw is always the
+ * text of `when` (first_stands never lets a later line replace it). */
+static bool when_field(const char *v, struct rs_drw_entry *e)
+{
+  rs_strlcpy(e->when_raw, v, sizeof e->when_raw);
+  rtrim(e->when_raw);
+  return parse_when(e->when_raw, &e->when);
+}
+
+/* App:, When: and Exception number: come once per report: the first line
+ * that parses stands; a line that does not parse, and any such line after
+ * the one that did (a torn or spliced report), is counted as garbage and
+ * never replaces it. */
+static void first_stands(struct rs_drw_log *log, bool *have,
+                         bool (*parse)(const char *, struct rs_drw_entry *), const char *v,
+                         struct rs_drw_entry *e)
+{
+  if (!*have && parse(v, e))
+    *have = true;
+  else
+    log->garbage++;
+}
+
 static void field(struct state *st, struct rs_drw_log *log, const char *t)
 {
   struct rs_drw_entry *e = st->cur;
@@ -280,39 +303,13 @@ static void field(struct state *st, struct rs_drw_log *log, const char *t)
     return;
   }
   st->in_tasks = false;
-  if ((v = after(t, "App:"))) {
-    if (st->have_app) { /* as for When: below, the first that parses stands */
-      log->garbage++;
-      return;
-    }
-    if (parse_app(v, e))
-      st->have_app = true;
-    else
-      log->garbage++;
-  } else if ((v = after(t, "When:"))) {
-    /* one time per report: the first When: line that parses stands, with
-     * its own text; a later one (a torn or spliced report) is garbage and
-     * never replaces it, so when_raw is always the text of `when` */
-    if (st->have_when) {
-      log->garbage++;
-      return;
-    }
-    rs_strlcpy(e->when_raw, v, sizeof e->when_raw);
-    rtrim(e->when_raw);
-    if (parse_when(e->when_raw, &e->when))
-      st->have_when = true;
-    else
-      log->garbage++;
-  } else if ((v = after(t, "Exception number:"))) {
-    if (st->have_code) {
-      log->garbage++;
-      return;
-    }
-    if (parse_code(v, e))
-      st->have_code = true;
-    else
-      log->garbage++;
-  } else if ((v = after(t, "Computer Name:"))) {
+  if ((v = after(t, "App:")))
+    first_stands(log, &st->have_app, parse_app, v, e);
+  else if ((v = after(t, "When:")))
+    first_stands(log, &st->have_when, when_field, v, e);
+  else if ((v = after(t, "Exception number:")))
+    first_stands(log, &st->have_code, parse_code, v, e);
+  else if ((v = after(t, "Computer Name:"))) {
     rs_strlcpy(e->computer, v, sizeof e->computer);
     rtrim(e->computer);
   } else if (!strncmp(t, "FAULT ->", 8)) {

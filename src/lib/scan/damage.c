@@ -17,15 +17,8 @@
  * overlaps is listed under `unreadable`, its findings get `content_damaged`,
  * and a root.exe that "differs from cmd.exe" only because zeros were
  * compared is reported as undecided. */
-struct dmg {
-  int vol;
-  uint64_t inum, bytes, first_off;
-  bool stream;      /* a named stream: its $DATA attribute attr_id, not the default */
-  uint16_t attr_id;
-};
-
 /* which content: an entry's default data stream (stream false) or one of
- * its named streams */
+ * its named streams (its $DATA attribute attr_id) */
 struct dmg_what {
   int vol;
   uint64_t inum;
@@ -33,11 +26,16 @@ struct dmg_what {
   uint16_t attr_id;
 };
 
-static bool same_content(const struct dmg *a, int vol, uint64_t inum, bool stream,
-                         uint16_t attr_id)
+/* a content read, and how much of it lies in damaged chunks */
+struct dmg {
+  struct dmg_what w;
+  uint64_t bytes, first_off;
+};
+
+static bool same_content(const struct dmg_what *a, const struct dmg_what *b)
 {
-  return a->vol == vol && a->inum == inum && a->stream == stream &&
-         (!stream || a->attr_id == attr_id);
+  return a->vol == b->vol && a->inum == b->inum && a->stream == b->stream &&
+         (!a->stream || a->attr_id == b->attr_id);
 }
 
 static bool cmd_copy_otherwise(const struct rs_check *c)
@@ -54,7 +52,7 @@ static void damage_one(struct rs_scan_ctx *ctx, const struct rs_byte_range *br, 
                        size_t *cap, bool *cmd_ref)
 {
   for (size_t i = 0; i < *n; i++)
-    if (same_content(&(*list)[i], w.vol, w.inum, w.stream, w.attr_id))
+    if (same_content(&(*list)[i].w, &w))
       return;
   if (w.vol < 0 || w.vol >= ctx->img->nvol || !ctx->img->vols[w.vol].fs)
     return;
@@ -72,7 +70,7 @@ static void damage_one(struct rs_scan_ctx *ctx, const struct rs_byte_range *br, 
     return;
   if (!rs_results_grow(&ctx->res, (void **)list, cap, *n, sizeof **list, 8))
     return;
-  (*list)[*n] = (struct dmg){w.vol, w.inum, bytes, off, w.stream, w.attr_id};
+  (*list)[*n] = (struct dmg){w, bytes, off};
   (*n)++;
   if (cmd_ref)
     *cmd_ref = true;
@@ -115,10 +113,13 @@ void rs_stage_damage(struct rs_scan_ctx *ctx)
   for (size_t i = 0; i < ctx->res.nfind && !rs_ctx_failed(ctx); i++) {
     struct rs_finding *f = &ctx->res.finds[i];
     const struct dmg *hit = NULL;
-    for (size_t j = 0; j < n && f->what == RS_FD_FILE; j++)
-      if (same_content(&list[j], f->volume, f->u.file.inum, f->u.file.stream,
-                       f->u.file.attr_id))
-        hit = &list[j];
+    if (f->what == RS_FD_FILE) {
+      const struct dmg_what fw = {f->volume, f->u.file.inum, f->u.file.stream,
+                                  f->u.file.attr_id};
+      for (size_t j = 0; j < n; j++)
+        if (same_content(&list[j].w, &fw))
+          hit = &list[j];
+    }
     bool undecided = cmd_copy_otherwise(f->check) && (hit || cmd_damaged);
     if (hit) {
       f->damaged = true;

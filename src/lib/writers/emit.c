@@ -74,6 +74,20 @@ bool em_is_str_list(const json_t *v)
   return true;
 }
 
+void em_each(struct rs_emit *t, const json_t *arr, const char *pre, bool numbered,
+             const char *post)
+{
+  size_t i;
+  const json_t *m;
+  json_array_foreach(arr, i, m) {
+    em_put(t, pre);
+    if (numbered)
+      em_putf(t, "[%zu] ", i + 1);
+    em_val(t, m, "");
+    em_put(t, post);
+  }
+}
+
 size_t em_counts(struct rs_emit *t, const json_t *o, const char *open, const char *sep,
                  bool words)
 {

@@ -37,6 +37,11 @@ void em_key(struct rs_emit *t, const json_t *o, const char *k, const char *dflt)
  * on its own, numbered, instead of escaping the array's JSON text a second
  * time. */
 bool em_is_str_list(const json_t *v);
+/* Each member of arr (a report array; nothing when it is not one) escaped,
+ * null as "", between pre and post; numbered: "[1] ", "[2] "... after pre.
+ * Notes, segments, a command line, a string list's members. */
+void em_each(struct rs_emit *t, const json_t *arr, const char *pre, bool numbered,
+             const char *post);
 /* o's members that are positive integers as "key n", the first after open,
  * the others after sep (keys as words with em_family_words when words);
  * returns how many: per-day family and status counts, carved hits. */

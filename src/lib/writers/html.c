@@ -148,14 +148,8 @@ static void banner(struct rs_emit *t, const json_t *report)
   em_tmpl(t, v, "</h1>\n<p>{summary?}</p>\n");
   const json_t *notes = json_object_get(v, "notes");
   if (json_array_size(notes)) {
-    size_t i;
-    const json_t *n;
     em_put(t, "<ul id=\"notes\">");
-    json_array_foreach(notes, i, n) {
-      em_put(t, "<li>");
-      em_val(t, n, "");
-      em_put(t, "</li>");
-    }
+    em_each(t, notes, "<li>", false, "</li>");
     em_put(t, "</ul>\n");
   }
   em_put(t, "</header>\n");
@@ -199,14 +193,10 @@ static void evidence(struct rs_emit *t, const json_t *report)
   row(t, "Evidence ID", run, "evidence_id");
   row(t, "Organization", run, "organization");
   row(t, "Notes", run, "notes");
-  em_put(t, "<tr><th>Segments</th><td>");
   size_t i;
   const json_t *s;
-  json_array_foreach(json_object_get(ev, "segments"), i, s) {
-    em_put(t, "<code>");
-    em_val(t, s, "");
-    em_put(t, "</code><br>");
-  }
+  em_put(t, "<tr><th>Segments</th><td>");
+  em_each(t, json_object_get(ev, "segments"), "<code>", false, "</code><br>");
   em_put(t, "</td></tr>\n");
   row(t, "Format", ev, "format");
   const json_t *ct = json_object_get(ev, "container");
@@ -345,13 +335,7 @@ static void findings(struct rs_emit *t, const json_t *report)
       em_put(t, ": ");
       if (em_is_str_list(v)) { /* each member escaped once, numbered */
         em_put(t, "</small><ol class=\"strs\">");
-        size_t j;
-        const json_t *m;
-        json_array_foreach(v, j, m) {
-          em_put(t, "<li><small>");
-          em_val(t, m, "");
-          em_put(t, "</small></li>");
-        }
+        em_each(t, v, "<li><small>", false, "</small></li>");
         em_put(t, "</ol>");
         continue;
       }

@@ -156,15 +156,9 @@ static void verdict(struct rs_emit *t, const json_t *report)
     }
   }
   const json_t *notes = json_object_get(v, "notes");
-  size_t i;
-  const json_t *n;
   if (json_array_size(notes)) {
     em_put(t, "\nNotes on this verdict:\n");
-    json_array_foreach(notes, i, n) {
-      em_put(t, "  - ");
-      em_val(t, n, "");
-      em_put(t, "\n");
-    }
+    em_each(t, notes, "  - ", false, "\n");
   }
   if (em_assumed_drives(NULL, report)) {
     em_put(t, "\nDrive letters assumed (no MountedDevices entry matched the volume; the letter "
@@ -218,12 +212,7 @@ static void run_block(struct rs_emit *t, const json_t *report)
   const json_t *cl = json_object_get(run, "command_line");
   if (json_array_size(cl)) {
     em_put(t, "  Command line  ");
-    size_t i;
-    const json_t *a;
-    json_array_foreach(cl, i, a) {
-      em_put(t, " ");
-      em_val(t, a, "");
-    }
+    em_each(t, cl, " ", false, "");
     em_put(t, "\n");
   }
 }
@@ -455,13 +444,7 @@ static void findings(struct rs_emit *t, const json_t *report)
         t->err = rs_escape_text(&t->out, k, strlen(k));
       if (em_is_str_list(v)) { /* one member a line, each escaped once */
         em_put(t, ":\n");
-        size_t j;
-        const json_t *m;
-        json_array_foreach(v, j, m) {
-          em_putf(t, "        [%zu] ", j + 1);
-          em_val(t, m, "");
-          em_put(t, "\n");
-        }
+        em_each(t, v, "        ", true, "\n");
         continue;
       }
       em_put(t, ": ");

@@ -85,8 +85,10 @@ uint64_t rs_t_cluster_size(const char *img, uint64_t part);
  * *size gets the attribute's size. Returns the count (at least 1). */
 size_t rs_t_data_clusters(const char *img, uint64_t part, uint64_t inum, uint64_t *cl,
                           size_t max, uint64_t *size);
-/* Image byte offsets of an NTFS named stream's content ($DATA attribute
- * "name" of inode inum), one per cluster; *size gets the stream's size. */
+/* Image byte offsets of an NTFS data stream's content ($DATA attribute
+ * "name" of inode inum; NULL: the first one istat lists, the default
+ * stream), one per cluster; *size gets the stream's size. 0 when the data
+ * is resident (in the MFT record: no clusters). */
 size_t rs_t_stream_offsets(const char *img, uint64_t part, uint64_t inum, const char *name,
                            uint64_t *offs, size_t max, uint64_t *size);
 /* Image byte offsets of a file's content, one per cluster (*cs: cluster size). */

@@ -1696,14 +1696,7 @@ START_TEST(scan_named_stream)
            json_string_value(json_object_get(ns, "stream")),
            (long long)json_integer_value(json_object_get(ns, "attr_id")), addr);
   for (int w = 0; w < 2; w++) {
-    char *buf = NULL;
-    size_t blen = 0;
-    FILE *fp = open_memstream(&buf, &blen);
-    ck_assert_ptr_nonnull(fp);
-    struct rs_diag wd;
-    memset(&wd, 0, sizeof wd);
-    ck_assert_int_eq(rs_writer_find(w ? "html" : "text")->write(rep, NULL, fp, &wd), RS_OK);
-    fclose(fp);
+    char *buf = rs_t_render(rs_writer_find(w ? "html" : "text"), rep, NULL);
     if (w == 0) {
       ck_assert_msg(strstr(buf, line), "text report: no line %s", line);
     } else {

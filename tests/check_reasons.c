@@ -43,18 +43,6 @@ static const json_t *finding(const json_t *rep, const char *id)
   return NULL;
 }
 
-static char *render_text(const json_t *rep)
-{
-  char *p = NULL;
-  size_t n = 0;
-  FILE *fp = open_memstream(&p, &n);
-  ck_assert_ptr_nonnull(fp);
-  struct rs_diag d;
-  ck_assert_int_eq(rs_writer_find("text")->write(rep, NULL, fp, &d), RS_OK);
-  fclose(fp);
-  return p;
-}
-
 /* nt4-cleaned holds a $NtUninstallQ300972$ backup of the vulnerable idq.dll:
  * it stays a finding and an idq.dll copy, never a reason nor the first "Why". */
 START_TEST(backups_are_not_reasons)
@@ -84,7 +72,7 @@ START_TEST(backups_are_not_reasons)
   }
   ck_assert_int_ge(backups, 1);
   /* the first line under "Why" is not a backup */
-  char *txt = render_text(rep);
+  char *txt = rs_t_render(rs_writer_find("text"), rep, NULL);
   const char *why = strstr(txt, "Why (findings behind the verdict):\n");
   ck_assert_ptr_nonnull(why);
   const char *l1 = strchr(why, '\n') + 1, *l2 = strchr(l1, '\n') + 1;
@@ -128,7 +116,7 @@ START_TEST(scriptmap_finding_names_its_source)
     json_array_foreach(json_object_get(json_object_get(rep, "verdict"), "reasons"), i, r)
       reason |= !strcmp(json_string_value(r), "SCRIPTMAP-IDA-1");
     ck_assert_msg(reason, "%s: script map not among the reasons", scen[s]);
-    char *txt = render_text(rep);
+    char *txt = rs_t_render(rs_writer_find("text"), rep, NULL);
     const char *why = strstr(txt, "Why (findings behind the verdict):");
     const char *end = why ? strstr(why, "\nRun\n") : NULL;
     const char *in = why ? strstr(why, "SCRIPTMAP-IDA-1") : NULL;
@@ -207,7 +195,7 @@ START_TEST(nt4_wording_follows_iis)
   json_t *rep = scan_scenario("nt4-cleaned");
   const json_t *os = json_object_get(json_object_get(rep, "system"), "os");
   ck_assert_int_eq(json_integer_value(json_object_get(os, "iis_major_version")), 4);
-  char *txt = render_text(rep);
+  char *txt = rs_t_render(rs_writer_find("text"), rep, NULL);
   ck_assert_ptr_null(strstr(txt, "DoS only"));
   free(txt);
   json_decref(rep);

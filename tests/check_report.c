@@ -191,20 +191,6 @@ static json_t *golden_report(void)
   return golden_report_from(false);
 }
 
-static char *render(const struct rs_writer *w, const json_t *r, size_t *len)
-{
-  char *p = NULL;
-  size_t n = 0;
-  FILE *fp = open_memstream(&p, &n);
-  ck_assert_ptr_nonnull(fp);
-  struct rs_diag d;
-  enum rs_err e = w->write(r, NULL, fp, &d);
-  fclose(fp);
-  ck_assert_msg(e == RS_OK, "%s writer: %s %s", w->name, rs_err_name(e), d.what);
-  *len = n;
-  return p;
-}
-
 static char *write_tmp(const char *name, const char *data, size_t n)
 {
   static char path[8][700];
@@ -229,7 +215,7 @@ static void compare_golden(const json_t *r, int w_index, bool may_update)
   const struct rs_writer *w = rs_writers[w_index];
   ck_assert_ptr_nonnull(w);
   size_t n, gn = 0;
-  char *out = render(w, r, &n);
+  char *out = rs_t_render(w, r, &n);
   /* The golden's name says which writer it belongs to. */
   ck_assert_str_eq(strrchr(w->file_name, '.') + 1, golden_ext[w_index]);
   char rel[128];
@@ -703,7 +689,7 @@ START_TEST(jsonl_timesketch)
   json_t *r = golden_report();
   RS_T_SKIP_IF(!r, "fixture not generated");
   size_t n;
-  char *s = render(rs_writer_find("jsonl"), r, &n);
+  char *s = rs_t_render(rs_writer_find("jsonl"), r, &n);
   size_t lines = 0;
   char *save = NULL;
   for (char *ln = strtok_r(s, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
@@ -736,7 +722,7 @@ START_TEST(body_mactime)
   json_t *r = golden_report();
   RS_T_SKIP_IF(!r, "fixture not generated");
   size_t n;
-  char *b = render(rs_writer_find("body"), r, &n);
+  char *b = rs_t_render(rs_writer_find("body"), r, &n);
   const char *path = write_tmp("real.body", b, n);
   char cmd[1400];
   snprintf(cmd, sizeof cmd, "TZ=UTC mactime -b '%s' -d -z UTC 2>&1", path);
@@ -766,7 +752,7 @@ START_TEST(deterministic)
   normalise_env(b);
   for (int w = 0; rs_writers[w]; w++) {
     size_t na, nb;
-    char *sa = render(rs_writers[w], a, &na), *sb = render(rs_writers[w], b, &nb);
+    char *sa = rs_t_render(rs_writers[w], a, &na), *sb = rs_t_render(rs_writers[w], b, &nb);
     ck_assert_msg(na == nb && memcmp(sa, sb, na) == 0, "%s differs between two scans",
                   rs_writers[w]->name);
     free(sa);
@@ -784,7 +770,7 @@ START_TEST(html_real)
   json_t *r = golden_report();
   RS_T_SKIP_IF(!r, "fixture not generated");
   size_t n;
-  char *h = render(rs_writer_find("html"), r, &n);
+  char *h = rs_t_render(rs_writer_find("html"), r, &n);
   ck_assert_ptr_null(strcasestr(h, "<script"));
   ck_assert_ptr_nonnull(strstr(h, "class=\"verdict v-backdoor-used\""));
   /* one bar per logged day, its height from logs.per_day: 2001-08-04 has
@@ -819,7 +805,7 @@ START_TEST(html_chromium)
   json_t *r = golden_report();
   RS_T_SKIP_IF(!r, "fixture not generated");
   size_t n;
-  char *h = render(rs_writer_find("html"), r, &n);
+  char *h = rs_t_render(rs_writer_find("html"), r, &n);
   const char *page = write_tmp("real-report.html", h, n);
   static const char blank_html[] =
       "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>b</title></head><body></body>"
@@ -868,7 +854,7 @@ START_TEST(html_print)
   json_object_set_new(json_object_get(r, "run"), "case",
                       json_string("K-7 \"}</style><script>x</script> \xc3\xa9"));
   size_t n;
-  char *h = render(rs_writer_find("html"), r, &n);
+  char *h = rs_t_render(rs_writer_find("html"), r, &n);
   ck_assert_ptr_nonnull(strstr(h, "@page{size:A4;"));
   ck_assert_ptr_nonnull(strstr(h, "content:\"redsleuth report, case K-7 \\22 \\7D \\3C /style\\3E "
                                   "\\3C script\\3E x\\3C /script\\3E  \\E9 \""));

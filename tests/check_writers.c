@@ -258,22 +258,6 @@ static json_t *load_sample(void)
   return r;
 }
 
-/* Runs writer w on r into memory; returns the bytes (malloc'd). */
-static char *render(const struct rs_writer *w, const json_t *r, size_t *len)
-{
-  char *p = NULL;
-  size_t n = 0;
-  FILE *fp = open_memstream(&p, &n);
-  ck_assert_ptr_nonnull(fp);
-  struct rs_diag d;
-  rs_diag_clear(&d);
-  enum rs_err e = w->write(r, NULL, fp, &d);
-  fclose(fp);
-  ck_assert_msg(e == RS_OK, "%s writer: %s %s", w->name, rs_err_name(e), d.what);
-  *len = n;
-  return p;
-}
-
 static const char *const golden_ext[] = {"txt", "json", "jsonl", "body", "html"};
 
 START_TEST(golden)
@@ -281,7 +265,7 @@ START_TEST(golden)
   const struct rs_writer *w = rs_writers[_i];
   json_t *r = load_sample();
   size_t n, gn = 0;
-  char *out = render(w, r, &n);
+  char *out = rs_t_render(w, r, &n);
   char rel[128];
   snprintf(rel, sizeof rel, "tests/data/writers/golden.%s", golden_ext[_i]);
   const char *path = rs_t_src(rel);
@@ -309,8 +293,8 @@ START_TEST(deterministic)
   const struct rs_writer *w = rs_writers[_i];
   json_t *r = load_sample();
   size_t n1, n2;
-  char *a = render(w, r, &n1);
-  char *b = render(w, r, &n2);
+  char *a = rs_t_render(w, r, &n1);
+  char *b = rs_t_render(w, r, &n2);
   ck_assert_uint_eq(n1, n2);
   ck_assert(memcmp(a, b, n1) == 0);
   ck_assert_uint_gt(n1, 100);
@@ -326,7 +310,7 @@ START_TEST(no_raw_controls)
 {
   json_t *r = load_sample();
   size_t n;
-  char *out = render(rs_writers[_i], r, &n);
+  char *out = rs_t_render(rs_writers[_i], r, &n);
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)out[i];
     ck_assert_msg(c != 0x1b, "%s: raw ESC at %zu", rs_writers[_i]->name, i);
@@ -343,7 +327,7 @@ START_TEST(text_content)
 {
   json_t *r = load_sample();
   size_t n;
-  char *t = render(rs_writer_find("text"), r, &n);
+  char *t = rs_t_render(rs_writer_find("text"), r, &n);
   ck_assert_ptr_nonnull(strstr(t, "VERDICT: BACKDOOR-USED"));
   /* The hostile names, escaped and visible. */
   ck_assert_ptr_nonnull(strstr(t, "D:\\wwwroot\\\\up\\x0aload|\"\\x1b[31mred.exe"));
@@ -392,16 +376,16 @@ START_TEST(hives_state_shown)
                                 "system", "dirty", 1, "path", "C:\\WINNT\\repair\\software",
                                 "role", "repair", "kind", "error", "libregf cannot read it"));
   size_t len;
-  char *txt = render(rs_writer_find("text"), r, &len);
+  char *txt = rs_t_render(rs_writer_find("text"), r, &len);
   ck_assert_ptr_nonnull(strstr(txt, "C:\\WINNT\\system32\\config\\SYSTEM (live, system)  !! DIRTY"));
   ck_assert_ptr_nonnull(strstr(txt, "unreadable: libregf cannot read it"));
-  char *html = render(rs_writer_find("html"), r, &len);
+  char *html = rs_t_render(rs_writer_find("html"), r, &len);
   ck_assert_ptr_nonnull(strstr(html, "dirty: the .LOG changes were not applied"));
   ck_assert_ptr_nonnull(strstr(html, "unreadable: libregf cannot read it"));
   /* a clean one is not called dirty */
   json_object_set_new(json_array_get(json_object_get(sys, "hives"), 0), "dirty", json_false());
   free(txt);
-  txt = render(rs_writer_find("text"), r, &len);
+  txt = rs_t_render(rs_writer_find("text"), r, &len);
   ck_assert_ptr_null(strstr(txt, "DIRTY"));
   free(txt);
   free(html);
@@ -428,8 +412,8 @@ static const char *section_at(const char *out, const char *start, const char *af
 static void render_text_html(const json_t *r, char **txt, char **html)
 {
   size_t len;
-  *txt = render(rs_writer_find("text"), r, &len);
-  *html = render(rs_writer_find("html"), r, &len);
+  *txt = rs_t_render(rs_writer_find("text"), r, &len);
+  *html = rs_t_render(rs_writer_find("html"), r, &len);
 }
 
 START_TEST(host_logs_shown)
@@ -604,10 +588,10 @@ START_TEST(mismatch_on_top)
   json_t *r = load_sample();
   json_object_set_new(json_object_get(r, "evidence"), "verification", json_string("mismatch"));
   size_t n;
-  char *t = render(rs_writer_find("text"), r, &n);
+  char *t = rs_t_render(rs_writer_find("text"), r, &n);
   ck_assert_msg(strncmp(t, "!!! STORED HASH MISMATCH", 24) == 0, "text starts: %.40s", t);
   ck_assert_ptr_nonnull(strstr(t, "Verification   MISMATCH"));
-  char *h = render(rs_writer_find("html"), r, &n);
+  char *h = rs_t_render(rs_writer_find("html"), r, &n);
   const char *m = strstr(h, "id=\"hash-mismatch\""), *v = strstr(h, "id=\"verdict\"");
   ck_assert(m && v && m < v);
   free(t);
@@ -629,17 +613,17 @@ START_TEST(warnings_on_top)
   json_t *r = load_sample();
   json_object_set_new(r, "warnings", json_pack("[s]", SEG_WARN));
   size_t n;
-  char *t = render(rs_writer_find("text"), r, &n);
+  char *t = rs_t_render(rs_writer_find("text"), r, &n);
   ck_assert_msg(strncmp(t, "!!! SEGMENT SET INCONSISTENT: ", 30) == 0, "text starts: %.60s", t);
   ck_assert_ptr_nonnull(strstr(t, "d\\x1b[2J.001-d.003 491520 bytes each"));
   ck_assert_ptr_null(strchr(t, 0x1b));
-  char *h = render(rs_writer_find("html"), r, &n);
+  char *h = rs_t_render(rs_writer_find("html"), r, &n);
   const char *w = strstr(h, "id=\"warning-0\""), *v = strstr(h, "id=\"verdict\"");
   ck_assert_msg(w && v && w < v, "html: warning missing or after the verdict");
   ck_assert_ptr_nonnull(strstr(w, "d\\x1b[2J.001"));
-  char *b = render(rs_writer_find("body"), r, &n);
+  char *b = rs_t_render(rs_writer_find("body"), r, &n);
   ck_assert_msg(strncmp(b, "0|!!! SEGMENT SET INCONSISTENT", 30) == 0, "body starts: %.40s", b);
-  char *j = render(rs_writer_find("jsonl"), r, &n);
+  char *j = rs_t_render(rs_writer_find("jsonl"), r, &n);
   ck_assert_ptr_nonnull(strstr(strtok(j, "\n"), "SEGMENT SET INCONSISTENT"));
   free(t);
   free(h);
@@ -649,11 +633,11 @@ START_TEST(warnings_on_top)
    * entry itself is not repeated as a second line */
   json_object_set_new(json_object_get(r, "evidence"), "verification", json_string("mismatch"));
   json_object_set_new(r, "warnings", json_pack("[s,s]", MISMATCH_WARN, SEG_WARN));
-  t = render(rs_writer_find("text"), r, &n);
+  t = rs_t_render(rs_writer_find("text"), r, &n);
   const char *m = strstr(t, "!!! STORED HASH MISMATCH"), *sg = strstr(t, "!!! SEGMENT SET");
   ck_assert(t == m && sg && m < sg && sg < strstr(t, "redsleuth report ("));
   ck_assert_ptr_null(strstr(t, MISMATCH_WARN));
-  h = render(rs_writer_find("html"), r, &n);
+  h = rs_t_render(rs_writer_find("html"), r, &n);
   ck_assert_ptr_null(strstr(h, "id=\"warning-0\"")); /* index 0 is the mismatch */
   ck_assert_ptr_nonnull(strstr(h, "id=\"warning-1\""));
   ck_assert_ptr_nonnull(strstr(h, "id=\"hash-mismatch\""));
@@ -719,7 +703,7 @@ START_TEST(json_roundtrip)
 {
   json_t *r = load_sample();
   size_t n;
-  char *j = render(rs_writer_find("json"), r, &n);
+  char *j = rs_t_render(rs_writer_find("json"), r, &n);
   ck_assert_int_eq(j[n - 1], '\n');
   json_error_t je;
   json_t *back = json_loadb(j, n, 0, &je);
@@ -730,7 +714,7 @@ START_TEST(json_roundtrip)
   /* C1 controls, DEL and bidi overrides come out as \u escapes, and the
    * value still decodes to the same string. */
   json_t *o = json_pack("{s:s}", "n", "a\xc2\x9b" "b\x7f" "c\xe2\x80\xae" "d\xd8\x9c" "e\xe2\x81\xa9");
-  char *j2 = render(rs_writer_find("json"), o, &n);
+  char *j2 = rs_t_render(rs_writer_find("json"), o, &n);
   ck_assert_ptr_nonnull(strstr(j2, "a\\u009bb\\u007fc\\u202ed\\u061ce\\u2069"));
   back = json_loadb(j2, n, 0, &je);
   ck_assert(back && json_equal(back, o));
@@ -745,7 +729,7 @@ START_TEST(jsonl_lines)
 {
   json_t *r = load_sample();
   size_t n;
-  char *j = render(rs_writer_find("jsonl"), r, &n);
+  char *j = rs_t_render(rs_writer_find("jsonl"), r, &n);
   const json_t *tl = json_object_get(r, "timeline");
   size_t lines = 0;
   char *save = NULL;
@@ -785,7 +769,7 @@ START_TEST(body_records)
 {
   json_t *r = load_sample();
   size_t n;
-  char *b = render(rs_writer_find("body"), r, &n);
+  char *b = rs_t_render(rs_writer_find("body"), r, &n);
   /* Independent count from the sample: F0001, F0002, F0003, F0007 and F0008
    * have $SI and $FN times (2 lines each), F0009 has $SI only (1 line); the
    * registry, log and unreadable findings have no file times. */
@@ -831,7 +815,7 @@ START_TEST(invalid_utf8_in_report)
   };
   for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
     size_t n;
-    char *o = render(rs_writer_find(c[i].w), r, &n);
+    char *o = rs_t_render(rs_writer_find(c[i].w), r, &n);
     ck_assert_msg(strstr(o, c[i].want), "%s: %s missing", c[i].w, c[i].want);
     ck_assert_msg(!memmem(o, n, "\xed\xa0\x80", 3), "%s: raw bytes", c[i].w);
     ck_assert_msg(rs_utf8_valid(o, n), "%s: output not UTF-8", c[i].w);
@@ -839,7 +823,7 @@ START_TEST(invalid_utf8_in_report)
   }
   /* the JSON still parses and the report object itself is unchanged */
   size_t n;
-  char *o = render(rs_writer_find("json"), r, &n);
+  char *o = rs_t_render(rs_writer_find("json"), r, &n);
   json_t *back = json_loads(o, 0, NULL);
   ck_assert_ptr_nonnull(back);
   json_decref(back);
@@ -854,7 +838,7 @@ START_TEST(body_mactime)
   RS_T_SKIP_IF(!rs_t_have("mactime"), "mactime (package sleuthkit) not installed");
   json_t *r = load_sample();
   size_t n;
-  char *b = render(rs_writer_find("body"), r, &n);
+  char *b = rs_t_render(rs_writer_find("body"), r, &n);
   char path[600], cmd[1400];
   snprintf(path, sizeof path, "%s/timeline.body", rs_t_tmpdir());
   FILE *fp = fopen(path, "wb");
@@ -883,7 +867,7 @@ START_TEST(html_static)
 {
   json_t *r = load_sample();
   size_t n;
-  char *h = render(rs_writer_find("html"), r, &n);
+  char *h = rs_t_render(rs_writer_find("html"), r, &n);
   ck_assert_ptr_nonnull(strstr(h, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"));
   ck_assert_ptr_null(strcasestr(h, "<script"));
   ck_assert_ptr_nonnull(strstr(h, "TFTP&lt;script&gt;alert(1)&lt;/script&gt;|x"));
@@ -957,7 +941,7 @@ START_TEST(html_chart_labels)
   json_object_set_new(r, "logs", json_pack("{s:o}", "per_day", pd));
   json_object_set_new(r, "timeline", tl);
   size_t n;
-  char *h = render(rs_writer_find("html"), r, &n);
+  char *h = rs_t_render(rs_writer_find("html"), r, &n);
   const char *svg = strstr(h, "<svg ");
   ck_assert_ptr_nonnull(svg);
   const char *end = strstr(svg, "</svg>");
@@ -1034,7 +1018,7 @@ START_TEST(html_chromium)
   RS_T_SKIP_IF(!rs_t_have("chromium"), "chromium not installed (apt-get install chromium)");
   json_t *r = load_sample();
   size_t n;
-  char *h = render(rs_writer_find("html"), r, &n);
+  char *h = rs_t_render(rs_writer_find("html"), r, &n);
   const char *tmp = rs_t_tmpdir();
   char page[600], blank[600], shot[600], bshot[600], args[700];
   snprintf(page, sizeof page, "%s/report.html", tmp);
@@ -1100,7 +1084,7 @@ START_TEST(odd_input)
   json_t *r = json_loads(odd_reports[_i / 5], JSON_PRESERVE_ORDER, &je);
   ck_assert_ptr_nonnull(r);
   size_t n;
-  char *out = render(rs_writers[_i % 5], r, &n); /* asserts RS_OK */
+  char *out = rs_t_render(rs_writers[_i % 5], r, &n); /* asserts RS_OK */
   for (size_t i = 0; i < n; i++)
     ck_assert((unsigned char)out[i] != 0x1b);
   free(out);

@@ -608,3 +608,25 @@ void rs_t_ntfs_tear(const char *img, uint64_t part, uint64_t inum)
   uint8_t torn[2] = {(uint8_t)~rec[510], (uint8_t)~rec[511]};
   rs_t_patch(img, off + 510, torn, sizeof torn);
 }
+
+char *rs_t_render_hits(const struct rs_writer *w, const json_t *rep, struct rs_hits *hits,
+                       size_t *len)
+{
+  char *p = NULL;
+  size_t n = 0;
+  FILE *fp = open_memstream(&p, &n);
+  ck_assert_ptr_nonnull(fp);
+  struct rs_diag d;
+  rs_diag_clear(&d);
+  enum rs_err e = w->write(rep, hits, fp, &d);
+  ck_assert_int_eq(fclose(fp), 0);
+  ck_assert_msg(e == RS_OK, "%s writer: %s %s", w->name, rs_err_name(e), d.what);
+  if (len)
+    *len = n;
+  return p;
+}
+
+char *rs_t_render(const struct rs_writer *w, const json_t *rep, size_t *len)
+{
+  return rs_t_render_hits(w, rep, NULL, len);
+}

@@ -8,6 +8,8 @@
 #include <check.h>
 #include <jansson.h>
 
+#include "redsleuth/writer.h"
+
 /* Path of a file in ../shared/realdata (NULL if the folder is absent: the
  * caller skips with a message). Returns a static buffer per call slot. */
 const char *rs_t_realdata(const char *rel);
@@ -49,6 +51,12 @@ bool rs_t_have_mtools(void);
 /* Makes path a fresh FAT16 volume of mb MiB labelled label (truncate +
  * mkfs.vfat); fails the test when that fails. */
 void rs_t_fat16(const char *path, unsigned mb, const char *label);
+/* What writer w writes for rep (with hits; NULL: none) into memory:
+ * malloc'd, NUL-terminated, *len its length (len may be NULL); the test
+ * fails unless the writer returns RS_OK. */
+char *rs_t_render_hits(const struct rs_writer *w, const json_t *rep, struct rs_hits *hits,
+                       size_t *len);
+char *rs_t_render(const struct rs_writer *w, const json_t *rep, size_t *len);
 /* fixtures/out/<scen>/answer.json, loaded (fails the test when it cannot be). */
 json_t *rs_t_answer(const char *scen);
 /* Little-endian fields of on-disk structures (MFT records, FAT entries). */

@@ -96,10 +96,11 @@ static void scan_bin(const char *const *files, int nfiles, const char *args, str
                   "%s: exit 11 without the verdict on stderr: %s", files[0], r->err ? r->err : "");
 }
 
-/* An unreadable entry whose what equals `what` and whose where and reason
- * contain the given substrings (NULL: any). */
+/* An unreadable entry whose what equals `what`, whose where contains
+ * where_has (equals it, when exact) and whose reason contains reason_has
+ * (each NULL: any). */
 static json_t *unreadable(const struct run *r, const char *what, const char *where_has,
-                          const char *reason_has)
+                          bool exact, const char *reason_has)
 {
   size_t i;
   json_t *u;
@@ -107,7 +108,8 @@ static json_t *unreadable(const struct run *r, const char *what, const char *whe
     const char *w = json_string_value(json_object_get(u, "what"));
     const char *wh = json_string_value(json_object_get(u, "where"));
     const char *re = json_string_value(json_object_get(u, "reason"));
-    if (w && strcmp(w, what) == 0 && (!where_has || (wh && strstr(wh, where_has))) &&
+    if ((!what || (w && strcmp(w, what) == 0)) &&
+        (!where_has || (wh && (exact ? !strcmp(wh, where_has) : !!strstr(wh, where_has)))) &&
         (!reason_has || (re && strstr(re, reason_has))))
       return u;
   }
@@ -124,9 +126,9 @@ static void dump_unreadable(const struct run *r)
 static void assert_unreadable(const struct run *r, const char *what, const char *where,
                               const char *reason)
 {
-  if (!unreadable(r, what, where, reason))
+  if (!unreadable(r, what, where, false, reason))
     dump_unreadable(r);
-  ck_assert_msg(unreadable(r, what, where, reason), "no unreadable entry %s @ %s (%s)", what,
+  ck_assert_msg(unreadable(r, what, where, false, reason), "no unreadable entry %s @ %s (%s)", what,
                 where ? where : "*", reason ? reason : "*");
 }
 #define ASSERT_UNREADABLE assert_unreadable
@@ -565,7 +567,7 @@ START_TEST(ewf_corrupted_chunk)
   /* files outside the chunk are untouched */
   json_t *c = finding(&r, "CR2-ROOTEXE", "C:\\Inetpub\\scripts\\root.exe");
   ck_assert_ptr_null(json_object_get(c, "content_damaged"));
-  ck_assert_ptr_null(unreadable(&r, "file content", "C:\\", NULL));
+  ck_assert_ptr_null(unreadable(&r, "file content", "C:\\", false, NULL));
   run_free(&r);
   /* and the text report says it under the finding */
   struct run t = {0};
@@ -587,18 +589,6 @@ END_TEST
  * stream: the stream is listed under unreadable as file:stream, its finding
  * gets content_damaged, and the file's default stream is judged on its own
  * bytes. */
-static bool unreadable_exact(const struct run *r, const char *where)
-{
-  size_t i;
-  json_t *u;
-  json_array_foreach(json_object_get(r->rep, "unreadable"), i, u) {
-    const char *wh = json_string_value(json_object_get(u, "where"));
-    if (wh && strcmp(wh, where) == 0)
-      return true;
-  }
-  return false;
-}
-
 START_TEST(ewf_corrupted_stream)
 {
   RS_T_SKIP_IF(!rs_t_have("ewfacquire"), "ewfacquire (ewf-tools) not installed");
@@ -635,9 +625,9 @@ START_TEST(ewf_corrupted_stream)
   scan_bin(&f, 1, args, &r);
   ck_assert_int_eq(r.rc, 11);
   const char *sp = "C:\\Inetpub\\wwwroot\\default.htm:notes.txt";
-  if (!unreadable_exact(&r, sp))
+  if (!unreadable(&r, NULL, sp, true, NULL))
     dump_unreadable(&r);
-  ck_assert_msg(unreadable_exact(&r, sp), "the damaged stream is not under unreadable");
+  ck_assert_msg(unreadable(&r, NULL, sp, true, NULL), "the damaged stream is not under unreadable");
   ASSERT_UNREADABLE(&r, "file content", sp, "lie in EWF chunks that fail their checksum");
   json_t *y = finding(&r, "YARA-MATCH", sp);
   ck_assert_msg(y != NULL, "no YARA-MATCH on the stream");
@@ -656,10 +646,10 @@ START_TEST(ewf_corrupted_stream)
   size_t nd = rs_t_stream_offsets(raw, part, inum, NULL, doffs, 64, &dsize); /* 0: resident */
   for (size_t i = 0; i < nd; i++)
     in_dflt += doffs[i] >= chunk_lo && doffs[i] < chunk_hi;
-  ck_assert_msg(unreadable_exact(&r, "C:\\Inetpub\\wwwroot\\default.htm") == (in_dflt > 0),
+  const bool dflt_listed = unreadable(&r, NULL, "C:\\Inetpub\\wwwroot\\default.htm", true, NULL);
+  ck_assert_msg(dflt_listed == (in_dflt > 0),
                 "default.htm's default stream: %llu cluster(s) in the chunk, listed %d",
-                (unsigned long long)in_dflt,
-                (int)unreadable_exact(&r, "C:\\Inetpub\\wwwroot\\default.htm"));
+                (unsigned long long)in_dflt, (int)dflt_listed);
   run_free(&r);
 }
 END_TEST

@@ -146,6 +146,7 @@ struct rs_file_detail {
   uint64_t inum, size;
   bool stream;                /* an NTFS named stream (path "file:stream"), size its own */
   uint16_t attr_id;           /* ... its $DATA attribute id */
+  size_t stream_name_len;     /* ... and its name's length: the path's last bytes */
   bool digest;                /* md5/sha1/sha256 hold the content's digests */
   char md5[33], sha1[41], sha256[65];
   struct rs_time si[4], fn[4]; /* created, modified, accessed, changed; si converted */

@@ -57,14 +57,17 @@ static void file_fields(struct rs_jb *jb, json_t *o, const struct rs_finding *f)
    * the directory entry's position, as TSK numbers it) */
   rs_jset(jb, o, "inode", json_integer((json_int_t)fd->inum));
   if (fd->stream) {
-    /* an NTFS named stream: the path is "file:stream"; TSK's address of the
-     * $DATA attribute is what icat and istat take (inode-128-id) */
-    const char *colon = f->path ? strrchr(f->path, ':') : NULL;
+    /* an NTFS named stream: the path is "file:stream", the name its last
+     * stream_name_len bytes (a ':' inside a crafted name does not split it);
+     * TSK's address of the $DATA attribute is what icat and istat take
+     * (inode-128-id) */
+    size_t plen = f->path ? strlen(f->path) : 0;
+    const char *name = plen > fd->stream_name_len ? f->path + plen - fd->stream_name_len : NULL;
     char addr[64];
     snprintf(addr, sizeof addr, "%llu-128-%u", (unsigned long long)fd->inum,
              (unsigned)fd->attr_id);
     rs_jset(jb, o, "stream",
-            json_pack("{s:o,s:i,s:s}", "name", colon ? rs_json_str(colon + 1) : json_null(),
+            json_pack("{s:o,s:i,s:s}", "name", name ? rs_json_str(name) : json_null(),
                       "attr_id", (int)fd->attr_id, "tsk_address", addr));
   }
   rs_jset(jb, o, "size", json_integer((json_int_t)fd->size));

@@ -95,6 +95,7 @@ static void walk_streams(struct rs_scan_ctx *ctx, int vol, const struct rs_fsent
       return;
     c->stream = true;
     c->attr_id = s->id;
+    c->stream_name_len = strlen(s->name);
   }
 }
 

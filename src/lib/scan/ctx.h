@@ -40,6 +40,7 @@ struct rs_cand {
   char role[16];        /* RS_C_IDQ: "active", "dllcache", "backup", "inetsrv", "other" */
   bool stream;          /* RS_C_SCAN: an NTFS named stream, path "file:stream", size its own */
   uint16_t attr_id;     /* its $DATA attribute id */
+  size_t stream_name_len; /* bytes of the path's ":stream" part after the ':' */
 };
 
 /* One registry value a source read (system.values[]). */

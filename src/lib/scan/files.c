@@ -49,6 +49,7 @@ struct rs_finding *rs_file_finding(struct rs_scan_ctx *ctx, const struct rs_chec
   fd->inum = c->inum;
   fd->stream = c->stream;
   fd->attr_id = c->attr_id;
+  fd->stream_name_len = c->stream_name_len;
   fd->collected = vol->coll != NULL;
   fd->size = c->size;
   if (dg && dg->done) {
